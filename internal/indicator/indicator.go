@@ -1,0 +1,135 @@
+package indicator
+
+import (
+	"math"
+	"regexp"
+	"strings"
+)
+
+// Polarity says which direction of change is good.
+type Polarity string
+
+// Polarities. A band (inflation 2.5 ± 1) is good inside [BandLow, BandHigh].
+const (
+	HigherIsBetter = Polarity("higher")
+	LowerIsBetter  = Polarity("lower")
+	Band           = Polarity("band")
+	// Neutral is for context series such as population, which have no good direction.
+	Neutral = Polarity("neutral")
+)
+
+// Sign returns +1 when an increase is good, -1 when a decrease is good and
+// 0 for bands and neutral series.
+func (p Polarity) Sign() float64 {
+	switch p {
+	case HigherIsBetter:
+		return 1
+	case LowerIsBetter:
+		return -1
+	}
+	return 0
+}
+
+// Units Pantau knows; others are accepted as free text.
+const (
+	UnitPercent    = "persen"
+	UnitIndex      = "indeks"
+	UnitRupiah     = "rupiah"
+	UnitRatio      = "rasio"
+	UnitPersons    = "jiwa"
+	UnitThousand   = "ribu_jiwa"
+	UnitPercentPts = "poin"
+)
+
+// Indicator is a measured quantity with its metadata.
+type Indicator struct {
+	Code         string   `json:"code" db:"code"`
+	NameID       string   `json:"name_id" db:"name_id"`
+	NameEN       string   `json:"name_en" db:"name_en"`
+	Unit         string   `json:"unit" db:"unit"`
+	Polarity     Polarity `json:"polarity" db:"polarity"`
+	BandLow      *float64 `json:"band_low,omitempty" db:"band_low"`
+	BandHigh     *float64 `json:"band_high,omitempty" db:"band_high"`
+	Min          *float64 `json:"min,omitempty" db:"min_value"`
+	Max          *float64 `json:"max,omitempty" db:"max_value"`
+	Decimals     int      `json:"decimals" db:"decimals"`
+	Source       string   `json:"source" db:"source"`
+	Definition   string   `json:"definition" db:"definition"`
+	Frequency    string   `json:"frequency" db:"frequency"`
+	SDGCode      string   `json:"sdg_code,omitempty" db:"sdg_code"`
+	NationalCode string   `json:"national_code,omitempty" db:"national_code"`
+	AgencyCode   string   `json:"agency_code,omitempty" db:"agency_code"`
+}
+
+var codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
+
+// ValidCode reports whether s can be an indicator, agency or plan code:
+// lower-case letters, digits, '_', '.', '-', at most 64 characters.
+func ValidCode(s string) bool { return codePattern.MatchString(s) }
+
+// Name returns the indicator's name in lang ("id" or "en"), falling back to
+// Indonesian.
+func (ind Indicator) Name(lang string) string {
+	if lang == "en" && ind.NameEN != "" {
+		return ind.NameEN
+	}
+	return ind.NameID
+}
+
+// Validate checks the indicator's metadata.
+func (ind Indicator) Validate() error {
+	if !ValidCode(ind.Code) {
+		return Errorf(ErrInvalid, "indicator code %q: use lower-case letters, digits, _ . - (at most 64)", ind.Code)
+	}
+	if strings.TrimSpace(ind.NameID) == "" {
+		return Errorf(ErrInvalid, "indicator %s: Indonesian name is empty", ind.Code)
+	}
+	if strings.TrimSpace(ind.Unit) == "" {
+		return Errorf(ErrInvalid, "indicator %s: unit is empty", ind.Code)
+	}
+	switch ind.Polarity {
+	case HigherIsBetter, LowerIsBetter, Neutral:
+	case Band:
+		if ind.BandLow == nil || ind.BandHigh == nil || *ind.BandLow > *ind.BandHigh {
+			return Errorf(ErrInvalid, "indicator %s: a band polarity needs band_low <= band_high", ind.Code)
+		}
+	default:
+		return Errorf(ErrInvalid, "indicator %s: polarity %q, want higher, lower, band or neutral", ind.Code, ind.Polarity)
+	}
+	if ind.Decimals < 0 || ind.Decimals > 6 {
+		return Errorf(ErrInvalid, "indicator %s: decimals %d outside 0–6", ind.Code, ind.Decimals)
+	}
+	if ind.Min != nil && ind.Max != nil && *ind.Min > *ind.Max {
+		return Errorf(ErrInvalid, "indicator %s: min %g above max %g", ind.Code, *ind.Min, *ind.Max)
+	}
+	return nil
+}
+
+// Bounds returns the range a value of this indicator must lie in. Explicit
+// Min/Max win; a percentage defaults to 0–100 (growth rates, which can be
+// negative, set their own Min).
+func (ind Indicator) Bounds() (lo, hi float64) {
+	lo, hi = math.Inf(-1), math.Inf(1)
+	if ind.Unit == UnitPercent {
+		lo, hi = 0, 100
+	}
+	if ind.Min != nil {
+		lo = *ind.Min
+	}
+	if ind.Max != nil {
+		hi = *ind.Max
+	}
+	return lo, hi
+}
+
+// CheckValue returns an ErrInvalid error when v cannot be a value of ind.
+func (ind Indicator) CheckValue(v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return Errorf(ErrInvalid, "value is not a finite number")
+	}
+	lo, hi := ind.Bounds()
+	if v < lo || v > hi {
+		return Errorf(ErrInvalid, "value %g outside %g–%g for %s (%s)", v, lo, hi, ind.Code, ind.Unit)
+	}
+	return nil
+}

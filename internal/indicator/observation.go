@@ -1,0 +1,107 @@
+package indicator
+
+import (
+	"math"
+	"time"
+)
+
+// Status is how final a published value is.
+type Status string
+
+// Statuses, as BPS marks them.
+const (
+	StatusFinal       = Status("final")
+	StatusPreliminary = Status("sementara")
+	StatusRevised     = Status("revised")
+)
+
+// ParseStatus accepts the Indonesian and English words and BPS's footnote
+// marks; an empty string means final.
+func ParseStatus(s string) (Status, error) {
+	switch normalizeToken(s) {
+	case "", "final", "tetap", "f":
+		return StatusFinal, nil
+	case "sementara", "preliminary", "prelim", "provisional", "p", "*", "angka_sementara":
+		return StatusPreliminary, nil
+	case "revised", "revisi", "diperbaiki", "r", "perbaikan", "angka_perbaikan":
+		return StatusRevised, nil
+	}
+	return "", Errorf(ErrInvalid, "status %q: use final, sementara or revised", s)
+}
+
+// Year limits Pantau accepts; anything outside is a typo.
+const (
+	MinYear = 1960
+	MaxYear = 2100
+)
+
+// SeriesKey identifies one value of a series: indicator × region × year ×
+// disaggregation.
+type SeriesKey struct {
+	IndicatorCode string         `json:"indicator" db:"indicator_code"`
+	RegionCode    string         `json:"region" db:"region_code"`
+	Year          int            `json:"year" db:"year"`
+	Disagg        Disaggregation `json:"disaggregation" db:"disagg"`
+}
+
+// CheckYear returns an ErrInvalid error for a year outside MinYear–MaxYear.
+func CheckYear(y int) error {
+	if y < MinYear || y > MaxYear {
+		return Errorf(ErrInvalid, "year %d outside %d–%d", y, MinYear, MaxYear)
+	}
+	return nil
+}
+
+// Observation is one published value.
+type Observation struct {
+	SeriesKey
+	Value float64 `json:"value" db:"value"`
+	// Status is final, sementara (preliminary) or revised.
+	Status Status `json:"status" db:"status"`
+	// Break marks the first year of a new method or source: no trend spans it.
+	Break    bool      `json:"series_break" db:"series_break"`
+	Note     string    `json:"note,omitempty" db:"note"`
+	UploadID int64     `json:"upload_id" db:"upload_id"`
+	Updated  time.Time `json:"updated_at" db:"updated_at"`
+}
+
+// Validate checks the key and value against the indicator.
+func (o Observation) Validate(ind Indicator) error {
+	if o.IndicatorCode != ind.Code {
+		return Errorf(ErrInvalid, "observation of %s checked against %s", o.IndicatorCode, ind.Code)
+	}
+	if err := CheckYear(o.Year); err != nil {
+		return err
+	}
+	if _, err := ParseStatus(string(o.Status)); err != nil {
+		return err
+	}
+	return ind.CheckValue(o.Value)
+}
+
+// SameAs reports whether storing o over old would change nothing.
+func (o Observation) SameAs(old Observation) bool {
+	return o.Value == old.Value && o.Status == old.Status && o.Break == old.Break && o.Note == old.Note
+}
+
+// Revision is the value an observation or target had before an upload
+// changed it: who, when and which upload.
+type Revision struct {
+	SeriesKey
+	PlanCode    string    `json:"plan,omitempty" db:"plan_code"`
+	OldValue    float64   `json:"old_value" db:"old_value"`
+	OldHigh     *float64  `json:"old_high,omitempty" db:"old_high"`
+	OldStatus   Status    `json:"old_status,omitempty" db:"old_status"`
+	NewValue    float64   `json:"new_value" db:"new_value"`
+	NewHigh     *float64  `json:"new_high,omitempty" db:"new_high"`
+	OldUploadID int64     `json:"old_upload_id" db:"old_upload_id"`
+	UploadID    int64     `json:"upload_id" db:"upload_id"`
+	ChangedBy   string    `json:"changed_by" db:"changed_by"`
+	ChangedAt   time.Time `json:"changed_at" db:"changed_at"`
+}
+
+// Round returns v rounded to the indicator's decimals, for display.
+func (ind Indicator) Round(v float64) float64 {
+	p := math.Pow(10, float64(ind.Decimals))
+	return math.Round(v*p) / p
+}

@@ -1,0 +1,100 @@
+package indicator
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Level is a region's place in the administrative hierarchy.
+type Level string
+
+// The levels, from the top. Kemendagri codes encode the level by their
+// number of dot-separated parts; the nation has the code NationalCode.
+const (
+	LevelNational = Level("nasional")
+	LevelProvince = Level("provinsi")
+	LevelRegency  = Level("kabupaten_kota")
+	LevelDistrict = Level("kecamatan")
+	LevelVillage  = Level("desa")
+)
+
+// NationalCode is the code Pantau gives Indonesia as a whole; Kemendagri has
+// none for the nation.
+const NationalCode = "ID"
+
+// Region is a wilayah. Code is the Kemendagri code (primary); BPSCode is the
+// BPS code stored beside it through the bridge table, never derived from Code
+// (in South Sumatra BPS 1608 is Kemendagri 16.09).
+type Region struct {
+	Code       string `json:"code" db:"code"`
+	BPSCode    string `json:"bps_code,omitempty" db:"bps_code"`
+	Name       string `json:"name" db:"name"`
+	Level      Level  `json:"level" db:"level"`
+	ParentCode string `json:"parent_code,omitempty" db:"parent_code"`
+}
+
+var (
+	kemendagriCode = regexp.MustCompile(`^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$`)
+	bpsCode        = regexp.MustCompile(`^\d{2}(\d{2}(\d{3}(\d{3})?)?)?$`)
+)
+
+// LevelOfCode returns the level a Kemendagri code denotes.
+func LevelOfCode(code string) (Level, error) {
+	if code == NationalCode {
+		return LevelNational, nil
+	}
+	if !kemendagriCode.MatchString(code) {
+		return "", Errorf(ErrInvalid, "region code %q is not a Kemendagri code (16, 16.07, 16.07.01, 16.07.01.2001)", code)
+	}
+	return [...]Level{LevelProvince, LevelRegency, LevelDistrict, LevelVillage}[strings.Count(code, ".")], nil
+}
+
+// ParentOfCode returns the code of the region directly above code.
+func ParentOfCode(code string) string {
+	if code == NationalCode {
+		return ""
+	}
+	i := strings.LastIndexByte(code, '.')
+	if i < 0 {
+		return NationalCode
+	}
+	return code[:i]
+}
+
+// IsBPSCode reports whether s has the shape of a BPS region code (16, 1607,
+// 1607010, 1607010001).
+func IsBPSCode(s string) bool { return bpsCode.MatchString(s) }
+
+// Validate checks a region's code, level, parent and BPS code.
+func (r Region) Validate() error {
+	level, err := LevelOfCode(r.Code)
+	if err != nil {
+		return err
+	}
+	if r.Level == "" {
+		r.Level = level
+	}
+	if r.Level != level {
+		return Errorf(ErrInvalid, "region %s: level %q does not match its code (%s)", r.Code, r.Level, level)
+	}
+	if strings.TrimSpace(r.Name) == "" {
+		return Errorf(ErrInvalid, "region %s: name is empty", r.Code)
+	}
+	if want := ParentOfCode(r.Code); r.ParentCode != want {
+		return Errorf(ErrInvalid, "region %s: parent %q, want %q", r.Code, r.ParentCode, want)
+	}
+	if r.BPSCode != "" && !IsBPSCode(r.BPSCode) {
+		return Errorf(ErrInvalid, "region %s: BPS code %q is not numeric (16, 1607, 1607010)", r.Code, r.BPSCode)
+	}
+	return nil
+}
+
+// NewRegion fills Level and ParentCode from the code.
+func NewRegion(code, bps, name string) (Region, error) {
+	level, err := LevelOfCode(code)
+	if err != nil {
+		return Region{}, err
+	}
+	r := Region{Code: code, BPSCode: bps, Name: name, Level: level, ParentCode: ParentOfCode(code)}
+	return r, r.Validate()
+}
