@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"pantau/internal/indicator"
+)
+
+// Catalog writes: agencies, regions (with their BPS codes), indicators and
+// plans. Each validates through the domain first.
+
+// PutAgency creates or updates an agency.
+func (s *Store) PutAgency(ctx context.Context, a indicator.Agency) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO agencies (code, name) VALUES (?, ?)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name`), a.Code, a.Name)
+	if err != nil {
+		return fmt.Errorf("store: put agency %s: %w", a.Code, err)
+	}
+	return nil
+}
+
+// PutRegions creates or updates regions in one transaction; parents must come
+// before their children (or already exist). A region's BPS code goes into the
+// bridge table as its current code.
+func (s *Store) PutRegions(ctx context.Context, regions ...indicator.Region) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		for _, r := range regions {
+			if err := r.Validate(); err != nil {
+				return err
+			}
+			var parent any
+			if r.ParentCode != "" {
+				parent = r.ParentCode
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?)
+				ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, parent_code = excluded.parent_code`),
+				r.Code, r.Name, r.Level, parent); err != nil {
+				return fmt.Errorf("store: put region %s: %w", r.Code, err)
+			}
+			if r.BPSCode == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE region_bps_codes SET current = ? WHERE region_code = ? AND bps_code <> ?`),
+				false, r.Code, r.BPSCode); err != nil {
+				return fmt.Errorf("store: put region %s: %w", r.Code, err)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO region_bps_codes (bps_code, region_code, current) VALUES (?, ?, ?)
+				ON CONFLICT (bps_code) DO UPDATE SET region_code = excluded.region_code, current = excluded.current`),
+				r.BPSCode, r.Code, true); err != nil {
+				return fmt.Errorf("store: put BPS code %s of %s: %w", r.BPSCode, r.Code, err)
+			}
+		}
+		return nil
+	})
+}
+
+// PutIndicator creates or updates an indicator.
+func (s *Store) PutIndicator(ctx context.Context, ind indicator.Indicator) error {
+	if err := ind.Validate(); err != nil {
+		return err
+	}
+	var agency any
+	if ind.AgencyCode != "" {
+		agency = ind.AgencyCode
+	}
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO indicators
+		(code, name_id, name_en, unit, polarity, band_low, band_high, min_value, max_value, decimals, source, definition, frequency, sdg_code, national_code, agency_code)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO UPDATE SET name_id = excluded.name_id, name_en = excluded.name_en, unit = excluded.unit,
+			polarity = excluded.polarity, band_low = excluded.band_low, band_high = excluded.band_high,
+			min_value = excluded.min_value, max_value = excluded.max_value, decimals = excluded.decimals,
+			source = excluded.source, definition = excluded.definition, frequency = excluded.frequency,
+			sdg_code = excluded.sdg_code, national_code = excluded.national_code, agency_code = excluded.agency_code`),
+		ind.Code, ind.NameID, ind.NameEN, ind.Unit, ind.Polarity, ind.BandLow, ind.BandHigh, ind.Min, ind.Max,
+		ind.Decimals, ind.Source, ind.Definition, ind.Frequency, ind.SDGCode, ind.NationalCode, agency)
+	if err != nil {
+		return fmt.Errorf("store: put indicator %s: %w", ind.Code, err)
+	}
+	return nil
+}
+
+// PutPlan creates or updates a plan.
+func (s *Store) PutPlan(ctx context.Context, p indicator.Plan) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	_, err := s.db.ExecContext(ctx, s.db.Rebind(`INSERT INTO plans (code, name, level, region_code, start_year, end_year, source, illustrative)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, region_code = excluded.region_code,
+			start_year = excluded.start_year, end_year = excluded.end_year, source = excluded.source, illustrative = excluded.illustrative`),
+		p.Code, p.Name, p.Level, p.RegionCode, p.StartYear, p.EndYear, p.Source, p.Illustrative)
+	if err != nil {
+		return fmt.Errorf("store: put plan %s: %w", p.Code, err)
+	}
+	return nil
+}
+
+const indicatorColumns = `code, name_id, name_en, unit, polarity, band_low, band_high, min_value, max_value, decimals,
+	source, definition, frequency, sdg_code, national_code, COALESCE(agency_code, '') AS agency_code`
+
+// Indicators lists every indicator by code.
+func (s *Store) Indicators(ctx context.Context) ([]indicator.Indicator, error) {
+	out := []indicator.Indicator{}
+	if err := s.db.SelectContext(ctx, &out, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
+		return nil, fmt.Errorf("store: indicators: %w", err)
+	}
+	return out, nil
+}
+
+// Indicator returns one indicator, or ErrNotFound.
+func (s *Store) Indicator(ctx context.Context, code string) (indicator.Indicator, error) {
+	var ind indicator.Indicator
+	err := s.db.GetContext(ctx, &ind, s.db.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
+	if err != nil {
+		return ind, notFound(err, "indicator %q not found", code)
+	}
+	return ind, nil
+}
+
+const regionSelect = `SELECT r.code, COALESCE(b.bps_code, '') AS bps_code, r.name, r.level, COALESCE(r.parent_code, '') AS parent_code
+	FROM regions r LEFT JOIN region_bps_codes b ON b.region_code = r.code AND b.current = ?`
+
+// RegionFilter narrows Regions; zero fields match everything.
+type RegionFilter struct {
+	Parent string
+	Level  indicator.Level
+}
+
+// Regions lists regions by code.
+func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]indicator.Region, error) {
+	q, args := regionSelect+` WHERE 1 = 1`, []any{true}
+	if f.Parent != "" {
+		q, args = q+` AND r.parent_code = ?`, append(args, f.Parent)
+	}
+	if f.Level != "" {
+		q, args = q+` AND r.level = ?`, append(args, f.Level)
+	}
+	out := []indicator.Region{}
+	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q+` ORDER BY r.code`), args...); err != nil {
+		return nil, fmt.Errorf("store: regions: %w", err)
+	}
+	return out, nil
+}
+
+// Region returns one region by its Kemendagri code, or ErrNotFound.
+func (s *Store) Region(ctx context.Context, code string) (indicator.Region, error) {
+	var r indicator.Region
+	err := s.db.GetContext(ctx, &r, s.db.Rebind(regionSelect+` WHERE r.code = ?`), true, code)
+	if err != nil {
+		return r, notFound(err, "region %q not found", code)
+	}
+	return r, nil
+}
+
+// BPSCodes returns the whole bridge: BPS code → Kemendagri code, old codes included.
+func (s *Store) BPSCodes(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT bps_code, region_code FROM region_bps_codes`)
+	if err != nil {
+		return nil, fmt.Errorf("store: BPS codes: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var bps, code string
+		if err := rows.Scan(&bps, &code); err != nil {
+			return nil, fmt.Errorf("store: BPS codes: %w", err)
+		}
+		m[bps] = code
+	}
+	return m, rows.Err()
+}
+
+// Plans lists every plan.
+func (s *Store) Plans(ctx context.Context) ([]indicator.Plan, error) {
+	out := []indicator.Plan{}
+	if err := s.db.SelectContext(ctx, &out, `SELECT code, name, level, region_code, start_year, end_year, source, illustrative FROM plans ORDER BY code`); err != nil {
+		return nil, fmt.Errorf("store: plans: %w", err)
+	}
+	return out, nil
+}
+
+// Agencies lists every agency.
+func (s *Store) Agencies(ctx context.Context) ([]indicator.Agency, error) {
+	out := []indicator.Agency{}
+	if err := s.db.SelectContext(ctx, &out, `SELECT code, name FROM agencies ORDER BY code`); err != nil {
+		return nil, fmt.Errorf("store: agencies: %w", err)
+	}
+	return out, nil
+}
+
+// Catalog loads everything an import validates against.
+func (s *Store) Catalog(ctx context.Context) (*indicator.Catalog, error) {
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	regions, err := s.Regions(ctx, RegionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	bridge, err := s.BPSCodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	agencies, err := s.Agencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return indicator.NewCatalog(inds, regions, bridge, plans, agencies), nil
+}

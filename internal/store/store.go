@@ -1,0 +1,169 @@
+// Package store keeps Pantau's data in SQLite (the zero-setup default) or
+// PostgreSQL (production), through one sqlx implementation. The two dialects
+// differ only where noted: the DSN and pragmas, and the bulk write path
+// (COPY into a staging table on PostgreSQL, a prepared statement in one
+// transaction on SQLite).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // PostgreSQL driver "postgres"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"pantau/internal/indicator"
+	"pantau/migrations"
+)
+
+func init() {
+	// sqlx does not know modernc's driver name; it takes '?' placeholders.
+	sqlx.BindDriver("sqlite", sqlx.QUESTION)
+}
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// The supported engines.
+const (
+	Postgres = Dialect("postgres")
+	SQLite   = Dialect("sqlite")
+)
+
+// Store is Pantau's database.
+type Store struct {
+	db      *sqlx.DB
+	dialect Dialect
+	// now is the clock; tests may replace it.
+	now func() time.Time
+}
+
+// DefaultURL is the database used when PANTAU_DATABASE_URL is not set.
+const DefaultURL = "pantau.db"
+
+// Open connects to the database named by url: "postgres://…" or
+// "postgresql://…" for PostgreSQL, anything else is a SQLite file path
+// (optionally "sqlite://path" or "file:path").
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	dialect, dsn := parseURL(rawURL)
+	db, err := sqlx.Open(string(dialect), dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
+	}
+	if dialect == SQLite {
+		// SQLite allows one writer; one connection for writes avoids
+		// SQLITE_BUSY between our own goroutines, WAL lets readers go on.
+		db.SetMaxOpenConns(4)
+	} else {
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(10)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	if err := s.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseURL turns PANTAU_DATABASE_URL into a driver name and DSN.
+func parseURL(raw string) (Dialect, string) {
+	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
+		return Postgres, raw
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite://"), "file:")
+	if path == "" {
+		path = DefaultURL
+	}
+	path, query, _ := strings.Cut(path, "?")
+	q, _ := url.ParseQuery(query)
+	// WAL lets dashboards read while an import writes; immediate
+	// transactions take the write lock up front, so two importers queue
+	// instead of failing with SQLITE_BUSY when the reader upgrades.
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(30000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	return SQLite, "file:" + path + "?" + q.Encode()
+}
+
+// IsSQLiteFile reports whether url names a SQLite database (as opposed to
+// PostgreSQL), and returns its file path.
+func IsSQLiteFile(rawURL string) (string, bool) {
+	dialect, dsn := parseURL(rawURL)
+	if dialect != SQLite {
+		return "", false
+	}
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	return path, true
+}
+
+// Dialect returns the engine behind the store.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the underlying handle, for benchmarks that compare against raw SQL.
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping %s: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// Migrate applies every pending migration of the store's dialect.
+func (s *Store) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations.FS, string(s.dialect))
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	dialect := goose.DialectPostgres
+	if s.dialect == SQLite {
+		dialect = goose.DialectSQLite3
+	}
+	p, err := goose.NewProvider(dialect, s.db.DB, sub)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate %s: %w", s.dialect, err)
+	}
+	return nil
+}
+
+// notFound turns sql.ErrNoRows into the domain's ErrNotFound.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return indicator.Errorf(indicator.ErrNotFound, format, args...)
+	}
+	return fmt.Errorf("store: "+format+": %w", append(args, err)...)
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,297 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"pantau/internal/indicator"
+	"pantau/internal/pgtest"
+	"pantau/internal/store"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// engines runs fn once against a fresh SQLite file and once against a fresh
+// PostgreSQL database, both migrated.
+func engines(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, open(t, filepath.Join(t.TempDir(), "pantau.db")))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, open(t, pgtest.URL(t)))
+	})
+}
+
+func open(t testing.TB, url string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// seed stores a small catalogue: Banyuasin, its province and one indicator.
+func seed(t testing.TB, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	var regions []indicator.Region
+	for _, r := range [][3]string{{"ID", "", "Indonesia"}, {"16", "16", "Sumatera Selatan"}, {"16.07", "1607", "Kabupaten Banyuasin"}} {
+		reg, err := indicator.NewRegion(r[0], r[1], r[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		regions = append(regions, reg)
+	}
+	if err := st.PutRegions(ctx, regions...); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutIndicator(ctx, indicator.Indicator{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", Unit: indicator.UnitPercent,
+		Polarity: indicator.LowerIsBetter, Decimals: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutPlan(ctx, indicator.Plan{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: indicator.PlanNational,
+		RegionCode: "ID", StartYear: 2025, EndYear: 2029}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func obs(year int, v float64) indicator.Observation {
+	return indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "16.07", Year: year},
+		Value: v, Status: indicator.StatusFinal}
+}
+
+// rows is an ObservationSource over a fixed slice.
+func rows(os ...indicator.Observation) store.ObservationSource {
+	return func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+		for _, o := range os {
+			if err := emit(o); err != nil {
+				return indicator.Counts{}, err
+			}
+		}
+		return indicator.Counts{}, nil
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		if err := st.Migrate(context.Background()); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		inds, err := st.Indicators(context.Background())
+		if err != nil || len(inds) != 0 {
+			t.Fatalf("fresh database has indicators %v, %v", inds, err)
+		}
+	})
+}
+
+func TestImportKeepsHistory(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		first, err := st.ImportObservations(ctx, indicator.Upload{Filename: "a.csv", CreatedBy: "bps"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.New != 2 || first.Changed != 0 || first.Unchanged != 0 || first.ID == 0 {
+			t.Fatalf("first import = %+v, want 2 new", first)
+		}
+		// Same values again: nothing changes, no revision.
+		again, err := st.ImportObservations(ctx, indicator.Upload{Filename: "a.csv"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.New != 0 || again.Changed != 0 || again.Unchanged != 2 {
+			t.Fatalf("identical import = %+v, want 2 unchanged", again.Counts)
+		}
+		if revs, _ := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 0); len(revs) != 0 {
+			t.Fatalf("identical import wrote revisions: %+v", revs)
+		}
+		// 2024 revised, 2025 new; 2023 absent from the file and kept.
+		revised := obs(2024, 0.51)
+		revised.Status = indicator.StatusRevised
+		third, err := st.ImportObservations(ctx, indicator.Upload{Filename: "b.csv", CreatedBy: "dinsos"}, rows(revised, obs(2025, 0.40)), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if third.New != 1 || third.Changed != 1 || third.Unchanged != 0 || third.ID <= again.ID {
+			t.Fatalf("changed import = %+v", third)
+		}
+		revs, err := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 1 {
+			t.Fatalf("revisions = %+v, want one", revs)
+		}
+		r := revs[0]
+		if r.Year != 2024 || r.OldValue != 0.49 || r.NewValue != 0.51 || r.OldUploadID != first.ID || r.UploadID != third.ID ||
+			r.ChangedBy != "dinsos" || r.OldStatus != indicator.StatusFinal || r.ChangedAt.IsZero() {
+			t.Fatalf("revision = %+v", r)
+		}
+		s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int]float64{}
+		for _, o := range s.Observations {
+			got[o.Year] = o.Value
+		}
+		if fmt.Sprint(got) != fmt.Sprint(map[int]float64{2023: 0.56, 2024: 0.51, 2025: 0.40}) {
+			t.Fatalf("series = %v", got)
+		}
+		if v, _ := st.DataVersion(ctx); v != third.ID {
+			t.Fatalf("data version %d, want %d", v, third.ID)
+		}
+	})
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		bad := indicator.Errorf(indicator.ErrInvalid, "line 3: bad row")
+		_, err := st.ImportObservations(ctx, indicator.Upload{}, func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+			if err := emit(obs(2023, 0.60)); err != nil {
+				return indicator.Counts{}, err
+			}
+			if err := emit(obs(2024, 0.49)); err != nil {
+				return indicator.Counts{}, err
+			}
+			return indicator.Counts{Rejected: 1}, bad
+		}, store.ImportOptions{})
+		if !errors.Is(err, indicator.ErrInvalid) {
+			t.Fatalf("err = %v, want the source's ErrInvalid", err)
+		}
+		s, _ := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if len(s.Observations) != 1 || s.Observations[0].Value != 0.56 {
+			t.Fatalf("after a rejected import the series is %+v", s.Observations)
+		}
+		if revs, _ := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 0); len(revs) != 0 {
+			t.Fatalf("rejected import left revisions: %+v", revs)
+		}
+		// A dry run counts exactly, and stores nothing.
+		dry, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.60), obs(2024, 0.49)), store.ImportOptions{DryRun: true})
+		if err != nil || dry.New != 1 || dry.Changed != 1 {
+			t.Fatalf("dry run = %+v, %v", dry.Counts, err)
+		}
+		s, _ = st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if len(s.Observations) != 1 || s.Observations[0].Value != 0.56 {
+			t.Fatalf("after a dry run the series is %+v", s.Observations)
+		}
+	})
+}
+
+func TestConcurrentImportsLoseNoRevision(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, 0)), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := 1; i <= n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, float64(i))), store.ImportOptions{})
+				errs <- err
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		revs, err := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 2024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != n {
+			t.Fatalf("%d revisions after %d concurrent changes", len(revs), n)
+		}
+		// The revisions chain: each old value is the previous new value.
+		prev := 0.0
+		seen := map[float64]bool{}
+		for _, r := range revs {
+			if r.OldValue != prev {
+				t.Fatalf("revision chain broken: old %g after new %g (%+v)", r.OldValue, prev, revs)
+			}
+			if seen[r.NewValue] {
+				t.Fatalf("value %g recorded twice", r.NewValue)
+			}
+			seen[r.NewValue] = true
+			prev = r.NewValue
+		}
+		s, _ := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if s.Observations[0].Value != prev {
+			t.Fatalf("stored %g, last revision says %g", s.Observations[0].Value, prev)
+		}
+	})
+}
+
+func TestTargetsKeepRevisionsAndReachChildRegions(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		target := func(low, high float64) indicator.Target {
+			return indicator.Target{PlanCode: "rpjmn-2025-2029", SeriesKey: indicator.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "ID", Year: 2026}, Low: low, High: high}
+		}
+		src := func(ts ...indicator.Target) store.TargetSource {
+			return func(emit func(indicator.Target) error) (indicator.Counts, error) {
+				for _, t := range ts {
+					if err := emit(t); err != nil {
+						return indicator.Counts{}, err
+					}
+				}
+				return indicator.Counts{}, nil
+			}
+		}
+		up, err := st.ImportTargets(ctx, indicator.Upload{}, src(target(0, 0)), store.ImportOptions{})
+		if err != nil || up.New != 1 {
+			t.Fatalf("first targets import = %+v, %v", up.Counts, err)
+		}
+		up, err = st.ImportTargets(ctx, indicator.Upload{}, src(target(0, 0.5)), store.ImportOptions{})
+		if err != nil || up.Changed != 1 {
+			t.Fatalf("amendment = %+v, %v", up.Counts, err)
+		}
+		revs, err := st.TargetRevisions(ctx, "rpjmn-2025-2029", "kemiskinan_ekstrem", "ID")
+		if err != nil || len(revs) != 1 || revs[0].OldValue != 0 || *revs[0].OldHigh != 0 || *revs[0].NewHigh != 0.5 {
+			t.Fatalf("target revisions = %+v, %v", revs, err)
+		}
+		// The national target appears in the regency's series.
+		s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if err != nil || len(s.Targets) != 1 || s.Targets[0].RegionCode != "ID" || len(s.Plans) != 1 {
+			t.Fatalf("regency series targets = %+v plans %+v, %v", s.Targets, s.Plans, err)
+		}
+	})
+}
+
+func TestNotFound(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		if _, err := st.Series(context.Background(), "nope", "16.07"); !errors.Is(err, indicator.ErrNotFound) {
+			t.Fatalf("unknown indicator: %v", err)
+		}
+	})
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"pantau/internal/indicator"
+)
+
+// TargetSource streams validated targets into emit; see ObservationSource.
+type TargetSource func(emit func(indicator.Target) error) (indicator.Counts, error)
+
+// ImportTargets stores plan targets with the same rules as observations: a
+// changed target (a plan amendment) keeps its old value as a revision, an
+// identical one writes nothing. Plans have tens of targets, not millions, so
+// both engines take the row-by-row path.
+func (s *Store) ImportTargets(ctx context.Context, up indicator.Upload, src TargetSource, opts ImportOptions) (indicator.Upload, error) {
+	up.Kind = indicator.UploadTargets
+	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx) (indicator.Counts, error) {
+		return s.upsertTargets(ctx, tx, up, src)
+	})
+	return up, err
+}
+
+func (s *Store) upsertTargets(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src TargetSource) (indicator.Counts, error) {
+	var c indicator.Counts
+	at := up.CreatedAt
+	got, err := src(func(t indicator.Target) error {
+		var old indicator.Target
+		err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT low, high, note, upload_id FROM targets
+			WHERE plan_code = ? AND indicator_code = ? AND region_code = ? AND disagg = ? AND year = ?`),
+			t.PlanCode, t.IndicatorCode, t.RegionCode, string(t.Disagg), t.Year)
+		switch {
+		case isNoRows(err):
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO targets (plan_code, indicator_code, region_code, disagg, year, low, high,
+				note, upload_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				t.PlanCode, t.IndicatorCode, t.RegionCode, string(t.Disagg), t.Year, t.Low, t.High, t.Note, up.ID, at); err != nil {
+				return fmt.Errorf("store: import target: insert: %w", err)
+			}
+			c.New++
+		case err != nil:
+			return fmt.Errorf("store: import target: read old value: %w", err)
+		case old.Low == t.Low && old.High == t.High && old.Note == t.Note:
+			c.Unchanged++
+		default:
+			if old.UploadID == up.ID {
+				return indicator.Errorf(indicator.ErrInvalid, "the upload names target %s/%s/%s/%d twice", t.PlanCode, t.IndicatorCode, t.RegionCode, t.Year)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO target_revisions (plan_code, indicator_code, region_code, disagg, year,
+				old_low, old_high, old_note, old_upload_id, new_low, new_high, upload_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				t.PlanCode, t.IndicatorCode, t.RegionCode, string(t.Disagg), t.Year, old.Low, old.High, old.Note, old.UploadID,
+				t.Low, t.High, up.ID, at); err != nil {
+				return fmt.Errorf("store: import target: revision: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE targets SET low = ?, high = ?, note = ?, upload_id = ?, updated_at = ?
+				WHERE plan_code = ? AND indicator_code = ? AND region_code = ? AND disagg = ? AND year = ?`),
+				t.Low, t.High, t.Note, up.ID, at, t.PlanCode, t.IndicatorCode, t.RegionCode, string(t.Disagg), t.Year); err != nil {
+				return fmt.Errorf("store: import target: update: %w", err)
+			}
+			c.Changed++
+		}
+		return nil
+	})
+	got.New, got.Changed, got.Unchanged = c.New, c.Changed, c.Unchanged
+	return got, err
+}
+
+// TargetRevisions lists the amendments of one plan's targets for a series, oldest first.
+func (s *Store) TargetRevisions(ctx context.Context, planCode, indicatorCode, regionCode string) ([]indicator.Revision, error) {
+	out := []indicator.Revision{}
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT r.plan_code, r.indicator_code, r.region_code, r.disagg, r.year,
+		r.old_low AS old_value, r.old_high AS old_high, r.new_low AS new_value, r.new_high AS new_high, r.old_upload_id, r.upload_id,
+		COALESCE(u.created_by, '') AS changed_by, r.changed_at
+		FROM target_revisions r LEFT JOIN uploads u ON u.id = r.upload_id
+		WHERE r.plan_code = ? AND r.indicator_code = ? AND r.region_code = ? ORDER BY r.id`), planCode, indicatorCode, regionCode)
+	if err != nil {
+		return nil, fmt.Errorf("store: target revisions %s/%s/%s: %w", planCode, indicatorCode, regionCode, err)
+	}
+	return out, nil
+}
