@@ -1,0 +1,294 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"pantau/internal/config"
+	"pantau/internal/demo"
+	"pantau/internal/importer"
+	"pantau/internal/indicator"
+	"pantau/internal/ingest"
+	"pantau/internal/store"
+	"pantau/internal/web"
+)
+
+// exitError carries an exit code: 1 for a failure, 2 for bad usage.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+const usage = `Pantau tracks regional development indicators against plan targets.
+
+Usage: pantau <command> [flags]
+
+Commands:
+  serve     run the HTTP service (dashboards, embeds, API)
+  migrate   apply database migrations
+  import    import an observations or targets CSV
+  demo      load the Kabupaten Banyuasin demo data
+
+Run "pantau <command> --help" for a command's flags.
+`
+
+// run is the whole program; main only wires the process to it, and tests
+// call it directly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return &exitError{code: 2}
+	}
+	cmd, rest := args[1], args[2:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return importFile(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		return loadDemo(ctx, rest, getenv, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError("unknown command %q", cmd)
+}
+
+// newFlags makes a command's flag set that prints its help and reports
+// parse errors as usage errors.
+func newFlags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("pantau "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: pantau %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; --help prints to stdout and ends the command without error.
+func parse(fs *flag.FlagSet, args []string, stdout io.Writer) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return true, nil
+		}
+		return true, &exitError{code: 2}
+	}
+	return false, nil
+}
+
+// openStore opens and migrates the configured database.
+func openStore(ctx context.Context, url string) (*store.Store, error) {
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "serve [flags]", stdout, stderr)
+	vals := config.Flags(fs, getenv)
+	demoFlag := fs.Bool("demo", false, "load the Banyuasin demo data (default: on when the SQLite file does not exist yet)")
+	if done, err := parse(fs, args, stdout); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("serve takes no arguments, got %q", fs.Args())
+	}
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	log := cfg.Logger(stderr)
+	loadDemoData := *demoFlag
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "demo" })
+	if path, ok := store.IsSQLiteFile(cfg.DatabaseURL); ok && !explicit {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			loadDemoData = true
+		}
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if loadDemoData {
+		log.Info("loading demo data", "regency", "Kabupaten Banyuasin")
+		if err := demo.Load(ctx, st); err != nil {
+			return err
+		}
+	}
+	handler, err := web.New(st, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads of large files
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (PANTAU_ADDR): %w", cfg.Addr, err)
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "database", string(st.Dialect()))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", "migrate [flags]", stdout, stderr)
+	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	if done, err := parse(fs, args, stdout); done {
+		return err
+	}
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "migrated %s database\n", st.Dialect())
+	return nil
+}
+
+func loadDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", "demo [flags]", stdout, stderr)
+	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	if done, err := parse(fs, args, stdout); done {
+		return err
+	}
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := demo.Load(ctx, st); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "loaded the Kabupaten Banyuasin demo data (district values and regency targets are illustrative)")
+	return nil
+}
+
+func importFile(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("import", "import [--dry-run] [--targets] [--indicator CODE] [--agency CODE] [--decimal comma|point] FILE", stdout, stderr)
+	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	dryRun := fs.Bool("dry-run", false, "check the file and show what would change, store nothing")
+	targets := fs.Bool("targets", false, "the file holds plan targets, not observations")
+	ind := fs.String("indicator", "", "indicator of a one-indicator file (BPS-style wide table)")
+	agency := fs.String("agency", "", "agency sending the file")
+	decimal := fs.String("decimal", "", "number convention when the file is ambiguous: comma (0,49) or point (0.49)")
+	if done, err := parse(fs, args, stdout); done {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usageError("import needs exactly one FILE")
+	}
+	dec, ok := ingest.ParseDecimal(*decimal)
+	if !ok {
+		return usageError("--decimal %q: want comma or point", *decimal)
+	}
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	defer f.Close()
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	res, err := importer.Import(ctx, st, f, importer.Request{
+		Upload:  indicator.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
+		Targets: *targets, DryRun: *dryRun,
+		Options: ingest.Options{Indicator: *ind, Decimal: dec},
+	})
+	if res.Report != nil {
+		d := res.Report.Dialect
+		fmt.Fprintf(stdout, "detected: layout %s, delimiter %q, decimal %s, BOM %v\n", d.Layout, d.Delimiter, orDash(string(d.Decimal)), d.BOM)
+	}
+	c := res.Upload.Counts
+	fmt.Fprintf(stdout, "new %d, changed %d, unchanged %d, missing %d, rejected %d\n", c.New, c.Changed, c.Unchanged, c.Missing, c.Rejected)
+	if err != nil {
+		if errors.Is(err, indicator.ErrInvalid) {
+			return &exitError{code: 1, err: errors.New(indicator.Message(err))}
+		}
+		return err
+	}
+	switch {
+	case *dryRun:
+		fmt.Fprintln(stdout, "dry run: acceptable, nothing stored")
+	default:
+		fmt.Fprintf(stdout, "stored as upload %d\n", res.Upload.ID)
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,115 @@
+// Package config reads Pantau's settings from the environment, with command
+// flags over them, and validates them once at start-up: a bad value stops
+// the program with a message naming the variable.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+)
+
+// Config is every setting of `pantau serve` and the commands that open the database.
+type Config struct {
+	Addr            string
+	DatabaseURL     string
+	LogLevel        slog.Level
+	LogFormat       string
+	ShutdownTimeout time.Duration
+	// DashboardsDir optionally overrides the embedded dashboards.
+	DashboardsDir string
+	// MaxUploadBytes bounds an upload body.
+	MaxUploadBytes int64
+}
+
+// Setting is one environment variable with its flag.
+type Setting struct {
+	Env, Flag, Default, Help string
+}
+
+// Settings lists every variable; `pantau serve --help` prints them.
+var Settings = []Setting{
+	{"PANTAU_ADDR", "addr", ":8080", "HTTP listen address"},
+	{"PANTAU_DATABASE_URL", "database-url", "pantau.db", "SQLite file path, or postgres://user:pass@host/db?sslmode=require"},
+	{"PANTAU_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"PANTAU_LOG_FORMAT", "log-format", "text", "text or json"},
+	{"PANTAU_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long in-flight requests may finish on SIGTERM"},
+	{"PANTAU_DASHBOARDS_DIR", "dashboards-dir", "", "directory of dashboard YAML files overriding the embedded ones"},
+	{"PANTAU_MAX_UPLOAD_BYTES", "max-upload-bytes", "52428800", "largest accepted upload body, in bytes"},
+}
+
+// Flags registers one flag per setting on fs, defaulting to the environment
+// (or the built-in default). Call Parse after fs.Parse.
+func Flags(fs *flag.FlagSet, getenv func(string) string, only ...string) map[string]*string {
+	vals := map[string]*string{}
+	want := map[string]bool{}
+	for _, o := range only {
+		want[o] = true
+	}
+	for _, s := range Settings {
+		if len(only) > 0 && !want[s.Env] {
+			continue
+		}
+		def := s.Default
+		if v := getenv(s.Env); v != "" {
+			def = v
+		}
+		vals[s.Env] = fs.String(s.Flag, def, s.Help+" ($"+s.Env+")")
+	}
+	return vals
+}
+
+// Parse validates the values registered by Flags.
+func Parse(vals map[string]*string) (Config, error) {
+	get := func(env string) string {
+		if p, ok := vals[env]; ok {
+			return strings.TrimSpace(*p)
+		}
+		for _, s := range Settings {
+			if s.Env == env {
+				return s.Default
+			}
+		}
+		return ""
+	}
+	var c Config
+	c.Addr = get("PANTAU_ADDR")
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("PANTAU_ADDR %q: want host:port or :port", c.Addr)
+	}
+	c.DatabaseURL = get("PANTAU_DATABASE_URL")
+	if c.DatabaseURL == "" {
+		return c, fmt.Errorf("PANTAU_DATABASE_URL is empty")
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("PANTAU_LOG_LEVEL"))); err != nil {
+		return c, fmt.Errorf("PANTAU_LOG_LEVEL %q: want debug, info, warn or error", get("PANTAU_LOG_LEVEL"))
+	}
+	c.LogFormat = get("PANTAU_LOG_FORMAT")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, fmt.Errorf("PANTAU_LOG_FORMAT %q: want text or json", c.LogFormat)
+	}
+	d, err := time.ParseDuration(get("PANTAU_SHUTDOWN_TIMEOUT"))
+	if err != nil || d < 0 {
+		return c, fmt.Errorf("PANTAU_SHUTDOWN_TIMEOUT %q: want a duration such as 15s", get("PANTAU_SHUTDOWN_TIMEOUT"))
+	}
+	c.ShutdownTimeout = d
+	c.DashboardsDir = get("PANTAU_DASHBOARDS_DIR")
+	var n int64
+	if _, err := fmt.Sscan(get("PANTAU_MAX_UPLOAD_BYTES"), &n); err != nil || n <= 0 {
+		return c, fmt.Errorf("PANTAU_MAX_UPLOAD_BYTES %q: want a positive number of bytes", get("PANTAU_MAX_UPLOAD_BYTES"))
+	}
+	c.MaxUploadBytes = n
+	return c, nil
+}
+
+// Logger builds the service's structured logger.
+func (c Config) Logger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

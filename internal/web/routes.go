@@ -1,0 +1,20 @@
+package web
+
+import "github.com/gin-gonic/gin"
+
+// routes is the whole HTTP surface of Pantau, in one table.
+func (s *Server) routes(r *gin.Engine) {
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+
+	r.GET("/", s.indexPage)
+
+	api := r.Group("/api/v1")
+	api.GET("/indicators", s.listIndicators)
+	api.GET("/indicators/:code", s.getIndicator)
+	api.GET("/regions", s.listRegions)
+	api.GET("/regions/:code", s.getRegion)
+	api.GET("/series", s.getSeries)
+
+	r.NoRoute(s.notFound)
+}

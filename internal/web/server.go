@@ -1,0 +1,100 @@
+// Package web is Pantau's HTTP edge: the Gin router (every route in
+// routes.go), thin handlers, server-rendered pages and the JSON API.
+package web
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Server holds what the handlers need.
+type Server struct {
+	store *store.Store
+	log   *slog.Logger
+	pages *template.Template
+}
+
+// New builds the HTTP handler.
+func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
+	gin.SetMode(gin.ReleaseMode)
+	pages, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: st, log: log, pages: pages}
+	r := gin.New()
+	r.Use(s.recoverer(), s.logRequests())
+	s.routes(r)
+	return r, nil
+}
+
+// logRequests writes one structured line per request.
+func (s *Server) logRequests() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		s.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "route", c.FullPath(),
+			"status", c.Writer.Status(), "bytes", c.Writer.Size(), "duration", time.Since(start))
+	}
+}
+
+// recoverer turns a panic into a logged 500 without details for the client.
+func (s *Server) recoverer() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("panic", "path", c.Request.URL.Path, "panic", v)
+				c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody("internal", "internal error", nil))
+			}
+		}()
+		c.Next()
+	}
+}
+
+// errorBody is the one shape of every API error.
+func errorBody(code, message string, details any) gin.H {
+	e := gin.H{"code": code, "message": message}
+	if details != nil {
+		e["details"] = details
+	}
+	return gin.H{"error": e}
+}
+
+// statusOf maps the domain's error kinds to HTTP, once for every handler.
+func statusOf(err error) (int, string) {
+	switch {
+	case errors.Is(err, indicator.ErrNotFound):
+		return http.StatusNotFound, "not_found"
+	case errors.Is(err, indicator.ErrInvalid):
+		return http.StatusBadRequest, "invalid"
+	case errors.Is(err, indicator.ErrConflict):
+		return http.StatusConflict, "conflict"
+	case errors.Is(err, indicator.ErrUnauthorized):
+		return http.StatusUnauthorized, "unauthorized"
+	case errors.Is(err, indicator.ErrForbidden):
+		return http.StatusForbidden, "forbidden"
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// fail answers an API request with err: the user-safe message for known
+// kinds, a generic one (and a log line) for everything else.
+func (s *Server) fail(c *gin.Context, err error) {
+	status, code := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
+	}
+	c.AbortWithStatusJSON(status, errorBody(code, indicator.Message(err), nil))
+}
