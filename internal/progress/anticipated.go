@@ -1,0 +1,150 @@
+package progress
+
+import (
+	"math"
+
+	"pantau/internal/indicator"
+)
+
+// AnticipatedResult is the verdict of ESCAP-style anticipated progress
+// (ESCAP, Asia and the Pacific SDG Progress Report, methodology annex):
+// where will the trend be in the target year, and how much of the required
+// change does that cover?
+//
+//	ratio = (projected − base) / (target − base)
+//
+// ≥ 1 on track, between 0 and 1 accelerate, ≤ 0 reverse the trend. ESCAP
+// projects with the observed growth rate; Pantau, as PRODUCT.md asks, uses
+// a time-weighted linear trend (weights 1, 2, 3, … from the first year of
+// the window), so that recent years weigh more.
+type AnticipatedResult struct {
+	Status Status `json:"status"`
+	Label  Text   `json:"label"`
+	// Projected is the trend's value in the target year (the observed value
+	// when the target year is already observed).
+	Projected *float64 `json:"projected,omitempty"`
+	// ProjectedLow/High are the approximate 95 % prediction interval.
+	ProjectedLow   *float64    `json:"projected_low,omitempty"`
+	ProjectedHigh  *float64    `json:"projected_high,omitempty"`
+	Ratio          *float64    `json:"ratio,omitempty"`
+	TargetAchieved bool        `json:"target_achieved"`
+	Explanation    Explanation `json:"explanation"`
+}
+
+func (r AnticipatedResult) finish(st Status, sentence Text) AnticipatedResult {
+	r.Status, r.Label = st, st.Label()
+	r.Explanation.Sentence = sentence
+	return r
+}
+
+// anticipate computes anticipated progress towards g from the window and
+// its time-weighted trend tw (nil with fewer than two points).
+func anticipate(ind indicator.Indicator, win windowPoints, tw *Trend, g *goal, f valueFormatter) AnticipatedResult {
+	r := AnticipatedResult{Explanation: Explanation{
+		Method:     MethodAnticipated,
+		Formula:    "ratio = (projected − base) / (target − base); projected from the time-weighted linear trend, weights w_i = 1 + (t_i − t_first)",
+		YearsUsed:  win.Years,
+		YearsWhy:   win.Why,
+		Thresholds: append([]Threshold(nil), anticipatedThresholds...),
+	}}
+	if ind.Polarity == indicator.Neutral || g == nil {
+		return r.finish(NotApplicable, Text{
+			"Tidak berlaku: tanpa target atau arah yang lebih baik, tidak ada yang diproyeksikan.",
+			"Not applicable: with no target or better direction there is nothing to project against.",
+		})
+	}
+	r.Explanation.Target, r.Explanation.TargetYear = ptr(g.value), ptr(g.ref.Year)
+	r.Explanation.Direction = int(g.dir)
+	ws := win.points
+	if len(ws) > 0 {
+		base, latest := ws[0], ws[len(ws)-1]
+		r.Explanation.BaseYear, r.Explanation.BaseValue = ptr(base.Year), ptr(base.Value)
+		r.Explanation.LatestYear, r.Explanation.LatestValue = ptr(latest.Year), ptr(latest.Value)
+		r.TargetAchieved = g.meets(latest.Value)
+	}
+	if len(ws) < 2 || tw == nil {
+		return r.finish(InsufficientData, insufficientSentence(win, nil))
+	}
+	base, latest := ws[0], ws[len(ws)-1]
+	lo, hi := ind.Bounds()
+	var proj float64
+	observed := false
+	if g.ref.Year <= latest.Year {
+		for _, p := range ws {
+			if p.Year == g.ref.Year {
+				proj, observed = p.Value, true
+			}
+		}
+	}
+	if !observed {
+		proj = clamp(tw.At(g.ref.Year), lo, hi)
+		if h := tw.predictionHalfWidth(g.ref.Year); !math.IsNaN(h) {
+			r.ProjectedLow = finite(clamp(tw.At(g.ref.Year)-h, lo, hi))
+			r.ProjectedHigh = finite(clamp(tw.At(g.ref.Year)+h, lo, hi))
+		}
+	}
+	r.Projected = ptr(proj)
+	// With the base already meeting the target the ratio's sign convention
+	// breaks down (the "required change" points backwards): no ratio then.
+	denom := g.value - base.Value
+	if denom != 0 && !g.meets(base.Value) {
+		r.Ratio = finite((proj - base.Value) / denom)
+	}
+	r.Explanation.Ratio = r.Ratio
+	var st Status
+	switch {
+	case g.meets(proj):
+		// Covers a target met already at the base, and a target reached
+		// exactly (ratio 1).
+		st = OnTrack
+	case g.meets(base.Value):
+		// The base met the target and the trend leaves it.
+		st = ReverseTrend
+	case r.Ratio == nil:
+		// denom is not zero here, so the ratio overflowed.
+		return r.finish(NotComputable, overflowSentence)
+	case *r.Ratio <= 0:
+		st = ReverseTrend
+	case *r.Ratio >= 1:
+		st = OnTrack
+	default:
+		st = Accelerate
+	}
+	overshoot := st == OnTrack && !g.meets(proj)
+	return r.finish(st, both(func(l string) string {
+		s := anticipatedSentence(l, st, base, g, f, proj, observed, r.Ratio, tw)
+		if overshoot && !math.IsInf(g.lo, 0) && !math.IsInf(g.hi, 0) {
+			// A band can be overshot: the trend crosses it and leaves on the
+			// other side.
+			s += map[bool]string{true: " The trend overshoots the band; it will need to level off.", false: " Tren melewati rentang sasaran; laju perlu melandai."}[l == LangEN]
+		}
+		return s
+	}))
+}
+
+func anticipatedSentence(l string, st Status, base Point, g *goal, f valueFormatter, proj float64, observed bool, ratio *float64, tw *Trend) string {
+	t := f.target(l, g.ref.Low, g.ref.High)
+	first := itoa(tw.Years[0])
+	share := ""
+	if ratio != nil {
+		if l == LangEN {
+			share = "; from the base value " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") that covers " + FormatNumberTrim(l, *ratio*100, 0) + "% of the change needed to reach the target of " + t + " (ratio " + formatRatio(l, *ratio) + ")"
+		} else {
+			share = "; dari nilai awal " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") itu mencakup " + FormatNumberTrim(l, *ratio*100, 0) + "% dari perubahan yang dibutuhkan menuju target " + t + " (rasio " + formatRatio(l, *ratio) + ")"
+		}
+	} else if l == LangEN {
+		share = "; the target is " + t
+	} else {
+		share = "; targetnya " + t
+	}
+	if l == LangEN {
+		if observed {
+			return capitalize(st.Label().EN) + ": the value observed in " + itoa(g.ref.Year) + " is " + f.value(l, proj) + share + "."
+		}
+		return capitalize(st.Label().EN) + ": the time-weighted trend since " + first + " projects " + f.value(l, proj) + " in " + itoa(g.ref.Year) + share + "."
+	}
+	if observed {
+		return capitalize(st.Label().ID) + ": nilai teramati pada " + itoa(g.ref.Year) + " adalah " + f.value(l, proj) + share + "."
+	}
+	return capitalize(st.Label().ID) + ": tren tertimbang sejak " + first + " memproyeksikan " + f.value(l, proj) + " pada " + itoa(g.ref.Year) + share + "."
+}

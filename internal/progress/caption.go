@@ -1,0 +1,162 @@
+package progress
+
+import (
+	"regexp"
+	"strings"
+
+	"pantau/internal/indicator"
+)
+
+// CaptionTarget is the target a caption mentions.
+type CaptionTarget struct {
+	// Label names the plan as readers know it: "RPJMN", "RPJMD Kab. Banyuasin".
+	Label string  `json:"label"`
+	Low   float64 `json:"low"`
+	High  float64 `json:"high"`
+	Year  int     `json:"year"`
+	// Illustrative marks a generated demo target: the caption says so.
+	Illustrative bool `json:"illustrative,omitempty"`
+}
+
+// CaptionInput is what a chart caption is written from.
+type CaptionInput struct {
+	Indicator indicator.Indicator
+	// RegionName as it should read in a sentence: "Kabupaten Banyuasin".
+	RegionName   string
+	Observations []indicator.Observation
+	Target       *CaptionTarget
+}
+
+var planYears = regexp.MustCompile(`\s*\d{4}(\s*[–-]\s*\d{4})?\s*$`)
+
+// PlanLabel is a plan's name without its trailing period, as captions cite
+// it: "RPJMN 2025–2029" → "RPJMN".
+func PlanLabel(p indicator.Plan) string {
+	if l := planYears.ReplaceAllString(p.Name, ""); l != "" {
+		return l
+	}
+	return p.Name
+}
+
+// CaptionTargetOf builds the caption target of a plan's target.
+func CaptionTargetOf(p indicator.Plan, t indicator.Target) CaptionTarget {
+	return CaptionTarget{Label: PlanLabel(p), Low: t.Low, High: t.High, Year: t.Year, Illustrative: p.Illustrative}
+}
+
+// Caption writes a one-sentence, plain and factual caption for a chart of
+// the series, in both languages, with the locale's number format:
+//
+//	Kemiskinan ekstrem di Kabupaten Banyuasin turun dari 0,56% (2023)
+//	menjadi 0,49% (2024); target RPJMN 0% pada 2026.
+//
+// It compares the latest value with the one before it, names missing years
+// between them, says when the latest value starts a new method (and is not
+// compared), marks preliminary values, and calls a change that vanishes at
+// the indicator's decimals "flat". Observations that cannot be analysed
+// (duplicate years) give a caption without a comparison.
+func Caption(in CaptionInput) Text {
+	ind := in.Indicator
+	pts, err := points(ind.Code, in.Observations)
+	if err != nil {
+		pts = nil
+	}
+	f := newFormatter(ind, pts)
+	return both(func(l string) string {
+		name := ind.Name(l)
+		region := strings.TrimSpace(in.RegionName)
+		subject := name
+		if region != "" {
+			subject += map[string]string{LangID: " di ", LangEN: " in "}[langKey(l)] + region
+		}
+		var s string
+		switch {
+		case len(pts) == 0 && l == LangEN:
+			s = "No data yet on " + lowerFirst(name)
+			if region != "" {
+				s += " for " + region
+			}
+		case len(pts) == 0:
+			s = "Belum ada data " + lowerFirst(name)
+			if region != "" {
+				s += " untuk " + region
+			}
+		case len(pts) == 1:
+			s = subject + ": " + f.value(l, pts[0].Value) + " (" + yearNote(l, pts[0]) + ")"
+		default:
+			prev, last := pts[len(pts)-2], pts[len(pts)-1]
+			s = compareSentence(l, subject, prev, last, f)
+		}
+		if t := in.Target; t != nil {
+			tv := f.target(l, t.Low, t.High)
+			if l == LangEN {
+				s += "; " + t.Label + " target " + tv + " by " + itoa(t.Year)
+				if t.Illustrative {
+					s += " (illustrative)"
+				}
+			} else {
+				s += "; target " + t.Label + " " + tv + " pada " + itoa(t.Year)
+				if t.Illustrative {
+					s += " (data contoh)"
+				}
+			}
+		}
+		return s + "."
+	})
+}
+
+func compareSentence(l, subject string, prev, last Point, f valueFormatter) string {
+	if last.Break {
+		if l == LangEN {
+			return subject + ": " + f.value(l, last.Value) + " (" + yearNote(l, last) + ", new method; not comparable with " + itoa(prev.Year) + ")"
+		}
+		return subject + ": " + f.value(l, last.Value) + " (" + yearNote(l, last) + ", metode baru; tidak sebanding dengan " + itoa(prev.Year) + ")"
+	}
+	missing := ""
+	if last.Year-prev.Year > 1 {
+		var ys []int
+		for y := prev.Year + 1; y < last.Year; y++ {
+			ys = append(ys, y)
+		}
+		missing = map[string]string{LangID: " (tidak ada data " + yearsText(ys) + ")", LangEN: " (no data for " + yearsText(ys) + ")"}[langKey(l)]
+	}
+	a, b := f.value(l, prev.Value), f.value(l, last.Value)
+	d := roundTo(last.Value, f.decimals) - roundTo(prev.Value, f.decimals)
+	switch {
+	case d == 0 && l == LangEN:
+		return subject + " stayed at " + b + " from " + itoa(prev.Year) + " to " + yearNote(l, last) + missing
+	case d == 0:
+		return subject + " tetap " + b + " dari " + itoa(prev.Year) + " hingga " + yearNote(l, last) + missing
+	case l == LangEN:
+		verb := map[bool]string{true: " rose", false: " fell"}[d > 0]
+		return subject + verb + " from " + a + " (" + yearNote(l, prev) + ") to " + b + " (" + yearNote(l, last) + ")" + missing
+	}
+	verb := map[bool]string{true: " naik", false: " turun"}[d > 0]
+	return subject + verb + " dari " + a + " (" + yearNote(l, prev) + ") menjadi " + b + " (" + yearNote(l, last) + ")" + missing
+}
+
+// yearNote is the year, with a mark for a preliminary value.
+func yearNote(l string, p Point) string {
+	if p.Status == indicator.StatusPreliminary {
+		if l == LangEN {
+			return itoa(p.Year) + ", preliminary"
+		}
+		return itoa(p.Year) + ", angka sementara"
+	}
+	return itoa(p.Year)
+}
+
+func langKey(l string) string {
+	if l == LangEN {
+		return LangEN
+	}
+	return LangID
+}
+
+// lowerFirst lower-cases the first letter of a name used mid-sentence,
+// unless it looks like an acronym ("IPM").
+func lowerFirst(s string) string {
+	if len(s) < 2 || s[0] < 'A' || s[0] > 'Z' || (s[1] >= 'A' && s[1] <= 'Z') {
+		return s
+	}
+	return string(s[0]-'A'+'a') + s[1:]
+}

@@ -1,0 +1,175 @@
+package progress
+
+import (
+	"math"
+	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
+
+	"pantau/internal/indicator"
+)
+
+// Languages Pantau writes in. Anything else falls back to Indonesian, the
+// default language of the pages.
+const (
+	LangID = "id"
+	LangEN = "en"
+)
+
+// Printers are safe for concurrent use (each Sprint takes its own state from
+// a pool), so one per language is shared.
+var (
+	printerID = message.NewPrinter(language.Indonesian)
+	printerEN = message.NewPrinter(language.English)
+)
+
+func printer(lang string) *message.Printer {
+	if lang == LangEN {
+		return printerEN
+	}
+	return printerID
+}
+
+// FormatNumber formats v with exactly decimals fraction digits in the
+// conventions of lang: Indonesian uses a decimal comma and dot thousands
+// ("1.234,56"), English the reverse. A value that rounds to zero prints
+// without a minus sign, and a non-finite value prints as "–".
+func FormatNumber(lang string, v float64, decimals int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	if decimals < 0 {
+		decimals = 0
+	}
+	v = roundTo(v, decimals)
+	return printer(lang).Sprint(number.Decimal(v, number.Scale(decimals)))
+}
+
+// FormatNumberTrim is FormatNumber with trailing fraction zeros dropped
+// ("0" rather than "0,00", "4,5" rather than "4,50"): targets are written
+// the way plans state them.
+func FormatNumberTrim(lang string, v float64, maxDecimals int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	if maxDecimals < 0 {
+		maxDecimals = 0
+	}
+	v = roundTo(v, maxDecimals)
+	return printer(lang).Sprint(number.Decimal(v, number.MaxFractionDigits(maxDecimals)))
+}
+
+// roundTo rounds half away from zero and turns -0 into 0, so that -0.001 at
+// two decimals prints "0,00", not "-0,00".
+func roundTo(v float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	r := math.Round(v*p) / p
+	if r == 0 {
+		return 0
+	}
+	return r
+}
+
+// FormatValue formats v with its unit as a reader expects it in lang:
+// "0,49%", "Rp509.264", "850.022 jiwa" / "850,022 people", "67,13".
+// Units Pantau does not know are appended after a space.
+func FormatValue(lang string, v float64, decimals int, unit string) string {
+	return withUnit(lang, FormatNumber(lang, v, decimals), unit)
+}
+
+// FormatValueTrim is FormatValue without trailing fraction zeros, for
+// targets ("0%", "4,5%").
+func FormatValueTrim(lang string, v float64, maxDecimals int, unit string) string {
+	return withUnit(lang, FormatNumberTrim(lang, v, maxDecimals), unit)
+}
+
+func withUnit(lang, s, unit string) string {
+	en := lang == LangEN
+	switch unit {
+	case indicator.UnitPercent, "%", "percent":
+		return s + "%"
+	case indicator.UnitRupiah:
+		return "Rp" + s
+	case indicator.UnitIndex, indicator.UnitRatio, "":
+		return s
+	case indicator.UnitPersons:
+		if en {
+			return s + " people"
+		}
+		return s + " jiwa"
+	case indicator.UnitThousand:
+		if en {
+			return s + " thousand people"
+		}
+		return s + " ribu jiwa"
+	case indicator.UnitPercentPts:
+		if en {
+			return s + " points"
+		}
+		return s + " poin"
+	}
+	return s + " " + strings.ReplaceAll(unit, "_", " ")
+}
+
+// formatRate formats a growth rate (0.125) as a percentage ("12,5%"), with
+// up to two decimals.
+func formatRate(lang string, r float64) string {
+	return FormatNumberTrim(lang, r*100, 2) + "%"
+}
+
+// formatRatio formats a progress ratio with two decimals ("1,27").
+func formatRatio(lang string, r float64) string { return FormatNumber(lang, r, 2) }
+
+// formatRange formats a target: a single value, or "9,37–10,37%" for a range.
+func formatTarget(lang string, lo, hi float64, decimals int, unit string) string {
+	if lo == hi {
+		return FormatValueTrim(lang, lo, decimals, unit)
+	}
+	return withUnit(lang, FormatNumberTrim(lang, lo, decimals)+"–"+FormatNumberTrim(lang, hi, decimals), unit)
+}
+
+// valueFormatter formats the values of one indicator in explanations.
+type valueFormatter struct {
+	unit     string
+	decimals int
+}
+
+// newFormatter uses the indicator's decimals. A catalogue that left
+// decimals at 0 for non-integer values (0.49 %) would print "0%", which is
+// wrong rather than merely imprecise, so two decimals are used then.
+func newFormatter(ind indicator.Indicator, pts []Point) valueFormatter {
+	f := valueFormatter{unit: ind.Unit, decimals: ind.Decimals}
+	if f.decimals == 0 {
+		for _, p := range pts {
+			if p.Value != math.Trunc(p.Value) {
+				f.decimals = 2
+				break
+			}
+		}
+	}
+	return f
+}
+
+// value formats an observed or projected value with fixed decimals.
+func (f valueFormatter) value(lang string, v float64) string {
+	return FormatValue(lang, v, f.decimals, f.unit)
+}
+
+// target formats a target as plans write it.
+func (f valueFormatter) target(lang string, lo, hi float64) string {
+	return formatTarget(lang, lo, hi, f.decimals, f.unit)
+}
+
+// change formats an absolute change per year (no unit sign: "0,07 poin").
+func (f valueFormatter) change(lang string, v float64) string {
+	d := f.decimals + 1
+	if f.unit == indicator.UnitPercent {
+		return withUnit(lang, FormatNumberTrim(lang, v, d), indicator.UnitPercentPts)
+	}
+	return withUnit(lang, FormatNumberTrim(lang, v, d), f.unit)
+}
+
+// both builds a Text from one function of the language.
+func both(fn func(lang string) string) Text { return Text{fn(LangID), fn(LangEN)} }
