@@ -63,6 +63,34 @@ type Observation struct {
 	Note     string    `json:"note,omitempty" db:"note"`
 	UploadID int64     `json:"upload_id" db:"upload_id"`
 	Updated  time.Time `json:"updated_at" db:"updated_at"`
+	// Absent marks the attributes the source file did not carry (no status,
+	// break or note column): the stored ones are kept rather than reset.
+	Absent Attr `json:"-" db:"-"`
+}
+
+// Attr is a set of an observation's optional attributes.
+type Attr uint8
+
+// The optional attributes of an observation.
+const (
+	AttrStatus Attr = 1 << iota
+	AttrBreak
+	AttrNote
+)
+
+// Keep fills the attributes o's source did not carry from old, the stored
+// observation it replaces.
+func (o Observation) Keep(old Observation) Observation {
+	if o.Absent&AttrStatus != 0 {
+		o.Status = old.Status
+	}
+	if o.Absent&AttrBreak != 0 {
+		o.Break = old.Break
+	}
+	if o.Absent&AttrNote != 0 {
+		o.Note = old.Note
+	}
+	return o
 }
 
 // Validate checks the key and value against the indicator.

@@ -320,6 +320,13 @@ func ReadObservations(r io.Reader, cat *indicator.Catalog, opts Options, emit fu
 			o.Status = st
 		} else {
 			o.Status = indicator.StatusFinal
+			o.Absent |= indicator.AttrStatus
+		}
+		if _, ok := cols[ColBreak]; !ok {
+			o.Absent |= indicator.AttrBreak
+		}
+		if _, ok := cols[ColNote]; !ok {
+			o.Absent |= indicator.AttrNote
 		}
 		if raw, col, ok := cell(rec, ColBreak); ok && raw != "" {
 			switch strings.ToLower(raw) {

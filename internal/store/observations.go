@@ -86,7 +86,7 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
 	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE stage_observations (
 		indicator_code TEXT NOT NULL, region_code TEXT NOT NULL, disagg TEXT NOT NULL, year INTEGER NOT NULL,
-		value DOUBLE PRECISION NOT NULL, status TEXT NOT NULL, series_break BOOLEAN NOT NULL, note TEXT NOT NULL
+		value DOUBLE PRECISION NOT NULL, status TEXT, series_break BOOLEAN, note TEXT
 	) ON COMMIT DROP`); err != nil {
 		return indicator.Counts{}, fmt.Errorf("store: import: staging table: %w", err)
 	}
@@ -99,7 +99,18 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 	staged := 0
 	counts, err := src(func(o indicator.Observation) error {
 		staged++
-		if _, err := stmt.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, string(o.Status), o.Break, o.Note); err != nil {
+		// NULL stands for an attribute the file did not carry; the merge keeps the stored one.
+		var status, brk, note any = string(o.Status), o.Break, o.Note
+		if o.Absent&indicator.AttrStatus != 0 {
+			status = nil
+		}
+		if o.Absent&indicator.AttrBreak != 0 {
+			brk = nil
+		}
+		if o.Absent&indicator.AttrNote != 0 {
+			note = nil
+		}
+		if _, err := stmt.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note); err != nil {
 			return fmt.Errorf("store: import: copy row: %w", err)
 		}
 		return nil
@@ -113,31 +124,35 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 	if err := stmt.Close(); err != nil {
 		return counts, fmt.Errorf("store: import: copy: %w", err)
 	}
-	// Data-modifying CTEs all see the snapshot taken before the statement,
-	// so "changed" reads the old values that "upserted" replaces.
-	const merge = `WITH changed AS (
-		SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status, o.series_break, o.note, o.upload_id,
-			s.value AS new_value, s.status AS new_status
+	// One join of the staged rows with what is stored gives each row's final
+	// attributes (absent ones kept) and its old value. Data-modifying CTEs
+	// all see the snapshot taken before the statement and always run to
+	// completion, so "revisions" records the values "upserted" replaces.
+	const merge = `WITH merged AS (
+		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value,
+			COALESCE(s.status, o.status, 'final') AS status, COALESCE(s.series_break, o.series_break, FALSE) AS series_break,
+			COALESCE(s.note, o.note, '') AS note,
+			o.year IS NOT NULL AS existed, o.value AS old_value, o.status AS old_status, o.series_break AS old_break,
+			o.note AS old_note, o.upload_id AS old_upload_id
 		FROM stage_observations s
-		JOIN observations o USING (indicator_code, region_code, disagg, year)
-		WHERE (o.value, o.status, o.series_break, o.note) IS DISTINCT FROM (s.value, s.status, s.series_break, s.note)
+		LEFT JOIN observations o USING (indicator_code, region_code, disagg, year)
+	), writes AS (
+		SELECT * FROM merged
+		WHERE NOT existed OR (old_value, old_status, old_break, old_note) IS DISTINCT FROM (value, status, series_break, note)
 	), revisions AS (
 		INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note,
 			old_upload_id, new_value, new_status, upload_id, changed_at)
-		SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, new_value, new_status, $1, $2
-		FROM changed
+		SELECT indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note, old_upload_id, value, status, $1, $2
+		FROM writes WHERE existed
 	), upserted AS (
 		INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
 		SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, $1, $2
-		FROM stage_observations
+		FROM writes
 		ON CONFLICT (indicator_code, region_code, disagg, year) DO UPDATE SET
 			value = excluded.value, status = excluded.status, series_break = excluded.series_break, note = excluded.note,
 			upload_id = excluded.upload_id, updated_at = excluded.updated_at
-		WHERE (observations.value, observations.status, observations.series_break, observations.note)
-			IS DISTINCT FROM (excluded.value, excluded.status, excluded.series_break, excluded.note)
-		RETURNING (xmax = 0) AS inserted
 	)
-	SELECT count(*) FILTER (WHERE inserted) AS rows_new, count(*) FILTER (WHERE NOT inserted) AS rows_changed FROM upserted`
+	SELECT count(*) FILTER (WHERE NOT existed) AS rows_new, count(*) FILTER (WHERE existed) AS rows_changed FROM writes`
 	var got struct {
 		New     int `db:"rows_new"`
 		Changed int `db:"rows_changed"`
@@ -190,10 +205,11 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 		err := sel.QueryRowContext(ctx, k.IndicatorCode, k.RegionCode, string(k.Disagg), k.Year).
 			Scan(&old.Value, &old.Status, &old.Break, &old.Note, &old.UploadID)
 		switch {
-		case err == nil && o.SameAs(old):
+		case err == nil && o.Keep(old).SameAs(old):
 			c.Unchanged++
 			return nil
 		case err == nil:
+			o = o.Keep(old)
 			if old.UploadID == up.ID {
 				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", k.IndicatorCode, k.RegionCode, k.Year, k.Disagg)
 			}

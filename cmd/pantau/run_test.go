@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau/internal/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// env returns a getenv that knows only the given variables.
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ex *exitError
+	if errors.As(err, &ex) {
+		return ex.code
+	}
+	return 1
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// startServer runs `pantau serve` in the background until the test ends and
+// waits for /readyz.
+func startServer(t *testing.T, getenv func(string) string, args ...string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- run(ctx, append([]string{"pantau", "serve", "--addr", addr}, args...), getenv, &bytes.Buffer{}, &logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve ended with %v", err)
+		}
+	})
+	base := "http://" + addr
+	for i := 0; i < 300; i++ {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v\n%s", err, logs.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatalf("server on %s never became ready\n%s", addr, logs.String())
+	return ""
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	return resp.StatusCode
+}
+
+type seriesBody struct {
+	Data struct {
+		Observations []struct {
+			Year           int     `json:"year"`
+			Value          float64 `json:"value"`
+			Disaggregation string  `json:"disaggregation"`
+		} `json:"observations"`
+		Targets []struct {
+			Plan string  `json:"plan"`
+			Year int     `json:"year"`
+			Low  float64 `json:"low"`
+		} `json:"targets"`
+	} `json:"data"`
+}
+
+// TestServeDemoSeries starts the real server on each database and reads
+// Banyuasin's extreme poverty over HTTP.
+func TestServeDemoSeries(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		url  func(t *testing.T) string
+		args []string
+	}{
+		// A new SQLite file gets the demo without being asked.
+		{name: "sqlite", url: func(t *testing.T) string { return filepath.Join(t.TempDir(), "pantau.db") }},
+		{name: "postgres", url: func(t *testing.T) string { return pgtest.URL(t) }, args: []string{"--demo"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			base := startServer(t, env("PANTAU_DATABASE_URL", tt.url(t), "PANTAU_LOG_LEVEL", "warn"), tt.args...)
+			var s seriesBody
+			if code := getJSON(t, base+"/api/v1/series?indicator=kemiskinan_ekstrem&region=16.07", &s); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+			got := map[int]float64{}
+			for _, o := range s.Data.Observations {
+				if o.Disaggregation == "" {
+					got[o.Year] = o.Value
+				}
+			}
+			if len(got) != 2 || got[2023] != 0.56 || got[2024] != 0.49 {
+				t.Fatalf("Banyuasin extreme poverty = %v, want 2023: 0.56, 2024: 0.49", got)
+			}
+			// The national RPJMN target reaches the regency's series.
+			found := false
+			for _, tg := range s.Data.Targets {
+				found = found || tg.Plan == "rpjmn-2025-2029" && tg.Year == 2026 && tg.Low == 0
+			}
+			if !found {
+				t.Errorf("RPJMN 2026 target 0 missing from %+v", s.Data.Targets)
+			}
+			var e struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if code := getJSON(t, base+"/api/v1/series?indicator=nope&region=16.07", &e); code != 404 || e.Error.Code != "not_found" {
+				t.Errorf("unknown indicator: %d %+v", code, e)
+			}
+			if code := getJSON(t, base+"/api/v1/series", &e); code != 400 {
+				t.Errorf("missing parameters: %d %+v", code, e)
+			}
+			var regions struct {
+				Data []struct{ Code, BPSCode string } `json:"data"`
+			}
+			getJSON(t, base+"/api/v1/regions?parent=16.07", &regions)
+			if len(regions.Data) != 21 {
+				t.Errorf("Banyuasin has %d kecamatan in the API, want 21", len(regions.Data))
+			}
+			resp, err := http.Get(base + "/?lang=en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var page bytes.Buffer
+			page.ReadFrom(resp.Body)
+			resp.Body.Close()
+			if !strings.Contains(page.String(), "Extreme poverty") || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+				t.Errorf("English index page lacks the indicator: %s", page.String())
+			}
+		})
+	}
+}
+
+func writeFile(t *testing.T, name, text string) string {
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestImportCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pantau.db")
+	getenv := env("PANTAU_DATABASE_URL", db)
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"pantau", "demo"}, getenv, &out, &errb); err != nil {
+		t.Fatalf("demo: %v %s", err, errb.String())
+	}
+	for _, tt := range []struct {
+		name     string
+		args     []string
+		file     string
+		code     int
+		stdout   []string
+		stderr   []string
+		wantRows string
+	}{
+		{name: "help", args: []string{"--help"}, code: 0, stdout: []string{"--dry-run", "--decimal"}},
+		{name: "no file", args: []string{}, code: 2, stderr: []string{"exactly one FILE"}},
+		{name: "bad decimal flag", args: []string{"--decimal", "x"}, file: "a.csv", code: 2, stderr: []string{"--decimal"}},
+		{
+			name: "one bad row rejects the file",
+			file: "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2025;0,40\n16.07;kemiskinan_ekstrem;2026;abc\n",
+			code: 1, stdout: []string{"rejected 1"}, stderr: []string{"line 3", "nilai", `"abc"`},
+			wantRows: "2023:0.56 2024:0.49",
+		},
+		{
+			name: "dry run stores nothing",
+			args: []string{"--dry-run"},
+			file: "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0,50\n16.07;kemiskinan_ekstrem;2025;0,40\n",
+			code: 0, stdout: []string{"new 1, changed 1, unchanged 0", "dry run"},
+			wantRows: "2023:0.56 2024:0.49",
+		},
+		{
+			name: "accepted",
+			file: "kode_wilayah;kode_indikator;tahun;nilai\n1607;kemiskinan_ekstrem;2024;0,49\n16.07;kemiskinan_ekstrem;2025;0,40\n16.07;kemiskinan_ekstrem;2026;-\n",
+			code: 0, stdout: []string{"new 1, changed 0, unchanged 1, missing 1", "decimal comma", "stored as upload"},
+			wantRows: "2023:0.56 2024:0.49 2025:0.4",
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"pantau", "import"}, tt.args...)
+			if tt.file != "" {
+				args = append(args, writeFile(t, "upload.csv", tt.file))
+			}
+			var out, errb bytes.Buffer
+			err := run(ctx, args, getenv, &out, &errb)
+			if err != nil {
+				var ex *exitError
+				if errors.As(err, &ex) && ex.err != nil {
+					errb.WriteString(ex.err.Error())
+				}
+			}
+			if got := exitCode(err); got != tt.code {
+				t.Fatalf("exit %d, want %d (%v)\nstdout: %s\nstderr: %s", got, tt.code, err, out.String(), errb.String())
+			}
+			for _, s := range tt.stdout {
+				if !strings.Contains(out.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out.String())
+				}
+			}
+			for _, s := range tt.stderr {
+				if !strings.Contains(errb.String(), s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errb.String())
+				}
+			}
+			if tt.wantRows != "" {
+				if got := storedExtremePoverty(t, getenv); got != tt.wantRows {
+					t.Errorf("stored %s, want %s", got, tt.wantRows)
+				}
+			}
+		})
+	}
+}
+
+// storedExtremePoverty reads the series through a real server.
+func storedExtremePoverty(t *testing.T, getenv func(string) string) string {
+	base := startServer(t, getenv)
+	var s seriesBody
+	getJSON(t, base+"/api/v1/series?indicator=kemiskinan_ekstrem&region=16.07", &s)
+	var parts []string
+	for _, o := range s.Data.Observations {
+		if o.Disaggregation == "" {
+			parts = append(parts, fmt.Sprintf("%d:%g", o.Year, o.Value))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestUsage(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"pantau"}, 2},
+		{[]string{"pantau", "nope"}, 2},
+		{[]string{"pantau", "--help"}, 0},
+		{[]string{"pantau", "serve", "--help"}, 0},
+		{[]string{"pantau", "migrate", "--help"}, 0},
+		{[]string{"pantau", "demo", "--help"}, 0},
+		{[]string{"pantau", "serve", "--log-level", "loud"}, 2},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if got := exitCode(run(context.Background(), tt.args, env(), &out, &errb)); got != tt.code {
+				t.Fatalf("exit %d, want %d; stderr %s", got, tt.code, errb.String())
+			}
+		})
+	}
+}
