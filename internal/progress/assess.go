@@ -2,7 +2,6 @@ package progress
 
 import (
 	"cmp"
-	"slices"
 
 	"pantau/internal/indicator"
 )
@@ -86,31 +85,36 @@ func levelRank(l indicator.PlanLevel) int {
 	return 3
 }
 
-// headline picks the assessment to show first: of planCode when given,
-// otherwise of the most local plan; within the plan, its last target year
-// (the end of a medium-term plan, 2029).
+// headline picks the assessment to show first (see headlineIndex).
 func headline(as []Assessment, planCode string) *Assessment {
-	if len(as) == 0 {
+	refs := make([]TargetRef, len(as))
+	for i, a := range as {
+		refs[i] = a.Target
+	}
+	i := headlineIndex(refs, planCode)
+	if i < 0 {
 		return nil
 	}
-	cands := as
-	if planCode != "" {
-		cands = nil
-		for _, a := range as {
-			if a.Target.Plan == planCode {
-				cands = append(cands, a)
-			}
+	h := as[i]
+	return &h
+}
+
+// headlineIndex picks the target to show first: of planCode when given,
+// otherwise of the most local plan; within the plan, its last target year
+// (the end of a medium-term plan, 2029). It returns -1 when none fits.
+func headlineIndex(refs []TargetRef, planCode string) int {
+	best := -1
+	for i, r := range refs {
+		if planCode != "" && r.Plan != planCode {
+			continue
 		}
-		if len(cands) == 0 {
-			return nil
+		if best < 0 || cmp.Or(
+			cmp.Compare(levelRank(refs[best].Level), levelRank(r.Level)),
+			cmp.Compare(r.Year, refs[best].Year),
+			cmp.Compare(refs[best].Plan, r.Plan),
+		) > 0 {
+			best = i
 		}
 	}
-	best := slices.MaxFunc(cands, func(a, b Assessment) int {
-		return cmp.Or(
-			cmp.Compare(levelRank(b.Target.Level), levelRank(a.Target.Level)),
-			cmp.Compare(a.Target.Year, b.Target.Year),
-			cmp.Compare(b.Target.Plan, a.Target.Plan),
-		)
-	})
-	return &best
+	return best
 }

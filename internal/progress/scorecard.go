@@ -47,6 +47,9 @@ type ScorecardRow struct {
 func Scorecard(series []Series, opt Options) ([]ScorecardRow, error) {
 	rows := make([]ScorecardRow, 0, len(series))
 	for _, s := range series {
+		// Only the headline target is shown: judging the others would
+		// triple the work for nothing.
+		s.Targets = headlineTargets(s, opt.PlanCode)
 		a, err := Analyze(s, opt)
 		if err != nil {
 			return nil, fmt.Errorf("progress: scorecard: %s %s %s: %w", s.Indicator.Code, s.RegionCode, s.Disagg, err)
@@ -54,6 +57,23 @@ func Scorecard(series []Series, opt Options) ([]ScorecardRow, error) {
 		rows = append(rows, rowOf(s.Indicator, a))
 	}
 	return rows, nil
+}
+
+// headlineTargets keeps the series' headline target, or none.
+func headlineTargets(s Series, planCode string) []indicator.Target {
+	ts := relevantTargets(s)
+	levels := make(map[string]indicator.PlanLevel, len(s.Plans))
+	for _, p := range s.Plans {
+		levels[p.Code] = p.Level
+	}
+	refs := make([]TargetRef, len(ts))
+	for i, t := range ts {
+		refs[i] = TargetRef{Plan: t.PlanCode, Level: levels[t.PlanCode], Year: t.Year}
+	}
+	if i := headlineIndex(refs, planCode); i >= 0 {
+		return ts[i : i+1]
+	}
+	return nil
 }
 
 func rowOf(ind indicator.Indicator, a Analysis) ScorecardRow {
