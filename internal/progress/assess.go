@@ -40,10 +40,6 @@ func assessAll(s Series, opt Options, a Analysis, f valueFormatter, win *windowP
 			gp = &g
 		}
 		as.SDG = sdgAssess(ind, w, gp, f)
-		if gp == nil && ind.Polarity != indicator.Neutral {
-			// Only reachable for an empty window; keep the verdict honest.
-			as.SDG = sdgInsufficient(a.Window, Text{"belum ada pengamatan", "there are no observations"})
-		}
 		as.Anticipated = anticipate(ind, w, a.Trend, gp, f)
 		out = append(out, as)
 	}
@@ -56,7 +52,7 @@ func assessAll(s Series, opt Options, a Analysis, f valueFormatter, win *windowP
 func directionOfTravel(ind indicator.Indicator, win windowPoints, f valueFormatter) SDGResult {
 	if ind.Polarity == indicator.Band && ind.BandLow != nil && ind.BandHigh != nil && len(win.points) > 0 {
 		last := win.points[len(win.points)-1]
-		ref := TargetRef{Plan: "band", Year: last.Year, Low: *ind.BandLow, High: *ind.BandHigh, Value: (*ind.BandLow + *ind.BandHigh) / 2}
+		ref := TargetRef{Plan: bandPlan, Year: last.Year, Low: *ind.BandLow, High: *ind.BandHigh, Value: (*ind.BandLow + *ind.BandHigh) / 2}
 		g, _ := newGoal(ind, ref, win.points[0].Value, last.Value)
 		if g.meets(last.Value) {
 			return sdgAssess(ind, win, &g, f)

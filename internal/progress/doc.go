@@ -20,4 +20,11 @@
 // No trend, growth rate or projection spans a series break: only the
 // observations from the last break on are used, and every explanation says
 // which years were used and why.
+//
+// Entry points: Analyze (one series, every target, full explanations),
+// Scorecard (one row per series, headline target only), GroupGaps and
+// GapBetween (disaggregated groups), DisparityOf and DisparityOverTime
+// (districts of a region), Alignment (regency vs province vs nation
+// targets), Caption, and FormatNumber / FormatValue for locale-aware
+// numbers.
 package progress

@@ -122,7 +122,7 @@ func formatRate(lang string, r float64) string {
 // formatRatio formats a progress ratio with two decimals ("1,27").
 func formatRatio(lang string, r float64) string { return FormatNumber(lang, r, 2) }
 
-// formatRange formats a target: a single value, or "9,37–10,37%" for a range.
+// formatTarget formats a target: a single value, or "9,37–10,37%" for a range.
 func formatTarget(lang string, lo, hi float64, decimals int, unit string) string {
 	if lo == hi {
 		return FormatValueTrim(lang, lo, decimals, unit)

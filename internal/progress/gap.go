@@ -30,11 +30,10 @@ type Movement string
 
 // Movements.
 const (
-	Closing   = Movement("closing")
-	Widening  = Movement("widening")
-	Stable    = Movement("stable")
-	TooFew    = Movement("insufficient_data")
-	Undefined = Movement("not_computable")
+	Closing  = Movement("closing")
+	Widening = Movement("widening")
+	Stable   = Movement("stable")
+	TooFew   = Movement("insufficient_data")
 )
 
 // GroupGap compares two groups of a disaggregated series year by year.

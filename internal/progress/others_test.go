@@ -75,9 +75,9 @@ func TestGroupGaps(t *testing.T) {
 			},
 		},
 		{
-			name:     "one common year",
-			groups:   []GroupSeries{group("jenis_kelamin=perempuan", 2024, 4), group("jenis_kelamin=laki_laki", 2024, 3)},
-			n:        1, movement: TooFew, change: none, better: "jenis_kelamin=laki_laki",
+			name:   "one common year",
+			groups: []GroupSeries{group("jenis_kelamin=perempuan", 2024, 4), group("jenis_kelamin=laki_laki", 2024, 3)},
+			n:      1, movement: TooFew, change: none, better: "jenis_kelamin=laki_laki",
 		},
 		{
 			// Different age groups are not compared across sex.

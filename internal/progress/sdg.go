@@ -86,6 +86,9 @@ type SDGBuild struct {
 	Note      *Text    `json:"note,omitempty"`
 }
 
+// bandPlan is the plan code of a band indicator's standing target, its band.
+const bandPlan = "band"
+
 // goal is what progress is measured against: the point aimed at, the range
 // of values that meet it, and the good direction from the base.
 type goal struct {
@@ -174,9 +177,14 @@ func sdgAssess(ind indicator.Indicator, win windowPoints, g *goal, f valueFormat
 	}
 	obsG := growth(latest.Value, base.Value, latest.Year, base.Year)
 	r.ObservedGrowth = finite(obsG)
+	// A band met at both ends has no direction to measure progress in.
+	bandInside := g != nil && !math.IsInf(g.lo, 0) && !math.IsInf(g.hi, 0) && g.meets(base.Value) && g.meets(latest.Value)
+	if bandInside {
+		r.SDGBuild.Ratio, r.SDGBuild.Score = nil, ptr(5.0)
+	}
 	if g != nil && g.meets(latest.Value) {
 		r.TargetAchieved = true
-		if g.ref.Year > base.Year {
+		if g.ref.Year > base.Year && !bandInside {
 			r.RequiredGrowth = finite(growth(g.value, base.Value, g.ref.Year, base.Year))
 			if years > 0 && !math.IsNaN(obsG) && r.RequiredGrowth != nil && *r.RequiredGrowth != 0 {
 				r.Ratio = finite(sign * dir * obsG / math.Abs(*r.RequiredGrowth))
@@ -184,6 +192,12 @@ func sdgAssess(ind indicator.Indicator, win windowPoints, g *goal, f valueFormat
 		}
 		r.Explanation.Ratio = r.Ratio
 		return r.finish(TargetAchieved, both(func(l string) string {
+			if g.ref.Plan == bandPlan {
+				if l == LangEN {
+					return "Target achieved: the latest value, " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + "), is within the band " + f.target(l, g.lo, g.hi) + "."
+				}
+				return "Target tercapai: nilai terakhir, " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + "), berada dalam rentang " + f.target(l, g.lo, g.hi) + "."
+			}
 			if l == LangEN {
 				return "Target achieved: the latest value, " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + "), already meets the target of " + f.target(l, g.ref.Low, g.ref.High) + " for " + itoa(g.ref.Year) + "."
 			}

@@ -96,7 +96,8 @@ var (
 		{LimitedProgress, 0},
 	}
 	// anticipatedThresholds: the projected change covers the whole required
-	// change (≥ 1), part of it (0–1) or none (≤ 0).
+	// change (≥ 1), part of it (strictly above 0) or none (≤ 0: reverse the
+	// trend); anticipate applies the strict bound itself.
 	anticipatedThresholds = []Threshold{
 		{OnTrack, 1},
 		{Accelerate, 0},

@@ -3,7 +3,8 @@ package progress
 import "math"
 
 // Trend is a straight line fitted to the observations of one series
-// segment. The line is stored as its level at RefYear (the latest observed
+// segment: either time-weighted least squares with weights
+// w_i = 1 + (t_i − t_first) (see weightsLinear) or ordinary least squares. The line is stored as its level at RefYear (the latest observed
 // year) and its slope per year, which keeps the numbers readable and avoids
 // the cancellation of an intercept at year 0.
 type Trend struct {
