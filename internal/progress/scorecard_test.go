@@ -147,3 +147,19 @@ func BenchmarkAnalyze(b *testing.B) {
 		}
 	}
 }
+
+// The web layer serves many requests at once; the shared number printers
+// must allow that (run with -race).
+func TestScorecardConcurrent(t *testing.T) {
+	ss := scorecardInput()
+	t.Run("group", func(t *testing.T) {
+		for i := 0; i < 4; i++ {
+			t.Run(fmt.Sprint(i), func(t *testing.T) {
+				t.Parallel()
+				if _, err := Scorecard(ss, Options{}); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	})
+}
