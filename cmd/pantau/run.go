@@ -48,6 +48,7 @@ Commands:
   migrate   apply database migrations
   import    import an observations or targets CSV
   demo      load the Kabupaten Banyuasin demo data
+  healthcheck  exit 0 when the local server answers /healthz (for container HEALTHCHECK)
 
 Run "pantau <command> --help" for a command's flags.
 `
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importFile(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return loadDemo(ctx, rest, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, rest, getenv, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -291,4 +294,38 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// healthcheck asks the server on PANTAU_ADDR for /healthz; distroless images
+// have no curl, so the container's HEALTHCHECK runs this.
+func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("healthcheck", "healthcheck [--addr ADDR]", stdout, stderr)
+	vals := config.Flags(fs, getenv, "PANTAU_ADDR")
+	if done, err := parse(fs, args, stdout); done {
+		return err
+	}
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	host, port, _ := net.SplitHostPort(cfg.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %s", resp.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
 }

@@ -160,6 +160,9 @@ func TestServeDemoSeries(t *testing.T) {
 			if code := getJSON(t, base+"/api/v1/series", &e); code != 400 {
 				t.Errorf("missing parameters: %d %+v", code, e)
 			}
+			if err := run(context.Background(), []string{"pantau", "healthcheck", "--addr", strings.TrimPrefix(base, "http://")}, env(), &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+				t.Errorf("healthcheck against a running server: %v", err)
+			}
 			var regions struct {
 				Data []struct{ Code, BPSCode string } `json:"data"`
 			}
@@ -290,6 +293,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"pantau", "migrate", "--help"}, 0},
 		{[]string{"pantau", "demo", "--help"}, 0},
 		{[]string{"pantau", "serve", "--log-level", "loud"}, 2},
+		{[]string{"pantau", "healthcheck", "--addr", "127.0.0.1:1"}, 1},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var out, errb bytes.Buffer

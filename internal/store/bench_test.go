@@ -1,0 +1,221 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau/internal/importer"
+	"pantau/internal/indicator"
+	"pantau/internal/ingest"
+	"pantau/internal/pgtest"
+	"pantau/internal/store"
+)
+
+// The benchmark's shape: 40 provinces × 50 regencies × 50 indicators × 10
+// years = 1,000,000 long-format rows.
+const (
+	benchProvinces  = 40
+	benchRegencies  = 50
+	benchIndicators = 50
+	benchYears      = 10
+	benchRows       = benchProvinces * benchRegencies * benchIndicators * benchYears
+)
+
+func benchRegionCodes() []string {
+	var out []string
+	for p := 11; p < 11+benchProvinces; p++ {
+		for r := 1; r <= benchRegencies; r++ {
+			out = append(out, fmt.Sprintf("%02d.%02d", p, r))
+		}
+	}
+	return out
+}
+
+// seedBench stores the benchmark's catalogue.
+func seedBench(b *testing.B, st *store.Store) {
+	ctx := context.Background()
+	regions := []indicator.Region{{Code: "ID", Name: "Indonesia", Level: indicator.LevelNational}}
+	for p := 11; p < 11+benchProvinces; p++ {
+		r, _ := indicator.NewRegion(strconv.Itoa(p), "", fmt.Sprintf("Provinsi %d", p))
+		regions = append(regions, r)
+	}
+	for _, code := range benchRegionCodes() {
+		r, err := indicator.NewRegion(code, "", "Kabupaten "+code)
+		if err != nil {
+			b.Fatal(err)
+		}
+		regions = append(regions, r)
+	}
+	if err := st.PutRegions(ctx, regions...); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < benchIndicators; i++ {
+		if err := st.PutIndicator(ctx, indicator.Indicator{Code: fmt.Sprintf("ind%02d", i), NameID: "Indikator", Unit: indicator.UnitPercent,
+			Polarity: indicator.LowerIsBetter, Decimals: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// eachRow calls fn for every benchmark row in key order; shift changes every value.
+func eachRow(shift float64, fn func(ind, region string, year int, v float64) error) error {
+	for i := 0; i < benchIndicators; i++ {
+		ind := fmt.Sprintf("ind%02d", i)
+		for ri, region := range benchRegionCodes() {
+			for y := 0; y < benchYears; y++ {
+				if err := fn(ind, region, 2015+y, float64((i*7+ri*3+y)%9000)/100+shift); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// writeBenchCSV writes the rows as an agency would send them: ';' and a
+// decimal comma.
+func writeBenchCSV(b *testing.B, shift float64) string {
+	path := filepath.Join(b.TempDir(), fmt.Sprintf("long-%g.csv", shift))
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("kode_wilayah;kode_indikator;tahun;nilai\n")
+	eachRow(shift, func(ind, region string, year int, v float64) error {
+		fmt.Fprintf(w, "%s;%s;%d;%s\n", region, ind, year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
+		return nil
+	})
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+// peakRSS is the process's peak resident memory (VmHWM), in MB.
+func peakRSS() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return -1
+}
+
+func importFile(b *testing.B, st *store.Store, path string) (indicator.Upload, time.Duration) {
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	start := time.Now()
+	res, err := importer.Import(context.Background(), st, f, importer.Request{Options: ingest.Options{Decimal: ingest.DecimalComma, MaxErrors: 10}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res.Upload, time.Since(start)
+}
+
+// BenchmarkImport1M imports 1,000,000 long-format rows through Pantau's import
+// path (CSV reader, validation, store with history) into each engine, first
+// load and a re-import with every value changed, and compares the rate with
+// a plain bulk load of the same rows into a table with the same primary key
+// in the same run: COPY on PostgreSQL, a prepared INSERT in one transaction
+// on SQLite. Run with: go test -run '^$' -bench Import1M -benchtime 1x ./internal/store/
+func BenchmarkImport1M(b *testing.B) {
+	first := writeBenchCSV(b, 0)
+	changed := writeBenchCSV(b, 0.5)
+	for _, engine := range []string{"postgres", "sqlite"} {
+		b.Run(engine, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				url := filepath.Join(b.TempDir(), "bench.db")
+				if engine == "postgres" {
+					url = pgtest.URL(b)
+				}
+				st := open(b, url)
+				seedBench(b, st)
+				baseline := plainLoad(b, st)
+
+				up, d1 := importFile(b, st, first)
+				if up.New != benchRows {
+					b.Fatalf("first load: %+v", up.Counts)
+				}
+				up, d2 := importFile(b, st, changed)
+				if up.Changed != benchRows {
+					b.Fatalf("re-import: %+v", up.Counts)
+				}
+				var revs int
+				st.DB().Get(&revs, `SELECT count(*) FROM observation_revisions`)
+				if revs != benchRows {
+					b.Fatalf("%d revisions, want %d", revs, benchRows)
+				}
+				base := float64(benchRows) / baseline.Seconds()
+				r1, r2 := float64(benchRows)/d1.Seconds(), float64(benchRows)/d2.Seconds()
+				runtime.GC()
+				b.ReportMetric(base, "baseline-rows/s")
+				b.ReportMetric(r1, "first-rows/s")
+				b.ReportMetric(r2, "reimport-rows/s")
+				b.ReportMetric(r1/base, "first/baseline")
+				b.ReportMetric(r2/base, "reimport/baseline")
+				b.ReportMetric(peakRSS(), "peak-RSS-MB")
+				b.Logf("%s: baseline %.0f rows/s; first load %.0f rows/s (%.2f×); re-import with revisions %.0f rows/s (%.2f×); peak RSS %.0f MB",
+					engine, base, r1, r1/base, r2, r2/base, peakRSS())
+			}
+		})
+	}
+}
+
+// plainLoad bulk-loads the same rows into a bare table with the same primary
+// key: the rate Pantau's import path is measured against.
+func plainLoad(b *testing.B, st *store.Store) time.Duration {
+	ctx := context.Background()
+	db := st.DB()
+	ddl := `CREATE TABLE plain_observations (indicator_code TEXT NOT NULL, region_code TEXT NOT NULL, disagg TEXT NOT NULL,
+		year INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY (indicator_code, region_code, disagg, year))`
+	if _, err := db.ExecContext(ctx, ddl); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := `INSERT INTO plain_observations (indicator_code, region_code, disagg, year, value) VALUES (?, ?, ?, ?, ?)`
+	if st.Dialect() == store.Postgres {
+		q = `COPY plain_observations (indicator_code, region_code, disagg, year, value) FROM STDIN`
+	}
+	stmt, err := tx.PrepareContext(ctx, q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := eachRow(0, func(ind, region string, year int, v float64) error {
+		_, err := stmt.ExecContext(ctx, ind, region, "", year, v)
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if st.Dialect() == store.Postgres {
+		if _, err := stmt.ExecContext(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	stmt.Close()
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(start)
+}
