@@ -3,6 +3,8 @@ package ingest
 import (
 	"strconv"
 	"strings"
+
+	"pantau/internal/indicator"
 )
 
 // Decimal is a file's number convention.
@@ -31,10 +33,14 @@ func ParseDecimal(s string) (Decimal, bool) {
 }
 
 // missing reports whether a cell is one of the markers agencies use for "no
-// value": it is skipped and counted, never stored as zero.
+// value": it is skipped and counted, never stored as zero. s is trimmed.
 func missing(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "-", "–", "—", "…", "...", "..", "n.a", "n.a.", "na", "n/a", "nan", "null", "x":
+	if len(s) > 0 && (s[0] >= '0' && s[0] <= '9') {
+		return false // the hot path: a number
+	}
+	switch strings.ToLower(s) {
+	case "", "-", "–", "—", "--", "…", "...", "..", ".", "n.a", "n.a.", "na", "n/a", "nan", "null", "x",
+		"t.a", "t.a.", "ta", "tt", "t.t", "tidak ada data", "tidak tersedia", "no data":
 		return true
 	}
 	return false
@@ -47,63 +53,193 @@ type numberShape struct {
 	ambiguous    bool
 }
 
-// shapeOf classifies a numeric cell without parsing it.
-func shapeOf(s string) numberShape {
-	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
-	switch {
-	case dots == 0 && commas == 0:
-		return numberShape{comma: true, point: true}
-	case dots > 0 && commas > 0:
-		// Whichever comes last is the decimal mark.
-		if strings.LastIndexByte(s, ',') > strings.LastIndexByte(s, '.') {
-			return numberShape{comma: true}
-		}
-		return numberShape{point: true}
-	case dots > 1:
-		return numberShape{comma: true} // 20.794.405: dots group thousands
-	case commas > 1:
-		return numberShape{point: true}
+// readable reports whether the shape reads under d.
+func (s numberShape) readable(d Decimal) bool {
+	if d == DecimalComma {
+		return s.comma
 	}
-	// One separator: a group of exactly three digits after it, with one to
-	// three before, could be either.
-	mark := byte('.')
-	if commas == 1 {
-		mark = ','
-	}
-	i := strings.IndexByte(s, mark)
-	if len(s)-i-1 == 3 && i >= 1 && i <= 3 && s[0] != '0' {
-		return numberShape{comma: true, point: true, ambiguous: true}
-	}
-	if mark == ',' {
-		return numberShape{comma: true}
-	}
-	return numberShape{point: true}
+	return s.point
 }
 
-// parseNumber reads s under the convention: the decimal mark becomes '.',
-// the thousands mark is dropped. It does not allocate for short cells.
+// shapeOf classifies a numeric cell (trimmed, without its footnote mark)
+// without parsing it. Groups of thousands must be well formed (1.234.567,
+// never 1.23.4), so a malformed number reads under no convention.
+func shapeOf(s string) numberShape {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	} else if strings.HasPrefix(s, "−") { // U+2212, from word processors
+		s = s[len("−"):]
+	}
+	if strings.ContainsAny(s, " \u00a0\u202f") {
+		s = dropSpaces(s) // 20 794 405,5: spaces group thousands in either convention
+	}
+	comma, point := validUnder(s, ',', '.'), validUnder(s, '.', ',')
+	return numberShape{comma: comma, point: point, ambiguous: comma && point && strings.ContainsAny(s, ".,")}
+}
+
+func dropSpaces(s string) string {
+	s = strings.ReplaceAll(s, "\u00a0", "")
+	s = strings.ReplaceAll(s, "\u202f", "")
+	return strings.ReplaceAll(s, " ", "")
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// validUnder reports whether s (unsigned, without spaces) is a number with
+// decimal mark dec and thousands mark group: digits in well-formed groups,
+// an optional fraction and an optional exponent (Excel writes 1E-05).
+func validUnder(s string, dec, group byte) bool {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		exp := s[i+1:]
+		if exp != "" && (exp[0] == '-' || exp[0] == '+') {
+			exp = exp[1:]
+		}
+		if exp == "" || !allDigits(exp) || strings.IndexByte(s[:i], group) >= 0 {
+			return false
+		}
+		s = s[:i]
+	}
+	intPart, frac := s, ""
+	hasDec := false
+	if i := strings.IndexByte(s, dec); i >= 0 {
+		intPart, frac, hasDec = s[:i], s[i+1:], true
+		if frac == "" || !allDigits(frac) {
+			return false
+		}
+	}
+	if intPart == "" {
+		return hasDec
+	}
+	first := true
+	for {
+		i := strings.IndexByte(intPart, group)
+		g := intPart
+		if i >= 0 {
+			g = intPart[:i]
+		}
+		if g == "" || !allDigits(g) {
+			return false
+		}
+		if first && i >= 0 && len(g) > 3 || !first && len(g) != 3 {
+			return false
+		}
+		if i < 0 {
+			return true
+		}
+		first = false
+		intPart = intPart[i+1:]
+	}
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseNumber reads s, whose shape is readable under d, as a float: the
+// decimal mark becomes '.', thousands marks and spaces are dropped. It does
+// not allocate.
 func parseNumber(s string, d Decimal) (float64, bool) {
-	s = strings.TrimSpace(s)
 	dec, group := byte('.'), byte(',')
 	if d == DecimalComma {
 		dec, group = ',', '.'
 	}
+	if d != DecimalComma && strings.IndexByte(s, group) < 0 && len(s) > 0 && s[0] != '+' && s[0] < 0x80 && !strings.Contains(s, " ") {
+		v, err := strconv.ParseFloat(s, 64)
+		return v, err == nil
+	}
 	var buf [64]byte
 	b := buf[:0]
+	if strings.HasPrefix(s, "−") {
+		b = append(b, '-')
+		s = s[len("−"):]
+	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == group:
-			continue
+		case c == group || c == ' ':
 		case c == dec:
 			b = append(b, '.')
-		case c == ' ' || c == '\u00a0':
-			continue
+		case c == 0xC2 && i+1 < len(s) && s[i+1] == 0xA0: // NBSP
+			i++
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0xAF: // narrow NBSP
+			i += 2
 		default:
+			if len(b) == cap(b) {
+				return 0, false
+			}
 			b = append(b, c)
 		}
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	return v, err == nil
+}
+
+// splitMark separates a BPS footnote mark glued to a number ("9,58*",
+// "5.14r", "1.234**)") and a trailing percent sign. mark is what follows the
+// last digit, with a closing ')' and spaces removed.
+func splitMark(s string) (num, mark string, percent bool) {
+	if s == "" || isDigit(s[len(s)-1]) {
+		return s, "", false // the hot path
+	}
+	end := len(s)
+	for end > 0 && !isDigit(s[end-1]) {
+		end--
+	}
+	if end == 0 {
+		return s, "", false // no digit at all: not a number
+	}
+	num, mark = s[:end], strings.TrimSpace(s[end:])
+	if m, ok := strings.CutSuffix(mark, "%"); ok {
+		mark, percent = strings.TrimSpace(m), true
+	} else if m, ok := strings.CutPrefix(mark, "%"); ok {
+		mark, percent = strings.TrimSpace(m), true
+	}
+	mark = strings.TrimSpace(strings.TrimSuffix(mark, ")"))
+	if mark == "" && !percent && strings.HasSuffix(s[end:], ")") {
+		return s, "", false
+	}
+	return num, mark, percent
+}
+
+// markStatus reads a footnote mark. BPS writes * for angka sementara, ** for
+// angka sangat sementara and *** for angka sangat sangat sementara (PDRB
+// tables): all are preliminary to Pantau. r is angka revisi.
+func markStatus(mark string) (indicator.Status, bool) {
+	switch mark {
+	case "*", "**", "***":
+		return indicator.StatusPreliminary, true
+	case "r", "R":
+		return indicator.StatusRevised, true
+	}
+	return "", false
+}
+
+// parseYear reads a 4-digit year (or any whole number) without allocating.
+func parseYear(s string) (int, bool) {
+	if len(s) == 4 && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) && isDigit(s[3]) {
+		return int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0'), true
+	}
+	if strings.HasSuffix(s, ".0") { // Excel sometimes writes years as 2023.0
+		s = s[:len(s)-2]
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// parseStatus is indicator.ParseStatus with a fast path for the usual words.
+func parseStatus(s string) (indicator.Status, bool) {
+	switch s {
+	case "", "final", "Final", "tetap":
+		return indicator.StatusFinal, true
+	case "sementara", "Sementara", "*":
+		return indicator.StatusPreliminary, true
+	case "revised", "revisi", "r":
+		return indicator.StatusRevised, true
+	}
+	st, err := indicator.ParseStatus(s)
+	return st, err == nil
 }

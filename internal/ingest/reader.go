@@ -2,16 +2,23 @@
 // observations and targets, streaming: rows are checked against the catalog
 // and handed on one by one, and every problem is reported with its line,
 // column, raw value and reason. It does no I/O beyond the reader it is given.
+//
+// The reader detects, per file, the encoding (UTF-8 with or without BOM,
+// Windows-1252 from old Excel, UTF-16 from Excel's "Unicode text"), the
+// delimiter, the decimal convention and the layout: long (one value per
+// row), wide (years as columns, as in BPS tables), Open SDG and SDMX-CSV 1.0
+// and 2.0. What it detected is reported in Dialect.
+//
+// The decimal convention is decided by the first number that can be read
+// only one way (0,56 or 20.794.405 decide comma; 1,234.5 decides point).
+// Until then, numbers that read both ways (1.234) are held back — and only
+// those — so memory stays flat for any file that decides early; a file that
+// never decides is rejected with a message saying how to state it.
 package ingest
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"pantau/internal/indicator"
@@ -19,12 +26,29 @@ import (
 
 // Options say what the caller knows about a file.
 type Options struct {
-	// Indicator names the indicator of a file without an indicator column.
+	// Indicator names the indicator of a file without an indicator column
+	// (a BPS-style wide table, an Open SDG or SDMX file of one series).
 	Indicator string
 	// Decimal states the number convention; empty means detect.
 	Decimal Decimal
 	// MaxErrors caps the errors listed (the rest are counted); 0 means 1000.
 	MaxErrors int
+	// Lang is the language of messages: "id" (the default) or "en".
+	Lang string
+	// Region names the region of a file without a region column (an Open
+	// SDG or SDMX file for one region), by code or name.
+	Region string
+	// Plan names the plan of a targets file without a plan column.
+	Plan string
+	// Encoding states the encoding ("utf-8" or "windows-1252"); empty
+	// means detect.
+	Encoding string
+	// Previous, when set, returns the stored value of a series for a key.
+	// The reader asks it for the year before each value it reads (unless
+	// the file itself holds that year) and warns when the value changes by
+	// more than 50% of it (|new − old| > 0.5·|old|, old ≠ 0): a typo such
+	// as 9,58 written 95,8 or a unit mix-up. Warnings do not reject a file.
+	Previous func(key indicator.SeriesKey) (float64, bool)
 }
 
 // Dialect is what the reader detected about a file.
@@ -33,15 +57,43 @@ type Dialect struct {
 	Decimal   Decimal `json:"decimal"`
 	Layout    string  `json:"layout"`
 	BOM       bool    `json:"bom"`
+	// Encoding is utf-8, windows-1252 (converted), utf-16le or utf-16be.
+	Encoding string `json:"encoding"`
+	// DecimalFrom says how Decimal was settled: "stated" (by the caller),
+	// "line N" (the first number that reads only one way), "whole numbers"
+	// (no number had a decimal or thousands mark) or "" (undecided).
+	DecimalFrom string `json:"decimal_from,omitempty"`
+	// HeaderLine is the line of the header (title lines above it are skipped).
+	HeaderLine int `json:"header_line"`
+	// Columns says how each header column was understood.
+	Columns []DialectColumn `json:"columns,omitempty"`
+}
+
+// DialectColumn is one header column and the use the reader made of it:
+// region, region_name, indicator, year, value, unit, status, note,
+// series_break, plan, disaggregation, year_value (wide), unit_multiplier,
+// action, freq, meta (structural, carries nothing) or ignored.
+type DialectColumn struct {
+	Name string `json:"name"`
+	Use  Column `json:"use"`
+	// Dimension is the canonical disaggregation dimension; Year the year of
+	// a wide table's column.
+	Dimension string `json:"dimension,omitempty"`
+	Year      int    `json:"year,omitempty"`
 }
 
 // RowError is one problem in a file. Line is 1-based and counts the header.
 type RowError struct {
-	Line    int    `json:"line"`
-	Column  string `json:"column,omitempty"`
-	Value   string `json:"value,omitempty"`
+	Line   int    `json:"line"`
+	Column string `json:"column,omitempty"`
+	// Field is the 1-based position of Column in the row (0: the whole row).
+	Field int    `json:"field,omitempty"`
+	Value string `json:"value,omitempty"`
+	// Reason is the message, in the language asked for in Options.Lang.
 	Reason  string `json:"reason"`
 	Warning bool   `json:"warning,omitempty"`
+	// Code is the kind of problem (CodeUnknownRegion…), the same in every language.
+	Code string `json:"code,omitempty"`
 }
 
 func (e RowError) String() string {
@@ -57,45 +109,52 @@ func (e RowError) String() string {
 
 // Report is what reading a file found.
 type Report struct {
-	Dialect Dialect    `json:"dialect"`
-	Rows    int        `json:"rows"`
+	Dialect Dialect `json:"dialect"`
+	// Rows counts the data records read (a wide row holds several values).
+	Rows int `json:"rows"`
+	// Values counts the values accepted (emitted, or valid in a rejected file).
+	Values int `json:"values"`
+	// Missing counts the cells marked missing (-, –, …, n.a, empty): skipped, never zero.
 	Missing int        `json:"missing"`
 	Errors  []RowError `json:"errors"`
-	// MoreErrors counts errors beyond the listed ones.
+	// MoreErrors counts problems beyond the listed ones.
 	MoreErrors int `json:"more_errors,omitempty"`
-	rejected   int
-	maxErrors  int
+	// Warnings counts the warnings (listed among Errors with Warning set).
+	Warnings  int `json:"warnings,omitempty"`
+	rejected  int
+	errors    int
+	maxErrors int
+	lang      string
 }
 
-// Rejected is the number of rows with an error.
+// Rejected is the number of values (or whole rows, when a row's problem
+// leaves no value to count) with an error.
 func (r *Report) Rejected() int { return r.rejected }
 
-// Err returns an ErrInvalid error summarising the rejected rows, or nil.
+// Err returns an ErrInvalid error summarising the problems, or nil when
+// there are none (warnings alone do not reject a file).
 func (r *Report) Err() error {
-	if r.rejected == 0 && len(r.Errors) == 0 {
+	if r.errors == 0 && r.rejected == 0 {
 		return nil
 	}
 	var b strings.Builder
-	n := 0
+	b.WriteString(text(r.lang, "rejected", max(r.rejected, 1)))
 	for _, e := range r.Errors {
-		if e.Warning {
-			continue
+		if !e.Warning {
+			fmt.Fprintf(&b, "\n  %s", e)
 		}
-		n++
-		fmt.Fprintf(&b, "\n  %s", e)
-	}
-	if n == 0 {
-		return nil
 	}
 	if r.MoreErrors > 0 {
-		fmt.Fprintf(&b, "\n  … and %d more", r.MoreErrors)
+		b.WriteString("\n  " + text(r.lang, "more", r.MoreErrors))
 	}
-	return indicator.Errorf(indicator.ErrInvalid, "file rejected: %d row(s) with errors, nothing was stored:%s", r.rejected, b.String())
+	return indicator.Errorf(indicator.ErrInvalid, "%s", b.String())
 }
 
 func (r *Report) add(e RowError) {
-	if !e.Warning {
-		r.rejected++
+	if e.Warning {
+		r.Warnings++
+	} else {
+		r.errors++
 	}
 	if len(r.Errors) >= r.maxErrors {
 		r.MoreErrors++
@@ -104,335 +163,71 @@ func (r *Report) add(e RowError) {
 	r.Errors = append(r.Errors, e)
 }
 
-// ErrEmpty is returned for a file with no header.
+// full reports whether further errors would only be counted.
+func (r *Report) full() bool { return len(r.Errors) >= r.maxErrors }
+
+// ErrEmpty is the kind of error returned for a file with no content; it is
+// itself of the kind indicator.ErrInvalid.
 var ErrEmpty = indicator.Errorf(indicator.ErrInvalid, "the file is empty")
 
-// sniff reads the first line to find the delimiter and strips a UTF-8 BOM.
-func sniff(br *bufio.Reader, d *Dialect) error {
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		br.Discard(3)
-		d.BOM = true
-	}
-	head, err := br.Peek(br.Size())
-	if len(head) == 0 {
-		if err == io.EOF || err == nil {
-			return ErrEmpty
-		}
-		return fmt.Errorf("ingest: read: %w", err)
-	}
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	best, bestN := ",", -1
-	for _, c := range []string{"\t", ";", ","} {
-		if n := bytes.Count(head, []byte(c)); n > bestN {
-			best, bestN = c, n
-		}
-	}
-	d.Delimiter = best
-	return nil
-}
-
-// obsKey identifies an observation within one file by small integers, so
-// that the duplicate check of a million-row file stays small.
-type obsKey struct {
-	ind, region, disagg uint32
-	year                int32
-}
-
-// interner gives each distinct string a small integer.
-type interner map[string]uint32
-
-func (in interner) id(s string) uint32 {
-	if v, ok := in[s]; ok {
-		return v
-	}
-	v := uint32(len(in))
-	in[s] = v
-	return v
-}
-
-// pendingRow is a row held back while the decimal convention is unknown.
-type pendingRow struct {
-	line  int
-	obs   indicator.Observation
-	raw   string
-	ind   indicator.Indicator
-	col   string
-	shape numberShape
-}
-
-// ReadObservations reads a long-layout CSV (one row per region × indicator
-// × year) and calls emit for each valid observation, in file order. Problems
-// go into the report; once a row is rejected emit is not called again, but
-// reading goes on so that every problem is listed. The returned error is for
-// I/O failures, an unusable header, or an error from emit.
+// ReadObservations reads a CSV of observations in any supported layout and
+// calls emit for each valid observation, in file order. Problems go into
+// the report; once a problem is found emit is not called again, but reading
+// goes on so that every problem is listed. The returned error is for I/O
+// failures, an unusable file or header, or an error from emit.
 func ReadObservations(r io.Reader, cat *indicator.Catalog, opts Options, emit func(indicator.Observation) error) (*Report, error) {
-	rep := &Report{maxErrors: opts.MaxErrors, Dialect: Dialect{Layout: "long", Decimal: opts.Decimal}}
-	if rep.maxErrors <= 0 {
-		rep.maxErrors = 1000
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if err := sniff(br, &rep.Dialect); err != nil {
-		return rep, err
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = rune(rep.Dialect.Delimiter[0])
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return rep, ErrEmpty
-	}
-	if err != nil {
-		return rep, indicator.Errorf(indicator.ErrInvalid, "header: %v", err)
-	}
-	cols := map[Column]int{}
-	names := make([]string, len(header))
-	disaggCols := map[int]string{}
-	for i, h := range header {
-		names[i] = strings.TrimSpace(h)
-		n := normalizeHeader(h)
-		if c, ok := headerAliases[n]; ok {
-			if _, dup := cols[c]; dup {
-				return rep, indicator.Errorf(indicator.ErrInvalid, "header: column %q repeats %s", h, c)
-			}
-			cols[c] = i
-		} else if disaggregationColumns[n] {
-			disaggCols[i] = n
-		}
-	}
-	for _, need := range []Column{ColRegion, ColYear, ColValue} {
-		if _, ok := cols[need]; !ok {
-			return rep, indicator.Errorf(indicator.ErrInvalid, "header: no %s column (found %s); long files need kode_wilayah, tahun and nilai", need, strings.Join(names, ", "))
-		}
-	}
-	_, hasIndicator := cols[ColIndicator]
-	if !hasIndicator && opts.Indicator == "" {
-		return rep, indicator.Errorf(indicator.ErrInvalid, "header: no kode_indikator column; name the indicator with --indicator")
-	}
-	if opts.Indicator != "" {
-		if _, ok := cat.Indicators[opts.Indicator]; !ok {
-			return rep, indicator.Errorf(indicator.ErrInvalid, "indicator %q is not in the catalogue", opts.Indicator)
-		}
-	}
+	rd := newReader(cat, opts)
+	rd.emitObs = emit
+	return rd.run(r)
+}
 
-	var (
-		seen    = map[obsKey]int{}
-		strs    = interner{}
-		pending []pendingRow
-		ambig   *pendingRow
-		emitErr error
-	)
-	send := func(o indicator.Observation) {
-		if emitErr != nil || rep.rejected > 0 {
-			return
-		}
-		emitErr = emit(o)
-	}
-	// settle parses a held row's value once the convention is known.
-	settle := func(p pendingRow) {
-		d := rep.Dialect.Decimal
-		if !strings.ContainsAny(p.raw, ".,") {
-			d = DecimalPoint // a whole number reads the same in every convention
-		}
-		v, ok := parseNumber(p.raw, d)
-		if !ok || !(d == DecimalComma && p.shape.comma || d == DecimalPoint && p.shape.point) {
-			rep.add(RowError{Line: p.line, Column: p.col, Value: p.raw, Reason: fmt.Sprintf("not a number in this file's convention (decimal %s)", rep.Dialect.Decimal)})
-			return
-		}
-		p.obs.Value = v
-		if err := p.ind.CheckValue(v); err != nil {
-			rep.add(RowError{Line: p.line, Column: p.col, Value: p.raw, Reason: indicator.Message(err)})
-			return
-		}
-		send(p.obs)
-	}
-	cell := func(rec []string, c Column) (string, string, bool) {
-		i, ok := cols[c]
-		if !ok || i >= len(rec) {
-			return "", "", false
-		}
-		return strings.TrimSpace(rec[i]), names[i], true
-	}
-
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
-				rep.add(RowError{Line: pe.Line, Reason: "malformed CSV: " + pe.Err.Error()})
-				if errors.Is(pe.Err, csv.ErrQuote) || errors.Is(pe.Err, csv.ErrBareQuote) {
-					// encoding/csv cannot resynchronise after a broken quote.
-					break
-				}
-				continue
-			}
-			return rep, fmt.Errorf("ingest: read: %w", err)
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		if len(rec) != len(header) {
-			rep.add(RowError{Line: line, Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), len(header))})
-			continue
-		}
-		rep.Rows++
-		var o indicator.Observation
-		bad := false
-		fail := func(col, val, reason string) {
-			bad = true
-			rep.add(RowError{Line: line, Column: col, Value: val, Reason: reason})
-		}
-
-		indCode, indCol := opts.Indicator, ""
-		if hasIndicator {
-			indCode, indCol, _ = cell(rec, ColIndicator)
-			if indCode == "" && opts.Indicator != "" {
-				indCode = opts.Indicator
-			}
-		}
-		ind, ok := cat.Indicators[indCode]
-		if !ok {
-			fail(indCol, indCode, "unknown indicator")
-		}
-		regRaw, regCol, _ := cell(rec, ColRegion)
-		region, ok := cat.RegionByCode(regRaw)
-		if !ok {
-			fail(regCol, regRaw, "unknown region code (Kemendagri 16.07 or BPS 1607)")
-		}
-		yRaw, yCol, _ := cell(rec, ColYear)
-		year, err := strconv.Atoi(yRaw)
-		if err != nil {
-			fail(yCol, yRaw, "year is not a whole number")
-		} else if err := indicator.CheckYear(year); err != nil {
-			fail(yCol, yRaw, indicator.Message(err))
-		}
-		if raw, col, ok := cell(rec, ColStatus); ok {
-			st, err := indicator.ParseStatus(raw)
-			if err != nil {
-				fail(col, raw, indicator.Message(err))
-			}
-			o.Status = st
-		} else {
-			o.Status = indicator.StatusFinal
-			o.Absent |= indicator.AttrStatus
-		}
-		if _, ok := cols[ColBreak]; !ok {
-			o.Absent |= indicator.AttrBreak
-		}
-		if _, ok := cols[ColNote]; !ok {
-			o.Absent |= indicator.AttrNote
-		}
-		if raw, col, ok := cell(rec, ColBreak); ok && raw != "" {
-			switch strings.ToLower(raw) {
-			case "1", "ya", "yes", "true", "y":
-				o.Break = true
-			case "0", "tidak", "no", "false", "n":
-			default:
-				fail(col, raw, "series break must be ya/tidak")
-			}
-		}
-		o.Note, _, _ = cell(rec, ColNote)
-		if raw, col, ok := cell(rec, ColUnit); ok && raw != "" && ind.Code != "" && !SameUnit(raw, ind.Unit) {
-			fail(col, raw, fmt.Sprintf("unit contradicts the indicator's unit (%s)", ind.Unit))
-		}
-		if len(disaggCols) > 0 {
-			pairs := map[string]string{}
-			for i, dim := range disaggCols {
-				pairs[dim] = rec[i]
-			}
-			d, err := indicator.NewDisaggregation(pairs)
-			if err != nil {
-				fail("", "", indicator.Message(err))
-			}
-			o.Disagg = d
-		}
-		vRaw, vCol, _ := cell(rec, ColValue)
-		if missing(vRaw) {
-			if !bad {
-				rep.Missing++
-			}
-			continue
-		}
-		shape := shapeOf(vRaw)
-		if !shape.comma && !shape.point {
-			fail(vCol, vRaw, "not a number")
-		}
-		if bad {
-			continue
-		}
-		k := obsKey{ind: strs.id(ind.Code), region: strs.id(region.Code), disagg: strs.id(string(o.Disagg)), year: int32(year)}
-		if first, dup := seen[k]; dup {
-			fail("", "", fmt.Sprintf("duplicate of line %d (same indicator, region, year and disaggregation)", first))
-			continue
-		}
-		seen[k] = line
-		o.IndicatorCode, o.RegionCode, o.Year = ind.Code, region.Code, year
-		p := pendingRow{line: line, obs: o, raw: vRaw, ind: ind, col: vCol, shape: shape}
-
-		if rep.Dialect.Decimal == DecimalUnknown {
-			switch {
-			case shape.ambiguous:
-				if ambig == nil {
-					ambig = &p
-				}
-			case shape.comma && !shape.point:
-				rep.Dialect.Decimal = DecimalComma
-			case shape.point && !shape.comma && strings.ContainsAny(vRaw, ".,"):
-				rep.Dialect.Decimal = DecimalPoint
-			}
-			if rep.Dialect.Decimal == DecimalUnknown {
-				if shape.ambiguous {
-					pending = append(pending, p) // held until the convention is known
-				} else {
-					settle(p)
-				}
-				continue
-			}
-			for _, q := range pending {
-				settle(q)
-			}
-			pending, ambig = nil, nil
-		}
-		settle(p)
-		if emitErr != nil {
-			return rep, emitErr
-		}
-	}
-	if rep.Dialect.Decimal == DecimalUnknown {
-		if ambig != nil {
-			rep.add(RowError{Line: ambig.line, Column: ambig.col, Value: ambig.raw,
-				Reason: "cannot tell whether . or , is the decimal mark in this file; state it (--decimal comma|point, or the decimal form field)"})
-			return rep, emitErr
-		}
-		// Only whole numbers: every convention reads them the same.
-		rep.Dialect.Decimal = DecimalPoint
-	}
-	return rep, emitErr
+// ReadTargets reads a targets file (plan, indicator, region, year, value,
+// where the value is a number or a range such as "9,37–10,37") in the long
+// or wide layout and calls emit for each valid target.
+func ReadTargets(r io.Reader, cat *indicator.Catalog, opts Options, emit func(indicator.Target) error) (*Report, error) {
+	rd := newReader(cat, opts)
+	rd.targets = true
+	rd.emitTgt = emit
+	return rd.run(r)
 }
 
 // SameUnit reports whether a unit written in a file means the indicator's unit.
 func SameUnit(written, unit string) bool {
-	canon := func(s string) string {
-		s = normalizeHeader(s)
-		switch s {
-		case "%", "persen", "percent", "pct", "persentase":
-			return indicator.UnitPercent
-		case "indeks", "index", "idx":
-			return indicator.UnitIndex
-		case "rp", "rupiah", "idr", "rp_kapita_bulan":
-			return indicator.UnitRupiah
-		case "rasio", "ratio":
-			return indicator.UnitRatio
-		case "jiwa", "orang", "persons", "people", "penduduk":
-			return indicator.UnitPersons
+	return canonUnit(written) == canonUnit(unit)
+}
+
+func canonUnit(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '('); i >= 0 && strings.HasSuffix(s, ")") {
+		if u := canonUnit(s[i+1 : len(s)-1]); knownUnit(u) {
+			return u // "Persentase (%)"
 		}
-		return s
+		s = strings.TrimSpace(s[:i])
 	}
-	return canon(written) == canon(unit)
+	switch n := normalizeHeader(s); n {
+	case "%", "persen", "percent", "pct", "persentase", "per_cent", "pc", "pt":
+		return indicator.UnitPercent
+	case "indeks", "index", "idx", "poin_indeks":
+		return indicator.UnitIndex
+	case "rp", "rupiah", "idr", "rp_kapita_bulan", "rupiah_kapita_bulan":
+		return indicator.UnitRupiah
+	case "rasio", "ratio":
+		return indicator.UnitRatio
+	case "jiwa", "orang", "persons", "people", "penduduk", "number", "jumlah", "ps":
+		return indicator.UnitPersons
+	case "ribu_jiwa", "ribu_orang", "thousand_persons", "ribu":
+		return indicator.UnitThousand
+	case "poin", "percentage_points", "pp", "persen_poin":
+		return indicator.UnitPercentPts
+	default:
+		return n
+	}
+}
+
+func knownUnit(u string) bool {
+	switch u {
+	case indicator.UnitPercent, indicator.UnitIndex, indicator.UnitRupiah, indicator.UnitRatio, indicator.UnitPersons, indicator.UnitThousand, indicator.UnitPercentPts:
+		return true
+	}
+	return false
 }

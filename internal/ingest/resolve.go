@@ -1,0 +1,329 @@
+package ingest
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"pantau/internal/indicator"
+)
+
+// resolver finds catalogue entries from what a file writes: codes, BPS
+// codes through the bridge, names. It gives each region, indicator and plan
+// a small index so that per-file bookkeeping stays in small integers.
+type resolver struct {
+	cat        *indicator.Catalog
+	regions    []indicator.Region
+	regionIdx  map[string]int32 // Kemendagri and BPS codes
+	inds       []indicator.Indicator
+	indIdx     map[string]int32 // codes, normalised codes, SDG and national codes, names
+	plans      []indicator.Plan
+	planIdx    map[string]int32
+	names      map[string][]int32 // normalised region name → regions; built on first use
+	nameCache  map[string]lookup
+	suggested  int // did-you-mean searches done; they are bounded
+	suggestMax int
+}
+
+// lookup is the outcome of resolving a cell.
+type lookup struct {
+	idx        int32 // -1 when not found
+	candidates []int32
+}
+
+func newResolver(cat *indicator.Catalog) *resolver {
+	r := &resolver{cat: cat, regionIdx: make(map[string]int32, 2*len(cat.Regions)), indIdx: make(map[string]int32, 4*len(cat.Indicators)),
+		planIdx: make(map[string]int32, len(cat.Plans)), nameCache: map[string]lookup{}, suggestMax: 50}
+	codes := make([]string, 0, len(cat.Regions))
+	for c := range cat.Regions {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		r.regionIdx[c] = int32(len(r.regions))
+		r.regions = append(r.regions, cat.Regions[c])
+	}
+	for bps, code := range cat.BPS {
+		if i, ok := r.regionIdx[code]; ok {
+			if _, taken := r.regionIdx[bps]; !taken {
+				r.regionIdx[bps] = i
+			}
+		}
+	}
+	codes = codes[:0]
+	for c := range cat.Indicators {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		r.indIdx[c] = int32(len(r.inds))
+		r.inds = append(r.inds, cat.Indicators[c])
+	}
+	// Secondary keys, only where they name one indicator.
+	seen := map[string]int{}
+	for i, ind := range r.inds {
+		for _, k := range []string{normalizeHeader(ind.Code), ind.SDGCode, ind.NationalCode, normName(ind.NameID), normName(ind.NameEN)} {
+			if k != "" {
+				if _, primary := r.indIdx[k]; !primary {
+					seen[k]++
+					if seen[k] == 1 {
+						r.indIdx[k] = int32(i)
+					} else {
+						delete(r.indIdx, k)
+					}
+				}
+			}
+		}
+	}
+	codes = codes[:0]
+	for c := range cat.Plans {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		r.planIdx[c] = int32(len(r.plans))
+		r.plans = append(r.plans, cat.Plans[c])
+	}
+	return r
+}
+
+// indicator finds an indicator by code (exact, then in any case and
+// spacing), SDG or national code, or exact name.
+func (r *resolver) indicator(s string) int32 {
+	if i, ok := r.indIdx[s]; ok {
+		return i
+	}
+	if i, ok := r.indIdx[normalizeHeader(s)]; ok {
+		return i
+	}
+	if i, ok := r.indIdx[normName(s)]; ok {
+		return i
+	}
+	return -1
+}
+
+// plan finds a plan by code, in any case.
+func (r *resolver) plan(s string) int32 {
+	if i, ok := r.planIdx[s]; ok {
+		return i
+	}
+	if i, ok := r.planIdx[strings.ToLower(s)]; ok {
+		return i
+	}
+	return -1
+}
+
+// prefix kinds of region names.
+const (
+	kindNone = iota
+	kindKab
+	kindKota
+	kindKec
+	kindProv
+	kindDesa
+)
+
+var namePrefixes = map[string]int{
+	"kab": kindKab, "kabupaten": kindKab,
+	"kota": kindKota, "kotamadya": kindKota,
+	"kec": kindKec, "kecamatan": kindKec,
+	"prov": kindProv, "provinsi": kindProv, "propinsi": kindProv,
+	"desa": kindDesa, "kel": kindDesa, "kelurahan": kindDesa,
+}
+
+// normName reduces a region or indicator name to a key: lower case, the
+// administrative prefix (Kab., Kabupaten, Kota, Kec., Prov.…) dropped, and
+// spaces and punctuation removed, so that "Kab. Banyu Asin", "KABUPATEN
+// BANYUASIN" and "Banyuasin" meet.
+func normName(s string) string {
+	k, _ := normNameKind(s)
+	return k
+}
+
+func normNameKind(s string) (string, int) {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	kind := kindNone
+	if len(words) > 1 {
+		if k, ok := namePrefixes[words[0]]; ok {
+			kind, words = k, words[1:]
+		}
+	}
+	return strings.Join(words, ""), kind
+}
+
+// regionKind is the kind a catalogue region's own name or level implies.
+func regionKind(reg indicator.Region) int {
+	_, k := normNameKind(reg.Name)
+	if k != kindNone {
+		return k
+	}
+	switch reg.Level {
+	case indicator.LevelRegency:
+		return kindKab
+	case indicator.LevelDistrict:
+		return kindKec
+	case indicator.LevelProvince:
+		return kindProv
+	case indicator.LevelVillage:
+		return kindDesa
+	}
+	return kindNone
+}
+
+// region resolves a cell by Kemendagri code, BPS code (through the bridge),
+// then name. An ambiguous name returns its candidates.
+func (r *resolver) region(s string) lookup {
+	if i, ok := r.regionIdx[s]; ok {
+		return lookup{idx: i}
+	}
+	if l, ok := r.nameCache[s]; ok {
+		return l
+	}
+	l := r.regionByName(s)
+	if len(r.nameCache) < 4096 {
+		r.nameCache[strings.Clone(s)] = l
+	}
+	return l
+}
+
+func (r *resolver) regionByName(s string) lookup {
+	// Codes written with spaces or a trailing dot ("16.07 ", "1607.0").
+	c := strings.TrimSuffix(strings.ReplaceAll(s, " ", ""), ".0")
+	if i, ok := r.regionIdx[c]; ok {
+		return lookup{idx: i}
+	}
+	if r.names == nil {
+		r.names = map[string][]int32{}
+		for i, reg := range r.regions {
+			k := normName(reg.Name)
+			r.names[k] = append(r.names[k], int32(i))
+		}
+	}
+	key, kind := normNameKind(s)
+	cands := r.names[key]
+	if len(cands) > 1 && kind != kindNone {
+		var same []int32
+		for _, i := range cands {
+			if k := regionKind(r.regions[i]); k == kind {
+				same = append(same, i)
+			}
+		}
+		if len(same) > 0 {
+			cands = same
+		}
+	}
+	switch len(cands) {
+	case 0:
+		return lookup{idx: -1}
+	case 1:
+		return lookup{idx: cands[0]}
+	}
+	return lookup{idx: -1, candidates: cands}
+}
+
+// suggestRegions lists the closest region codes and names to s.
+func (r *resolver) suggestRegions(s string) []string {
+	if r.suggested >= r.suggestMax {
+		return nil
+	}
+	r.suggested++
+	var keys []string
+	var labels []string
+	looksCode := strings.IndexFunc(s, unicode.IsLetter) < 0
+	for _, reg := range r.regions {
+		if looksCode {
+			keys = append(keys, reg.Code)
+			labels = append(labels, reg.Code)
+			if reg.BPSCode != "" {
+				keys = append(keys, reg.BPSCode)
+				labels = append(labels, reg.BPSCode)
+			}
+		} else {
+			keys = append(keys, normName(reg.Name))
+			labels = append(labels, reg.Name+" ("+reg.Code+")")
+		}
+	}
+	q := s
+	if !looksCode {
+		q = normName(s)
+	}
+	return closest(q, keys, labels)
+}
+
+// suggestIndicators lists the closest indicator codes to s.
+func (r *resolver) suggestIndicators(s string) []string {
+	if r.suggested >= r.suggestMax {
+		return nil
+	}
+	r.suggested++
+	var keys, labels []string
+	for _, ind := range r.inds {
+		keys = append(keys, ind.Code, normName(ind.NameID))
+		labels = append(labels, ind.Code, ind.Code)
+	}
+	return closest(normalizeHeader(s), keys, labels)
+}
+
+func (r *resolver) suggestPlans(s string) []string {
+	var keys []string
+	for _, p := range r.plans {
+		keys = append(keys, p.Code)
+	}
+	return closest(strings.ToLower(s), keys, keys)
+}
+
+// closest returns up to three labels whose keys are within edit distance
+// max(1, len/3) of q, nearest first.
+func closest(q string, keys, labels []string) []string {
+	limit := max(1, len([]rune(q))/3)
+	type hit struct {
+		d     int
+		label string
+	}
+	var hits []hit
+	seen := map[string]bool{}
+	for i, k := range keys {
+		if k == "" || abs(len(k)-len(q)) > limit*2 {
+			continue
+		}
+		if d := editDistance(q, k); d <= limit && !seen[labels[i]] {
+			seen[labels[i]] = true
+			hits = append(hits, hit{d, labels[i]})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].d < hits[j].d })
+	var out []string
+	for i := 0; i < len(hits) && i < 3; i++ {
+		out = append(out, hits[i].label)
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// editDistance is the Levenshtein distance between a and b, by rune.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
