@@ -56,6 +56,9 @@ type reader struct {
 	lastRegRaw  string
 	lastReg     lookup
 	unitCache   map[unitKey]bool
+	lastUnitRaw string
+	lastUnitInd int32
+	lastUnitOK  bool
 	multRaw     string
 	mult        float64
 	multOK      bool
@@ -100,9 +103,13 @@ type pending struct {
 	n           int
 	mult        float64
 	st          *seriesState
-	obs         indicator.Observation
-	tgt         indicator.Target
 	ind, plan   int32
+	region      int32
+	year        int
+	disagg      indicator.Disaggregation
+	status      indicator.Status
+	brk         bool
+	note        string
 }
 
 // rowCtx is what a row says about all of its values.
@@ -173,10 +180,7 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 	}
 	head, _ := br.Peek(sniffSize)
 	rep.Dialect.Delimiter = sniffDelimiter(head)
-	cr := csv.NewReader(br)
-	cr.Comma = rune(rep.Dialect.Delimiter[0])
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
+	cr := newRecordReader(br, rep.Dialect.Delimiter[0])
 
 	// The header: the first row that names the columns a layout needs.
 	// BPS tables put a title and blank lines above it.
@@ -203,7 +207,7 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 		}
 		if ok {
 			rd.sch = sch
-			rep.Dialect.HeaderLine, _ = cr.FieldPos(0)
+			rep.Dialect.HeaderLine = cr.recLine
 			break
 		}
 		if first == "" {
@@ -240,7 +244,7 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 			if blank(rec) || footnote(rec) {
 				continue
 			}
-			line, _ := cr.FieldPos(0)
+			line := cr.recLine
 			rd.problem(line, -1, "", CodeRagged, false, len(rec), width)
 			rep.rejected++
 			continue
@@ -248,7 +252,7 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 		if rec[0] == "" && blank(rec) || footnote(rec) {
 			continue
 		}
-		line, _ := cr.FieldPos(0)
+		line := cr.recLine
 		rd.row(line, rec)
 		if rd.emitErr != nil {
 			return rep, rd.emitErr
@@ -518,6 +522,13 @@ func (rd *reader) rowStatus(c *rowCtx, rec []string) {
 }
 
 func (rd *reader) checkUnit(c *rowCtx, col int, raw string) {
+	if raw == rd.lastUnitRaw && c.ind == rd.lastUnitInd {
+		if !rd.lastUnitOK {
+			ind := rd.res.inds[c.ind]
+			rd.fail(c, col, raw, CodeUnitContradicts, raw, ind.Code, ind.Unit)
+		}
+		return
+	}
 	k := unitKey{raw, c.ind}
 	ok, seen := rd.unitCache[k]
 	if !seen {
@@ -526,6 +537,7 @@ func (rd *reader) checkUnit(c *rowCtx, col int, raw string) {
 			rd.unitCache[unitKey{strings.Clone(raw), c.ind}] = ok
 		}
 	}
+	rd.lastUnitRaw, rd.lastUnitInd, rd.lastUnitOK = raw, c.ind, ok
 	if !ok {
 		ind := rd.res.inds[c.ind]
 		rd.fail(c, col, raw, CodeUnitContradicts, raw, ind.Code, ind.Unit)
@@ -670,7 +682,7 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicat
 	} else if yearStatus != "" && !c.statusSet {
 		status = yearStatus
 	}
-	ind := rd.res.inds[c.ind]
+	ind := &rd.res.inds[c.ind]
 	if pct && ind.Unit != indicator.UnitPercent {
 		rd.problem(c.line, fi, raw, CodeUnitContradicts, false, "%", ind.Code, ind.Unit)
 	}
@@ -727,13 +739,7 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicat
 		rd.firstLine[dupKey{st, int32(year)}] = int32(c.line)
 	}
 	p.st = st
-	reg := rd.res.regions[c.region]
-	if rd.targets {
-		p.tgt = indicator.Target{PlanCode: rd.res.plans[c.plan].Code, SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: reg.Code, Year: year, Disagg: c.disagg}, Note: c.note}
-	} else {
-		p.obs = indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: reg.Code, Year: year, Disagg: c.disagg},
-			Status: status, Break: c.brk, Note: c.note}
-	}
+	p.region, p.year, p.disagg, p.status, p.brk, p.note = c.region, year, c.disagg, status, c.brk, c.note
 
 	if rd.dec == DecimalUnknown {
 		decided, ambiguous := false, false
@@ -824,8 +830,12 @@ func (rd *reader) settle(p *pending) {
 		}
 		vals[i] = v
 	}
-	ind := rd.res.inds[p.ind]
+	ind := &rd.res.inds[p.ind]
+	lo, hi := rd.res.bounds[p.ind][0], rd.res.bounds[p.ind][1]
 	for i := 0; i < p.n; i++ {
+		if vals[i] >= lo && vals[i] <= hi { // NaN fails both
+			continue
+		}
 		if err := ind.CheckValue(vals[i]); err != nil {
 			lo, hi := ind.Bounds()
 			rd.problem(p.line, p.field, p.raw, CodeOutOfBounds, false, formatNumber(rd.lang, vals[i]), formatNumber(rd.lang, lo), formatNumber(rd.lang, hi), ind.Code, ind.Unit)
@@ -834,7 +844,8 @@ func (rd *reader) settle(p *pending) {
 		}
 	}
 	if rd.targets {
-		t := p.tgt
+		t := indicator.Target{PlanCode: rd.res.plans[p.plan].Code, Note: p.note,
+			SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg}}
 		t.Low, t.High = vals[0], vals[0]
 		if p.n == 2 {
 			t.High = vals[1]
@@ -850,7 +861,7 @@ func (rd *reader) settle(p *pending) {
 			rep.rejected++
 			return
 		}
-		if err := t.Validate(plan, ind); err != nil { // the domain's last word
+		if err := t.Validate(plan, *ind); err != nil { // the domain's last word
 			rep.add(RowError{Line: p.line, Value: p.raw, Reason: indicator.Message(err), Code: CodeOutOfBounds})
 			rep.rejected++
 			return
@@ -861,8 +872,8 @@ func (rd *reader) settle(p *pending) {
 		}
 		return
 	}
-	o := p.obs
-	o.Value = vals[0]
+	o := indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg},
+		Value: vals[0], Status: p.status, Break: p.brk, Note: p.note}
 	rep.Values++
 	rd.checkJump(p, &o)
 	if rep.errors == 0 && rd.emitErr == nil {
@@ -886,6 +897,11 @@ func (rd *reader) checkJump(p *pending, o *indicator.Observation) {
 		st.lastYear, st.lastVal = o.Year, o.Value
 	}
 	if !ok || ref == 0 || math.Abs(o.Value-ref) <= 0.5*math.Abs(ref) {
+		return
+	}
+	if rd.rep.full() {
+		rd.rep.Warnings++
+		rd.rep.MoreErrors++
 		return
 	}
 	pct := math.Round(math.Abs(o.Value-ref) / math.Abs(ref) * 100)

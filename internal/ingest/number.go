@@ -65,6 +65,9 @@ func (s numberShape) readable(d Decimal) bool {
 // without parsing it. Groups of thousands must be well formed (1.234.567,
 // never 1.23.4), so a malformed number reads under no convention.
 func shapeOf(s string) numberShape {
+	if sh, ok := quickShape(s); ok {
+		return sh
+	}
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		s = s[1:]
 	} else if strings.HasPrefix(s, "−") { // U+2212, from word processors
@@ -75,6 +78,38 @@ func shapeOf(s string) numberShape {
 	}
 	comma, point := validUnder(s, ',', '.'), validUnder(s, '.', ',')
 	return numberShape{comma: comma, point: point, ambiguous: comma && point && strings.ContainsAny(s, ".,")}
+}
+
+// quickShape classifies the usual cells in one pass: digits with at most
+// one '.' or ','. It reports ok=false for anything else.
+func quickShape(s string) (numberShape, bool) {
+	sep := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isDigit(c) {
+			continue
+		}
+		if (c == '.' || c == ',') && sep < 0 {
+			sep = i
+			continue
+		}
+		return numberShape{}, false
+	}
+	switch {
+	case len(s) == 0:
+		return numberShape{}, false
+	case sep < 0:
+		return numberShape{comma: true, point: true}, true
+	case sep == len(s)-1:
+		return numberShape{}, true // "5." or "5,": no convention reads it
+	}
+	// As the decimal mark it always reads; as a thousands mark only with
+	// one to three digits before it and exactly three after.
+	group := sep >= 1 && sep <= 3 && len(s)-sep-1 == 3
+	if s[sep] == ',' {
+		return numberShape{comma: true, point: group, ambiguous: group}, true
+	}
+	return numberShape{point: true, comma: group, ambiguous: group}, true
 }
 
 func dropSpaces(s string) string {
@@ -148,6 +183,9 @@ func parseNumber(s string, d Decimal) (float64, bool) {
 	if d == DecimalComma {
 		dec, group = ',', '.'
 	}
+	if v, ok := quickParse(s, dec, group); ok {
+		return v, true
+	}
 	if d != DecimalComma && strings.IndexByte(s, group) < 0 && len(s) > 0 && s[0] != '+' && s[0] < 0x80 && !strings.Contains(s, " ") {
 		v, err := strconv.ParseFloat(s, 64)
 		return v, err == nil
@@ -176,6 +214,53 @@ func parseNumber(s string, d Decimal) (float64, bool) {
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	return v, err == nil
+}
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// quickParse reads digits, thousands marks and one decimal mark with at
+// most 15 significant digits exactly: the mantissa and the power of ten are
+// both exact in a float64, so one division rounds correctly (the fast path
+// of Clinger's algorithm, which strconv also uses).
+func quickParse(s string, dec, group byte) (float64, bool) {
+	neg := false
+	if len(s) > 0 && s[0] == '-' {
+		neg, s = true, s[1:]
+	}
+	if len(s) == 0 {
+		return 0, false
+	}
+	var m uint64
+	digits, frac := 0, -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case isDigit(c):
+			m = m*10 + uint64(c-'0')
+			if digits++; digits > 15 {
+				return 0, false
+			}
+			if frac >= 0 {
+				frac++
+			}
+		case c == group && frac < 0:
+		case c == dec && frac < 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	if digits == 0 {
+		return 0, false
+	}
+	v := float64(m)
+	if frac > 0 {
+		v /= pow10[frac]
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 // splitMark separates a BPS footnote mark glued to a number ("9,58*",

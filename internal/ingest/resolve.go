@@ -16,6 +16,7 @@ type resolver struct {
 	regions    []indicator.Region
 	regionIdx  map[string]int32 // Kemendagri and BPS codes
 	inds       []indicator.Indicator
+	bounds     [][2]float64     // per indicator, from Indicator.Bounds
 	indIdx     map[string]int32 // codes, normalised codes, SDG and national codes, names
 	plans      []indicator.Plan
 	planIdx    map[string]int32
@@ -58,6 +59,8 @@ func newResolver(cat *indicator.Catalog) *resolver {
 	for _, c := range codes {
 		r.indIdx[c] = int32(len(r.inds))
 		r.inds = append(r.inds, cat.Indicators[c])
+		lo, hi := cat.Indicators[c].Bounds()
+		r.bounds = append(r.bounds, [2]float64{lo, hi})
 	}
 	// Secondary keys, only where they name one indicator.
 	seen := map[string]int{}

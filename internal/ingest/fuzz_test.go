@@ -1,0 +1,121 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"pantau/internal/indicator"
+)
+
+// seed adds every testdata file to the corpus.
+func seed(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join(testdata, "*.csv"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seed files: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+// FuzzReadObservations: the reader never panics, and never emits a row the
+// store could not take — its indicator and region are in the catalogue,
+// Observation.Validate accepts it — nor any row once a problem is listed.
+func FuzzReadObservations(f *testing.F) {
+	seed(f)
+	cat := testCatalog(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, opts := range []Options{{}, {Indicator: "kemiskinan"}} {
+			var emitted []indicator.Observation
+			rep, err := ReadObservations(bytes.NewReader(data), cat, opts, func(o indicator.Observation) error {
+				ind, ok := cat.Indicators[o.IndicatorCode]
+				if !ok {
+					t.Fatalf("emitted unknown indicator %q", o.IndicatorCode)
+				}
+				if _, ok := cat.Regions[o.RegionCode]; !ok {
+					t.Fatalf("emitted unknown region %q", o.RegionCode)
+				}
+				if err := o.Validate(ind); err != nil {
+					t.Fatalf("emitted invalid %+v: %v", o, err)
+				}
+				if d, err := indicator.ParseDisaggregation(string(o.Disagg)); err != nil || d != o.Disagg {
+					t.Fatalf("emitted non-canonical disaggregation %q", o.Disagg)
+				}
+				emitted = append(emitted, o)
+				return nil
+			})
+			if rep == nil {
+				t.Fatal("nil report")
+			}
+			if err != nil && !errors.Is(err, indicator.ErrInvalid) {
+				t.Fatalf("error of no known kind: %v", err)
+			}
+			if rep.Values < len(emitted) {
+				t.Fatalf("emitted %d but counted %d values", len(emitted), rep.Values)
+			}
+		}
+	})
+}
+
+// FuzzReadTargets: the same for targets.
+func FuzzReadTargets(f *testing.F) {
+	seed(f)
+	cat := testCatalog(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ReadTargets(bytes.NewReader(data), cat, Options{Plan: "rpjmn-2025-2029"}, func(x indicator.Target) error {
+			if err := x.Validate(cat.Plans[x.PlanCode], cat.Indicators[x.IndicatorCode]); err != nil {
+				t.Fatalf("emitted invalid %+v: %v", x, err)
+			}
+			if _, ok := cat.Regions[x.RegionCode]; !ok {
+				t.Fatalf("emitted unknown region %q", x.RegionCode)
+			}
+			return nil
+		})
+	})
+}
+
+// FuzzRecordReader checks the fast record splitter against encoding/csv:
+// the same records while encoding/csv reads without error, and an error
+// where it gives one.
+func FuzzRecordReader(f *testing.F) {
+	seed(f)
+	f.Add([]byte("a;\"b\"\"c\";d\n\n\"multi\r\nline\";x\r\n"))
+	f.Add([]byte("a;b\"c\n"))
+	f.Add([]byte("\"a\"b;c\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cr := csv.NewReader(bytes.NewReader(data))
+		cr.Comma = ';'
+		cr.FieldsPerRecord = -1
+		rr := newRecordReader(bufio.NewReaderSize(bytes.NewReader(data), 16), ';')
+		for i := 0; ; i++ {
+			want, werr := cr.Read()
+			got, gerr := rr.Read()
+			if werr == io.EOF {
+				if gerr != io.EOF {
+					t.Fatalf("record %d: got %q, %v; encoding/csv ended", i, got, gerr)
+				}
+				return
+			}
+			if werr != nil {
+				if gerr == nil {
+					t.Fatalf("record %d: got %q; encoding/csv: %v", i, got, werr)
+				}
+				return // both fail; after an error the two may resume differently
+			}
+			if gerr != nil || !reflect.DeepEqual(got, want) {
+				t.Fatalf("record %d: got %q, %v; want %q", i, got, gerr, want)
+			}
+		}
+	})
+}
