@@ -2,10 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"pantau/internal/indicator"
 )
@@ -80,25 +81,77 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 	return nil
 }
 
-// copyObservations is PostgreSQL's fast path: COPY the rows into a temporary
-// staging table, then one statement records revisions of changed values and
-// upserts everything, skipping identical rows.
+// copyObservations is PostgreSQL's fast path. The file is read in its own
+// goroutine while this one writes. First, optimistically, the rows are
+// COPYed straight into observations inside a savepoint, and spooled to a
+// temporary file: when none of the keys exists yet (a first load, the big
+// imports) that is the whole import. A unique violation means some rows
+// exist: the savepoint is rolled back, the spooled rows are COPYed into a
+// staging table, and two set-based statements apply them: one updates
+// changed rows and records their old values as revisions, one inserts the
+// new rows in key order.
 func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
-	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE stage_observations (
-		indicator_code TEXT NOT NULL, region_code TEXT NOT NULL, disagg TEXT NOT NULL, year INTEGER NOT NULL,
-		value DOUBLE PRECISION NOT NULL, status TEXT, series_break BOOLEAN, note TEXT
-	) ON COMMIT DROP`); err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: staging table: %w", err)
+	sp, err := newSpool()
+	if err != nil {
+		return indicator.Counts{}, err
+	}
+	defer sp.close()
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT direct_copy`); err != nil {
+		return indicator.Counts{}, fmt.Errorf("store: import: savepoint: %w", err)
 	}
 	// lib/pq 1.12 deprecates pq.CopyIn; a prepared COPY … FROM STDIN is the same protocol.
-	stmt, err := tx.PrepareContext(ctx, `COPY stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note) FROM STDIN`)
+	direct, err := tx.PrepareContext(ctx, `COPY observations (indicator_code, region_code, disagg, year, value, status, series_break,
+		note, upload_id, updated_at) FROM STDIN`)
 	if err != nil {
 		return indicator.Counts{}, fmt.Errorf("store: import: copy: %w", err)
 	}
-	defer stmt.Close()
-	staged := 0
-	counts, err := src(func(o indicator.Observation) error {
-		staged++
+	var directErr error
+	counts, err := pipeline(src, func(o indicator.Observation) error {
+		if err := sp.write(o); err != nil {
+			return fmt.Errorf("store: import: spool: %w", err)
+		}
+		if directErr != nil {
+			return nil // keep spooling; the rows go through staging
+		}
+		o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
+		_, directErr = direct.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, string(o.Status), o.Break,
+			o.Note, up.ID, up.CreatedAt)
+		return nil
+	})
+	if err != nil {
+		direct.Close()
+		return counts, err
+	}
+	if directErr == nil {
+		_, directErr = direct.ExecContext(ctx) // ends the COPY: constraint errors surface here at the latest
+	}
+	if cerr := direct.Close(); directErr == nil {
+		directErr = cerr
+	}
+	if directErr == nil {
+		counts.New = sp.n
+		return counts, nil
+	}
+	var pqErr *pq.Error
+	if !errors.As(directErr, &pqErr) || pqErr.Code != "23505" { // unique_violation
+		return counts, fmt.Errorf("store: import: copy: %w", directErr)
+	}
+	if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT direct_copy`); err != nil {
+		return counts, fmt.Errorf("store: import: rollback to savepoint: %w", err)
+	}
+
+	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE stage_observations (
+		indicator_code TEXT COLLATE "C" NOT NULL, region_code TEXT COLLATE "C" NOT NULL, disagg TEXT COLLATE "C" NOT NULL,
+		year INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, status TEXT, series_break BOOLEAN, note TEXT
+	) ON COMMIT DROP`); err != nil {
+		return counts, fmt.Errorf("store: import: staging table: %w", err)
+	}
+	stage, err := tx.PrepareContext(ctx, `COPY stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note) FROM STDIN`)
+	if err != nil {
+		return counts, fmt.Errorf("store: import: copy: %w", err)
+	}
+	defer stage.Close()
+	if err := sp.replay(func(o indicator.Observation) error {
 		// NULL stands for an attribute the file did not carry; the merge keeps the stored one.
 		var status, brk, note any = string(o.Status), o.Break, o.Note
 		if o.Absent&indicator.AttrStatus != 0 {
@@ -110,62 +163,149 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 		if o.Absent&indicator.AttrNote != 0 {
 			note = nil
 		}
-		if _, err := stmt.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note); err != nil {
+		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note); err != nil {
 			return fmt.Errorf("store: import: copy row: %w", err)
 		}
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		return counts, err
 	}
-	if _, err := stmt.ExecContext(ctx); err != nil {
+	if _, err := stage.ExecContext(ctx); err != nil {
 		return counts, fmt.Errorf("store: import: copy: %w", err)
 	}
-	if err := stmt.Close(); err != nil {
+	if err := stage.Close(); err != nil {
 		return counts, fmt.Errorf("store: import: copy: %w", err)
 	}
-	// One join of the staged rows with what is stored gives each row's final
-	// attributes (absent ones kept) and its old value. Data-modifying CTEs
-	// all see the snapshot taken before the statement and always run to
-	// completion, so "revisions" records the values "upserted" replaces.
-	const merge = `WITH merged AS (
+	staged := sp.n
+	// A temporary table has no statistics until analysed; without them the
+	// planner may probe the primary key a million times instead of hashing.
+	if _, err := tx.ExecContext(ctx, `ANALYZE stage_observations`); err != nil {
+		return counts, fmt.Errorf("store: import: analyze: %w", err)
+	}
+	// Sorting and hashing a million staged rows in memory rather than in
+	// temporary files; imports are serialised, so this is one allocation.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
+		return counts, fmt.Errorf("store: import: work_mem: %w", err)
+	}
+	// Existing rows first: "matched" pairs each staged row with the stored
+	// one; attributes the file did not carry keep their stored value. Data-
+	// modifying CTEs see the snapshot taken before the statement, so
+	// "revisions" records exactly the values "updated" replaces. The CTE's
+	// size is unknown to the planner, which would then probe the primary key
+	// once per row; hash joins are far cheaper for big uploads.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return counts, fmt.Errorf("store: import: planner setting: %w", err)
+	}
+	const update = `WITH matched AS (
 		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value,
-			COALESCE(s.status, o.status, 'final') AS status, COALESCE(s.series_break, o.series_break, FALSE) AS series_break,
-			COALESCE(s.note, o.note, '') AS note,
-			o.year IS NOT NULL AS existed, o.value AS old_value, o.status AS old_status, o.series_break AS old_break,
-			o.note AS old_note, o.upload_id AS old_upload_id
+			COALESCE(s.status, o.status) AS status, COALESCE(s.series_break, o.series_break) AS series_break,
+			COALESCE(s.note, o.note) AS note,
+			o.value AS old_value, o.status AS old_status, o.series_break AS old_break, o.note AS old_note, o.upload_id AS old_upload_id,
+			(o.value, o.status, o.series_break, o.note)
+				IS DISTINCT FROM (s.value, COALESCE(s.status, o.status), COALESCE(s.series_break, o.series_break), COALESCE(s.note, o.note)) AS differs
 		FROM stage_observations s
-		LEFT JOIN observations o USING (indicator_code, region_code, disagg, year)
-	), writes AS (
-		SELECT * FROM merged
-		WHERE NOT existed OR (old_value, old_status, old_break, old_note) IS DISTINCT FROM (value, status, series_break, note)
+		JOIN observations o USING (indicator_code, region_code, disagg, year)
 	), revisions AS (
 		INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note,
 			old_upload_id, new_value, new_status, upload_id, changed_at)
 		SELECT indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note, old_upload_id, value, status, $1, $2
-		FROM writes WHERE existed
-	), upserted AS (
-		INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
-		SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, $1, $2
-		FROM writes
-		ON CONFLICT (indicator_code, region_code, disagg, year) DO UPDATE SET
-			value = excluded.value, status = excluded.status, series_break = excluded.series_break, note = excluded.note,
-			upload_id = excluded.upload_id, updated_at = excluded.updated_at
+		FROM matched WHERE differs
+	), updated AS (
+		UPDATE observations o SET value = m.value, status = m.status, series_break = m.series_break, note = m.note,
+			upload_id = $1, updated_at = $2
+		FROM matched m
+		WHERE m.differs AND o.indicator_code = m.indicator_code AND o.region_code = m.region_code AND o.disagg = m.disagg AND o.year = m.year
 	)
-	SELECT count(*) FILTER (WHERE NOT existed) AS rows_new, count(*) FILTER (WHERE existed) AS rows_changed FROM writes`
+	SELECT count(*) AS matched, count(*) FILTER (WHERE differs) AS changed FROM matched`
 	var got struct {
-		New     int `db:"rows_new"`
-		Changed int `db:"rows_changed"`
+		Matched int `db:"matched"`
+		Changed int `db:"changed"`
 	}
-	if err := tx.GetContext(ctx, &got, merge, up.ID, up.CreatedAt); err != nil {
-		if strings.Contains(err.Error(), "cannot affect row a second time") {
-			return counts, indicator.Errorf(indicator.ErrInvalid, "the upload names the same indicator, region, year and disaggregation twice")
-		}
-		return counts, fmt.Errorf("store: import: merge: %w", err)
+	if err := tx.GetContext(ctx, &got, update, up.ID, up.CreatedAt); err != nil {
+		return counts, fmt.Errorf("store: import: update changed: %w", err)
 	}
-	counts.New, counts.Changed, counts.Unchanged = got.New, got.Changed, staged-got.New-got.Changed
+	counts.Changed, counts.Unchanged = got.Changed, got.Matched-got.Changed
+	if got.Matched == staged {
+		return counts, nil // nothing new
+	}
+	// New rows in key order: the primary key's B-tree then grows at its
+	// right edge instead of splitting pages all over. Imports hold
+	// importLockKey, so no other writer can insert the same key meanwhile.
+	res, err := tx.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
+		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value, COALESCE(s.status, 'final'), COALESCE(s.series_break, FALSE),
+			COALESCE(s.note, ''), $1, $2
+		FROM stage_observations s
+		WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code
+			AND o.disagg = s.disagg AND o.year = s.year)
+		ORDER BY s.indicator_code, s.region_code, s.disagg, s.year`, up.ID, up.CreatedAt)
+	if err != nil {
+		return counts, fmt.Errorf("store: import: insert new: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	counts.New = int(n)
 	return counts, nil
 }
+
+// pipeline runs src in its own goroutine and calls write for every row in
+// this one, in order, so that parsing overlaps with sending rows to the
+// database. Batches keep channel overhead off the per-row path.
+func pipeline(src ObservationSource, write func(indicator.Observation) error) (indicator.Counts, error) {
+	const batchSize = 1024
+	batches := make(chan []indicator.Observation, 8)
+	stop := make(chan struct{})
+	type result struct {
+		counts indicator.Counts
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer close(batches)
+		batch := make([]indicator.Observation, 0, batchSize)
+		counts, err := src(func(o indicator.Observation) error {
+			batch = append(batch, o)
+			if len(batch) < batchSize {
+				return nil
+			}
+			select {
+			case batches <- batch:
+			case <-stop:
+				return errStopped
+			}
+			batch = make([]indicator.Observation, 0, batchSize)
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			select {
+			case batches <- batch:
+			case <-stop:
+			}
+		}
+		done <- result{counts, err}
+	}()
+	var writeErr error
+	for batch := range batches {
+		for _, o := range batch {
+			if writeErr = write(o); writeErr != nil {
+				close(stop)
+				break
+			}
+		}
+		if writeErr != nil {
+			break
+		}
+	}
+	if writeErr != nil {
+		for range batches { // let the reader finish
+		}
+	}
+	r := <-done
+	if writeErr != nil {
+		return r.counts, writeErr
+	}
+	return r.counts, r.err
+}
+
+var errStopped = errors.New("store: import stopped")
 
 // upsertObservations is SQLite's path: in-process statements are cheap, so
 // each row is read, compared and written through prepared statements inside
@@ -313,7 +453,7 @@ func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionC
 		q, args = q+` AND r.year = ?`, append(args, year)
 	}
 	out := []indicator.Revision{}
-	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q+` ORDER BY r.id`), args...); err != nil {
+	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q+` ORDER BY r.year, r.disagg, r.upload_id`), args...); err != nil {
 		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
 	}
 	return out, nil

@@ -66,9 +66,14 @@ CREATE TABLE uploads (
     rows_rejected  INTEGER NOT NULL DEFAULT 0
 );
 
+--
+-- No foreign keys here, on purpose: per-row foreign-key triggers cost more
+-- than half of a million-row import. Every row is checked against the
+-- catalogue by the import path inside the same transaction, and catalogue
+-- entries are never deleted (they are revised).
 CREATE TABLE observations (
-    indicator_code TEXT NOT NULL REFERENCES indicators (code),
-    region_code    TEXT NOT NULL REFERENCES regions (code),
+    indicator_code TEXT NOT NULL,
+    region_code    TEXT NOT NULL,
     disagg         TEXT NOT NULL DEFAULT '',
     year           INTEGER NOT NULL,
     value          REAL NOT NULL,
@@ -78,11 +83,12 @@ CREATE TABLE observations (
     upload_id      INTEGER NOT NULL,
     updated_at     TIMESTAMP NOT NULL,
     PRIMARY KEY (indicator_code, region_code, disagg, year)
-);
+) WITHOUT ROWID;
 
--- The value an observation had before an upload changed it.
+-- The value an observation had before an upload changed it. An upload names
+-- a key once, so (key, upload_id) identifies a revision and upload_id orders
+-- a key's history.
 CREATE TABLE observation_revisions (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     indicator_code TEXT NOT NULL,
     region_code    TEXT NOT NULL,
     disagg         TEXT NOT NULL,
@@ -95,9 +101,9 @@ CREATE TABLE observation_revisions (
     new_value      REAL NOT NULL,
     new_status     TEXT NOT NULL,
     upload_id      INTEGER NOT NULL,
-    changed_at     TIMESTAMP NOT NULL
-);
-CREATE INDEX observation_revisions_key ON observation_revisions (indicator_code, region_code, disagg, year);
+    changed_at     TIMESTAMP NOT NULL,
+    PRIMARY KEY (indicator_code, region_code, disagg, year, upload_id)
+) WITHOUT ROWID;
 
 CREATE TABLE targets (
     plan_code      TEXT NOT NULL REFERENCES plans (code),
