@@ -133,3 +133,7 @@ func (ind Indicator) CheckValue(v float64) error {
 	}
 	return nil
 }
+
+// PopulationCode is the indicator whose values weight regional disparity
+// measures (the Williamson index).
+const PopulationCode = "penduduk"

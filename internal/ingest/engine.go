@@ -110,6 +110,9 @@ type pending struct {
 	status      indicator.Status
 	brk         bool
 	note        string
+	// absent marks attributes the file did not state, so the store keeps
+	// the stored ones instead of resetting them.
+	absent indicator.Attr
 }
 
 // rowCtx is what a row says about all of its values.
@@ -740,6 +743,15 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicat
 	}
 	p.st = st
 	p.region, p.year, p.disagg, p.status, p.brk, p.note = c.region, year, c.disagg, status, c.brk, c.note
+	if !c.statusSet && mark == "" && yearStatus == "" {
+		p.absent |= indicator.AttrStatus
+	}
+	if rd.sch.brk < 0 && !c.brk {
+		p.absent |= indicator.AttrBreak
+	}
+	if rd.sch.note < 0 {
+		p.absent |= indicator.AttrNote
+	}
 
 	if rd.dec == DecimalUnknown {
 		decided, ambiguous := false, false
@@ -873,7 +885,7 @@ func (rd *reader) settle(p *pending) {
 		return
 	}
 	o := indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg},
-		Value: vals[0], Status: p.status, Break: p.brk, Note: p.note}
+		Value: vals[0], Status: p.status, Break: p.brk, Note: p.note, Absent: p.absent}
 	rep.Values++
 	rd.checkJump(p, &o)
 	if rep.errors == 0 && rd.emitErr == nil {

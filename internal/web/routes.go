@@ -15,6 +15,12 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/regions", s.listRegions)
 	api.GET("/regions/:code", s.getRegion)
 	api.GET("/series", s.getSeries)
+	api.GET("/progress", s.getProgress)
+	api.GET("/disparity", s.getDisparity)
+	api.GET("/alignment", s.getAlignment)
+	api.GET("/targets", s.getTargets)
+	api.GET("/observations/history", s.getHistory)
+	api.GET("/uploads/:id", s.getUpload)
 
 	r.NoRoute(s.notFound)
 }

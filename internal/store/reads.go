@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"pantau/internal/indicator"
+)
+
+// Ancestors returns code and every region above it, nearest first.
+func Ancestors(code string) []string {
+	out := []string{code}
+	for c := indicator.ParentOfCode(code); c != ""; c = indicator.ParentOfCode(c) {
+		out = append(out, c)
+	}
+	return out
+}
+
+// RegionSeries returns every indicator's series in one region: one Series
+// per indicator that has observations there, each with the targets of the
+// region and the regions above it. Three queries, whatever the number of
+// indicators: this is the scorecard's read.
+func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, error) {
+	region, err := s.Region(ctx, regionCode)
+	if err != nil {
+		return nil, err
+	}
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var obs []indicator.Observation
+	if err := s.db.SelectContext(ctx, &obs, s.db.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status,
+		series_break, note, upload_id, updated_at FROM observations WHERE region_code = ? ORDER BY indicator_code, disagg, year`), regionCode); err != nil {
+		return nil, fmt.Errorf("store: region series %s: %w", regionCode, err)
+	}
+	targets, err := s.TargetsIn(ctx, Ancestors(regionCode))
+	if err != nil {
+		return nil, err
+	}
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byInd := map[string]*Series{}
+	var out []Series
+	for _, ind := range inds {
+		byInd[ind.Code] = &Series{Indicator: ind, Region: region, Observations: []indicator.Observation{}, Targets: []indicator.Target{}, Plans: plans}
+	}
+	for _, o := range obs {
+		if sr := byInd[o.IndicatorCode]; sr != nil {
+			sr.Observations = append(sr.Observations, o)
+		}
+	}
+	for _, t := range targets {
+		if sr := byInd[t.IndicatorCode]; sr != nil {
+			sr.Targets = append(sr.Targets, t)
+		}
+	}
+	for _, ind := range inds {
+		if sr := byInd[ind.Code]; len(sr.Observations) > 0 {
+			out = append(out, *sr)
+		}
+	}
+	return out, nil
+}
+
+// TargetsIn returns every target set for the given regions.
+func (s *Store) TargetsIn(ctx context.Context, regionCodes []string) ([]indicator.Target, error) {
+	q, args, err := sqlx.In(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
+		FROM targets WHERE region_code IN (?) ORDER BY indicator_code, plan_code, disagg, year`, regionCodes)
+	if err != nil {
+		return nil, fmt.Errorf("store: targets: %w", err)
+	}
+	out := []indicator.Target{}
+	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: targets: %w", err)
+	}
+	return out, nil
+}
+
+// ChildObservations returns the total (not disaggregated) observations of
+// one indicator in every region directly below parent, all years.
+func (s *Store) ChildObservations(ctx context.Context, indicatorCode, parent string) ([]indicator.Observation, error) {
+	out := []indicator.Observation{}
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status,
+		o.series_break, o.note, o.upload_id, o.updated_at
+		FROM observations o JOIN regions r ON r.code = o.region_code
+		WHERE o.indicator_code = ? AND r.parent_code = ? AND o.disagg = '' ORDER BY o.year, o.region_code`), indicatorCode, parent)
+	if err != nil {
+		return nil, fmt.Errorf("store: child observations %s/%s: %w", indicatorCode, parent, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,309 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/indicator"
+	"pantau/internal/progress"
+	"pantau/internal/store"
+)
+
+// splitSeries turns a stored series into one progress series per
+// disaggregation, the total first.
+func splitSeries(s store.Series) []progress.Series {
+	byDisagg := map[indicator.Disaggregation][]indicator.Observation{}
+	var keys []indicator.Disaggregation
+	for _, o := range s.Observations {
+		if _, ok := byDisagg[o.Disagg]; !ok {
+			keys = append(keys, o.Disagg)
+		}
+		byDisagg[o.Disagg] = append(byDisagg[o.Disagg], o)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	out := make([]progress.Series, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, progress.Series{Indicator: s.Indicator, RegionCode: s.Region.Code, Disagg: k,
+			Observations: byDisagg[k], Targets: s.Targets, Plans: s.Plans})
+	}
+	return out
+}
+
+// SeriesProgress is the progress answer for one indicator in one region.
+type SeriesProgress struct {
+	Indicator indicator.Indicator `json:"indicator"`
+	Region    indicator.Region    `json:"region"`
+	// Total is the series without disaggregation; nil when only groups exist.
+	Total *progress.Analysis `json:"total,omitempty"`
+	// Groups analyses every disaggregated series (women, men, rural, urban).
+	Groups []progress.Analysis `json:"groups"`
+	// Gaps compares groups of one dimension, and says whether the gap closes.
+	Gaps    []progress.GroupGap `json:"gaps"`
+	Caption progress.Text       `json:"caption"`
+}
+
+// getProgress answers /api/v1/progress: one series with full explanations
+// when indicator is given, otherwise the region's scorecard.
+func (s *Server) getProgress(c *gin.Context) {
+	region := c.Query("region")
+	if region == "" {
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "region is required (?region=16.07)"))
+		return
+	}
+	opt := progress.Options{PlanCode: c.Query("plan")}
+	if c.Query("indicator") == "" {
+		s.scorecard(c, region, opt)
+		return
+	}
+	sp, err := s.seriesProgress(c, c.Query("indicator"), region, opt)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": sp})
+}
+
+func (s *Server) seriesProgress(c *gin.Context, ind, region string, opt progress.Options) (SeriesProgress, error) {
+	stored, err := s.store.Series(c.Request.Context(), ind, region)
+	if err != nil {
+		return SeriesProgress{}, err
+	}
+	out := SeriesProgress{Indicator: stored.Indicator, Region: stored.Region, Groups: []progress.Analysis{}, Gaps: []progress.GroupGap{}}
+	var groups []progress.GroupSeries
+	for _, ps := range splitSeries(stored) {
+		a, err := progress.Analyze(ps, opt)
+		if err != nil {
+			return out, err
+		}
+		if ps.Disagg == indicator.Total {
+			out.Total = &a
+			continue
+		}
+		out.Groups = append(out.Groups, a)
+		groups = append(groups, progress.GroupSeries{Disagg: ps.Disagg, Observations: ps.Observations})
+	}
+	if len(groups) > 1 {
+		if out.Gaps, err = progress.GroupGaps(stored.Indicator, groups); err != nil {
+			return out, err
+		}
+	}
+	out.Caption = progress.Caption(captionInput(stored, opt.PlanCode))
+	return out, nil
+}
+
+// captionInput picks the total series and the headline target for a caption.
+func captionInput(s store.Series, planCode string) progress.CaptionInput {
+	in := progress.CaptionInput{Indicator: s.Indicator, RegionName: s.Region.Name}
+	for _, o := range s.Observations {
+		if o.Disagg == indicator.Total {
+			in.Observations = append(in.Observations, o)
+		}
+	}
+	plans := map[string]indicator.Plan{}
+	for _, p := range s.Plans {
+		plans[p.Code] = p
+	}
+	// The caption cites the plan asked for, else the most local plan's
+	// last target, else the nearest in time.
+	var best *indicator.Target
+	rank := func(t indicator.Target) int {
+		p := plans[t.PlanCode]
+		switch {
+		case planCode != "" && p.Code == planCode:
+			return 0
+		case p.Level == indicator.PlanRegency:
+			return 1
+		case p.Level == indicator.PlanProvince:
+			return 2
+		}
+		return 3
+	}
+	for i, t := range s.Targets {
+		if t.Disagg != indicator.Total {
+			continue
+		}
+		if best == nil || rank(t) < rank(*best) || rank(t) == rank(*best) && t.Year > best.Year {
+			best = &s.Targets[i]
+		}
+	}
+	if best != nil {
+		ct := progress.CaptionTargetOf(plans[best.PlanCode], *best)
+		in.Target = &ct
+	}
+	return in
+}
+
+func (s *Server) scorecard(c *gin.Context, region string, opt progress.Options) {
+	all, err := s.store.RegionSeries(c.Request.Context(), region)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var series []progress.Series
+	for _, st := range all {
+		series = append(series, splitSeries(st)...)
+	}
+	rows, err := progress.Scorecard(series, opt)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": rows})
+}
+
+// getDisparity answers /api/v1/disparity: the spread of one indicator
+// across the regions below parent, for one year and over time.
+func (s *Server) getDisparity(c *gin.Context) {
+	indCode, parent := c.Query("indicator"), c.Query("parent")
+	if indCode == "" || parent == "" {
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "indicator and parent are required (?indicator=kemiskinan&parent=16.07)"))
+		return
+	}
+	ctx := c.Request.Context()
+	ind, err := s.store.Indicator(ctx, indCode)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	obs, err := s.store.ChildObservations(ctx, indCode, parent)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pop, err := s.store.ChildObservations(ctx, indicator.PopulationCode, parent)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	children, err := s.store.Regions(ctx, store.RegionFilter{Parent: parent})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	byYear := progress.DistrictValuesByYear(obs, pop, children)
+	if len(byYear) == 0 {
+		s.fail(c, indicator.Errorf(indicator.ErrNotFound, "no values of %s below region %s", indCode, parent))
+		return
+	}
+	year := latestYear(byYear)
+	if y := c.Query("year"); y != "" {
+		if year, err = strconv.Atoi(y); err != nil {
+			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "year %q is not a number", y))
+			return
+		}
+	}
+	d, err := progress.DisparityOf(ind, year, byYear[year])
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	trend, err := progress.DisparityOverTime(ind, byYear)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": gin.H{"indicator": ind, "parent": parent, "year": year, "disparity": d, "trend": trend}})
+}
+
+func latestYear(byYear map[int][]progress.DistrictValue) int {
+	y := 0
+	for k := range byYear {
+		if k > y {
+			y = k
+		}
+	}
+	return y
+}
+
+// getAlignment answers /api/v1/alignment: the region's targets beside those
+// of the levels above it, flagged where less ambitious or missing.
+func (s *Server) getAlignment(c *gin.Context) {
+	region := c.Query("region")
+	if region == "" {
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "region is required (?region=16.07)"))
+		return
+	}
+	ctx := c.Request.Context()
+	if _, err := s.store.Region(ctx, region); err != nil {
+		s.fail(c, err)
+		return
+	}
+	inds, err := s.store.Indicators(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	targets, err := s.store.TargetsIn(ctx, store.Ancestors(region))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": progress.Alignment(inds, plans, targets)})
+}
+
+// getTargets answers /api/v1/targets: the targets that apply to a region.
+func (s *Server) getTargets(c *gin.Context) {
+	region := c.Query("region")
+	if region == "" {
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "region is required (?region=16.07)"))
+		return
+	}
+	targets, err := s.store.TargetsIn(c.Request.Context(), store.Ancestors(region))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := targets[:0]
+	for _, t := range targets {
+		if (c.Query("indicator") == "" || t.IndicatorCode == c.Query("indicator")) && (c.Query("plan") == "" || t.PlanCode == c.Query("plan")) {
+			out = append(out, t)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"data": out})
+}
+
+// getHistory answers /api/v1/observations/history: every revision of a series.
+func (s *Server) getHistory(c *gin.Context) {
+	ind, region := c.Query("indicator"), c.Query("region")
+	if ind == "" || region == "" {
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "indicator and region are required"))
+		return
+	}
+	year := 0
+	if y := c.Query("year"); y != "" {
+		var err error
+		if year, err = strconv.Atoi(y); err != nil {
+			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "year %q is not a number", y))
+			return
+		}
+	}
+	revs, err := s.store.ObservationRevisions(c.Request.Context(), ind, region, year)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": revs})
+}
+
+// getUpload answers /api/v1/uploads/{id}.
+func (s *Server) getUpload(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "upload id %q is not a number", c.Param("id")))
+		return
+	}
+	up, err := s.store.Upload(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": up})
+}

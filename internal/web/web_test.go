@@ -1,0 +1,200 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pantau/internal/demo"
+	"pantau/internal/pgtest"
+	"pantau/internal/store"
+	"pantau/internal/web"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// demoServers runs fn against a real HTTP server over the demo data, once
+// on SQLite and once on PostgreSQL.
+func demoServers(t *testing.T, fn func(t *testing.T, base string)) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			url := filepath.Join(t.TempDir(), "pantau.db")
+			if engine == "postgres" {
+				url = pgtest.URL(t)
+			}
+			ctx := context.Background()
+			st, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			if err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := demo.Load(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+			h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			fn(t, srv.URL)
+		})
+	}
+}
+
+func get(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if strings.Contains(string(body), "NaN") || strings.Contains(string(body), "Inf") {
+		t.Errorf("%s: body carries NaN/Inf", url)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("%s: %v: %s", url, err, body)
+	}
+	return resp.StatusCode
+}
+
+func TestProgressAPI(t *testing.T) {
+	demoServers(t, func(t *testing.T, base string) {
+		var one struct {
+			Data struct {
+				Total *struct {
+					Latest struct {
+						Year  int
+						Value float64
+					} `json:"latest"`
+					Headline *struct {
+						Target struct {
+							Plan string `json:"plan"`
+							Year int    `json:"year"`
+						} `json:"target"`
+						SDG         struct{ Status string } `json:"sdg"`
+						Anticipated struct{ Status string } `json:"anticipated"`
+					} `json:"headline"`
+				} `json:"total"`
+				Caption struct{ ID, EN string } `json:"caption"`
+			} `json:"data"`
+		}
+		if code := get(t, base+"/api/v1/progress?indicator=kemiskinan_ekstrem&region=16.07", &one); code != 200 {
+			t.Fatalf("status %d", code)
+		}
+		tot := one.Data.Total
+		if tot == nil || tot.Latest.Year != 2024 || tot.Latest.Value != 0.49 {
+			t.Fatalf("latest = %+v", tot)
+		}
+		if tot.Headline == nil || tot.Headline.Target.Plan != "rpjmd-banyuasin-2025-2029" || tot.Headline.SDG.Status == "" || tot.Headline.Anticipated.Status == "" {
+			t.Fatalf("headline = %+v", tot.Headline)
+		}
+		if !strings.Contains(one.Data.Caption.ID, "0,56") || !strings.Contains(one.Data.Caption.ID, "0,49") || !strings.Contains(one.Data.Caption.EN, "0.49") {
+			t.Errorf("caption = %+v", one.Data.Caption)
+		}
+
+		// Unemployment has illustrative groups by sex: the gap is reported.
+		var tpt struct {
+			Data struct {
+				Groups []struct{ Disaggregation string } `json:"groups"`
+				Gaps   []json.RawMessage                 `json:"gaps"`
+			} `json:"data"`
+		}
+		get(t, base+"/api/v1/progress?indicator=tpt&region=16.07", &tpt)
+		if len(tpt.Data.Groups) != 2 || len(tpt.Data.Gaps) != 1 {
+			t.Errorf("tpt groups %+v gaps %d", tpt.Data.Groups, len(tpt.Data.Gaps))
+		}
+
+		var card struct {
+			Data []struct {
+				Indicator, Disaggregation string
+				SDG                       struct{ Status string } `json:"sdg"`
+			} `json:"data"`
+		}
+		get(t, base+"/api/v1/progress?region=16.07", &card)
+		seen := map[string]bool{}
+		for _, r := range card.Data {
+			if r.Disaggregation == "" {
+				seen[r.Indicator] = true
+				if r.SDG.Status == "" {
+					t.Errorf("scorecard row %s has no status", r.Indicator)
+				}
+			}
+		}
+		for _, want := range []string{"kemiskinan", "kemiskinan_ekstrem", "ipm", "tpt", "pertumbuhan_ekonomi", "stunting"} {
+			if !seen[want] {
+				t.Errorf("scorecard lacks %s (has %v)", want, seen)
+			}
+		}
+
+		var disp struct {
+			Data struct {
+				Year      int `json:"year"`
+				Disparity struct {
+					N          int               `json:"n"`
+					Williamson *float64          `json:"williamson"`
+					Ranking    []json.RawMessage `json:"ranking"`
+				} `json:"disparity"`
+			} `json:"data"`
+		}
+		if code := get(t, base+"/api/v1/disparity?indicator=kemiskinan&parent=16.07", &disp); code != 200 {
+			t.Fatalf("disparity status %d", code)
+		}
+		if disp.Data.Year != 2025 || disp.Data.Disparity.N != 21 || len(disp.Data.Disparity.Ranking) != 21 || disp.Data.Disparity.Williamson == nil {
+			t.Errorf("disparity = %+v", disp.Data)
+		}
+
+		var align struct {
+			Data []struct {
+				Indicator string   `json:"indicator"`
+				Year      int      `json:"year"`
+				Flags     []string `json:"flags"`
+			} `json:"data"`
+		}
+		get(t, base+"/api/v1/alignment?region=16.07", &align)
+		flagged := false
+		for _, r := range align.Data {
+			if r.Indicator == "pertumbuhan_ekonomi" && r.Year == 2029 {
+				for _, f := range r.Flags {
+					flagged = flagged || strings.Contains(f, "less_ambitious")
+				}
+			}
+		}
+		if !flagged {
+			t.Errorf("the illustrative 6.5%% growth target for 2029 is not flagged against the RPJMN's 8%%: %+v", align.Data)
+		}
+
+		var e struct {
+			Error struct{ Code string } `json:"error"`
+		}
+		for url, want := range map[string]int{
+			"/api/v1/progress":                             400,
+			"/api/v1/progress?region=99.99":                404,
+			"/api/v1/progress?indicator=nope&region=16.07": 404,
+			"/api/v1/disparity?indicator=kemiskinan":       400,
+			"/api/v1/uploads/abc":                          400,
+			"/api/v1/uploads/999999":                       404,
+			"/api/v1/observations/history?indicator=ipm":   400,
+			"/no/such/page":                                404,
+		} {
+			if code := get(t, base+url, &e); code != want || e.Error.Code == "" {
+				t.Errorf("%s: %d %+v, want %d with an error code", url, code, e, want)
+			}
+		}
+	})
+}
