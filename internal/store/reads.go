@@ -32,9 +32,22 @@ func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, 
 		return nil, err
 	}
 	var obs []indicator.Observation
-	if err := s.db.SelectContext(ctx, &obs, s.db.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status,
-		series_break, note, upload_id, updated_at FROM observations WHERE region_code = ? ORDER BY indicator_code, disagg, year`), regionCode); err != nil {
-		return nil, fmt.Errorf("store: region series %s: %w", regionCode, err)
+	if len(inds) > 0 {
+		codes := make([]string, len(inds))
+		for i, ind := range inds {
+			codes[i] = ind.Code
+		}
+		// Naming every indicator lets both engines seek the primary key
+		// (indicator, region, …) once per indicator instead of scanning the
+		// table for one region.
+		q, args, err := sqlx.In(`SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at
+			FROM observations WHERE indicator_code IN (?) AND region_code = ? ORDER BY indicator_code, disagg, year`, codes, regionCode)
+		if err != nil {
+			return nil, fmt.Errorf("store: region series: %w", err)
+		}
+		if err := s.db.SelectContext(ctx, &obs, s.db.Rebind(q), args...); err != nil {
+			return nil, fmt.Errorf("store: region series %s: %w", regionCode, err)
+		}
 	}
 	targets, err := s.TargetsIn(ctx, Ancestors(regionCode))
 	if err != nil {
