@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -307,76 +308,134 @@ func pipeline(src ObservationSource, write func(indicator.Observation) error) (i
 
 var errStopped = errors.New("store: import stopped")
 
-// upsertObservations is SQLite's path: in-process statements are cheap, so
-// each row is read, compared and written through prepared statements inside
-// the one transaction.
+// upsertObservations is SQLite's path, the same plan as PostgreSQL's: rows
+// go straight into observations through one prepared INSERT inside a
+// savepoint, and to a spool; if a key already exists the savepoint is
+// rolled back, the spool is replayed into a temporary staging table, and
+// set-based statements record revisions, update changed rows and insert new
+// ones. SQLite runs each statement in-process, so the per-row cost is one
+// prepared statement call either way.
 func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
-	prepare := func(q string) (*sqlx.Stmt, error) { return tx.PreparexContext(ctx, q) }
-	sel, err := prepare(`SELECT value, status, series_break, note, upload_id FROM observations
-		WHERE indicator_code = ? AND region_code = ? AND disagg = ? AND year = ?`)
+	sp, err := newSpool()
+	if err != nil {
+		return indicator.Counts{}, err
+	}
+	defer sp.close()
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT direct_insert`); err != nil {
+		return indicator.Counts{}, fmt.Errorf("store: import: savepoint: %w", err)
+	}
+	direct, err := tx.PrepareContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break,
+		note, upload_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return indicator.Counts{}, fmt.Errorf("store: import: prepare: %w", err)
 	}
-	defer sel.Close()
-	ins, err := prepare(`INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: prepare: %w", err)
-	}
-	defer ins.Close()
-	upd, err := prepare(`UPDATE observations SET value = ?, status = ?, series_break = ?, note = ?, upload_id = ?, updated_at = ?
-		WHERE indicator_code = ? AND region_code = ? AND disagg = ? AND year = ?`)
-	if err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: prepare: %w", err)
-	}
-	defer upd.Close()
-	rev, err := prepare(`INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status, old_break,
-		old_note, old_upload_id, new_value, new_status, upload_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: prepare: %w", err)
-	}
-	defer rev.Close()
-
-	var c indicator.Counts
-	at := up.CreatedAt
-	src2 := func(o indicator.Observation) error {
-		k := o.SeriesKey
-		var old indicator.Observation
-		err := sel.QueryRowContext(ctx, k.IndicatorCode, k.RegionCode, string(k.Disagg), k.Year).
-			Scan(&old.Value, &old.Status, &old.Break, &old.Note, &old.UploadID)
-		switch {
-		case err == nil && o.Keep(old).SameAs(old):
-			c.Unchanged++
-			return nil
-		case err == nil:
-			o = o.Keep(old)
-			if old.UploadID == up.ID {
-				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", k.IndicatorCode, k.RegionCode, k.Year, k.Disagg)
-			}
-			if _, err := rev.ExecContext(ctx, k.IndicatorCode, k.RegionCode, string(k.Disagg), k.Year, old.Value, string(old.Status), old.Break,
-				old.Note, old.UploadID, o.Value, string(o.Status), up.ID, at); err != nil {
-				return fmt.Errorf("store: import: revision: %w", err)
-			}
-			if _, err := upd.ExecContext(ctx, o.Value, string(o.Status), o.Break, o.Note, up.ID, at,
-				k.IndicatorCode, k.RegionCode, string(k.Disagg), k.Year); err != nil {
-				return fmt.Errorf("store: import: update: %w", err)
-			}
-			c.Changed++
-			return nil
-		case isNoRows(err):
-			if _, err := ins.ExecContext(ctx, k.IndicatorCode, k.RegionCode, string(k.Disagg), k.Year, o.Value, string(o.Status), o.Break,
-				o.Note, up.ID, at); err != nil {
-				return fmt.Errorf("store: import: insert: %w", err)
-			}
-			c.New++
-			return nil
-		default:
-			return fmt.Errorf("store: import: read old value: %w", err)
+	var directErr error
+	counts, err := pipeline(src, func(o indicator.Observation) error {
+		if err := sp.write(o); err != nil {
+			return fmt.Errorf("store: import: spool: %w", err)
 		}
+		if directErr != nil {
+			return nil
+		}
+		o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
+		_, directErr = direct.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, string(o.Status), o.Break,
+			o.Note, up.ID, up.CreatedAt)
+		return nil
+	})
+	direct.Close()
+	if err != nil {
+		return counts, err
 	}
-	got, err := src(src2)
-	got.New, got.Changed, got.Unchanged = c.New, c.Changed, c.Unchanged
-	return got, err
+	if directErr == nil {
+		if _, err := tx.ExecContext(ctx, `RELEASE direct_insert`); err != nil {
+			return counts, fmt.Errorf("store: import: release savepoint: %w", err)
+		}
+		counts.New = sp.n
+		return counts, nil
+	}
+	if !strings.Contains(directErr.Error(), "UNIQUE constraint failed") {
+		return counts, fmt.Errorf("store: import: insert: %w", directErr)
+	}
+	if _, err := tx.ExecContext(ctx, `ROLLBACK TO direct_insert`); err != nil {
+		return counts, fmt.Errorf("store: import: rollback to savepoint: %w", err)
+	}
+
+	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS stage_observations (
+		indicator_code TEXT NOT NULL, region_code TEXT NOT NULL, disagg TEXT NOT NULL, year INTEGER NOT NULL,
+		value REAL NOT NULL, status TEXT, series_break INTEGER, note TEXT,
+		PRIMARY KEY (indicator_code, region_code, disagg, year)) WITHOUT ROWID`); err != nil {
+		return counts, fmt.Errorf("store: import: staging table: %w", err)
+	}
+	// SQLite temporary tables outlive the transaction: empty it for this
+	// import (and the next one on this connection).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM stage_observations`); err != nil {
+		return counts, fmt.Errorf("store: import: staging table: %w", err)
+	}
+	stage, err := tx.PrepareContext(ctx, `INSERT INTO stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return counts, fmt.Errorf("store: import: prepare: %w", err)
+	}
+	defer stage.Close()
+	if err := sp.replay(func(o indicator.Observation) error {
+		// NULL stands for an attribute the file did not carry; the merge keeps the stored one.
+		var status, brk, note any = string(o.Status), o.Break, o.Note
+		if o.Absent&indicator.AttrStatus != 0 {
+			status = nil
+		}
+		if o.Absent&indicator.AttrBreak != 0 {
+			brk = nil
+		}
+		if o.Absent&indicator.AttrNote != 0 {
+			note = nil
+		}
+		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note); err != nil {
+			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
+				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
+			}
+			return fmt.Errorf("store: import: stage row: %w", err)
+		}
+		return nil
+	}); err != nil {
+		return counts, err
+	}
+	// The new attributes of a staged row: what the file said, else what is stored.
+	const differs = `(o.value IS NOT s.value OR o.status IS NOT COALESCE(s.status, o.status)
+		OR o.series_break IS NOT COALESCE(s.series_break, o.series_break) OR o.note IS NOT COALESCE(s.note, o.note))`
+	res, err := tx.ExecContext(ctx, `INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status,
+		old_break, old_note, old_upload_id, new_value, new_status, upload_id, changed_at)
+		SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status, o.series_break, o.note, o.upload_id,
+			s.value, COALESCE(s.status, o.status), ?, ?
+		FROM stage_observations s JOIN observations o USING (indicator_code, region_code, disagg, year)
+		WHERE `+differs, up.ID, up.CreatedAt)
+	if err != nil {
+		return counts, fmt.Errorf("store: import: revisions: %w", err)
+	}
+	changed, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `UPDATE observations AS o SET value = s.value, status = COALESCE(s.status, o.status),
+		series_break = COALESCE(s.series_break, o.series_break), note = COALESCE(s.note, o.note), upload_id = ?, updated_at = ?
+		FROM stage_observations AS s
+		WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code AND o.disagg = s.disagg AND o.year = s.year
+		AND `+differs, up.ID, up.CreatedAt); err != nil {
+		return counts, fmt.Errorf("store: import: update: %w", err)
+	}
+	res, err = tx.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break,
+		note, upload_id, updated_at)
+		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value, COALESCE(s.status, 'final'), COALESCE(s.series_break, 0),
+			COALESCE(s.note, ''), ?, ?
+		FROM stage_observations s
+		WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code
+			AND o.disagg = s.disagg AND o.year = s.year)`, up.ID, up.CreatedAt)
+	if err != nil {
+		return counts, fmt.Errorf("store: import: insert new: %w", err)
+	}
+	added, _ := res.RowsAffected()
+	counts.New, counts.Changed = int(added), int(changed)
+	counts.Unchanged = sp.n - counts.New - counts.Changed
+	if _, err := tx.ExecContext(ctx, `DELETE FROM stage_observations`); err != nil {
+		return counts, fmt.Errorf("store: import: staging table: %w", err)
+	}
+	return counts, nil
 }
 
 // Series is everything stored about one indicator in one region: every
