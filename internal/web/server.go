@@ -21,9 +21,10 @@ var templateFS embed.FS
 
 // Server holds what the handlers need.
 type Server struct {
-	store *store.Store
-	log   *slog.Logger
-	pages *template.Template
+	store   *store.Store
+	log     *slog.Logger
+	pages   *template.Template
+	metrics *Metrics
 }
 
 // New builds the HTTP handler.
@@ -33,9 +34,9 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages}
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st)}
 	r := gin.New()
-	r.Use(s.recoverer(), s.logRequests())
+	r.Use(requestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), securityHeaders())
 	s.routes(r)
 	return r, nil
 }
@@ -45,7 +46,7 @@ func (s *Server) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		s.log.Info("request", "method", c.Request.Method, "path", c.Request.URL.Path, "route", c.FullPath(),
+		s.log.Info("request", "id", c.GetString("request_id"), "method", c.Request.Method, "path", c.Request.URL.Path, "route", c.FullPath(),
 			"status", c.Writer.Status(), "bytes", c.Writer.Size(), "duration", time.Since(start))
 	}
 }

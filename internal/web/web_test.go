@@ -198,3 +198,53 @@ func TestProgressAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestMetricsAndHeaders(t *testing.T) {
+	demoServers(t, func(t *testing.T, base string) {
+		resp, err := http.Get(base + "/api/v1/series?indicator=kemiskinan&region=16.07")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+			"Referrer-Policy": "strict-origin-when-cross-origin"} {
+			if got := resp.Header.Get(h); got != want {
+				t.Errorf("%s = %q, want %q", h, got, want)
+			}
+		}
+		if len(resp.Header.Get("X-Request-ID")) < 8 {
+			t.Errorf("no request id: %v", resp.Header)
+		}
+		req, _ := http.NewRequest(http.MethodGet, base+"/healthz", nil)
+		req.Header.Set("X-Request-ID", "caller-chosen-id-1")
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Request-ID"); got != "caller-chosen-id-1" {
+			t.Errorf("request id not echoed: %q", got)
+		}
+		http.Get(base + "/no/such/thing?x=1")
+		resp, err = http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{
+			`pantau_http_requests_total{method="GET",route="/api/v1/series",status="200"} 1`,
+			`route="unmatched",status="404"`,
+			`pantau_http_request_duration_seconds_bucket{method="GET",route="/api/v1/series"`,
+			`go_sql_max_open_connections`,
+			`go_goroutines`,
+		} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
+		if strings.Contains(string(body), "/no/such/thing") {
+			t.Error("/metrics carries a raw path as a label")
+		}
+	})
+}
