@@ -109,4 +109,3 @@ func securityHeaders() gin.HandlerFunc {
 func allowFraming(c *gin.Context) {
 	c.Writer.Header().Del("X-Frame-Options")
 }
-
