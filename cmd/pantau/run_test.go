@@ -303,3 +303,47 @@ func TestUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestReadyzFollowsTheDatabase stops PostgreSQL under a running server:
+// /readyz fails while it is down, /healthz does not, and both recover when it
+// is back, without restarting Pantau.
+func TestReadyzFollowsTheDatabase(t *testing.T) {
+	cluster := pgtest.NewCluster(t)
+	base := startServer(t, env("PANTAU_DATABASE_URL", cluster.URL, "PANTAU_LOG_LEVEL", "error"))
+	status := func(path string) int {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := status("/readyz"); got != http.StatusOK {
+		t.Fatalf("readyz = %d before the outage", got)
+	}
+	if err := cluster.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := status("/readyz"); got != http.StatusServiceUnavailable {
+		t.Errorf("readyz = %d with the database down, want 503", got)
+	}
+	if got := status("/healthz"); got != http.StatusOK {
+		t.Errorf("healthz = %d with the database down, want 200 (the process is alive)", got)
+	}
+	if got := status("/api/v1/indicators"); got != http.StatusInternalServerError {
+		t.Errorf("API = %d with the database down, want 500", got)
+	}
+	if err := cluster.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for status("/readyz") != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("readyz did not recover after the database came back")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got := status("/api/v1/indicators"); got != http.StatusOK {
+		t.Errorf("API = %d after recovery", got)
+	}
+}

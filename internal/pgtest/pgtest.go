@@ -31,11 +31,12 @@ import (
 var (
 	once     sync.Once
 	baseURL  string // a URL whose database can CREATE DATABASE
-	dataDir  string
-	pgCtl    string
-	cred     *syscall.Credential
+	shared   *Cluster
 	startErr error
 	counter  atomic.Int64
+	credOnce sync.Once
+	cred     *syscall.Credential
+	credErr  error
 )
 
 // URL returns the URL of a new, empty database for t, dropped when t ends.
@@ -43,10 +44,7 @@ func URL(t testing.TB) string {
 	t.Helper()
 	once.Do(start)
 	if startErr != nil {
-		if os.Getenv("PANTAU_REQUIRE_POSTGRES") == "1" {
-			t.Fatalf("PostgreSQL required (PANTAU_REQUIRE_POSTGRES=1) but unavailable: %v", startErr)
-		}
-		t.Skipf("PostgreSQL cases skipped: %v (install postgresql or set PANTAU_TEST_DATABASE_URL)", startErr)
+		unavailable(t, startErr)
 	}
 	name := fmt.Sprintf("pantau_test_%d_%d", os.Getpid(), counter.Add(1))
 	admin, err := sql.Open("postgres", baseURL)
@@ -70,57 +68,92 @@ func URL(t testing.TB) string {
 	return u.String()
 }
 
+func unavailable(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv("PANTAU_REQUIRE_POSTGRES") == "1" {
+		t.Fatalf("PostgreSQL required (PANTAU_REQUIRE_POSTGRES=1) but unavailable: %v", err)
+	}
+	t.Skipf("PostgreSQL cases skipped: %v (install postgresql or set PANTAU_TEST_DATABASE_URL)", err)
+}
+
 func start() {
 	if u := os.Getenv("PANTAU_TEST_DATABASE_URL"); u != "" {
 		baseURL = u
 		return
 	}
+	shared, startErr = newCluster()
+	if startErr == nil {
+		baseURL = shared.URL
+	}
+}
+
+// Cluster is a PostgreSQL server of the tests' own, on a free port.
+type Cluster struct {
+	// URL reaches the cluster's postgres database as a superuser.
+	URL                 string
+	dir, dataDir, pgCtl string
+	opts                string
+}
+
+// NewCluster starts a cluster for t alone, stopped and removed when t ends:
+// for tests that stop and restart the server. It needs the server binaries
+// (PANTAU_TEST_DATABASE_URL cannot be stopped).
+func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	c, err := newCluster()
+	if err != nil {
+		unavailable(t, err)
+	}
+	t.Cleanup(c.remove)
+	return c
+}
+
+func newCluster() (*Cluster, error) {
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
-		startErr = fmt.Errorf("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin")
-		return
+		return nil, fmt.Errorf("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin")
 	}
 	sort.Slice(bins, func(i, j int) bool { return version(bins[i]) < version(bins[j]) })
 	bin := filepath.Dir(bins[len(bins)-1])
-	pgCtl = filepath.Join(bin, "pg_ctl")
+	c := &Cluster{pgCtl: filepath.Join(bin, "pg_ctl")}
 	dir, err := os.MkdirTemp("", "pantau-pg-")
 	if err != nil {
-		startErr = err
-		return
+		return nil, err
 	}
-	dataDir = filepath.Join(dir, "data")
+	c.dir, c.dataDir = dir, filepath.Join(dir, "data")
 	// PostgreSQL refuses to run as root: run it as the postgres user then.
 	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			startErr = fmt.Errorf("running as root and no postgres user to run the server as: %w", err)
-			return
+		credOnce.Do(func() {
+			u, err := user.Lookup("postgres")
+			if err != nil {
+				credErr = fmt.Errorf("running as root and no postgres user to run the server as: %w", err)
+				return
+			}
+			uid, _ := strconv.Atoi(u.Uid)
+			gid, _ := strconv.Atoi(u.Gid)
+			cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		})
+		if credErr != nil {
+			return nil, credErr
 		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			startErr = err
-			return
+		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
+			return nil, err
 		}
 	}
 	port, err := freePort()
 	if err != nil {
-		startErr = err
-		return
+		return nil, err
 	}
-	if out, err := run(filepath.Join(bin, "initdb"), "-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"); err != nil {
-		startErr = fmt.Errorf("initdb: %v: %s", err, out)
-		return
+	if out, err := run(filepath.Join(bin, "initdb"), "-D", c.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"); err != nil {
+		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
-	if out, err := run(pgCtl, "-D", dataDir, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "log"))
-		startErr = fmt.Errorf("pg_ctl start: %v: %s %s", err, out, log)
-		return
+	// Durability is off: these clusters live for one test run.
+	c.opts = fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+	if err := c.Start(); err != nil {
+		return nil, err
 	}
-	baseURL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-	db, err := sql.Open("postgres", baseURL)
+	c.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+	db, err := sql.Open("postgres", c.URL)
 	if err == nil {
 		defer db.Close()
 		for i := 0; i < 50; i++ {
@@ -131,17 +164,38 @@ func start() {
 		}
 	}
 	if err != nil {
-		startErr = fmt.Errorf("server did not answer: %v", err)
+		return nil, fmt.Errorf("server did not answer: %v", err)
 	}
+	return c, nil
 }
 
-// Stop stops the cluster this package started, if any, and removes its files.
-func Stop() {
-	if pgCtl == "" || dataDir == "" {
-		return
+// Start starts the (stopped) cluster and waits until it accepts connections.
+func (c *Cluster) Start() error {
+	if out, err := run(c.pgCtl, "-D", c.dataDir, "-o", c.opts, "-l", filepath.Join(c.dir, "log"), "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "log"))
+		return fmt.Errorf("pg_ctl start: %v: %s %s", err, out, log)
 	}
-	run(pgCtl, "-D", dataDir, "-m", "immediate", "-w", "stop")
-	os.RemoveAll(filepath.Dir(dataDir))
+	return nil
+}
+
+// Stop stops the cluster at once, as a crash or network loss would look to clients.
+func (c *Cluster) Stop() error {
+	if out, err := run(c.pgCtl, "-D", c.dataDir, "-m", "immediate", "-w", "stop"); err != nil {
+		return fmt.Errorf("pg_ctl stop: %v: %s", err, out)
+	}
+	return nil
+}
+
+func (c *Cluster) remove() {
+	c.Stop()
+	os.RemoveAll(c.dir)
+}
+
+// Stop stops the shared cluster this package started, if any, and removes its files.
+func Stop() {
+	if shared != nil {
+		shared.remove()
+	}
 }
 
 func run(name string, args ...string) (string, error) {
