@@ -36,6 +36,11 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	}
 	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st)}
 	r := gin.New()
+	// Client addresses key rate limits: trust no X-Forwarded-For unless
+	// a proxy is configured, or anyone could pick their own address.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		return nil, err
+	}
 	r.Use(requestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), securityHeaders())
 	s.routes(r)
 	return r, nil
