@@ -43,7 +43,8 @@ type Store struct {
 	db      *sqlx.DB
 	dialect Dialect
 	// now is the clock; tests may replace it.
-	now func() time.Time
+	now     func() time.Time
+	maxIdle int
 }
 
 // DefaultURL is the database used when PANTAU_DATABASE_URL is not set.
@@ -58,16 +59,18 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dialect, err)
 	}
+	maxIdle := 4
 	if dialect == SQLite {
-		// SQLite allows one writer; one connection for writes avoids
-		// SQLITE_BUSY between our own goroutines, WAL lets readers go on.
+		// Writers queue on SQLite's lock (immediate transactions, busy
+		// timeout); WAL lets readers go on meanwhile.
 		db.SetMaxOpenConns(4)
 	} else {
+		maxIdle = 10
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, dialect: dialect, now: func() time.Time { return time.Now().UTC() }}
+	db.SetMaxIdleConns(maxIdle)
+	s := &Store{db: db, dialect: dialect, maxIdle: maxIdle, now: func() time.Time { return time.Now().UTC() }}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -116,9 +119,13 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers. When it does not, the idle
+// connections are dropped: after a server restart they are dead sockets,
+// and each would otherwise fail one request before the pool notices.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
+		s.db.SetMaxIdleConns(0)
+		s.db.SetMaxIdleConns(s.maxIdle)
 		return fmt.Errorf("store: ping %s: %w", s.dialect, err)
 	}
 	return nil
