@@ -18,6 +18,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// The fault tests start this test binary as the pantau command.
+	if os.Getenv("PANTAU_TEST_AS_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
 	code := m.Run()
 	pgtest.Stop()
 	os.Exit(code)
