@@ -111,27 +111,8 @@ func Regions() ([]indicator.Region, error) {
 // Load puts the demo catalogue and data into st. Loading twice changes
 // nothing the second time (the imports are idempotent).
 func Load(ctx context.Context, st *store.Store) error {
-	for _, a := range Agencies {
-		if err := st.PutAgency(ctx, a); err != nil {
-			return err
-		}
-	}
-	regions, err := Regions()
-	if err != nil {
+	if err := LoadCatalog(ctx, st); err != nil {
 		return err
-	}
-	if err := st.PutRegions(ctx, regions...); err != nil {
-		return err
-	}
-	for _, ind := range Indicators {
-		if err := st.PutIndicator(ctx, ind); err != nil {
-			return err
-		}
-	}
-	for _, p := range Plans {
-		if err := st.PutPlan(ctx, p); err != nil {
-			return err
-		}
 	}
 	for _, file := range []struct {
 		name    string

@@ -1,0 +1,314 @@
+// Package export writes Pantau's observations and targets in the formats
+// statisticians and open-data portals use: CSV long and wide (Indonesian
+// ';' with a decimal comma, or international ',' with a point), JSON,
+// SDMX-CSV 2.0 and the Open SDG data layout. Writers take rows one at a
+// time, in key order, and keep nothing but the current row (a wide table's
+// current series): exporting everything stays flat in memory.
+//
+// Every CSV layout is one that internal/ingest reads back to the same
+// values and statuses (a round trip), so a file carries no comment or title
+// line; its metadata (indicator names, units, sources, definitions, column
+// meanings) travels beside it: see Describe.
+package export
+
+import (
+	"bufio"
+	"io"
+	"strings"
+
+	"pantau/internal/indicator"
+)
+
+// Format is an export format.
+type Format string
+
+// The formats.
+const (
+	CSV     = Format("csv")
+	CSVWide = Format("csv-wide")
+	JSON    = Format("json")
+	SDMX    = Format("sdmx")
+	OpenSDG = Format("opensdg")
+)
+
+// Formats lists every format, in the order documentation shows them.
+var Formats = []Format{CSV, CSVWide, JSON, SDMX, OpenSDG}
+
+// ParseFormat reads a ?format= value; empty means CSV.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case "":
+		return CSV, nil
+	case CSV, CSVWide, JSON, SDMX, OpenSDG:
+		return f, nil
+	case "wide":
+		return CSVWide, nil
+	case "sdmx-csv":
+		return SDMX, nil
+	case "open-sdg":
+		return OpenSDG, nil
+	}
+	return "", indicator.Errorf(indicator.ErrInvalid, "format %q: use csv, csv-wide, json, sdmx or opensdg", s)
+}
+
+// ContentType is the media type of a format's files.
+func (f Format) ContentType() string {
+	if f == JSON {
+		return "application/json; charset=utf-8"
+	}
+	if f == SDMX {
+		// The SDMX-CSV 2.0 media type, as the SDMX REST API names it.
+		return "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
+	}
+	return "text/csv; charset=utf-8"
+}
+
+// Extension is a format's file extension, with its dot.
+func (f Format) Extension() string {
+	if f == JSON {
+		return ".json"
+	}
+	return ".csv"
+}
+
+// Locale is a CSV file's conventions: "id" writes ';' and a decimal comma
+// with Indonesian headers, "en" ',' and a decimal point with English ones.
+// SDMX-CSV and Open SDG are machine formats: always ',' and a point.
+type Locale string
+
+// The locales.
+const (
+	Indonesian = Locale("id")
+	English    = Locale("en")
+)
+
+// ParseLocale reads a ?locale= value; empty means Indonesian.
+func ParseLocale(s string) (Locale, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "id", "id-id", "in":
+		return Indonesian, nil
+	case "en", "en-us", "en-gb", "int", "international":
+		return English, nil
+	}
+	return "", indicator.Errorf(indicator.ErrInvalid, "locale %q: use id (';' and a decimal comma) or en (',' and a decimal point)", s)
+}
+
+// Options say what a writer writes and what it may look up.
+type Options struct {
+	Format Format
+	Locale Locale
+	// Indicators and Regions name the codes of the rows (names, units).
+	Indicators map[string]indicator.Indicator
+	Regions    map[string]indicator.Region
+	// Dimensions are the disaggregation dimensions that occur, one column
+	// each (empty cells for totals).
+	Dimensions []string
+	// FromYear and ToYear are a wide table's year columns.
+	FromYear, ToYear int
+	// Indicator, when the export holds a single indicator, makes the Open
+	// SDG layout pure (Year,…,GeoCode,Units,Value, one series per file);
+	// otherwise an Indicator column names each row's.
+	Indicator string
+}
+
+// ObservationWriter writes observations, which must come in key order
+// (indicator, region, disaggregation, year). Close flushes; it does not
+// close the underlying writer.
+type ObservationWriter interface {
+	Write(indicator.Observation) error
+	Close() error
+}
+
+// TargetWriter writes targets in key order (plan, indicator, region,
+// disaggregation, year).
+type TargetWriter interface {
+	Write(indicator.Target) error
+	Close() error
+}
+
+// Observations starts a file of observations on w, writing its header.
+func Observations(w io.Writer, opts Options) (ObservationWriter, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	switch opts.Format {
+	case CSV:
+		return newLongWriter(bw, opts)
+	case CSVWide:
+		w, err := newWideWriter(bw, opts, false)
+		return wideObservations{w}, err
+	case JSON:
+		return jsonObservations{newJSONWriter(bw)}, nil
+	case SDMX:
+		return newSDMXWriter(bw, opts)
+	case OpenSDG:
+		return newOpenSDGWriter(bw, opts)
+	}
+	return nil, indicator.Errorf(indicator.ErrInvalid, "format %q: use csv, csv-wide, json, sdmx or opensdg", opts.Format)
+}
+
+// Targets starts a file of plan targets on w. Targets are written as CSV
+// (long or wide) or JSON, the layouts plans are uploaded in.
+func Targets(w io.Writer, opts Options) (TargetWriter, error) {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	switch opts.Format {
+	case CSV:
+		return newTargetLongWriter(bw, opts)
+	case CSVWide:
+		w, err := newWideWriter(bw, opts, true)
+		return wideTargets{w}, err
+	case JSON:
+		return jsonTargets{newJSONWriter(bw)}, nil
+	}
+	return nil, indicator.Errorf(indicator.ErrInvalid, "targets export as csv, csv-wide or json, not %q", opts.Format)
+}
+
+// errChanged reports a row the header did not foresee: the data changed
+// between reading the selection's shape and its rows.
+var errChanged = indicator.Errorf(indicator.ErrConflict, "the data changed while it was being exported; please try again")
+
+func (o Options) delimiter() byte {
+	if o.Locale == English {
+		return ','
+	}
+	return ';'
+}
+
+func (o Options) csvOut(w *bufio.Writer) *csvOut {
+	return newCSVOut(w, o.delimiter(), o.Locale != English)
+}
+
+func (o Options) indicatorName(code string) string {
+	return o.Indicators[code].Name(string(o.Locale))
+}
+
+func (o Options) unit(code string) string { return o.Indicators[code].Unit }
+
+func (o Options) regionName(code string) string { return o.Regions[code].Name }
+
+// words are the CSV headers and values in each locale; the reader
+// understands both.
+var words = map[Locale]map[string]string{
+	Indonesian: {
+		"region": "kode_wilayah", "region_name": "nama_wilayah", "indicator": "kode_indikator", "indicator_name": "nama_indikator",
+		"year": "tahun", "value": "nilai", "unit": "satuan", "status": "status", "break": "putus_seri", "note": "catatan",
+		"plan": "rencana", "yes": "ya",
+		string(indicator.StatusFinal): "final", string(indicator.StatusPreliminary): "sementara", string(indicator.StatusRevised): "revisi",
+	},
+	English: {
+		"region": "region_code", "region_name": "region_name", "indicator": "indicator_code", "indicator_name": "indicator_name",
+		"year": "year", "value": "value", "unit": "unit", "status": "status", "break": "series_break", "note": "note",
+		"plan": "plan", "yes": "yes",
+		string(indicator.StatusFinal): "final", string(indicator.StatusPreliminary): "preliminary", string(indicator.StatusRevised): "revised",
+	},
+}
+
+func (o Options) word(k string) string {
+	if o.Locale == English {
+		return words[English][k]
+	}
+	return words[Indonesian][k]
+}
+
+// statusWord is a status as the locale writes it; unknown statuses pass.
+func (o Options) statusWord(s indicator.Status) string {
+	if w := o.word(string(s)); w != "" {
+		return w
+	}
+	return string(s)
+}
+
+// dimension names and values in English and SDMX. Pantau's canonical form
+// (jenis_kelamin=perempuan) is the Indonesian one.
+var (
+	englishDimension = map[string]string{"jenis_kelamin": "sex", "daerah": "area", "kelompok_umur": "age_group"}
+	englishValue     = map[string]string{"laki_laki": "male", "perempuan": "female", "perkotaan": "urban", "perdesaan": "rural"}
+	sdmxDimension    = map[string]string{"jenis_kelamin": "SEX", "daerah": "URBANISATION", "kelompok_umur": "AGE"}
+	sdmxValue        = map[string]string{"laki_laki": "M", "perempuan": "F", "perkotaan": "U", "perdesaan": "R"}
+	openSDGDimension = map[string]string{"jenis_kelamin": "Sex", "daerah": "Location", "kelompok_umur": "Age"}
+	openSDGValue     = map[string]string{"laki_laki": "Male", "perempuan": "Female", "perkotaan": "Urban", "perdesaan": "Rural"}
+)
+
+// dimCells turns a disaggregation into one cell per dimension column,
+// caching the few distinct disaggregations a file holds.
+type dimCells struct {
+	dims  []string
+	value func(dim, v string) string
+	total string
+	cache map[indicator.Disaggregation][]string
+}
+
+func newDimCells(dims []string, value func(dim, v string) string, total string) *dimCells {
+	return &dimCells{dims: dims, value: value, total: total, cache: map[indicator.Disaggregation][]string{}}
+}
+
+// cells returns the cells of d, or ok=false when d names a dimension that
+// has no column.
+func (c *dimCells) cells(d indicator.Disaggregation) ([]string, bool) {
+	if cells, ok := c.cache[d]; ok {
+		return cells, cells != nil
+	}
+	pairs := d.Pairs()
+	cells := make([]string, len(c.dims))
+	for i, dim := range c.dims {
+		v, ok := pairs[dim]
+		if !ok {
+			cells[i] = c.total
+			continue
+		}
+		cells[i] = c.value(dim, v)
+		delete(pairs, dim)
+	}
+	if len(pairs) > 0 {
+		cells = nil
+	}
+	if len(c.cache) < 4096 {
+		c.cache[d] = cells
+	}
+	return cells, cells != nil
+}
+
+func (o Options) csvDims() ([]string, *dimCells) {
+	head := make([]string, len(o.Dimensions))
+	for i, d := range o.Dimensions {
+		head[i] = d
+		if o.Locale == English && englishDimension[d] != "" {
+			head[i] = englishDimension[d]
+		}
+	}
+	value := func(_, v string) string { return v }
+	if o.Locale == English {
+		value = func(_, v string) string {
+			if e := englishValue[v]; e != "" {
+				return e
+			}
+			return v
+		}
+	}
+	return head, newDimCells(o.Dimensions, value, "")
+}
+
+// sdmxAge writes Pantau's age groups as SDMX codes: 15-24 → Y15T24,
+// 65+ → Y_GE65, <5 → Y_LT5 (the reader's inverse).
+func sdmxAge(v string) string {
+	switch {
+	case strings.HasSuffix(v, "+") && allDigits(v[:len(v)-1]):
+		return "Y_GE" + v[:len(v)-1]
+	case strings.HasPrefix(v, "<") && allDigits(v[1:]):
+		return "Y_LT" + v[1:]
+	}
+	if a, b, ok := strings.Cut(v, "-"); ok && allDigits(a) && allDigits(b) {
+		return "Y" + a + "T" + b
+	}
+	return v
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
