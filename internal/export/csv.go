@@ -3,6 +3,8 @@ package export
 import (
 	"bufio"
 	"bytes"
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
@@ -132,3 +134,36 @@ func appendNumber(b []byte, v float64, comma bool) []byte {
 	}
 	return b
 }
+
+// Table writes a small CSV table (a report, not a data export) in a
+// locale's conventions with the same formula-injection safety.
+type Table struct {
+	bw  *bufio.Writer
+	out *csvOut
+}
+
+// NewTable starts a table on w.
+func NewTable(w io.Writer, l Locale) *Table {
+	bw := bufio.NewWriter(w)
+	return &Table{bw: bw, out: Options{Locale: l}.csvOut(bw)}
+}
+
+// Row writes one record: strings as text cells, ints and floats as numbers.
+func (t *Table) Row(cells ...any) error {
+	for _, c := range cells {
+		switch v := c.(type) {
+		case int:
+			t.out.integer(v)
+		case float64:
+			t.out.num(v)
+		case string:
+			t.out.text(v)
+		default:
+			t.out.text(fmt.Sprint(v))
+		}
+	}
+	return t.out.end()
+}
+
+// Flush writes what is buffered.
+func (t *Table) Flush() error { return t.bw.Flush() }

@@ -9,6 +9,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/metrics", s.metrics.handler())
 
 	r.GET("/", s.indexPage)
+	r.GET("/kelengkapan", s.completenessPage)
+	r.GET("/completeness", s.completenessPage)
 
 	api := r.Group("/api/v1")
 	api.GET("/indicators", s.listIndicators)
@@ -21,6 +23,10 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/alignment", s.getAlignment)
 	api.GET("/targets", s.getTargets)
 	api.GET("/observations/history", s.getHistory)
+	api.GET("/export", s.getExport)
+	api.GET("/export/metadata", s.getExportMetadata)
+	api.GET("/changes", s.getChanges)
+	api.GET("/completeness", s.getCompleteness)
 	api.GET("/uploads/:id", s.getUpload)
 
 	r.NoRoute(s.notFound)

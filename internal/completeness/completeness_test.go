@@ -1,0 +1,58 @@
+package completeness
+
+import (
+	"testing"
+
+	"pantau/internal/indicator"
+)
+
+func TestBuild(t *testing.T) {
+	reg := indicator.Region{Code: "16.07", Name: "Kabupaten Banyuasin", Level: indicator.LevelRegency}
+	d1 := indicator.Region{Code: "16.07.01", Name: "Banyuasin I", Level: indicator.LevelDistrict, ParentCode: "16.07"}
+	d2 := indicator.Region{Code: "16.07.02", Name: "Banyuasin II", Level: indicator.LevelDistrict, ParentCode: "16.07"}
+	inds := []indicator.Indicator{
+		{Code: "ipm", NameID: "IPM", AgencyCode: "bps"},
+		{Code: "kemiskinan", NameID: "Kemiskinan", AgencyCode: "bps"},
+		{Code: "stunting", NameID: "Stunting", AgencyCode: "dinkes"},
+		{Code: "gini", NameID: "Gini", AgencyCode: "bps"},
+	}
+	m := Build(Input{Root: reg, Children: []indicator.Region{d1, d2}, Indicators: inds,
+		Agencies: []indicator.Agency{{Code: "bps", Name: "BPS"}, {Code: "dinkes", Name: "Dinkes"}},
+		Values: []Value{
+			{"ipm", "16.07", 2020, indicator.StatusFinal}, {"ipm", "16.07", 2022, indicator.StatusFinal},
+			{"kemiskinan", "16.07", 2023, indicator.StatusFinal}, {"kemiskinan", "16.07", 2024, indicator.StatusPreliminary},
+			{"kemiskinan", "16.07.01", 2024, indicator.StatusRevised},
+		},
+		Targeted: [][2]string{{"stunting", "16.07"}},
+		From:     2022, To: 2025, CurrentYear: 2026})
+	got := map[string]string{}
+	for _, r := range m.Rows {
+		s := ""
+		for _, c := range r.Cells {
+			s += map[State]string{Present: "P", Preliminary: "S", Missing: "M", Overdue: "O"}[c.State]
+		}
+		got[r.Region+" "+r.Indicator] = s
+	}
+	want := map[string]string{
+		// 2022 2023 2024 2025 (P present, S sementara, M missing, O overdue): a value before the range still makes IPM expected.
+		"16.07 ipm":           "POOM",
+		"16.07 kemiskinan":    "OPSM",
+		"16.07 stunting":      "OOOM", // a target makes it expected
+		"16.07.01 kemiskinan": "OOPM",
+		"16.07.02 kemiskinan": "OOOM", // a district at the same level has it
+	}
+	if len(got) != len(want) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %q, want %q", k, got[k], w)
+		}
+	}
+	if m.Counts.Cells != 20 || m.Counts.Present != 3 || m.Counts.Preliminary != 1 || m.Counts.Percent != 20 {
+		t.Errorf("counts = %+v", m.Counts)
+	}
+	if len(m.Agencies) != 2 || m.Agencies[1].Code != "dinkes" || m.Agencies[1].Counts.Percent != 0 {
+		t.Errorf("agencies = %+v", m.Agencies)
+	}
+}

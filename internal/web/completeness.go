@@ -1,0 +1,233 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/completeness"
+	"pantau/internal/export"
+	"pantau/internal/indicator"
+	"pantau/internal/progress"
+	"pantau/internal/store"
+)
+
+// completenessRequest reads ?region=&from=&to= with their defaults: the
+// first regency in the catalogue, and the five years up to last year.
+func (s *Server) completenessRequest(c *gin.Context) (region string, from, to int, err error) {
+	ctx := c.Request.Context()
+	if region = strings.TrimSpace(c.Query("region")); region == "" {
+		if region, err = s.defaultRegion(ctx); err != nil {
+			return
+		}
+	}
+	if from, err = yearParam(c, "from"); err != nil {
+		return
+	}
+	if to, err = yearParam(c, "to"); err != nil {
+		return
+	}
+	if to == 0 {
+		to = time.Now().Year() - 1
+		if from > to {
+			to = from
+		}
+	}
+	if from == 0 {
+		from = to - 4
+	}
+	switch {
+	case from > to:
+		err = indicator.Errorf(indicator.ErrInvalid, "from %d is after to %d", from, to)
+	case to-from >= 50:
+		err = indicator.Errorf(indicator.ErrInvalid, "at most 50 years at once (%d–%d)", from, to)
+	}
+	return
+}
+
+// defaultRegion is the first regency (Pantau's first users are regencies),
+// else the nation.
+func (s *Server) defaultRegion(ctx context.Context) (string, error) {
+	regs, err := s.store.Regions(ctx, store.RegionFilter{Level: indicator.LevelRegency})
+	if err != nil {
+		return "", err
+	}
+	if len(regs) > 0 {
+		return regs[0].Code, nil
+	}
+	return indicator.NationalCode, nil
+}
+
+// completenessMatrix reads what the matrix needs and builds it.
+func (s *Server) completenessMatrix(ctx context.Context, region string, from, to int) (completeness.Matrix, error) {
+	root, err := s.store.Region(ctx, region)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	children, err := s.store.Regions(ctx, store.RegionFilter{Parent: region})
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	codes := []string{root.Code}
+	for _, r := range children {
+		codes = append(codes, r.Code)
+	}
+	inds, err := s.store.Indicators(ctx)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	agencies, err := s.store.Agencies(ctx)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	stored, err := s.store.Presences(ctx, codes)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	targeted, err := s.store.TargetedSeries(ctx, codes)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	values := make([]completeness.Value, len(stored))
+	for i, p := range stored {
+		values[i] = completeness.Value{Indicator: p.IndicatorCode, Region: p.RegionCode, Year: p.Year, Status: p.Status}
+	}
+	return completeness.Build(completeness.Input{Root: root, Children: children, Indicators: inds, Agencies: agencies,
+		Values: values, Targeted: targeted, From: from, To: to, CurrentYear: time.Now().Year()}), nil
+}
+
+// getCompleteness answers /api/v1/completeness as JSON, or with
+// ?format=csv as a CSV download (one row per cell; ?locale=en for ',').
+func (s *Server) getCompleteness(c *gin.Context) {
+	region, from, to, err := s.completenessRequest(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := s.completenessMatrix(c.Request.Context(), region, from, to)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	switch c.DefaultQuery("format", "json") {
+	case "json":
+		c.JSON(http.StatusOK, gin.H{"data": m})
+	case "csv":
+		s.completenessCSV(c, m)
+	default:
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "format %q: use json or csv", c.Query("format")))
+	}
+}
+
+func (s *Server) completenessCSV(c *gin.Context, m completeness.Matrix) {
+	locale, err := export.ParseLocale(c.Query("locale"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Type", "text/csv; charset=utf-8")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="pantau-kelengkapan-%s-%d-%d.csv"`, m.Region.Code, m.From, m.To))
+	c.Status(http.StatusOK)
+	t := export.NewTable(c.Writer, locale)
+	head := []any{"kode_wilayah", "nama_wilayah", "kode_indikator", "nama_indikator", "instansi", "tahun", "keadaan"}
+	if locale == export.English {
+		head = []any{"region_code", "region_name", "indicator_code", "indicator_name", "agency", "year", "state"}
+	}
+	t.Row(head...)
+	for _, r := range m.Rows {
+		name := r.NameID
+		if locale == export.English && r.NameEN != "" {
+			name = r.NameEN
+		}
+		for _, cell := range r.Cells {
+			if err := t.Row(r.Region, r.RegionName, r.Indicator, name, r.Agency, cell.Year, string(cell.State)); err != nil {
+				s.abortStream(c, err)
+				return
+			}
+		}
+	}
+	if err := t.Flush(); err != nil {
+		s.abortStream(c, err)
+	}
+}
+
+// completenessPage is /kelengkapan (and /completeness): the matrix as a
+// plain HTML table, each state in colour and in words.
+func (s *Server) completenessPage(c *gin.Context) {
+	region, from, to, err := s.completenessRequest(c)
+	if err == nil {
+		var m completeness.Matrix
+		if m, err = s.completenessMatrix(c.Request.Context(), region, from, to); err == nil {
+			s.renderCompleteness(c, http.StatusOK, m, "")
+			return
+		}
+	}
+	status, _ := statusOf(err)
+	msg := indicator.Message(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("completeness page", "err", err)
+	}
+	s.renderCompleteness(c, status, completeness.Matrix{}, msg)
+}
+
+// completenessView is one row of the page's table.
+type completenessView struct {
+	completeness.Row
+	Name    string
+	Percent string
+}
+
+func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.Matrix, problem string) {
+	l := lang(c)
+	t := completenessTexts[l]
+	rows := make([]completenessView, len(m.Rows))
+	for i, r := range m.Rows {
+		name := r.NameID
+		if l == "en" && r.NameEN != "" {
+			name = r.NameEN
+		}
+		rows[i] = completenessView{Row: r, Name: name, Percent: progress.FormatNumber(l, r.Counts.Percent, 1) + "%"}
+	}
+	type agencyView struct {
+		completeness.AgencySummary
+		Percent string
+	}
+	agencies := make([]agencyView, len(m.Agencies))
+	for i, a := range m.Agencies {
+		agencies[i] = agencyView{a, progress.FormatNumber(l, a.Counts.Percent, 1) + "%"}
+	}
+	query := fmt.Sprintf("region=%s&from=%d&to=%d", m.Region.Code, m.From, m.To)
+	s.render(c, status, "completeness.html", map[string]any{
+		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem,
+		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
+		"Query":   query, "Other": map[string]string{"id": "en", "en": "id"}[l],
+		"States": []completeness.State{completeness.Present, completeness.Preliminary, completeness.Missing, completeness.Overdue},
+	})
+}
+
+// completenessTexts are the page's strings. State names double as the
+// cell text, so a state never relies on colour alone.
+var completenessTexts = map[string]map[string]string{
+	"id": {
+		"title": "Kelengkapan data", "region": "Wilayah", "indicator": "Indikator", "agency": "Instansi penanggung jawab",
+		"from": "Dari tahun", "to": "Sampai tahun", "show": "Tampilkan", "whole": "Kelengkapan seluruh wilayah",
+		"byAgency": "Per instansi", "matrix": "Matriks indikator × tahun × wilayah", "complete": "Lengkap", "cells": "sel",
+		"present": "Ada", "preliminary": "Sementara", "missing": "Belum ada", "overdue": "Terlambat",
+		"legend": "Keterangan", "download": "Unduh CSV", "api": "API JSON", "other": "English", "empty": "Tidak ada indikator yang diharapkan untuk wilayah ini.",
+		"rule": "Indikator diharapkan di suatu wilayah bila wilayah itu pernah memiliki nilainya, bila wilayah lain setingkat di sini memilikinya, atau bila ada target rencana untuknya. Nilai yang belum ada disebut terlambat bila tahunnya sudah lewat lebih dari setahun (tahun < tahun berjalan − 1).",
+		"home": "Beranda", "counts": "Ada %d · Sementara %d · Belum ada %d · Terlambat %d dari %d sel",
+	},
+	"en": {
+		"title": "Data completeness", "region": "Region", "indicator": "Indicator", "agency": "Responsible agency",
+		"from": "From year", "to": "To year", "show": "Show", "whole": "Completeness of the whole region",
+		"byAgency": "By agency", "matrix": "Indicators × years × regions", "complete": "Complete", "cells": "cells",
+		"present": "Present", "preliminary": "Preliminary", "missing": "Missing", "overdue": "Overdue",
+		"legend": "Legend", "download": "Download CSV", "api": "JSON API", "other": "Bahasa Indonesia", "empty": "No indicator is expected in this region.",
+		"rule": "An indicator is expected in a region when the region has ever had a value of it, when another region of the same level here has one, or when a plan sets a target for it there. A missing value is overdue when its year ended more than a year ago (year < current year − 1).",
+		"home": "Home", "counts": "Present %d · Preliminary %d · Missing %d · Overdue %d of %d cells",
+	},
+}

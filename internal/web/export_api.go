@@ -1,0 +1,276 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/export"
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+// exportRequest is what /api/v1/export and /api/v1/export/metadata read
+// from the query: ?format=&kind=&indicator=&region=&from=&to=&locale=.
+func exportRequest(c *gin.Context) (kind string, sel store.Selection, opts export.Options, err error) {
+	if opts.Format, err = export.ParseFormat(c.Query("format")); err != nil {
+		return
+	}
+	if opts.Locale, err = export.ParseLocale(c.Query("locale")); err != nil {
+		return
+	}
+	switch kind = c.DefaultQuery("kind", export.KindObservations); kind {
+	case export.KindObservations, export.KindTargets:
+	default:
+		err = indicator.Errorf(indicator.ErrInvalid, "kind %q: use observations or targets", kind)
+		return
+	}
+	for _, v := range c.QueryArray("indicator") {
+		for _, code := range strings.Split(v, ",") {
+			if code = strings.TrimSpace(code); code != "" {
+				sel.Indicators = append(sel.Indicators, code)
+			}
+		}
+	}
+	sel.RegionSubtree = strings.TrimSpace(c.Query("region"))
+	if sel.FromYear, err = yearParam(c, "from"); err != nil {
+		return
+	}
+	sel.ToYear, err = yearParam(c, "to")
+	return
+}
+
+// yearParam reads an optional year from the query (0 when absent).
+func yearParam(c *gin.Context, name string) (int, error) {
+	raw := strings.TrimSpace(c.Query(name))
+	if raw == "" {
+		return 0, nil
+	}
+	y, err := strconv.Atoi(raw)
+	if err != nil || indicator.CheckYear(y) != nil {
+		return 0, indicator.Errorf(indicator.ErrInvalid, "%s=%q: want a year %d–%d", name, raw, indicator.MinYear, indicator.MaxYear)
+	}
+	return y, nil
+}
+
+// exportFilename names a download after what it holds, e.g.
+// pantau-observations-16.07-2020-2025-v7.csv.
+func exportFilename(kind string, sel store.Selection, f export.Format, version int64) string {
+	parts := []string{"pantau", kind}
+	if len(sel.Indicators) == 1 {
+		parts = append(parts, sel.Indicators[0])
+	}
+	if sel.RegionSubtree != "" {
+		parts = append(parts, sel.RegionSubtree)
+	}
+	if sel.FromYear != 0 || sel.ToYear != 0 {
+		from, to := "", ""
+		if sel.FromYear != 0 {
+			from = strconv.Itoa(sel.FromYear)
+		}
+		if sel.ToYear != 0 {
+			to = strconv.Itoa(sel.ToYear)
+		}
+		parts = append(parts, from+"-"+to)
+	}
+	if f != export.CSV && f != export.JSON {
+		parts = append(parts, string(f))
+	}
+	parts = append(parts, "v"+strconv.FormatInt(version, 10))
+	return strings.Join(parts, "-") + f.Extension()
+}
+
+// exportETag identifies an export by the data version and the query: the
+// same request against the same data version gives the same bytes.
+func exportETag(c *gin.Context, version int64) string {
+	h := sha256.Sum256([]byte(c.Request.URL.Query().Encode()))
+	return fmt.Sprintf(`"v%d-%s"`, version, hex.EncodeToString(h[:6]))
+}
+
+// getExport streams a bulk export. Everything that can fail before the
+// first row (bad parameters, unknown codes) is answered as a JSON error;
+// a failure after the first byte closes the connection, so a client never
+// mistakes a truncated file for a complete one.
+func (s *Server) getExport(c *gin.Context) {
+	ctx := c.Request.Context()
+	kind, sel, opts, err := exportRequest(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	version, err := s.store.DataVersion(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	etag := exportETag(c, version)
+	if c.GetHeader("If-None-Match") == etag {
+		c.Header("ETag", etag)
+		c.Status(http.StatusNotModified)
+		return
+	}
+	e, err := export.Prepare(ctx, s.store, kind, sel, opts)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	meta := "/api/v1/export/metadata"
+	if q := c.Request.URL.RawQuery; q != "" {
+		meta += "?" + q
+	}
+	c.Header("Content-Type", opts.Format.ContentType())
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, exportFilename(kind, sel, opts.Format, version)))
+	c.Header("Link", fmt.Sprintf(`<%s>; rel="describedby"; type="application/json"`, meta))
+	c.Header("X-Pantau-Data-Version", strconv.FormatInt(version, 10))
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", "no-cache")
+	c.Status(http.StatusOK)
+	if _, err := e.WriteTo(ctx, c.Writer); err != nil {
+		s.abortStream(c, err)
+	}
+}
+
+// abortStream ends a response that failed mid-way. Before the first byte
+// the client still gets a JSON error; after it, the connection is closed
+// without the final chunk, which HTTP clients report as an error.
+func (s *Server) abortStream(c *gin.Context, err error) {
+	if !c.Writer.Written() {
+		s.fail(c, err)
+		return
+	}
+	s.log.Error("stream failed", "path", c.Request.URL.Path, "err", err)
+	c.Abort()
+	if hj, ok := c.Writer.(http.Hijacker); ok {
+		if conn, _, herr := hj.Hijack(); herr == nil {
+			conn.Close()
+		}
+	}
+}
+
+// getExportMetadata describes the file the same query to /api/v1/export
+// returns: columns, conventions, the indicators' names, units, sources and
+// definitions, the data version and the row count.
+func (s *Server) getExportMetadata(c *gin.Context) {
+	ctx := c.Request.Context()
+	kind, sel, opts, err := exportRequest(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	version, err := s.store.DataVersion(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	e, err := export.Prepare(ctx, s.store, kind, sel, opts)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := e.Metadata()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := withQuery(c, "/api/v1/export")
+	c.JSON(http.StatusOK, gin.H{"data": gin.H{
+		"metadata":     m,
+		"filename":     exportFilename(kind, sel, opts.Format, version),
+		"data_url":     data,
+		"data_version": version,
+		"rows":         e.Shape.Rows,
+		"selection": gin.H{"indicators": sel.Indicators, "region": sel.RegionSubtree, "from": e.Shape.FromYear, "to": e.Shape.ToYear,
+			"kind": kind},
+		"license": "Data publik pemerintah daerah; sebutkan sumber (Pantau dan sumber asli per indikator) / public government data; cite the sources.",
+	}})
+}
+
+// withQuery is path with the request's query string.
+func withQuery(c *gin.Context, path string) string {
+	if raw := c.Request.URL.RawQuery; raw != "" {
+		return path + "?" + raw
+	}
+	return path
+}
+
+// changeCursor is the opaque ?cursor= of the change feed.
+type changeCursor struct {
+	Version   int64  `json:"v"`
+	Indicator string `json:"i"`
+	Region    string `json:"r"`
+	Disagg    string `json:"d"`
+	Year      int    `json:"y"`
+}
+
+func encodeCursor(ch store.Change) string {
+	b, _ := json.Marshal(changeCursor{ch.Version, ch.IndicatorCode, ch.RegionCode, string(ch.Disagg), ch.Year})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (*store.ChangeCursor, error) {
+	var cc changeCursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &cc)
+	}
+	if err != nil {
+		return nil, indicator.Errorf(indicator.ErrInvalid, "cursor %q is not one this API gave out", s)
+	}
+	return &store.ChangeCursor{Version: cc.Version, SeriesKey: indicator.SeriesKey{IndicatorCode: cc.Indicator, RegionCode: cc.Region,
+		Disagg: indicator.Disaggregation(cc.Disagg), Year: cc.Year}}, nil
+}
+
+// getChanges lists observation changes (first values and revisions) made
+// after data version ?since=, oldest first, a page of ?limit= at a time;
+// ?cursor= continues a page. When next is null the client has everything
+// up to "version" and resumes later with since=version (a row newer than
+// version may already have been listed: changes are keyed by key and
+// version, so seeing one twice is harmless).
+func (s *Server) getChanges(c *gin.Context) {
+	ctx := c.Request.Context()
+	since, err := strconv.ParseInt(c.Query("since"), 10, 64)
+	if err != nil || since < 0 {
+		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "since is required: a data version (an upload id, 0 for everything), e.g. ?since=0"))
+		return
+	}
+	limit := 1000
+	if raw := c.Query("limit"); raw != "" {
+		if limit, err = strconv.Atoi(raw); err != nil || limit < 1 || limit > 10000 {
+			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "limit %q: want 1–10000", raw))
+			return
+		}
+	}
+	var after *store.ChangeCursor
+	if raw := c.Query("cursor"); raw != "" {
+		if after, err = decodeCursor(raw); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	version, err := s.store.DataVersion(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	changes, err := s.store.Changes(ctx, since, after, limit+1)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var next, nextURL any
+	if len(changes) > limit {
+		changes = changes[:limit]
+		cur := encodeCursor(changes[limit-1])
+		next = cur
+		nextURL = fmt.Sprintf("/api/v1/changes?since=%d&limit=%d&cursor=%s", since, limit, cur)
+	}
+	c.JSON(http.StatusOK, gin.H{"data": changes, "since": since, "version": version, "next": next, "next_url": nextURL})
+}
