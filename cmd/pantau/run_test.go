@@ -314,7 +314,7 @@ func TestUsage(t *testing.T) {
 // is back, without restarting Pantau.
 func TestReadyzFollowsTheDatabase(t *testing.T) {
 	cluster := pgtest.NewCluster(t)
-	base := startServer(t, env("PANTAU_DATABASE_URL", cluster.URL, "PANTAU_LOG_LEVEL", "error"))
+	base := startServer(t, env("PANTAU_DATABASE_URL", cluster.URL, "PANTAU_LOG_LEVEL", "error"), "--demo")
 	status := func(path string) int {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -350,5 +350,11 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	}
 	if got := status("/api/v1/indicators"); got != http.StatusOK {
 		t.Errorf("API = %d after recovery", got)
+	}
+	// Nothing committed before the crash is lost.
+	var s seriesBody
+	getJSON(t, base+"/api/v1/series?indicator=kemiskinan_ekstrem&region=16.07", &s)
+	if len(s.Data.Observations) != 2 {
+		t.Errorf("after the restart the series holds %+v", s.Data.Observations)
 	}
 }

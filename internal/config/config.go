@@ -19,6 +19,9 @@ type Config struct {
 	LogLevel        slog.Level
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// headers (slowloris).
+	ReadHeaderTimeout time.Duration
 	// DashboardsDir optionally overrides the embedded dashboards.
 	DashboardsDir string
 	// MaxUploadBytes bounds an upload body.
@@ -37,6 +40,7 @@ var Settings = []Setting{
 	{"PANTAU_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 	{"PANTAU_LOG_FORMAT", "log-format", "text", "text or json"},
 	{"PANTAU_SHUTDOWN_TIMEOUT", "shutdown-timeout", "15s", "how long in-flight requests may finish on SIGTERM"},
+	{"PANTAU_READ_HEADER_TIMEOUT", "read-header-timeout", "10s", "how long a client may take to send its request headers"},
 	{"PANTAU_DASHBOARDS_DIR", "dashboards-dir", "", "directory of dashboard YAML files overriding the embedded ones"},
 	{"PANTAU_MAX_UPLOAD_BYTES", "max-upload-bytes", "52428800", "largest accepted upload body, in bytes"},
 }
@@ -96,6 +100,9 @@ func Parse(vals map[string]*string) (Config, error) {
 		return c, fmt.Errorf("PANTAU_SHUTDOWN_TIMEOUT %q: want a duration such as 15s", get("PANTAU_SHUTDOWN_TIMEOUT"))
 	}
 	c.ShutdownTimeout = d
+	if c.ReadHeaderTimeout, err = time.ParseDuration(get("PANTAU_READ_HEADER_TIMEOUT")); err != nil || c.ReadHeaderTimeout <= 0 {
+		return c, fmt.Errorf("PANTAU_READ_HEADER_TIMEOUT %q: want a positive duration such as 10s", get("PANTAU_READ_HEADER_TIMEOUT"))
+	}
 	c.DashboardsDir = get("PANTAU_DASHBOARDS_DIR")
 	var n int64
 	if _, err := fmt.Sscan(get("PANTAU_MAX_UPLOAD_BYTES"), &n); err != nil || n <= 0 {

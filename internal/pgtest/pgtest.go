@@ -81,7 +81,7 @@ func start() {
 		baseURL = u
 		return
 	}
-	shared, startErr = newCluster()
+	shared, startErr = newCluster(false)
 	if startErr == nil {
 		baseURL = shared.URL
 	}
@@ -100,7 +100,7 @@ type Cluster struct {
 // (PANTAU_TEST_DATABASE_URL cannot be stopped).
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
-	c, err := newCluster()
+	c, err := newCluster(true)
 	if err != nil {
 		unavailable(t, err)
 	}
@@ -108,7 +108,10 @@ func NewCluster(t testing.TB) *Cluster {
 	return c
 }
 
-func newCluster() (*Cluster, error) {
+// newCluster initialises and starts a cluster. A durable one keeps the
+// defaults (fsync, synchronous commit) so that a crash loses nothing, as fault
+// tests require; the shared one trades that for speed.
+func newCluster(durable bool) (*Cluster, error) {
 	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	if len(bins) == 0 {
 		return nil, fmt.Errorf("no PostgreSQL server binaries in /usr/lib/postgresql/*/bin")
@@ -147,8 +150,10 @@ func newCluster() (*Cluster, error) {
 	if out, err := run(filepath.Join(bin, "initdb"), "-D", c.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"); err != nil {
 		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	// Durability is off: these clusters live for one test run.
-	c.opts = fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+	c.opts = fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c max_connections=200", port, dir)
+	if !durable {
+		c.opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	if err := c.Start(); err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
-	r.Use(requestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), securityHeaders())
+	r.Use(requestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), securityHeaders(), validUTF8())
 	s.routes(r)
 	return r, nil
 }
