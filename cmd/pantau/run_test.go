@@ -358,3 +358,52 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 		t.Errorf("after the restart the series holds %+v", s.Data.Observations)
 	}
 }
+
+// TestTwoInstancesShareOnePostgres runs two servers on one database, as
+// behind a load balancer: an import through one process is served by both,
+// and imports from two processes at once both land in history.
+func TestTwoInstancesShareOnePostgres(t *testing.T) {
+	url := pgtest.URL(t)
+	getenv := env("PANTAU_DATABASE_URL", url, "PANTAU_LOG_LEVEL", "error")
+	a := startServer(t, getenv, "--demo")
+	b := startServer(t, getenv)
+	files := []string{
+		writeFile(t, "a.csv", "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2025;0,41\n"),
+		writeFile(t, "b.csv", "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2025;0,42\n"),
+	}
+	errs := make(chan error, 2)
+	for _, f := range files {
+		go func(f string) {
+			errs <- run(context.Background(), []string{"pantau", "import", f}, getenv, &bytes.Buffer{}, &bytes.Buffer{})
+		}(f)
+	}
+	for range files {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(base string) float64 {
+		var s seriesBody
+		getJSON(t, base+"/api/v1/series?indicator=kemiskinan_ekstrem&region=16.07", &s)
+		for _, o := range s.Data.Observations {
+			if o.Year == 2025 && o.Disaggregation == "" {
+				return o.Value
+			}
+		}
+		return -1
+	}
+	va, vb := read(a), read(b)
+	if va != vb || (va != 0.41 && va != 0.42) {
+		t.Fatalf("instances disagree or lost the value: A %g, B %g", va, vb)
+	}
+	var h struct {
+		Data []struct {
+			OldValue float64 `json:"old_value"`
+			NewValue float64 `json:"new_value"`
+		} `json:"data"`
+	}
+	getJSON(t, b+"/api/v1/observations/history?indicator=kemiskinan_ekstrem&region=16.07&year=2025", &h)
+	if len(h.Data) != 1 || h.Data[0].NewValue != va {
+		t.Fatalf("racing imports: history %+v, current %g; want the first value kept as one revision", h.Data, va)
+	}
+}
