@@ -12,6 +12,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/kelengkapan", s.completenessPage)
 	r.GET("/completeness", s.completenessPage)
 
+	r.GET("/api/docs", s.apiDocs)
+
 	api := r.Group("/api/v1")
 	api.GET("/indicators", s.listIndicators)
 	api.GET("/indicators/:code", s.getIndicator)
@@ -23,6 +25,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/alignment", s.getAlignment)
 	api.GET("/targets", s.getTargets)
 	api.GET("/observations/history", s.getHistory)
+	api.GET("/openapi.json", s.openAPI)
 	api.GET("/export", s.getExport)
 	api.GET("/export/metadata", s.getExportMetadata)
 	api.GET("/changes", s.getChanges)

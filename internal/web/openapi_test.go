@@ -1,0 +1,175 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/store"
+	"pantau/internal/web"
+)
+
+type openAPIDoc struct {
+	Paths map[string]map[string]struct {
+		Parameters []struct {
+			Name     string `json:"name"`
+			In       string `json:"in"`
+			Required bool   `json:"required"`
+			Example  any    `json:"example"`
+		} `json:"parameters"`
+		Responses map[string]json.RawMessage `json:"responses"`
+	} `json:"paths"`
+}
+
+// pages are server-rendered HTML, not API: the OpenAPI document need not
+// list them.
+var pages = regexp.MustCompile(`^/(|d/.*|i/.*|embed/.*|oembed|static/.*|kelengkapan|completeness)$`)
+
+// TestOpenAPIDocumentsEveryRoute walks the router and the document: every
+// API and operational route must be documented, and every documented route
+// must exist.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pantau.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, ok := h.(*gin.Engine)
+	if !ok {
+		t.Fatalf("web.New returned %T, not the gin engine whose routes this test walks", h)
+	}
+	doc := readDoc(t, h)
+	documented := map[string]bool{}
+	for path, methods := range doc.Paths {
+		for m := range methods {
+			documented[strings.ToUpper(m)+" "+path] = true
+		}
+	}
+	param := regexp.MustCompile(`[:*]([A-Za-z_]+)`)
+	routed := map[string]bool{}
+	var missing []string
+	for _, r := range engine.Routes() {
+		if pages.MatchString(r.Path) {
+			continue
+		}
+		key := r.Method + " " + param.ReplaceAllString(r.Path, "{$1}")
+		routed[key] = true
+		if !documented[key] {
+			missing = append(missing, key)
+		}
+	}
+	var stale []string
+	for k := range documented {
+		if !routed[k] {
+			stale = append(stale, k)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(stale)
+	if len(missing) > 0 {
+		t.Errorf("routes missing from internal/web/openapi.json: %v", missing)
+	}
+	if len(stale) > 0 {
+		t.Errorf("openapi.json documents routes the router does not have: %v", stale)
+	}
+}
+
+func readDoc(t *testing.T, h http.Handler) openAPIDoc {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, "/api/v1/openapi.json", nil)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var doc openAPIDoc
+	if rec.Code != 200 {
+		t.Fatalf("openapi.json: status %d", rec.Code)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	return doc
+}
+
+// TestOpenAPIContract calls every documented GET with its examples over
+// real HTTP on both databases: the status must be one the document lists
+// for it, JSON answers must parse, and errors must have the error shape.
+// The docs page must list every path.
+func TestOpenAPIContract(t *testing.T) {
+	demoServers(t, func(t *testing.T, base string) {
+		resp, err := http.Get(base + "/api/v1/openapi.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc openAPIDoc
+		err = json.NewDecoder(resp.Body).Decode(&doc)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _, docsPage := fetch(t, base+"/api/docs")
+		if code != 200 {
+			t.Fatalf("/api/docs: %d", code)
+		}
+		for path, methods := range doc.Paths {
+			if !strings.Contains(docsPage, ">"+path+"</h2>") {
+				t.Errorf("/api/docs does not show %s", path)
+			}
+			op, ok := methods["get"]
+			if !ok {
+				continue
+			}
+			u, q := path, url.Values{}
+			for _, p := range op.Parameters {
+				if p.Example == nil {
+					continue
+				}
+				v := fmt.Sprint(p.Example)
+				if p.In == "path" {
+					u = strings.ReplaceAll(u, "{"+p.Name+"}", v)
+				} else if p.Required || strings.HasPrefix(path, "/api/v1/export") {
+					q.Set(p.Name, v)
+				}
+			}
+			if len(q) > 0 {
+				u += "?" + q.Encode()
+			}
+			status, h, body := fetch(t, base+u)
+			if _, ok := op.Responses[fmt.Sprint(status)]; !ok {
+				t.Errorf("GET %s: status %d not documented (%s)", u, status, firstLine(body))
+				continue
+			}
+			if strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+				var v map[string]any
+				var arr []any
+				if json.Unmarshal([]byte(body), &v) != nil && json.Unmarshal([]byte(body), &arr) != nil {
+					t.Errorf("GET %s: body is not JSON", u)
+				}
+				if status >= 400 {
+					e, _ := v["error"].(map[string]any)
+					if e == nil || e["code"] == nil || e["message"] == nil {
+						t.Errorf("GET %s: error body %s", u, body)
+					}
+				}
+			}
+		}
+	})
+}
