@@ -48,6 +48,7 @@ Commands:
   migrate   apply database migrations
   import    import an observations or targets CSV
   demo      load the Kabupaten Banyuasin demo data
+  token     create an agency's API token (token create --agency CODE)
   healthcheck  exit 0 when the local server answers /healthz (for container HEALTHCHECK)
 
 Run "pantau <command> --help" for a command's flags.
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importFile(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return loadDemo(ctx, rest, getenv, stdout, stderr)
+	case "token":
+		return token(ctx, rest, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, rest, getenv, stdout, stderr)
 	case "-h", "--help", "help":
@@ -237,6 +240,7 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	ind := fs.String("indicator", "", "indicator of a one-indicator file (BPS-style wide table)")
 	agency := fs.String("agency", "", "agency sending the file")
 	decimal := fs.String("decimal", "", "number convention when the file is ambiguous: comma (0,49) or point (0.49)")
+	lang := fs.String("lang", langFrom(getenv("LANG")), "language of messages: id or en (default from $LANG)")
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
@@ -247,6 +251,9 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	dec, ok := ingest.ParseDecimal(*decimal)
 	if !ok {
 		return usageError("--decimal %q: want comma or point", *decimal)
+	}
+	if *lang != "id" && *lang != "en" {
+		return usageError("--lang %q: want id or en", *lang)
 	}
 	cfg, err := config.Parse(vals)
 	if err != nil {
@@ -266,11 +273,18 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	res, err := importer.Import(ctx, st, f, importer.Request{
 		Upload:  indicator.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
 		Targets: *targets, DryRun: *dryRun,
-		Options: ingest.Options{Indicator: *ind, Decimal: dec},
+		Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: *lang},
 	})
 	if res.Report != nil {
 		d := res.Report.Dialect
 		fmt.Fprintf(stdout, "detected: layout %s, delimiter %q, decimal %s, BOM %v\n", d.Layout, d.Delimiter, orDash(string(d.Decimal)), d.BOM)
+	}
+	if res.Report != nil {
+		for _, e := range res.Report.Errors {
+			if e.Warning {
+				fmt.Fprintf(stdout, "warning: %s\n", e)
+			}
+		}
 	}
 	c := res.Upload.Counts
 	fmt.Fprintf(stdout, "new %d, changed %d, unchanged %d, missing %d, rejected %d\n", c.New, c.Changed, c.Unchanged, c.Missing, c.Rejected)
@@ -284,7 +298,7 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	case *dryRun:
 		fmt.Fprintln(stdout, "dry run: acceptable, nothing stored")
 	default:
-		fmt.Fprintf(stdout, "stored as upload %d\n", res.Upload.ID)
+		fmt.Fprintf(stdout, "stored as upload %d (file sha256 %s, %d bytes)\n", res.Upload.ID, res.SHA256, res.Size)
 	}
 	return nil
 }

@@ -1,13 +1,24 @@
 // Package importer is the one path a file takes into the store, shared by
-// `pantau import`, the upload API and the demo: read and validate it with
-// ingest against the current catalogue, stream the valid rows into the store,
-// and reject everything when any row is bad.
+// `pantau import`, the upload API and page, and the demo: read and validate
+// it with ingest against the current catalogue, stream the valid rows into
+// the store, and reject everything when any row is bad. An accepted file is
+// kept byte for byte with its SHA-256, and every stored value with its line,
+// so any value can be traced to where it came from.
 package importer
 
 import (
+	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"hash"
 	"io"
+	"os"
+	"slices"
+	"strings"
 
 	"pantau/internal/indicator"
 	"pantau/internal/ingest"
@@ -20,7 +31,18 @@ type Request struct {
 	Targets bool
 	DryRun  bool
 	Options ingest.Options
+	// Agency, when set, limits the upload to the indicators assigned to
+	// that agency: a row of any other indicator fails the whole upload with
+	// ErrForbidden, and nothing is stored. Empty means no limit (the
+	// operator's command line, the demo).
+	Agency string
+	// Preview caps each list of a dry run's Changes (new values, changed
+	// values); 0 means DefaultPreview, negative means no list.
+	Preview int
 }
+
+// DefaultPreview is how many new and how many changed values a dry run lists.
+const DefaultPreview = 200
 
 // Result is what happened: the upload (id, counts) and what the reader found.
 type Result struct {
@@ -29,17 +51,74 @@ type Result struct {
 	// Accepted is false when the file was rejected; nothing was stored then.
 	Accepted bool `json:"accepted"`
 	DryRun   bool `json:"dry_run"`
+	// SHA256 and Size identify the bytes read (kept when accepted).
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	// Forbidden lists the file's indicators the agency may not write.
+	Forbidden []string `json:"forbidden,omitempty"`
+	// Changes is a dry run's preview: values that would be new and values
+	// that would change, with the value they replace (observations only).
+	Changes []Change `json:"changes,omitempty"`
+	// MoreChanges counts new or changed values beyond those listed.
+	MoreChanges int `json:"more_changes,omitempty"`
 }
 
+// Change is one value a dry run would write.
+type Change struct {
+	indicator.SeriesKey
+	// Kind is "new" or "changed".
+	Kind string `json:"kind"`
+	// Line is the value's line in the file.
+	Line      int              `json:"line"`
+	Old       *float64         `json:"old_value,omitempty"`
+	OldStatus indicator.Status `json:"old_status,omitempty"`
+	New       float64          `json:"new_value"`
+	Status    indicator.Status `json:"new_status"`
+}
+
+// Change kinds.
+const (
+	KindNew     = "new"
+	KindChanged = "changed"
+)
+
 // Import reads r and stores its rows. A rejected file returns the result with
-// its report and an ErrInvalid error listing the rows; nothing is written.
+// its report and an ErrInvalid error listing the rows; a file with another
+// agency's indicators returns ErrForbidden. Nothing is written then.
 func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Result, error) {
 	res := Result{DryRun: req.DryRun}
 	cat, err := st.Catalog(ctx)
 	if err != nil {
 		return res, err
 	}
+	if req.Options.Lang != "en" {
+		req.Options.Lang = "id"
+	}
+	// The bytes are hashed as the reader reads them and, for a real import,
+	// copied to a temporary file that the store keeps once the rows are in:
+	// the file is read once, and never held whole in memory.
+	src := newSource(r, !req.DryRun)
+	defer src.close()
+
+	values := st.StoredValues(ctx)
+	if req.Options.Previous == nil {
+		req.Options.Previous = values.Value
+	}
 	opts := store.ImportOptions{DryRun: req.DryRun}
+	if !req.DryRun {
+		opts.File = func() (store.UploadFile, error) {
+			f, err := src.file()
+			if err != nil {
+				return f, err
+			}
+			if res.Report != nil {
+				f.Dialect, _ = json.Marshal(res.Report.Dialect)
+			}
+			f.Lang = req.Options.Lang
+			return f, nil
+		}
+	}
+	gate := newGate(cat, req)
 	// finish turns the reader's report into the store's counts and decides
 	// whether the upload goes through.
 	finish := func(rep *ingest.Report, err error) (indicator.Counts, error) {
@@ -51,23 +130,209 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 		if err != nil {
 			return c, err
 		}
+		if err := gate.err(req.Options.Lang); err != nil {
+			return c, err
+		}
+		if err := values.Err(); err != nil {
+			return c, err
+		}
 		return c, rep.Err()
 	}
 	if req.Targets {
 		res.Upload, err = st.ImportTargets(ctx, req.Upload, func(emit func(indicator.Target) error) (indicator.Counts, error) {
-			return finish(ingest.ReadTargets(r, cat, req.Options, emit))
+			return finish(ingest.ReadTargets(src, cat, req.Options, func(t indicator.Target) error {
+				if !gate.allow(t.IndicatorCode) {
+					return nil
+				}
+				return emit(t)
+			}))
 		}, opts)
 	} else {
+		pv := newPreview(req, values)
 		res.Upload, err = st.ImportObservations(ctx, req.Upload, func(emit func(indicator.Observation) error) (indicator.Counts, error) {
-			return finish(ingest.ReadObservations(r, cat, req.Options, emit))
+			return finish(ingest.ReadObservations(src, cat, req.Options, func(o indicator.Observation) error {
+				if !gate.allow(o.IndicatorCode) {
+					return nil
+				}
+				pv.add(o)
+				return emit(o)
+			}))
 		}, opts)
+		res.Changes, res.MoreChanges = pv.changes, pv.more
 	}
+	res.SHA256, res.Size = src.sum(), src.n
+	res.Forbidden = gate.list()
 	res.Accepted = err == nil
-	if err != nil && !errors.Is(err, indicator.ErrInvalid) {
+	if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
 		return res, err
 	}
 	if err != nil {
 		res.Upload.ID = 0 // rolled back: no version was made
+		res.Changes, res.MoreChanges = nil, 0
 	}
 	return res, err
+}
+
+// gate keeps an agency to its own indicators. Rows of other indicators are
+// not passed on; reading goes on so that the error names all of them.
+type gate struct {
+	agency    string
+	cat       *indicator.Catalog
+	forbidden map[string]bool
+}
+
+func newGate(cat *indicator.Catalog, req Request) *gate {
+	return &gate{agency: req.Agency, cat: cat, forbidden: map[string]bool{}}
+}
+
+func (g *gate) allow(code string) bool {
+	if g.agency == "" {
+		return true
+	}
+	if g.cat.Indicators[code].AgencyCode != g.agency {
+		g.forbidden[code] = true
+	}
+	// Once one row is refused the upload fails: pass nothing more on.
+	return len(g.forbidden) == 0
+}
+
+func (g *gate) list() []string {
+	out := make([]string, 0, len(g.forbidden))
+	for code := range g.forbidden {
+		out = append(out, code)
+	}
+	slices.Sort(out)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func (g *gate) err(lang string) error {
+	codes := g.list()
+	if len(codes) == 0 {
+		return nil
+	}
+	if lang == "en" {
+		return indicator.Errorf(indicator.ErrForbidden, "agency %s may not upload indicators not assigned to it: %s", g.agency, strings.Join(codes, ", "))
+	}
+	return indicator.Errorf(indicator.ErrForbidden, "instansi %s tidak berwenang mengunggah indikator yang bukan tanggung jawabnya: %s", g.agency, strings.Join(codes, ", "))
+}
+
+// preview collects a dry run's new and changed values from the stored ones.
+type preview struct {
+	values     *store.StoredValues
+	max        int
+	nNew, nChg int
+	changes    []Change
+	more       int
+	off        bool
+}
+
+func newPreview(req Request, values *store.StoredValues) *preview {
+	p := &preview{values: values, max: req.Preview}
+	if p.max == 0 {
+		p.max = DefaultPreview
+	}
+	p.off = !req.DryRun || p.max < 0
+	return p
+}
+
+func (p *preview) add(o indicator.Observation) {
+	if p.off {
+		return
+	}
+	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status}
+	old, ok := p.values.Get(o.SeriesKey)
+	switch {
+	case !ok:
+		c.Kind = KindNew
+		if o.Absent&indicator.AttrStatus != 0 {
+			c.Status = indicator.StatusFinal
+		}
+		if p.nNew >= p.max {
+			p.more++
+			return
+		}
+		p.nNew++
+	case o.Keep(old).SameAs(old):
+		return
+	default:
+		o = o.Keep(old)
+		c.Kind, c.Status = KindChanged, o.Status
+		c.Old, c.OldStatus = &old.Value, old.Status
+		if p.nChg >= p.max {
+			p.more++
+			return
+		}
+		p.nChg++
+	}
+	p.changes = append(p.changes, c)
+}
+
+// source is the upload's bytes as the reader reads them: hashed, counted
+// and, when the file is to be kept, copied to an unlinked temporary file.
+type source struct {
+	r    io.Reader
+	h    hash.Hash
+	n    int64
+	tmp  *os.File
+	w    *bufio.Writer
+	werr error
+}
+
+func newSource(r io.Reader, keep bool) *source {
+	s := &source{r: r, h: sha256.New()}
+	if keep {
+		f, err := os.CreateTemp("", "pantau-upload-*")
+		if err != nil {
+			s.werr = fmt.Errorf("importer: temporary file: %w", err)
+			return s
+		}
+		s.tmp, s.w = f, bufio.NewWriterSize(f, 256<<10)
+	}
+	return s
+}
+
+func (s *source) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.h.Write(p[:n])
+		s.n += int64(n)
+		if s.w != nil && s.werr == nil {
+			_, s.werr = s.w.Write(p[:n])
+		}
+	}
+	return n, err
+}
+
+func (s *source) sum() string { return hex.EncodeToString(s.h.Sum(nil)) }
+
+// file reads whatever the reader left unread (so the hash covers the whole
+// file) and returns the copy for the store to keep.
+func (s *source) file() (store.UploadFile, error) {
+	if _, err := io.Copy(io.Discard, s); err != nil {
+		return store.UploadFile{}, fmt.Errorf("importer: read upload: %w", err)
+	}
+	if s.werr == nil && s.w != nil {
+		s.werr = s.w.Flush()
+	}
+	if s.werr == nil && s.tmp != nil {
+		_, s.werr = s.tmp.Seek(0, io.SeekStart)
+	}
+	if s.werr != nil {
+		return store.UploadFile{}, fmt.Errorf("importer: keep upload: %w", s.werr)
+	}
+	f := store.UploadFile{SHA256: s.sum(), Size: s.n}
+	if s.tmp != nil {
+		f.Content = io.LimitReader(s.tmp, s.n)
+	}
+	return f, nil
+}
+
+func (s *source) close() {
+	if s.tmp != nil {
+		s.tmp.Close()
+		os.Remove(s.tmp.Name())
+	}
 }

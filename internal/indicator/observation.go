@@ -63,6 +63,9 @@ type Observation struct {
 	Note     string    `json:"note,omitempty" db:"note"`
 	UploadID int64     `json:"upload_id" db:"upload_id"`
 	Updated  time.Time `json:"updated_at" db:"updated_at"`
+	// Line is the line of the upload's file the value came from (0: not
+	// from a file), so that a stored value can be traced to its source.
+	Line int `json:"line,omitempty" db:"source_line"`
 	// Absent marks the attributes the source file did not carry (no status,
 	// break or note column): the stored ones are kept rather than reset.
 	Absent Attr `json:"-" db:"-"`

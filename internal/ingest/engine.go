@@ -885,7 +885,7 @@ func (rd *reader) settle(p *pending) {
 		return
 	}
 	o := indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg},
-		Value: vals[0], Status: p.status, Break: p.brk, Note: p.note, Absent: p.absent}
+		Value: vals[0], Status: p.status, Break: p.brk, Note: p.note, Absent: p.absent, Line: p.line}
 	rep.Values++
 	rd.checkJump(p, &o)
 	if rep.errors == 0 && rd.emitErr == nil {

@@ -22,6 +22,9 @@ type ImportOptions struct {
 	// DryRun computes the counts exactly as a real import would, then rolls
 	// everything back.
 	DryRun bool
+	// File, when set, is the file the rows came from: kept with the upload
+	// (see keepFile), in the same transaction. Not called on a dry run.
+	File FileSource
 }
 
 // importLockKey serialises imports on PostgreSQL (pg_advisory_xact_lock):
@@ -76,6 +79,11 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 	if opts.DryRun {
 		return nil // the deferred rollback undoes everything
 	}
+	if opts.File != nil {
+		if err := s.keepFile(ctx, tx, *up, opts.File); err != nil {
+			return err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: import: commit: %w", err)
 	}
@@ -102,7 +110,7 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 	}
 	// lib/pq 1.12 deprecates pq.CopyIn; a prepared COPY … FROM STDIN is the same protocol.
 	direct, err := tx.PrepareContext(ctx, `COPY observations (indicator_code, region_code, disagg, year, value, status, series_break,
-		note, upload_id, updated_at) FROM STDIN`)
+		note, upload_id, updated_at, source_line) FROM STDIN`)
 	if err != nil {
 		return indicator.Counts{}, fmt.Errorf("store: import: copy: %w", err)
 	}
@@ -116,7 +124,7 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 		}
 		o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
 		_, directErr = direct.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, string(o.Status), o.Break,
-			o.Note, up.ID, up.CreatedAt)
+			o.Note, up.ID, up.CreatedAt, lineArg(o.Line))
 		return nil
 	})
 	if err != nil {
@@ -143,11 +151,12 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 
 	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE stage_observations (
 		indicator_code TEXT COLLATE "C" NOT NULL, region_code TEXT COLLATE "C" NOT NULL, disagg TEXT COLLATE "C" NOT NULL,
-		year INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, status TEXT, series_break BOOLEAN, note TEXT
+		year INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, status TEXT, series_break BOOLEAN, note TEXT, source_line INTEGER
 	) ON COMMIT DROP`); err != nil {
 		return counts, fmt.Errorf("store: import: staging table: %w", err)
 	}
-	stage, err := tx.PrepareContext(ctx, `COPY stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note) FROM STDIN`)
+	stage, err := tx.PrepareContext(ctx, `COPY stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note,
+		source_line) FROM STDIN`)
 	if err != nil {
 		return counts, fmt.Errorf("store: import: copy: %w", err)
 	}
@@ -164,7 +173,7 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 		if o.Absent&indicator.AttrNote != 0 {
 			note = nil
 		}
-		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note); err != nil {
+		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note, lineArg(o.Line)); err != nil {
 			return fmt.Errorf("store: import: copy row: %w", err)
 		}
 		return nil
@@ -200,20 +209,22 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 	const update = `WITH matched AS (
 		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value,
 			COALESCE(s.status, o.status) AS status, COALESCE(s.series_break, o.series_break) AS series_break,
-			COALESCE(s.note, o.note) AS note,
+			COALESCE(s.note, o.note) AS note, s.source_line,
 			o.value AS old_value, o.status AS old_status, o.series_break AS old_break, o.note AS old_note, o.upload_id AS old_upload_id,
+			o.source_line AS old_source_line,
 			(o.value, o.status, o.series_break, o.note)
 				IS DISTINCT FROM (s.value, COALESCE(s.status, o.status), COALESCE(s.series_break, o.series_break), COALESCE(s.note, o.note)) AS differs
 		FROM stage_observations s
 		JOIN observations o USING (indicator_code, region_code, disagg, year)
 	), revisions AS (
 		INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note,
-			old_upload_id, new_value, new_status, upload_id, changed_at)
-		SELECT indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note, old_upload_id, value, status, $1, $2
+			old_upload_id, old_source_line, new_value, new_status, upload_id, changed_at)
+		SELECT indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note, old_upload_id, old_source_line,
+			value, status, $1, $2
 		FROM matched WHERE differs
 	), updated AS (
 		UPDATE observations o SET value = m.value, status = m.status, series_break = m.series_break, note = m.note,
-			upload_id = $1, updated_at = $2
+			upload_id = $1, updated_at = $2, source_line = m.source_line
 		FROM matched m
 		WHERE m.differs AND o.indicator_code = m.indicator_code AND o.region_code = m.region_code AND o.disagg = m.disagg AND o.year = m.year
 	)
@@ -232,9 +243,10 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 	// New rows in key order: the primary key's B-tree then grows at its
 	// right edge instead of splitting pages all over. Imports hold
 	// importLockKey, so no other writer can insert the same key meanwhile.
-	res, err := tx.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
+	res, err := tx.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id,
+		updated_at, source_line)
 		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value, COALESCE(s.status, 'final'), COALESCE(s.series_break, FALSE),
-			COALESCE(s.note, ''), $1, $2
+			COALESCE(s.note, ''), $1, $2, s.source_line
 		FROM stage_observations s
 		WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code
 			AND o.disagg = s.disagg AND o.year = s.year)
@@ -325,7 +337,7 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 		return indicator.Counts{}, fmt.Errorf("store: import: savepoint: %w", err)
 	}
 	direct, err := tx.PrepareContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break,
-		note, upload_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		note, upload_id, updated_at, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return indicator.Counts{}, fmt.Errorf("store: import: prepare: %w", err)
 	}
@@ -339,7 +351,7 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 		}
 		o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
 		_, directErr = direct.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, string(o.Status), o.Break,
-			o.Note, up.ID, up.CreatedAt)
+			o.Note, up.ID, up.CreatedAt, lineArg(o.Line))
 		return nil
 	})
 	direct.Close()
@@ -362,7 +374,7 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 
 	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS stage_observations (
 		indicator_code TEXT NOT NULL, region_code TEXT NOT NULL, disagg TEXT NOT NULL, year INTEGER NOT NULL,
-		value REAL NOT NULL, status TEXT, series_break INTEGER, note TEXT,
+		value REAL NOT NULL, status TEXT, series_break INTEGER, note TEXT, source_line INTEGER,
 		PRIMARY KEY (indicator_code, region_code, disagg, year)) WITHOUT ROWID`); err != nil {
 		return counts, fmt.Errorf("store: import: staging table: %w", err)
 	}
@@ -371,8 +383,8 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 	if _, err := tx.ExecContext(ctx, `DELETE FROM stage_observations`); err != nil {
 		return counts, fmt.Errorf("store: import: staging table: %w", err)
 	}
-	stage, err := tx.PrepareContext(ctx, `INSERT INTO stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	stage, err := tx.PrepareContext(ctx, `INSERT INTO stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note,
+		source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return counts, fmt.Errorf("store: import: prepare: %w", err)
 	}
@@ -389,7 +401,7 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 		if o.Absent&indicator.AttrNote != 0 {
 			note = nil
 		}
-		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note); err != nil {
+		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note, lineArg(o.Line)); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
 				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
 			}
@@ -403,8 +415,8 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 	const differs = `(o.value IS NOT s.value OR o.status IS NOT COALESCE(s.status, o.status)
 		OR o.series_break IS NOT COALESCE(s.series_break, o.series_break) OR o.note IS NOT COALESCE(s.note, o.note))`
 	res, err := tx.ExecContext(ctx, `INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status,
-		old_break, old_note, old_upload_id, new_value, new_status, upload_id, changed_at)
-		SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status, o.series_break, o.note, o.upload_id,
+		old_break, old_note, old_upload_id, old_source_line, new_value, new_status, upload_id, changed_at)
+		SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status, o.series_break, o.note, o.upload_id, o.source_line,
 			s.value, COALESCE(s.status, o.status), ?, ?
 		FROM stage_observations s JOIN observations o USING (indicator_code, region_code, disagg, year)
 		WHERE `+differs, up.ID, up.CreatedAt)
@@ -413,16 +425,17 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 	}
 	changed, _ := res.RowsAffected()
 	if _, err := tx.ExecContext(ctx, `UPDATE observations AS o SET value = s.value, status = COALESCE(s.status, o.status),
-		series_break = COALESCE(s.series_break, o.series_break), note = COALESCE(s.note, o.note), upload_id = ?, updated_at = ?
+		series_break = COALESCE(s.series_break, o.series_break), note = COALESCE(s.note, o.note), upload_id = ?, updated_at = ?,
+		source_line = s.source_line
 		FROM stage_observations AS s
 		WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code AND o.disagg = s.disagg AND o.year = s.year
 		AND `+differs, up.ID, up.CreatedAt); err != nil {
 		return counts, fmt.Errorf("store: import: update: %w", err)
 	}
 	res, err = tx.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break,
-		note, upload_id, updated_at)
+		note, upload_id, updated_at, source_line)
 		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value, COALESCE(s.status, 'final'), COALESCE(s.series_break, 0),
-			COALESCE(s.note, ''), ?, ?
+			COALESCE(s.note, ''), ?, ?, s.source_line
 		FROM stage_observations s
 		WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code
 			AND o.disagg = s.disagg AND o.year = s.year)`, up.ID, up.CreatedAt)
@@ -461,7 +474,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	}
 	out.Observations = []indicator.Observation{}
 	if err := s.db.SelectContext(ctx, &out.Observations, s.db.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status,
-		series_break, note, upload_id, updated_at FROM observations WHERE indicator_code = ? AND region_code = ? ORDER BY disagg, year`),
+		series_break, note, upload_id, updated_at, COALESCE(source_line, 0) AS source_line FROM observations WHERE indicator_code = ? AND region_code = ? ORDER BY disagg, year`),
 		indicatorCode, regionCode); err != nil {
 		return out, fmt.Errorf("store: series %s/%s: %w", indicatorCode, regionCode, err)
 	}
@@ -536,4 +549,12 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("store: data version: %w", err)
 	}
 	return v, nil
+}
+
+// lineArg is the source_line of a row: NULL when it did not come from a file.
+func lineArg(line int) any {
+	if line <= 0 {
+		return nil
+	}
+	return line
 }

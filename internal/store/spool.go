@@ -14,7 +14,8 @@ import (
 // spool keeps an import's validated rows in a temporary file, so that the
 // rows can be replayed once without holding a million of them in memory or
 // reading the upload twice. The format is private and short-lived: per row,
-// length-prefixed strings, a varint year, the value's bits and a flag byte.
+// length-prefixed strings, a varint year, a varint source line, the value's
+// bits and a flag byte.
 type spool struct {
 	f   *os.File
 	w   *bufio.Writer
@@ -45,6 +46,7 @@ func (s *spool) write(o indicator.Observation) error {
 		b = append(b, str...)
 	}
 	b = binary.AppendVarint(b, int64(o.Year))
+	b = binary.AppendVarint(b, int64(o.Line))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(o.Value))
 	flags := byte(o.Absent) << 1
 	if o.Break {
@@ -98,6 +100,10 @@ func (s *spool) replay(fn func(indicator.Observation) error) error {
 		if err != nil {
 			return fmt.Errorf("store: import: spool: %w", err)
 		}
+		line, err := binary.ReadVarint(r)
+		if err != nil {
+			return fmt.Errorf("store: import: spool: %w", err)
+		}
 		var v [9]byte
 		if _, err := io.ReadFull(r, v[:]); err != nil {
 			return fmt.Errorf("store: import: spool: %w", err)
@@ -106,7 +112,7 @@ func (s *spool) replay(fn func(indicator.Observation) error) error {
 			SeriesKey: indicator.SeriesKey{IndicatorCode: strs[0], RegionCode: strs[1], Disagg: indicator.Disaggregation(strs[2]), Year: int(year)},
 			Value:     math.Float64frombits(binary.LittleEndian.Uint64(v[:8])),
 			Status:    indicator.Status(strs[3]), Note: strs[4],
-			Break: v[8]&spoolBreak != 0, Absent: indicator.Attr(v[8] >> 1),
+			Break: v[8]&spoolBreak != 0, Absent: indicator.Attr(v[8] >> 1), Line: int(line),
 		}
 		if err := fn(o); err != nil {
 			return err

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"pantau/internal/indicator"
+)
+
+// Token is an agency's API credential. The secret itself is shown once, when
+// it is created, and never stored.
+type Token struct {
+	ID         int64      `json:"id" db:"id"`
+	AgencyCode string     `json:"agency" db:"agency_code"`
+	Label      string     `json:"label,omitempty" db:"label"`
+	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty" db:"last_used_at"`
+}
+
+// tokenPrefix makes Pantau tokens recognisable (in logs, secret scanners).
+const tokenPrefix = "pantau_"
+
+// hashToken is what the tokens table keeps. A token carries 256 random
+// bits, so a fast unsalted SHA-256 is enough: there is nothing to
+// brute-force, unlike a password, and lookups by hash stay indexed. For the
+// same reason comparing hashes needs no constant-time care.
+func hashToken(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateToken makes a new token for an agency and returns its secret, which
+// is not stored and cannot be shown again.
+func (s *Store) CreateToken(ctx context.Context, agencyCode, label string) (string, Token, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT count(*) FROM agencies WHERE code = ?`), agencyCode); err != nil {
+		return "", Token{}, fmt.Errorf("store: create token: %w", err)
+	}
+	if n == 0 {
+		return "", Token{}, indicator.Errorf(indicator.ErrNotFound, "agency %q not found", agencyCode)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", Token{}, fmt.Errorf("store: create token: %w", err)
+	}
+	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
+	t := Token{AgencyCode: agencyCode, Label: label, CreatedAt: s.now()}
+	if err := s.db.GetContext(ctx, &t.ID, s.db.Rebind(`INSERT INTO tokens (agency_code, hash, label, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
+		agencyCode, hashToken(secret), label, t.CreatedAt); err != nil {
+		return "", Token{}, fmt.Errorf("store: create token: %w", err)
+	}
+	return secret, t, nil
+}
+
+// tokenTouchInterval limits last_used_at writes to one a minute per token:
+// every API call writing a row would queue behind imports on SQLite.
+const tokenTouchInterval = time.Minute
+
+// Authenticate returns the token whose secret this is, and notes its use.
+// An unknown or malformed secret is ErrUnauthorized.
+func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) {
+	secret = strings.TrimSpace(secret)
+	if !strings.HasPrefix(secret, tokenPrefix) {
+		return Token{}, indicator.Errorf(indicator.ErrUnauthorized, "invalid token")
+	}
+	var t Token
+	err := s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at FROM tokens WHERE hash = ?`), hashToken(secret))
+	if isNoRows(err) {
+		return Token{}, indicator.Errorf(indicator.ErrUnauthorized, "invalid token")
+	}
+	if err != nil {
+		return Token{}, fmt.Errorf("store: authenticate: %w", err)
+	}
+	now := s.now()
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= tokenTouchInterval {
+		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE tokens SET last_used_at = ? WHERE id = ?`), now, t.ID); err != nil {
+			return Token{}, fmt.Errorf("store: authenticate: %w", err)
+		}
+		t.LastUsedAt = &now
+	}
+	return t, nil
+}
+
+// Tokens lists an agency's tokens (never their secrets).
+func (s *Store) Tokens(ctx context.Context, agencyCode string) ([]Token, error) {
+	out := []Token{}
+	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at FROM tokens
+		WHERE agency_code = ? ORDER BY id`), agencyCode); err != nil {
+		return nil, fmt.Errorf("store: tokens of %s: %w", agencyCode, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+
+	"pantau/internal/indicator"
+)
+
+// UploadFile is the raw file an upload carried, kept with its SHA-256 so
+// that every stored value can be traced to its file (observations carry
+// the upload id and the line).
+type UploadFile struct {
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+	// Dialect is what the reader detected, as JSON.
+	Dialect json.RawMessage `json:"dialect,omitempty"`
+	// Lang is the language the file's messages were given in.
+	Lang string `json:"lang,omitempty"`
+	// Content is the file's bytes, read once while the upload is stored.
+	Content io.Reader `json:"-"`
+}
+
+// FileSource returns the file an import read. The import calls it after
+// the last row, inside its transaction, so the file has been read whole
+// and its dialect is known.
+type FileSource func() (UploadFile, error)
+
+// fileChunkSize bounds the memory a file takes while it is stored or served.
+const fileChunkSize = 1 << 20
+
+// keepFile records the upload's file inside the import transaction: the
+// upload row gets the file's hash, size, dialect and language, and the
+// bytes are stored once per distinct content (the same file uploaded again
+// adds nothing), in chunks.
+func (s *Store) keepFile(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src FileSource) error {
+	f, err := src()
+	if err != nil {
+		return err
+	}
+	dialect := string(f.Dialect)
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE uploads SET sha256 = ?, size = ?, dialect = ?, lang = ? WHERE id = ?`),
+		f.SHA256, f.Size, dialect, f.Lang, up.ID); err != nil {
+		return fmt.Errorf("store: keep file: upload row: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO upload_files (sha256, size, chunks, created_at) VALUES (?, ?, 0, ?)
+		ON CONFLICT (sha256) DO NOTHING`), f.SHA256, f.Size, up.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("store: keep file: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // these bytes are kept already
+	}
+	ins, err := tx.PreparexContext(ctx, tx.Rebind(`INSERT INTO upload_file_chunks (sha256, seq, data) VALUES (?, ?, ?)`))
+	if err != nil {
+		return fmt.Errorf("store: keep file: prepare: %w", err)
+	}
+	defer ins.Close()
+	h := sha256.New()
+	buf := make([]byte, fileChunkSize)
+	var size int64
+	seq := 0
+	for {
+		n, err := io.ReadFull(f.Content, buf)
+		if n > 0 {
+			h.Write(buf[:n])
+			size += int64(n)
+			if _, err := ins.ExecContext(ctx, f.SHA256, seq, buf[:n]); err != nil {
+				return fmt.Errorf("store: keep file: chunk %d: %w", seq, err)
+			}
+			seq++
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("store: keep file: read: %w", err)
+		}
+	}
+	// The hash names the content for good: never let a wrong one in.
+	if got := hex.EncodeToString(h.Sum(nil)); got != f.SHA256 || size != f.Size {
+		return fmt.Errorf("store: keep file: content is %s (%d bytes), announced %s (%d bytes)", got, size, f.SHA256, f.Size)
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE upload_files SET chunks = ? WHERE sha256 = ?`), seq, f.SHA256); err != nil {
+		return fmt.Errorf("store: keep file: %w", err)
+	}
+	return nil
+}
+
+// UploadDetail is an upload with the file it carried.
+type UploadDetail struct {
+	indicator.Upload
+	SHA256  string          `json:"sha256" db:"sha256"`
+	Size    int64           `json:"size" db:"size"`
+	Dialect json.RawMessage `json:"dialect,omitempty" db:"-"`
+	Lang    string          `json:"lang,omitempty" db:"lang"`
+	// HasFile says whether the file's bytes are kept (uploads made from
+	// rows rather than a file have none).
+	HasFile bool `json:"has_file" db:"has_file"`
+}
+
+// UploadDetail returns one upload with its file's hash, size and dialect.
+func (s *Store) UploadDetail(ctx context.Context, id int64) (UploadDetail, error) {
+	var row struct {
+		UploadDetail
+		DialectText string `db:"dialect"`
+	}
+	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT u.id, u.kind, u.agency_code, u.filename, u.created_by, u.created_at, u.rows_new,
+		u.rows_changed, u.rows_unchanged, u.rows_missing, u.rows_rejected, u.sha256, u.size, u.dialect, u.lang,
+		EXISTS (SELECT 1 FROM upload_files f WHERE f.sha256 = u.sha256) AS has_file
+		FROM uploads u WHERE u.id = ?`), id)
+	if err != nil {
+		return UploadDetail{}, notFound(err, "upload %d not found", id)
+	}
+	d := row.UploadDetail
+	if row.DialectText != "" {
+		d.Dialect = json.RawMessage(row.DialectText)
+	}
+	return d, nil
+}
+
+// CopyUploadFile writes the kept bytes of the file with the given hash to
+// w, chunk by chunk. ErrNotFound when no such file is kept.
+func (s *Store) CopyUploadFile(ctx context.Context, sha string, w io.Writer) error {
+	var chunks int
+	if err := s.db.GetContext(ctx, &chunks, s.db.Rebind(`SELECT chunks FROM upload_files WHERE sha256 = ?`), sha); err != nil {
+		return notFound(err, "file %s not found", sha)
+	}
+	// One chunk per query: a cursor over all of them would hold a
+	// connection (and, on SQLite, a read snapshot) for as long as the
+	// client takes to download.
+	var buf []byte
+	for seq := 0; seq < chunks; seq++ {
+		buf = buf[:0]
+		if err := s.db.QueryRowContext(ctx, s.db.Rebind(`SELECT data FROM upload_file_chunks WHERE sha256 = ? AND seq = ?`), sha, seq).Scan(&buf); err != nil {
+			return fmt.Errorf("store: file %s chunk %d: %w", sha, seq, err)
+		}
+		if _, err := w.Write(buf); err != nil {
+			return fmt.Errorf("store: file %s: write: %w", sha, err)
+		}
+	}
+	return nil
+}
+
+// UploadFileBytes returns a kept file whole; for tests and small files.
+func (s *Store) UploadFileBytes(ctx context.Context, sha string) ([]byte, error) {
+	var b bytes.Buffer
+	err := s.CopyUploadFile(ctx, sha, &b)
+	return b.Bytes(), err
+}
+
+// StoredValues looks up stored observations during an import, for the
+// reader's plausibility warnings (the value of the year before) and for a
+// dry run's list of changes (the value a row replaces). The reader asks per
+// row, so values are loaded lazily, one query per (indicator, year) — far
+// fewer than series: a yearly upload costs one query per indicator — and
+// cached; the cache is emptied when it grows past a bound, so memory stays
+// flat however big the file. It reads committed data, outside the import's
+// transaction.
+type StoredValues struct {
+	s      *Store
+	ctx    context.Context
+	mu     sync.Mutex
+	groups map[valueGroup]map[valueSlot]indicator.Observation
+	size   int
+	err    error
+	// Queries counts the loads, for tests and logs.
+	Queries int
+}
+
+type valueGroup struct {
+	indicator string
+	year      int
+}
+
+type valueSlot struct {
+	region string
+	disagg indicator.Disaggregation
+}
+
+// maxCachedValues bounds StoredValues' cache (about 100 bytes each).
+const maxCachedValues = 500_000
+
+// StoredValues returns an empty lookup over the store's observations.
+func (s *Store) StoredValues(ctx context.Context) *StoredValues {
+	return &StoredValues{s: s, ctx: ctx, groups: map[valueGroup]map[valueSlot]indicator.Observation{}}
+}
+
+// Get returns the stored observation for k.
+func (v *StoredValues) Get(k indicator.SeriesKey) (indicator.Observation, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	g := valueGroup{k.IndicatorCode, k.Year}
+	m, ok := v.groups[g]
+	if !ok {
+		m = v.load(g)
+	}
+	o, ok := m[valueSlot{k.RegionCode, k.Disagg}]
+	return o, ok
+}
+
+// Value returns the stored value for k; it has the shape of ingest.Options.Previous.
+func (v *StoredValues) Value(k indicator.SeriesKey) (float64, bool) {
+	o, ok := v.Get(k)
+	return o.Value, ok
+}
+
+// Err returns the first error a load met (lookups then answer "not stored").
+func (v *StoredValues) Err() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.err
+}
+
+func (v *StoredValues) load(g valueGroup) map[valueSlot]indicator.Observation {
+	m := map[valueSlot]indicator.Observation{}
+	if v.err != nil {
+		return m
+	}
+	v.Queries++
+	rows, err := v.s.db.QueryContext(v.ctx, v.s.db.Rebind(`SELECT region_code, disagg, value, status, series_break, note, upload_id,
+		COALESCE(source_line, 0) FROM observations WHERE indicator_code = ? AND year = ?`), g.indicator, g.year)
+	if err != nil {
+		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
+		return m
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o := indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: g.indicator, Year: g.year}}
+		var brk sql.NullBool
+		if err := rows.Scan(&o.RegionCode, &o.Disagg, &o.Value, &o.Status, &brk, &o.Note, &o.UploadID, &o.Line); err != nil {
+			v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
+			return m
+		}
+		o.Break = brk.Bool
+		m[valueSlot{o.RegionCode, o.Disagg}] = o
+	}
+	if err := rows.Err(); err != nil {
+		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
+		return m
+	}
+	if v.size+len(m) > maxCachedValues {
+		clear(v.groups)
+		v.size = 0
+	}
+	v.groups[g] = m
+	v.size += len(m)
+	return m
+}
