@@ -15,6 +15,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/store"
@@ -119,9 +122,26 @@ func TestOpenAPIContract(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var doc openAPIDoc
-		err = json.NewDecoder(resp.Body).Decode(&doc)
+		raw, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc openAPIDoc
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		// The document itself must be valid OpenAPI 3, and every answer
+		// below is validated against its schemas.
+		spec, err := openapi3.NewLoader().LoadFromData(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := spec.Validate(context.Background()); err != nil {
+			t.Fatalf("openapi.json is not valid OpenAPI 3: %v", err)
+		}
+		spec.Servers = nil // match any host: the test server's port is random
+		router, err := legacy.NewRouter(spec)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,6 +176,23 @@ func TestOpenAPIContract(t *testing.T) {
 			if _, ok := op.Responses[fmt.Sprint(status)]; !ok {
 				t.Errorf("GET %s: status %d not documented (%s)", u, status, firstLine(body))
 				continue
+			}
+			req := httptest.NewRequest(http.MethodGet, u, nil)
+			route, params, err := router.FindRoute(req)
+			if err != nil {
+				t.Errorf("GET %s: no route in the document: %v", u, err)
+				continue
+			}
+			in := &openapi3filter.ResponseValidationInput{
+				RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+				Status:                 status, Header: h, Body: io.NopCloser(strings.NewReader(body)),
+				// Only JSON bodies are checked against schemas; CSV and HTML
+				// are checked by their own tests.
+				Options: &openapi3filter.Options{IncludeResponseStatus: true,
+					ExcludeResponseBody: !strings.HasPrefix(h.Get("Content-Type"), "application/json")},
+			}
+			if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+				t.Errorf("GET %s: answer does not match the document: %.600v", u, err)
 			}
 			if strings.HasPrefix(h.Get("Content-Type"), "application/json") {
 				var v map[string]any
