@@ -14,7 +14,7 @@ func (s *Server) routes(r *gin.Engine) {
 
 	r.GET("/api/docs", s.apiDocs)
 
-	api := r.Group("/api/v1")
+	api := r.Group("/api/v1", etagJSON("/api/v1/export", "/api/v1/series.csv"))
 	api.GET("/indicators", s.listIndicators)
 	api.GET("/indicators/:code", s.getIndicator)
 	api.GET("/regions", s.listRegions)

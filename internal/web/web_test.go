@@ -248,3 +248,45 @@ func TestMetricsAndHeaders(t *testing.T) {
 		}
 	})
 }
+
+func TestETagOnReads(t *testing.T) {
+	demoServers(t, func(t *testing.T, base string) {
+		url := base + "/api/v1/progress?region=16.07"
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		etag := resp.Header.Get("ETag")
+		if resp.StatusCode != 200 || etag == "" || len(body) == 0 {
+			t.Fatalf("first read: %d etag %q, %d bytes", resp.StatusCode, etag, len(body))
+		}
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("If-None-Match", etag)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotModified || len(again) != 0 {
+			t.Fatalf("conditional read: %d with %d bytes, want 304 and none", resp.StatusCode, len(again))
+		}
+		req.Header.Set("If-None-Match", `"something-else"`)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("stale validator: %d, want 200", resp.StatusCode)
+		}
+		// Errors carry no validator.
+		resp, _ = http.Get(base + "/api/v1/progress")
+		resp.Body.Close()
+		if resp.StatusCode != 400 || resp.Header.Get("ETag") != "" {
+			t.Fatalf("error answer: %d etag %q", resp.StatusCode, resp.Header.Get("ETag"))
+		}
+	})
+}
