@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -130,6 +131,9 @@ const regionSelect = `SELECT r.code, COALESCE(b.bps_code, '') AS bps_code, r.nam
 type RegionFilter struct {
 	Parent string
 	Level  indicator.Level
+	// Subtree keeps a region and every region below it ("16.07" keeps
+	// 16.07, 16.07.01, 16.07.01.2001…).
+	Subtree string
 }
 
 // Regions lists regions by code.
@@ -140,6 +144,12 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]indicator.Region
 	}
 	if f.Level != "" {
 		q, args = q+` AND r.level = ?`, append(args, f.Level)
+	}
+	if f.Subtree != "" {
+		// Codes are digits and dots: no LIKE wildcard can hide in them, but
+		// escape anyway since the value comes from a query string.
+		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Subtree)
+		q, args = q+` AND (r.code = ? OR r.code LIKE ? ESCAPE '\')`, append(args, f.Subtree, esc+".%")
 	}
 	out := []indicator.Region{}
 	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q+` ORDER BY r.code`), args...); err != nil {

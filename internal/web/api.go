@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -45,14 +46,58 @@ func (s *Server) getIndicator(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"data": ind})
 }
 
+// listRegions answers /api/v1/regions, filtered by parent, level or
+// subtree, a page at a time (limit, offset; meta.next is the next page).
 func (s *Server) listRegions(c *gin.Context) {
-	f := store.RegionFilter{Parent: c.Query("parent"), Level: indicator.Level(c.Query("level"))}
+	f := store.RegionFilter{Parent: c.Query("parent"), Level: indicator.Level(c.Query("level")), Subtree: c.Query("subtree")}
+	pg, err := pageOf(c, 1000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	regions, err := s.store.Regions(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"data": regions})
+	c.JSON(http.StatusOK, pg.apply(c, regions))
+}
+
+// page is a window over a list answer.
+type page struct{ limit, offset int }
+
+// pageOf reads ?limit= and ?offset= (limit at most max, default max).
+func pageOf(c *gin.Context, max int) (page, error) {
+	p := page{limit: max}
+	for name, dst := range map[string]*int{"limit": &p.limit, "offset": &p.offset} {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return p, indicator.Errorf(indicator.ErrInvalid, "%s %q is not a non-negative whole number", name, v)
+			}
+			*dst = n
+		}
+	}
+	if p.limit == 0 || p.limit > max {
+		p.limit = max
+	}
+	return p, nil
+}
+
+// apply cuts the page out of all and describes it: total, and the URL of
+// the next page when there is one.
+func (p page) apply(c *gin.Context, all []indicator.Region) gin.H {
+	total := len(all)
+	lo := min(p.offset, total)
+	hi := min(lo+p.limit, total)
+	meta := gin.H{"total": total, "limit": p.limit, "offset": p.offset}
+	if hi < total {
+		q := c.Request.URL.Query()
+		q.Set("offset", strconv.Itoa(hi))
+		q.Set("limit", strconv.Itoa(p.limit))
+		meta["next"] = c.Request.URL.Path + "?" + q.Encode()
+	}
+	return gin.H{"data": all[lo:hi], "meta": meta}
 }
 
 func (s *Server) getRegion(c *gin.Context) {
@@ -72,14 +117,51 @@ func (s *Server) getSeries(c *gin.Context) {
 		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "indicator and region are required (?indicator=kemiskinan&region=16.07)"))
 		return
 	}
+	from, to, err := yearRange(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	series, err := s.store.Series(c.Request.Context(), ind, region)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	obs := series.Observations[:0]
+	for _, o := range series.Observations {
+		if o.Year >= from && o.Year <= to {
+			obs = append(obs, o)
+		}
+	}
+	series.Observations = obs
+	tg := series.Targets[:0]
+	for _, t := range series.Targets {
+		if t.Year >= from && t.Year <= to {
+			tg = append(tg, t)
+		}
+	}
+	series.Targets = tg
 	c.JSON(http.StatusOK, gin.H{"data": series})
 }
 
 func (s *Server) notFound(c *gin.Context) {
 	c.JSON(http.StatusNotFound, errorBody("not_found", "no such page or endpoint", nil))
+}
+
+// yearRange reads ?from= and ?to= (inclusive years; open when absent).
+func yearRange(c *gin.Context) (from, to int, err error) {
+	from, to = indicator.MinYear, indicator.MaxYear
+	for name, dst := range map[string]*int{"from": &from, "to": &to} {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || indicator.CheckYear(n) != nil {
+				return 0, 0, indicator.Errorf(indicator.ErrInvalid, "%s %q is not a year between %d and %d", name, v, indicator.MinYear, indicator.MaxYear)
+			}
+			*dst = n
+		}
+	}
+	if from > to {
+		return 0, 0, indicator.Errorf(indicator.ErrInvalid, "from %d is after to %d", from, to)
+	}
+	return from, to, nil
 }

@@ -290,3 +290,46 @@ func TestETagOnReads(t *testing.T) {
 		}
 	})
 }
+
+func TestListFilters(t *testing.T) {
+	demoServers(t, func(t *testing.T, base string) {
+		var regions struct {
+			Data []struct{ Code string } `json:"data"`
+			Meta struct {
+				Total, Limit, Offset int
+				Next                 string
+			} `json:"meta"`
+		}
+		get(t, base+"/api/v1/regions?subtree=16.07&limit=10", &regions)
+		if regions.Meta.Total != 22 || len(regions.Data) != 10 || regions.Data[0].Code != "16.07" || regions.Meta.Next == "" {
+			t.Fatalf("first page: %+v", regions)
+		}
+		var seen []string
+		for next := "/api/v1/regions?subtree=16.07&limit=10"; next != ""; {
+			regions.Meta.Next = ""
+			get(t, base+next, &regions)
+			for _, r := range regions.Data {
+				seen = append(seen, r.Code)
+			}
+			next = regions.Meta.Next
+		}
+		if len(seen) != 22 || seen[21] != "16.07.21" {
+			t.Fatalf("paging through the subtree gave %v", seen)
+		}
+		var s struct {
+			Data struct {
+				Observations []struct{ Year int } `json:"observations"`
+			} `json:"data"`
+		}
+		get(t, base+"/api/v1/series?indicator=kemiskinan&region=16.07&from=2023&to=2024", &s)
+		if len(s.Data.Observations) != 2 || s.Data.Observations[0].Year != 2023 {
+			t.Fatalf("year range: %+v", s.Data.Observations)
+		}
+		var e struct{ Error struct{ Code string } }
+		for _, u := range []string{"/api/v1/series?indicator=kemiskinan&region=16.07&from=2025&to=2020", "/api/v1/regions?limit=-1", "/api/v1/series?indicator=kemiskinan&region=16.07&from=abc"} {
+			if code := get(t, base+u, &e); code != 400 {
+				t.Errorf("%s: %d", u, code)
+			}
+		}
+	})
+}
