@@ -166,8 +166,10 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
 		return res, err
 	}
-	if err != nil {
+	if err != nil || req.DryRun {
 		res.Upload.ID = 0 // rolled back: no version was made
+	}
+	if err != nil {
 		res.Changes, res.MoreChanges = nil, 0
 	}
 	return res, err

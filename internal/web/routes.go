@@ -11,6 +11,10 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/", s.indexPage)
 	r.GET("/kelengkapan", s.completenessPage)
 	r.GET("/completeness", s.completenessPage)
+	r.GET("/unggah", s.uploadPage)
+	r.GET("/upload", s.uploadPage)
+	r.POST("/unggah", s.uploads.limit.limit(), s.previewUploadPage)
+	r.POST("/unggah/simpan", s.uploads.limit.limit(), s.confirmUploadPage)
 
 	r.GET("/api/docs", s.apiDocs)
 
@@ -30,7 +34,9 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/export/metadata", s.getExportMetadata)
 	api.GET("/changes", s.getChanges)
 	api.GET("/completeness", s.getCompleteness)
-	api.GET("/uploads/:id", s.getUpload)
+	api.POST("/uploads", s.uploads.limit.limit(), s.postUpload)
+	api.GET("/uploads/:id", s.getUploadDetail)
+	api.GET("/uploads/:id/file", s.getUploadFile)
 
 	r.NoRoute(s.notFound)
 }

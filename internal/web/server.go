@@ -25,16 +25,29 @@ type Server struct {
 	log     *slog.Logger
 	pages   *template.Template
 	metrics *Metrics
+	// uploads holds the upload endpoints' size limit and pending previews.
+	uploads *uploads
+}
+
+// Options are New's optional settings.
+type Options struct {
+	// MaxUploadBytes bounds an upload body (PANTAU_MAX_UPLOAD_BYTES); 0
+	// means DefaultMaxUploadBytes.
+	MaxUploadBytes int64
 }
 
 // New builds the HTTP handler.
-func New(st *store.Store, log *slog.Logger) (http.Handler, error) {
+func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
+	var opt Options
+	if len(options) > 0 {
+		opt = options[0]
+	}
 	pages, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st)}
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), uploads: newUploads(opt.MaxUploadBytes)}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless
 	// a proxy is configured, or anyone could pick their own address.

@@ -1,0 +1,341 @@
+package web
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/importer"
+	"pantau/internal/indicator"
+	"pantau/internal/ingest"
+	"pantau/internal/store"
+)
+
+// DefaultMaxUploadBytes bounds an upload body when Options leave it unset.
+const DefaultMaxUploadBytes = 50 << 20
+
+// uploads is the upload endpoints' state: the size limit, a per-client rate
+// limit, and the files of page previews awaiting confirmation.
+type uploads struct {
+	maxBytes int64
+	limit    *limiter
+	pending  *pendingFiles
+}
+
+func newUploads(maxBytes int64) *uploads {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxUploadBytes
+	}
+	// Generous for people and scripts, a wall for a client hammering the
+	// token check or the importer.
+	return &uploads{maxBytes: maxBytes, limit: newLimiter(60, time.Minute, 20), pending: newPendingFiles(30 * time.Minute)}
+}
+
+// uploadAnswer is the JSON of an upload or its preview.
+type uploadAnswer struct {
+	Upload   indicator.Upload `json:"upload"`
+	Counts   indicator.Counts `json:"counts"`
+	Accepted bool             `json:"accepted"`
+	DryRun   bool             `json:"dry_run"`
+	SHA256   string           `json:"sha256"`
+	Size     int64            `json:"size"`
+	Dialect  *ingest.Dialect  `json:"dialect,omitempty"`
+	// Errors lists every rejected row (line, column, value, reason), up to
+	// the reader's cap; MoreErrors counts the rest.
+	Errors     []ingest.RowError `json:"errors"`
+	Warnings   []ingest.RowError `json:"warnings"`
+	MoreErrors int               `json:"more_errors,omitempty"`
+	Forbidden  []string          `json:"forbidden,omitempty"`
+	// Changes previews a dry run: new values, and changed ones old → new.
+	Changes     []importer.Change `json:"changes,omitempty"`
+	MoreChanges int               `json:"more_changes,omitempty"`
+	FileURL     string            `json:"file_url,omitempty"`
+}
+
+func answerOf(res importer.Result) uploadAnswer {
+	a := uploadAnswer{Upload: res.Upload, Counts: res.Upload.Counts, Accepted: res.Accepted, DryRun: res.DryRun, SHA256: res.SHA256, Size: res.Size,
+		Errors: []ingest.RowError{}, Warnings: []ingest.RowError{}, Forbidden: res.Forbidden, Changes: res.Changes, MoreChanges: res.MoreChanges}
+	if rep := res.Report; rep != nil {
+		a.Dialect = &rep.Dialect
+		a.MoreErrors = rep.MoreErrors
+		for _, e := range rep.Errors {
+			if e.Warning {
+				a.Warnings = append(a.Warnings, e)
+			} else {
+				a.Errors = append(a.Errors, e)
+			}
+		}
+	}
+	if res.Accepted && !res.DryRun && res.Upload.ID != 0 {
+		a.FileURL = fmt.Sprintf("/api/v1/uploads/%d/file", res.Upload.ID)
+	}
+	return a
+}
+
+// bearer authenticates the request's Authorization: Bearer token.
+func (s *Server) bearer(c *gin.Context) (store.Token, error) {
+	h := c.GetHeader("Authorization")
+	scheme, secret, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+		return store.Token{}, indicator.Errorf(indicator.ErrUnauthorized, "an agency token is required: Authorization: Bearer <token> (pantau token create --agency CODE)")
+	}
+	return s.store.Authenticate(c.Request.Context(), secret)
+}
+
+// failAuth answers 401 with the challenge RFC 6750 asks for.
+func (s *Server) failAuth(c *gin.Context, err error) {
+	if errors.Is(err, indicator.ErrUnauthorized) {
+		c.Header("WWW-Authenticate", `Bearer realm="pantau"`)
+	}
+	s.fail(c, err)
+}
+
+// tooLarge reports whether err is the body limit being hit.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+func (s *Server) failTooLarge(c *gin.Context) {
+	c.Header("Connection", "close")
+	c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, errorBody("too_large",
+		fmt.Sprintf("the upload is larger than %d bytes (PANTAU_MAX_UPLOAD_BYTES)", s.uploads.maxBytes), nil))
+}
+
+// uploadRequest is an upload's file and the options that came with it, from
+// the query string or the multipart form.
+type uploadRequest struct {
+	file     io.Reader
+	filename string
+	form     *multipart.Form
+	query    func(string) string
+}
+
+func (u *uploadRequest) param(name string) string {
+	if v := u.query(name); v != "" {
+		return v
+	}
+	if u.form != nil && len(u.form.Value[name]) > 0 {
+		return strings.TrimSpace(u.form.Value[name][0])
+	}
+	return ""
+}
+
+func (u *uploadRequest) flag(name string) (bool, error) {
+	switch strings.ToLower(u.param(name)) {
+	case "", "0", "false", "no", "off", "tidak":
+		return false, nil
+	case "1", "true", "yes", "on", "ya":
+		return true, nil
+	}
+	return false, indicator.Errorf(indicator.ErrInvalid, "%s=%q: want true or false", name, u.param(name))
+}
+
+func (u *uploadRequest) close() {
+	if u.form != nil {
+		u.form.RemoveAll()
+	}
+}
+
+// readUpload limits the body and finds the file: the whole body (text/csv
+// or anything not multipart), or the multipart part named "file". Multipart
+// files above 8 MB go to temporary files, not memory.
+func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploads.maxBytes)
+	u := &uploadRequest{query: func(k string) string { return strings.TrimSpace(c.Query(k)) }}
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt != "multipart/form-data" {
+		u.file = c.Request.Body
+		u.filename = path.Base(strings.ReplaceAll(c.Query("filename"), `\`, "/"))
+		if u.filename == "." || u.filename == "/" {
+			u.filename = "upload.csv"
+		}
+		return u, nil
+	}
+	if err := c.Request.ParseMultipartForm(8 << 20); err != nil {
+		if tooLarge(err) {
+			return nil, err
+		}
+		return nil, indicator.Errorf(indicator.ErrInvalid, "unreadable multipart form: %v", err)
+	}
+	u.form = c.Request.MultipartForm
+	files := u.form.File["file"]
+	if len(files) != 1 {
+		u.close()
+		return nil, indicator.Errorf(indicator.ErrInvalid, "the form needs exactly one file in the field \"file\"")
+	}
+	f, err := files[0].Open()
+	if err != nil {
+		u.close()
+		return nil, fmt.Errorf("web: open uploaded file: %w", err)
+	}
+	u.file, u.filename = f, path.Base(strings.ReplaceAll(files[0].Filename, `\`, "/"))
+	return u, nil
+}
+
+// importRequest turns an upload's parameters into an importer request for
+// the token's agency.
+func importRequest(c *gin.Context, u *uploadRequest, tok store.Token) (importer.Request, error) {
+	var req importer.Request
+	var err error
+	if req.DryRun, err = u.flag("dry_run"); err != nil {
+		return req, err
+	}
+	if req.Targets, err = u.flag("targets"); err != nil {
+		return req, err
+	}
+	dec, ok := ingest.ParseDecimal(u.param("decimal"))
+	if !ok {
+		return req, indicator.Errorf(indicator.ErrInvalid, "decimal=%q: want comma or point", u.param("decimal"))
+	}
+	l := lang(c)
+	if v := u.param("lang"); v == "id" || v == "en" {
+		l = v
+	}
+	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
+		Encoding: u.param("encoding"), Lang: l}
+	req.Agency = tok.AgencyCode
+	req.Upload = indicator.Upload{Filename: u.filename, AgencyCode: tok.AgencyCode, CreatedBy: fmt.Sprintf("token:%d:%s", tok.ID, tok.AgencyCode)}
+	return req, nil
+}
+
+// postUpload answers POST /api/v1/uploads: 201 with the stored upload, 200
+// for a dry run, 422 with the full report for a rejected file, 401 without
+// a valid token, 403 for another agency's indicators, 413 for a body over
+// the limit (before it is read whole).
+func (s *Server) postUpload(c *gin.Context) {
+	tok, err := s.bearer(c)
+	if err != nil {
+		s.failAuth(c, err)
+		return
+	}
+	if c.Request.ContentLength > s.uploads.maxBytes {
+		s.failTooLarge(c)
+		return
+	}
+	u, err := s.readUpload(c)
+	if tooLarge(err) {
+		s.failTooLarge(c)
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer u.close()
+	req, err := importRequest(c, u, tok)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := importer.Import(c.Request.Context(), s.store, u.file, req)
+	if err != nil {
+		s.failUpload(c, err, res)
+		return
+	}
+	status := http.StatusCreated
+	if res.DryRun {
+		status = http.StatusOK
+	} else {
+		c.Header("Location", fmt.Sprintf("/api/v1/uploads/%d", res.Upload.ID))
+	}
+	c.JSON(status, gin.H{"data": answerOf(res)})
+}
+
+// failUpload maps an import's failure: the report goes with a rejection.
+func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
+	switch {
+	case tooLarge(err):
+		s.failTooLarge(c)
+	case errors.Is(err, indicator.ErrForbidden):
+		c.AbortWithStatusJSON(http.StatusForbidden, errorBody("forbidden", indicator.Message(err), gin.H{"forbidden": res.Forbidden}))
+	case errors.Is(err, indicator.ErrInvalid) && res.Report != nil:
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", indicator.Message(err), answerOf(res)))
+	case errors.Is(err, indicator.ErrInvalid):
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", indicator.Message(err), nil))
+	default:
+		s.fail(c, err)
+	}
+}
+
+func uploadID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return 0, indicator.Errorf(indicator.ErrInvalid, "upload id %q is not a number", c.Param("id"))
+	}
+	return id, nil
+}
+
+// getUploadDetail answers GET /api/v1/uploads/{id}: the upload, its counts,
+// the detected dialect and the SHA-256 of its file.
+func (s *Server) getUploadDetail(c *gin.Context) {
+	id, err := uploadID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err := s.store.UploadDetail(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body := gin.H{"data": d}
+	if d.HasFile {
+		body["links"] = gin.H{"file": fmt.Sprintf("/api/v1/uploads/%d/file", id)}
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// getUploadFile answers GET /api/v1/uploads/{id}/file with the original
+// bytes, as a download (never rendered: it is whatever an agency sent).
+func (s *Server) getUploadFile(c *gin.Context) {
+	id, err := uploadID(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	d, err := s.store.UploadDetail(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !d.HasFile {
+		s.fail(c, indicator.Errorf(indicator.ErrNotFound, "upload %d has no kept file", id))
+		return
+	}
+	sum, _ := hex.DecodeString(d.SHA256)
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/csv")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(d.Filename, id)}))
+	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	h.Set("ETag", `"`+d.SHA256+`"`)
+	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":") // RFC 9530
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")                // content-addressed
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Status(http.StatusOK)
+	if err := s.store.CopyUploadFile(ctx, d.SHA256, c.Writer); err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Error("upload file", "upload", id, "err", err)
+	}
+}
+
+// downloadName is the upload's base file name, or upload-N.csv.
+func downloadName(name string, id int64) string {
+	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
+	if name == "." || name == "/" || name == "" {
+		return fmt.Sprintf("upload-%d.csv", id)
+	}
+	return name
+}

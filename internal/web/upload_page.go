@@ -1,0 +1,346 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/importer"
+	"pantau/internal/indicator"
+	"pantau/internal/progress"
+	"pantau/internal/store"
+)
+
+// The upload page, for agency staff: choose a file, type the agency token,
+// see the preview (detected dialect, counts, every error with its line and
+// column, new and changed values old → new), then confirm.
+//
+// Confirming does not ask for the file again: the previewed file is kept
+// server-side, under a random 128-bit id, for 30 minutes, bound to the
+// token's agency; the confirm form carries only that id, never the token.
+// The id is as unguessable as a token and lives briefly, and since the
+// page's forms carry no cookie, there is nothing for another site to ride
+// on (no CSRF). When the id is unknown — expired, or the confirmation
+// reached another instance behind a load balancer — the page asks for the
+// file again rather than failing.
+
+// pendingFiles keeps previewed files until confirmed or expired.
+type pendingFiles struct {
+	ttl   time.Duration
+	mu    sync.Mutex
+	dir   string
+	files map[string]pendingFile
+}
+
+type pendingFile struct {
+	path     string
+	filename string
+	token    store.Token
+	params   map[string]string
+	expires  time.Time
+}
+
+func newPendingFiles(ttl time.Duration) *pendingFiles {
+	return &pendingFiles{ttl: ttl, files: map[string]pendingFile{}}
+}
+
+// put copies r to a new pending file and returns its id.
+func (p *pendingFiles) put(r io.Reader, f pendingFile) (string, pendingFile, error) {
+	p.mu.Lock()
+	p.sweep(time.Now())
+	if p.dir == "" {
+		dir, err := os.MkdirTemp("", "pantau-pending-*")
+		if err != nil {
+			p.mu.Unlock()
+			return "", f, fmt.Errorf("web: pending uploads: %w", err)
+		}
+		p.dir = dir
+	}
+	dir := p.dir
+	p.mu.Unlock()
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", f, err
+	}
+	id := hex.EncodeToString(raw[:])
+	tmp, err := os.CreateTemp(dir, "pending-*")
+	if err != nil {
+		return "", f, fmt.Errorf("web: pending upload: %w", err)
+	}
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return "", f, err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return "", f, fmt.Errorf("web: pending upload: %w", err)
+	}
+	f.path, f.expires = tmp.Name(), time.Now().Add(p.ttl)
+	p.mu.Lock()
+	p.files[id] = f
+	p.mu.Unlock()
+	return id, f, nil
+}
+
+// take removes and returns a pending file; the caller deletes f.path.
+func (p *pendingFiles) take(id string) (pendingFile, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sweep(time.Now())
+	f, ok := p.files[id]
+	delete(p.files, id)
+	return f, ok
+}
+
+// drop forgets a pending file and deletes it.
+func (p *pendingFiles) drop(id string) {
+	if f, ok := p.take(id); ok {
+		os.Remove(f.path)
+	}
+}
+
+func (p *pendingFiles) sweep(now time.Time) {
+	for id, f := range p.files {
+		if now.After(f.expires) {
+			os.Remove(f.path)
+			delete(p.files, id)
+		}
+	}
+}
+
+// uploadParams are the form fields that shape an import.
+var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region"}
+
+// uploadView is what the page templates show.
+type uploadView struct {
+	Lang, Other string
+	T           map[string]string
+	Nonce       string
+	Params      map[string]string
+	Error       string
+	// Preview and result.
+	Result    *importer.Result
+	Answer    *uploadAnswer
+	Filename  string
+	Pending   string
+	Changes   []changeRow
+	MaxMB     int64
+	Confirmed bool
+	status    int
+}
+
+type changeRow struct {
+	Line                          int
+	Kind, Indicator, Region, Year string
+	Disagg, Old, New              string
+}
+
+// uploadPage answers GET /unggah (and /upload): the form.
+func (s *Server) uploadPage(c *gin.Context) {
+	s.renderUpload(c, http.StatusOK, s.newUploadView(c))
+}
+
+func (s *Server) newUploadView(c *gin.Context) *uploadView {
+	l := lang(c)
+	v := &uploadView{Lang: l, Other: "en", T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20}
+	if l == "en" {
+		v.Other = "id"
+	}
+	return v
+}
+
+// previewUploadPage answers POST /unggah: a dry run of the chosen file.
+func (s *Server) previewUploadPage(c *gin.Context) {
+	v := s.newUploadView(c)
+	if c.Request.ContentLength > s.uploads.maxBytes {
+		v.Error = fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
+		c.Header("Connection", "close")
+		s.renderUpload(c, http.StatusRequestEntityTooLarge, v)
+		return
+	}
+	u, err := s.readUpload(c)
+	if err != nil {
+		status, _ := statusOf(err)
+		v.Error = indicator.Message(err)
+		if tooLarge(err) {
+			status, v.Error = http.StatusRequestEntityTooLarge, fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
+			c.Header("Connection", "close")
+		}
+		s.renderUpload(c, status, v)
+		return
+	}
+	defer u.close()
+	for _, k := range uploadParams {
+		v.Params[k] = u.param(k)
+	}
+	tok, err := s.store.Authenticate(c.Request.Context(), u.param("token"))
+	if err != nil {
+		status, _ := statusOf(err)
+		v.Error = v.T["badToken"]
+		if status != http.StatusUnauthorized {
+			s.log.Error("upload page", "err", err)
+			v.Error = v.T["internal"]
+		}
+		s.renderUpload(c, status, v)
+		return
+	}
+	id, f, err := s.uploads.pending.put(u.file, pendingFile{filename: u.filename, token: tok, params: v.Params})
+	if tooLarge(err) {
+		v.Error = fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
+		s.renderUpload(c, http.StatusRequestEntityTooLarge, v)
+		return
+	}
+	if err != nil {
+		s.log.Error("upload page", "err", err)
+		v.Error = v.T["internal"]
+		s.renderUpload(c, http.StatusInternalServerError, v)
+		return
+	}
+	if s.importPending(c, v, f, true) {
+		v.Pending = id
+	} else {
+		s.uploads.pending.drop(id)
+	}
+	s.renderUpload(c, v.status, v)
+}
+
+// confirmUploadPage answers POST /unggah/simpan: the previewed file, for real.
+func (s *Server) confirmUploadPage(c *gin.Context) {
+	v := s.newUploadView(c)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	f, ok := s.uploads.pending.take(c.PostForm("pending"))
+	if !ok {
+		v.Error = v.T["expired"]
+		s.renderUpload(c, http.StatusGone, v)
+		return
+	}
+	defer os.Remove(f.path)
+	s.importPending(c, v, f, false)
+	s.renderUpload(c, v.status, v)
+}
+
+// importPending runs the importer over a pending file, a dry run for the
+// preview or the real import, and fills the view; it reports whether the
+// file was accepted.
+func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dryRun bool) bool {
+	v.Params, v.Filename = f.params, f.filename
+	file, err := os.Open(f.path)
+	if err != nil {
+		v.status, v.Error = http.StatusGone, v.T["expired"]
+		return false
+	}
+	defer file.Close()
+	u := &uploadRequest{file: file, filename: f.filename, query: func(k string) string {
+		if k == "dry_run" {
+			return fmt.Sprint(dryRun)
+		}
+		return f.params[k]
+	}}
+	req, err := importRequest(c, u, f.token)
+	if err != nil {
+		v.status, v.Error = http.StatusBadRequest, indicator.Message(err)
+		return false
+	}
+	req.Options.Lang = v.Lang
+	res, err := importer.Import(c.Request.Context(), s.store, file, req)
+	a := answerOf(res)
+	v.Result, v.Answer = &res, &a
+	v.Changes = changeRows(res, v.Lang)
+	v.status = http.StatusOK
+	switch {
+	case err == nil && !dryRun:
+		v.Confirmed, v.status = true, http.StatusCreated
+	case err == nil:
+	case errors.Is(err, indicator.ErrForbidden):
+		v.status, v.Error = http.StatusForbidden, indicator.Message(err)
+	case errors.Is(err, indicator.ErrInvalid):
+		v.status, v.Error = http.StatusUnprocessableEntity, v.T["rejected"]
+	default:
+		s.log.Error("upload page", "err", err)
+		v.status, v.Error = http.StatusInternalServerError, v.T["internal"]
+	}
+	return err == nil
+}
+
+// changeRows formats a preview's changes in the page's language.
+func changeRows(res importer.Result, lang string) []changeRow {
+	out := make([]changeRow, 0, len(res.Changes))
+	for _, ch := range res.Changes {
+		r := changeRow{Line: ch.Line, Kind: ch.Kind, Indicator: ch.IndicatorCode, Region: ch.RegionCode, Year: fmt.Sprint(ch.Year),
+			Disagg: string(ch.Disagg), New: progress.FormatNumberTrim(lang, ch.New, 6)}
+		if ch.Old != nil {
+			r.Old = progress.FormatNumberTrim(lang, *ch.Old, 6)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// renderUpload writes upload.html with its own strict security policy.
+func (s *Server) renderUpload(c *gin.Context, status int, v *uploadView) {
+	var raw [16]byte
+	rand.Read(raw[:])
+	v.Nonce = base64.RawStdEncoding.EncodeToString(raw[:])
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", v.Lang)
+	h.Set("Vary", "Accept-Language")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+v.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	c.Status(status)
+	if err := s.pages.ExecuteTemplate(c.Writer, "upload.html", v); err != nil {
+		s.log.Error("render", "template", "upload.html", "err", err)
+	}
+}
+
+// uploadTexts are the upload page's strings.
+var uploadTexts = map[string]map[string]string{
+	"id": {
+		"title": "Unggah data — Pantau", "heading": "Unggah data indikator", "other": "English",
+		"intro": "Unggah berkas CSV observasi atau target. Berkas diperiksa lebih dulu: Anda melihat apa yang terdeteksi, baris yang salah, dan nilai yang akan berubah sebelum menyimpan.",
+		"token": "Token instansi", "tokenHelp": "Diberikan oleh operator (pantau token create --agency KODE).",
+		"file": "Berkas CSV", "fileHelp": "Paling besar %d MB. Pemisah , ; atau tab; UTF-8 atau Windows-1252.",
+		"options": "Pilihan (bila berkas tidak menyebutkannya)", "indicator": "Kode indikator (tabel satu indikator)",
+		"decimal": "Pemisah desimal", "auto": "deteksi otomatis", "comma": "koma (0,49)", "point": "titik (0.49)",
+		"targets": "Berkas berisi target rencana", "plan": "Kode rencana (untuk target)", "region": "Kode wilayah (berkas satu wilayah)",
+		"preview": "Periksa (pratinjau)", "confirm": "Simpan", "again": "Unggah berkas lain",
+		"detected": "Terdeteksi", "layout": "tata letak", "delimiter": "pemisah", "decimalWord": "desimal", "encoding": "enkode",
+		"counts": "Ringkasan", "new": "baru", "changed": "berubah", "unchanged": "tetap", "missing": "kosong", "rejected": "Berkas ditolak: perbaiki baris berikut lalu unggah lagi. Tidak ada yang disimpan.",
+		"rejectedWord": "ditolak", "errors": "Kesalahan", "warnings": "Peringatan", "line": "Baris", "column": "Kolom", "value": "Nilai", "reason": "Alasan",
+		"changes": "Nilai baru dan berubah", "old": "lama", "newValue": "baru", "kind": "jenis", "indicatorWord": "Indikator", "regionWord": "Wilayah", "year": "Tahun",
+		"more": "dan %d lainnya", "moreErrors": "dan %d masalah lainnya",
+		"ok": "Berkas dapat diterima. Tekan Simpan untuk menyimpannya.", "nothing": "Tidak ada yang berubah: semua nilai sudah tersimpan.",
+		"stored": "Tersimpan sebagai unggahan %d.", "storedFile": "Berkas asli (SHA-256 %s)",
+		"badToken": "Token tidak dikenal. Periksa token instansi Anda.", "expired": "Pratinjau sudah kedaluwarsa atau tidak ditemukan. Silakan pilih berkas lagi.",
+		"tooLarge": "Berkas lebih besar dari %d MB.", "internal": "Terjadi kesalahan di server. Coba lagi nanti.",
+	},
+	"en": {
+		"title": "Upload data — Pantau", "heading": "Upload indicator data", "other": "Bahasa Indonesia",
+		"intro": "Upload a CSV of observations or targets. The file is checked first: you see what was detected, any bad rows and the values that would change before anything is stored.",
+		"token": "Agency token", "tokenHelp": "Given by the operator (pantau token create --agency CODE).",
+		"file": "CSV file", "fileHelp": "At most %d MB. Delimiter , ; or tab; UTF-8 or Windows-1252.",
+		"options": "Options (when the file does not say)", "indicator": "Indicator code (one-indicator table)",
+		"decimal": "Decimal mark", "auto": "detect", "comma": "comma (0,49)", "point": "point (0.49)",
+		"targets": "The file holds plan targets", "plan": "Plan code (for targets)", "region": "Region code (one-region file)",
+		"preview": "Check (preview)", "confirm": "Store", "again": "Upload another file",
+		"detected": "Detected", "layout": "layout", "delimiter": "delimiter", "decimalWord": "decimal", "encoding": "encoding",
+		"counts": "Summary", "new": "new", "changed": "changed", "unchanged": "unchanged", "missing": "missing", "rejected": "The file was rejected: fix the rows below and upload it again. Nothing was stored.",
+		"rejectedWord": "rejected", "errors": "Errors", "warnings": "Warnings", "line": "Line", "column": "Column", "value": "Value", "reason": "Reason",
+		"changes": "New and changed values", "old": "old", "newValue": "new", "kind": "kind", "indicatorWord": "Indicator", "regionWord": "Region", "year": "Year",
+		"more": "and %d more", "moreErrors": "and %d more problems",
+		"ok": "The file is acceptable. Press Store to store it.", "nothing": "Nothing changes: every value is stored already.",
+		"stored": "Stored as upload %d.", "storedFile": "Original file (SHA-256 %s)",
+		"badToken": "Unknown token. Check your agency token.", "expired": "The preview has expired or was not found. Please choose the file again.",
+		"tooLarge": "The file is larger than %d MB.", "internal": "Something went wrong on the server. Please try again later.",
+	},
+}
