@@ -2,11 +2,29 @@
 GO      ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all build run test bench fuzz vet clean
+.PHONY: all assets build run test bench fuzz vet clean
 
 all: build
 
-build:
+# ECharts comes from npm (pinned in package.json and package-lock.json) and is
+# embedded in the binary: Pantau serves it itself and needs no CDN.
+ECHARTS_DIR := node_modules/echarts
+CHART_ASSETS := internal/chart/assets
+
+assets: $(CHART_ASSETS)/echarts.min.js $(CHART_ASSETS)/LICENSE-echarts
+
+$(ECHARTS_DIR)/dist/echarts.min.js $(ECHARTS_DIR)/LICENSE: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(ECHARTS_DIR)/dist/echarts.min.js $(ECHARTS_DIR)/LICENSE
+
+$(CHART_ASSETS)/echarts.min.js: $(ECHARTS_DIR)/dist/echarts.min.js
+	cp $< $@
+
+# echarts.min.js bundles zrender, so both licences travel with it.
+$(CHART_ASSETS)/LICENSE-echarts: $(ECHARTS_DIR)/LICENSE
+	cat $< node_modules/zrender/LICENSE > $@
+
+build: assets
 	$(GO) build -trimpath -o bin/pantau ./cmd/pantau
 
 # Serves the Kabupaten Banyuasin demo from a SQLite file (created, migrated
@@ -19,7 +37,7 @@ vet:
 
 # Every test, against a real SQLite file and a real PostgreSQL server (started
 # by the tests from /usr/lib/postgresql/*/bin, or PANTAU_TEST_DATABASE_URL).
-test: vet
+test: assets vet
 	$(GO) test -count=1 -timeout 15m ./...
 
 # Benchmarks print their figures as ratios against a baseline measured in the
@@ -28,4 +46,4 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./...
 
 clean:
-	rm -rf bin
+	rm -rf bin $(CHART_ASSETS)/echarts.min.js $(CHART_ASSETS)/LICENSE-echarts

@@ -155,7 +155,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	handler, err := web.New(st, log, web.Options{MaxUploadBytes: cfg.MaxUploadBytes})
+	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes})
 	if err != nil {
 		return err
 	}

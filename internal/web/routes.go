@@ -15,6 +15,9 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/upload", s.uploadPage)
 	r.POST("/unggah", s.uploads.limit.limit(), s.previewUploadPage)
 	r.POST("/unggah/simpan", s.uploads.limit.limit(), s.confirmUploadPage)
+	r.GET("/d/:dashboard", s.dashboardPage)
+	r.GET("/i/:indicator", s.indicatorPage)
+	r.GET("/static/:file", s.staticFile)
 
 	r.GET("/api/docs", s.apiDocs)
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pantau/dashboards"
 	"pantau/internal/indicator"
 	"pantau/internal/store"
 )
@@ -27,6 +28,8 @@ type Server struct {
 	metrics *Metrics
 	// uploads holds the upload endpoints' size limit and pending previews.
 	uploads *uploads
+	// dashboards are the validated dashboard definitions.
+	dashboards []dashboards.Dashboard
 }
 
 // Options are New's optional settings.
@@ -34,9 +37,13 @@ type Options struct {
 	// MaxUploadBytes bounds an upload body (PANTAU_MAX_UPLOAD_BYTES); 0
 	// means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// DashboardsDir holds dashboard YAML files that override or add to the
+	// embedded ones (PANTAU_DASHBOARDS_DIR).
+	DashboardsDir string
 }
 
-// New builds the HTTP handler.
+// New builds the HTTP handler. It fails when a dashboard definition is
+// invalid, with a message naming the file and field.
 func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	var opt Options
@@ -47,7 +54,11 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), uploads: newUploads(opt.MaxUploadBytes)}
+	dash, err := dashboards.Load(opt.DashboardsDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless
 	// a proxy is configured, or anyone could pick their own address.

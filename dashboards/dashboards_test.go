@@ -1,0 +1,85 @@
+package dashboards
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestEmbeddedDashboardsAreValid(t *testing.T) {
+	all, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"makro-banyuasin", "kesenjangan-kecamatan"} {
+		d, ok := Find(all, id)
+		if !ok {
+			t.Fatalf("no dashboard %s", id)
+		}
+		if d.Region != "16.07" || len(d.Panels) == 0 || d.ToYear != 2029 {
+			t.Errorf("%s = %+v", id, d)
+		}
+	}
+	if d, _ := Find(all, "makro-banyuasin"); d.Title.ID != "Indikator Makro Kabupaten Banyuasin" {
+		t.Errorf("title %q", d.Title.ID)
+	}
+}
+
+func TestValidationNamesFileAndField(t *testing.T) {
+	for _, tt := range []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"missing indicator", "id: a\ntitle: {id: A}\nregion: '16.07'\npanels:\n  - {id: p, type: series}\n",
+			[]string{"x.yaml: panels[0].indicator: required for a series panel"}},
+		{"unknown type and bad id", "id: A_B\ntitle: {id: A}\nregion: '16.07'\npanels:\n  - {id: p, type: pie, indicator: ipm}\n",
+			[]string{"x.yaml: id: \"A_B\"", "x.yaml: panels[0].type: \"pie\""}},
+		{"duplicate panel and kpi without indicators", "id: a\ntitle: {id: A}\nregion: '16.07'\npanels:\n  - {id: p, type: kpi}\n  - {id: p, type: scorecard}\n",
+			[]string{"x.yaml: panels[0].indicators: a kpi panel lists", "x.yaml: panels[1].id: \"p\" is used by another panel"}},
+		{"unknown key", "id: a\ntitle: {id: A}\nregion: '16.07'\npanles: []\n", []string{"x.yaml: line 4: field panles not found"}},
+		{"bad region and missing title", "id: a\nregion: '16-07'\nregions: ['16']\npanels:\n  - {id: p, type: scorecard}\n",
+			[]string{"x.yaml: title.id: the Indonesian title is required", "x.yaml: region: \"16-07\"", "x.yaml: regions: must include"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\nlacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestDirectoryOverrides(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("makro.yaml", "id: makro-banyuasin\ntitle: {id: Diganti}\nregion: '16.07'\npanels:\n  - {id: s, type: scorecard}\n")
+	write("baru.yaml", "id: baru\ntitle: {id: Baru}\nregion: '16'\npanels:\n  - {id: s, type: scorecard}\n")
+	all, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := Find(all, "makro-banyuasin"); d.Title.ID != "Diganti" {
+		t.Errorf("override not applied: %q", d.Title.ID)
+	}
+	if _, ok := Find(all, "baru"); !ok || len(all) != 3 {
+		t.Errorf("new dashboard not added: %d dashboards", len(all))
+	}
+	write("rusak.yaml", "id: rusak\ntitle: {id: R}\nregion: '16.07'\npanels:\n  - {id: s, type: districts}\n")
+	_, err = Load(dir)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "rusak.yaml")+": panels[0].indicator") {
+		t.Errorf("error %v, want the file and field", err)
+	}
+	if _, err := Load(filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "PANTAU_DASHBOARDS_DIR") {
+		t.Errorf("missing directory: %v", err)
+	}
+}

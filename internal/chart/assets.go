@@ -1,0 +1,61 @@
+package chart
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+)
+
+// EChartsVersion is the ECharts release in package.json; its file is served
+// under a versioned name so it can be cached forever. TestEChartsVersion
+// keeps the two in step.
+const EChartsVersion = "5.6.0"
+
+// The README keeps the pattern matching when the generated files are absent
+// (a plain `go build` without `make assets`).
+//
+//go:embed assets
+var assetFS embed.FS
+
+// StaticFile is an embedded file served under /static/.
+type StaticFile struct {
+	Body        []byte
+	ContentType string
+}
+
+// Static is every file served under /static/, by name.
+var Static = map[string]StaticFile{}
+
+// Script paths for pages; EChartsURL is empty when the ECharts build was
+// not embedded (then pages show tables and say charts are unavailable).
+var (
+	EChartsURL   string
+	BootstrapURL string
+	LicenseURL   string
+)
+
+func init() {
+	if b, err := fs.ReadFile(assetFS, "assets/echarts.min.js"); err == nil && len(b) > 0 {
+		name := "echarts-" + EChartsVersion + ".min.js"
+		Static[name] = StaticFile{b, "text/javascript; charset=utf-8"}
+		EChartsURL = "/static/" + name
+	}
+	if b, err := fs.ReadFile(assetFS, "assets/LICENSE-echarts"); err == nil {
+		Static["LICENSE-echarts"] = StaticFile{b, "text/plain; charset=utf-8"}
+		LicenseURL = "/static/LICENSE-echarts"
+	}
+	b, err := fs.ReadFile(assetFS, "assets/pantau-charts.js")
+	if err != nil {
+		panic("chart: assets/pantau-charts.js is not embedded: " + err.Error())
+	}
+	// A content hash in the name: a new build gets a new URL, so the file
+	// can be cached as immutable like the versioned ECharts.
+	sum := sha256.Sum256(b)
+	name := "pantau-charts-" + hex.EncodeToString(sum[:])[:12] + ".js"
+	Static[name] = StaticFile{b, "text/javascript; charset=utf-8"}
+	BootstrapURL = "/static/" + name
+}
+
+// Available reports whether ECharts is embedded, so charts can be drawn.
+func Available() bool { return EChartsURL != "" }

@@ -1,0 +1,77 @@
+package chart
+
+import (
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"html/template"
+
+	"pantau/internal/progress"
+)
+
+//go:embed templates/chart.html
+var templateFS embed.FS
+
+var chartTemplate = template.Must(template.ParseFS(templateFS, "templates/chart.html"))
+
+// Nonce returns a fresh CSP nonce: 128 random bits, base64. Pages make one
+// per request and send it in the Content-Security-Policy header.
+func Nonce() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("chart: no randomness for a CSP nonce: " + err.Error())
+	}
+	return base64.StdEncoding.EncodeToString(b[:])
+}
+
+// Words of the chart frame.
+var (
+	wDataTable   = progress.Text{ID: "Tabel data", EN: "Data table"}
+	wUnavailable = progress.Text{
+		ID: "Grafik tidak tersedia di server ini; data ditampilkan sebagai tabel.",
+		EN: "Charts are unavailable on this server; the data is shown as a table.",
+	}
+	wNoScript = progress.Text{
+		ID: "Grafik memerlukan JavaScript; data ditampilkan sebagai tabel.",
+		EN: "Charts need JavaScript; the data is shown as a table.",
+	}
+	wChartFailed = progress.Text{ID: "Grafik gagal dimuat.", EN: "The chart failed to load."}
+)
+
+// Render writes a chart as HTML: a container ECharts draws into, the option
+// as JSON in a non-executable <script type="application/json"> block with
+// the page's nonce, the caption, and the data table in a <details> element
+// (open when charts are unavailable).
+//
+// This replaces go-echarts' Render, which is unsafe for data from uploads
+// (see the package comment). json.Marshal escapes <, > and & as \u003c,
+// \u003e and \u0026, and U+2028/U+2029, so no string in the option can end
+// the block or start markup; the bootstrap script reads the block with
+// JSON.parse and evaluates nothing in it.
+func Render(c Chart, lang, nonce string) (template.HTML, error) {
+	opt, err := json.Marshal(c.Option)
+	if err != nil {
+		return "", errorf("render %s: %w", c.ID, err)
+	}
+	height := c.Height
+	if height == 0 {
+		height = 320
+	}
+	var buf bytes.Buffer
+	err = chartTemplate.Execute(&buf, map[string]any{
+		"ID": c.ID, "Caption": c.Caption, "Table": c.Table, "Height": height, "Nonce": nonce,
+		"Available": Available(),
+		// Safe as template.JS: encoding/json output, escaped as above.
+		"Option":      template.JS(opt),
+		"DataTable":   tr(lang, wDataTable),
+		"Unavailable": tr(lang, wUnavailable),
+		"NoScript":    tr(lang, wNoScript),
+		"Failed":      tr(lang, wChartFailed),
+	})
+	if err != nil {
+		return "", errorf("render %s: %w", c.ID, err)
+	}
+	return template.HTML(buf.String()), nil
+}

@@ -1,0 +1,320 @@
+package chart
+
+import (
+	"strconv"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"pantau/internal/indicator"
+	"pantau/internal/progress"
+)
+
+// Words on the charts, per language.
+var (
+	wObserved    = progress.Text{ID: "Realisasi", EN: "Observed"}
+	wProjection  = progress.Text{ID: "Proyeksi tren", EN: "Trend projection"}
+	wBand        = progress.Text{ID: "Rentang proyeksi 95%", EN: "95% projection range"}
+	wBreak       = progress.Text{ID: "Putus seri", EN: "Series break"}
+	wYear        = progress.Text{ID: "Tahun", EN: "Year"}
+	wPreliminary = progress.Text{ID: "angka sementara", EN: "preliminary"}
+	wTarget      = progress.Text{ID: "Target", EN: "Target"}
+)
+
+// bandBase is the invisible series the projection band stacks on; it has
+// no legend entry and no tooltip.
+const bandBase = "_band_base"
+
+// tooltipItem shows the series name and the data item's name, which the
+// builders set to the formatted year and value ("2024: 0,49%"). ECharts
+// HTML-encodes both when it fills the template in.
+var tooltipItem = opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{a}<br/>{b}"}
+
+// SeriesInput is one indicator in one region: what the series chart shows.
+type SeriesInput struct {
+	ID   string
+	Lang string
+	// Analysis is progress.Analyze of the total series: its observations
+	// and projections are drawn.
+	Analysis  progress.Analysis
+	Indicator indicator.Indicator
+	// Targets and Plans are every plan's targets for the series; targets of
+	// a disaggregation are ignored.
+	Targets []indicator.Target
+	Plans   []indicator.Plan
+	// ToYear is the last year on the axis (default 2029, the end of the
+	// 2025–2029 plans).
+	ToYear  int
+	Caption string
+}
+
+// Series builds the main chart of an indicator: the observed values as a
+// line (broken at a series break, which is marked), each plan's targets as
+// points in the plan's colour with the plan in the legend, and the trend
+// projection to ToYear as a dashed line with its 95% range as a band. The
+// y-axis is set to include every target and the whole band.
+func Series(in SeriesInput) (Chart, error) {
+	l, ind := in.Lang, in.Indicator
+	a := in.Analysis
+	if in.ToYear == 0 {
+		in.ToYear = 2029
+	}
+	var targets []indicator.Target
+	for _, t := range in.Targets {
+		if t.Disagg == indicator.Total && t.IndicatorCode == ind.Code {
+			targets = append(targets, t)
+		}
+	}
+	if len(a.Points) == 0 && len(targets) == 0 {
+		return Chart{}, errorf("series %s: nothing to draw", ind.Code)
+	}
+	from, to := in.ToYear, in.ToYear
+	for _, p := range a.Points {
+		from, to = min(from, p.Year), max(to, p.Year)
+	}
+	for _, t := range targets {
+		from, to = min(from, t.Year), max(to, t.Year)
+	}
+	cats := years(from, to)
+	idx := func(y int) int { return y - from }
+	blank := func() []opts.LineData {
+		d := make([]opts.LineData, len(cats))
+		for i := range d {
+			d[i] = opts.LineData{Value: "-"} // ECharts' "no value"
+		}
+		return d
+	}
+	var inRange []float64
+
+	line := charts.NewLine()
+	line.SetXAxis(cats)
+	var legend []string
+
+	// Observed values, one line per stretch between series breaks: a line
+	// across a break would suggest a comparison the data do not support.
+	observed := tr(l, wObserved)
+	var segment []opts.LineData
+	var breakYear int
+	flush := func() {
+		if segment == nil {
+			return
+		}
+		so := []charts.SeriesOpts{
+			charts.WithLineStyleOpts(opts.LineStyle{Color: colourObserved, Width: 2.5}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 7}),
+		}
+		if breakYear != 0 {
+			so = append(so, charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+				Symbol:    []string{"none", "none"},
+				Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop", Color: colourNeutral},
+				LineStyle: &opts.LineStyle{Color: colourNeutral, Type: "dashed", Width: 1},
+			}), func(s *charts.SingleSeries) {
+				s.MarkLines.Data = append(s.MarkLines.Data, map[string]any{
+					"name": tr(l, wBreak) + " " + strconv.Itoa(breakYear), "xAxis": strconv.Itoa(breakYear),
+				})
+			})
+		}
+		line.AddSeries(observed, segment, so...)
+		segment = nil
+	}
+	for _, p := range a.Points {
+		if p.Break && segment != nil {
+			flush()
+			breakYear = p.Year
+		} else if p.Break {
+			breakYear = p.Year
+		}
+		if segment == nil {
+			segment = blank()
+		}
+		name := strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value)
+		item := opts.LineData{Name: name, Value: p.Value}
+		if p.Status == indicator.StatusPreliminary {
+			item.Name += " (" + tr(l, wPreliminary) + ")"
+			item.Symbol = "emptyCircle"
+		}
+		segment[idx(p.Year)] = item
+		inRange = append(inRange, p.Value)
+	}
+	flush()
+	if len(a.Points) > 0 {
+		legend = append(legend, observed)
+	}
+
+	// The projection starts at the latest observation so the dashed line
+	// continues the observed one; its band widens with the years.
+	if a.Latest != nil && len(a.Projections) > 0 {
+		proj, base, band := blank(), blank(), blank()
+		last := *a.Latest
+		proj[idx(last.Year)] = opts.LineData{Name: strconv.Itoa(last.Year) + ": " + valueText(l, ind, last.Value), Value: last.Value}
+		base[idx(last.Year)] = opts.LineData{Value: last.Value}
+		band[idx(last.Year)] = opts.LineData{Value: 0.0}
+		for _, p := range a.Projections {
+			if p.Year < from || p.Year > to {
+				continue
+			}
+			name := strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value)
+			lo, hi := p.Value, p.Value
+			if p.Low != nil && p.High != nil {
+				lo, hi = *p.Low, *p.High
+				name += " (" + valueText(l, ind, lo) + " – " + valueText(l, ind, hi) + ")"
+			}
+			proj[idx(p.Year)] = opts.LineData{Name: name, Value: p.Value}
+			base[idx(p.Year)] = opts.LineData{Value: lo}
+			band[idx(p.Year)] = opts.LineData{Value: hi - lo}
+			inRange = append(inRange, p.Value, lo, hi)
+		}
+		line.AddSeries(bandBase, base,
+			charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
+			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
+		)
+		bandName := tr(l, wBand)
+		line.AddSeries(bandName, band,
+			charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
+			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
+			charts.WithAreaStyleOpts(opts.AreaStyle{Color: colourBand, Opacity: opts.Float(0.35)}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourBand}),
+		)
+		projName := tr(l, wProjection)
+		line.AddSeries(projName, proj,
+			charts.WithLineStyleOpts(opts.LineStyle{Color: colourObserved, Type: "dashed", Width: 2}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "emptyCircle", SymbolSize: 5}),
+		)
+		legend = append(legend, projName, bandName)
+	}
+
+	// Targets, one series per plan, most local plan first.
+	byPlan := map[string][]indicator.Target{}
+	for _, t := range targets {
+		byPlan[t.PlanCode] = append(byPlan[t.PlanCode], t)
+	}
+	plans := sortedPlans(in.Plans)
+	known := map[string]bool{}
+	for _, p := range plans {
+		known[p.Code] = true
+	}
+	for code := range byPlan {
+		if !known[code] {
+			plans = append(plans, indicator.Plan{Code: code, Name: code})
+		}
+	}
+	for _, p := range plans {
+		ts := byPlan[p.Code]
+		if len(ts) == 0 {
+			continue
+		}
+		data := blank()
+		for _, t := range ts {
+			data[idx(t.Year)] = opts.LineData{
+				Name:  strconv.Itoa(t.Year) + ": " + tr(l, wTarget) + " " + targetText(l, ind, t),
+				Value: t.Value(ind.Polarity),
+			}
+			inRange = append(inRange, t.Low, t.High)
+		}
+		colour := planColours[p.Level]
+		if colour == "" {
+			colour = colourNeutral
+		}
+		line.AddSeries(p.Name, data,
+			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Type: "dotted", Width: 1.5}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "diamond", SymbolSize: 11}),
+		)
+		legend = append(legend, p.Name)
+	}
+
+	lo, hi := ind.Bounds()
+	ymin, ymax, step := axisRange(inRange, lo, hi)
+	line.SetGlobalOptions(
+		charts.WithTooltipOpts(tooltipItem),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Data: legend}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: legendBottom(legend), ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true), HideOverlap: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{
+			Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
+			Name: unitName(l, ind.Unit), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
+		}),
+	)
+	return Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans), Height: 300 + 22*legendRows(legend)}, nil
+}
+
+// unitName is the y-axis title.
+func unitName(lang, unit string) string {
+	switch unit {
+	case indicator.UnitPercent:
+		return "%"
+	case indicator.UnitIndex:
+		return map[bool]string{true: "index", false: "indeks"}[lang == progress.LangEN]
+	case indicator.UnitRatio:
+		return map[bool]string{true: "ratio", false: "rasio"}[lang == progress.LangEN]
+	case indicator.UnitPersons:
+		return map[bool]string{true: "people", false: "jiwa"}[lang == progress.LangEN]
+	}
+	return unit
+}
+
+// seriesTable lists every year on the chart: observed value (with status
+// and break), each plan's target, and the projection with its range.
+func seriesTable(in SeriesInput, targets []indicator.Target, plans []indicator.Plan) Table {
+	l, ind, a := in.Lang, in.Indicator, in.Analysis
+	t := Table{Head: []string{tr(l, wYear), tr(l, wObserved)}}
+	var withTargets []indicator.Plan
+	for _, p := range plans {
+		for _, tg := range targets {
+			if tg.PlanCode == p.Code {
+				withTargets = append(withTargets, p)
+				t.Head = append(t.Head, tr(l, wTarget)+" "+p.Name)
+				break
+			}
+		}
+	}
+	t.Head = append(t.Head, tr(l, wProjection))
+	rows := map[int][]string{}
+	row := func(y int) []string {
+		if r, ok := rows[y]; ok {
+			return r
+		}
+		r := make([]string, len(t.Head))
+		r[0] = strconv.Itoa(y)
+		for i := 1; i < len(r); i++ {
+			r[i] = "–"
+		}
+		rows[y] = r
+		return r
+	}
+	for _, p := range a.Points {
+		s := valueText(l, ind, p.Value)
+		if p.Status == indicator.StatusPreliminary {
+			s += " (" + tr(l, wPreliminary) + ")"
+		}
+		if p.Break {
+			s += " (" + tr(l, wBreak) + ")"
+		}
+		row(p.Year)[1] = s
+	}
+	for i, p := range withTargets {
+		for _, tg := range targets {
+			if tg.PlanCode == p.Code {
+				row(tg.Year)[2+i] = targetText(l, ind, tg)
+			}
+		}
+	}
+	for _, p := range a.Projections {
+		s := valueText(l, ind, p.Value)
+		if p.Low != nil && p.High != nil {
+			s += " (" + valueText(l, ind, *p.Low) + " – " + valueText(l, ind, *p.High) + ")"
+		}
+		row(p.Year)[len(t.Head)-1] = s
+	}
+	ys := make([]int, 0, len(rows))
+	for y := range rows {
+		ys = append(ys, y)
+	}
+	sortInts(ys)
+	for _, y := range ys {
+		t.Rows = append(t.Rows, rows[y])
+	}
+	return t
+}

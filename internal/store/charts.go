@@ -1,0 +1,20 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"pantau/internal/indicator"
+)
+
+// RegionsWithData lists the regions that have at least one observation of
+// the indicator, by code: the choices of an indicator page's region selector.
+func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]indicator.Region, error) {
+	out := []indicator.Region{}
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(regionSelect+`
+		WHERE EXISTS (SELECT 1 FROM observations o WHERE o.region_code = r.code AND o.indicator_code = ?) ORDER BY r.code`), true, indicatorCode)
+	if err != nil {
+		return nil, fmt.Errorf("store: regions with %s: %w", indicatorCode, err)
+	}
+	return out, nil
+}

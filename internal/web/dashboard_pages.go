@@ -1,0 +1,441 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/dashboards"
+	"pantau/internal/chart"
+	"pantau/internal/indicator"
+	"pantau/internal/progress"
+	"pantau/internal/store"
+)
+
+// panelView is one dashboard panel, ready for the template.
+type panelView struct {
+	ID, Type, Title string
+	Chart           template.HTML
+	Rows            []chart.ScoreRow
+	Empty           bool
+	Link            string
+	Illustrative    bool
+}
+
+// option is one choice of a selector.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// pageCtx carries what every panel of one page request shares.
+type pageCtx struct {
+	c      *gin.Context
+	lang   string
+	nonce  string
+	region indicator.Region
+	year   int // 0: latest
+	toYear int
+	inds   map[string]indicator.Indicator
+	plans  map[string]indicator.Plan
+	series map[string]store.Series // the region's series by indicator
+}
+
+// queryYear reads ?year=; empty or invalid means the latest data.
+func queryYear(c *gin.Context) int {
+	y, err := strconv.Atoi(c.Query("year"))
+	if err != nil || y < indicator.MinYear || y > indicator.MaxYear {
+		return 0
+	}
+	return y
+}
+
+func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int) (*pageCtx, error) {
+	ctx := c.Request.Context()
+	p := &pageCtx{c: c, lang: lang(c), nonce: chart.Nonce(), year: queryYear(c), toYear: toYear,
+		inds: map[string]indicator.Indicator{}, plans: map[string]indicator.Plan{}, series: map[string]store.Series{}}
+	var err error
+	if p.region, err = s.store.Region(ctx, regionCode); err != nil {
+		return nil, err
+	}
+	inds, err := s.store.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ind := range inds {
+		p.inds[ind.Code] = ind
+	}
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, pl := range plans {
+		p.plans[pl.Code] = pl
+	}
+	all, err := s.store.RegionSeries(ctx, regionCode)
+	if err != nil {
+		return nil, err
+	}
+	for _, sr := range all {
+		p.series[sr.Indicator.Code] = asOf(sr, p.year)
+	}
+	return p, nil
+}
+
+// asOf leaves out observations after year (0: keep all), so a page can
+// show where things stood in that year.
+func asOf(s store.Series, year int) store.Series {
+	if year == 0 {
+		return s
+	}
+	obs := make([]indicator.Observation, 0, len(s.Observations))
+	for _, o := range s.Observations {
+		if o.Year <= year {
+			obs = append(obs, o)
+		}
+	}
+	s.Observations = obs
+	return s
+}
+
+// isIllustrative reports whether any observation or plan of the series is
+// labelled as generated demo data.
+func isIllustrative(s store.Series) bool {
+	for _, o := range s.Observations {
+		if illustrativeNote(o.Note) {
+			return true
+		}
+	}
+	for _, p := range s.Plans {
+		if p.Illustrative {
+			return true
+		}
+	}
+	return false
+}
+
+func illustrativeNote(note string) bool {
+	n := strings.ToLower(note)
+	return strings.Contains(n, "ilustratif") || strings.Contains(n, "illustrative")
+}
+
+// analysed is one series analysed for a page: the total and its groups.
+type analysed struct {
+	total   *progress.Analysis
+	groups  []progress.Analysis
+	gaps    []progress.GroupGap
+	caption progress.Text
+}
+
+func analyse(sr store.Series, plan string, toYear int) (analysed, error) {
+	var out analysed
+	opt := progress.Options{PlanCode: plan}
+	if toYear > 2029 {
+		for y := 2025; y <= toYear; y++ {
+			opt.ProjectionYears = append(opt.ProjectionYears, y)
+		}
+	}
+	var groups []progress.GroupSeries
+	for _, ps := range splitSeries(sr) {
+		a, err := progress.Analyze(ps, opt)
+		if err != nil {
+			return out, err
+		}
+		if ps.Disagg == indicator.Total {
+			out.total = &a
+			continue
+		}
+		out.groups = append(out.groups, a)
+		groups = append(groups, progress.GroupSeries{Disagg: ps.Disagg, Observations: ps.Observations})
+	}
+	if len(groups) > 1 {
+		var err error
+		if out.gaps, err = progress.GroupGaps(sr.Indicator, groups); err != nil {
+			return out, err
+		}
+	}
+	out.caption = progress.Caption(captionInput(sr, plan))
+	return out, nil
+}
+
+// seriesChart renders the main chart of a series, or "" when there is
+// nothing to draw.
+func (p *pageCtx) seriesChart(id string, sr store.Series, a analysed) (template.HTML, error) {
+	if a.total == nil {
+		return "", nil
+	}
+	ch, err := chart.Series(chart.SeriesInput{ID: id, Lang: p.lang, Analysis: *a.total, Indicator: sr.Indicator,
+		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang)})
+	if err != nil {
+		return "", err
+	}
+	return chart.Render(ch, p.lang, p.nonce)
+}
+
+func (p *pageCtx) breakdownChart(id string, sr store.Series, a analysed) (template.HTML, error) {
+	if len(a.groups) == 0 {
+		return "", nil
+	}
+	caption := a.caption.In(p.lang)
+	if len(a.gaps) > 0 {
+		caption = a.gaps[0].Sentence.In(p.lang)
+	}
+	ch, err := chart.Breakdown(chart.BreakdownInput{ID: id, Lang: p.lang, Indicator: sr.Indicator, Total: a.total, Groups: a.groups, Caption: caption})
+	if err != nil {
+		return "", err
+	}
+	return chart.Render(ch, p.lang, p.nonce)
+}
+
+// scoreRows is the scorecard of the region's series, limited to codes
+// when given (in that order) and to totals when totalsOnly.
+func (p *pageCtx) scoreRows(codes []string, plan string, totalsOnly bool) ([]chart.ScoreRow, bool, error) {
+	var series []progress.Series
+	illustrative := false
+	order := codes
+	if len(order) == 0 {
+		for code := range p.series {
+			order = append(order, code)
+		}
+		slices.Sort(order)
+	}
+	for _, code := range order {
+		sr, ok := p.series[code]
+		if !ok {
+			continue
+		}
+		illustrative = illustrative || isIllustrative(sr)
+		for _, ps := range splitSeries(sr) {
+			if totalsOnly && ps.Disagg != indicator.Total {
+				continue
+			}
+			series = append(series, ps)
+		}
+	}
+	rows, err := progress.Scorecard(series, progress.Options{PlanCode: plan})
+	if err != nil {
+		return nil, false, err
+	}
+	return chart.Scorecard(p.lang, rows, p.inds, p.plans), illustrative, nil
+}
+
+// districtPanels renders the bar chart of one year or the disparity trend.
+func (s *Server) districtChart(p *pageCtx, id string, ind indicator.Indicator, overTime bool) (template.HTML, bool, error) {
+	ctx := p.c.Request.Context()
+	obs, err := s.store.ChildObservations(ctx, ind.Code, p.region.Code)
+	if err != nil {
+		return "", false, err
+	}
+	pop, err := s.store.ChildObservations(ctx, indicator.PopulationCode, p.region.Code)
+	if err != nil {
+		return "", false, err
+	}
+	children, err := s.store.Regions(ctx, store.RegionFilter{Parent: p.region.Code})
+	if err != nil {
+		return "", false, err
+	}
+	illustrative := false
+	for _, o := range obs {
+		illustrative = illustrative || illustrativeNote(o.Note)
+	}
+	byYear := progress.DistrictValuesByYear(obs, pop, children)
+	for y := range byYear {
+		if p.year != 0 && y > p.year {
+			delete(byYear, y)
+		}
+	}
+	if len(byYear) == 0 {
+		return "", illustrative, nil
+	}
+	if overTime {
+		trend, err := progress.DisparityOverTime(ind, byYear)
+		if err != nil {
+			return "", illustrative, err
+		}
+		ch, err := chart.Disparity(chart.DisparityInput{ID: id, Lang: p.lang, Trend: trend, Caption: trend.Sentence.In(p.lang)})
+		if err != nil {
+			return "", illustrative, err
+		}
+		h, err := chart.Render(ch, p.lang, p.nonce)
+		return h, illustrative, err
+	}
+	year := latestYear(byYear)
+	d, err := progress.DisparityOf(ind, year, byYear[year])
+	if err != nil {
+		return "", illustrative, err
+	}
+	in := chart.DistrictInput{ID: id, Lang: p.lang, Indicator: ind, Year: year, Disparity: d, ParentName: p.region.Name}
+	sr := p.series[ind.Code]
+	for _, o := range sr.Observations {
+		if o.Disagg == indicator.Total && o.Year == year {
+			v := o.Value
+			in.ParentValue = &v
+		}
+	}
+	if t, plan := nearestTarget(sr, year); t != nil {
+		in.Target, in.PlanName = t, chart.PlanShort(plan)
+		illustrative = illustrative || plan.Illustrative
+	}
+	in.Caption = chart.DistrictCaption(p.lang, ind, p.region.Name, d, in.ParentValue, in.Target != nil)
+	ch, err := chart.Districts(in)
+	if err != nil {
+		return "", illustrative, err
+	}
+	h, err := chart.Render(ch, p.lang, p.nonce)
+	return h, illustrative, err
+}
+
+// nearestTarget is the most local plan's target for year, or its first
+// later one: the bar of a district is read against what the region aims at.
+func nearestTarget(sr store.Series, year int) (*indicator.Target, indicator.Plan) {
+	plans := map[string]indicator.Plan{}
+	for _, p := range sr.Plans {
+		plans[p.Code] = p
+	}
+	rank := map[indicator.PlanLevel]int{indicator.PlanRegency: 0, indicator.PlanProvince: 1, indicator.PlanNational: 2}
+	var best *indicator.Target
+	for i, t := range sr.Targets {
+		if t.Disagg != indicator.Total || t.Year < year {
+			continue
+		}
+		if best == nil || rank[plans[t.PlanCode].Level] < rank[plans[best.PlanCode].Level] ||
+			rank[plans[t.PlanCode].Level] == rank[plans[best.PlanCode].Level] && t.Year < best.Year {
+			best = &sr.Targets[i]
+		}
+	}
+	if best == nil {
+		return nil, indicator.Plan{}
+	}
+	return best, plans[best.PlanCode]
+}
+
+func (s *Server) dashboardPage(c *gin.Context) {
+	d, ok := dashboards.Find(s.dashboards, c.Param("dashboard"))
+	if !ok {
+		s.pageError(c, indicator.Errorf(indicator.ErrNotFound, "no dashboard %q", c.Param("dashboard")))
+		return
+	}
+	region := c.DefaultQuery("region", d.Region)
+	if !slices.Contains(d.Regions, region) {
+		s.pageError(c, indicator.Errorf(indicator.ErrNotFound, "dashboard %s does not show region %q", d.ID, region))
+		return
+	}
+	p, err := s.newPageCtx(c, region, d.ToYear)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	l := p.lang
+	var panels []panelView
+	anyIllustrative := false
+	yearsSeen := map[int]bool{}
+	for _, sr := range p.series {
+		for _, o := range sr.Observations {
+			yearsSeen[o.Year] = true
+		}
+	}
+	for _, pn := range d.Panels {
+		v := panelView{ID: pn.ID, Type: pn.Type, Title: pn.Title.In(l)}
+		id := chart.ID(d.ID, pn.ID)
+		ind, known := p.inds[pn.Indicator]
+		if v.Title == "" && known {
+			v.Title = ind.Name(l)
+		}
+		if pn.Indicator != "" {
+			v.Link = "/i/" + esc(pn.Indicator) + "?region=" + esc(region) + langParam(c)
+		}
+		switch pn.Type {
+		case dashboards.KPI, dashboards.Scorecard:
+			v.Rows, v.Illustrative, err = p.scoreRows(pn.Indicators, pn.Plan, pn.Type == dashboards.KPI)
+			v.Empty = len(v.Rows) == 0
+		case dashboards.Series, dashboards.Breakdown:
+			sr, ok := p.series[pn.Indicator]
+			if !ok || !known {
+				v.Empty = true
+				break
+			}
+			var a analysed
+			if a, err = analyse(sr, pn.Plan, d.ToYear); err != nil {
+				break
+			}
+			if pn.Type == dashboards.Series {
+				v.Chart, err = p.seriesChart(id, sr, a)
+			} else {
+				v.Chart, err = p.breakdownChart(id, sr, a)
+			}
+			v.Empty = v.Chart == ""
+			v.Illustrative = isIllustrative(sr) && (pn.Type == dashboards.Breakdown || hasIllustrativeTotal(sr))
+		case dashboards.Districts, dashboards.Disparity:
+			if !known {
+				v.Empty = true
+				break
+			}
+			v.Chart, v.Illustrative, err = s.districtChart(p, id, ind, pn.Type == dashboards.Disparity)
+			v.Empty = v.Chart == ""
+		}
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		anyIllustrative = anyIllustrative || v.Illustrative
+		panels = append(panels, v)
+	}
+	var regions []option
+	for _, code := range d.Regions {
+		name := code
+		if r, err := s.store.Region(c.Request.Context(), code); err == nil {
+			name = r.Name
+		}
+		regions = append(regions, option{Value: code, Label: name, Selected: code == region})
+	}
+	s.render(c, http.StatusOK, "dashboard.html", map[string]any{
+		"Dashboard": d, "Title": d.Title.In(l), "Description": d.Description.In(l), "Region": p.region,
+		"Panels": panels, "Regions": regions, "Years": yearOptions(yearsSeen, p.year, l),
+		"Illustrative": anyIllustrative, "Nonce": p.nonce, "HasCharts": true, "PageTitle": d.Title.In(l),
+	})
+}
+
+// hasIllustrativeTotal reports whether the total series itself (not only
+// its groups) or its targets are illustrative.
+func hasIllustrativeTotal(sr store.Series) bool {
+	for _, o := range sr.Observations {
+		if o.Disagg == indicator.Total && illustrativeNote(o.Note) {
+			return true
+		}
+	}
+	for _, p := range sr.Plans {
+		if p.Illustrative {
+			return true
+		}
+	}
+	return false
+}
+
+func yearOptions(seen map[int]bool, selected int, l string) []option {
+	out := []option{{Value: "", Label: texts[l]["latestYear"], Selected: selected == 0}}
+	ys := make([]int, 0, len(seen))
+	for y := range seen {
+		ys = append(ys, y)
+	}
+	slices.Sort(ys)
+	slices.Reverse(ys)
+	for _, y := range ys {
+		out = append(out, option{Value: strconv.Itoa(y), Label: strconv.Itoa(y), Selected: y == selected})
+	}
+	return out
+}
+
+// esc escapes a path or query part.
+func esc(s string) string { return template.URLQueryEscaper(s) }
+
+// langParam keeps an explicit ?lang= on links.
+func langParam(c *gin.Context) string {
+	if l := c.Query("lang"); l == "en" || l == "id" {
+		return "&lang=" + l
+	}
+	return ""
+}

@@ -1,0 +1,170 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/chart"
+	"pantau/internal/indicator"
+	"pantau/internal/progress"
+)
+
+// assessmentView is one target's progress verdicts with their inputs.
+type assessmentView struct {
+	Plan, Year, Target, Required string
+	Illustrative                 bool
+	SDG, Anticipated             verdictView
+}
+
+type verdictView struct {
+	Label, Class, Sentence string
+	Method, Formula        string
+	Base, Latest, Ratio    string
+	YearsUsed, YearsWhy    string
+	Fallback               string
+}
+
+func verdictOf(l string, ind indicator.Indicator, st progress.Status, label, sentence progress.Text, ex *progress.Explanation, ratio *float64) verdictView {
+	v := verdictView{Label: label.In(l), Class: chart.StatusClass(st), Sentence: sentence.In(l)}
+	if ex == nil {
+		return v
+	}
+	v.Method, v.Formula = ex.Method, ex.Formula
+	if ex.BaseYear != nil && ex.BaseValue != nil {
+		v.Base = progress.FormatValue(l, *ex.BaseValue, ind.Decimals, ind.Unit) + " (" + strconv.Itoa(*ex.BaseYear) + ")"
+	}
+	if ex.LatestYear != nil && ex.LatestValue != nil {
+		v.Latest = progress.FormatValue(l, *ex.LatestValue, ind.Decimals, ind.Unit) + " (" + strconv.Itoa(*ex.LatestYear) + ")"
+	}
+	if ratio != nil {
+		v.Ratio = progress.FormatNumber(l, *ratio, 2)
+	}
+	ys := make([]string, len(ex.YearsUsed))
+	for i, y := range ex.YearsUsed {
+		ys[i] = strconv.Itoa(y)
+	}
+	v.YearsUsed, v.YearsWhy = strings.Join(ys, ", "), ex.YearsWhy.In(l)
+	if ex.Fallback && ex.FallbackWhy != nil {
+		v.Fallback = ex.FallbackWhy.In(l)
+	}
+	return v
+}
+
+func (s *Server) indicatorPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	code := c.Param("indicator")
+	ind, err := s.store.Indicator(ctx, code)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	region := c.DefaultQuery("region", s.homeRegion())
+	p, err := s.newPageCtx(c, region, 2029)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	l := p.lang
+	sr, err := s.store.Series(ctx, code, region)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	a, err := analyse(sr, c.Query("plan"), 2029)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	main, err := p.seriesChart(chart.ID("indicator", code, region), sr, a)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	breakdown, err := p.breakdownChart(chart.ID("indicator", code, region, "groups"), sr, a)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	plans := map[string]indicator.Plan{}
+	for _, pl := range sr.Plans {
+		plans[pl.Code] = pl
+	}
+	var assessments []assessmentView
+	var direction verdictView
+	var capaian [][]string
+	if t := a.total; t != nil {
+		for _, as := range t.Assessments {
+			pl := plans[as.Target.Plan]
+			tg := indicator.Target{Low: as.Target.Low, High: as.Target.High}
+			v := assessmentView{Plan: pl.Name, Year: strconv.Itoa(as.Target.Year), Illustrative: pl.Illustrative,
+				Target: formatTarget(l, ind, tg), Required: "–"}
+			if as.RequiredAnnualChange != nil {
+				unit := ind.Unit
+				if unit == indicator.UnitPercent {
+					unit = indicator.UnitPercentPts
+				}
+				v.Required = progress.FormatValueTrim(l, *as.RequiredAnnualChange, ind.Decimals+1, unit)
+			}
+			v.SDG = verdictOf(l, ind, as.SDG.Status, as.SDG.Label, as.SDG.Explanation.Sentence, &as.SDG.Explanation, as.SDG.Ratio)
+			v.Anticipated = verdictOf(l, ind, as.Anticipated.Status, as.Anticipated.Label, as.Anticipated.Explanation.Sentence, &as.Anticipated.Explanation, as.Anticipated.Ratio)
+			// The headline assessment first; the page folds the others.
+			if t.Headline != nil && as.Target == t.Headline.Target {
+				assessments = append([]assessmentView{v}, assessments...)
+			} else {
+				assessments = append(assessments, v)
+			}
+		}
+		d := t.DirectionOfTravel
+		direction = verdictOf(l, ind, d.Status, d.Label, d.Explanation.Sentence, &d.Explanation, d.Ratio)
+		for _, cp := range t.Capaian {
+			pct := "–"
+			if cp.Percent != nil {
+				pct = progress.FormatNumber(l, *cp.Percent, 1) + "%"
+			}
+			capaian = append(capaian, []string{strconv.Itoa(cp.Year), plans[cp.Plan].Name,
+				progress.FormatValue(l, cp.Realisasi, ind.Decimals, ind.Unit),
+				formatTarget(l, ind, indicator.Target{Low: cp.TargetLow, High: cp.TargetHi}), pct,
+				map[bool]string{true: "✓", false: "✗"}[cp.Met]})
+		}
+	}
+	revs, err := s.store.ObservationRevisions(ctx, code, region, 0)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	var history [][]string
+	for _, r := range revs {
+		history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),
+			progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit),
+			r.ChangedAt.Format("2006-01-02 15:04"), r.ChangedBy, "#" + strconv.FormatInt(r.UploadID, 10)})
+	}
+	withData, err := s.store.RegionsWithData(ctx, code)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	var regions []option
+	for _, r := range withData {
+		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
+	}
+	q := "?indicator=" + esc(code) + "&region=" + esc(region)
+	s.render(c, http.StatusOK, "indicator.html", map[string]any{
+		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
+		"Caption": a.caption.In(l), "Chart": main, "Breakdown": breakdown,
+		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
+		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
+		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + l + "&indicator=" + esc(code) + "&region=" + esc(region)),
+		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
+	})
+}
+
+func formatTarget(l string, ind indicator.Indicator, t indicator.Target) string {
+	if !t.IsRange() {
+		return progress.FormatValueTrim(l, t.Low, ind.Decimals, ind.Unit)
+	}
+	return progress.FormatNumberTrim(l, t.Low, ind.Decimals) + "–" + progress.FormatValueTrim(l, t.High, ind.Decimals, ind.Unit)
+}
