@@ -1,0 +1,189 @@
+package indicator
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what a person (or an agency's token) may do in Pantau.
+type Role string
+
+// The roles. Public is everyone without a login: published data only.
+const (
+	// RoleAdmin manages the catalogue, regions, plans, agencies, users and
+	// tokens, reads the audit log, and may write any indicator.
+	RoleAdmin = Role("admin")
+	// RoleUploader belongs to an agency and writes only the indicators
+	// assigned to that agency, through the web or with the agency's token.
+	RoleUploader = Role("uploader")
+	// RolePlanner reads everything, unpublished data included, and writes nothing.
+	RolePlanner = Role("planner")
+	// RolePublic is the anonymous visitor.
+	RolePublic = Role("public")
+)
+
+// ParseRole returns the role named s; only roles an account can hold
+// (admin, uploader, planner) are accepted.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleAdmin, RoleUploader, RolePlanner:
+		return r, nil
+	}
+	return "", Errorf(ErrInvalid, "role %q: want admin, uploader or planner", s)
+}
+
+// User is a person's account. The password hash never leaves the store.
+type User struct {
+	ID         int64     `json:"id" db:"id"`
+	Email      string    `json:"email" db:"email"`
+	Name       string    `json:"name" db:"name"`
+	Role       Role      `json:"role" db:"role"`
+	AgencyCode string    `json:"agency,omitempty" db:"agency_code"`
+	CreatedAt  time.Time `json:"created_at" db:"created_at"`
+	Disabled   bool      `json:"disabled" db:"disabled"`
+}
+
+// NormalizeEmail is the form an address is stored and looked up in.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Validate checks an account before it is stored: a plain address, a role
+// an account can hold, and an agency exactly when the role is uploader.
+func (u User) Validate() error {
+	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || a.Name != "" || len(u.Email) > 254 {
+		return Errorf(ErrInvalid, "email %q is not a plain address such as nama@banyuasinkab.go.id", u.Email)
+	}
+	if u.Email != NormalizeEmail(u.Email) {
+		return Errorf(ErrInvalid, "email %q: use lower case", u.Email)
+	}
+	if _, err := ParseRole(string(u.Role)); err != nil {
+		return err
+	}
+	switch {
+	case u.Role == RoleUploader && u.AgencyCode == "":
+		return Errorf(ErrInvalid, "an uploader belongs to an agency: give its code")
+	case u.Role != RoleUploader && u.AgencyCode != "":
+		return Errorf(ErrInvalid, "only uploaders belong to an agency (role %s)", u.Role)
+	case u.AgencyCode != "" && !ValidCode(u.AgencyCode):
+		return Errorf(ErrInvalid, "agency code %q is not valid", u.AgencyCode)
+	}
+	return nil
+}
+
+// Password bounds. bcrypt reads at most 72 bytes; a longer password would
+// be silently cut, so it is refused instead.
+const (
+	MinPasswordLength = 10
+	MaxPasswordBytes  = 72
+)
+
+// ValidatePassword checks a new password's length. Composition rules are
+// left out on purpose (NIST SP 800-63B): length is what counts.
+func ValidatePassword(pw string) error {
+	switch {
+	case !utf8.ValidString(pw):
+		return Errorf(ErrInvalid, "the password is not valid UTF-8")
+	case utf8.RuneCountInString(pw) < MinPasswordLength:
+		return Errorf(ErrInvalid, "the password needs at least %d characters", MinPasswordLength)
+	case len(pw) > MaxPasswordBytes:
+		return Errorf(ErrInvalid, "the password may have at most %d bytes", MaxPasswordBytes)
+	}
+	return nil
+}
+
+// PrincipalKind says how a request proved who it is.
+type PrincipalKind string
+
+// Principal kinds.
+const (
+	Anonymous = PrincipalKind("anonymous")
+	ByUser    = PrincipalKind("user")
+	ByToken   = PrincipalKind("token")
+)
+
+// Principal is whoever makes a request: a logged-in user, an agency token
+// (which acts as an uploader of its agency), or the anonymous public.
+type Principal struct {
+	Kind       PrincipalKind `json:"kind"`
+	Role       Role          `json:"role"`
+	UserID     int64         `json:"user_id,omitempty"`
+	Email      string        `json:"email,omitempty"`
+	TokenID    int64         `json:"token_id,omitempty"`
+	AgencyCode string        `json:"agency,omitempty"`
+}
+
+// PublicPrincipal is the anonymous visitor.
+var PublicPrincipal = Principal{Kind: Anonymous, Role: RolePublic}
+
+// UserPrincipal is a logged-in user.
+func UserPrincipal(u User) Principal {
+	return Principal{Kind: ByUser, Role: u.Role, UserID: u.ID, Email: u.Email, AgencyCode: u.AgencyCode}
+}
+
+// TokenPrincipal is an agency's API token: an uploader for that agency.
+func TokenPrincipal(tokenID int64, agency string) Principal {
+	return Principal{Kind: ByToken, Role: RoleUploader, TokenID: tokenID, AgencyCode: agency}
+}
+
+// String names the principal in the audit log and in other logs: never a
+// secret, enough to find the account or token.
+func (p Principal) String() string {
+	switch p.Kind {
+	case ByUser:
+		return fmt.Sprintf("user:%d:%s", p.UserID, p.Email)
+	case ByToken:
+		return fmt.Sprintf("token:%d:%s", p.TokenID, p.AgencyCode)
+	}
+	return "public"
+}
+
+// LoggedIn reports whether the principal is a person with an account.
+func (p Principal) LoggedIn() bool { return p.Kind == ByUser }
+
+// IsAdmin reports whether the principal administers Pantau.
+func (p Principal) IsAdmin() bool { return p.Role == RoleAdmin }
+
+// CanUpload reports whether the principal may send files at all; which
+// indicators it may write is CanWrite's answer.
+func (p Principal) CanUpload() bool { return p.Role == RoleAdmin || p.Role == RoleUploader }
+
+// CanPreview reports whether the principal may read data that is not yet
+// published (planners, administrators, and uploaders for their own
+// agency's uploads — the latter decided per upload by CanSeeUpload).
+func (p Principal) CanPreview() bool { return p.Role == RoleAdmin || p.Role == RolePlanner }
+
+// UploadAgency is the agency an upload by p is limited to: "" (no limit)
+// for administrators, the principal's agency for uploaders.
+func (p Principal) UploadAgency() string {
+	if p.Role == RoleAdmin {
+		return ""
+	}
+	return p.AgencyCode
+}
+
+// CanWrite reports whether p may write values of ind: administrators any
+// indicator, uploaders those assigned to their agency, nobody else any.
+func CanWrite(p Principal, ind Indicator) bool {
+	switch p.Role {
+	case RoleAdmin:
+		return true
+	case RoleUploader:
+		return p.AgencyCode != "" && ind.AgencyCode == p.AgencyCode
+	}
+	return false
+}
+
+// CanReview reports whether p may publish (or send back) a submitted
+// upload: the data steward (walidata) role, held by administrators.
+func CanReview(p Principal) bool { return p.Role == RoleAdmin }
+
+// CanSeeUpload reports whether p may read an upload that is not published:
+// reviewers and planners, and the agency that sent it.
+func CanSeeUpload(p Principal, up Upload) bool {
+	if p.CanPreview() {
+		return true
+	}
+	return p.Role == RoleUploader && p.AgencyCode != "" && p.AgencyCode == up.AgencyCode
+}
