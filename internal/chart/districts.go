@@ -118,8 +118,10 @@ func Districts(in DistrictInput) (Chart, error) {
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "52", Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", Min: xmin, Max: xmax, MinInterval: step, MaxInterval: step,
 			AxisLabel: &opts.AxisLabel{Show: opts.Bool(true), HideOverlap: opts.Bool(true)}}),
+		// Long names are cut, not allowed to squeeze the bars away; the
+		// tooltip and the table give them in full.
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true),
-			AxisLabel: &opts.AxisLabel{Show: opts.Bool(true), Interval: "0"}}),
+			AxisLabel: &opts.AxisLabel{Show: opts.Bool(true), Interval: "0", Width: 130, Overflow: "truncate"}}),
 	)
 	return Chart{ID: in.ID, Option: finish(bar, in.Caption), Caption: in.Caption, Table: districtTable(in), Height: 120 + 22*len(ranking)}, nil
 }

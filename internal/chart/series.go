@@ -252,6 +252,10 @@ func unitName(lang, unit string) string {
 	case indicator.UnitPersons:
 		return map[bool]string{true: "people", false: "jiwa"}[lang == progress.LangEN]
 	}
+	// A free-text unit is cut so that it cannot crowd the plot.
+	if r := []rune(unit); len(r) > 24 {
+		return string(r[:23]) + "…"
+	}
 	return unit
 }
 

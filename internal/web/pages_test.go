@@ -1,0 +1,298 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"pantau/internal/chart"
+	"pantau/internal/importer"
+	"pantau/internal/indicator"
+	"pantau/internal/ingest"
+	"pantau/internal/store"
+)
+
+var scriptTag = regexp.MustCompile(`<script[^>]*>`)
+
+// checkCSP asserts the page sends a nonce policy and that every script is
+// either from /static/ or carries that nonce.
+func checkCSP(t *testing.T, url string, h map[string][]string, body string) {
+	t.Helper()
+	csp := strings.Join(h["Content-Security-Policy"], "")
+	m := regexp.MustCompile(`script-src 'self' 'nonce-([A-Za-z0-9_-]{20,})'`).FindStringSubmatch(csp)
+	if m == nil {
+		t.Fatalf("%s: CSP %q has no script nonce", url, csp)
+	}
+	for _, tag := range scriptTag.FindAllString(body, -1) {
+		if !strings.Contains(tag, `nonce="`+m[1]+`"`) && !strings.Contains(tag, `src="/static/`) {
+			t.Errorf("%s: script without the nonce: %s", url, tag)
+		}
+	}
+	if strings.Contains(body, "cdn") || strings.Contains(body, "jsdelivr") || strings.Contains(body, "unpkg") {
+		t.Errorf("%s: page refers to a CDN", url)
+	}
+}
+
+func TestPages(t *testing.T) {
+	demoServersWithStore(t, func(t *testing.T, base string, _ *store.Store) {
+		for _, tt := range []struct {
+			path string
+			want []string
+		}{
+			{"/", []string{"Indikator Makro Kabupaten Banyuasin", "Kesenjangan antar kecamatan", `/i/kemiskinan?region=16.07`}},
+			{"/?lang=en", []string{"Banyuasin Regency macro indicators", "Poverty rate (P0)"}},
+			{"/d/makro-banyuasin", []string{"Indikator Makro Kabupaten Banyuasin", "0,49%", "data contoh / illustrative", "kemajuan", "<details", `data-chart="chart-makro-banyuasin-kemiskinan-option"`}},
+			{"/d/makro-banyuasin?lang=en&region=16", []string{"Provinsi Sumatera Selatan", "10.97%"}},
+			{"/d/makro-banyuasin?year=2023", []string{"9,58%"}},
+			{"/d/kesenjangan-kecamatan", []string{"Rantau Bayur", "koefisien variasi", "Williamson", "data contoh / illustrative"}},
+			{"/i/kemiskinan_ekstrem?region=16.07", []string{"Kemiskinan ekstrem", "turun dari 0,56% (2023) menjadi 0,49% (2024)", "Definisi", "Forum Konsultasi Publik", "format=csv", "/api/v1/series?indicator=kemiskinan_ekstrem"}},
+			{"/i/kemiskinan_ekstrem?region=16.07&lang=en", []string{"Extreme poverty", "fell from 0.56% (2023) to 0.49% (2024)", "Revision history"}},
+			{"/i/stunting?region=16.07", []string{"Putus seri", "SKI 2023"}},
+			{"/i/tpt?region=16.07&lang=en", []string{"Women", "Men", "By group"}},
+		} {
+			status, h, body := fetch(t, base+tt.path)
+			if status != 200 {
+				t.Errorf("%s: status %d", tt.path, status)
+				continue
+			}
+			checkCSP(t, tt.path, h, body)
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: lacks %q", tt.path, w)
+				}
+			}
+			if chart.Available() != strings.Contains(body, chart.EChartsURL) && tt.path != "/" && tt.path != "/?lang=en" {
+				t.Errorf("%s: ECharts script present=%v, embedded=%v", tt.path, !chart.Available(), chart.Available())
+			}
+		}
+		for path, want := range map[string]int{
+			"/d/nope":                            404,
+			"/d/makro-banyuasin?region=99":       404,
+			"/i/nope?region=16.07":               404,
+			"/i/kemiskinan?region=99.99":         404,
+			"/static/nope.js":                    404,
+			"/static/" + bootstrapName(t):        200,
+			"/static/LICENSE-echarts":            licenceStatus(),
+			"/d/kesenjangan-kecamatan?year=1900": 200,
+		} {
+			if status, _, _ := fetch(t, base+path); status != want {
+				t.Errorf("%s: status %d, want %d", path, status, want)
+			}
+		}
+		if chart.Available() {
+			_, h, body := fetch(t, base+chart.EChartsURL)
+			if got := strings.Join(h["Cache-Control"], ""); got != "public, max-age=31536000, immutable" {
+				t.Errorf("ECharts Cache-Control %q", got)
+			}
+			if !strings.Contains(body, "echarts") || !strings.Contains(chart.EChartsURL, chart.EChartsVersion) {
+				t.Errorf("ECharts served wrongly from %s", chart.EChartsURL)
+			}
+		}
+	})
+}
+
+func bootstrapName(t *testing.T) string { return strings.TrimPrefix(chart.BootstrapURL, "/static/") }
+
+func licenceStatus() int {
+	if chart.LicenseURL == "" {
+		return 404
+	}
+	return 200
+}
+
+// Payloads that would run if any page or chart treated data as markup or
+// code. Each one marks the document if it runs, so the browser test can
+// tell; none contains ';', the CSV delimiter.
+var payloads = []string{
+	`</script><script>document.documentElement.setAttribute('data-pwned','script')</script>`,
+	`__f__function(){document.documentElement.setAttribute('data-pwned','f')}__f__`,
+	`"><img src=x onerror="document.documentElement.setAttribute('data-pwned','img')">`,
+}
+
+// loadHostile stores an indicator, a district and values whose names,
+// unit and notes are the payloads, through the normal upload path.
+func loadHostile(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	ind := indicator.Indicator{Code: "xss", NameID: payloads[0], NameEN: payloads[1], Unit: payloads[2],
+		Polarity: indicator.LowerIsBetter, Decimals: 2, Source: payloads[2], Definition: payloads[1]}
+	if err := st.PutIndicator(ctx, ind); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := indicator.NewRegion("16.07.22", "", payloads[2]+payloads[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutRegions(ctx, reg); err != nil {
+		t.Fatal(err)
+	}
+	q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	csv := "kode_wilayah;kode_indikator;tahun;nilai;catatan\n" +
+		"16.07;xss;2023;1,50;" + q(payloads[0]) + "\n" +
+		"16.07;xss;2024;1,20;" + q(payloads[2]) + "\n" +
+		"16.07.22;xss;2024;2,20;" + q(payloads[1]) + "\n" +
+		"16.07.22;kemiskinan;2025;9,10;" + q(payloads[2]) + "\n"
+	_, err = importer.Import(ctx, st, strings.NewReader(csv), importer.Request{
+		Upload:  indicator.Upload{Filename: "xss.csv", CreatedBy: payloads[0], AgencyCode: "bappeda-banyuasin"},
+		Options: ingest.Options{Decimal: ingest.DecimalComma},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A changed value, so the revision history shows the uploader's name.
+	_, err = importer.Import(ctx, st, strings.NewReader("kode_wilayah;kode_indikator;tahun;nilai\n16.07;xss;2024;1,10\n"), importer.Request{
+		Upload:  indicator.Upload{Filename: "xss2.csv", CreatedBy: payloads[2], AgencyCode: "bappeda-banyuasin"},
+		Options: ingest.Options{Decimal: ingest.DecimalComma},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var hostilePages = []string{"/i/xss?region=16.07", "/i/xss?region=16.07&lang=en", "/i/xss?region=16.07.22", "/d/kesenjangan-kecamatan", "/", "/i/kemiskinan?region=16.07.22"}
+
+func TestHostileNamesAreText(t *testing.T) {
+	demoServersWithStore(t, func(t *testing.T, base string, st *store.Store) {
+		loadHostile(t, st)
+		for _, path := range hostilePages {
+			status, h, body := fetch(t, base+path)
+			if status != 200 {
+				t.Fatalf("%s: status %d", path, status)
+			}
+			checkCSP(t, path, h, body)
+			for _, bad := range []string{"<script>document", "<img src=x"} {
+				if strings.Contains(body, bad) {
+					t.Errorf("%s: payload %q reached the page unescaped", path, bad)
+				}
+			}
+		}
+	})
+}
+
+// browser returns the Chromium to test with, or skips (fails when
+// PANTAU_REQUIRE_BROWSER=1, as in CI).
+func browser(t *testing.T) string {
+	t.Helper()
+	path := "/usr/bin/chromium"
+	if _, err := os.Stat(path); err != nil {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		} else {
+			if os.Getenv("PANTAU_REQUIRE_BROWSER") == "1" {
+				t.Fatal("chromium is not installed and PANTAU_REQUIRE_BROWSER=1")
+			}
+			t.Skip("chromium is not installed (apt-get install chromium); set PANTAU_REQUIRE_BROWSER=1 to make this a failure")
+		}
+	}
+	if !chart.Available() {
+		if os.Getenv("PANTAU_REQUIRE_BROWSER") == "1" {
+			t.Fatal("ECharts is not embedded: run make assets")
+		}
+		t.Skip("ECharts is not embedded (run make assets)")
+	}
+	return path
+}
+
+// chromium runs headless Chromium on url with args and returns stdout.
+// Every host but the test server's resolves nowhere, so a request that
+// would leave the machine fails instead.
+func chromium(t *testing.T, bin, url string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	all := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=5000"}, args...)
+	out, err := exec.CommandContext(ctx, bin, append(all, url)...).Output()
+	if err != nil {
+		t.Fatalf("chromium %s: %v", url, err)
+	}
+	return string(out)
+}
+
+var (
+	chartDivs  = regexp.MustCompile(`<div class="chart-canvas"[^>]*>`)
+	drawnChart = regexp.MustCompile(`<div class="chart-canvas"[^>]*data-chart-ready="true"[^>]*>\s*<div[^>]*>\s*<svg[^>]*width="(\d+)"`)
+)
+
+// TestBrowser loads the pages in headless Chromium over the demo, checks
+// that ECharts drew every chart (an SVG of non-zero width in each
+// container) with no error shown and that the hostile names ran nothing, and
+// takes screenshots at desktop and phone widths into PANTAU_SCREENSHOTS
+// (default: a temporary folder) for people to look at.
+func TestBrowser(t *testing.T) {
+	bin := browser(t)
+	shots := os.Getenv("PANTAU_SCREENSHOTS")
+	demoServersWithStore(t, func(t *testing.T, base string, st *store.Store) {
+		loadHostile(t, st)
+		dir := shots
+		if dir == "" {
+			dir = t.TempDir()
+		} else {
+			dir = filepath.Join(dir, filepath.Base(t.Name()))
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pages := append([]string{"/d/makro-banyuasin?lang=id", "/d/makro-banyuasin?lang=en", "/d/kesenjangan-kecamatan?lang=id",
+			"/i/kemiskinan_ekstrem?region=16.07&lang=id", "/i/kemiskinan_ekstrem?region=16.07&lang=en", "/i/stunting?region=16.07&lang=id&theme=dark"}, hostilePages...)
+		for _, path := range pages {
+			dom := chromium(t, bin, base+path, "--window-size=1280,900", "--dump-dom")
+			want := len(chartDivs.FindAllString(dom, -1))
+			drawn := drawnChart.FindAllStringSubmatch(dom, -1)
+			if strings.HasPrefix(path, "/d/") || strings.HasPrefix(path, "/i/") {
+				if want == 0 {
+					t.Errorf("%s: no chart on the page", path)
+				}
+			}
+			if len(drawn) != want {
+				t.Errorf("%s: ECharts drew %d of %d charts", path, len(drawn), want)
+			}
+			for _, d := range drawn {
+				if d[1] == "0" {
+					t.Errorf("%s: a chart has zero width", path)
+				}
+			}
+			if strings.Contains(dom, "chart-error") {
+				t.Errorf("%s: a chart failed to load", path)
+			}
+			if strings.Contains(dom, `data-pwned="`) {
+				t.Errorf("%s: a payload ran", path)
+			}
+		}
+		for name, shot := range map[string]struct {
+			path, size string
+		}{
+			"makro-desktop.png":         {"/d/makro-banyuasin?lang=id", "1280,900"},
+			"makro-phone.png":           {"/d/makro-banyuasin?lang=id", "390,844"},
+			"kesenjangan-desktop.png":   {"/d/kesenjangan-kecamatan?lang=id", "1280,900"},
+			"ekstrem-id-desktop.png":    {"/i/kemiskinan_ekstrem?region=16.07&lang=id", "1280,900"},
+			"ekstrem-en-desktop.png":    {"/i/kemiskinan_ekstrem?region=16.07&lang=en", "1280,900"},
+			"ekstrem-id-phone.png":      {"/i/kemiskinan_ekstrem?region=16.07&lang=id", "390,844"},
+			"ekstrem-en-phone-dark.png": {"/i/kemiskinan_ekstrem?region=16.07&lang=en&theme=dark", "390,844"},
+			"xss-indicator-desktop.png": {"/i/xss?region=16.07.22", "1280,900"},
+		} {
+			file := filepath.Join(dir, name)
+			chromium(t, bin, base+shot.path, "--window-size="+shot.size, "--screenshot="+file)
+			fi, err := os.Stat(file)
+			if err != nil || fi.Size() < 10_000 {
+				t.Errorf("screenshot %s: %v", name, fmt.Sprint(err, " size ", sizeOf(fi)))
+			}
+		}
+		t.Logf("screenshots in %s", dir)
+	})
+}
+
+func sizeOf(fi os.FileInfo) int64 {
+	if fi == nil {
+		return 0
+	}
+	return fi.Size()
+}
