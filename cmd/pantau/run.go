@@ -149,6 +149,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
+	if cfg.ReadDatabaseURL != "" {
+		if err := st.OpenReplica(ctx, cfg.ReadDatabaseURL); err != nil {
+			return fmt.Errorf("PANTAU_READ_DATABASE_URL: %w", err)
+		}
+		log.Info("reading pages and the API from a replica")
+	}
 	if loadDemoData {
 		log.Info("loading demo data", "regency", "Kabupaten Banyuasin")
 		if err := demo.Load(ctx, st); err != nil {

@@ -26,6 +26,9 @@ type Config struct {
 	DashboardsDir string
 	// MaxUploadBytes bounds an upload body.
 	MaxUploadBytes int64
+	// ReadDatabaseURL optionally names a PostgreSQL read replica for pages
+	// and the API.
+	ReadDatabaseURL string
 }
 
 // Setting is one environment variable with its flag.
@@ -43,6 +46,7 @@ var Settings = []Setting{
 	{"PANTAU_READ_HEADER_TIMEOUT", "read-header-timeout", "10s", "how long a client may take to send its request headers"},
 	{"PANTAU_DASHBOARDS_DIR", "dashboards-dir", "", "directory of dashboard YAML files overriding the embedded ones"},
 	{"PANTAU_MAX_UPLOAD_BYTES", "max-upload-bytes", "52428800", "largest accepted upload body, in bytes"},
+	{"PANTAU_READ_DATABASE_URL", "read-database-url", "", "optional PostgreSQL read replica for pages and the API (postgres://…)"},
 }
 
 // Flags registers one flag per setting on fs, defaulting to the environment
@@ -109,6 +113,10 @@ func Parse(vals map[string]*string) (Config, error) {
 		return c, fmt.Errorf("PANTAU_MAX_UPLOAD_BYTES %q: want a positive number of bytes", get("PANTAU_MAX_UPLOAD_BYTES"))
 	}
 	c.MaxUploadBytes = n
+	c.ReadDatabaseURL = get("PANTAU_READ_DATABASE_URL")
+	if c.ReadDatabaseURL != "" && !strings.HasPrefix(c.ReadDatabaseURL, "postgres://") && !strings.HasPrefix(c.ReadDatabaseURL, "postgresql://") {
+		return c, fmt.Errorf("PANTAU_READ_DATABASE_URL: a read replica must be a postgres:// URL")
+	}
 	return c, nil
 }
 

@@ -93,6 +93,7 @@ type Cluster struct {
 	URL                 string
 	dir, dataDir, pgCtl string
 	opts                string
+	port                int
 }
 
 // NewCluster starts a cluster for t alone, stopped and removed when t ends:
@@ -150,6 +151,7 @@ func newCluster(durable bool) (*Cluster, error) {
 	if out, err := run(filepath.Join(bin, "initdb"), "-D", c.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"); err != nil {
 		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
+	c.port = port
 	c.opts = fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c max_connections=200", port, dir)
 	if !durable {
 		c.opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -172,6 +174,37 @@ func newCluster(durable bool) (*Cluster, error) {
 		return nil, fmt.Errorf("server did not answer: %v", err)
 	}
 	return c, nil
+}
+
+// NewReplica starts a hot standby of primary (pg_basebackup -R, streaming
+// replication) for t alone: for tests of read replicas.
+func NewReplica(t testing.TB, primary *Cluster) *Cluster {
+	t.Helper()
+	c := &Cluster{pgCtl: primary.pgCtl}
+	dir, err := os.MkdirTemp("", "pantau-pg-replica-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.dir, c.dataDir = dir, filepath.Join(dir, "data")
+	t.Cleanup(c.remove)
+	if cred != nil {
+		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.port, err = freePort(); err != nil {
+		t.Fatal(err)
+	}
+	basebackup := filepath.Join(filepath.Dir(primary.pgCtl), "pg_basebackup")
+	if out, err := run(basebackup, "-h", "127.0.0.1", "-p", strconv.Itoa(primary.port), "-U", "postgres", "-D", c.dataDir, "-R", "-X", "stream"); err != nil {
+		t.Fatalf("pg_basebackup: %v: %s", err, out)
+	}
+	c.opts = fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -k %s -c max_connections=200 -c hot_standby=on", c.port, dir)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", c.port)
+	return c
 }
 
 // Start starts the (stopped) cluster and waits until it accepts connections.

@@ -108,7 +108,7 @@ const indicatorColumns = `code, name_id, name_en, unit, polarity, band_low, band
 // Indicators lists every indicator by code.
 func (s *Store) Indicators(ctx context.Context) ([]indicator.Indicator, error) {
 	out := []indicator.Indicator{}
-	if err := s.db.SelectContext(ctx, &out, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: indicators: %w", err)
 	}
 	return out, nil
@@ -117,7 +117,7 @@ func (s *Store) Indicators(ctx context.Context) ([]indicator.Indicator, error) {
 // Indicator returns one indicator, or ErrNotFound.
 func (s *Store) Indicator(ctx context.Context, code string) (indicator.Indicator, error) {
 	var ind indicator.Indicator
-	err := s.db.GetContext(ctx, &ind, s.db.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
+	err := s.rdb.GetContext(ctx, &ind, s.rdb.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
 	if err != nil {
 		return ind, notFound(err, "indicator %q not found", code)
 	}
@@ -152,7 +152,7 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]indicator.Region
 		q, args = q+` AND (r.code = ? OR r.code LIKE ? ESCAPE '\')`, append(args, f.Subtree, esc+".%")
 	}
 	out := []indicator.Region{}
-	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q+` ORDER BY r.code`), args...); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q+` ORDER BY r.code`), args...); err != nil {
 		return nil, fmt.Errorf("store: regions: %w", err)
 	}
 	return out, nil
@@ -161,7 +161,7 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]indicator.Region
 // Region returns one region by its Kemendagri code, or ErrNotFound.
 func (s *Store) Region(ctx context.Context, code string) (indicator.Region, error) {
 	var r indicator.Region
-	err := s.db.GetContext(ctx, &r, s.db.Rebind(regionSelect+` WHERE r.code = ?`), true, code)
+	err := s.rdb.GetContext(ctx, &r, s.rdb.Rebind(regionSelect+` WHERE r.code = ?`), true, code)
 	if err != nil {
 		return r, notFound(err, "region %q not found", code)
 	}
@@ -170,7 +170,7 @@ func (s *Store) Region(ctx context.Context, code string) (indicator.Region, erro
 
 // BPSCodes returns the whole bridge: BPS code → Kemendagri code, old codes included.
 func (s *Store) BPSCodes(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT bps_code, region_code FROM region_bps_codes`)
+	rows, err := s.rdb.QueryContext(ctx, `SELECT bps_code, region_code FROM region_bps_codes`)
 	if err != nil {
 		return nil, fmt.Errorf("store: BPS codes: %w", err)
 	}
@@ -189,7 +189,7 @@ func (s *Store) BPSCodes(ctx context.Context) (map[string]string, error) {
 // Plans lists every plan.
 func (s *Store) Plans(ctx context.Context) ([]indicator.Plan, error) {
 	out := []indicator.Plan{}
-	if err := s.db.SelectContext(ctx, &out, `SELECT code, name, level, region_code, start_year, end_year, source, illustrative FROM plans ORDER BY code`); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, `SELECT code, name, level, region_code, start_year, end_year, source, illustrative FROM plans ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: plans: %w", err)
 	}
 	return out, nil
@@ -198,14 +198,16 @@ func (s *Store) Plans(ctx context.Context) ([]indicator.Plan, error) {
 // Agencies lists every agency.
 func (s *Store) Agencies(ctx context.Context) ([]indicator.Agency, error) {
 	out := []indicator.Agency{}
-	if err := s.db.SelectContext(ctx, &out, `SELECT code, name FROM agencies ORDER BY code`); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, `SELECT code, name FROM agencies ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: agencies: %w", err)
 	}
 	return out, nil
 }
 
-// Catalog loads everything an import validates against.
+// Catalog loads everything an import validates against, from the primary:
+// an import must see the catalogue as it is, not as a replica last saw it.
 func (s *Store) Catalog(ctx context.Context) (*indicator.Catalog, error) {
+	s = s.primary()
 	inds, err := s.Indicators(ctx)
 	if err != nil {
 		return nil, err

@@ -62,7 +62,7 @@ func (s *Store) Changes(ctx context.Context, since int64, after *ChangeCursor, l
 	}
 	q += ` ORDER BY c.version, c.indicator_code, c.region_code, c.disagg, c.year LIMIT ?`
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: changes since %d: %w", since, err)
 	}

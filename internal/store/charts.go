@@ -11,7 +11,7 @@ import (
 // the indicator, by code: the choices of an indicator page's region selector.
 func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]indicator.Region, error) {
 	out := []indicator.Region{}
-	err := s.db.SelectContext(ctx, &out, s.db.Rebind(regionSelect+`
+	err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(regionSelect+`
 		WHERE EXISTS (SELECT 1 FROM observations o WHERE o.region_code = r.code AND o.indicator_code = ?) ORDER BY r.code`), true, indicatorCode)
 	if err != nil {
 		return nil, fmt.Errorf("store: regions with %s: %w", indicatorCode, err)

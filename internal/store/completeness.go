@@ -30,7 +30,7 @@ func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence
 	if err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
 	}
-	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q), args...); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
 	}
 	return out, nil
@@ -47,7 +47,7 @@ func (s *Store) TargetedSeries(ctx context.Context, regionCodes []string) ([][2]
 	if err != nil {
 		return nil, fmt.Errorf("store: targeted series: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: targeted series: %w", err)
 	}

@@ -80,7 +80,7 @@ func (s *Store) shape(ctx context.Context, table string, sel Selection) (ExportS
 	if err != nil {
 		return ExportShape{}, err
 	}
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT disagg, MIN(year), MAX(year), COUNT(*) FROM `+table+where+` GROUP BY disagg`), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(`SELECT disagg, MIN(year), MAX(year), COUNT(*) FROM `+table+where+` GROUP BY disagg`), args...)
 	if err != nil {
 		return ExportShape{}, fmt.Errorf("store: export shape: %w", err)
 	}
@@ -123,7 +123,7 @@ func (s *Store) ExportObservations(ctx context.Context, sel Selection, fn func(i
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id
 		FROM observations`+where+` ORDER BY indicator_code, region_code, disagg, year`), args...)
 	if err != nil {
 		return fmt.Errorf("store: export observations: %w", err)
@@ -166,7 +166,7 @@ func (s *Store) ExportTargets(ctx context.Context, sel Selection, fn func(indica
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.QueryxContext(ctx, s.db.Rebind(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
+	rows, err := s.rdb.QueryxContext(ctx, s.rdb.Rebind(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
 		FROM targets`+where+` ORDER BY plan_code, indicator_code, region_code, disagg, year`), args...)
 	if err != nil {
 		return fmt.Errorf("store: export targets: %w", err)

@@ -473,7 +473,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 		return out, err
 	}
 	out.Observations = []indicator.Observation{}
-	if err := s.db.SelectContext(ctx, &out.Observations, s.db.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status,
+	if err := s.rdb.SelectContext(ctx, &out.Observations, s.rdb.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status,
 		series_break, note, upload_id, updated_at, COALESCE(source_line, 0) AS source_line FROM observations WHERE indicator_code = ? AND region_code = ? ORDER BY disagg, year`),
 		indicatorCode, regionCode); err != nil {
 		return out, fmt.Errorf("store: series %s/%s: %w", indicatorCode, regionCode, err)
@@ -490,7 +490,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 		return out, fmt.Errorf("store: series targets: %w", err)
 	}
 	out.Targets = []indicator.Target{}
-	if err := s.db.SelectContext(ctx, &out.Targets, s.db.Rebind(q), args...); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out.Targets, s.rdb.Rebind(q), args...); err != nil {
 		return out, fmt.Errorf("store: series targets %s/%s: %w", indicatorCode, regionCode, err)
 	}
 	codes := map[string]bool{}
@@ -525,7 +525,7 @@ func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionC
 		q, args = q+` AND r.year = ?`, append(args, year)
 	}
 	out := []indicator.Revision{}
-	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q+` ORDER BY r.year, r.disagg, r.upload_id`), args...); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q+` ORDER BY r.year, r.disagg, r.upload_id`), args...); err != nil {
 		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
 	}
 	return out, nil

@@ -45,7 +45,7 @@ func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, 
 		if err != nil {
 			return nil, fmt.Errorf("store: region series: %w", err)
 		}
-		if err := s.db.SelectContext(ctx, &obs, s.db.Rebind(q), args...); err != nil {
+		if err := s.rdb.SelectContext(ctx, &obs, s.rdb.Rebind(q), args...); err != nil {
 			return nil, fmt.Errorf("store: region series %s: %w", regionCode, err)
 		}
 	}
@@ -88,7 +88,7 @@ func (s *Store) TargetsIn(ctx context.Context, regionCodes []string) ([]indicato
 		return nil, fmt.Errorf("store: targets: %w", err)
 	}
 	out := []indicator.Target{}
-	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(q), args...); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("store: targets: %w", err)
 	}
 	return out, nil
@@ -98,7 +98,7 @@ func (s *Store) TargetsIn(ctx context.Context, regionCodes []string) ([]indicato
 // one indicator in every region directly below parent, all years.
 func (s *Store) ChildObservations(ctx context.Context, indicatorCode, parent string) ([]indicator.Observation, error) {
 	out := []indicator.Observation{}
-	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status,
+	err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(`SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status,
 		o.series_break, o.note, o.upload_id, o.updated_at
 		FROM observations o JOIN regions r ON r.code = o.region_code
 		WHERE o.indicator_code = ? AND r.parent_code = ? AND o.disagg = '' ORDER BY o.year, o.region_code`), indicatorCode, parent)

@@ -40,7 +40,10 @@ const (
 
 // Store is Pantau's database.
 type Store struct {
-	db      *sqlx.DB
+	db *sqlx.DB
+	// rdb serves the reads of pages and the API: db itself, or a read
+	// replica (OpenReplica). Imports and every read they depend on use db.
+	rdb     *sqlx.DB
 	dialect Dialect
 	// now is the clock; tests may replace it.
 	now     func() time.Time
@@ -70,7 +73,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	db.SetMaxIdleConns(maxIdle)
-	s := &Store{db: db, dialect: dialect, maxIdle: maxIdle, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, rdb: db, dialect: dialect, maxIdle: maxIdle, now: func() time.Time { return time.Now().UTC() }}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -116,17 +119,62 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // DB returns the underlying handle, for benchmarks that compare against raw SQL.
 func (s *Store) DB() *sqlx.DB { return s.db }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database (and the replica, if any).
+func (s *Store) Close() error {
+	if s.rdb != s.db {
+		s.rdb.Close()
+	}
+	return s.db.Close()
+}
+
+// OpenReplica sends the reads of pages and the API to a PostgreSQL read
+// replica (a hot standby of the primary). Writes, and the reads an import
+// validates against, stay on the primary. A replica lags its primary by
+// the replication delay: a page may show an upload a moment later.
+func (s *Store) OpenReplica(ctx context.Context, rawURL string) error {
+	dialect, dsn := parseURL(rawURL)
+	if dialect != Postgres || s.dialect != Postgres {
+		return fmt.Errorf("store: a read replica needs PostgreSQL for both the primary and the replica")
+	}
+	rdb, err := sqlx.Open(string(Postgres), dsn)
+	if err != nil {
+		return fmt.Errorf("store: open replica: %w", err)
+	}
+	rdb.SetMaxOpenConns(20)
+	rdb.SetMaxIdleConns(s.maxIdle)
+	rdb.SetConnMaxIdleTime(5 * time.Minute)
+	if err := rdb.PingContext(ctx); err != nil {
+		rdb.Close()
+		return fmt.Errorf("store: ping replica: %w", err)
+	}
+	s.rdb = rdb
+	return nil
+}
+
+// primary returns a view of the store whose reads also go to the primary.
+func (s *Store) primary() *Store {
+	p := *s
+	p.rdb = s.db
+	return &p
+}
 
 // Ping checks that the database answers. When it does not, the idle
 // connections are dropped: after a server restart they are dead sockets,
 // and each would otherwise fail one request before the pool notices.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.db.PingContext(ctx); err != nil {
-		s.db.SetMaxIdleConns(0)
-		s.db.SetMaxIdleConns(s.maxIdle)
-		return fmt.Errorf("store: ping %s: %w", s.dialect, err)
+	for _, db := range []*sqlx.DB{s.db, s.rdb} {
+		if err := db.PingContext(ctx); err != nil {
+			db.SetMaxIdleConns(0)
+			db.SetMaxIdleConns(s.maxIdle)
+			which := "primary"
+			if db != s.db {
+				which = "replica"
+			}
+			return fmt.Errorf("store: ping %s %s: %w", s.dialect, which, err)
+		}
+		if s.rdb == s.db {
+			break
+		}
 	}
 	return nil
 }

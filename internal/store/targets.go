@@ -70,7 +70,7 @@ func (s *Store) upsertTargets(ctx context.Context, tx *sqlx.Tx, up indicator.Upl
 // TargetRevisions lists the amendments of one plan's targets for a series, oldest first.
 func (s *Store) TargetRevisions(ctx context.Context, planCode, indicatorCode, regionCode string) ([]indicator.Revision, error) {
 	out := []indicator.Revision{}
-	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT r.plan_code, r.indicator_code, r.region_code, r.disagg, r.year,
+	err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(`SELECT r.plan_code, r.indicator_code, r.region_code, r.disagg, r.year,
 		r.old_low AS old_value, r.old_high AS old_high, r.new_low AS new_value, r.new_high AS new_high, r.old_upload_id, r.upload_id,
 		COALESCE(u.created_by, '') AS changed_by, r.changed_at
 		FROM target_revisions r LEFT JOIN uploads u ON u.id = r.upload_id
