@@ -80,9 +80,10 @@ func Districts(in DistrictInput) (Chart, error) {
 			"name":      in.ParentName + ": " + valueText(l, ind, *in.ParentValue),
 			"xAxis":     *in.ParentValue,
 			"lineStyle": map[string]any{"color": colourNeutral, "type": "solid", "width": 2},
-			// Both labels sit above the plot, the region's higher up, so
+			// Both labels sit above the plot (the y-axis is inverted, so a line
+			// starts at the top), the region's higher up, so
 			// they do not cover each other or the axis labels.
-			"label": map[string]any{"position": "end", "formatter": "{b}", "distance": 20},
+			"label": map[string]any{"position": "start", "formatter": "{b}", "distance": 20},
 		})
 		values = append(values, *in.ParentValue)
 	}
@@ -92,7 +93,7 @@ func Districts(in DistrictInput) (Chart, error) {
 			"name":      tr(l, wTarget) + " " + in.PlanName + " " + strconv.Itoa(in.Target.Year) + ": " + targetText(l, ind, *in.Target),
 			"xAxis":     tv,
 			"lineStyle": map[string]any{"color": planColours[indicator.PlanRegency], "type": "dashed", "width": 2},
-			"label":     map[string]any{"position": "end", "formatter": "{b}", "distance": 4},
+			"label":     map[string]any{"position": "start", "formatter": "{b}", "distance": 4},
 		})
 		values = append(values, in.Target.Low, in.Target.High)
 	}
