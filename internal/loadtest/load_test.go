@@ -23,9 +23,6 @@ import (
 	"time"
 
 	"pantau/internal/demo"
-	"pantau/internal/importer"
-	"pantau/internal/indicator"
-	"pantau/internal/ingest"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
 	"pantau/internal/web"
@@ -40,6 +37,10 @@ func TestMain(m *testing.M) {
 // readPaths are what readers fetch, round robin.
 var readPaths = []string{
 	"/",
+	"/d/makro-banyuasin",
+	"/d/kesenjangan-kecamatan",
+	"/i/kemiskinan_ekstrem?region=16.07",
+	"/i/kemiskinan?region=16.07&lang=en",
 	"/api/v1/series?indicator=kemiskinan_ekstrem&region=16.07",
 	"/api/v1/progress?region=16.07",
 	"/api/v1/progress?indicator=kemiskinan&region=16.07",
@@ -127,40 +128,56 @@ func TestLoad(t *testing.T) {
 					}
 				}(r)
 			}
-			// One uploader: every upload writes a new year for every
-			// kecamatan, through the real import path.
+			// One uploader, through the HTTP upload API with an agency token,
+			// at about one upload a second (the per-client upload limit is 60
+			// a minute): each writes eight years for every kecamatan, and
+			// later rounds revise the values of earlier ones.
+			token, _, err := st.CreateToken(ctx, "bps-banyuasin", "loadtest")
+			if err != nil {
+				t.Fatal(err)
+			}
 			expected := map[string]float64{}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				// Years cycle through the valid range; later rounds revise
-				// the values of earlier ones.
+				tick := time.NewTicker(time.Second)
+				defer tick.Stop()
 				for n := 0; ; n++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					year := indicator.MinYear + n%(indicator.MaxYear-indicator.MinYear+1)
 					var b bytes.Buffer
 					b.WriteString("kode_wilayah;kode_indikator;tahun;nilai\n")
 					sent := map[string]float64{}
 					for i, k := range demo.Kecamatan {
-						v := float64((n*31+i*7)%2000) / 100
-						fmt.Fprintf(&b, "%s;tpt;%d;%s\n", k[0], year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
-						sent[fmt.Sprintf("%s/%d", k[0], year)] = v
+						for year := 2017; year < 2025; year++ {
+							v := float64((n*31+i*7+year)%2000) / 100
+							fmt.Fprintf(&b, "%s;tpt;%d;%s\n", k[0], year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
+							sent[fmt.Sprintf("%s/%d", k[0], year)] = v
+						}
 					}
-					_, err := importer.Import(ctx, st, &b, importer.Request{Upload: indicator.Upload{Filename: fmt.Sprintf("load-%d.csv", year)},
-						Options: ingest.Options{Decimal: ingest.DecimalComma}})
+					req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/uploads", &b)
+					req.Header.Set("Authorization", "Bearer "+token)
+					req.Header.Set("Content-Type", "text/csv")
+					resp, err := client.Do(req)
+					if err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusCreated {
+							err = fmt.Errorf("upload %d: %s", n, resp.Status)
+						}
+					}
 					if err != nil {
 						errs.Add(1)
-						firstErr.CompareAndSwap(nil, "upload: "+err.Error())
+						firstErr.CompareAndSwap(nil, err.Error())
 						return
 					}
 					for k, v := range sent {
 						expected[k] = v
 					}
 					uploads.Add(1)
+					select {
+					case <-stop:
+						return
+					case <-tick.C:
+					}
 				}
 			}()
 			time.Sleep(duration)
@@ -195,7 +212,7 @@ func TestLoad(t *testing.T) {
 			}
 			t.Logf("%s: %d readers for %v: %d requests (%.0f req/s), p50 %v, p99 %v, max %v; %d uploads (%d rows, %d distinct keys); errors %d; rows lost %d",
 				engine, readers, duration, len(latencies), float64(len(latencies))/duration.Seconds(), pct(0.5), pct(0.99), pct(1),
-				uploads.Load(), uploads.Load()*int64(len(demo.Kecamatan)), len(expected), errs.Load(), lost)
+				uploads.Load(), uploads.Load()*int64(8*len(demo.Kecamatan)), len(expected), errs.Load(), lost)
 			if errs.Load() > 0 {
 				t.Errorf("%d errors, first: %v", errs.Load(), firstErr.Load())
 			}
