@@ -2,7 +2,7 @@
 GO      ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all assets build run test bench fuzz vet clean
+.PHONY: all assets build run test bench fuzz vet loadtest clean
 
 all: build
 
@@ -44,6 +44,12 @@ test: assets vet
 # same run (e.g. import rows/s vs a plain COPY of the same rows).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./...
+
+# Bounded load test on loopback: readers on pages and the API while uploads
+# run, on SQLite and PostgreSQL; prints req/s and p99, fails on any error or
+# lost row.
+loadtest:
+	PANTAU_LOADTEST=1 $(GO) test -count=1 -run TestLoad -v ./internal/loadtest
 
 clean:
 	rm -rf bin $(CHART_ASSETS)/echarts.min.js $(CHART_ASSETS)/LICENSE-echarts

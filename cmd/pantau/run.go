@@ -49,6 +49,7 @@ Commands:
   import    import an observations or targets CSV
   demo      load the Kabupaten Banyuasin demo data
   token     create an agency's API token (token create --agency CODE)
+  user      create a person's account (user create --role admin --email ADDRESS)
   healthcheck  exit 0 when the local server answers /healthz (for container HEALTHCHECK)
 
 Run "pantau <command> --help" for a command's flags.
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return loadDemo(ctx, rest, getenv, stdout, stderr)
 	case "token":
 		return token(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return user(ctx, rest, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, rest, getenv, stdout, stderr)
 	case "-h", "--help", "help":
@@ -161,7 +164,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes})
+	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes,
+		SecureCookies: cfg.SecureCookies})
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type Config struct {
 	// ReadDatabaseURL optionally names a PostgreSQL read replica for pages
 	// and the API.
 	ReadDatabaseURL string
+	// SecureCookies marks session cookies Secure on plain HTTP too, for
+	// TLS that ends at a proxy in front of Pantau.
+	SecureCookies bool
 }
 
 // Setting is one environment variable with its flag.
@@ -47,6 +50,7 @@ var Settings = []Setting{
 	{"PANTAU_DASHBOARDS_DIR", "dashboards-dir", "", "directory of dashboard YAML files overriding the embedded ones"},
 	{"PANTAU_MAX_UPLOAD_BYTES", "max-upload-bytes", "52428800", "largest accepted upload body, in bytes"},
 	{"PANTAU_READ_DATABASE_URL", "read-database-url", "", "optional PostgreSQL read replica for pages and the API (postgres://…)"},
+	{"PANTAU_SECURE_COOKIES", "secure-cookies", "false", "mark session cookies Secure even on plain HTTP (TLS ends at a proxy); always on over TLS"},
 }
 
 // Flags registers one flag per setting on fs, defaulting to the environment
@@ -116,6 +120,13 @@ func Parse(vals map[string]*string) (Config, error) {
 	c.ReadDatabaseURL = get("PANTAU_READ_DATABASE_URL")
 	if c.ReadDatabaseURL != "" && !strings.HasPrefix(c.ReadDatabaseURL, "postgres://") && !strings.HasPrefix(c.ReadDatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("PANTAU_READ_DATABASE_URL: a read replica must be a postgres:// URL")
+	}
+	switch v := strings.ToLower(get("PANTAU_SECURE_COOKIES")); v {
+	case "true", "1", "yes", "on":
+		c.SecureCookies = true
+	case "false", "0", "no", "off", "":
+	default:
+		return c, fmt.Errorf("PANTAU_SECURE_COOKIES %q: want true or false", get("PANTAU_SECURE_COOKIES"))
 	}
 	return c, nil
 }

@@ -1,6 +1,10 @@
 package web
 
-import "github.com/gin-gonic/gin"
+import (
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/indicator"
+)
 
 // routes is the whole HTTP surface of Pantau, in one table.
 func (s *Server) routes(r *gin.Engine) {
@@ -18,6 +22,14 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/d/:dashboard", s.dashboardPage)
 	r.GET("/i/:indicator", s.indicatorPage)
 	r.GET("/static/:file", s.staticFile)
+
+	// Accounts: login (rate-limited per client), logout, password change.
+	r.GET("/masuk", s.loginPage)
+	r.POST("/masuk", s.accounts.login.limit(), s.login)
+	r.GET("/keluar", s.logoutPage)
+	r.POST("/keluar", s.requireLogin(), s.logout)
+	r.GET("/akun", s.requireLogin(), s.accountPage)
+	r.POST("/akun/sandi", s.requireLogin(), s.accounts.password.limit(), s.changePassword)
 
 	r.GET("/api/docs", s.apiDocs)
 
@@ -40,6 +52,12 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/uploads", s.uploads.limit.limit(), s.postUpload)
 	api.GET("/uploads/:id", s.getUploadDetail)
 	api.GET("/uploads/:id/file", s.getUploadFile)
+
+	api.GET("/me", s.getMe)
+	admin := s.requireRole(indicator.RoleAdmin)
+	api.GET("/audit", admin, s.getAudit)
+	api.GET("/tokens", admin, s.listTokens)
+	api.DELETE("/tokens/:id", admin, s.revokeToken)
 
 	r.NoRoute(s.notFound)
 }

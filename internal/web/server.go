@@ -26,6 +26,8 @@ type Server struct {
 	log     *slog.Logger
 	pages   *template.Template
 	metrics *Metrics
+	// accounts holds the cookie policy and the login and token rate limits.
+	accounts *accounts
 	// uploads holds the upload endpoints' size limit and pending previews.
 	uploads *uploads
 	// dashboards are the validated dashboard definitions.
@@ -40,6 +42,9 @@ type Options struct {
 	// DashboardsDir holds dashboard YAML files that override or add to the
 	// embedded ones (PANTAU_DASHBOARDS_DIR).
 	DashboardsDir string
+	// SecureCookies marks session cookies Secure even on plain HTTP, for
+	// TLS that ends at a proxy (PANTAU_SECURE_COOKIES).
+	SecureCookies bool
 }
 
 // New builds the HTTP handler. It fails when a dashboard definition is
@@ -58,14 +63,15 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash}
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless
 	// a proxy is configured, or anyone could pick their own address.
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
-	r.Use(requestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), securityHeaders(), validUTF8())
+	r.Use(requestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), securityHeaders(), validUTF8(),
+		s.authenticate(), s.csrfProtect(), s.auditWrites())
 	s.routes(r)
 	return r, nil
 }

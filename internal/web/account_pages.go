@@ -1,0 +1,264 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+// The account pages are plain HTML forms: no script, so their policy
+// allows none.
+const accountCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// renderAccount writes one of the account pages (login.html, logout.html,
+// account.html) with the language's texts. They are never cached: they
+// carry a CSRF token, and the account page a person's details.
+func (s *Server) renderAccount(c *gin.Context, status int, name string, data map[string]any) {
+	l := lang(c)
+	data["Lang"] = l
+	data["T"] = accountTexts[l]
+	data["Title"] = accountTexts[l][strings.TrimSuffix(name, ".html")+"Title"]
+	data["LangQuery"] = ""
+	if l == "en" {
+		data["LangQuery"] = "?lang=en"
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", l)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", accountCSP)
+	c.Status(status)
+	if err := s.pages.ExecuteTemplate(c.Writer, name, data); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+	}
+}
+
+// accountError answers an account page request that failed on our side.
+func (s *Server) accountError(c *gin.Context, err error) {
+	s.log.Error("account page failed", "path", c.Request.URL.Path, "id", c.GetString("request_id"), "err", err)
+	s.renderAccount(c, http.StatusInternalServerError, "login.html", map[string]any{"Problem": accountTexts[lang(c)]["internal"]})
+	c.Abort()
+}
+
+// redirectLang sends the browser to path, keeping ?lang=en.
+func redirectLang(c *gin.Context, path string) {
+	if lang(c) == "en" && !strings.Contains(path, "lang=") {
+		if strings.Contains(path, "?") {
+			path += "&lang=en"
+		} else {
+			path += "?lang=en"
+		}
+	}
+	c.Redirect(http.StatusSeeOther, path)
+}
+
+// safeNext keeps a post-login destination on this site: a path, never
+// "//host" or "/\host", which browsers read as another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) ||
+		strings.ContainsAny(next, "\r\n\t\\") || len(next) > 2000 || strings.HasPrefix(next, "/masuk") || strings.HasPrefix(next, "/keluar") {
+		return "/akun"
+	}
+	return next
+}
+
+// loginCSRF returns the login form's double-submit token, setting its
+// cookie when the browser has none yet.
+func (s *Server) loginCSRF(c *gin.Context) string {
+	if v, err := c.Cookie(loginCSRFCookie); err == nil && len(v) >= 32 {
+		return v
+	}
+	var b [32]byte
+	rand.Read(b[:])
+	v := base64.RawURLEncoding.EncodeToString(b[:])
+	s.setCookie(c, loginCSRFCookie, v, time.Hour)
+	return v
+}
+
+func (s *Server) renderLogin(c *gin.Context, status int, email, problem string) {
+	next := c.Query("next")
+	if v := c.PostForm("next"); v != "" {
+		next = v
+	}
+	s.renderAccount(c, status, "login.html", map[string]any{"CSRF": s.loginCSRF(c), "Email": email, "Problem": problem, "Next": safeNext(next)})
+}
+
+// loginPage answers GET /masuk.
+func (s *Server) loginPage(c *gin.Context) {
+	if principal(c).LoggedIn() {
+		redirectLang(c, "/akun")
+		return
+	}
+	s.renderLogin(c, http.StatusOK, "", "")
+}
+
+// login answers POST /masuk: a session on success (a fresh one: any id a
+// browser had before is not reused), the form again with one message for
+// every kind of refusal otherwise.
+func (s *Server) login(c *gin.Context) {
+	t := accountTexts[lang(c)]
+	cookie, _ := c.Cookie(loginCSRFCookie)
+	if !sameToken(cookie, c.PostForm(csrfField)) {
+		s.renderLogin(c, http.StatusForbidden, "", t["csrf"])
+		return
+	}
+	email := indicator.NormalizeEmail(c.PostForm("email"))
+	ctx := c.Request.Context()
+	secret, _, u, err := s.store.Login(ctx, email, c.PostForm("password"), c.ClientIP())
+	if err != nil {
+		if !store.ErrBadLogin(err) {
+			s.accountError(c, err)
+			return
+		}
+		c.Set(auditActionKey, "login_failed")
+		c.Set(auditObjectKey, "email:"+truncate(email, 254))
+		c.Set(auditAlwaysKey, true)
+		s.renderLogin(c, http.StatusUnauthorized, email, t["badLogin"])
+		return
+	}
+	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
+		if err := s.store.DeleteSession(ctx, old); err != nil {
+			s.log.Warn("login: end previous session", "err", err)
+		}
+	}
+	s.setCookie(c, sessionCookie, secret, store.SessionLifetime)
+	s.clearCookie(c, loginCSRFCookie)
+	p := indicator.UserPrincipal(u)
+	c.Set(principalKey, p)
+	c.Set(auditActionKey, "login")
+	c.Set(auditObjectKey, fmt.Sprintf("user:%d", u.ID))
+	redirectLang(c, safeNext(c.PostForm("next")))
+}
+
+// logoutPage answers GET /keluar with a button: logging out is a POST, so
+// that no link or image on another site can do it.
+func (s *Server) logoutPage(c *gin.Context) {
+	sess, ok := session(c)
+	if !ok {
+		redirectLang(c, "/")
+		return
+	}
+	s.renderAccount(c, http.StatusOK, "logout.html", map[string]any{"CSRF": sess.CSRF, "Principal": principal(c)})
+}
+
+// logout answers POST /keluar: the session ends on the server, not only in
+// the browser.
+func (s *Server) logout(c *gin.Context) {
+	if secret, err := c.Cookie(sessionCookie); err == nil && secret != "" {
+		if err := s.store.DeleteSession(c.Request.Context(), secret); err != nil {
+			s.accountError(c, err)
+			return
+		}
+	}
+	s.clearCookie(c, sessionCookie)
+	c.Set(auditActionKey, "logout")
+	c.Set(auditObjectKey, fmt.Sprintf("user:%d", principal(c).UserID))
+	redirectLang(c, "/")
+}
+
+// accountPage answers GET /akun: who is logged in, and the password form.
+func (s *Server) accountPage(c *gin.Context) {
+	s.renderAccountPage(c, http.StatusOK, "")
+}
+
+func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
+	p := principal(c)
+	sess, _ := session(c)
+	u, err := s.store.User(c.Request.Context(), p.UserID)
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
+	s.renderAccount(c, status, "account.html", map[string]any{"User": u, "CSRF": sess.CSRF, "Problem": problem,
+		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": indicator.MinPasswordLength})
+}
+
+// changePassword answers POST /akun/sandi. The current password is asked
+// again; on success every session of the account ends and this browser
+// gets a new one.
+func (s *Server) changePassword(c *gin.Context) {
+	t := accountTexts[lang(c)]
+	p := principal(c)
+	next := c.PostForm("new_password")
+	if next != c.PostForm("confirm_password") {
+		s.renderAccountPage(c, http.StatusBadRequest, t["mismatch"])
+		return
+	}
+	ctx := c.Request.Context()
+	err := s.store.ChangePassword(ctx, p.UserID, c.PostForm("current_password"), next)
+	switch {
+	case errors.Is(err, indicator.ErrForbidden):
+		c.Set(auditActionKey, "password_change_refused")
+		c.Set(auditObjectKey, fmt.Sprintf("user:%d", p.UserID))
+		c.Set(auditAlwaysKey, true)
+		s.renderAccountPage(c, http.StatusForbidden, t["wrongCurrent"])
+		return
+	case errors.Is(err, indicator.ErrInvalid):
+		s.renderAccountPage(c, http.StatusBadRequest, fmt.Sprintf(t["weakPassword"], indicator.MinPasswordLength, indicator.MaxPasswordBytes))
+		return
+	case err != nil:
+		s.accountError(c, err)
+		return
+	}
+	secret, _, err := s.store.CreateSession(ctx, p.UserID, c.ClientIP())
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
+	s.setCookie(c, sessionCookie, secret, store.SessionLifetime)
+	c.Set(auditActionKey, "password_change")
+	c.Set(auditObjectKey, fmt.Sprintf("user:%d", p.UserID))
+	redirectLang(c, "/akun?changed=1")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// accountTexts are the account pages' strings per language.
+var accountTexts = map[string]map[string]string{
+	"id": {
+		"loginTitle": "Masuk", "email": "Email", "password": "Kata sandi", "login": "Masuk",
+		"loginLead":   "Untuk staf OPD, perencana Bappeda dan administrator. Data yang sudah dipublikasikan dapat dibaca tanpa masuk.",
+		"badLogin":    "Email atau kata sandi salah, atau akun dikunci sementara setelah beberapa kali gagal. Coba lagi nanti.",
+		"csrf":        "Formulir sudah kedaluwarsa atau berasal dari situs lain. Muat ulang halaman lalu coba lagi.",
+		"internal":    "Terjadi kesalahan di server. Coba lagi nanti.",
+		"logoutTitle": "Keluar", "logoutLead": "Akhiri sesi Anda di perangkat ini?", "logout": "Keluar",
+		"accountTitle": "Akun", "name": "Nama", "role": "Peran", "agency": "Instansi",
+		"changePassword": "Ganti kata sandi", "currentPassword": "Kata sandi saat ini", "newPassword": "Kata sandi baru",
+		"confirmPassword": "Ulangi kata sandi baru", "save": "Simpan", "changed": "Kata sandi sudah diganti. Sesi lain akun ini telah diakhiri.",
+		"mismatch": "Kedua isian kata sandi baru tidak sama.", "wrongCurrent": "Kata sandi saat ini salah.",
+		"weakPassword": "Kata sandi baru harus %d karakter atau lebih (paling banyak %d byte) dan berbeda dari yang lama.",
+		"minHint":      "paling sedikit %d karakter", "home": "Beranda", "other": "English", "otherLang": "en",
+		"admin": "Administrasi", "auditLog": "Log audit (CSV)", "tokens": "Token API instansi",
+		"role_admin": "administrator", "role_uploader": "pengunggah instansi", "role_planner": "perencana",
+	},
+	"en": {
+		"loginTitle": "Log in", "email": "Email", "password": "Password", "login": "Log in",
+		"loginLead":   "For agency staff, Bappeda planners and administrators. Published data can be read without logging in.",
+		"badLogin":    "Wrong email or password, or the account is locked for a while after repeated failures. Try again later.",
+		"csrf":        "The form has expired or came from another site. Reload the page and try again.",
+		"internal":    "Something went wrong on the server. Try again later.",
+		"logoutTitle": "Log out", "logoutLead": "End your session on this device?", "logout": "Log out",
+		"accountTitle": "Account", "name": "Name", "role": "Role", "agency": "Agency",
+		"changePassword": "Change password", "currentPassword": "Current password", "newPassword": "New password",
+		"confirmPassword": "New password again", "save": "Save", "changed": "Your password has been changed. The account's other sessions have been ended.",
+		"mismatch": "The two new passwords differ.", "wrongCurrent": "The current password is wrong.",
+		"weakPassword": "The new password needs %d or more characters (at most %d bytes) and must differ from the old one.",
+		"minHint":      "at least %d characters", "home": "Home", "other": "Bahasa Indonesia", "otherLang": "id",
+		"admin": "Administration", "auditLog": "Audit log (CSV)", "tokens": "Agency API tokens",
+		"role_admin": "administrator", "role_uploader": "agency uploader", "role_planner": "planner",
+	},
+}
