@@ -12,15 +12,15 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", s.metrics.handler())
 
-	r.GET("/", s.indexPage)
+	r.GET("/", s.cached(s.indexPage))
 	r.GET("/kelengkapan", s.completenessPage)
 	r.GET("/completeness", s.completenessPage)
 	r.GET("/unggah", s.uploadPage)
 	r.GET("/upload", s.uploadPage)
 	r.POST("/unggah", s.uploads.limit.limit(), s.previewUploadPage)
 	r.POST("/unggah/simpan", s.uploads.limit.limit(), s.confirmUploadPage)
-	r.GET("/d/:dashboard", s.dashboardPage)
-	r.GET("/i/:indicator", s.indicatorPage)
+	r.GET("/d/:dashboard", s.cached(s.dashboardPage))
+	r.GET("/i/:indicator", s.cached(s.indicatorPage))
 	r.GET("/static/:file", s.staticFile)
 
 	// Accounts: login (rate-limited per client), logout, password change.

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var (
+	cspNonceRe  = regexp.MustCompile(`'nonce-([A-Za-z0-9_-]+)'`)
+	pageNonceRe = regexp.MustCompile(`nonce="([^"]*)"`)
+)
+
+// TestPageCacheFollowsTheData reads an indicator page twice (the second from
+// the page cache), checks each answer carries its own nonce in both the CSP
+// header and every script, then imports a new value: the next read shows it.
+func TestPageCacheFollowsTheData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pantau.db")
+	getenv := env("PANTAU_DATABASE_URL", db, "PANTAU_LOG_LEVEL", "error")
+	base := startServer(t, getenv)
+	page := func() (string, string) {
+		resp, err := http.Get(base + "/i/kemiskinan_ekstrem?region=16.07")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("page: %d", resp.StatusCode)
+		}
+		m := cspNonceRe.FindStringSubmatch(resp.Header.Get("Content-Security-Policy"))
+		if m == nil {
+			t.Fatalf("no nonce in CSP %q", resp.Header.Get("Content-Security-Policy"))
+		}
+		scripts := pageNonceRe.FindAllStringSubmatch(string(body), -1)
+		if len(scripts) == 0 {
+			t.Fatal("page has no nonce attributes")
+		}
+		for _, s := range scripts {
+			if s[1] != m[1] {
+				t.Fatalf("script nonce %q differs from the CSP nonce %q", s[1], m[1])
+			}
+		}
+		return string(body), m[1]
+	}
+	first, n1 := page()
+	second, n2 := page()
+	if n1 == n2 {
+		t.Fatal("two answers share a nonce")
+	}
+	if strings.ReplaceAll(first, n1, "N") != strings.ReplaceAll(second, n2, "N") {
+		t.Fatal("the cached page differs from the rendered one beyond its nonce")
+	}
+	if strings.Contains(first, "0,37") {
+		t.Fatal("test value already on the page")
+	}
+	file := writeFile(t, "a.csv", "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2025;0,37\n")
+	if err := run(context.Background(), []string{"pantau", "import", file}, getenv, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if third, _ := page(); !strings.Contains(third, "0,37") {
+		t.Fatal("after an upload the page still shows the old data")
+	}
+}
