@@ -201,8 +201,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("migrate", "migrate [flags]", stdout, stderr)
+// databaseCommand runs a command whose only setting is the database: it
+// parses the flags, opens and migrates the database and hands it to fn.
+func databaseCommand(ctx context.Context, name string, args []string, getenv func(string) string, stdout, stderr io.Writer,
+	fn func(st *store.Store) error) error {
+	fs := newFlags(name, name+" [flags]", stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
 	if done, err := parse(fs, args, stdout); done {
 		return err
@@ -216,30 +219,24 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(stdout, "migrated %s database\n", st.Dialect())
-	return nil
+	return fn(st)
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return databaseCommand(ctx, "migrate", args, getenv, stdout, stderr, func(st *store.Store) error {
+		fmt.Fprintf(stdout, "migrated %s database\n", st.Dialect())
+		return nil
+	})
 }
 
 func loadDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("demo", "demo [flags]", stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
-	if done, err := parse(fs, args, stdout); done {
-		return err
-	}
-	cfg, err := config.Parse(vals)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := demo.Load(ctx, st); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "loaded the Kabupaten Banyuasin demo data (district values and regency targets are illustrative)")
-	return nil
+	return databaseCommand(ctx, "demo", args, getenv, stdout, stderr, func(st *store.Store) error {
+		if err := demo.Load(ctx, st); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "loaded the Kabupaten Banyuasin demo data (district values and regency targets are illustrative)")
+		return nil
+	})
 }
 
 func importFile(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

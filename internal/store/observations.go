@@ -162,18 +162,7 @@ func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.
 	}
 	defer stage.Close()
 	if err := sp.replay(func(o indicator.Observation) error {
-		// NULL stands for an attribute the file did not carry; the merge keeps the stored one.
-		var status, brk, note any = string(o.Status), o.Break, o.Note
-		if o.Absent&indicator.AttrStatus != 0 {
-			status = nil
-		}
-		if o.Absent&indicator.AttrBreak != 0 {
-			brk = nil
-		}
-		if o.Absent&indicator.AttrNote != 0 {
-			note = nil
-		}
-		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note, lineArg(o.Line)); err != nil {
+		if _, err := stage.ExecContext(ctx, stageArgs(o)...); err != nil {
 			return fmt.Errorf("store: import: copy row: %w", err)
 		}
 		return nil
@@ -390,18 +379,7 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 	}
 	defer stage.Close()
 	if err := sp.replay(func(o indicator.Observation) error {
-		// NULL stands for an attribute the file did not carry; the merge keeps the stored one.
-		var status, brk, note any = string(o.Status), o.Break, o.Note
-		if o.Absent&indicator.AttrStatus != 0 {
-			status = nil
-		}
-		if o.Absent&indicator.AttrBreak != 0 {
-			brk = nil
-		}
-		if o.Absent&indicator.AttrNote != 0 {
-			note = nil
-		}
-		if _, err := stage.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note, lineArg(o.Line)); err != nil {
+		if _, err := stage.ExecContext(ctx, stageArgs(o)...); err != nil {
 			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
 				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
 			}
@@ -557,4 +535,21 @@ func lineArg(line int) any {
 		return nil
 	}
 	return line
+}
+
+// stageArgs are a staged row's columns, in the staging tables' order. NULL
+// stands for an attribute the file did not carry: the merge keeps the
+// stored one.
+func stageArgs(o indicator.Observation) []any {
+	var status, brk, note any = string(o.Status), o.Break, o.Note
+	if o.Absent&indicator.AttrStatus != 0 {
+		status = nil
+	}
+	if o.Absent&indicator.AttrBreak != 0 {
+		brk = nil
+	}
+	if o.Absent&indicator.AttrNote != 0 {
+		note = nil
+	}
+	return []any{o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note, lineArg(o.Line)}
 }
