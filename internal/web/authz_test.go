@@ -5,11 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -23,7 +21,6 @@ import (
 	"pantau/internal/indicator"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
-	"pantau/internal/web"
 )
 
 // The columns of the authorization matrix: who makes the request.
@@ -127,7 +124,12 @@ var policy = map[string]rule{
 	"GET /d/:dashboard": {getReq("/d/makro-banyuasin"), everyone(s200)},
 	"GET /i/:indicator": {getReq("/i/kemiskinan?region=16.07"), everyone(s200)},
 	"GET /static/:file": {getReq("/static/LICENSE-echarts"), everyone(s200)},
-	"GET /api/docs":     {getReq("/api/docs"), everyone(s200)},
+	// Embeds are public pages for other sites; oEmbed answers for this host only.
+	"GET /embed/i/:indicator":        {getReq("/embed/i/kemiskinan?region=16.07"), everyone(s200)},
+	"GET /embed/d/:dashboard/:panel": {getReq("/embed/d/makro-banyuasin/kemiskinan"), everyone(s200)},
+	"GET /static/embed.js":           {getReq("/static/embed.js"), everyone(s200)},
+	"GET /oembed":                    {getReq("/oembed?url=http%3A%2F%2Fexample.org%2Fi%2Fkemiskinan"), everyone(want{code: 404})},
+	"GET /api/docs":                  {getReq("/api/docs"), everyone(s200)},
 
 	// The upload page authenticates with the agency token typed into the
 	// form, not with the browser's session: without one it is a 401 for all.
@@ -199,24 +201,12 @@ type matrixFixture struct {
 func newMatrixFixture(t *testing.T, url string) *matrixFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := openMigrated(t, url)
 	if err := demo.Load(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	f := &matrixFixture{st: st, base: srv.URL, routes: h.(*gin.Engine).Routes(),
+	base, h := serveStore(t, st)
+	f := &matrixFixture{st: st, base: base, routes: h.(*gin.Engine).Routes(),
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	mk := func(email string, role indicator.Role, agency string) indicator.User {
 		u, err := st.CreateUser(ctx, indicator.User{Email: email, Role: role, AgencyCode: agency}, "kata-sandi-panjang")

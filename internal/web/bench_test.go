@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,26 +17,12 @@ import (
 	"pantau/internal/importer"
 	"pantau/internal/indicator"
 	"pantau/internal/ingest"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
 
 func benchStore(b *testing.B, engine string) *store.Store {
-	url := filepath.Join(b.TempDir(), "pantau.db")
-	if engine == "postgres" {
-		url = pgtest.URL(b)
-	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	return st
+	return openMigrated(b, engineURL(b, engine))
 }
 
 // serverTime measures the handler alone (no network): the median of n

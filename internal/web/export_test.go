@@ -4,20 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"pantau/internal/demo"
 	"pantau/internal/importer"
 	"pantau/internal/indicator"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
-	"pantau/internal/web"
 )
 
 // demoServersWithStore is demoServers that also hands fn the store, for
@@ -25,29 +19,9 @@ import (
 func demoServersWithStore(t *testing.T, fn func(t *testing.T, base string, st *store.Store)) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
-			}
-			ctx := context.Background()
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := demo.Load(ctx, st); err != nil {
-				t.Fatal(err)
-			}
-			h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(h)
-			t.Cleanup(srv.Close)
-			fn(t, srv.URL, st)
+			st := openDemo(t, engine)
+			base, _ := serveStore(t, st)
+			fn(t, base, st)
 		})
 	}
 }

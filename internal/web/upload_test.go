@@ -8,18 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"pantau/internal/demo"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
@@ -40,29 +35,11 @@ type uploadServer struct {
 func uploadServers(t *testing.T, fn func(t *testing.T, srv uploadServer)) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
-			}
 			ctx := context.Background()
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := demo.Load(ctx, st); err != nil {
-				t.Fatal(err)
-			}
-			h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Options{MaxUploadBytes: testMaxUpload})
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs := httptest.NewServer(h)
-			t.Cleanup(hs.Close)
-			srv := uploadServer{base: hs.URL, st: st}
+			st := openDemo(t, engine)
+			base, _ := serveStore(t, st, web.Options{MaxUploadBytes: testMaxUpload})
+			srv := uploadServer{base: base, st: st}
+			var err error
 			if srv.bps, _, err = st.CreateToken(ctx, "bps-banyuasin", "test"); err != nil {
 				t.Fatal(err)
 			}

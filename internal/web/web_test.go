@@ -24,36 +24,56 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// openMigrated opens the database at url for the test and migrates it.
+func openMigrated(t testing.TB, url string) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// engineURL is a fresh database of the engine: a SQLite file or a new
+// PostgreSQL database.
+func engineURL(t testing.TB, engine string) string {
+	if engine == "postgres" {
+		return pgtest.URL(t)
+	}
+	return filepath.Join(t.TempDir(), "pantau.db")
+}
+
+// openDemo is a fresh database of the engine with the demo loaded.
+func openDemo(t testing.TB, engine string) *store.Store {
+	t.Helper()
+	st := openMigrated(t, engineURL(t, engine))
+	if err := demo.Load(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// serveStore starts a real HTTP server over st for the test.
+func serveStore(t testing.TB, st *store.Store, opts ...web.Options) (string, http.Handler) {
+	t.Helper()
+	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL, h
+}
+
 // demoServers runs fn against a real HTTP server over the demo data, once
 // on SQLite and once on PostgreSQL.
 func demoServers(t *testing.T, fn func(t *testing.T, base string)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
-			}
-			ctx := context.Background()
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := demo.Load(ctx, st); err != nil {
-				t.Fatal(err)
-			}
-			h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(h)
-			t.Cleanup(srv.Close)
-			fn(t, srv.URL)
-		})
-	}
+	demoServersWithStore(t, func(t *testing.T, base string, _ *store.Store) { fn(t, base) })
 }
 
 func get(t *testing.T, url string, v any) int {
