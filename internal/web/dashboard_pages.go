@@ -43,6 +43,8 @@ type pageCtx struct {
 	inds   map[string]indicator.Indicator
 	plans  map[string]indicator.Plan
 	series map[string]store.Series // the region's series by indicator
+	// version pins district reads to a data version (embeds); 0: now.
+	version int64
 }
 
 // queryYear reads ?year=; empty or invalid means the latest data.
@@ -226,11 +228,11 @@ func (p *pageCtx) scoreRows(codes []string, plan string, totalsOnly bool) ([]cha
 // districtPanels renders the bar chart of one year or the disparity trend.
 func (s *Server) districtChart(p *pageCtx, id string, ind indicator.Indicator, overTime bool) (template.HTML, bool, error) {
 	ctx := p.c.Request.Context()
-	obs, err := s.store.ChildObservations(ctx, ind.Code, p.region.Code)
+	obs, err := s.store.ChildObservationsAt(ctx, ind.Code, p.region.Code, p.version)
 	if err != nil {
 		return "", false, err
 	}
-	pop, err := s.store.ChildObservations(ctx, indicator.PopulationCode, p.region.Code)
+	pop, err := s.store.ChildObservationsAt(ctx, indicator.PopulationCode, p.region.Code, p.version)
 	if err != nil {
 		return "", false, err
 	}

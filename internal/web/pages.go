@@ -94,6 +94,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data map[string
 	data["BootstrapURL"] = chart.BootstrapURL
 	data["LicenseURL"] = chart.LicenseURL
 	data["Dashboards"] = s.dashboards
+	data["Share"] = share{s: s, c: c} // embed dialogs and oEmbed discovery (share.go)
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Content-Language", l)
 	c.Header("Vary", "Accept-Language")

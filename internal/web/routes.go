@@ -23,6 +23,13 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/i/:indicator", s.cached(s.indicatorPage))
 	r.GET("/static/:file", s.staticFile)
 
+	// Embeds for other sites (framable, cookie-free, cached by data
+	// version), their resizer script and oEmbed discovery.
+	r.GET("/embed/i/:indicator", s.embedIndicator)
+	r.GET("/embed/d/:dashboard/:panel", s.embedPanel)
+	r.GET("/static/embed.js", s.embedScript)
+	r.GET("/oembed", s.oembed)
+
 	// Accounts: login (rate-limited per client), logout, password change.
 	r.GET("/masuk", s.loginPage)
 	r.POST("/masuk", s.accounts.login.limit(), s.login)

@@ -28,6 +28,8 @@ type Server struct {
 	metrics *Metrics
 	// pageCache keeps rendered public pages by data version.
 	pageCache *pageCache
+	// embeds caches rendered embeds by request and data version.
+	embeds *embedCache
 	// accounts holds the cookie policy and the login and token rate limits.
 	accounts *accounts
 	// uploads holds the upload endpoints' size limit and pending previews.
@@ -65,7 +67,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: newPageCache(64<<20, time.Minute), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash}
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: newPageCache(64<<20, time.Minute), embeds: newEmbedCache(embedCacheEntries), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless
 	// a proxy is configured, or anyone could pick their own address.

@@ -1,0 +1,202 @@
+// Pantau's sharing tools, on chart pages and on embeds: copy buttons for the
+// embed code, PNG and SVG downloads drawn by ECharts itself with the title,
+// caption and source in the image, and (inside an embed) the height
+// reports that /static/embed.js on the host page uses to size the iframe.
+// Nothing here evaluates data: options are read with JSON.parse, texts are
+// set as text.
+(function () {
+  'use strict';
+  var root = document.documentElement;
+  root.classList.add('js');
+  var lang = root.getAttribute('lang') === 'en' ? 'en' : 'id';
+
+  function ready(fn) {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn);
+    else fn();
+  }
+
+  // --- copy buttons: the code stays in a readonly textarea without JS ---
+  function copy(button) {
+    var area = document.getElementById(button.getAttribute('data-copy'));
+    if (!area) return;
+    var done = function () {
+      var old = button.textContent;
+      button.textContent = button.getAttribute('data-copied') || old;
+      setTimeout(function () { button.textContent = old; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(area.value).then(done, function () { area.select(); });
+      return;
+    }
+    area.focus();
+    area.select();
+    try { if (document.execCommand('copy')) done(); } catch (e) { /* the text stays selected */ }
+  }
+
+  // --- image export ---
+  var numberFormat = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'id-ID', { maximumFractionDigits: 4 });
+  function localiseAxes(axes) {
+    (Array.isArray(axes) ? axes : axes ? [axes] : []).forEach(function (a) {
+      if (a && a.type === 'value') {
+        a.axisLabel = a.axisLabel || {};
+        a.axisLabel.formatter = function (v) { return numberFormat.format(v); };
+      }
+    });
+  }
+  function px(v, total) {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && /%$/.test(v)) return parseFloat(v) / 100 * total;
+    return parseFloat(v) || 0;
+  }
+  // lines estimates how many lines text wraps into at width px.
+  function lines(text, width, charWidth) {
+    return Math.max(1, Math.ceil((text || '').length * charWidth / width));
+  }
+
+  // exportOption is the chart's own option (from its JSON block) with the
+  // title, caption and source drawn in, laid out for a width × height image.
+  function exportOption(meta, width) {
+    var src = document.getElementById(meta.chart.getAttribute('data-chart'));
+    var option = JSON.parse(src.textContent);
+    localiseAxes(option.xAxis);
+    localiseAxes(option.yAxis);
+    var inner = width - 48;
+    var titleLines = lines(meta.title, inner, 11);
+    var capLines = lines(meta.caption, inner, 7.2);
+    var top = 20 + titleLines * 26 + capLines * 20 + 16;
+    var srcLines = lines(meta.source, inner, 6.6);
+    var foot = 16 + srcLines * 17;
+    var height = Math.max(360, Math.round(width * 9 / 16)) + top + foot - 80;
+    option.title = {
+      text: meta.title, subtext: meta.caption, left: 24, top: 16, itemGap: 8,
+      textStyle: { fontSize: 20, fontWeight: 'bold', color: '#1b1f24', width: inner, overflow: 'break', lineHeight: 26 },
+      subtextStyle: { fontSize: 14, color: '#3f4650', width: inner, overflow: 'break', lineHeight: 20 }
+    };
+    option.graphic = [{
+      type: 'text', left: 24, bottom: 14,
+      style: { text: meta.source, fill: '#5b6470', font: '12px sans-serif', width: inner, overflow: 'break', lineHeight: 17 }
+    }];
+    (Array.isArray(option.grid) ? option.grid : option.grid ? [option.grid] : []).forEach(function (g) {
+      g.top = top + px(g.top, height) * 0.5;
+      g.bottom = px(g.bottom, height) + foot;
+      g.left = Math.max(px(g.left, width), 24);
+      g.right = Math.max(px(g.right, width), 24);
+    });
+    (Array.isArray(option.legend) ? option.legend : option.legend ? [option.legend] : []).forEach(function (l) {
+      if (l.bottom !== undefined) l.bottom = px(l.bottom, height) + foot;
+      else if (l.top !== undefined) l.top = top - 8;
+    });
+    option.backgroundColor = '#ffffff';
+    option.animation = false;
+    return { option: option, width: width, height: height };
+  }
+
+  function save(blob, name) {
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    a.rel = 'noopener';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+  }
+
+  // renderImage draws the export option and returns a Blob of the format.
+  function renderImage(meta, format) {
+    var e = exportOption(meta, 960);
+    if (format === 'svg') {
+      var svgChart = window.echarts.init(null, null, { renderer: 'svg', ssr: true, width: e.width, height: e.height });
+      svgChart.setOption(e.option);
+      var svg = svgChart.renderToSVGString();
+      svgChart.dispose();
+      return Promise.resolve(new Blob([svg], { type: 'image/svg+xml' }));
+    }
+    var div = document.createElement('div');
+    div.style.cssText = 'position:fixed;left:-20000px;top:0;width:' + e.width + 'px;height:' + e.height + 'px';
+    document.body.appendChild(div);
+    var c = window.echarts.init(div, null, { renderer: 'canvas', width: e.width, height: e.height });
+    c.setOption(e.option);
+    var url = c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' });
+    c.dispose();
+    div.remove();
+    // Decoded here: fetch() of a data: URL is refused by connect-src 'self'.
+    var bin = atob(url.slice(url.indexOf(',') + 1));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return Promise.resolve(new Blob([bytes], { type: 'image/png' }));
+  }
+
+  function metaOf(button) {
+    var el = document.getElementById(button.getAttribute('data-export-chart'));
+    if (!el || !window.echarts) return null;
+    var fig = document.getElementById(el.id + '-figure');
+    var cap = fig && fig.querySelector('figcaption');
+    return {
+      chart: el,
+      title: button.getAttribute('data-export-title') || '',
+      caption: button.getAttribute('data-export-caption') || (cap ? cap.textContent : ''),
+      source: button.getAttribute('data-export-source') || '',
+      name: button.getAttribute('data-export-name') || 'pantau'
+    };
+  }
+
+  function exportChart(button) {
+    var meta = metaOf(button);
+    if (!meta) return;
+    var format = button.getAttribute('data-export');
+    renderImage(meta, format).then(function (blob) { save(blob, meta.name + '.' + format); },
+      function (e) { if (window.console) console.error('pantau export', e); });
+  }
+  // For tests and for people: window.pantauExport(button) gives the Blob.
+  window.pantauExport = function (button, format) {
+    var meta = metaOf(button);
+    return meta ? renderImage(meta, format || button.getAttribute('data-export')) : Promise.reject(new Error('no chart'));
+  };
+
+  // --- inside an embed: report the content height to the host page ---
+  function embedded() {
+    if (!root.hasAttribute('data-embed') || window.parent === window) return;
+    var box = document.querySelector('.embed') || document.body;
+    var last = 0;
+    function report() {
+      var h = Math.ceil(box.getBoundingClientRect().height);
+      var drawn = document.querySelectorAll('[data-chart-ready="true"]').length;
+      if (h === last && !report.force) return;
+      last = h;
+      report.force = false;
+      // The height is not a secret: any host page may learn it.
+      window.parent.postMessage({ 'pantau-embed': { height: h, charts: drawn } }, '*');
+    }
+    report();
+    if (window.ResizeObserver) new ResizeObserver(report).observe(box);
+    window.addEventListener('resize', report);
+    window.addEventListener('load', function () { report.force = true; report(); });
+    // Charts are drawn by the deferred bootstrap after this script runs.
+    var tries = 0;
+    var poll = setInterval(function () {
+      report.force = true;
+      report();
+      if (++tries > 20 || document.querySelector('[data-chart-ready="true"]')) clearInterval(poll);
+    }, 100);
+  }
+
+  ready(function () {
+    document.addEventListener('click', function (e) {
+      var t = e.target.closest && e.target.closest('[data-copy],[data-export]');
+      if (!t) return;
+      e.preventDefault();
+      if (t.hasAttribute('data-copy')) copy(t);
+      else exportChart(t);
+    });
+    // A chart that failed (or no ECharts) shows its data table instead.
+    window.addEventListener('load', function () {
+      document.querySelectorAll('.chart-error').forEach(function (p) {
+        var d = p.parentNode.querySelector('details.chart-data');
+        if (d) d.open = true;
+      });
+      if (!window.echarts) document.querySelectorAll('[data-export]').forEach(function (b) { b.hidden = true; });
+    });
+    embedded();
+  });
+})();

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/dashboards"
+	"pantau/internal/indicator"
+)
+
+// oEmbed 1.0 (https://oembed.com): a CMS given the address of a Pantau
+// chart page asks GET /oembed?url=…&format=json and gets the iframe code
+// ("rich" type). The URL is only parsed, never fetched: an address on
+// another host is simply unknown (404), so this endpoint cannot be made to
+// request anything.
+
+// oembedDefault is the size offered when the consumer sets no maximum.
+const (
+	oembedWidth  = 640
+	oembedHeight = 480
+)
+
+// oembedReply is the rich-type answer; every field the spec requires for
+// "rich" (version, type, html, width, height) is always present.
+type oembedReply struct {
+	Version      string `json:"version"`
+	Type         string `json:"type"`
+	HTML         string `json:"html"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	Title        string `json:"title"`
+	ProviderName string `json:"provider_name"`
+	ProviderURL  string `json:"provider_url"`
+	CacheAge     int    `json:"cache_age"`
+}
+
+func (s *Server) oembed(c *gin.Context) {
+	c.Writer.Header().Del("Set-Cookie")
+	switch c.DefaultQuery("format", "json") {
+	case "json":
+	default: // xml and anything else: not implemented, as the spec says
+		c.AbortWithStatusJSON(http.StatusNotImplemented, errorBody("not_implemented", "only format=json is supported", nil))
+		return
+	}
+	r, err := s.oembedTarget(c, c.Query("url"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	width, height := oembedWidth, oembedHeight
+	if r.kind == "d" {
+		if d, ok := dashboards.Find(s.dashboards, r.dashboard); ok {
+			for _, pn := range d.Panels {
+				if pn.ID == r.panel && pn.Type == dashboards.Districts {
+					height = 640
+				}
+			}
+		}
+	}
+	for _, m := range []struct {
+		name string
+		v    *int
+	}{{"maxwidth", &width}, {"maxheight", &height}} {
+		if q := c.Query(m.name); q != "" {
+			n, err := strconv.Atoi(q)
+			if err != nil || n <= 0 {
+				s.fail(c, indicator.Errorf(indicator.ErrInvalid, "%s must be a positive number", m.name))
+				return
+			}
+			*m.v = min(*m.v, n)
+		}
+	}
+	// Build the answer from what the target page's embed would show.
+	v, err := s.embedTitle(c, r)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	base := s.baseURL(c)
+	cacheAge, cc := 300, liveCacheControl
+	if r.pinned() {
+		cacheAge, cc = 31536000, pinnedCacheControl
+	}
+	c.Header("Cache-Control", cc)
+	c.Header("Access-Control-Allow-Origin", "*")
+	c.JSON(http.StatusOK, oembedReply{Version: "1.0", Type: "rich", Width: width, Height: height, Title: v,
+		HTML:         iframeCode(base+r.path()+"?"+r.query(), v, width, height),
+		ProviderName: "Pantau", ProviderURL: base + "/", CacheAge: cacheAge})
+}
+
+// oembedTarget maps a page or embed URL of this server to the embed that
+// shows it: /i/{indicator}?region=, /d/{dashboard}?region=#panel-{id} (the
+// first chart panel without a fragment), or an /embed/ URL itself.
+func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
+	unknown := indicator.Errorf(indicator.ErrNotFound, "no embeddable Pantau chart at that address")
+	if raw == "" {
+		return embedReq{}, indicator.Errorf(indicator.ErrInvalid, "url is required")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.EqualFold(u.Host, c.Request.Host) {
+		return embedReq{}, unknown
+	}
+	q := u.Query()
+	r := embedReq{lang: "id", plan: q.Get("plan")}
+	if l := q.Get("lang"); l == "en" || l == "id" {
+		r.lang = l
+	}
+	if t := q.Get("theme"); t == "light" || t == "dark" {
+		r.theme = t
+	}
+	if v, ok := positive(q.Get("v")); ok {
+		r.version = v
+	} else {
+		return r, unknown
+	}
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= indicator.MinYear && y <= indicator.MaxYear {
+		r.year = y
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(parts) > 0 && parts[0] == "embed" {
+		parts = parts[1:]
+	}
+	switch {
+	case len(parts) == 2 && parts[0] == "i":
+		r.kind, r.indicator, r.year = "i", parts[1], 0
+		r.region = q.Get("region")
+		if r.region == "" {
+			r.region = s.homeRegion()
+		}
+		if _, err := s.store.Indicator(c.Request.Context(), r.indicator); err != nil {
+			return r, unknown
+		}
+		if _, err := s.store.Region(c.Request.Context(), r.region); err != nil {
+			return r, unknown
+		}
+	case (len(parts) == 2 || len(parts) == 3) && parts[0] == "d":
+		d, ok := dashboards.Find(s.dashboards, parts[1])
+		if !ok {
+			return r, unknown
+		}
+		r.kind, r.dashboard, r.plan = "d", d.ID, ""
+		want := strings.TrimPrefix(u.Fragment, "panel-")
+		if len(parts) == 3 {
+			want = parts[2]
+		}
+		for _, pn := range d.Panels {
+			chartPanel := pn.Indicator != "" && pn.Type != dashboards.KPI && pn.Type != dashboards.Scorecard
+			if chartPanel && (want == "" || pn.ID == want) {
+				r.panel = pn.ID
+				break
+			}
+		}
+		r.region = q.Get("region")
+		if r.region == "" {
+			r.region = d.Region
+		}
+		if r.panel == "" || !slices.Contains(d.Regions, r.region) {
+			return r, unknown
+		}
+	default:
+		return r, unknown
+	}
+	if r.pinned() {
+		cur, err := s.embeds.current(c.Request.Context(), s.store)
+		if err != nil {
+			return r, err
+		}
+		if r.version > cur {
+			return r, unknown
+		}
+	}
+	return r, nil
+}
+
+// embedTitle is the title an embed shows: the chart's and the region's name.
+func (s *Server) embedTitle(c *gin.Context, r embedReq) (string, error) {
+	ctx := c.Request.Context()
+	reg, err := s.store.Region(ctx, r.region)
+	if err != nil {
+		return "", err
+	}
+	code, title := r.indicator, ""
+	if r.kind == "d" {
+		d, _ := dashboards.Find(s.dashboards, r.dashboard)
+		for _, pn := range d.Panels {
+			if pn.ID == r.panel {
+				code, title = pn.Indicator, pn.Title.In(r.lang)
+			}
+		}
+	}
+	if title == "" {
+		ind, err := s.store.Indicator(ctx, code)
+		if err != nil {
+			return "", err
+		}
+		title = ind.Name(r.lang)
+	}
+	return title + " — " + reg.Name, nil
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"html"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/dashboards"
+	"pantau/internal/chart"
+)
+
+// share gives chart pages what their "Embed" dialog and oEmbed discovery
+// link need. Pages reach it as .Share; it reads only when a template asks.
+type share struct {
+	s *Server
+	c *gin.Context
+}
+
+// shareView is one chart's embed dialog.
+type shareView struct {
+	ID, Lang                         string
+	T                                map[string]string
+	IframeCode, ScriptCode, Pinned   string
+	CSVURL, JSONURL                  string
+	ChartID, Title, Source, FileName string
+	Images                           bool
+}
+
+// baseURL is this server's address as the reader reached it. Without TLS
+// at the server, https is assumed when cookies are marked Secure (TLS ends
+// at a proxy): an http iframe would be blocked on an https news site.
+func (s *Server) baseURL(c *gin.Context) string {
+	scheme := "http"
+	if c.Request.TLS != nil || s.accounts.secureCookies {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request.Host
+}
+
+// OEmbed is the oEmbed discovery URL of the page, or "" for pages that
+// have no chart to embed.
+func (sh share) OEmbed() string {
+	p := sh.c.Request.URL.Path
+	if !strings.HasPrefix(p, "/i/") && !strings.HasPrefix(p, "/d/") {
+		return ""
+	}
+	base := sh.s.baseURL(sh.c)
+	return base + "/oembed?format=json&url=" + url.QueryEscape(base+sh.c.Request.URL.RequestURI())
+}
+
+// ScriptURL is the sharing tools' script.
+func (sh share) ScriptURL() string { return chart.ShareURL }
+
+// Indicator is the dialog of an indicator page's chart.
+func (sh share) Indicator(code, region string) *shareView {
+	r := embedReq{kind: "i", indicator: code, region: region, lang: lang(sh.c), plan: sh.c.Query("plan"), theme: theme(sh.c)}
+	title, source := code, ""
+	if ind, err := sh.s.store.Indicator(sh.c.Request.Context(), code); err == nil {
+		title, source = ind.Name(r.lang), ind.Source
+	}
+	if reg, err := sh.s.store.Region(sh.c.Request.Context(), region); err == nil {
+		title += " — " + reg.Name
+	}
+	return sh.view(r, chart.ID("indicator", code, region), title, source, 480)
+}
+
+// Panel is the dialog of a dashboard panel, nil for panels that are not
+// charts (KPI tiles, scorecards).
+func (sh share) Panel(dashboard, panel, region string) *shareView {
+	d, ok := dashboards.Find(sh.s.dashboards, dashboard)
+	if !ok {
+		return nil
+	}
+	for _, pn := range d.Panels {
+		if pn.ID != panel || pn.Indicator == "" || pn.Type == dashboards.KPI || pn.Type == dashboards.Scorecard {
+			continue
+		}
+		r := embedReq{kind: "d", dashboard: d.ID, panel: pn.ID, region: region, lang: lang(sh.c), theme: theme(sh.c), year: queryYear(sh.c)}
+		title, source := pn.Title.In(r.lang), ""
+		if ind, err := sh.s.store.Indicator(sh.c.Request.Context(), pn.Indicator); err == nil {
+			source = ind.Source
+			if title == "" {
+				title = ind.Name(r.lang)
+			}
+		}
+		if reg, err := sh.s.store.Region(sh.c.Request.Context(), region); err == nil {
+			title += " — " + reg.Name
+		}
+		height := 480
+		if pn.Type == dashboards.Districts {
+			height = 640
+		}
+		return sh.view(r, chart.ID(d.ID, pn.ID), title, source, height)
+	}
+	return nil
+}
+
+func (sh share) view(r embedReq, chartID, title, source string, height int) *shareView {
+	base := sh.s.baseURL(sh.c)
+	version, _ := sh.s.embeds.current(sh.c.Request.Context(), sh.s.store)
+	live := r
+	live.since = version
+	pinned := r
+	pinned.version = version
+	v := &shareView{ID: "embed-" + chartID, Lang: r.lang, T: embedTexts[r.lang], ChartID: chartID, Title: title, Source: source,
+		FileName: r.fileName(), Images: chart.Available(),
+		CSVURL: r.path() + "?" + r.query("format", "csv"), JSONURL: r.path() + "?" + r.query("format", "json")}
+	v.IframeCode = iframeCode(base+live.path()+"?"+live.query(), title, 0, height)
+	v.ScriptCode = v.IframeCode + "\n" + `<script src="` + html.EscapeString(base) + `/static/embed.js" async></script>`
+	if version > 0 {
+		v.Pinned = iframeCode(base+pinned.path()+"?"+pinned.query(), title, 0, height)
+	}
+	return v
+}
+
+// iframeCode is the HTML a site pastes: lazy, titled for screen readers,
+// full width (or width px), and marked for /static/embed.js to resize.
+func iframeCode(src, title string, width, height int) string {
+	w := `width="100%" style="width:100%;border:0"`
+	if width > 0 {
+		w = `width="` + strconv.Itoa(width) + `" style="width:100%;max-width:` + strconv.Itoa(width) + `px;border:0"`
+	}
+	return `<iframe src="` + html.EscapeString(src) + `" title="` + html.EscapeString(title) + `" ` + w +
+		` height="` + strconv.Itoa(height) + `" loading="lazy" data-pantau-embed></iframe>`
+}
