@@ -127,9 +127,14 @@ func (s *Store) SeriesAt(ctx context.Context, indicatorCode, regionCode string, 
 }
 
 // ChildObservationsAt is ChildObservations as it stood at data version v;
-// v ≤ 0 means now.
+// v ≤ 0, or a v at or after the current version, means now.
 func (s *Store) ChildObservationsAt(ctx context.Context, indicatorCode, parent string, v int64) ([]indicator.Observation, error) {
 	if v <= 0 {
+		return s.ChildObservations(ctx, indicatorCode, parent)
+	}
+	if cur, err := s.DataVersion(ctx); err != nil {
+		return nil, err
+	} else if v >= cur {
 		return s.ChildObservations(ctx, indicatorCode, parent)
 	}
 	out := []indicator.Observation{}

@@ -503,10 +503,10 @@ var figcaption = regexp.MustCompile(`(?s)<figcaption>(.*?)</figcaption>`)
 // buildEmbed reads the embed's data at version and renders its chart.
 func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt time.Time) (*embedView, error) {
 	ctx := c.Request.Context()
-	pinned := int64(0)
-	if r.pinned() {
-		pinned = version
-	}
+	// Live embeds too read at the version their key names (the current
+	// one, or the one this server last saw): the body always matches its
+	// ETag, even when an upload lands while it is rendered.
+	pinned := version
 	p := &pageCtx{c: c, lang: r.lang, nonce: chart.Nonce(), year: r.year, toYear: 2029, version: pinned,
 		inds: map[string]indicator.Indicator{}, plans: map[string]indicator.Plan{}, series: map[string]store.Series{}}
 	var err error
