@@ -76,15 +76,29 @@
       type: 'text', left: 24, bottom: 14,
       style: { text: meta.source, fill: '#5b6470', font: '12px sans-serif', width: inner, overflow: 'break', lineHeight: 17 }
     }];
+    // The page's grid leaves room for a legend wrapped at phone width;
+    // the image is wide, so its legend takes the rows it needs there.
+    var legends = Array.isArray(option.legend) ? option.legend : option.legend ? [option.legend] : [];
+    var legendRows = 0;
+    legends.forEach(function (l) {
+      if (l.show === false) return;
+      var names = l.data || (option.series || []).map(function (s) { return s.name; });
+      var rows = 1, used = 0;
+      names.forEach(function (n) {
+        var w = 34 + 7.5 * String(n && n.name || n || '').length;
+        if (used > 0 && used + w > inner) { rows++; used = 0; }
+        used += w;
+      });
+      legendRows = Math.max(legendRows, rows);
+      if (l.bottom !== undefined) l.bottom = foot;
+      else if (l.top !== undefined) l.top = top;
+    });
     (Array.isArray(option.grid) ? option.grid : option.grid ? [option.grid] : []).forEach(function (g) {
-      g.top = top + px(g.top, height) * 0.5;
-      g.bottom = px(g.bottom, height) + foot;
+      // Room under the caption for the value axis' name (the unit).
+      g.top = top + 28;
+      g.bottom = foot + 12 + (legendRows ? 24 * legendRows + 8 : 0);
       g.left = Math.max(px(g.left, width), 24);
       g.right = Math.max(px(g.right, width), 24);
-    });
-    (Array.isArray(option.legend) ? option.legend : option.legend ? [option.legend] : []).forEach(function (l) {
-      if (l.bottom !== undefined) l.bottom = px(l.bottom, height) + foot;
-      else if (l.top !== undefined) l.top = top - 8;
     });
     option.backgroundColor = '#ffffff';
     option.animation = false;
