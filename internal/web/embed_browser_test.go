@@ -157,7 +157,7 @@ func TestEmbedBrowser(t *testing.T) {
 		}
 		var ex struct {
 			Error, SVG, SVGType, PNGType, PNGMagic, CSV, PNGData string
-			PNGSize, PNGWidth, PNGHeight              int
+			PNGSize, PNGWidth, PNGHeight                         int
 		}
 		if err := json.Unmarshal([]byte(html.UnescapeString(r[1])), &ex); err != nil {
 			t.Fatal(err)
