@@ -67,3 +67,30 @@ func TestPageCacheFollowsTheData(t *testing.T) {
 		t.Fatal("after an upload the page still shows the old data")
 	}
 }
+
+// TestPageCacheKeysOnHost sends a forged Host header first: the page it
+// caches (with embed code naming that host) must not reach a reader of
+// the real host.
+func TestPageCacheKeysOnHost(t *testing.T) {
+	base := startServer(t, env("PANTAU_DATABASE_URL", filepath.Join(t.TempDir(), "pantau.db"), "PANTAU_LOG_LEVEL", "error"))
+	req, _ := http.NewRequest(http.MethodGet, base+"/i/kemiskinan_ekstrem?region=16.07", nil)
+	req.Host = "evil.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(forged), "evil.example") {
+		t.Skip("pages do not name the request host; nothing to poison")
+	}
+	resp, err = http.Get(base + "/i/kemiskinan_ekstrem?region=16.07")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), "evil.example") {
+		t.Fatal("a forged Host header poisoned the page cache")
+	}
+}

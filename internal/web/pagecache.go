@@ -97,7 +97,9 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 			h(c) // the handler reports the database problem itself
 			return
 		}
-		key := lang(c) + "\x00" + c.Request.URL.RequestURI() + "\x00" + itoa64(version)
+		// The host is part of the key: pages build embed code and links
+		// from it, and a forged Host header must not reach other readers.
+		key := c.Request.Host + "\x00" + lang(c) + "\x00" + c.Request.URL.RequestURI() + "\x00" + itoa64(version)
 		if p := s.pageCache.get(key); p != nil {
 			s.metrics.CacheHits.WithLabelValues("pages", "hit").Inc()
 			nonce := chart.Nonce()
