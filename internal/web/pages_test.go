@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -209,12 +211,19 @@ func chromium(t *testing.T, bin, url string, args ...string) string {
 	// A browser that crashes (seen here once: SIGSEGV on a loaded 2-core
 	// machine) says nothing about the page; it is started again, twice at
 	// most. A page that fails to load or render still fails below.
+	out, _ := chromiumRun(t, bin, url, args...)
+	return out
+}
+
+// chromiumRun is chromium that also returns what the browser logged.
+func chromiumRun(t *testing.T, bin, url string, args ...string) (string, string) {
+	t.Helper()
 	var err error
 	for attempt := 1; attempt <= 3; attempt++ {
-		var out []byte
-		out, err = runChromium(t, bin, url, args...)
+		var out, logs []byte
+		out, logs, err = runChromium(t, bin, url, args...)
 		if err == nil {
-			return string(out)
+			return string(out), string(logs)
 		}
 		// Only a crash is retried: a timeout (SIGKILL from the context) or
 		// an error exit is a real failure.
@@ -228,17 +237,80 @@ func chromium(t *testing.T, bin, url string, args ...string) string {
 		t.Logf("chromium %s crashed (%v), attempt %d", url, err, attempt)
 	}
 	t.Fatalf("chromium %s: %v", url, err)
-	return ""
+	return "", ""
 }
 
-func runChromium(t *testing.T, bin, url string, args ...string) ([]byte, error) {
+var (
+	consoleLine = regexp.MustCompile(`(?m)^.*:CONSOLE\(\d+\)\].*$`)
+	netlogURL   = regexp.MustCompile(`^(https?|wss?)://[^/]+`)
+)
+
+// chromiumPage loads a page of the test server at base and dumps its DOM,
+// failing the test on any console message (errors, CSP refusals, warnings)
+// and on any request the page made to another origin. Chromium's own
+// background requests (initiator "not an origin") are not the page's.
+func chromiumPage(t *testing.T, bin, base, path string, args ...string) string {
+	t.Helper()
+	netlog := filepath.Join(t.TempDir(), "net.json")
+	dom, logs := chromiumRun(t, bin, base+path, append(args, "--enable-logging=stderr", "--v=0", "--log-net-log="+netlog)...)
+	for _, line := range consoleLine.FindAllString(logs, -1) {
+		t.Errorf("%s: console: %s", path, line)
+	}
+	raw, err := os.ReadFile(netlog)
+	if err != nil {
+		t.Fatalf("%s: net log: %v", path, err)
+	}
+	var nl struct {
+		Constants struct {
+			LogEventTypes map[string]int `json:"logEventTypes"`
+		} `json:"constants"`
+		Events []struct {
+			Type   int `json:"type"`
+			Params struct {
+				URL       string `json:"url"`
+				Initiator string `json:"initiator"`
+			} `json:"params"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal(raw, &nl); err != nil {
+		// Chromium may leave the log's closing brackets unwritten on exit.
+		text := strings.TrimSuffix(strings.TrimSpace(string(raw)), ",") + "]}"
+		if err := json.Unmarshal([]byte(text), &nl); err != nil {
+			t.Fatalf("%s: net log: %v", path, err)
+		}
+	}
+	start, ok := nl.Constants.LogEventTypes["URL_REQUEST_START_JOB"]
+	if !ok {
+		t.Fatalf("%s: net log has no URL_REQUEST_START_JOB events", path)
+	}
+	requests := 0
+	for _, e := range nl.Events {
+		if e.Type != start || e.Params.Initiator != base {
+			continue
+		}
+		requests++
+		if origin := netlogURL.FindString(e.Params.URL); origin != base && !strings.HasPrefix(e.Params.URL, "data:") && !strings.HasPrefix(e.Params.URL, "blob:") {
+			t.Errorf("%s: the page requested %s, off this machine's server", path, e.Params.URL)
+		}
+	}
+	if requests == 0 && (strings.HasPrefix(path, "/d/") || strings.HasPrefix(path, "/i/")) {
+		t.Errorf("%s: the net log shows no request from the page (ECharts and scripts should load)", path)
+	}
+	return dom
+}
+
+func runChromium(t *testing.T, bin, url string, args ...string) ([]byte, []byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	all := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
 		"--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=5000"}, args...)
-	return exec.CommandContext(ctx, bin, append(all, url)...).Output()
+	cmd := exec.CommandContext(ctx, bin, append(all, url)...)
+	var logs bytes.Buffer
+	cmd.Stderr = &logs
+	out, err := cmd.Output()
+	return out, logs.Bytes(), err
 }
 
 var (
@@ -268,7 +340,7 @@ func TestBrowser(t *testing.T) {
 		pages := append([]string{"/d/makro-banyuasin?lang=id", "/d/makro-banyuasin?lang=en", "/d/kesenjangan-kecamatan?lang=id",
 			"/i/kemiskinan_ekstrem?region=16.07&lang=id", "/i/kemiskinan_ekstrem?region=16.07&lang=en", "/i/stunting?region=16.07&lang=id&theme=dark"}, hostilePages...)
 		for _, path := range pages {
-			dom := chromium(t, bin, base+path, "--window-size=1280,900", "--dump-dom")
+			dom := chromiumPage(t, bin, base, path, "--window-size=1280,900", "--dump-dom")
 			want := len(chartDivs.FindAllString(dom, -1))
 			drawn := drawnChart.FindAllStringSubmatch(dom, -1)
 			if strings.HasPrefix(path, "/d/") || strings.HasPrefix(path, "/i/") {
