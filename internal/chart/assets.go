@@ -33,6 +33,8 @@ var (
 	EChartsURL   string
 	BootstrapURL string
 	LicenseURL   string
+	// UploadURL is the upload page's progress script.
+	UploadURL string
 )
 
 func init() {
@@ -55,6 +57,20 @@ func init() {
 	name := "pantau-charts-" + hex.EncodeToString(sum[:])[:12] + ".js"
 	Static[name] = StaticFile{b, "text/javascript; charset=utf-8"}
 	BootstrapURL = "/static/" + name
+	UploadURL = hashedScript("pantau-upload")
+}
+
+// hashedScript serves assets/<base>.js under a name carrying its content
+// hash (cacheable as immutable) and returns its URL.
+func hashedScript(base string) string {
+	b, err := fs.ReadFile(assetFS, "assets/"+base+".js")
+	if err != nil {
+		panic("chart: assets/" + base + ".js is not embedded: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	name := base + "-" + hex.EncodeToString(sum[:])[:12] + ".js"
+	Static[name] = StaticFile{b, "text/javascript; charset=utf-8"}
+	return "/static/" + name
 }
 
 // Available reports whether ECharts is embedded, so charts can be drawn.

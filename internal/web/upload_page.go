@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pantau/internal/chart"
 	"pantau/internal/importer"
 	"pantau/internal/indicator"
 	"pantau/internal/progress"
@@ -136,6 +137,8 @@ type uploadView struct {
 	Changes   []changeRow
 	MaxMB     int64
 	Confirmed bool
+	// ScriptURL shows upload progress; the page works without it.
+	ScriptURL string
 	status    int
 }
 
@@ -291,12 +294,13 @@ func (s *Server) renderUpload(c *gin.Context, status int, v *uploadView) {
 	var raw [16]byte
 	rand.Read(raw[:])
 	v.Nonce = base64.RawStdEncoding.EncodeToString(raw[:])
+	v.ScriptURL = chart.UploadURL
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", v.Lang)
 	h.Set("Vary", "Accept-Language")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+v.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'nonce-"+v.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	c.Status(status)
 	if err := s.pages.ExecuteTemplate(c.Writer, "upload.html", v); err != nil {
 		s.log.Error("render", "template", "upload.html", "err", err)
@@ -310,6 +314,7 @@ var uploadTexts = map[string]map[string]string{
 		"intro": "Unggah berkas CSV observasi atau target. Berkas diperiksa lebih dulu: Anda melihat apa yang terdeteksi, baris yang salah, dan nilai yang akan berubah sebelum menyimpan.",
 		"token": "Token instansi", "tokenHelp": "Diberikan oleh operator (pantau token create --agency KODE).",
 		"file": "Berkas CSV", "fileHelp": "Paling besar %d MB. Pemisah , ; atau tab; UTF-8 atau Windows-1252.",
+		"sending": "Mengirim berkas… %d%", "checking": "Berkas terkirim; sedang diperiksa…", "failed": "Pengiriman gagal; periksa sambungan dan coba lagi.",
 		"options": "Pilihan (bila berkas tidak menyebutkannya)", "indicator": "Kode indikator (tabel satu indikator)",
 		"decimal": "Pemisah desimal", "auto": "deteksi otomatis", "comma": "koma (0,49)", "point": "titik (0.49)",
 		"targets": "Berkas berisi target rencana", "plan": "Kode rencana (untuk target)", "region": "Kode wilayah (berkas satu wilayah)",
@@ -329,6 +334,7 @@ var uploadTexts = map[string]map[string]string{
 		"intro": "Upload a CSV of observations or targets. The file is checked first: you see what was detected, any bad rows and the values that would change before anything is stored.",
 		"token": "Agency token", "tokenHelp": "Given by the operator (pantau token create --agency CODE).",
 		"file": "CSV file", "fileHelp": "At most %d MB. Delimiter , ; or tab; UTF-8 or Windows-1252.",
+		"sending": "Sending the file… %d%", "checking": "File sent; checking it…", "failed": "Sending failed; check the connection and try again.",
 		"options": "Options (when the file does not say)", "indicator": "Indicator code (one-indicator table)",
 		"decimal": "Decimal mark", "auto": "detect", "comma": "comma (0,49)", "point": "point (0.49)",
 		"targets": "The file holds plan targets", "plan": "Plan code (for targets)", "region": "Region code (one-region file)",

@@ -362,6 +362,30 @@ func TestUploadPage(t *testing.T) {
 				t.Errorf("%s: %d lacks %q", tt.path, status, tt.want)
 			}
 		}
+		// Large files show their progress: the page loads its script (allowed
+		// by its policy), which the server serves as JavaScript.
+		resp, err := http.Get(srv.base + "/unggah")
+		if err != nil {
+			t.Fatal(err)
+		}
+		formPage, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		script := regexp.MustCompile(`<script src="(/static/pantau-upload-[0-9a-f]{12}\.js)" defer></script>`).FindSubmatch(formPage)
+		if script == nil || !strings.Contains(string(formPage), `<progress id="upload-progress"`) {
+			t.Fatalf("upload page lacks its progress bar or script")
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("upload page policy %q", csp)
+		}
+		js, err := http.Get(srv.base + string(script[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		jsBody, _ := io.ReadAll(js.Body)
+		js.Body.Close()
+		if js.StatusCode != 200 || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") || !strings.Contains(string(jsBody), "upload.onprogress") {
+			t.Errorf("progress script: %d %s", js.StatusCode, js.Header.Get("Content-Type"))
+		}
 		form := func(token, csv string) (io.Reader, string) {
 			var b bytes.Buffer
 			mw := multipart.NewWriter(&b)
