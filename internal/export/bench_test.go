@@ -9,63 +9,25 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"pantau/internal/benchdata"
 	"pantau/internal/export"
-	"pantau/internal/indicator"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
 )
 
-// The benchmark's shape, as in the store's import benchmark: 40 provinces ×
-// 50 regencies × 50 indicators × 10 years = 1,000,000 observations.
-const (
-	benchProvinces  = 40
-	benchRegencies  = 50
-	benchIndicators = 50
-	benchYears      = 10
-	benchRows       = benchProvinces * benchRegencies * benchIndicators * benchYears
-)
-
-func benchRegionCodes() []string {
-	var out []string
-	for p := 11; p < 11+benchProvinces; p++ {
-		for r := 1; r <= benchRegencies; r++ {
-			out = append(out, fmt.Sprintf("%02d.%02d", p, r))
-		}
-	}
-	return out
-}
+const benchRows = benchdata.Rows
 
 // seedBench stores the catalogue and the million rows. The rows go in with
 // a plain bulk load (COPY on PostgreSQL, one prepared INSERT transaction on
 // SQLite): this benchmark measures reading them out, not the import path.
 func seedBench(b *testing.B, st *store.Store) {
 	ctx := context.Background()
-	regions := []indicator.Region{{Code: "ID", Name: "Indonesia", Level: indicator.LevelNational}}
-	for p := 11; p < 11+benchProvinces; p++ {
-		r, _ := indicator.NewRegion(strconv.Itoa(p), "", fmt.Sprintf("Provinsi %d", p))
-		regions = append(regions, r)
-	}
-	for _, code := range benchRegionCodes() {
-		r, err := indicator.NewRegion(code, "", "Kabupaten "+code)
-		if err != nil {
-			b.Fatal(err)
-		}
-		regions = append(regions, r)
-	}
-	if err := st.PutRegions(ctx, regions...); err != nil {
+	if err := benchdata.PutCatalog(ctx, st); err != nil {
 		b.Fatal(err)
-	}
-	for i := 0; i < benchIndicators; i++ {
-		if err := st.PutIndicator(ctx, indicator.Indicator{Code: fmt.Sprintf("ind%02d", i), NameID: fmt.Sprintf("Indikator %d", i),
-			Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2, Source: "benchmark"}); err != nil {
-			b.Fatal(err)
-		}
 	}
 	tx, err := st.DB().BeginTx(ctx, nil)
 	if err != nil {
@@ -81,21 +43,15 @@ func seedBench(b *testing.B, st *store.Store) {
 		b.Fatal(err)
 	}
 	now := time.Now().UTC()
-	codes := benchRegionCodes()
-	for i := 0; i < benchIndicators; i++ {
-		ind := fmt.Sprintf("ind%02d", i)
-		for ri, region := range codes {
-			for y := 0; y < benchYears; y++ {
-				status := "final"
-				if y == benchYears-1 {
-					status = "sementara"
-				}
-				v := float64((i*7+ri*3+y)%9000) / 100
-				if _, err := stmt.ExecContext(ctx, ind, region, "", 2015+y, v, status, false, "", 1, now); err != nil {
-					b.Fatal(err)
-				}
-			}
+	if err := benchdata.EachRow(0, func(ind, region string, year int, v float64) error {
+		status := "final"
+		if year == benchdata.FirstYear+benchdata.Years-1 {
+			status = "sementara"
 		}
+		_, err := stmt.ExecContext(ctx, ind, region, "", year, v, status, false, "", 1, now)
+		return err
+	}); err != nil {
+		b.Fatal(err)
 	}
 	if st.Dialect() == store.Postgres {
 		if _, err := stmt.ExecContext(ctx); err != nil {
@@ -148,21 +104,6 @@ func heapWatch() (stop func() uint64) {
 		<-finished
 		return peak.Load()
 	}
-}
-
-// peakRSS is the process's peak resident memory (VmHWM), in MB.
-func peakRSS() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			kb, _ := strconv.Atoi(strings.Fields(line)[1])
-			return float64(kb) / 1024
-		}
-	}
-	return -1
 }
 
 // exportQuery is the SELECT Pantau's export runs, for the COPY baseline.
@@ -275,8 +216,8 @@ func BenchmarkExport1M(b *testing.B) {
 						b.Errorf("%s: peak live heap %.0f MB: the export is not streaming", f, float64(peak)/(1<<20))
 					}
 				}
-				b.ReportMetric(peakRSS(), "peak-RSS-MB")
-				b.Logf("%s: process peak RSS %.0f MB", engine, peakRSS())
+				b.ReportMetric(benchdata.PeakRSS(), "peak-RSS-MB")
+				b.Logf("%s: process peak RSS %.0f MB", engine, benchdata.PeakRSS())
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"pantau/internal/benchdata"
 	"pantau/internal/importer"
 	"pantau/internal/indicator"
 	"pantau/internal/ingest"
@@ -19,65 +20,13 @@ import (
 	"pantau/internal/store"
 )
 
-// The benchmark's shape: 40 provinces × 50 regencies × 50 indicators × 10
-// years = 1,000,000 long-format rows.
-const (
-	benchProvinces  = 40
-	benchRegencies  = 50
-	benchIndicators = 50
-	benchYears      = 10
-	benchRows       = benchProvinces * benchRegencies * benchIndicators * benchYears
-)
-
-func benchRegionCodes() []string {
-	var out []string
-	for p := 11; p < 11+benchProvinces; p++ {
-		for r := 1; r <= benchRegencies; r++ {
-			out = append(out, fmt.Sprintf("%02d.%02d", p, r))
-		}
-	}
-	return out
-}
+const benchRows = benchdata.Rows
 
 // seedBench stores the benchmark's catalogue.
 func seedBench(b *testing.B, st *store.Store) {
-	ctx := context.Background()
-	regions := []indicator.Region{{Code: "ID", Name: "Indonesia", Level: indicator.LevelNational}}
-	for p := 11; p < 11+benchProvinces; p++ {
-		r, _ := indicator.NewRegion(strconv.Itoa(p), "", fmt.Sprintf("Provinsi %d", p))
-		regions = append(regions, r)
-	}
-	for _, code := range benchRegionCodes() {
-		r, err := indicator.NewRegion(code, "", "Kabupaten "+code)
-		if err != nil {
-			b.Fatal(err)
-		}
-		regions = append(regions, r)
-	}
-	if err := st.PutRegions(ctx, regions...); err != nil {
+	if err := benchdata.PutCatalog(context.Background(), st); err != nil {
 		b.Fatal(err)
 	}
-	for i := 0; i < benchIndicators; i++ {
-		if err := st.PutIndicator(ctx, indicator.Indicator{Code: fmt.Sprintf("ind%02d", i), NameID: "Indikator", Unit: indicator.UnitPercent,
-			Polarity: indicator.LowerIsBetter, Decimals: 2}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// eachRow calls fn for every benchmark row in key order; shift changes every value.
-func eachRow(shift float64, fn func(ind, region string, year int, v float64) error) error {
-	for i := 0; i < benchIndicators; i++ {
-		ind := fmt.Sprintf("ind%02d", i)
-		for ri, region := range benchRegionCodes() {
-			for y := 0; y < benchYears; y++ {
-				if err := fn(ind, region, 2015+y, float64((i*7+ri*3+y)%9000)/100+shift); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // writeBenchCSV writes the rows as an agency would send them: ';' and a
@@ -90,7 +39,7 @@ func writeBenchCSV(b *testing.B, shift float64) string {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	w.WriteString("kode_wilayah;kode_indikator;tahun;nilai\n")
-	eachRow(shift, func(ind, region string, year int, v float64) error {
+	benchdata.EachRow(shift, func(ind, region string, year int, v float64) error {
 		fmt.Fprintf(w, "%s;%s;%d;%s\n", region, ind, year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
 		return nil
 	})
@@ -99,21 +48,6 @@ func writeBenchCSV(b *testing.B, shift float64) string {
 	}
 	f.Close()
 	return path
-}
-
-// peakRSS is the process's peak resident memory (VmHWM), in MB.
-func peakRSS() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			kb, _ := strconv.Atoi(strings.Fields(line)[1])
-			return float64(kb) / 1024
-		}
-	}
-	return -1
 }
 
 func importFile(b *testing.B, st *store.Store, path string) (indicator.Upload, time.Duration) {
@@ -171,9 +105,9 @@ func BenchmarkImport1M(b *testing.B) {
 				b.ReportMetric(r2, "reimport-rows/s")
 				b.ReportMetric(r1/base, "first/baseline")
 				b.ReportMetric(r2/base, "reimport/baseline")
-				b.ReportMetric(peakRSS(), "peak-RSS-MB")
+				b.ReportMetric(benchdata.PeakRSS(), "peak-RSS-MB")
 				b.Logf("%s: baseline %.0f rows/s; first load %.0f rows/s (%.2f×); re-import with revisions %.0f rows/s (%.2f×); peak RSS %.0f MB",
-					engine, base, r1, r1/base, r2, r2/base, peakRSS())
+					engine, base, r1, r1/base, r2, r2/base, benchdata.PeakRSS())
 			}
 		})
 	}
@@ -206,7 +140,7 @@ func plainLoad(b *testing.B, st *store.Store) time.Duration {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := eachRow(0, func(ind, region string, year int, v float64) error {
+	if err := benchdata.EachRow(0, func(ind, region string, year int, v float64) error {
 		_, err := stmt.ExecContext(ctx, ind, region, "", year, v)
 		return err
 	}); err != nil {
