@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -19,18 +20,15 @@ func validUTF8() gin.HandlerFunc {
 		for k, vs := range c.Request.URL.Query() {
 			for _, v := range vs {
 				if !utf8.ValidString(k) || !utf8.ValidString(v) {
-					c.AbortWithStatusJSON(http.StatusBadRequest, errorBody("invalid", "query parameter "+strconvQuote(k)+" is not valid UTF-8", nil))
+					name := "a query parameter"
+					if utf8.ValidString(k) {
+						name = "query parameter " + strconv.Quote(k)
+					}
+					c.AbortWithStatusJSON(http.StatusBadRequest, errorBody("invalid", name+" is not valid UTF-8", nil))
 					return
 				}
 			}
 		}
 		c.Next()
 	}
-}
-
-func strconvQuote(s string) string {
-	if !utf8.ValidString(s) {
-		return "(name)"
-	}
-	return `"` + s + `"`
 }

@@ -5,6 +5,7 @@ import (
 	"container/list"
 	"net/http"
 	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -99,7 +100,7 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 		}
 		// The host is part of the key: pages build embed code and links
 		// from it, and a forged Host header must not reach other readers.
-		key := c.Request.Host + "\x00" + lang(c) + "\x00" + c.Request.URL.RequestURI() + "\x00" + itoa64(version)
+		key := c.Request.Host + "\x00" + lang(c) + "\x00" + c.Request.URL.RequestURI() + "\x00" + strconv.FormatInt(version, 10)
 		if p := s.pageCache.get(key); p != nil {
 			s.metrics.CacheHits.WithLabelValues("pages", "hit").Inc()
 			nonce := chart.Nonce()
@@ -135,18 +136,4 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 		s.pageCache.put(&cachedPage{key: key, header: keep, at: time.Now(),
 			body: bytes.ReplaceAll(body, []byte(m[1]), noncePlaceholder)})
 	}
-}
-
-func itoa64(v int64) string {
-	var b [20]byte
-	i := len(b)
-	if v == 0 {
-		return "0"
-	}
-	for v > 0 {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-	}
-	return string(b[i:])
 }

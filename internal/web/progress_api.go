@@ -292,18 +292,3 @@ func (s *Server) getHistory(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"data": revs})
 }
-
-// getUpload answers /api/v1/uploads/{id}.
-func (s *Server) getUpload(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "upload id %q is not a number", c.Param("id")))
-		return
-	}
-	up, err := s.store.Upload(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": up})
-}
