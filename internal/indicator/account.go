@@ -1,7 +1,9 @@
 package indicator
 
 import (
+	"crypto/rand"
 	"fmt"
+	"math/big"
 	"net/mail"
 	"strings"
 	"time"
@@ -44,6 +46,8 @@ type User struct {
 	AgencyCode string    `json:"agency,omitempty" db:"agency_code"`
 	CreatedAt  time.Time `json:"created_at" db:"created_at"`
 	Disabled   bool      `json:"disabled" db:"disabled"`
+	// LastLoginAt is nil for an account that has never logged in.
+	LastLoginAt *time.Time `json:"last_login_at,omitempty" db:"last_login_at"`
 }
 
 // NormalizeEmail is the form an address is stored and looked up in.
@@ -61,6 +65,9 @@ func (u User) Validate() error {
 	if _, err := ParseRole(string(u.Role)); err != nil {
 		return err
 	}
+	if utf8.RuneCountInString(u.Name) > MaxNameLength || !utf8.ValidString(u.Name) {
+		return Errorf(ErrInvalid, "the name may have at most %d characters of valid UTF-8", MaxNameLength)
+	}
 	switch {
 	case u.Role == RoleUploader && u.AgencyCode == "":
 		return Errorf(ErrInvalid, "an uploader belongs to an agency: give its code")
@@ -71,6 +78,46 @@ func (u User) Validate() error {
 	}
 	return nil
 }
+
+// UserChange is an administrator's edit of an account; nil fields stay.
+type UserChange struct {
+	Name       *string `json:"name,omitempty"`
+	Role       *Role   `json:"role,omitempty"`
+	AgencyCode *string `json:"agency,omitempty"`
+	Disabled   *bool   `json:"disabled,omitempty"`
+}
+
+// Apply returns u with the change made and validated. A role other than
+// uploader drops the agency unless the change names one, so promoting an
+// uploader needs no second field.
+func (u User) Apply(ch UserChange) (User, error) {
+	if ch.Name != nil {
+		u.Name = strings.TrimSpace(*ch.Name)
+	}
+	if ch.Role != nil {
+		r, err := ParseRole(string(*ch.Role))
+		if err != nil {
+			return u, err
+		}
+		u.Role = r
+		if r != RoleUploader && ch.AgencyCode == nil {
+			u.AgencyCode = ""
+		}
+	}
+	if ch.AgencyCode != nil {
+		u.AgencyCode = strings.TrimSpace(*ch.AgencyCode)
+	}
+	if ch.Disabled != nil {
+		u.Disabled = *ch.Disabled
+	}
+	return u, u.Validate()
+}
+
+// MaxNameLength bounds a person's display name.
+const MaxNameLength = 200
+
+// ActiveAdmin reports whether u can administer Pantau now.
+func (u User) ActiveAdmin() bool { return u.Role == RoleAdmin && !u.Disabled }
 
 // Password bounds. bcrypt reads at most 72 bytes; a longer password would
 // be silently cut, so it is refused instead.
@@ -91,6 +138,26 @@ func ValidatePassword(pw string) error {
 		return Errorf(ErrInvalid, "the password may have at most %d bytes", MaxPasswordBytes)
 	}
 	return nil
+}
+
+// passwordAlphabet leaves out letters and digits read one for another
+// (0/O, 1/l/I), since a generated password is read off a screen and typed.
+const passwordAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// GeneratePassword returns a random password for an administrator to hand
+// over once: 20 characters of a 57-letter alphabet, about 116 bits.
+func GeneratePassword() string {
+	b := make([]byte, 20)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(passwordAlphabet))))
+		if err != nil {
+			// crypto/rand does not fail on supported systems (Go 1.24+
+			// crashes the program itself when it would).
+			panic(err)
+		}
+		b[i] = passwordAlphabet[n.Int64()]
+	}
+	return string(b)
 }
 
 // PrincipalKind says how a request proved who it is.

@@ -53,7 +53,7 @@ var errBadLogin = indicator.Errorf(indicator.ErrUnauthorized, "wrong email or pa
 // database failure).
 func ErrBadLogin(err error) bool { return errors.Is(err, errBadLogin) }
 
-const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_code, created_at, disabled`
+const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_code, created_at, disabled, last_login_at`
 
 // CreateUser stores a new account with a bcrypt hash of password.
 // ErrConflict when the address is taken, ErrNotFound for an unknown agency.
@@ -70,16 +70,9 @@ func (s *Store) CreateUser(ctx context.Context, u indicator.User, password strin
 	if err != nil {
 		return u, fmt.Errorf("store: create user: hash: %w", err)
 	}
-	var agency *string
-	if u.AgencyCode != "" {
-		var n int
-		if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT count(*) FROM agencies WHERE code = ?`), u.AgencyCode); err != nil {
-			return u, fmt.Errorf("store: create user: %w", err)
-		}
-		if n == 0 {
-			return u, indicator.Errorf(indicator.ErrNotFound, "agency %q not found", u.AgencyCode)
-		}
-		agency = &u.AgencyCode
+	agency, err := s.userAgency(ctx, s.db, u)
+	if err != nil {
+		return u, err
 	}
 	var taken int
 	if err := s.db.GetContext(ctx, &taken, s.db.Rebind(`SELECT count(*) FROM users WHERE email = ?`), u.Email); err != nil {
@@ -177,11 +170,10 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (string, 
 		}
 		return "", Session{}, indicator.User{}, errBadLogin
 	}
-	if row.Failed > 0 || row.LockedUntil != nil {
-		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`), row.ID); err != nil {
-			return "", Session{}, indicator.User{}, fmt.Errorf("store: login: %w", err)
-		}
+	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`), now, row.ID); err != nil {
+		return "", Session{}, indicator.User{}, fmt.Errorf("store: login: %w", err)
 	}
+	row.User.LastLoginAt = &now
 	secret, sess, err := s.CreateSession(ctx, row.ID, ip)
 	return secret, sess, row.User, err
 }
@@ -356,4 +348,111 @@ func (s *Store) RevokeToken(ctx context.Context, id int64, by string) (TokenStat
 		return t, fmt.Errorf("store: revoke token %d: %w", id, err)
 	}
 	return t, nil
+}
+
+// userAgency checks that an uploader's agency exists and returns the value
+// for the agency_code column (NULL for the other roles).
+func (s *Store) userAgency(ctx context.Context, q sqlx.QueryerContext, u indicator.User) (*string, error) {
+	if u.AgencyCode == "" {
+		return nil, nil
+	}
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, s.db.Rebind(`SELECT count(*) FROM agencies WHERE code = ?`), u.AgencyCode); err != nil {
+		return nil, fmt.Errorf("store: agency %s: %w", u.AgencyCode, err)
+	}
+	if n == 0 {
+		return nil, indicator.Errorf(indicator.ErrNotFound, "agency %q not found", u.AgencyCode)
+	}
+	return &u.AgencyCode, nil
+}
+
+// errLastAdmin refuses a change that would leave Pantau without an active
+// administrator: nobody could manage accounts from the web any more.
+var errLastAdmin = indicator.Errorf(indicator.ErrConflict, "this is the last active administrator: make another account administrator first")
+
+// keepAnAdmin fails with errLastAdmin unless an active administrator other
+// than the account id remains. On PostgreSQL the active administrators'
+// rows are locked first, all of them, so that two administrators demoting
+// each other at the same moment cannot both succeed; SQLite runs one write
+// transaction at a time (immediate transactions) and needs no lock.
+func (s *Store) keepAnAdmin(ctx context.Context, tx *sqlx.Tx, id int64) error {
+	q := `SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id`
+	if s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, q); err != nil {
+		return fmt.Errorf("store: active administrators: %w", err)
+	}
+	for _, other := range ids {
+		if other != id {
+			return nil
+		}
+	}
+	return errLastAdmin
+}
+
+// UpdateUser applies an administrator's change to an account and returns
+// the account before and after it. Disabling an account ends its sessions
+// at once. A change that would leave no active administrator is
+// ErrConflict.
+func (s *Store) UpdateUser(ctx context.Context, id int64, ch indicator.UserChange) (before, after indicator.User, err error) {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &before, tx.Rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id); err != nil {
+			return notFound(err, "user %d not found", id)
+		}
+		after, err = before.Apply(ch)
+		if err != nil {
+			return err
+		}
+		if before.ActiveAdmin() && !after.ActiveAdmin() {
+			if err := s.keepAnAdmin(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		agency, err := s.userAgency(ctx, tx, after)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE users SET name = ?, role = ?, agency_code = ?, disabled = ? WHERE id = ?`),
+			after.Name, after.Role, agency, after.Disabled, id); err != nil {
+			return fmt.Errorf("store: update user %d: %w", id, err)
+		}
+		if after.Disabled && !before.Disabled {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), id); err != nil {
+				return fmt.Errorf("store: update user %d: end sessions: %w", id, err)
+			}
+		}
+		return nil
+	})
+	return before, after, err
+}
+
+// SetPassword is an administrator's reset: the account gets password (the
+// current one is not asked for), its lockout is lifted, and every session
+// of it ends, so whoever held the old password is logged out.
+func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+	if err := indicator.ValidatePassword(password); err != nil {
+		return err
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	if err != nil {
+		return fmt.Errorf("store: set password: hash: %w", err)
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`),
+			string(h), s.now(), userID)
+		if err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: set password: %w", err)
+		} else if n == 0 {
+			return indicator.Errorf(indicator.ErrNotFound, "user %d not found", userID)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
+			return fmt.Errorf("store: set password: end sessions: %w", err)
+		}
+		return nil
+	})
 }

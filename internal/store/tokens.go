@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"pantau/internal/indicator"
 )
@@ -35,9 +36,16 @@ func hashToken(secret string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// MaxTokenLabel bounds a token's label (what it is for: "import script").
+const MaxTokenLabel = 200
+
 // CreateToken makes a new token for an agency and returns its secret, which
 // is not stored and cannot be shown again.
 func (s *Store) CreateToken(ctx context.Context, agencyCode, label string) (string, Token, error) {
+	label = strings.TrimSpace(label)
+	if utf8.RuneCountInString(label) > MaxTokenLabel || !utf8.ValidString(label) {
+		return "", Token{}, indicator.Errorf(indicator.ErrInvalid, "the label may have at most %d characters of valid UTF-8", MaxTokenLabel)
+	}
 	var n int
 	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT count(*) FROM agencies WHERE code = ?`), agencyCode); err != nil {
 		return "", Token{}, fmt.Errorf("store: create token: %w", err)

@@ -1,0 +1,196 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestUserAdministration(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for _, code := range []string{"bps-banyuasin", "dinkes-banyuasin"} {
+			if err := st.PutAgency(ctx, indicator.Agency{Code: code, Name: code}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const pw = "kata-sandi-panjang"
+		mk := func(email string, role indicator.Role, agency string) indicator.User {
+			u, err := st.CreateUser(ctx, indicator.User{Email: email, Role: role, AgencyCode: agency}, pw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		admin := mk("admin@bappeda.id", indicator.RoleAdmin, "")
+		staf := mk("staf@bps.id", indicator.RoleUploader, "bps-banyuasin")
+
+		// Last login: none until the first one.
+		if u, _ := st.User(ctx, staf.ID); u.LastLoginAt != nil {
+			t.Fatalf("last login before any: %v", u.LastLoginAt)
+		}
+		secret, _, got, err := st.Login(ctx, staf.Email, pw, "")
+		if err != nil || got.LastLoginAt == nil {
+			t.Fatalf("login: %v %+v", err, got)
+		}
+		users, err := st.Users(ctx)
+		if err != nil || len(users) != 2 || users[1].LastLoginAt == nil || users[0].LastLoginAt != nil {
+			t.Fatalf("users: %v %+v", err, users)
+		}
+
+		// Edits, and the refusals each kind of bad edit gets.
+		_, after, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Name: ptr("  Staf BPS  "), AgencyCode: ptr("dinkes-banyuasin")})
+		if err != nil || after.Name != "Staf BPS" || after.AgencyCode != "dinkes-banyuasin" || after.Role != indicator.RoleUploader {
+			t.Fatalf("rename and move: %v %+v", err, after)
+		}
+		if u, _ := st.User(ctx, staf.ID); u.Name != "Staf BPS" || u.AgencyCode != "dinkes-banyuasin" {
+			t.Fatalf("stored %+v", u)
+		}
+		for _, tt := range []struct {
+			name string
+			id   int64
+			ch   indicator.UserChange
+			kind error
+		}{
+			{"unknown user", 9999, indicator.UserChange{Name: ptr("x")}, indicator.ErrNotFound},
+			{"unknown agency", staf.ID, indicator.UserChange{AgencyCode: ptr("bpbd")}, indicator.ErrNotFound},
+			{"uploader without agency", staf.ID, indicator.UserChange{AgencyCode: ptr("")}, indicator.ErrInvalid},
+			{"planner with agency", staf.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner), AgencyCode: ptr("bps-banyuasin")}, indicator.ErrInvalid},
+			{"no such role", staf.ID, indicator.UserChange{Role: ptr(indicator.RolePublic)}, indicator.ErrInvalid},
+			{"name too long", staf.ID, indicator.UserChange{Name: ptr(strings.Repeat("n", indicator.MaxNameLength+1))}, indicator.ErrInvalid},
+			{"last admin demoted", admin.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner)}, indicator.ErrConflict},
+			{"last admin disabled", admin.ID, indicator.UserChange{Disabled: ptr(true)}, indicator.ErrConflict},
+		} {
+			if _, _, err := st.UpdateUser(ctx, tt.id, tt.ch); !errors.Is(err, tt.kind) {
+				t.Errorf("%s: err = %v, want %v", tt.name, err, tt.kind)
+			}
+		}
+		// A role other than uploader drops the agency by itself.
+		if _, after, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner)}); err != nil || after.AgencyCode != "" {
+			t.Fatalf("to planner: %v %+v", err, after)
+		}
+		if _, after, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Role: ptr(indicator.RoleUploader), AgencyCode: ptr("bps-banyuasin")}); err != nil || after.AgencyCode != "bps-banyuasin" {
+			t.Fatalf("back to uploader: %v %+v", err, after)
+		}
+
+		// Disabling ends the sessions and refuses logins; enabling lets
+		// the person in again.
+		if _, _, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		st.DB().GetContext(ctx, &n, st.DB().Rebind(`SELECT count(*) FROM sessions WHERE user_id = ?`), staf.ID)
+		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, indicator.ErrUnauthorized) || n != 0 {
+			t.Fatalf("session of a disabled account: %v, %d rows", err, n)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); !store.ErrBadLogin(err) {
+			t.Fatalf("disabled account logged in: %v", err)
+		}
+		if _, _, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Disabled: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); err != nil {
+			t.Fatalf("enabled account: %v", err)
+		}
+
+		// With a second active administrator the first may step down.
+		second := mk("kedua@bappeda.id", indicator.RoleAdmin, "")
+		if _, _, err := st.UpdateUser(ctx, admin.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner)}); err != nil {
+			t.Fatalf("demote with another admin: %v", err)
+		}
+		if _, _, err := st.UpdateUser(ctx, second.ID, indicator.UserChange{Disabled: ptr(true)}); !errors.Is(err, indicator.ErrConflict) {
+			t.Fatalf("disable the one admin left: %v", err)
+		}
+
+		// A reset: the new password works, the old one and every session
+		// do not, and a lockout is lifted.
+		secret, _, _, err = st.Login(ctx, staf.Email, pw, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < store.LockoutThreshold; i++ {
+			st.Login(ctx, staf.Email, "salah-salah-salah", "")
+		}
+		if err := st.SetPassword(ctx, staf.ID, "pendek"); !errors.Is(err, indicator.ErrInvalid) {
+			t.Fatalf("short password: %v", err)
+		}
+		if err := st.SetPassword(ctx, 9999, "kata-sandi-baru-1"); !errors.Is(err, indicator.ErrNotFound) {
+			t.Fatalf("unknown user: %v", err)
+		}
+		if err := st.SetPassword(ctx, staf.ID, "kata-sandi-baru-1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, indicator.ErrUnauthorized) {
+			t.Fatalf("session survived the reset: %v", err)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); !store.ErrBadLogin(err) {
+			t.Fatalf("old password after reset: %v", err)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, "kata-sandi-baru-1", ""); err != nil {
+			t.Fatalf("new password after reset: %v", err)
+		}
+
+		// Generated passwords are valid and differ.
+		a, b := indicator.GeneratePassword(), indicator.GeneratePassword()
+		if a == b || indicator.ValidatePassword(a) != nil || strings.ContainsAny(a, "0O1lI") {
+			t.Fatalf("generated %q %q", a, b)
+		}
+
+		// Token labels are bounded.
+		if _, _, err := st.CreateToken(ctx, "bps-banyuasin", strings.Repeat("l", store.MaxTokenLabel+1)); !errors.Is(err, indicator.ErrInvalid) {
+			t.Fatalf("long label: %v", err)
+		}
+		if _, tok, err := st.CreateToken(ctx, "bps-banyuasin", "  skrip impor  "); err != nil || tok.Label != "skrip impor" {
+			t.Fatalf("label: %v %+v", err, tok)
+		}
+	})
+}
+
+// TestLastAdminRace has two administrators disable each other at the same
+// moment, many times over: exactly one of each pair may succeed.
+func TestLastAdminRace(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for round := 0; round < 10; round++ {
+			var ids [2]int64
+			for i := range ids {
+				u, err := st.CreateUser(ctx, indicator.User{Email: strings.Repeat("a", i+1) + "@r" + string(rune('a'+round)) + ".id", Role: indicator.RoleAdmin}, "kata-sandi-panjang")
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[i] = u.ID
+			}
+			var wg sync.WaitGroup
+			var errs [2]error
+			for i := range ids {
+				wg.Go(func() {
+					_, _, errs[i] = st.UpdateUser(ctx, ids[1-i], indicator.UserChange{Disabled: ptr(true)})
+				})
+			}
+			wg.Wait()
+			ok := 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case !errors.Is(err, indicator.ErrConflict):
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			if ok != 1 {
+				t.Fatalf("round %d: %d of two cross-disables succeeded, want 1 (%v)", round, ok, errs)
+			}
+			// Leave no active administrator for the next round's pair.
+			if _, err := st.DB().ExecContext(ctx, `UPDATE users SET role = 'planner'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
