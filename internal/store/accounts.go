@@ -370,6 +370,10 @@ func (s *Store) userAgency(ctx context.Context, q sqlx.QueryerContext, u indicat
 // administrator: nobody could manage accounts from the web any more.
 var errLastAdmin = indicator.Errorf(indicator.ErrConflict, "this is the last active administrator: make another account administrator first")
 
+// ErrLastAdmin reports whether err is UpdateUser's refusal to leave no
+// active administrator (as opposed to another conflict).
+func ErrLastAdmin(err error) bool { return errors.Is(err, errLastAdmin) }
+
 // keepAnAdmin fails with errLastAdmin unless an active administrator other
 // than the account id remains. On PostgreSQL the active administrators'
 // rows are locked first, all of them, so that two administrators demoting

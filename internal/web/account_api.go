@@ -137,18 +137,15 @@ func (s *Server) listTokens(c *gin.Context) {
 // token stops working at once; it stays listed as revoked.
 func (s *Server) revokeToken(c *gin.Context) {
 	private(c)
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "token id %q is not a number", c.Param("id")))
-		return
-	}
-	t, err := s.store.RevokeToken(c.Request.Context(), id, principal(c).String())
+	id, err := idParam(c, "token")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.Set(auditActionKey, "token_revoke")
-	c.Set(auditObjectKey, fmt.Sprintf("token:%d", id))
-	c.Set(auditDetailKey, "agency "+t.AgencyCode)
+	t, err := s.revokeTokenAudited(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"data": t})
 }

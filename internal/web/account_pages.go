@@ -25,8 +25,12 @@ const accountCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self
 func (s *Server) renderAccount(c *gin.Context, status int, name string, data map[string]any) {
 	l := lang(c)
 	data["Lang"] = l
-	data["T"] = accountTexts[l]
-	data["Title"] = accountTexts[l][strings.TrimSuffix(name, ".html")+"Title"]
+	t, ok := data["T"].(map[string]string)
+	if !ok {
+		t = accountTexts[l]
+		data["T"] = t
+	}
+	data["Title"] = t[strings.TrimSuffix(name, ".html")+"Title"]
 	data["LangQuery"] = ""
 	if l == "en" {
 		data["LangQuery"] = "?lang=en"
@@ -242,7 +246,7 @@ var accountTexts = map[string]map[string]string{
 		"mismatch": "Kedua isian kata sandi baru tidak sama.", "wrongCurrent": "Kata sandi saat ini salah.",
 		"weakPassword": "Kata sandi baru harus %d karakter atau lebih (paling banyak %d byte) dan berbeda dari yang lama.",
 		"minHint":      "paling sedikit %d karakter", "home": "Beranda", "other": "English", "otherLang": "en",
-		"admin": "Administrasi", "auditLog": "Log audit (CSV)", "tokens": "Token API instansi",
+		"admin": "Administrasi", "auditLog": "Log audit (CSV)", "tokens": "Token API instansi", "users": "Pengguna",
 		"role_admin": "administrator", "role_uploader": "pengunggah instansi", "role_planner": "perencana",
 	},
 	"en": {
@@ -258,7 +262,7 @@ var accountTexts = map[string]map[string]string{
 		"mismatch": "The two new passwords differ.", "wrongCurrent": "The current password is wrong.",
 		"weakPassword": "The new password needs %d or more characters (at most %d bytes) and must differ from the old one.",
 		"minHint":      "at least %d characters", "home": "Home", "other": "Bahasa Indonesia", "otherLang": "id",
-		"admin": "Administration", "auditLog": "Audit log (CSV)", "tokens": "Agency API tokens",
+		"admin": "Administration", "auditLog": "Audit log (CSV)", "tokens": "Agency API tokens", "users": "Users",
 		"role_admin": "administrator", "role_uploader": "agency uploader", "role_planner": "planner",
 	},
 }

@@ -73,6 +73,12 @@ func adminAPI(ok want) [nCols]want {
 	return [nCols]want{s401, s401, s401, s403, s403, s401, s403, s403, ok}
 }
 
+// adminPage: administration pages; people without an account are sent to
+// the login page, logged-in people of other roles get 403.
+func adminPage(ok want) [nCols]want {
+	return [nCols]want{toLogin, toLogin, s401, toLogin, toLogin, toLogin, s403, s403, ok}
+}
+
 // call is one request of a row; fresh is a token made for this cell
 // alone (for routes that destroy what they are given).
 type call struct {
@@ -87,6 +93,12 @@ type rule struct {
 
 func getReq(u string) func(int64) call {
 	return func(int64) call { return call{method: "GET", url: u} }
+}
+
+func jsonReq(method, u, body string) func(int64) call {
+	return func(int64) call {
+		return call{method: method, url: u, contentType: "application/json", body: []byte(body)}
+	}
 }
 
 func form(method, u string, v url.Values) func(int64) call {
@@ -185,6 +197,22 @@ var policy = map[string]rule{
 	"GET /api/v1/tokens": {getReq("/api/v1/tokens"), adminAPI(s200)},
 	"DELETE /api/v1/tokens/:id": {func(fresh int64) call { return call{method: "DELETE", url: fmt.Sprintf("/api/v1/tokens/%d", fresh)} },
 		adminAPI(s200)},
+
+	// Administration of accounts and tokens. User 1 is the planner.
+	"POST /api/v1/tokens":             {jsonReq("POST", "/api/v1/tokens", `{"agency":"dinkes-banyuasin","label":"matrix"}`), adminAPI(want{code: 201})},
+	"GET /api/v1/users":               {getReq("/api/v1/users"), adminAPI(s200)},
+	"POST /api/v1/users":              {jsonReq("POST", "/api/v1/users", `{"email":"matrix@bappeda.id","role":"planner"}`), adminAPI(want{code: 201})},
+	"PATCH /api/v1/users/:id":         {jsonReq("PATCH", "/api/v1/users/1", `{"name":"Perencana"}`), adminAPI(s200)},
+	"POST /api/v1/users/:id/password": {jsonReq("POST", "/api/v1/users/1/password", `{}`), adminAPI(s200)},
+	"GET /admin/pengguna":             {getReq("/admin/pengguna"), adminPage(s200)},
+	"POST /admin/pengguna":            {form("POST", "/admin/pengguna", url.Values{"email": {"halaman@bappeda.id"}, "role": {"planner"}}), adminPage(s200)},
+	"POST /admin/pengguna/:id":        {form("POST", "/admin/pengguna/1", url.Values{"name": {"Perencana"}}), adminPage(want{303, "/admin/pengguna"})},
+	"POST /admin/pengguna/:id/sandi":  {form("POST", "/admin/pengguna/1/sandi", nil), adminPage(s200)},
+	"GET /admin/token":                {getReq("/admin/token"), adminPage(s200)},
+	"POST /admin/token":               {form("POST", "/admin/token", url.Values{"agency": {"dinkes-banyuasin"}}), adminPage(s200)},
+	"POST /admin/token/:id/cabut": {func(fresh int64) call {
+		return form("POST", fmt.Sprintf("/admin/token/%d/cabut", fresh), nil)(fresh)
+	}, adminPage(want{303, "/admin/token"})},
 }
 
 // matrixFixture is the people and tokens of the matrix, on one server.

@@ -66,5 +66,21 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/tokens", admin, s.listTokens)
 	api.DELETE("/tokens/:id", admin, s.revokeToken)
 
+	// Administration of accounts and agency tokens: API and pages
+	// (administrators; pages send others to log in, or say 403).
+	api.POST("/tokens", admin, s.createToken)
+	api.GET("/users", admin, s.listUsers)
+	api.POST("/users", admin, s.createUser)
+	api.PATCH("/users/:id", admin, s.updateUser)
+	api.POST("/users/:id/password", admin, s.resetUserPassword)
+	adm := r.Group("/admin", s.requireLogin(), s.requireAdminPage())
+	adm.GET("/pengguna", s.usersPage)
+	adm.POST("/pengguna", s.createUserPage)
+	adm.POST("/pengguna/:id", s.updateUserPage)
+	adm.POST("/pengguna/:id/sandi", s.resetPasswordPage)
+	adm.GET("/token", s.tokensPage)
+	adm.POST("/token", s.createTokenPage)
+	adm.POST("/token/:id/cabut", s.revokeTokenPage)
+
 	r.NoRoute(s.notFound)
 }

@@ -1,0 +1,378 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+// Administration pages (/admin/…): accounts and agency tokens, as plain
+// forms that work without script, like the account pages. The routes put
+// requireLogin and requireAdminPage in front of every handler here.
+
+// requireAdminPage answers a logged-in person who is not an administrator
+// with a page saying so (requireLogin has sent everyone else to log in).
+func (s *Server) requireAdminPage() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if principal(c).IsAdmin() {
+			c.Next()
+			return
+		}
+		s.renderAccount(c, http.StatusForbidden, "admin_forbidden.html", map[string]any{"T": adminPageTexts[lang(c)]})
+		c.Abort()
+	}
+}
+
+// adminPageTexts are the account pages' texts with the administration
+// pages' own, per language.
+var adminPageTexts = func() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for l, t := range accountTexts {
+		out[l] = maps.Clone(t)
+		maps.Copy(out[l], adminTexts[l])
+	}
+	return out
+}()
+
+// renderAdmin writes an administration page: the account pages' frame,
+// wide, with the session's CSRF token and the notice ?ok= names.
+func (s *Server) renderAdmin(c *gin.Context, status int, name string, data map[string]any) {
+	l := lang(c)
+	sess, _ := session(c)
+	data["T"] = adminPageTexts[l]
+	data["CSRF"] = sess.CSRF
+	data["Wide"] = true
+	data["Page"] = strings.TrimSuffix(name, ".html")
+	if _, ok := data["Done"]; !ok {
+		if key := c.Query("ok"); key != "" && adminPageTexts[l]["ok_"+key] != "" {
+			data["Done"] = adminPageTexts[l]["ok_"+key]
+			if key == "created" {
+				data["At"] = "create"
+			}
+		}
+	}
+	// Notices show at the top of the page, or beside the create form
+	// (whose action jumps to it, #baru) for that form's answers.
+	if _, ok := data["At"]; !ok {
+		data["At"] = "top"
+	}
+	s.renderAccount(c, status, name, data)
+}
+
+// adminProblem turns a refused write into a message in the page's
+// language and the status to answer with; failures of our own are logged.
+func (s *Server) adminProblem(c *gin.Context, err error) (int, string) {
+	t := adminPageTexts[lang(c)]
+	status, _ := statusOf(err)
+	switch {
+	case store.ErrLastAdmin(err):
+		return status, t["lastAdmin"]
+	case errors.Is(err, indicator.ErrConflict):
+		return status, t["emailTaken"]
+	case errors.Is(err, indicator.ErrNotFound):
+		return status, t["notFound"] + " (" + indicator.Message(err) + ")"
+	case errors.Is(err, indicator.ErrInvalid):
+		return status, t["invalid"] + " (" + indicator.Message(err) + ")"
+	}
+	s.log.Error("admin page failed", "path", c.Request.URL.Path, "id", c.GetString("request_id"), "err", err)
+	return http.StatusInternalServerError, t["internal"]
+}
+
+// when formats a time for the tables: UTC, to the minute.
+func when(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// userRow is one account in the users table.
+type userRow struct {
+	indicator.User
+	Created, LastLogin string
+	// Self marks the administrator's own account.
+	Self bool
+}
+
+// secretNotice is a password or token shown exactly once, with how to
+// use it.
+type secretNotice struct {
+	Heading, Value, Use string
+}
+
+// usersPage answers GET /admin/pengguna.
+func (s *Server) usersPage(c *gin.Context) {
+	s.renderUsers(c, http.StatusOK, map[string]any{})
+}
+
+// renderUsers writes the users page with data (a problem, a secret, the
+// create form's values) added to the table and the agencies.
+func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
+	ctx := c.Request.Context()
+	users, err := s.store.Users(ctx)
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
+	agencies, err := s.store.Agencies(ctx)
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
+	me := principal(c).UserID
+	rows := make([]userRow, len(users))
+	for i, u := range users {
+		rows[i] = userRow{User: u, Created: when(&u.CreatedAt), LastLogin: when(u.LastLoginAt), Self: u.ID == me}
+	}
+	data["Users"] = rows
+	data["Agencies"] = agencies
+	data["Roles"] = []indicator.Role{indicator.RolePlanner, indicator.RoleUploader, indicator.RoleAdmin}
+	data["MinPassword"] = indicator.MinPasswordLength
+	if _, ok := data["Form"]; !ok {
+		data["Form"] = newUser{Role: string(indicator.RolePlanner)}
+	}
+	s.renderAdmin(c, status, "admin_users.html", data)
+}
+
+// pageRoleAgency reads a form's role and agency; the agency select is
+// ignored unless the role is uploader, so changing an uploader's role
+// needs no second edit of the agency field.
+func pageRoleAgency(c *gin.Context) (role, agency string) {
+	role, agency = c.PostForm("role"), c.PostForm("agency")
+	if role != string(indicator.RoleUploader) {
+		agency = ""
+	}
+	return role, agency
+}
+
+// createUserPage answers POST /admin/pengguna. A generated password is
+// shown on the answer itself, once; a typed one is not shown again.
+func (s *Server) createUserPage(c *gin.Context) {
+	t := adminPageTexts[lang(c)]
+	role, agency := pageRoleAgency(c)
+	req := newUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: role, Agency: agency, Password: c.PostForm("password")}
+	u, generated, err := s.addUser(c, req)
+	if err != nil {
+		status, problem := s.adminProblem(c, err)
+		req.Password = ""
+		s.renderUsers(c, status, map[string]any{"Problem": problem, "Form": req, "At": "create"})
+		return
+	}
+	if generated == "" {
+		redirectLang(c, "/admin/pengguna?ok=created")
+		return
+	}
+	s.renderUsers(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["createdFor"], u.Email), "At": "create",
+		"Secret": secretNotice{Heading: fmt.Sprintf(t["passwordFor"], u.Email), Value: generated}})
+}
+
+// updateUserPage answers POST /admin/pengguna/{id}: the fields the form
+// carries change (name, role and agency; or disabled), the others stay.
+func (s *Server) updateUserPage(c *gin.Context) {
+	id, err := idParam(c, "user")
+	if err != nil {
+		status, problem := s.adminProblem(c, err)
+		s.renderUsers(c, status, map[string]any{"Problem": problem})
+		return
+	}
+	var ch indicator.UserChange
+	if name, ok := c.GetPostForm("name"); ok {
+		ch.Name = &name
+	}
+	if _, ok := c.GetPostForm("role"); ok {
+		role, agency := pageRoleAgency(c)
+		r := indicator.Role(role)
+		ch.Role, ch.AgencyCode = &r, &agency
+	}
+	if v, ok := c.GetPostForm("disabled"); ok {
+		off := v == "1"
+		ch.Disabled = &off
+	}
+	before, err := s.store.User(c.Request.Context(), id)
+	if err == nil {
+		_, err = s.changeUser(c, id, ch)
+	}
+	if err != nil {
+		status, problem := s.adminProblem(c, err)
+		s.renderUsers(c, status, map[string]any{"Problem": problem})
+		return
+	}
+	ok := "updated"
+	switch {
+	case ch.Disabled != nil && *ch.Disabled && !before.Disabled:
+		ok = "disabled"
+	case ch.Disabled != nil && !*ch.Disabled && before.Disabled:
+		ok = "enabled"
+	}
+	redirectLang(c, "/admin/pengguna?ok="+ok)
+}
+
+// resetPasswordPage answers POST /admin/pengguna/{id}/sandi: the typed
+// password, or a generated one shown on the answer, once.
+func (s *Server) resetPasswordPage(c *gin.Context) {
+	t := adminPageTexts[lang(c)]
+	id, err := idParam(c, "user")
+	var u indicator.User
+	var generated string
+	if err == nil {
+		u, generated, err = s.resetPassword(c, id, c.PostForm("password"))
+	}
+	if err != nil {
+		status, problem := s.adminProblem(c, err)
+		s.renderUsers(c, status, map[string]any{"Problem": problem})
+		return
+	}
+	if id == principal(c).UserID {
+		// The reset ended this browser's session too: log in again.
+		s.clearCookie(c, sessionCookie)
+		redirectLang(c, "/masuk")
+		return
+	}
+	if generated == "" {
+		redirectLang(c, "/admin/pengguna?ok=reset")
+		return
+	}
+	s.renderUsers(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["resetFor"], u.Email),
+		"Secret": secretNotice{Heading: fmt.Sprintf(t["passwordFor"], u.Email), Value: generated}})
+}
+
+// tokenRow is one token in the tokens table.
+type tokenRow struct {
+	store.TokenStatus
+	AgencyName, Created, LastUsed, Revoked, RevokedBy string
+}
+
+// principalName shortens an audit principal ("user:3:a@b.id") to what a
+// person recognises (the address).
+func principalName(p string) string {
+	if rest, ok := strings.CutPrefix(p, "user:"); ok {
+		if _, email, ok := strings.Cut(rest, ":"); ok {
+			return email
+		}
+	}
+	return p
+}
+
+// tokensPage answers GET /admin/token.
+func (s *Server) tokensPage(c *gin.Context) {
+	s.renderTokens(c, http.StatusOK, map[string]any{})
+}
+
+func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
+	ctx := c.Request.Context()
+	toks, err := s.store.AllTokens(ctx, "")
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
+	agencies, err := s.store.Agencies(ctx)
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
+	names := map[string]string{}
+	for _, a := range agencies {
+		names[a.Code] = a.Name
+	}
+	rows := make([]tokenRow, len(toks))
+	for i, t := range toks {
+		rows[i] = tokenRow{TokenStatus: t, AgencyName: names[t.AgencyCode], Created: when(&t.CreatedAt), LastUsed: when(t.LastUsedAt),
+			Revoked: when(t.RevokedAt), RevokedBy: principalName(t.RevokedBy)}
+	}
+	data["Tokens"] = rows
+	data["Agencies"] = agencies
+	for _, k := range []string{"Agency", "Label"} {
+		if _, ok := data[k]; !ok {
+			data[k] = ""
+		}
+	}
+	s.renderAdmin(c, status, "admin_tokens.html", data)
+}
+
+// createTokenPage answers POST /admin/token: the secret is on the answer,
+// once.
+func (s *Server) createTokenPage(c *gin.Context) {
+	t := adminPageTexts[lang(c)]
+	secret, tok, err := s.addToken(c, c.PostForm("agency"), c.PostForm("label"))
+	if err != nil {
+		status, problem := s.adminProblem(c, err)
+		s.renderTokens(c, status, map[string]any{"Problem": problem, "Agency": c.PostForm("agency"), "Label": c.PostForm("label"), "At": "create"})
+		return
+	}
+	s.renderTokens(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["tokenCreated"], tok.AgencyCode), "At": "create",
+		"Secret": secretNotice{Heading: fmt.Sprintf(t["tokenFor"], tok.AgencyCode), Value: secret, Use: t["tokenUse"]}})
+}
+
+// revokeTokenPage answers POST /admin/token/{id}/cabut.
+func (s *Server) revokeTokenPage(c *gin.Context) {
+	id, err := idParam(c, "token")
+	if err == nil {
+		_, err = s.revokeTokenAudited(c, id)
+	}
+	if err != nil {
+		status, problem := s.adminProblem(c, err)
+		s.renderTokens(c, status, map[string]any{"Problem": problem})
+		return
+	}
+	redirectLang(c, "/admin/token?ok=revoked")
+}
+
+// adminTexts are the administration pages' strings per language.
+var adminTexts = map[string]map[string]string{
+	"id": {
+		"admin_usersTitle": "Pengguna", "admin_tokensTitle": "Token API instansi", "admin_forbiddenTitle": "Khusus administrator",
+		"forbiddenLead": "Halaman ini hanya untuk administrator.", "account": "Akun", "tokensShort": "Token API",
+		"created": "Dibuat", "lastLogin": "Terakhir masuk", "status": "Status", "actions": "Tindakan", "never": "belum pernah",
+		"active": "aktif", "disabledState": "nonaktif", "you": "Anda", "manage": "Kelola",
+		"changeRole": "Ubah nama, peran, instansi", "agencyHint": "Instansi hanya untuk pengunggah.", "noAgency": "—",
+		"disable": "Nonaktifkan", "enable": "Aktifkan kembali", "accountStatus": "Status akun", "enableHint": "Akun ini dinonaktifkan: pemiliknya tidak dapat masuk.", "disableHint": "Menonaktifkan mengakhiri semua sesi akun ini.",
+		"resetPassword": "Atur ulang kata sandi", "resetHint": "Kosongkan untuk membuat kata sandi acak. Semua sesi akun ini berakhir.",
+		"newUser": "Tambah pengguna", "initialPassword": "Kata sandi awal", "initialHint": "Kosongkan untuk membuat kata sandi acak yang ditampilkan sekali.",
+		"create": "Tambah", "apply": "Simpan",
+		"lastAdmin":  "Ini administrator aktif terakhir: jadikan akun lain administrator lebih dulu.",
+		"emailTaken": "Sudah ada akun dengan email itu.", "notFound": "Pengguna, token atau instansi tidak ditemukan.",
+		"invalid":    "Isian tidak valid: periksa email, peran (pengunggah perlu instansi) dan kata sandi (paling sedikit 10 karakter).",
+		"createdFor": "Akun %s sudah dibuat.", "resetFor": "Kata sandi %s sudah diatur ulang; semua sesinya berakhir.",
+		"passwordFor": "Kata sandi untuk %s", "shownOnce": "Ditampilkan sekali ini saja: salin sekarang dan serahkan lewat saluran yang aman.",
+		"copyHint":   "Klik untuk memilih seluruhnya, lalu salin (Ctrl+C / ⌘C).",
+		"ok_created": "Akun sudah dibuat.", "ok_updated": "Perubahan sudah disimpan.", "ok_disabled": "Akun dinonaktifkan; sesinya berakhir.",
+		"ok_enabled": "Akun diaktifkan kembali.", "ok_reset": "Kata sandi sudah diatur ulang; semua sesi akun itu berakhir.", "ok_revoked": "Token dicabut: tidak berlaku lagi.",
+		"label": "Label", "lastUsed": "Terakhir dipakai", "revoked": "dicabut", "revokedBy": "oleh", "revoke": "Cabut",
+		"newToken": "Buat token", "labelHint": "Untuk apa token ini, misalnya \"skrip impor BPS\".", "chooseAgency": "Pilih instansi",
+		"tokenCreated": "Token untuk %s sudah dibuat.", "tokenFor": "Token untuk %s",
+		"tokenUse": "Kirim di header Authorization: Bearer <token> ke /api/v1/uploads, atau ketik di halaman unggah.",
+		"noTokens": "Belum ada token.",
+	},
+	"en": {
+		"admin_usersTitle": "Users", "admin_tokensTitle": "Agency API tokens", "admin_forbiddenTitle": "Administrators only",
+		"forbiddenLead": "This page is for administrators only.", "account": "Account", "tokensShort": "API tokens",
+		"created": "Created", "lastLogin": "Last login", "status": "Status", "actions": "Actions", "never": "never",
+		"active": "active", "disabledState": "disabled", "you": "you", "manage": "Manage",
+		"changeRole": "Change name, role, agency", "agencyHint": "Only uploaders belong to an agency.", "noAgency": "—",
+		"disable": "Disable", "enable": "Enable again", "accountStatus": "Account status", "enableHint": "This account is disabled: its owner cannot log in.", "disableHint": "Disabling ends every session of this account.",
+		"resetPassword": "Reset password", "resetHint": "Leave empty to generate a random password. Every session of this account ends.",
+		"newUser": "Add a user", "initialPassword": "Initial password", "initialHint": "Leave empty to generate a random password, shown once.",
+		"create": "Add", "apply": "Save",
+		"lastAdmin":  "This is the last active administrator: make another account administrator first.",
+		"emailTaken": "An account with that email exists already.", "notFound": "No such user, token or agency.",
+		"invalid":    "Invalid input: check the email, the role (uploaders need an agency) and the password (at least 10 characters).",
+		"createdFor": "The account %s has been created.", "resetFor": "The password of %s has been reset; all its sessions have ended.",
+		"passwordFor": "Password for %s", "shownOnce": "Shown this once only: copy it now and hand it over by a safe channel.",
+		"copyHint":   "Click to select all of it, then copy (Ctrl+C / ⌘C).",
+		"ok_created": "The account has been created.", "ok_updated": "The change has been saved.", "ok_disabled": "The account is disabled; its sessions have ended.",
+		"ok_enabled": "The account is enabled again.", "ok_reset": "The password has been reset; every session of that account has ended.", "ok_revoked": "The token is revoked: it no longer works.",
+		"label": "Label", "lastUsed": "Last used", "revoked": "revoked", "revokedBy": "by", "revoke": "Revoke",
+		"newToken": "Create a token", "labelHint": "What the token is for, e.g. \"BPS import script\".", "chooseAgency": "Choose an agency",
+		"tokenCreated": "A token for %s has been created.", "tokenFor": "Token for %s",
+		"tokenUse": "Send it as Authorization: Bearer <token> to /api/v1/uploads, or type it into the upload page.",
+		"noTokens": "No tokens yet.",
+	},
+}

@@ -1,0 +1,495 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+	"pantau/internal/web"
+)
+
+// adminServers runs fn against a real server over the demo with one
+// administrator (admin@bappeda.id), on SQLite and on PostgreSQL.
+func adminServers(t *testing.T, fn func(t *testing.T, base string, st *store.Store, admin indicator.User)) {
+	demoServersWithStore(t, func(t *testing.T, base string, st *store.Store) {
+		admin, err := st.CreateUser(context.Background(), indicator.User{Email: "admin@bappeda.id", Name: "Admin Bappeda", Role: indicator.RoleAdmin}, "kata-sandi-panjang")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(t, base, st, admin)
+	})
+}
+
+// apiClient is a logged-in browser calling the JSON API with the session's
+// CSRF token, checking every answer against the OpenAPI document.
+type apiClient struct {
+	*acctBrowser
+	csrf   string
+	router routers.Router
+}
+
+var (
+	specOnce sync.Once
+	spec     *openapi3.T
+	specErr  error
+)
+
+func openAPIRouter(t *testing.T) routers.Router {
+	t.Helper()
+	specOnce.Do(func() {
+		raw, err := os.ReadFile("openapi.json")
+		if err != nil {
+			specErr = err
+			return
+		}
+		spec, specErr = openapi3.NewLoader().LoadFromData(raw)
+		if specErr == nil {
+			spec.Servers = nil
+		}
+	})
+	if specErr != nil {
+		t.Fatal(specErr)
+	}
+	r, err := legacy.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func newAPIClient(t *testing.T, base, email, password string) *apiClient {
+	t.Helper()
+	b := newAcctBrowser(t, base)
+	if resp := b.login(email, password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: %d", email, resp.StatusCode)
+	}
+	var me struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	_, body := b.do("GET", "/api/v1/me", nil)
+	if err := json.Unmarshal([]byte(body), &me); err != nil || me.CSRFToken == "" {
+		t.Fatalf("me: %v %s", err, body)
+	}
+	return &apiClient{acctBrowser: b, csrf: me.CSRFToken, router: openAPIRouter(t)}
+}
+
+// call sends a JSON request and decodes the answer into v (when not nil);
+// the status and body must be what the OpenAPI document says.
+func (a *apiClient) call(method, path, body string, v any) int {
+	a.t.Helper()
+	req, _ := http.NewRequest(method, a.base+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("X-CSRF-Token", a.csrf)
+	resp, err := a.c.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	check := httptest.NewRequest(method, path, strings.NewReader(body))
+	route, params, err := a.router.FindRoute(check)
+	if err != nil {
+		a.t.Fatalf("%s %s: not in the OpenAPI document: %v", method, path, err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: check, PathParams: params, Route: route},
+		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(strings.NewReader(string(raw))),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		a.t.Errorf("%s %s: answer does not match the document: %.600v", method, path, err)
+	}
+	if v != nil {
+		if err := json.Unmarshal(raw, v); err != nil {
+			a.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+	return resp.StatusCode
+}
+
+type userAnswer struct {
+	Data     indicator.User `json:"data"`
+	Password string         `json:"password"`
+}
+
+func TestAdminUsersAPI(t *testing.T) {
+	adminServers(t, func(t *testing.T, base string, st *store.Store, admin indicator.User) {
+		a := newAPIClient(t, base, "admin@bappeda.id", "kata-sandi-panjang")
+
+		// Create: a generated password is answered once and works.
+		var created userAnswer
+		if code := a.call("POST", "/api/v1/users", `{"email":"Staf@BPS.id","name":"Staf BPS","role":"uploader","agency":"bps-banyuasin"}`, &created); code != 201 {
+			t.Fatalf("create: %d", code)
+		}
+		if created.Data.Email != "staf@bps.id" || created.Data.AgencyCode != "bps-banyuasin" || len(created.Password) < indicator.MinPasswordLength {
+			t.Fatalf("created %+v", created)
+		}
+		staf := newAPIClient(t, base, "staf@bps.id", created.Password)
+		var typed userAnswer
+		if code := a.call("POST", "/api/v1/users", `{"email":"perencana@bappeda.id","role":"planner","password":"kata-sandi-perencana"}`, &typed); code != 201 || typed.Password != "" {
+			t.Fatalf("create with a password: %d, answered password %q", code, typed.Password)
+		}
+		if code := a.call("POST", "/api/v1/users", `{"email":"staf@bps.id","role":"planner"}`, nil); code != 409 {
+			t.Errorf("taken address: %d, want 409", code)
+		}
+		for _, body := range []string{
+			`{"email":"x@bps.id","role":"uploader"}`,
+			`{"email":"x@bps.id","role":"public"}`,
+			`{"email":"x@bps.id","role":"planner","password":"pendek"}`,
+			`{"email":"x@bps.id","role":"planner","admin":true}`,
+			`[1]`,
+		} {
+			if code := a.call("POST", "/api/v1/users", body, nil); code != 400 {
+				t.Errorf("%s: %d, want 400", body, code)
+			}
+		}
+		if code := a.call("POST", "/api/v1/users", `{"email":"x@bps.id","role":"uploader","agency":"bpbd"}`, nil); code != 404 {
+			t.Errorf("unknown agency: %d", code)
+		}
+
+		// The list: every account, with the last login of those who did.
+		var list struct {
+			Data []indicator.User `json:"data"`
+		}
+		if code := a.call("GET", "/api/v1/users", "", &list); code != 200 || len(list.Data) != 3 {
+			t.Fatalf("list: %d %+v", code, list.Data)
+		}
+		if list.Data[1].Email != "staf@bps.id" || list.Data[1].LastLoginAt == nil || list.Data[2].LastLoginAt != nil {
+			t.Errorf("last logins: %+v", list.Data)
+		}
+
+		// Role change drops the agency; disabling ends the sessions.
+		var changed userAnswer
+		path := fmt.Sprintf("/api/v1/users/%d", created.Data.ID)
+		if code := a.call("PATCH", path, `{"role":"planner","name":"Staf"}`, &changed); code != 200 || changed.Data.AgencyCode != "" || changed.Data.Name != "Staf" {
+			t.Fatalf("role change: %d %+v", code, changed.Data)
+		}
+		if code := a.call("PATCH", path, `{"disabled":true}`, &changed); code != 200 || !changed.Data.Disabled {
+			t.Fatalf("disable: %d %+v", code, changed.Data)
+		}
+		var me struct {
+			Data indicator.Principal `json:"data"`
+		}
+		_, body := staf.do("GET", "/api/v1/me", nil)
+		json.Unmarshal([]byte(body), &me)
+		if me.Data.Kind != indicator.Anonymous {
+			t.Fatalf("a disabled account's session still works: %s", body)
+		}
+		if code := a.call("PATCH", "/api/v1/users/999", `{"disabled":true}`, nil); code != 404 {
+			t.Errorf("unknown user: %d", code)
+		}
+		if code := a.call("PATCH", path, `{"disabeld":false}`, nil); code != 400 {
+			t.Errorf("misspelt field: %d", code)
+		}
+		// The last active administrator cannot disable or demote itself.
+		self := fmt.Sprintf("/api/v1/users/%d", admin.ID)
+		for _, body := range []string{`{"disabled":true}`, `{"role":"planner"}`} {
+			if code := a.call("PATCH", self, body, nil); code != 409 {
+				t.Errorf("last admin %s: %d, want 409", body, code)
+			}
+		}
+		if code := a.call("PATCH", path, `{"disabled":false}`, nil); code != 200 {
+			t.Fatalf("enable: %d", code)
+		}
+
+		// Reset: a generated password (empty body), the old one dead.
+		var reset userAnswer
+		if code := a.call("POST", path+"/password", "", &reset); code != 200 || len(reset.Password) < indicator.MinPasswordLength {
+			t.Fatalf("reset: %d %+v", code, reset)
+		}
+		if resp := newAcctBrowser(t, base).login("staf@bps.id", created.Password); resp.StatusCode != 401 {
+			t.Errorf("old password after reset: %d", resp.StatusCode)
+		}
+		if resp := newAcctBrowser(t, base).login("staf@bps.id", reset.Password); resp.StatusCode != 303 {
+			t.Errorf("new password after reset: %d", resp.StatusCode)
+		}
+		var typedReset userAnswer
+		if code := a.call("POST", path+"/password", `{"password":"kata-sandi-pilihan"}`, &typedReset); code != 200 || typedReset.Password != "" {
+			t.Errorf("reset to a typed password: %d, answered %q", code, typedReset.Password)
+		}
+
+		// Tokens: the secret once, then it authenticates as the agency.
+		var tok struct {
+			Data   store.Token `json:"data"`
+			Secret string      `json:"secret"`
+		}
+		if code := a.call("POST", "/api/v1/tokens", `{"agency":"bps-banyuasin","label":"skrip impor"}`, &tok); code != 201 || !strings.HasPrefix(tok.Secret, "pantau_") || tok.Data.Label != "skrip impor" {
+			t.Fatalf("token: %d %+v", code, tok)
+		}
+		_, body = newAcctBrowser(t, base).do("GET", "/api/v1/me", nil, "Authorization", "Bearer "+tok.Secret)
+		if !strings.Contains(body, `"agency":"bps-banyuasin"`) {
+			t.Fatalf("the new token: %s", body)
+		}
+		for body, want := range map[string]int{`{"agency":"bpbd"}`: 404, `{"agency":"Not A Code"}`: 400, `{"agency":"bps-banyuasin","label":"` + strings.Repeat("x", 201) + `"}`: 400} {
+			if code := a.call("POST", "/api/v1/tokens", body, nil); code != want {
+				t.Errorf("token %s: %d, want %d", body[:min(len(body), 40)], code, want)
+			}
+		}
+
+		// Without the CSRF header a browser's write does nothing.
+		if resp, _ := a.do("POST", "/api/v1/users", nil); resp.StatusCode != 403 {
+			t.Errorf("write without CSRF token: %d", resp.StatusCode)
+		}
+
+		// Every write is in the audit log; no password or secret is.
+		entries, err := st.AuditLog(context.Background(), store.AuditQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]int{}
+		for _, e := range entries {
+			actions[e.Action]++
+			for _, secret := range []string{created.Password, reset.Password, tok.Secret, "kata-sandi-perencana", "kata-sandi-pilihan"} {
+				if secret != "" && (strings.Contains(e.Detail, secret) || strings.Contains(e.Object, secret)) {
+					t.Errorf("audit entry %d carries a secret: %+v", e.ID, e)
+				}
+			}
+			if e.Action == "user_disable" && (e.Object != fmt.Sprintf("user:%d", created.Data.ID) || !strings.HasPrefix(e.Principal, "user:") || e.Status != 200) {
+				t.Errorf("disable audited as %+v", e)
+			}
+		}
+		for action, n := range map[string]int{"user_create": 2, "user_update": 1, "user_disable": 1, "user_enable": 1, "password_reset": 2, "token_create": 1} {
+			if actions[action] != n {
+				t.Errorf("audit: %d %s, want %d (%v)", actions[action], action, n, actions)
+			}
+		}
+	})
+}
+
+var secretShown = regexp.MustCompile(`<code class="copy" id="secret">([^<]+)</code>`)
+
+func TestAdminPages(t *testing.T) {
+	adminServers(t, func(t *testing.T, base string, st *store.Store, admin indicator.User) {
+		ctx := context.Background()
+		b := newAcctBrowser(t, base)
+		b.login("admin@bappeda.id", "kata-sandi-panjang")
+		_, page := b.do("GET", "/akun", nil)
+		if !strings.Contains(page, `href="/admin/pengguna"`) || !strings.Contains(page, `href="/admin/token"`) {
+			t.Errorf("the account page does not link the administration pages")
+		}
+		resp, page := b.do("GET", "/admin/pengguna", nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Tambah pengguna") || !strings.Contains(page, "admin@bappeda.id") ||
+			resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Fatalf("users page: %d", resp.StatusCode)
+		}
+		if _, en := b.do("GET", "/admin/pengguna?lang=en", nil); !strings.Contains(en, "Add a user") || !strings.Contains(en, `action="/admin/pengguna?lang=en#baru"`) {
+			t.Errorf("English users page")
+		}
+		tok := formToken(t, page)
+
+		// Create with a generated password, shown once on the answer.
+		resp, page = b.do("POST", "/admin/pengguna", url.Values{"csrf_token": {tok}, "email": {"staf@bps.id"}, "name": {"Staf <b>BPS</b>"},
+			"role": {"uploader"}, "agency": {"bps-banyuasin"}})
+		m := secretShown.FindStringSubmatch(page)
+		if resp.StatusCode != 200 || m == nil || strings.Contains(page, "<b>BPS</b>") {
+			t.Fatalf("create: %d, secret shown %v", resp.StatusCode, m != nil)
+		}
+		if resp := newAcctBrowser(t, base).login("staf@bps.id", m[1]); resp.StatusCode != 303 {
+			t.Fatalf("the shown password does not log in: %d", resp.StatusCode)
+		}
+		if _, again := b.do("GET", "/admin/pengguna", nil); strings.Contains(again, m[1]) {
+			t.Fatal("the generated password is shown again")
+		}
+		// Typed password: redirect, nothing shown; a planner with the
+		// agency select still set is fine (the agency is ignored).
+		resp, _ = b.do("POST", "/admin/pengguna?lang=en", url.Values{"csrf_token": {tok}, "email": {"perencana@bappeda.id"}, "role": {"planner"},
+			"agency": {"bps-banyuasin"}, "password": {"kata-sandi-perencana"}})
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/pengguna?ok=created&lang=en" {
+			t.Fatalf("create with a password: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		// Refusals keep the form and say why.
+		resp, page = b.do("POST", "/admin/pengguna", url.Values{"csrf_token": {tok}, "email": {"staf@bps.id"}, "role": {"planner"}})
+		if resp.StatusCode != 409 || !strings.Contains(page, "Sudah ada akun") || !strings.Contains(page, `value="staf@bps.id"`) {
+			t.Errorf("taken address: %d", resp.StatusCode)
+		}
+		if resp, _ := b.do("POST", "/admin/pengguna", url.Values{"email": {"x@bps.id"}, "role": {"planner"}}); resp.StatusCode != 403 {
+			t.Errorf("create without CSRF token: %d", resp.StatusCode)
+		}
+
+		users, _ := st.Users(ctx)
+		staf := users[1]
+		path := fmt.Sprintf("/admin/pengguna/%d", staf.ID)
+		// Disable, enable, change role.
+		resp, _ = b.do("POST", path, url.Values{"csrf_token": {tok}, "disabled": {"1"}})
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/pengguna?ok=disabled" {
+			t.Fatalf("disable: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if _, page := b.do("GET", "/admin/pengguna?ok=disabled", nil); !strings.Contains(page, "Akun dinonaktifkan") || !strings.Contains(page, `class="tag off">nonaktif`) {
+			t.Errorf("the page does not show the disabled account")
+		}
+		b.do("POST", path, url.Values{"csrf_token": {tok}, "disabled": {"0"}})
+		resp, _ = b.do("POST", path, url.Values{"csrf_token": {tok}, "name": {"Staf"}, "role": {"planner"}, "agency": {"bps-banyuasin"}})
+		if u, _ := st.User(ctx, staf.ID); resp.StatusCode != 303 || u.Disabled || u.Role != indicator.RolePlanner || u.AgencyCode != "" || u.Name != "Staf" {
+			t.Fatalf("role change: %d %+v", resp.StatusCode, u)
+		}
+		// The last administrator may not step down.
+		resp, page = b.do("POST", fmt.Sprintf("/admin/pengguna/%d", admin.ID), url.Values{"csrf_token": {tok}, "disabled": {"1"}})
+		if resp.StatusCode != 409 || !strings.Contains(page, "administrator aktif terakhir") {
+			t.Errorf("last admin: %d", resp.StatusCode)
+		}
+		// Reset with a generated password.
+		resp, page = b.do("POST", path+"/sandi", url.Values{"csrf_token": {tok}})
+		if m := secretShown.FindStringSubmatch(page); resp.StatusCode != 200 || m == nil {
+			t.Fatalf("reset: %d", resp.StatusCode)
+		} else if resp := newAcctBrowser(t, base).login("staf@bps.id", m[1]); resp.StatusCode != 303 {
+			t.Errorf("the reset password does not log in: %d", resp.StatusCode)
+		}
+
+		// Tokens: create (secret once), list, revoke.
+		resp, page = b.do("GET", "/admin/token", nil)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Buat token") {
+			t.Fatalf("tokens page: %d", resp.StatusCode)
+		}
+		resp, page = b.do("POST", "/admin/token", url.Values{"csrf_token": {tok}, "agency": {"dinkes-banyuasin"}, "label": {"skrip <i>dinkes</i>"}})
+		m = secretShown.FindStringSubmatch(page)
+		if resp.StatusCode != 200 || m == nil || !strings.HasPrefix(m[1], "pantau_") || strings.Contains(page, "<i>dinkes") {
+			t.Fatalf("create token: %d", resp.StatusCode)
+		}
+		if _, body := newAcctBrowser(t, base).do("GET", "/api/v1/me", nil, "Authorization", "Bearer "+m[1]); !strings.Contains(body, "dinkes-banyuasin") {
+			t.Fatalf("the shown token: %s", body)
+		}
+		toks, _ := st.AllTokens(ctx, "")
+		resp, _ = b.do("POST", fmt.Sprintf("/admin/token/%d/cabut", toks[0].ID), url.Values{"csrf_token": {tok}})
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/token?ok=revoked" {
+			t.Fatalf("revoke: %d", resp.StatusCode)
+		}
+		if _, page := b.do("GET", "/admin/token", nil); !strings.Contains(page, "oleh admin@bappeda.id") || strings.Contains(page, m[1]) {
+			t.Errorf("the tokens page does not show the revocation (or shows the secret)")
+		}
+		if resp, _ := b.do("POST", "/admin/token", url.Values{"csrf_token": {tok}, "agency": {"bpbd"}}); resp.StatusCode != 404 {
+			t.Errorf("unknown agency: %d", resp.StatusCode)
+		}
+
+		entries, _ := st.AuditLog(ctx, store.AuditQuery{})
+		actions := map[string]int{}
+		for _, e := range entries {
+			actions[e.Action]++
+		}
+		for action, n := range map[string]int{"user_create": 2, "user_disable": 1, "user_enable": 1, "user_update": 1, "password_reset": 1, "token_create": 1, "token_revoke": 1} {
+			if actions[action] != n {
+				t.Errorf("audit: %d %s, want %d (%v)", actions[action], action, n, actions)
+			}
+		}
+
+		// A planner gets a page saying the administration is not theirs,
+		// and no links to it from the account page.
+		p := newAcctBrowser(t, base)
+		p.login("perencana@bappeda.id", "kata-sandi-perencana")
+		if resp, page := p.do("GET", "/admin/token", nil); resp.StatusCode != 403 || !strings.Contains(page, "Khusus administrator") {
+			t.Errorf("planner on the tokens page: %d", resp.StatusCode)
+		}
+		if _, page := p.do("GET", "/akun", nil); strings.Contains(page, "/admin/") {
+			t.Errorf("the planner's account page links the administration")
+		}
+	})
+}
+
+// TestAdminPagesBrowser loads both pages in headless Chromium as the
+// administrator (the test server adds the session cookie: Chromium's
+// command line cannot), failing on any console message or off-site
+// request, and takes desktop and phone screenshots into
+// PANTAU_SCREENSHOTS (default: a temporary folder).
+func TestAdminPagesBrowser(t *testing.T) {
+	bin := browser(t)
+	st := openDemo(t, "sqlite")
+	ctx := context.Background()
+	admin, err := st.CreateUser(ctx, indicator.User{Email: "admin@bappeda.id", Name: "Admin Bappeda", Role: indicator.RoleAdmin}, "kata-sandi-panjang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []indicator.User{
+		{Email: "staf.statistik@bps.banyuasinkab.go.id", Name: "Rina Marlina", Role: indicator.RoleUploader, AgencyCode: "bps-banyuasin"},
+		{Email: "perencana@bappeda.banyuasinkab.go.id", Name: "Ahmad Fauzi", Role: indicator.RolePlanner},
+		{Email: "gizi@dinkes.banyuasinkab.go.id", Role: indicator.RoleUploader, AgencyCode: "dinkes-banyuasin"},
+	} {
+		if _, err := st.CreateUser(ctx, u, "kata-sandi-panjang"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, _, err := st.Login(ctx, "staf.statistik@bps.banyuasinkab.go.id", "kata-sandi-panjang", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.UpdateUser(ctx, 4, indicator.UserChange{Disabled: ptrTo(true)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []struct{ agency, label string }{{"bps-banyuasin", "skrip impor Susenas"}, {"dinkes-banyuasin", "aplikasi e-PPGBM"}, {"bps-banyuasin", "laptop lama"}} {
+		if _, _, err := st.CreateToken(ctx, a.agency, a.label); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.RevokeToken(ctx, 3, indicator.UserPrincipal(admin).String()); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, err := st.CreateSession(ctx, admin.ID, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.AddCookie(&http.Cookie{Name: "pantau_session", Value: secret})
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	base := srv.URL
+
+	dir := os.Getenv("PANTAU_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path string
+		want []string
+	}{
+		{"/admin/pengguna?lang=id", []string{"Tambah pengguna", "Rina Marlina", "nonaktif", "belum pernah", "Kelola"}},
+		{"/admin/pengguna?lang=en", []string{"Add a user", "disabled", "never"}},
+		{"/admin/token?lang=id", []string{"skrip impor Susenas", "dicabut", "oleh admin@bappeda.id", "Buat token"}},
+		{"/admin/token?lang=en", []string{"Create a token", "revoked"}},
+	} {
+		dom := chromiumPage(t, bin, base, tt.path, "--window-size=1280,900", "--dump-dom")
+		for _, w := range tt.want {
+			if !strings.Contains(dom, w) {
+				t.Errorf("%s: lacks %q", tt.path, w)
+			}
+		}
+	}
+	for name, shot := range map[string]struct{ path, size string }{
+		"admin-pengguna-desktop.png": {"/admin/pengguna?lang=id", "1280,900"},
+		"admin-pengguna-phone.png":   {"/admin/pengguna?lang=id", "390,844"},
+		"admin-token-desktop.png":    {"/admin/token?lang=id", "1280,900"},
+		"admin-token-phone.png":      {"/admin/token?lang=en", "390,844"},
+	} {
+		file := filepath.Join(dir, name)
+		chromium(t, bin, base+shot.path, "--window-size="+shot.size, "--screenshot="+file)
+		if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
+			t.Errorf("screenshot %s: %v size %d", name, err, sizeOf(fi))
+		}
+	}
+	t.Logf("screenshots in %s", dir)
+}
+
+func ptrTo[T any](v T) *T { return &v }
