@@ -36,6 +36,8 @@ type Server struct {
 	uploads *uploads
 	// dashboards are the validated dashboard definitions.
 	dashboards []dashboards.Dashboard
+	// requireReview sends agencies' uploads to the walidata first.
+	requireReview bool
 }
 
 // Options are New's optional settings.
@@ -49,6 +51,9 @@ type Options struct {
 	// SecureCookies marks session cookies Secure even on plain HTTP, for
 	// TLS that ends at a proxy (PANTAU_SECURE_COOKIES).
 	SecureCookies bool
+	// RequireReview sends every upload by an agency (token or uploader) to
+	// the walidata before the public sees it (PANTAU_REQUIRE_REVIEW).
+	RequireReview bool
 }
 
 // New builds the HTTP handler. It fails when a dashboard definition is
@@ -67,7 +72,8 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: newPageCache(64<<20, time.Minute), embeds: newEmbedCache(embedCacheEntries), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash}
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: newPageCache(64<<20, time.Minute), embeds: newEmbedCache(embedCacheEntries), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash,
+		requireReview: opt.RequireReview}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless
 	// a proxy is configured, or anyone could pick their own address.
