@@ -318,14 +318,14 @@ type reviewPage struct {
 	States      []string
 	Submissions []reviewRow
 	// One submission.
-	Sub       *reviewRow
-	Comments  []indicator.Comment
-	Answer    *uploadAnswer
-	Changes   []changeRow
-	Problem   string
-	Done      string
+	Sub      *reviewRow
+	Comments []indicator.Comment
+	Answer   *uploadAnswer
+	Changes  []changeRow
+	Problem  string
+	Done     string
 	// Names are the catalogue's names of the codes the changes show.
-	Names map[string]string
+	Names     map[string]string
 	CanReview bool
 	CanClose  bool
 	CanNote   bool
