@@ -51,7 +51,7 @@ func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src
 		}
 		return s.upsertObservations(ctx, tx, up, src)
 	})
-	return up, err
+	return up, full(err)
 }
 
 // importTx runs one import: lock, upload row, the rows, the counts, then

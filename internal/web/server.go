@@ -131,15 +131,20 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, indicator.ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, store.ErrFull):
+		// The request was fine and may succeed once the operator frees
+		// space; 507 says exactly that (RFC 4918).
+		return http.StatusInsufficientStorage, "storage_full"
 	}
 	return http.StatusInternalServerError, "internal"
 }
 
 // fail answers an API request with err: the user-safe message for known
-// kinds, a generic one (and a log line) for everything else.
+// kinds, a generic one for everything else. Server-side failures (5xx) are
+// logged: the operator has to act on them.
 func (s *Server) fail(c *gin.Context, err error) {
 	status, code := statusOf(err)
-	if status == http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
 	}
 	c.AbortWithStatusJSON(status, errorBody(code, indicator.Message(err), nil))
