@@ -23,6 +23,11 @@ const submissionColumns = `id, kind, agency_code, filename, submitted_by, submit
 // per content, like an upload's) and the submission row, in one
 // transaction. Nothing reaches the public tables.
 func (s *Store) CreateSubmission(ctx context.Context, sub indicator.Submission, file FileSource) (indicator.Submission, error) {
+	sub, err := s.createSubmission(ctx, sub, file)
+	return sub, full(err)
+}
+
+func (s *Store) createSubmission(ctx context.Context, sub indicator.Submission, file FileSource) (indicator.Submission, error) {
 	f, err := file()
 	if err != nil {
 		return sub, err
@@ -117,7 +122,7 @@ func (s *Store) CloseSubmission(ctx context.Context, id int64, next indicator.Su
 	res, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE submissions SET state = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?
 		WHERE id = ? AND state = ?`), next, by, s.now(), note, id, indicator.Submitted)
 	if err != nil {
-		return sub, fmt.Errorf("store: submission %d: %w", id, err)
+		return sub, full(fmt.Errorf("store: submission %d: %w", id, err))
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return sub, indicator.Errorf(indicator.ErrConflict, "submission %d was reviewed meanwhile; reload it", id)
@@ -150,7 +155,7 @@ func (s *Store) AddComment(ctx context.Context, c indicator.Comment) (indicator.
 	c.At = s.now()
 	if err := s.db.GetContext(ctx, &c.ID, s.db.Rebind(`INSERT INTO submission_comments (submission_id, at, author, body)
 		VALUES (?, ?, ?, ?) RETURNING id`), c.SubmissionID, c.At, c.Author, c.Body); err != nil {
-		return c, fmt.Errorf("store: comment: %w", err)
+		return c, full(fmt.Errorf("store: comment: %w", err))
 	}
 	return c, nil
 }
