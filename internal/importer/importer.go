@@ -39,6 +39,9 @@ type Request struct {
 	// Preview caps each list of a dry run's Changes (new values, changed
 	// values); 0 means DefaultPreview, negative means no list.
 	Preview int
+	// PreviewOnly, when set, limits a dry run's Changes to the keys it
+	// accepts (the counts still cover the whole file).
+	PreviewOnly func(indicator.SeriesKey) bool
 	// Review sends the file to the walidata instead of storing it: it is
 	// checked exactly as an import would be (a dry run), then kept as a
 	// submission, and nothing of it is public until Publish. With DryRun it
@@ -239,10 +242,11 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer indicator.
 }
 
 // PreviewSubmission is a dry run of a submission's kept file against the
-// data of now: what publishing it would change.
-func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int) (Result, error) {
+// data of now: what publishing it would change, at most max new and max
+// changed values (0: DefaultPreview), of the keys only accepts (nil: all).
+func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(indicator.SeriesKey) bool) (Result, error) {
 	return replay(ctx, st, id, lang, func(_ indicator.Submission, req *Request) error {
-		req.DryRun, req.Preview = true, max
+		req.DryRun, req.Preview, req.PreviewOnly = true, max, only
 		return nil
 	})
 }
@@ -340,10 +344,11 @@ type preview struct {
 	changes    []Change
 	more       int
 	off        bool
+	only       func(indicator.SeriesKey) bool
 }
 
 func newPreview(req Request, values *store.StoredValues) *preview {
-	p := &preview{values: values, max: req.Preview}
+	p := &preview{values: values, max: req.Preview, only: req.PreviewOnly}
 	if p.max == 0 {
 		p.max = DefaultPreview
 	}
@@ -352,7 +357,7 @@ func newPreview(req Request, values *store.StoredValues) *preview {
 }
 
 func (p *preview) add(o indicator.Observation) {
-	if p.off {
+	if p.off || (p.only != nil && !p.only(o.SeriesKey)) {
 		return
 	}
 	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status}

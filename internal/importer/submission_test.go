@@ -95,7 +95,7 @@ func TestSubmitThenPublish(t *testing.T) {
 			t.Fatalf("a submission changed public data: version %d→%d, 2024 %v", v0, v, value(t, st, 2024))
 		}
 
-		pre, err := importer.PreviewSubmission(ctx, st, sub.ID, "en", 0)
+		pre, err := importer.PreviewSubmission(ctx, st, sub.ID, "en", 0, nil)
 		if err != nil || len(pre.Changes) != 2 || pre.Upload.ID != 0 {
 			t.Fatalf("preview: %v %+v", err, pre)
 		}

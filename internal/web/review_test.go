@@ -316,7 +316,7 @@ func TestReviewWorkflow(t *testing.T) {
 // TestReviewPages drives the review pages as their users do, with forms.
 func TestReviewPages(t *testing.T) {
 	reviewServers(t, func(t *testing.T, srv reviewServer) {
-		_, r, _ := srv.post(t, srv.bps, "", povertyHeader+"16.07;kemiskinan_ekstrem;2024;0,47\n")
+		_, r, _ := srv.post(t, srv.bps, "", povertyHeader+"16.07;kemiskinan_ekstrem;2024;0,44\n")
 		id := r.Data.Submission.ID
 		page := fmt.Sprintf("/tinjau/%d", id)
 
@@ -329,9 +329,31 @@ func TestReviewPages(t *testing.T) {
 			t.Errorf("another agency's staff on the page: %d, want 403", resp.StatusCode)
 		}
 		resp, body := srv.planner.do("GET", page, nil)
-		if resp.StatusCode != 200 || !strings.Contains(body, "0,49 → <strong>0,47</strong>") || strings.Contains(body, "/terbitkan") {
+		if resp.StatusCode != 200 || !strings.Contains(body, "0,49 → <strong>0,44</strong>") || strings.Contains(body, "/terbitkan") {
 			t.Errorf("the planner's page (a preview, and no publish button): %d %s", resp.StatusCode, body)
 		}
+		// The planner sees the indicator page as it will be once published;
+		// the public page, and anyone without access, do not.
+		previewURL := fmt.Sprintf("/i/kemiskinan_ekstrem?region=16.07&pratinjau=%d", id)
+		if !strings.Contains(body, `href="`+strings.ReplaceAll(previewURL, "&", "&amp;")+`"`) {
+			t.Errorf("the review page does not link the previewed chart %s", previewURL)
+		}
+		resp, preview := srv.planner.do("GET", previewURL, nil)
+		if resp.StatusCode != 200 || !strings.Contains(preview, fmt.Sprintf("#%d", id)) || !strings.Contains(preview, "0,44%") ||
+			!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
+			t.Errorf("the planner's preview: %d %q", resp.StatusCode, resp.Header.Get("Cache-Control"))
+		}
+		if public := pageText(t, srv.base+"/i/kemiskinan_ekstrem?region=16.07"); strings.Contains(public, "0,44%") {
+			t.Error("the public indicator page shows the submitted value")
+		}
+		anon := newAcctBrowser(t, srv.base)
+		if resp, _ := anon.do("GET", previewURL, nil); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/masuk?next=") {
+			t.Errorf("an anonymous preview: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if resp, other := srv.healthStaff.do("GET", previewURL, nil); resp.StatusCode != 403 || strings.Contains(other, "0,44%") {
+			t.Errorf("another agency's preview: %d", resp.StatusCode)
+		}
+
 		// A planner's comment, through the form.
 		resp, _ = srv.planner.do("POST", page+"/komentar", url.Values{"body": {"Cek ulang <b>baris 2</b>"}, "csrf_token": {formToken(t, body)}})
 		if resp.StatusCode != http.StatusSeeOther {
@@ -342,7 +364,7 @@ func TestReviewPages(t *testing.T) {
 		if resp.StatusCode != 403 {
 			t.Errorf("publish without a CSRF token: %d, want 403", resp.StatusCode)
 		}
-		if got := srv.extremePoverty(t); strings.Contains(got, "2024:0.47") {
+		if got := srv.extremePoverty(t); strings.Contains(got, "2024:0.44") {
 			t.Fatalf("published without a CSRF token: %s", got)
 		}
 		_, body = srv.admin.do("GET", page, nil)
@@ -353,12 +375,15 @@ func TestReviewPages(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), page+"?selesai=published") {
 			t.Fatalf("publish form: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		if got := srv.extremePoverty(t); !strings.Contains(got, "2024:0.47") {
+		if got := srv.extremePoverty(t); !strings.Contains(got, "2024:0.44") {
 			t.Errorf("not published: %s", got)
 		}
 		_, body = srv.admin.do("GET", page+"?selesai=published", nil)
 		if !strings.Contains(body, `class="done"`) || strings.Contains(body, "/terbitkan") {
 			t.Errorf("after publishing: %s", body)
+		}
+		if resp, _ := srv.planner.do("GET", previewURL, nil); resp.StatusCode != http.StatusConflict {
+			t.Errorf("previewing a published submission: %d, want 409", resp.StatusCode)
 		}
 		// Publishing again from a stale page: 409 with the reason.
 		resp, body = srv.admin.do("POST", page+"/terbitkan", url.Values{"csrf_token": {formToken(t, body)}})

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -141,7 +144,7 @@ func (s *Server) getSubmission(c *gin.Context) {
 	}
 	body := gin.H{"data": gin.H{"submission": sub, "comments": comments}, "links": submissionLinks(sub)}
 	if preview && sub.State == indicator.Submitted {
-		res, err := importer.PreviewSubmission(c.Request.Context(), s.store, sub.ID, lang(c), 0)
+		res, err := importer.PreviewSubmission(c.Request.Context(), s.store, sub.ID, lang(c), 0, nil)
 		if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
 			s.fail(c, err)
 			return
@@ -325,11 +328,20 @@ type reviewPage struct {
 	Problem  string
 	Done     string
 	// Names are the catalogue's names of the codes the changes show.
-	Names     map[string]string
+	Names map[string]string
+	// Series link to the indicator pages with the submission's values put
+	// in (?pratinjau=), one per indicator and region it changes.
+	Series    []seriesLink
 	CanReview bool
 	CanClose  bool
 	CanNote   bool
 }
+
+// seriesLink is a link to a previewed indicator page.
+type seriesLink struct{ Label, URL string }
+
+// maxSeriesLinks bounds the preview links a review page lists.
+const maxSeriesLinks = 12
 
 // reviewRow is a submission with what the pages show about it.
 type reviewRow struct {
@@ -439,7 +451,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 	v.CanClose = indicator.CanWithdraw(v.By, sub) && sub.State == indicator.Submitted
 	v.CanNote = indicator.CanComment(v.By, sub)
 	if sub.State == indicator.Submitted {
-		res, err := importer.PreviewSubmission(ctx, s.store, sub.ID, v.Lang, 0)
+		res, err := importer.PreviewSubmission(ctx, s.store, sub.ID, v.Lang, 0, nil)
 		if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
 			s.reviewProblem(c, v, err)
 			return
@@ -448,6 +460,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 		v.Answer, v.Changes = &a, changeRows(res, v.Lang)
 		if cat, err := s.store.Catalog(ctx); err == nil {
 			v.Names = map[string]string{}
+			seen := map[string]bool{}
 			for _, ch := range v.Changes {
 				if ind, ok := cat.Indicators[ch.Indicator]; ok {
 					v.Names["i:"+ch.Indicator] = ind.Name(v.Lang)
@@ -455,6 +468,16 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 				if r, ok := cat.Regions[ch.Region]; ok {
 					v.Names["r:"+ch.Region] = r.Name
 				}
+				key := ch.Indicator + "\x00" + ch.Region
+				if seen[key] || len(v.Series) == maxSeriesLinks {
+					continue
+				}
+				seen[key] = true
+				u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + "&pratinjau=" + strconv.FormatInt(sub.ID, 10)
+				if v.Lang == "en" {
+					u += "&lang=en"
+				}
+				v.Series = append(v.Series, seriesLink{Label: v.Names["i:"+ch.Indicator] + " — " + v.Names["r:"+ch.Region], URL: u})
 			}
 		}
 		if err != nil && v.Problem == "" {
@@ -532,7 +555,7 @@ var reviewTexts = map[string]map[string]string{
 		"note": "Alasan (wajib untuk mengembalikan)", "comments": "Diskusi", "noComments": "Belum ada komentar.", "comment": "Komentar", "send": "Kirim komentar",
 		"done_published": "Diterbitkan: nilainya kini tampil untuk publik.", "done_returned": "Dikembalikan ke instansi.", "done_withdrawn": "Pengajuan ditarik.", "done_commented": "Komentar terkirim.",
 		"nowRejected": "Berkas ini tidak lolos pemeriksaan terhadap data saat ini:", "internal": "Terjadi kesalahan di server. Coba lagi nanti.",
-		"back": "Semua pengajuan", "account": "Akun", "uploadLink": "Unggah data", "warnings": "Peringatan", "errors": "Kesalahan", "column": "Kolom", "value": "Nilai",
+		"charts": "Pratinjau grafik (seperti yang akan dilihat publik)", "back": "Semua pengajuan", "account": "Akun", "uploadLink": "Unggah data", "warnings": "Peringatan", "errors": "Kesalahan", "column": "Kolom", "value": "Nilai",
 	},
 	"en": {
 		"title": "Walidata review", "other": "Bahasa Indonesia", "heading": "Uploads submitted for review",
@@ -547,6 +570,66 @@ var reviewTexts = map[string]map[string]string{
 		"note": "Reason (required to return it)", "comments": "Discussion", "noComments": "No comments yet.", "comment": "Comment", "send": "Send comment",
 		"done_published": "Published: its values are now public.", "done_returned": "Returned to the agency.", "done_withdrawn": "Submission withdrawn.", "done_commented": "Comment sent.",
 		"nowRejected": "This file no longer passes the checks against today's data:", "internal": "Something went wrong on the server. Please try again later.",
-		"back": "All submissions", "account": "Account", "uploadLink": "Upload data", "warnings": "Warnings", "errors": "Errors", "column": "Column", "value": "Value",
+		"charts": "Preview the charts (as the public will see them)", "back": "All submissions", "account": "Account", "uploadLink": "Upload data", "warnings": "Warnings", "errors": "Errors", "column": "Column", "value": "Value",
 	},
+}
+
+// previewSeries answers the indicator page's ?pratinjau={id}: the series as
+// the public will see it once that submission is published, its values put
+// over the published ones. Only people who may see the submission get it;
+// the page is then private (never cached: a session bypasses the page
+// cache, and it is marked no-store).
+func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*indicator.Submission, error) {
+	raw := c.Query("pratinjau")
+	if raw == "" {
+		return nil, nil
+	}
+	p := principal(c)
+	if err := requireViewer(p); err != nil {
+		return nil, err
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, indicator.Errorf(indicator.ErrInvalid, "pratinjau=%q is not a submission number", raw)
+	}
+	ctx := c.Request.Context()
+	sub, err := s.store.Submission(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !indicator.CanSeeSubmission(p, sub) {
+		return nil, indicator.Errorf(indicator.ErrForbidden, "submission %d belongs to another agency", id)
+	}
+	if sub.State != indicator.Submitted {
+		return nil, indicator.Errorf(indicator.ErrConflict, "submission %d is %s: there is nothing to preview; the page without pratinjau shows the published data", id, sub.State)
+	}
+	code, region := sr.Indicator.Code, sr.Region.Code
+	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k indicator.SeriesKey) bool {
+		return k.IndicatorCode == code && k.RegionCode == region
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Vary", "Cookie, Authorization, Accept-Language")
+	applyChanges(sr, res.Changes)
+	return &sub, nil
+}
+
+// applyChanges puts a preview's new and changed values into a series.
+func applyChanges(sr *store.Series, changes []importer.Change) {
+	for _, ch := range changes {
+		i := slices.IndexFunc(sr.Observations, func(o indicator.Observation) bool { return o.Disagg == ch.Disagg && o.Year == ch.Year })
+		if i < 0 {
+			sr.Observations = append(sr.Observations, indicator.Observation{SeriesKey: ch.SeriesKey, Value: ch.New, Status: ch.Status})
+			continue
+		}
+		sr.Observations[i].Value, sr.Observations[i].Status = ch.New, ch.Status
+	}
+	slices.SortFunc(sr.Observations, func(a, b indicator.Observation) int {
+		if c := strings.Compare(string(a.Disagg), string(b.Disagg)); c != 0 {
+			return c
+		}
+		return a.Year - b.Year
+	})
 }
