@@ -165,7 +165,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes,
-		SecureCookies: cfg.SecureCookies})
+		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview})
 	if err != nil {
 		return err
 	}

@@ -32,6 +32,9 @@ type Config struct {
 	// SecureCookies marks session cookies Secure on plain HTTP too, for
 	// TLS that ends at a proxy in front of Pantau.
 	SecureCookies bool
+	// RequireReview sends agencies' uploads to the walidata before the
+	// public sees them.
+	RequireReview bool
 }
 
 // Setting is one environment variable with its flag.
@@ -51,6 +54,7 @@ var Settings = []Setting{
 	{"PANTAU_MAX_UPLOAD_BYTES", "max-upload-bytes", "52428800", "largest accepted upload body, in bytes"},
 	{"PANTAU_READ_DATABASE_URL", "read-database-url", "", "optional PostgreSQL read replica for pages and the API (postgres://…)"},
 	{"PANTAU_SECURE_COOKIES", "secure-cookies", "false", "mark session cookies Secure even on plain HTTP (TLS ends at a proxy); always on over TLS"},
+	{"PANTAU_REQUIRE_REVIEW", "require-review", "false", "agencies' uploads wait for the walidata (an administrator) to publish them before the public sees them"},
 }
 
 // Flags registers one flag per setting on fs, defaulting to the environment
@@ -121,14 +125,24 @@ func Parse(vals map[string]*string) (Config, error) {
 	if c.ReadDatabaseURL != "" && !strings.HasPrefix(c.ReadDatabaseURL, "postgres://") && !strings.HasPrefix(c.ReadDatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("PANTAU_READ_DATABASE_URL: a read replica must be a postgres:// URL")
 	}
-	switch v := strings.ToLower(get("PANTAU_SECURE_COOKIES")); v {
-	case "true", "1", "yes", "on":
-		c.SecureCookies = true
-	case "false", "0", "no", "off", "":
-	default:
-		return c, fmt.Errorf("PANTAU_SECURE_COOKIES %q: want true or false", get("PANTAU_SECURE_COOKIES"))
+	if c.SecureCookies, err = boolSetting(get, "PANTAU_SECURE_COOKIES"); err != nil {
+		return c, err
+	}
+	if c.RequireReview, err = boolSetting(get, "PANTAU_REQUIRE_REVIEW"); err != nil {
+		return c, err
 	}
 	return c, nil
+}
+
+// boolSetting reads a true/false setting; empty is false.
+func boolSetting(get func(string) string, name string) (bool, error) {
+	switch strings.ToLower(get(name)) {
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s %q: want true or false", name, get(name))
 }
 
 // Logger builds the service's structured logger.

@@ -39,6 +39,16 @@ type Request struct {
 	// Preview caps each list of a dry run's Changes (new values, changed
 	// values); 0 means DefaultPreview, negative means no list.
 	Preview int
+	// PreviewOnly, when set, limits a dry run's Changes to the keys it
+	// accepts (the counts still cover the whole file).
+	PreviewOnly func(indicator.SeriesKey) bool
+	// Review sends the file to the walidata instead of storing it: it is
+	// checked exactly as an import would be (a dry run), then kept as a
+	// submission, and nothing of it is public until Publish. With DryRun it
+	// is only the check.
+	Review bool
+	// publishes is the submission this import publishes (see Publish).
+	publishes *store.Publication
 }
 
 // DefaultPreview is how many new and how many changed values a dry run lists.
@@ -61,6 +71,8 @@ type Result struct {
 	Changes []Change `json:"changes,omitempty"`
 	// MoreChanges counts new or changed values beyond those listed.
 	MoreChanges int `json:"more_changes,omitempty"`
+	// Submission is the submission a file sent for review became.
+	Submission *indicator.Submission `json:"submission,omitempty"`
 }
 
 // Change is one value a dry run would write.
@@ -87,6 +99,11 @@ const (
 // agency's indicators returns ErrForbidden. Nothing is written then.
 func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Result, error) {
 	res := Result{DryRun: req.DryRun}
+	submit := req.Review && !req.DryRun
+	if submit {
+		// The check is the import's dry run, with the file kept.
+		req.DryRun, req.Preview = true, -1
+	}
 	cat, err := st.Catalog(ctx)
 	if err != nil {
 		return res, err
@@ -97,26 +114,27 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	// The bytes are hashed as the reader reads them and, for a real import,
 	// copied to a temporary file that the store keeps once the rows are in:
 	// the file is read once, and never held whole in memory.
-	src := newSource(r, !req.DryRun)
+	src := newSource(r, !req.DryRun || submit)
 	defer src.close()
 
 	values := st.StoredValues(ctx)
 	if req.Options.Previous == nil {
 		req.Options.Previous = values.Value
 	}
-	opts := store.ImportOptions{DryRun: req.DryRun}
-	if !req.DryRun {
-		opts.File = func() (store.UploadFile, error) {
-			f, err := src.file()
-			if err != nil {
-				return f, err
-			}
-			if res.Report != nil {
-				f.Dialect, _ = json.Marshal(res.Report.Dialect)
-			}
-			f.Lang = req.Options.Lang
-			return f, nil
+	opts := store.ImportOptions{DryRun: req.DryRun, Publishes: req.publishes}
+	file := func() (store.UploadFile, error) {
+		f, err := src.file()
+		if err != nil {
+			return f, err
 		}
+		if res.Report != nil {
+			f.Dialect, _ = json.Marshal(res.Report.Dialect)
+		}
+		f.Lang = req.Options.Lang
+		return f, nil
+	}
+	if !req.DryRun {
+		opts.File = file
 	}
 	gate := newGate(cat, req)
 	// finish turns the reader's report into the store's counts and decides
@@ -171,8 +189,105 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	}
 	if err != nil {
 		res.Changes, res.MoreChanges = nil, 0
+		return res, err
 	}
-	return res, err
+	if submit {
+		sub, err := st.CreateSubmission(ctx, submissionOf(req, res), file)
+		if err != nil {
+			return res, err
+		}
+		res.Submission = &sub
+	}
+	return res, nil
+}
+
+// readOptions is how a submitted file is to be read again when it is
+// published: what the sender stated about it (the rest is detected).
+type readOptions struct {
+	Indicator string         `json:"indicator,omitempty"`
+	Region    string         `json:"region,omitempty"`
+	Plan      string         `json:"plan,omitempty"`
+	Decimal   ingest.Decimal `json:"decimal,omitempty"`
+	Encoding  string         `json:"encoding,omitempty"`
+}
+
+func submissionOf(req Request, res Result) indicator.Submission {
+	kind := indicator.UploadObservations
+	if req.Targets {
+		kind = indicator.UploadTargets
+	}
+	o := req.Options
+	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding})
+	return indicator.Submission{Kind: kind, AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
+		Lang: o.Lang, Options: string(opts), Counts: res.Upload.Counts}
+}
+
+// Publish makes a submitted upload public: its kept file is imported again,
+// against the data and catalogue of now, as an ordinary upload (a new data
+// version) sent by the submitter, and the submission is marked published
+// by the reviewer in the same transaction. A file that no longer passes
+// (a catalogue change, say) is refused with its report, like any upload,
+// and stays submitted.
+func Publish(ctx context.Context, st *store.Store, id int64, reviewer indicator.Principal, lang string) (Result, error) {
+	if !indicator.CanReview(reviewer) {
+		return Result{}, indicator.Errorf(indicator.ErrForbidden, "only the walidata publishes submitted uploads")
+	}
+	return replay(ctx, st, id, lang, func(sub indicator.Submission, req *Request) error {
+		if err := sub.Move(indicator.Published, ""); err != nil {
+			return err
+		}
+		req.publishes = &store.Publication{SubmissionID: id, By: reviewer.String()}
+		return nil
+	})
+}
+
+// PreviewSubmission is a dry run of a submission's kept file against the
+// data of now: what publishing it would change, at most max new and max
+// changed values (0: DefaultPreview), of the keys only accepts (nil: all).
+func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(indicator.SeriesKey) bool) (Result, error) {
+	return replay(ctx, st, id, lang, func(_ indicator.Submission, req *Request) error {
+		req.DryRun, req.Preview, req.PreviewOnly = true, max, only
+		return nil
+	})
+}
+
+// replay imports a submission's kept file as its sender sent it, after
+// adjust has set what differs (dry run, publication).
+func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust func(indicator.Submission, *Request) error) (Result, error) {
+	sub, err := st.Submission(ctx, id)
+	if err != nil {
+		return Result{}, err
+	}
+	var ro readOptions
+	if err := json.Unmarshal([]byte(sub.Options), &ro); err != nil {
+		return Result{}, fmt.Errorf("importer: submission %d: options: %w", id, err)
+	}
+	req := Request{
+		Upload:  indicator.Upload{Filename: sub.Filename, AgencyCode: sub.AgencyCode, CreatedBy: sub.SubmittedBy},
+		Targets: sub.Kind == indicator.UploadTargets,
+		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Lang: lang},
+		Agency:  sub.AgencyCode,
+	}
+	if err := adjust(sub, &req); err != nil {
+		return Result{}, err
+	}
+	// The kept file is copied out first: reading its chunks while the
+	// import holds a write transaction would need a second connection.
+	tmp, err := os.CreateTemp("", "pantau-submission-*")
+	if err != nil {
+		return Result{}, fmt.Errorf("importer: temporary file: %w", err)
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+	if err := st.CopyUploadFile(ctx, sub.SHA256, tmp); err != nil {
+		return Result{}, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return Result{}, fmt.Errorf("importer: temporary file: %w", err)
+	}
+	return Import(ctx, st, tmp, req)
 }
 
 // gate keeps an agency to its own indicators. Rows of other indicators are
@@ -229,10 +344,11 @@ type preview struct {
 	changes    []Change
 	more       int
 	off        bool
+	only       func(indicator.SeriesKey) bool
 }
 
 func newPreview(req Request, values *store.StoredValues) *preview {
-	p := &preview{values: values, max: req.Preview}
+	p := &preview{values: values, max: req.Preview, only: req.PreviewOnly}
 	if p.max == 0 {
 		p.max = DefaultPreview
 	}
@@ -241,7 +357,7 @@ func newPreview(req Request, values *store.StoredValues) *preview {
 }
 
 func (p *preview) add(o indicator.Observation) {
-	if p.off {
+	if p.off || (p.only != nil && !p.only(o.SeriesKey)) {
 		return
 	}
 	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status}

@@ -218,7 +218,7 @@ func (p Principal) CanUpload() bool { return p.Role == RoleAdmin || p.Role == Ro
 
 // CanPreview reports whether the principal may read data that is not yet
 // published (planners, administrators, and uploaders for their own
-// agency's uploads — the latter decided per upload by CanSeeUpload).
+// agency's uploads — the latter decided per submission by CanSeeSubmission).
 func (p Principal) CanPreview() bool { return p.Role == RoleAdmin || p.Role == RolePlanner }
 
 // UploadAgency is the agency an upload by p is limited to: "" (no limit)
@@ -240,17 +240,4 @@ func CanWrite(p Principal, ind Indicator) bool {
 		return p.AgencyCode != "" && ind.AgencyCode == p.AgencyCode
 	}
 	return false
-}
-
-// CanReview reports whether p may publish (or send back) a submitted
-// upload: the data steward (walidata) role, held by administrators.
-func CanReview(p Principal) bool { return p.Role == RoleAdmin }
-
-// CanSeeUpload reports whether p may read an upload that is not published:
-// reviewers and planners, and the agency that sent it.
-func CanSeeUpload(p Principal, up Upload) bool {
-	if p.CanPreview() {
-		return true
-	}
-	return p.Role == RoleUploader && p.AgencyCode != "" && p.AgencyCode == up.AgencyCode
 }

@@ -256,10 +256,15 @@ func (s *Store) SessionUser(ctx context.Context, secret string) (Session, indica
 		return sess, u, indicator.Errorf(indicator.ErrUnauthorized, "the account is disabled")
 	}
 	if now.Sub(sess.LastSeenAt) >= sessionTouchInterval {
-		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, sess.IDHash); err != nil {
+		_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, sess.IDHash)
+		switch {
+		case err == nil:
+			sess.LastSeenAt = now
+		case !isFull(err):
 			return sess, u, fmt.Errorf("store: session: %w", err)
 		}
-		sess.LastSeenAt = now
+		// A full database must not log people out of reading: the touch
+		// is skipped and tried again on the next request.
 	}
 	return sess, u, nil
 }

@@ -25,6 +25,11 @@ type ImportOptions struct {
 	// File, when set, is the file the rows came from: kept with the upload
 	// (see keepFile), in the same transaction. Not called on a dry run.
 	File FileSource
+	// Publishes, when set, is the submission this import publishes: it is
+	// marked published, with the new upload, in the same transaction. If it
+	// is no longer waiting for review the import fails with ErrConflict and
+	// stores nothing.
+	Publishes *Publication
 }
 
 // importLockKey serialises imports on PostgreSQL (pg_advisory_xact_lock):
@@ -46,7 +51,7 @@ func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src
 		}
 		return s.upsertObservations(ctx, tx, up, src)
 	})
-	return up, err
+	return up, full(err)
 }
 
 // importTx runs one import: lock, upload row, the rows, the counts, then
@@ -78,6 +83,11 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 	}
 	if opts.DryRun {
 		return nil // the deferred rollback undoes everything
+	}
+	if opts.Publishes != nil {
+		if err := markPublished(ctx, tx, *opts.Publishes, *up); err != nil {
+			return err
+		}
 	}
 	if opts.File != nil {
 		if err := s.keepFile(ctx, tx, *up, opts.File); err != nil {

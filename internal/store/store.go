@@ -194,7 +194,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("store: migrate %s: %w", s.dialect, err)
+		return full(fmt.Errorf("store: migrate %s: %w", s.dialect, err))
 	}
 	return nil
 }
@@ -215,10 +215,10 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return full(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+		return full(fmt.Errorf("store: commit: %w", err))
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func (s *Store) ImportTargets(ctx context.Context, up indicator.Upload, src Targ
 	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx) (indicator.Counts, error) {
 		return s.upsertTargets(ctx, tx, up, src)
 	})
-	return up, err
+	return up, full(err)
 }
 
 func (s *Store) upsertTargets(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src TargetSource) (indicator.Counts, error) {

@@ -87,10 +87,16 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 	}
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= tokenTouchInterval {
-		if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE tokens SET last_used_at = ? WHERE id = ?`), now, t.ID); err != nil {
+		_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE tokens SET last_used_at = ? WHERE id = ?`), now, t.ID)
+		switch {
+		case err == nil:
+			t.LastUsedAt = &now
+		case !isFull(err):
 			return Token{}, fmt.Errorf("store: authenticate: %w", err)
 		}
-		t.LastUsedAt = &now
+		// On a full database the touch is skipped (it is bookkeeping, tried
+		// again on the next request): the token still works, and the
+		// request's own write, if any, fails with ErrFull.
 	}
 	return t, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -52,8 +53,14 @@ func (s *Store) keepFile(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, 
 		f.SHA256, f.Size, dialect, f.Lang, up.ID); err != nil {
 		return fmt.Errorf("store: keep file: upload row: %w", err)
 	}
+	return storeFile(ctx, tx, f, up.CreatedAt)
+}
+
+// storeFile stores a file's bytes once per distinct content (the same file
+// uploaded again adds nothing), in chunks, checking the announced hash.
+func storeFile(ctx context.Context, tx *sqlx.Tx, f UploadFile, at time.Time) error {
 	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO upload_files (sha256, size, chunks, created_at) VALUES (?, ?, 0, ?)
-		ON CONFLICT (sha256) DO NOTHING`), f.SHA256, f.Size, up.CreatedAt)
+		ON CONFLICT (sha256) DO NOTHING`), f.SHA256, f.Size, at)
 	if err != nil {
 		return fmt.Errorf("store: keep file: %w", err)
 	}

@@ -183,7 +183,8 @@ func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
 		return
 	}
 	s.renderAccount(c, status, "account.html", map[string]any{"User": u, "CSRF": sess.CSRF, "Problem": problem,
-		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": indicator.MinPasswordLength})
+		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": indicator.MinPasswordLength,
+		"CanUpload": p.CanUpload()})
 }
 
 // changePassword answers POST /akun/sandi. The current password is asked
@@ -247,6 +248,7 @@ var accountTexts = map[string]map[string]string{
 		"weakPassword": "Kata sandi baru harus %d karakter atau lebih (paling banyak %d byte) dan berbeda dari yang lama.",
 		"minHint":      "paling sedikit %d karakter", "home": "Beranda", "other": "English", "otherLang": "en",
 		"admin": "Administrasi", "auditLog": "Log audit (CSV)", "tokens": "Token API instansi", "users": "Pengguna",
+		"work": "Pekerjaan", "review": "Tinjauan walidata (pengajuan data)", "upload": "Unggah data",
 		"role_admin": "administrator", "role_uploader": "pengunggah instansi", "role_planner": "perencana",
 	},
 	"en": {
@@ -263,6 +265,7 @@ var accountTexts = map[string]map[string]string{
 		"weakPassword": "The new password needs %d or more characters (at most %d bytes) and must differ from the old one.",
 		"minHint":      "at least %d characters", "home": "Home", "other": "Bahasa Indonesia", "otherLang": "id",
 		"admin": "Administration", "auditLog": "Audit log (CSV)", "tokens": "Agency API tokens", "users": "Users",
+		"work": "Work", "review": "Walidata review (submitted data)", "upload": "Upload data",
 		"role_admin": "administrator", "role_uploader": "agency uploader", "role_planner": "planner",
 	},
 }

@@ -16,7 +16,9 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// readyz answers 503 while the database does not.
+// readyz answers 503 while the database does not. A full database stays
+// ready: reads work, and each write answers 507 with the cause, so taking
+// the server out of rotation would only stop the reads too.
 func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()

@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/demo"
+	"pantau/internal/importer"
 	"pantau/internal/indicator"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
@@ -61,6 +62,17 @@ var (
 func everyone(ok want) [nCols]want {
 	return [nCols]want{ok, ok, s401, ok, ok, ok, ok, ok, ok}
 }
+
+// viewers: those who may see bps-banyuasin's submissions — its token
+// and uploader, planners, administrators; other is the other agency's
+// token's answer. The public gets 401.
+func viewers(other, ok want) [nCols]want {
+	return [nCols]want{s401, s401, s401, other, ok, s401, ok, ok, ok}
+}
+
+// cellSubmission is a submission made for the current cell alone (for
+// routes that close the submission they are given).
+var cellSubmission int64
 
 // loggedInPage: a page for people with an account; the others are sent
 // to the login page.
@@ -143,11 +155,13 @@ var policy = map[string]rule{
 	"GET /oembed":                    {getReq("/oembed?url=http%3A%2F%2Fexample.org%2Fi%2Fkemiskinan"), everyone(want{code: 404})},
 	"GET /api/docs":                  {getReq("/api/docs"), everyone(s200)},
 
-	// The upload page authenticates with the agency token typed into the
-	// form, not with the browser's session: without one it is a 401 for all.
-	"GET /unggah":  {getReq("/unggah"), everyone(s200)},
-	"GET /upload":  {getReq("/upload"), everyone(s200)},
-	"POST /unggah": {func(int64) call { ct, b := multipartCSV(); return call{"POST", "/unggah", ct, b} }, everyone(s401)},
+	// The upload page takes a logged-in uploader or administrator, or the
+	// agency token typed into the form (none here): 401 without either, 403
+	// for a planner. Its preview is a dry run (200).
+	"GET /unggah": {getReq("/unggah"), everyone(s200)},
+	"GET /upload": {getReq("/upload"), everyone(s200)},
+	"POST /unggah": {func(int64) call { ct, b := multipartCSV(); return call{"POST", "/unggah", ct, b} },
+		[nCols]want{s401, s401, s401, s401, s401, s401, s403, s200, s200}},
 	"POST /unggah/simpan": {form("POST", "/unggah/simpan", url.Values{"id": {"00000000000000000000000000000000"}}),
 		everyone(want{code: http.StatusGone})},
 
@@ -170,7 +184,6 @@ var policy = map[string]rule{
 	"GET /api/v1/regions":              {getReq("/api/v1/regions"), everyone(s200)},
 	"GET /api/v1/regions/:code":        {getReq("/api/v1/regions/16.07"), everyone(s200)},
 	"GET /api/v1/series":               {getReq("/api/v1/series?indicator=kemiskinan&region=16.07"), everyone(s200)},
-	"GET /api/v1/series.csv":           {getReq("/api/v1/series.csv?indicator=kemiskinan&region=16.07"), everyone(s200)},
 	"GET /api/v1/progress":             {getReq("/api/v1/progress?indicator=kemiskinan&region=16.07"), everyone(s200)},
 	"GET /api/v1/disparity":            {getReq("/api/v1/disparity?indicator=kemiskinan&parent=16.07"), everyone(s200)},
 	"GET /api/v1/alignment":            {getReq("/api/v1/alignment?indicator=kemiskinan&region=16.07"), everyone(s200)},
@@ -184,12 +197,37 @@ var policy = map[string]rule{
 	"GET /api/v1/uploads/:id":          {getReq("/api/v1/uploads/1"), everyone(s200)},
 	"GET /api/v1/uploads/:id/file":     {getReq("/api/v1/uploads/1/file"), everyone(s200)},
 
-	// Uploads: an agency's token for its own indicators. The file names a
-	// bps-banyuasin indicator: another agency's token gets 403. The API
-	// takes tokens only, so a browser session is 401 here.
+	// Uploads: an agency's token or uploader for its own indicators, or an
+	// administrator. The file names a bps-banyuasin indicator: another
+	// agency's token gets 403, and so does a planner.
 	"POST /api/v1/uploads": {func(int64) call {
 		return call{"POST", "/api/v1/uploads?dry_run=true", "text/csv", []byte(uploadCSV)}
-	}, [nCols]want{s401, s401, s401, s403, s200, s401, s401, s401, s401}},
+	}, [nCols]want{s401, s401, s401, s403, s200, s401, s403, s200, s200}},
+
+	// Review. Submission 1 (and each cell's fresh one, cellSubmission)
+	// was sent by bps-banyuasin: planners, the walidata (administrators)
+	// and that agency see it; the other agency does not. Only the walidata
+	// publishes or returns; the agency or the walidata withdraws; people,
+	// not tokens, comment.
+	"GET /api/v1/submissions":          {getReq("/api/v1/submissions"), viewers(s200, s200)},
+	"GET /api/v1/submissions/:id":      {getReq("/api/v1/submissions/1?preview=true"), viewers(s403, s200)},
+	"GET /api/v1/submissions/:id/file": {getReq("/api/v1/submissions/1/file"), viewers(s403, s200)},
+	"POST /api/v1/submissions/:id/publish": {func(int64) call {
+		return call{method: "POST", url: fmt.Sprintf("/api/v1/submissions/%d/publish", cellSubmission)}
+	}, [nCols]want{s401, s401, s401, s403, s403, s401, s403, s403, {code: 201}}},
+	"POST /api/v1/submissions/:id/return": {func(int64) call {
+		return call{"POST", fmt.Sprintf("/api/v1/submissions/%d/return", cellSubmission), "application/json", []byte(`{"note":"kolom tahun salah"}`)}
+	}, [nCols]want{s401, s401, s401, s403, s403, s401, s403, s403, s200}},
+	"POST /api/v1/submissions/:id/withdraw": {func(int64) call {
+		return call{method: "POST", url: fmt.Sprintf("/api/v1/submissions/%d/withdraw", cellSubmission)}
+	}, [nCols]want{s401, s401, s401, s403, s200, s401, s403, s200, s200}},
+	"POST /api/v1/submissions/:id/comments": {func(int64) call {
+		return call{"POST", "/api/v1/submissions/1/comments", "application/json", []byte(`{"body":"angka 2024 sudah dicek"}`)}
+	}, [nCols]want{s401, s401, s401, s403, s403, s401, {code: 201}, {code: 201}, {code: 201}}},
+	"GET /tinjau":     {getReq("/tinjau"), loggedInPage(s200)},
+	"GET /tinjau/:id": {getReq("/tinjau/1"), loggedInPage(s200)},
+	"POST /tinjau/:id/:action": {form("POST", "/tinjau/1/komentar", url.Values{"body": {"mohon cek baris 2"}}),
+		loggedInPage(want{303, "/tinjau/1"})},
 
 	// Accounts API.
 	"GET /api/v1/me":     {getReq("/api/v1/me"), everyone(s200)},
@@ -260,7 +298,21 @@ func newMatrixFixture(t *testing.T, url string) *matrixFixture {
 	if _, err := st.RevokeToken(ctx, id, "test"); err != nil {
 		t.Fatal(err)
 	}
+	if f.submit(t) != 1 {
+		t.Fatal("the matrix's shared submission is not number 1")
+	}
 	return f
+}
+
+// submit sends a small file of bps-banyuasin's to review.
+func (f *matrixFixture) submit(t *testing.T) int64 {
+	t.Helper()
+	res, err := importer.Import(context.Background(), f.st, strings.NewReader(uploadCSV), importer.Request{Review: true, Agency: "bps-banyuasin",
+		Upload: indicator.Upload{Filename: "kemiskinan.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:0:bps-banyuasin"}})
+	if err != nil || res.Submission == nil {
+		t.Fatalf("submit: %v %+v", err, res)
+	}
+	return res.Submission.ID
 }
 
 // session opens a fresh session for u (each cell gets its own: some
@@ -363,6 +415,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					_, fresh, err := f.st.CreateToken(context.Background(), "dinkes-banyuasin", "fresh")
 					if err != nil {
 						t.Fatal(err)
+					}
+					if strings.HasPrefix(r.Path, "/api/v1/submissions/:id/") && r.Method == http.MethodPost {
+						cellSubmission = f.submit(t)
 					}
 					c := p.req(fresh.ID)
 					resp := f.do(t, row+1, col, c)

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -70,6 +72,15 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	}
 	l := p.lang
 	sr, err := s.store.Series(ctx, code, region)
+	if err != nil {
+		s.pageError(c, err)
+		return
+	}
+	preview, err := s.previewSeries(c, &sr)
+	if errors.Is(err, indicator.ErrUnauthorized) {
+		c.Redirect(http.StatusSeeOther, "/masuk?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		return
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -159,6 +170,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
 		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + l + "&indicator=" + esc(code) + "&region=" + esc(region)),
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
+		"Preview": preview,
 	})
 }
 

@@ -36,6 +36,9 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/keluar", s.logoutPage)
 	r.POST("/keluar", s.requireLogin(), s.logout)
 	r.GET("/akun", s.requireLogin(), s.accountPage)
+	r.GET("/tinjau", s.requireLogin(), s.reviewListPage)
+	r.GET("/tinjau/:id", s.requireLogin(), s.reviewDetailPage)
+	r.POST("/tinjau/:id/:action", s.requireLogin(), s.reviewAction)
 	r.POST("/akun/sandi", s.requireLogin(), s.accounts.password.limit(), s.changePassword)
 
 	r.GET("/api/docs", s.apiDocs)
@@ -59,6 +62,13 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/uploads", s.uploads.limit.limit(), s.postUpload)
 	api.GET("/uploads/:id", s.getUploadDetail)
 	api.GET("/uploads/:id/file", s.getUploadFile)
+	api.GET("/submissions", s.listSubmissions)
+	api.GET("/submissions/:id", s.getSubmission)
+	api.GET("/submissions/:id/file", s.getSubmissionFile)
+	api.POST("/submissions/:id/publish", s.postPublish)
+	api.POST("/submissions/:id/return", s.postReturn)
+	api.POST("/submissions/:id/withdraw", s.postWithdraw)
+	api.POST("/submissions/:id/comments", s.postComment)
 
 	api.GET("/me", s.getMe)
 	admin := s.requireRole(indicator.RoleAdmin)

@@ -36,6 +36,8 @@ type Server struct {
 	uploads *uploads
 	// dashboards are the validated dashboard definitions.
 	dashboards []dashboards.Dashboard
+	// requireReview sends agencies' uploads to the walidata first.
+	requireReview bool
 }
 
 // Options are New's optional settings.
@@ -49,6 +51,9 @@ type Options struct {
 	// SecureCookies marks session cookies Secure even on plain HTTP, for
 	// TLS that ends at a proxy (PANTAU_SECURE_COOKIES).
 	SecureCookies bool
+	// RequireReview sends every upload by an agency (token or uploader) to
+	// the walidata before the public sees it (PANTAU_REQUIRE_REVIEW).
+	RequireReview bool
 }
 
 // New builds the HTTP handler. It fails when a dashboard definition is
@@ -67,7 +72,8 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: newPageCache(64<<20, time.Minute), embeds: newEmbedCache(embedCacheEntries), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash}
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: newPageCache(64<<20, time.Minute), embeds: newEmbedCache(embedCacheEntries), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash,
+		requireReview: opt.RequireReview}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless
 	// a proxy is configured, or anyone could pick their own address.
@@ -125,15 +131,20 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, indicator.ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, store.ErrFull):
+		// The request was fine and may succeed once the operator frees
+		// space; 507 says exactly that (RFC 4918).
+		return http.StatusInsufficientStorage, "storage_full"
 	}
 	return http.StatusInternalServerError, "internal"
 }
 
 // fail answers an API request with err: the user-safe message for known
-// kinds, a generic one (and a log line) for everything else.
+// kinds, a generic one for everything else. Server-side failures (5xx) are
+// logged: the operator has to act on them.
 func (s *Server) fail(c *gin.Context, err error) {
 	status, code := statusOf(err)
-	if status == http.StatusInternalServerError {
+	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
 	}
 	c.AbortWithStatusJSON(status, errorBody(code, indicator.Message(err), nil))

@@ -20,7 +20,6 @@ import (
 	"pantau/internal/importer"
 	"pantau/internal/indicator"
 	"pantau/internal/ingest"
-	"pantau/internal/store"
 )
 
 // DefaultMaxUploadBytes bounds an upload body when Options leave it unset.
@@ -62,11 +61,15 @@ type uploadAnswer struct {
 	Changes     []importer.Change `json:"changes,omitempty"`
 	MoreChanges int               `json:"more_changes,omitempty"`
 	FileURL     string            `json:"file_url,omitempty"`
+	// Submission is what a file sent for review became: nothing of it is
+	// public until the walidata publishes it.
+	Submission *indicator.Submission `json:"submission,omitempty"`
 }
 
 func answerOf(res importer.Result) uploadAnswer {
 	a := uploadAnswer{Upload: res.Upload, Counts: res.Upload.Counts, Accepted: res.Accepted, DryRun: res.DryRun, SHA256: res.SHA256, Size: res.Size,
-		Errors: []ingest.RowError{}, Warnings: []ingest.RowError{}, Forbidden: res.Forbidden, Changes: res.Changes, MoreChanges: res.MoreChanges}
+		Errors: []ingest.RowError{}, Warnings: []ingest.RowError{}, Forbidden: res.Forbidden, Changes: res.Changes, MoreChanges: res.MoreChanges,
+		Submission: res.Submission}
 	if rep := res.Report; rep != nil {
 		a.Dialect = &rep.Dialect
 		a.MoreErrors = rep.MoreErrors
@@ -84,22 +87,21 @@ func answerOf(res importer.Result) uploadAnswer {
 	return a
 }
 
-// bearer authenticates the request's Authorization: Bearer token.
-func (s *Server) bearer(c *gin.Context) (store.Token, error) {
-	h := c.GetHeader("Authorization")
-	scheme, secret, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
-		return store.Token{}, indicator.Errorf(indicator.ErrUnauthorized, "an agency token is required: Authorization: Bearer <token> (pantau token create --agency CODE)")
-	}
-	return s.store.Authenticate(c.Request.Context(), secret)
-}
-
-// failAuth answers 401 with the challenge RFC 6750 asks for.
-func (s *Server) failAuth(c *gin.Context, err error) {
-	if errors.Is(err, indicator.ErrUnauthorized) {
+// uploader returns who sends an upload: a logged-in person who may upload,
+// or an agency token (both resolved by authenticate). Anyone else gets 401
+// with the challenge RFC 6750 asks for, or 403.
+func (s *Server) uploader(c *gin.Context) (indicator.Principal, error) {
+	p := principal(c)
+	switch {
+	case p.CanUpload():
+		return p, nil
+	case c.GetBool(csrfFailedKey):
+		return p, indicator.Errorf(indicator.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again")
+	case p.Kind == indicator.Anonymous:
 		c.Header("WWW-Authenticate", `Bearer realm="pantau"`)
+		return p, indicator.Errorf(indicator.ErrUnauthorized, "log in as an uploader or send an agency token: Authorization: Bearer <token> (pantau token create --agency CODE)")
 	}
-	s.fail(c, err)
+	return p, indicator.Errorf(indicator.ErrForbidden, "your role (%s) may not upload", p.Role)
 }
 
 // tooLarge reports whether err is the body limit being hit.
@@ -185,9 +187,10 @@ func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 	return u, nil
 }
 
-// importRequest turns an upload's parameters into an importer request for
-// the token's agency.
-func importRequest(c *gin.Context, u *uploadRequest, tok store.Token) (importer.Request, error) {
+// importRequest turns an upload's parameters into an importer request by
+// p: limited to p's agency, and sent to review when p asks for it
+// (review=true) or review is required of p.
+func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p indicator.Principal) (importer.Request, error) {
 	var req importer.Request
 	var err error
 	if req.DryRun, err = u.flag("dry_run"); err != nil {
@@ -196,6 +199,11 @@ func importRequest(c *gin.Context, u *uploadRequest, tok store.Token) (importer.
 	if req.Targets, err = u.flag("targets"); err != nil {
 		return req, err
 	}
+	asked, err := u.flag("review")
+	if err != nil {
+		return req, err
+	}
+	req.Review = indicator.NeedsReview(p, s.requireReview, asked)
 	dec, ok := ingest.ParseDecimal(u.param("decimal"))
 	if !ok {
 		return req, indicator.Errorf(indicator.ErrInvalid, "decimal=%q: want comma or point", u.param("decimal"))
@@ -206,19 +214,21 @@ func importRequest(c *gin.Context, u *uploadRequest, tok store.Token) (importer.
 	}
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
 		Encoding: u.param("encoding"), Lang: l}
-	req.Agency = tok.AgencyCode
-	req.Upload = indicator.Upload{Filename: u.filename, AgencyCode: tok.AgencyCode, CreatedBy: fmt.Sprintf("token:%d:%s", tok.ID, tok.AgencyCode)}
+	req.Agency = p.UploadAgency()
+	req.Upload = indicator.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.String()}
 	return req, nil
 }
 
-// postUpload answers POST /api/v1/uploads: 201 with the stored upload, 200
-// for a dry run, 422 with the full report for a rejected file, 401 without
-// a valid token, 403 for another agency's indicators, 413 for a body over
-// the limit (before it is read whole).
+// postUpload answers POST /api/v1/uploads, for an agency token or a
+// logged-in uploader or administrator: 201 with the stored upload, 202 with
+// the submission when the file goes to the walidata first (review=true, or
+// PANTAU_REQUIRE_REVIEW), 200 for a dry run, 422 with the full report for a
+// rejected file, 401 without credentials, 403 for another agency's
+// indicators, 413 for a body over the limit (before it is read whole).
 func (s *Server) postUpload(c *gin.Context) {
-	tok, err := s.bearer(c)
+	p, err := s.uploader(c)
 	if err != nil {
-		s.failAuth(c, err)
+		s.fail(c, err)
 		return
 	}
 	if c.Request.ContentLength > s.uploads.maxBytes {
@@ -235,7 +245,7 @@ func (s *Server) postUpload(c *gin.Context) {
 		return
 	}
 	defer u.close()
-	req, err := importRequest(c, u, tok)
+	req, err := s.importRequest(c, u, p)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -246,9 +256,15 @@ func (s *Server) postUpload(c *gin.Context) {
 		return
 	}
 	status := http.StatusCreated
-	if res.DryRun {
+	switch {
+	case res.DryRun:
 		status = http.StatusOK
-	} else {
+	case res.Submission != nil:
+		status = http.StatusAccepted
+		c.Header("Location", fmt.Sprintf("/api/v1/submissions/%d", res.Submission.ID))
+		c.Set(auditActionKey, "submit upload")
+		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", res.Submission.ID))
+	default:
 		c.Header("Location", fmt.Sprintf("/api/v1/uploads/%d", res.Upload.ID))
 	}
 	c.JSON(status, gin.H{"data": answerOf(res)})

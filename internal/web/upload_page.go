@@ -18,21 +18,22 @@ import (
 	"pantau/internal/importer"
 	"pantau/internal/indicator"
 	"pantau/internal/progress"
-	"pantau/internal/store"
 )
 
-// The upload page, for agency staff: choose a file, type the agency token,
-// see the preview (detected dialect, counts, every error with its line and
-// column, new and changed values old → new), then confirm.
+// The upload page, for agency staff: choose a file (logged in as an
+// uploader, or with the agency's token typed in), see the preview
+// (detected dialect, counts, every error with its line and column, new and
+// changed values old → new), then confirm: the file is stored, or sent to
+// the walidata for review (when asked for, or required of agencies).
 //
 // Confirming does not ask for the file again: the previewed file is kept
-// server-side, under a random 128-bit id, for 30 minutes, bound to the
-// token's agency; the confirm form carries only that id, never the token.
-// The id is as unguessable as a token and lives briefly, and since the
-// page's forms carry no cookie, there is nothing for another site to ride
-// on (no CSRF). When the id is unknown — expired, or the confirmation
-// reached another instance behind a load balancer — the page asks for the
-// file again rather than failing.
+// server-side, under a random 128-bit id, for 30 minutes, bound to whoever
+// previewed it; the confirm form carries only that id, never the token.
+// The id is as unguessable as a token and lives briefly. A logged-in
+// person's forms also carry the session's CSRF token (first field of the
+// multipart form, so the check does not read the file). When the id is
+// unknown — expired, or the confirmation reached another instance behind a
+// load balancer — the page asks for the file again rather than failing.
 
 // pendingFiles keeps previewed files until confirmed or expired.
 type pendingFiles struct {
@@ -45,9 +46,10 @@ type pendingFiles struct {
 type pendingFile struct {
 	path     string
 	filename string
-	token    store.Token
-	params   map[string]string
-	expires  time.Time
+	// by is who previewed the file: the confirmation stores it as theirs.
+	by      indicator.Principal
+	params  map[string]string
+	expires time.Time
 }
 
 func newPendingFiles(ttl time.Duration) *pendingFiles {
@@ -120,7 +122,7 @@ func (p *pendingFiles) sweep(now time.Time) {
 }
 
 // uploadParams are the form fields that shape an import.
-var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region"}
+var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region", "review"}
 
 // uploadView is what the page templates show.
 type uploadView struct {
@@ -139,7 +141,15 @@ type uploadView struct {
 	Confirmed bool
 	// ScriptURL shows upload progress; the page works without it.
 	ScriptURL string
-	status    int
+	// By is the logged-in person who may upload (no token asked then), and
+	// CSRF their session's token.
+	By   *indicator.Principal
+	CSRF string
+	// ReviewRequired says agencies' uploads wait for the walidata.
+	ReviewRequired bool
+	// Submission is what a confirmed file sent for review became.
+	Submission *indicator.Submission
+	status     int
 }
 
 type changeRow struct {
@@ -155,9 +165,16 @@ func (s *Server) uploadPage(c *gin.Context) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: "en", T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20}
+	v := &uploadView{Lang: l, Other: "en", T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20,
+		ReviewRequired: s.requireReview}
 	if l == "en" {
 		v.Other = "id"
+	}
+	if p := principal(c); p.LoggedIn() && p.CanUpload() {
+		v.By = &p
+		if sess, ok := session(c); ok {
+			v.CSRF = sess.CSRF
+		}
 	}
 	return v
 }
@@ -186,18 +203,13 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 	for _, k := range uploadParams {
 		v.Params[k] = u.param(k)
 	}
-	tok, err := s.store.Authenticate(c.Request.Context(), u.param("token"))
-	if err != nil {
-		status, _ := statusOf(err)
-		v.Error = v.T["badToken"]
-		if status != http.StatusUnauthorized {
-			s.log.Error("upload page", "err", err)
-			v.Error = v.T["internal"]
-		}
+	by, status, problem := s.pageUploader(c, v, u.param("token"))
+	if problem != "" {
+		v.Error = problem
 		s.renderUpload(c, status, v)
 		return
 	}
-	id, f, err := s.uploads.pending.put(u.file, pendingFile{filename: u.filename, token: tok, params: v.Params})
+	id, f, err := s.uploads.pending.put(u.file, pendingFile{filename: u.filename, by: by, params: v.Params})
 	if tooLarge(err) {
 		v.Error = fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
 		s.renderUpload(c, http.StatusRequestEntityTooLarge, v)
@@ -215,6 +227,28 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 		s.uploads.pending.drop(id)
 	}
 	s.renderUpload(c, v.status, v)
+}
+
+// pageUploader decides who sends a file through the page: the logged-in
+// person when they may upload, else the agency token typed in. It returns
+// a status and a message for the page when neither will do.
+func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (indicator.Principal, int, string) {
+	if v.By != nil && token == "" {
+		return *v.By, 0, ""
+	}
+	if p := principal(c); token == "" && p.LoggedIn() {
+		return p, http.StatusForbidden, fmt.Sprintf(v.T["role"], p.Role)
+	}
+	tok, err := s.store.Authenticate(c.Request.Context(), token)
+	if err != nil {
+		status, _ := statusOf(err)
+		if status != http.StatusUnauthorized {
+			s.log.Error("upload page", "err", err)
+			return indicator.Principal{}, status, v.T["internal"]
+		}
+		return indicator.Principal{}, status, v.T["badToken"]
+	}
+	return indicator.TokenPrincipal(tok.ID, tok.AgencyCode), 0, ""
 }
 
 // confirmUploadPage answers POST /unggah/simpan: the previewed file, for real.
@@ -249,7 +283,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 		}
 		return f.params[k]
 	}}
-	req, err := importRequest(c, u, f.token)
+	req, err := s.importRequest(c, u, f.by)
 	if err != nil {
 		v.status, v.Error = http.StatusBadRequest, indicator.Message(err)
 		return false
@@ -257,10 +291,14 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	req.Options.Lang = v.Lang
 	res, err := importer.Import(c.Request.Context(), s.store, file, req)
 	a := answerOf(res)
-	v.Result, v.Answer = &res, &a
+	v.Result, v.Answer, v.Submission = &res, &a, res.Submission
 	v.Changes = changeRows(res, v.Lang)
 	v.status = http.StatusOK
 	switch {
+	case err == nil && res.Submission != nil:
+		v.Confirmed, v.status = true, http.StatusAccepted
+		c.Set(auditActionKey, "submit upload")
+		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", res.Submission.ID))
 	case err == nil && !dryRun:
 		v.Confirmed, v.status = true, http.StatusCreated
 	case err == nil:
@@ -328,6 +366,12 @@ var uploadTexts = map[string]map[string]string{
 		"stored": "Tersimpan sebagai unggahan %d.", "storedFile": "Berkas asli (SHA-256 %s)",
 		"badToken": "Token tidak dikenal. Periksa token instansi Anda.", "expired": "Pratinjau sudah kedaluwarsa atau tidak ditemukan. Silakan pilih berkas lagi.",
 		"tooLarge": "Berkas lebih besar dari %d MB.", "internal": "Terjadi kesalahan di server. Coba lagi nanti.",
+		"role":     "Peran Anda (%s) tidak dapat mengunggah data. Masukkan token instansi, atau masuk sebagai pengunggah.",
+		"signedIn": "Anda masuk sebagai %s, mengunggah untuk %s.", "allAgencies": "semua instansi", "orToken": "Atau masuk dengan akun pengunggah:", "login": "Masuk",
+		"review": "Kirim ke walidata untuk ditinjau sebelum terbit", "reviewHelp": "Nilai baru baru tampil di dasbor dan sematan setelah walidata menerbitkannya.",
+		"reviewRequired": "Unggahan instansi ditinjau walidata sebelum terbit: nilai baru tampil di dasbor setelah diterbitkan.",
+		"confirmReview":  "Kirim untuk ditinjau", "submitted": "Terkirim ke walidata sebagai pengajuan %d. Belum ada yang tampil untuk publik sampai walidata menerbitkannya.",
+		"seeSubmission": "Lihat pengajuan",
 	},
 	"en": {
 		"title": "Upload data — Pantau", "heading": "Upload indicator data", "other": "Bahasa Indonesia",
@@ -348,5 +392,11 @@ var uploadTexts = map[string]map[string]string{
 		"stored": "Stored as upload %d.", "storedFile": "Original file (SHA-256 %s)",
 		"badToken": "Unknown token. Check your agency token.", "expired": "The preview has expired or was not found. Please choose the file again.",
 		"tooLarge": "The file is larger than %d MB.", "internal": "Something went wrong on the server. Please try again later.",
+		"role":     "Your role (%s) cannot upload data. Type an agency token, or log in as an uploader.",
+		"signedIn": "You are logged in as %s, uploading for %s.", "allAgencies": "every agency", "orToken": "Or log in with an uploader account:", "login": "Log in",
+		"review": "Send to the walidata for review before publication", "reviewHelp": "New values appear on dashboards and embeds only once the walidata publishes them.",
+		"reviewRequired": "Agencies' uploads are reviewed by the walidata before publication: new values appear on dashboards once published.",
+		"confirmReview":  "Send for review", "submitted": "Sent to the walidata as submission %d. Nothing is public until the walidata publishes it.",
+		"seeSubmission": "See the submission",
 	},
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"pantau/internal/indicator"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
@@ -75,7 +76,8 @@ type uploadAnswer struct {
 		Old    *float64 `json:"old_value"`
 		New    float64  `json:"new_value"`
 	} `json:"changes"`
-	FileURL string `json:"file_url"`
+	FileURL    string                `json:"file_url"`
+	Submission *indicator.Submission `json:"submission"`
 }
 
 type rowError struct {

@@ -1,0 +1,197 @@
+package importer_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"pantau/internal/demo"
+	"pantau/internal/importer"
+	"pantau/internal/indicator"
+	"pantau/internal/pgtest"
+	"pantau/internal/store"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// demoStores runs fn on the demo, once on SQLite and once on PostgreSQL.
+func demoStores(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			url := filepath.Join(t.TempDir(), "pantau.db")
+			if engine == "postgres" {
+				url = pgtest.URL(t)
+			}
+			st, err := store.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			if err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := demo.Load(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+			fn(t, st)
+		})
+	}
+}
+
+const poverty = "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0,47\n16.07;kemiskinan_ekstrem;2025;0,41\n"
+
+var walidata = indicator.Principal{Kind: indicator.ByUser, Role: indicator.RoleAdmin, UserID: 1, Email: "walidata@bappeda.id"}
+
+func submit(t *testing.T, st *store.Store, file string) indicator.Submission {
+	t.Helper()
+	res, err := importer.Import(context.Background(), st, strings.NewReader(file), importer.Request{Review: true, Agency: "bps-banyuasin",
+		Upload: indicator.Upload{Filename: "miskin.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:7:bps-banyuasin"}})
+	if err != nil || res.Submission == nil {
+		t.Fatalf("submit: %v %+v", err, res)
+	}
+	return *res.Submission
+}
+
+// value is the stored (public) value of extreme poverty in Banyuasin.
+func value(t *testing.T, st *store.Store, year int) float64 {
+	t.Helper()
+	s, err := st.Series(context.Background(), "kemiskinan_ekstrem", "16.07")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range s.Observations {
+		if o.Year == year && o.Disagg == "" {
+			return o.Value
+		}
+	}
+	return -1
+}
+
+// TestSubmitThenPublish: a submission keeps its file and counts and
+// stores no value; publishing imports the kept file as an ordinary upload
+// of the agency, once.
+func TestSubmitThenPublish(t *testing.T) {
+	demoStores(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		v0, _ := st.DataVersion(ctx)
+		sub := submit(t, st, poverty)
+		if sub.State != indicator.Submitted || sub.New != 1 || sub.Changed != 1 || sub.Size != int64(len(poverty)) {
+			t.Fatalf("submission: %+v", sub)
+		}
+		kept, err := st.UploadFileBytes(ctx, sub.SHA256)
+		if err != nil || string(kept) != poverty {
+			t.Fatalf("kept file: %v %q", err, kept)
+		}
+		if v, _ := st.DataVersion(ctx); v != v0 || value(t, st, 2024) != 0.49 || value(t, st, 2025) != -1 {
+			t.Fatalf("a submission changed public data: version %d→%d, 2024 %v", v0, v, value(t, st, 2024))
+		}
+
+		pre, err := importer.PreviewSubmission(ctx, st, sub.ID, "en", 0, nil)
+		if err != nil || len(pre.Changes) != 2 || pre.Upload.ID != 0 {
+			t.Fatalf("preview: %v %+v", err, pre)
+		}
+
+		// Two reviewers press Publish at once: one publishes, one is told.
+		var wg sync.WaitGroup
+		results := make([]error, 2)
+		ids := make([]int64, 2)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := importer.Publish(ctx, st, sub.ID, walidata, "en")
+				results[i], ids[i] = err, res.Upload.ID
+			}()
+		}
+		wg.Wait()
+		ok, conflict := 0, 0
+		var upload int64
+		for i, err := range results {
+			switch {
+			case err == nil:
+				ok++
+				upload = ids[i]
+			case errors.Is(err, indicator.ErrConflict):
+				conflict++
+			default:
+				t.Errorf("publish: %v", err)
+			}
+		}
+		if ok != 1 || conflict != 1 {
+			t.Fatalf("concurrent publishes: %d published, %d conflicts, want 1 and 1", ok, conflict)
+		}
+		if v, _ := st.DataVersion(ctx); v != upload || value(t, st, 2024) != 0.47 || value(t, st, 2025) != 0.41 {
+			t.Errorf("after publication: version %d (upload %d), 2024 %v, 2025 %v", v, upload, value(t, st, 2024), value(t, st, 2025))
+		}
+		got, _ := st.Submission(ctx, sub.ID)
+		if got.State != indicator.Published || got.UploadID == nil || *got.UploadID != upload || got.ReviewedBy != walidata.String() || got.ReviewedAt == nil {
+			t.Errorf("published submission: %+v", got)
+		}
+		up, err := st.UploadDetail(ctx, upload)
+		if err != nil || up.AgencyCode != "bps-banyuasin" || up.CreatedBy != "token:7:bps-banyuasin" || up.SHA256 != sub.SHA256 || up.Changed != 1 || up.New != 1 {
+			t.Errorf("the upload: %v %+v", err, up)
+		}
+		revs, err := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 2024)
+		if err != nil || len(revs) != 1 || revs[0].OldValue != 0.49 || revs[0].NewValue != 0.47 || revs[0].UploadID != upload {
+			t.Errorf("history of 2024: %v %+v", err, revs)
+		}
+	})
+}
+
+// TestPublishChecksAgain: publishing reads the file against the catalogue
+// and data of that moment. An indicator taken from the agency meanwhile
+// refuses the publication, which leaves the submission waiting and nothing
+// stored; values stored meanwhile are counted as unchanged.
+func TestPublishChecksAgain(t *testing.T) {
+	demoStores(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		sub := submit(t, st, poverty)
+		ind, err := st.Indicator(ctx, "kemiskinan_ekstrem")
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner := ind.AgencyCode
+		ind.AgencyCode = "dinkes-banyuasin"
+		if err := st.PutIndicator(ctx, ind); err != nil {
+			t.Fatal(err)
+		}
+		v0, _ := st.DataVersion(ctx)
+		res, err := importer.Publish(ctx, st, sub.ID, walidata, "en")
+		if !errors.Is(err, indicator.ErrForbidden) || len(res.Forbidden) != 1 {
+			t.Fatalf("publish after reassignment: %v %+v", err, res)
+		}
+		if got, _ := st.Submission(ctx, sub.ID); got.State != indicator.Submitted {
+			t.Errorf("a refused publication moved the submission to %s", got.State)
+		}
+		if v, _ := st.DataVersion(ctx); v != v0 || value(t, st, 2024) != 0.49 {
+			t.Errorf("a refused publication stored something: version %d→%d", v0, v)
+		}
+
+		ind.AgencyCode = owner
+		if err := st.PutIndicator(ctx, ind); err != nil {
+			t.Fatal(err)
+		}
+		// The operator stored 2024 = 0.47 meanwhile.
+		if _, err := importer.Import(ctx, st, strings.NewReader("kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0,47\n"),
+			importer.Request{Upload: indicator.Upload{Filename: "op.csv", CreatedBy: "cli"}}); err != nil {
+			t.Fatal(err)
+		}
+		res, err = importer.Publish(ctx, st, sub.ID, walidata, "en")
+		if err != nil || res.Upload.Unchanged != 1 || res.Upload.New != 1 || res.Upload.Changed != 0 {
+			t.Fatalf("publish: %v %+v", err, res.Upload)
+		}
+		// Not a walidata: refused before anything is read.
+		if _, err := importer.Publish(ctx, st, submit(t, st, poverty).ID, indicator.Principal{Kind: indicator.ByUser, Role: indicator.RolePlanner}, "en"); !errors.Is(err, indicator.ErrForbidden) {
+			t.Errorf("a planner's publication: %v", err)
+		}
+	})
+}

@@ -1,0 +1,635 @@
+package web
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/importer"
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+// Publication (walidata review). An agency's upload can wait for review
+// (review=true, or PANTAU_REQUIRE_REVIEW): it is checked and kept as a
+// submission, and the public reads (API, dashboards, embeds, exports) see
+// none of it. Planners, the walidata and the agency preview it here: what
+// publishing would change, value by value, against the data of now. The
+// walidata publishes it (an ordinary upload, a new data version) or
+// returns it with a reason; the agency may withdraw it. Everyone who may
+// see it may comment.
+
+// submissionID reads the :id of a submission route.
+func submissionID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, indicator.Errorf(indicator.ErrInvalid, "submission id %q is not a number", c.Param("id"))
+	}
+	return id, nil
+}
+
+// requireViewer refuses requests of principals that may see no submission
+// at all: 401 for the public, 403 for roles without access (none today).
+func requireViewer(p indicator.Principal) error {
+	if p.Kind == indicator.Anonymous {
+		return indicator.Errorf(indicator.ErrUnauthorized, "log in, or send an agency token, to see submitted uploads")
+	}
+	if !p.CanPreview() && p.Role != indicator.RoleUploader {
+		return indicator.Errorf(indicator.ErrForbidden, "your role (%s) may not see submitted uploads", p.Role)
+	}
+	return nil
+}
+
+// visibleSubmission loads the route's submission if p may see it.
+func (s *Server) visibleSubmission(c *gin.Context, p indicator.Principal) (indicator.Submission, error) {
+	if err := requireViewer(p); err != nil {
+		return indicator.Submission{}, err
+	}
+	id, err := submissionID(c)
+	if err != nil {
+		return indicator.Submission{}, err
+	}
+	sub, err := s.store.Submission(c.Request.Context(), id)
+	if err != nil {
+		return sub, err
+	}
+	if !indicator.CanSeeSubmission(p, sub) {
+		return sub, indicator.Errorf(indicator.ErrForbidden, "submission %d belongs to another agency", id)
+	}
+	return sub, nil
+}
+
+// submissionQuery reads the list filters; an uploader sees only its agency.
+func submissionQuery(c *gin.Context, p indicator.Principal) (store.SubmissionQuery, error) {
+	state, err := indicator.ParseSubmissionState(c.Query("state"))
+	if err != nil {
+		return store.SubmissionQuery{}, err
+	}
+	q := store.SubmissionQuery{State: state, Agency: c.Query("agency")}
+	if p.Role == indicator.RoleUploader {
+		q.Agency = p.AgencyCode
+	}
+	if v := c.Query("limit"); v != "" {
+		if q.Limit, err = strconv.Atoi(v); err != nil || q.Limit < 1 || q.Limit > 1000 {
+			return q, indicator.Errorf(indicator.ErrInvalid, "limit=%q: want 1–1000", v)
+		}
+	}
+	return q, nil
+}
+
+// submissionLinks are the URLs of a submission's parts.
+func submissionLinks(sub indicator.Submission) gin.H {
+	links := gin.H{"self": fmt.Sprintf("/api/v1/submissions/%d", sub.ID), "file": fmt.Sprintf("/api/v1/submissions/%d/file", sub.ID),
+		"page": fmt.Sprintf("/tinjau/%d", sub.ID)}
+	if sub.UploadID != nil {
+		links["upload"] = fmt.Sprintf("/api/v1/uploads/%d", *sub.UploadID)
+	}
+	return links
+}
+
+// listSubmissions answers GET /api/v1/submissions: newest first, filtered
+// by ?state= and ?agency= (an agency sees only its own).
+func (s *Server) listSubmissions(c *gin.Context) {
+	private(c)
+	p := principal(c)
+	if err := requireViewer(p); err != nil {
+		s.failAuth(c, err)
+		return
+	}
+	q, err := submissionQuery(c, p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	subs, err := s.store.Submissions(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": subs})
+}
+
+// getSubmission answers GET /api/v1/submissions/{id}: the submission, its
+// comments and, with ?preview=true while it waits, what publishing it
+// would change now (new and changed values, old → new).
+func (s *Server) getSubmission(c *gin.Context) {
+	private(c)
+	p := principal(c)
+	sub, err := s.visibleSubmission(c, p)
+	if err != nil {
+		s.failAuth(c, err)
+		return
+	}
+	preview, err := (&uploadRequest{query: c.Query}).flag("preview")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	comments, err := s.store.Comments(c.Request.Context(), sub.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body := gin.H{"data": gin.H{"submission": sub, "comments": comments}, "links": submissionLinks(sub)}
+	if preview && sub.State == indicator.Submitted {
+		res, err := importer.PreviewSubmission(c.Request.Context(), s.store, sub.ID, lang(c), 0, nil)
+		if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
+			s.fail(c, err)
+			return
+		}
+		body["data"].(gin.H)["preview"] = answerOf(res)
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// getSubmissionFile answers GET /api/v1/submissions/{id}/file: the kept
+// bytes, as a download.
+func (s *Server) getSubmissionFile(c *gin.Context) {
+	p := principal(c)
+	sub, err := s.visibleSubmission(c, p)
+	if err != nil {
+		s.failAuth(c, err)
+		return
+	}
+	sum, _ := hex.DecodeString(sub.SHA256)
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/csv")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(sub.Filename, sub.ID)}))
+	h.Set("Content-Length", strconv.FormatInt(sub.Size, 10))
+	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	c.Status(http.StatusOK)
+	if err := s.store.CopyUploadFile(c.Request.Context(), sub.SHA256, c.Writer); err != nil {
+		s.log.Error("submission file", "id", sub.ID, "err", err)
+	}
+}
+
+// reviewText reads the text of a review action (a return's reason, a
+// comment): a JSON body {"note": …} / {"body": …}, or a form field.
+func reviewText(c *gin.Context, field string) (string, error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt == "application/json" {
+		var body map[string]string
+		raw, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			return "", indicator.Errorf(indicator.ErrInvalid, "unreadable body: %v", err)
+		}
+		if err := json.Unmarshal(raw, &body); err != nil {
+			return "", indicator.Errorf(indicator.ErrInvalid, "the body is not a JSON object of strings: %v", err)
+		}
+		return strings.TrimSpace(body[field]), nil
+	}
+	return strings.TrimSpace(c.PostForm(field)), nil
+}
+
+// publish makes a submission public (the walidata only).
+func (s *Server) publish(c *gin.Context, p indicator.Principal) (importer.Result, error) {
+	sub, err := s.visibleSubmission(c, p)
+	if err != nil {
+		return importer.Result{}, err
+	}
+	if !indicator.CanReview(p) {
+		return importer.Result{}, indicator.Errorf(indicator.ErrForbidden, "only the walidata (an administrator) publishes submitted uploads")
+	}
+	res, err := importer.Publish(c.Request.Context(), s.store, sub.ID, p, lang(c))
+	if err == nil {
+		c.Set(auditActionKey, "publish submission")
+		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", sub.ID))
+		c.Set(auditDetailKey, fmt.Sprintf("upload:%d new=%d changed=%d", res.Upload.ID, res.Upload.New, res.Upload.Changed))
+	}
+	return res, err
+}
+
+// closeSubmission returns (the walidata) or withdraws (the agency, the
+// walidata) a submission.
+func (s *Server) closeSubmission(c *gin.Context, p indicator.Principal, next indicator.SubmissionState, note string) (indicator.Submission, error) {
+	sub, err := s.visibleSubmission(c, p)
+	if err != nil {
+		return sub, err
+	}
+	switch {
+	case next == indicator.Returned && !indicator.CanReview(p):
+		return sub, indicator.Errorf(indicator.ErrForbidden, "only the walidata (an administrator) returns submitted uploads")
+	case next == indicator.Withdrawn && !indicator.CanWithdraw(p, sub):
+		return sub, indicator.Errorf(indicator.ErrForbidden, "only the agency that sent it, or the walidata, withdraws a submission")
+	}
+	sub, err = s.store.CloseSubmission(c.Request.Context(), sub.ID, next, p.String(), note)
+	if err == nil {
+		c.Set(auditActionKey, string(next)+" submission")
+		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", sub.ID))
+	}
+	return sub, err
+}
+
+// comment adds a comment to a submission.
+func (s *Server) comment(c *gin.Context, p indicator.Principal, body string) (indicator.Comment, error) {
+	sub, err := s.visibleSubmission(c, p)
+	if err != nil {
+		return indicator.Comment{}, err
+	}
+	if !indicator.CanComment(p, sub) {
+		return indicator.Comment{}, indicator.Errorf(indicator.ErrForbidden, "comments are written by people with an account, not tokens")
+	}
+	cm, err := s.store.AddComment(c.Request.Context(), indicator.Comment{SubmissionID: sub.ID, Author: p.String(), Body: body})
+	if err == nil {
+		c.Set(auditActionKey, "comment submission")
+		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", sub.ID))
+	}
+	return cm, err
+}
+
+// postPublish answers POST /api/v1/submissions/{id}/publish: 201 with the
+// upload its publication made; 409 when it is not waiting for review; 422
+// with the report when the file no longer passes.
+func (s *Server) postPublish(c *gin.Context) {
+	res, err := s.publish(c, principal(c))
+	if err != nil {
+		if errors.Is(err, indicator.ErrUnauthorized) {
+			s.failAuth(c, err)
+			return
+		}
+		s.failUpload(c, err, res)
+		return
+	}
+	c.Header("Location", fmt.Sprintf("/api/v1/uploads/%d", res.Upload.ID))
+	c.JSON(http.StatusCreated, gin.H{"data": answerOf(res)})
+}
+
+// postReturn answers POST /api/v1/submissions/{id}/return: the walidata
+// sends it back with a reason (note).
+func (s *Server) postReturn(c *gin.Context) {
+	s.answerClose(c, indicator.Returned)
+}
+
+// postWithdraw answers POST /api/v1/submissions/{id}/withdraw.
+func (s *Server) postWithdraw(c *gin.Context) {
+	s.answerClose(c, indicator.Withdrawn)
+}
+
+func (s *Server) answerClose(c *gin.Context, next indicator.SubmissionState) {
+	note, err := reviewText(c, "note")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sub, err := s.closeSubmission(c, principal(c), next, note)
+	if err != nil {
+		s.failAuth(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"data": sub, "links": submissionLinks(sub)})
+}
+
+// postComment answers POST /api/v1/submissions/{id}/comments: 201.
+func (s *Server) postComment(c *gin.Context) {
+	body, err := reviewText(c, "body")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	cm, err := s.comment(c, principal(c), body)
+	if err != nil {
+		s.failAuth(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"data": cm})
+}
+
+// The review pages.
+
+// reviewPage is what review_list.html and review.html show.
+type reviewPage struct {
+	Lang, Other, LangQuery, CSRF string
+	T                            map[string]string
+	By                           indicator.Principal
+	// The list.
+	State       string
+	States      []string
+	Submissions []reviewRow
+	// One submission.
+	Sub      *reviewRow
+	Comments []indicator.Comment
+	Answer   *uploadAnswer
+	Changes  []changeRow
+	Problem  string
+	Done     string
+	// Names are the catalogue's names of the codes the changes show.
+	Names map[string]string
+	// Series link to the indicator pages with the submission's values put
+	// in (?pratinjau=), one per indicator and region it changes.
+	Series    []seriesLink
+	CanReview bool
+	CanClose  bool
+	CanNote   bool
+}
+
+// seriesLink is a link to a previewed indicator page.
+type seriesLink struct{ Label, URL string }
+
+// maxSeriesLinks bounds the preview links a review page lists.
+const maxSeriesLinks = 12
+
+// reviewRow is a submission with what the pages show about it.
+type reviewRow struct {
+	indicator.Submission
+	When, Reviewed string
+}
+
+func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
+	l := lang(c)
+	v := &reviewPage{Lang: l, Other: "en", T: reviewTexts[l], By: principal(c),
+		States: []string{string(indicator.Submitted), string(indicator.Published), string(indicator.Returned), string(indicator.Withdrawn)}}
+	if l == "en" {
+		v.Other, v.LangQuery = "id", "?lang=en"
+	}
+	if sess, ok := session(c); ok {
+		v.CSRF = sess.CSRF
+	}
+	return v
+}
+
+func rowOf(sub indicator.Submission) reviewRow {
+	r := reviewRow{Submission: sub, When: sub.SubmittedAt.Format("2006-01-02 15:04 MST")}
+	if sub.ReviewedAt != nil {
+		r.Reviewed = sub.ReviewedAt.Format("2006-01-02 15:04 MST")
+	}
+	return r
+}
+
+// renderReview writes a review page; they are private and never cached.
+func (s *Server) renderReview(c *gin.Context, status int, name string, v *reviewPage) {
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", v.Lang)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", accountCSP)
+	c.Status(status)
+	if err := s.pages.ExecuteTemplate(c.Writer, name, v); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+	}
+}
+
+// reviewListPage answers GET /tinjau: the submissions of one state
+// (waiting ones first), for whoever may see them.
+func (s *Server) reviewListPage(c *gin.Context) {
+	v := s.newReviewPage(c)
+	if err := requireViewer(v.By); err != nil {
+		s.reviewProblem(c, v, err)
+		return
+	}
+	q, err := submissionQuery(c, v.By)
+	if err != nil {
+		s.reviewProblem(c, v, err)
+		return
+	}
+	if q.State == "" && c.Query("state") == "" {
+		q.State = indicator.Submitted // the work waiting, unless asked otherwise
+	}
+	v.State = string(q.State)
+	subs, err := s.store.Submissions(c.Request.Context(), q)
+	if err != nil {
+		s.reviewProblem(c, v, err)
+		return
+	}
+	for _, sub := range subs {
+		v.Submissions = append(v.Submissions, rowOf(sub))
+	}
+	s.renderReview(c, http.StatusOK, "review_list.html", v)
+}
+
+// reviewProblem shows a failure on the review pages with its status.
+func (s *Server) reviewProblem(c *gin.Context, v *reviewPage, err error) {
+	status, _ := statusOf(err)
+	if status == http.StatusInternalServerError {
+		s.log.Error("review page", "path", c.Request.URL.Path, "err", err)
+		v.Problem = v.T["internal"]
+	} else {
+		v.Problem = indicator.Message(err)
+	}
+	s.renderReview(c, status, "review_list.html", v)
+}
+
+// reviewDetailPage answers GET /tinjau/{id}: the submission, what
+// publishing it would change now, its conversation and the actions the
+// viewer may take.
+func (s *Server) reviewDetailPage(c *gin.Context) {
+	v := s.newReviewPage(c)
+	s.showSubmission(c, v, http.StatusOK)
+}
+
+func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
+	ctx := c.Request.Context()
+	sub, err := s.visibleSubmission(c, v.By)
+	if err != nil {
+		s.reviewProblem(c, v, err)
+		return
+	}
+	row := rowOf(sub)
+	v.Sub = &row
+	if done := c.Query("selesai"); v.Problem == "" && v.T["done_"+done] != "" {
+		v.Done = v.T["done_"+done]
+	}
+	if v.Comments, err = s.store.Comments(ctx, sub.ID); err != nil {
+		s.reviewProblem(c, v, err)
+		return
+	}
+	v.CanReview = indicator.CanReview(v.By) && sub.State == indicator.Submitted
+	v.CanClose = indicator.CanWithdraw(v.By, sub) && sub.State == indicator.Submitted
+	v.CanNote = indicator.CanComment(v.By, sub)
+	if sub.State == indicator.Submitted {
+		res, err := importer.PreviewSubmission(ctx, s.store, sub.ID, v.Lang, 0, nil)
+		if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
+			s.reviewProblem(c, v, err)
+			return
+		}
+		a := answerOf(res)
+		v.Answer, v.Changes = &a, changeRows(res, v.Lang)
+		if cat, err := s.store.Catalog(ctx); err == nil {
+			v.Names = map[string]string{}
+			seen := map[string]bool{}
+			for _, ch := range v.Changes {
+				if ind, ok := cat.Indicators[ch.Indicator]; ok {
+					v.Names["i:"+ch.Indicator] = ind.Name(v.Lang)
+				}
+				if r, ok := cat.Regions[ch.Region]; ok {
+					v.Names["r:"+ch.Region] = r.Name
+				}
+				key := ch.Indicator + "\x00" + ch.Region
+				if seen[key] || len(v.Series) == maxSeriesLinks {
+					continue
+				}
+				seen[key] = true
+				u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + "&pratinjau=" + strconv.FormatInt(sub.ID, 10)
+				if v.Lang == "en" {
+					u += "&lang=en"
+				}
+				v.Series = append(v.Series, seriesLink{Label: v.Names["i:"+ch.Indicator] + " — " + v.Names["r:"+ch.Region], URL: u})
+			}
+		}
+		if err != nil && v.Problem == "" {
+			v.Problem = v.T["nowRejected"] + " " + indicator.Message(err)
+		}
+	}
+	s.renderReview(c, status, "review.html", v)
+}
+
+// reviewAction answers the review page's forms: POST /tinjau/{id}/{action}
+// (terbitkan, kembalikan, tarik, komentar). Success goes back to the page
+// (303); a refusal shows the page with the reason and its status.
+func (s *Server) reviewAction(c *gin.Context) {
+	v := s.newReviewPage(c)
+	p := v.By
+	var err error
+	done := ""
+	switch c.Param("action") {
+	case "terbitkan":
+		var res importer.Result
+		if res, err = s.publish(c, p); err == nil {
+			done = "published"
+		} else if res.Report != nil {
+			a := answerOf(res)
+			v.Answer = &a
+		}
+	case "kembalikan":
+		_, err = s.closeSubmission(c, p, indicator.Returned, strings.TrimSpace(c.PostForm("note")))
+		done = "returned"
+	case "tarik":
+		_, err = s.closeSubmission(c, p, indicator.Withdrawn, strings.TrimSpace(c.PostForm("note")))
+		done = "withdrawn"
+	case "komentar":
+		_, err = s.comment(c, p, strings.TrimSpace(c.PostForm("body")))
+		done = "commented"
+	default:
+		err = indicator.Errorf(indicator.ErrNotFound, "no such action %q", c.Param("action"))
+	}
+	if err != nil {
+		status, _ := statusOf(err)
+		if errors.Is(err, indicator.ErrInvalid) && c.Param("action") == "terbitkan" {
+			status = http.StatusUnprocessableEntity
+		}
+		v.Problem = indicator.Message(err)
+		if status == http.StatusInternalServerError {
+			s.log.Error("review action", "path", c.Request.URL.Path, "err", err)
+			v.Problem = v.T["internal"]
+		}
+		s.showSubmission(c, v, status)
+		return
+	}
+	redirectLang(c, fmt.Sprintf("/tinjau/%s?selesai=%s", c.Param("id"), done))
+}
+
+// failAuth answers a refusal; a 401 carries the challenge RFC 6750 asks for.
+func (s *Server) failAuth(c *gin.Context, err error) {
+	if errors.Is(err, indicator.ErrUnauthorized) {
+		c.Header("WWW-Authenticate", `Bearer realm="pantau"`)
+	}
+	s.fail(c, err)
+}
+
+// reviewTexts are the review pages' strings.
+var reviewTexts = map[string]map[string]string{
+	"id": {
+		"title": "Tinjauan walidata", "other": "English", "heading": "Pengajuan data untuk ditinjau",
+		"intro":           "Unggahan instansi yang menunggu walidata. Nilainya belum tampil untuk publik (dasbor, sematan, API) sampai diterbitkan.",
+		"state_submitted": "Menunggu", "state_published": "Terbit", "state_returned": "Dikembalikan", "state_withdrawn": "Ditarik",
+		"none": "Tidak ada pengajuan.", "id": "No.", "file": "Berkas", "agency": "Instansi", "by": "Pengirim", "when": "Dikirim", "state": "Status",
+		"counts": "Baris", "new": "baru", "changed": "berubah", "unchanged": "tetap", "reviewed": "Ditinjau", "reason": "Alasan",
+		"upload": "Unggahan (versi data)", "download": "Unduh berkas asli", "preview": "Yang berubah bila diterbitkan sekarang",
+		"previewHelp": "Dihitung ulang terhadap data terbit saat ini; bisa berbeda dari saat pengajuan.",
+		"line":        "Baris", "indicator": "Indikator", "region": "Wilayah", "year": "Tahun", "old": "lama", "newValue": "baru", "more": "dan %d lainnya",
+		"nothing": "Tidak ada nilai yang berubah.", "publish": "Terbitkan", "return": "Kembalikan ke instansi", "withdraw": "Tarik pengajuan",
+		"note": "Alasan (wajib untuk mengembalikan)", "comments": "Diskusi", "noComments": "Belum ada komentar.", "comment": "Komentar", "send": "Kirim komentar",
+		"done_published": "Diterbitkan: nilainya kini tampil untuk publik.", "done_returned": "Dikembalikan ke instansi.", "done_withdrawn": "Pengajuan ditarik.", "done_commented": "Komentar terkirim.",
+		"nowRejected": "Berkas ini tidak lolos pemeriksaan terhadap data saat ini:", "internal": "Terjadi kesalahan di server. Coba lagi nanti.",
+		"charts": "Pratinjau grafik (seperti yang akan dilihat publik)", "back": "Semua pengajuan", "account": "Akun", "uploadLink": "Unggah data", "warnings": "Peringatan", "errors": "Kesalahan", "column": "Kolom", "value": "Nilai",
+	},
+	"en": {
+		"title": "Walidata review", "other": "Bahasa Indonesia", "heading": "Uploads submitted for review",
+		"intro":           "Agencies' uploads waiting for the walidata. None of their values is public (dashboards, embeds, API) until published.",
+		"state_submitted": "Waiting", "state_published": "Published", "state_returned": "Returned", "state_withdrawn": "Withdrawn",
+		"none": "No submissions.", "id": "No.", "file": "File", "agency": "Agency", "by": "Sent by", "when": "Sent", "state": "State",
+		"counts": "Rows", "new": "new", "changed": "changed", "unchanged": "unchanged", "reviewed": "Reviewed", "reason": "Reason",
+		"upload": "Upload (data version)", "download": "Download the original file", "preview": "What publishing it now would change",
+		"previewHelp": "Computed again against today's published data; it may differ from when it was submitted.",
+		"line":        "Line", "indicator": "Indicator", "region": "Region", "year": "Year", "old": "old", "newValue": "new", "more": "and %d more",
+		"nothing": "No value would change.", "publish": "Publish", "return": "Return to the agency", "withdraw": "Withdraw the submission",
+		"note": "Reason (required to return it)", "comments": "Discussion", "noComments": "No comments yet.", "comment": "Comment", "send": "Send comment",
+		"done_published": "Published: its values are now public.", "done_returned": "Returned to the agency.", "done_withdrawn": "Submission withdrawn.", "done_commented": "Comment sent.",
+		"nowRejected": "This file no longer passes the checks against today's data:", "internal": "Something went wrong on the server. Please try again later.",
+		"charts": "Preview the charts (as the public will see them)", "back": "All submissions", "account": "Account", "uploadLink": "Upload data", "warnings": "Warnings", "errors": "Errors", "column": "Column", "value": "Value",
+	},
+}
+
+// previewSeries answers the indicator page's ?pratinjau={id}: the series as
+// the public will see it once that submission is published, its values put
+// over the published ones. Only people who may see the submission get it;
+// the page is then private (never cached: a session bypasses the page
+// cache, and it is marked no-store).
+func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*indicator.Submission, error) {
+	raw := c.Query("pratinjau")
+	if raw == "" {
+		return nil, nil
+	}
+	p := principal(c)
+	if err := requireViewer(p); err != nil {
+		return nil, err
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, indicator.Errorf(indicator.ErrInvalid, "pratinjau=%q is not a submission number", raw)
+	}
+	ctx := c.Request.Context()
+	sub, err := s.store.Submission(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !indicator.CanSeeSubmission(p, sub) {
+		return nil, indicator.Errorf(indicator.ErrForbidden, "submission %d belongs to another agency", id)
+	}
+	if sub.State != indicator.Submitted {
+		return nil, indicator.Errorf(indicator.ErrConflict, "submission %d is %s: there is nothing to preview; the page without pratinjau shows the published data", id, sub.State)
+	}
+	code, region := sr.Indicator.Code, sr.Region.Code
+	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k indicator.SeriesKey) bool {
+		return k.IndicatorCode == code && k.RegionCode == region
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Vary", "Cookie, Authorization, Accept-Language")
+	applyChanges(sr, res.Changes)
+	return &sub, nil
+}
+
+// applyChanges puts a preview's new and changed values into a series.
+func applyChanges(sr *store.Series, changes []importer.Change) {
+	for _, ch := range changes {
+		i := slices.IndexFunc(sr.Observations, func(o indicator.Observation) bool { return o.Disagg == ch.Disagg && o.Year == ch.Year })
+		if i < 0 {
+			sr.Observations = append(sr.Observations, indicator.Observation{SeriesKey: ch.SeriesKey, Value: ch.New, Status: ch.Status})
+			continue
+		}
+		sr.Observations[i].Value, sr.Observations[i].Status = ch.New, ch.Status
+	}
+	slices.SortFunc(sr.Observations, func(a, b indicator.Observation) int {
+		if c := strings.Compare(string(a.Disagg), string(b.Disagg)); c != 0 {
+			return c
+		}
+		return a.Year - b.Year
+	})
+}
