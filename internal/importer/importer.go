@@ -49,6 +49,10 @@ type Request struct {
 	Review bool
 	// publishes is the submission this import publishes (see Publish).
 	publishes *store.Publication
+	// readOnly makes a dry run read the stored values only, never the
+	// store's import path: no transaction, no import lock (previews of
+	// submissions, which people open at will).
+	readOnly bool
 }
 
 // DefaultPreview is how many new and how many changed values a dry run lists.
@@ -73,6 +77,9 @@ type Result struct {
 	MoreChanges int `json:"more_changes,omitempty"`
 	// Submission is the submission a file sent for review became.
 	Submission *indicator.Submission `json:"submission,omitempty"`
+	// NothingToReview says a file sent for review was not kept: every
+	// value in it is stored already.
+	NothingToReview bool `json:"nothing_to_review,omitempty"`
 }
 
 // Change is one value a dry run would write.
@@ -85,7 +92,12 @@ type Change struct {
 	Old       *float64         `json:"old_value,omitempty"`
 	OldStatus indicator.Status `json:"old_status,omitempty"`
 	New       float64          `json:"new_value"`
-	Status    indicator.Status `json:"new_status"`
+	Status    indicator.Status `json:"new_status,omitempty"`
+	// Plan, OldHigh and High are a target's: its plan, and the upper ends
+	// of ranges (Old and New then hold the lower ends).
+	Plan    string   `json:"plan,omitempty"`
+	OldHigh *float64 `json:"old_high,omitempty"`
+	High    *float64 `json:"new_high,omitempty"`
 }
 
 // Change kinds.
@@ -137,6 +149,7 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 		opts.File = file
 	}
 	gate := newGate(cat, req)
+	pv := newPreview(req, values, st.StoredTargets(ctx))
 	// finish turns the reader's report into the store's counts and decides
 	// whether the upload goes through.
 	finish := func(rep *ingest.Report, err error) (indicator.Counts, error) {
@@ -154,20 +167,30 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 		if err := values.Err(); err != nil {
 			return c, err
 		}
+		if err := pv.targets.Err(); err != nil {
+			return c, err
+		}
 		return c, rep.Err()
 	}
 	if req.Targets {
-		res.Upload, err = st.ImportTargets(ctx, req.Upload, func(emit func(indicator.Target) error) (indicator.Counts, error) {
+		read := func(emit func(indicator.Target) error) (indicator.Counts, error) {
 			return finish(ingest.ReadTargets(src, cat, req.Options, func(t indicator.Target) error {
 				if !gate.allow(t.IndicatorCode) {
 					return nil
 				}
+				pv.addTarget(t)
 				return emit(t)
 			}))
-		}, opts)
+		}
+		if req.readOnly {
+			res.Upload, err = pv.readOnly(req.Upload, indicator.UploadTargets, func() (indicator.Counts, error) {
+				return read(func(indicator.Target) error { return nil })
+			})
+		} else {
+			res.Upload, err = st.ImportTargets(ctx, req.Upload, read, opts)
+		}
 	} else {
-		pv := newPreview(req, values)
-		res.Upload, err = st.ImportObservations(ctx, req.Upload, func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+		read := func(emit func(indicator.Observation) error) (indicator.Counts, error) {
 			return finish(ingest.ReadObservations(src, cat, req.Options, func(o indicator.Observation) error {
 				if !gate.allow(o.IndicatorCode) {
 					return nil
@@ -175,9 +198,16 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 				pv.add(o)
 				return emit(o)
 			}))
-		}, opts)
-		res.Changes, res.MoreChanges = pv.changes, pv.more
+		}
+		if req.readOnly {
+			res.Upload, err = pv.readOnly(req.Upload, indicator.UploadObservations, func() (indicator.Counts, error) {
+				return read(func(indicator.Observation) error { return nil })
+			})
+		} else {
+			res.Upload, err = st.ImportObservations(ctx, req.Upload, read, opts)
+		}
 	}
+	res.Changes, res.MoreChanges = pv.changes, pv.more
 	res.SHA256, res.Size = src.sum(), src.n
 	res.Forbidden = gate.list()
 	res.Accepted = err == nil
@@ -190,6 +220,10 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	if err != nil {
 		res.Changes, res.MoreChanges = nil, 0
 		return res, err
+	}
+	if submit && res.Upload.New+res.Upload.Changed == 0 {
+		res.NothingToReview = true
+		return res, nil
 	}
 	if submit {
 		sub, err := st.CreateSubmission(ctx, submissionOf(req, res), file)
@@ -236,7 +270,7 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer indicator.
 		if err := sub.Move(indicator.Published, ""); err != nil {
 			return err
 		}
-		req.publishes = &store.Publication{SubmissionID: id, By: reviewer.String()}
+		req.publishes = &store.Publication{SubmissionID: id, By: reviewer.Source()}
 		return nil
 	})
 }
@@ -246,7 +280,7 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer indicator.
 // changed values (0: DefaultPreview), of the keys only accepts (nil: all).
 func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(indicator.SeriesKey) bool) (Result, error) {
 	return replay(ctx, st, id, lang, func(_ indicator.Submission, req *Request) error {
-		req.DryRun, req.Preview, req.PreviewOnly = true, max, only
+		req.DryRun, req.readOnly, req.Preview, req.PreviewOnly = true, true, max, only
 		return nil
 	})
 }
@@ -281,8 +315,19 @@ func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust 
 		tmp.Close()
 		os.Remove(tmp.Name())
 	}()
-	if err := st.CopyUploadFile(ctx, sub.SHA256, tmp); err != nil {
+	// The file is checked against the hash it was submitted with: what is
+	// published is exactly what was reviewed.
+	h := sha256.New()
+	cw := &countingWriter{w: io.MultiWriter(tmp, h)}
+	if err := st.CopyUploadFile(ctx, sub.SHA256, cw); err != nil {
+		if errors.Is(err, indicator.ErrNotFound) {
+			return Result{}, fmt.Errorf("importer: submission %d: its kept file %s is missing: %w", id, sub.SHA256, err)
+		}
 		return Result{}, err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sub.SHA256 || cw.n != sub.Size {
+		return Result{}, fmt.Errorf("importer: submission %d: its kept file is damaged (%d bytes, SHA-256 %s; submitted %d bytes, %s)",
+			id, cw.n, got, sub.Size, sub.SHA256)
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return Result{}, fmt.Errorf("importer: temporary file: %w", err)
@@ -336,56 +381,119 @@ func (g *gate) err(lang string) error {
 	return indicator.Errorf(indicator.ErrForbidden, "instansi %s tidak berwenang mengunggah indikator yang bukan tanggung jawabnya: %s", g.agency, strings.Join(codes, ", "))
 }
 
-// preview collects a dry run's new and changed values from the stored ones.
+// preview classifies a dry run's rows against the stored values (new,
+// changed, unchanged: the same rules as the store's) and lists the new and
+// changed ones, up to max of each, of the keys only accepts.
 type preview struct {
 	values     *store.StoredValues
+	targets    *store.StoredTargets
 	max        int
 	nNew, nChg int
 	changes    []Change
 	more       int
 	off        bool
 	only       func(indicator.SeriesKey) bool
+	total      indicator.Counts
 }
 
-func newPreview(req Request, values *store.StoredValues) *preview {
-	p := &preview{values: values, max: req.Preview, only: req.PreviewOnly}
+func newPreview(req Request, values *store.StoredValues, targets *store.StoredTargets) *preview {
+	p := &preview{values: values, targets: targets, max: req.Preview, only: req.PreviewOnly}
 	if p.max == 0 {
 		p.max = DefaultPreview
 	}
-	p.off = !req.DryRun || p.max < 0
+	p.off = !req.DryRun
 	return p
 }
 
 func (p *preview) add(o indicator.Observation) {
-	if p.off || (p.only != nil && !p.only(o.SeriesKey)) {
+	if p.off {
 		return
 	}
 	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status}
 	old, ok := p.values.Get(o.SeriesKey)
 	switch {
 	case !ok:
+		p.total.New++
 		c.Kind = KindNew
 		if o.Absent&indicator.AttrStatus != 0 {
 			c.Status = indicator.StatusFinal
 		}
-		if p.nNew >= p.max {
-			p.more++
-			return
-		}
-		p.nNew++
 	case o.Keep(old).SameAs(old):
+		p.total.Unchanged++
 		return
 	default:
+		p.total.Changed++
 		o = o.Keep(old)
 		c.Kind, c.Status = KindChanged, o.Status
 		c.Old, c.OldStatus = &old.Value, old.Status
-		if p.nChg >= p.max {
-			p.more++
-			return
-		}
-		p.nChg++
 	}
+	p.list(c)
+}
+
+// addTarget is add for a plan target: a target changes when its value,
+// range or note does.
+func (p *preview) addTarget(t indicator.Target) {
+	if p.off {
+		return
+	}
+	c := Change{SeriesKey: t.SeriesKey, Plan: t.PlanCode, New: t.Low}
+	if t.IsRange() {
+		c.High = &t.High
+	}
+	old, ok := p.targets.Get(t)
+	switch {
+	case !ok:
+		p.total.New++
+		c.Kind = KindNew
+	case old.Low == t.Low && old.High == t.High && old.Note == t.Note:
+		p.total.Unchanged++
+		return
+	default:
+		p.total.Changed++
+		c.Kind, c.Old = KindChanged, &old.Low
+		if old.IsRange() {
+			c.OldHigh = &old.High
+		}
+	}
+	p.list(c)
+}
+
+func (p *preview) list(c Change) {
+	if p.max < 0 || (p.only != nil && !p.only(c.SeriesKey)) {
+		return
+	}
+	n := &p.nNew
+	if c.Kind == KindChanged {
+		n = &p.nChg
+	}
+	if *n >= p.max {
+		p.more++
+		return
+	}
+	*n++
 	p.changes = append(p.changes, c)
+}
+
+// readOnly runs read (the file through the reader, the gate and the
+// preview, rows going nowhere) and returns the upload with the counts the
+// store would have made.
+func (p *preview) readOnly(up indicator.Upload, kind indicator.UploadKind, read func() (indicator.Counts, error)) (indicator.Upload, error) {
+	c, err := read()
+	c.New, c.Changed, c.Unchanged = p.total.New, p.total.Changed, p.total.Unchanged
+	up.Kind, up.Counts = kind, c
+	return up, err
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // source is the upload's bytes as the reader reads them: hashed, counted

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"pantau/internal/demo"
 	"pantau/internal/importer"
@@ -133,7 +134,7 @@ func TestSubmitThenPublish(t *testing.T) {
 			t.Errorf("after publication: version %d (upload %d), 2024 %v, 2025 %v", v, upload, value(t, st, 2024), value(t, st, 2025))
 		}
 		got, _ := st.Submission(ctx, sub.ID)
-		if got.State != indicator.Published || got.UploadID == nil || *got.UploadID != upload || got.ReviewedBy != walidata.String() || got.ReviewedAt == nil {
+		if got.State != indicator.Published || got.UploadID == nil || *got.UploadID != upload || got.ReviewedBy != walidata.Source() || got.ReviewedAt == nil {
 			t.Errorf("published submission: %+v", got)
 		}
 		up, err := st.UploadDetail(ctx, upload)
@@ -190,8 +191,98 @@ func TestPublishChecksAgain(t *testing.T) {
 			t.Fatalf("publish: %v %+v", err, res.Upload)
 		}
 		// Not a walidata: refused before anything is read.
-		if _, err := importer.Publish(ctx, st, submit(t, st, poverty).ID, indicator.Principal{Kind: indicator.ByUser, Role: indicator.RolePlanner}, "en"); !errors.Is(err, indicator.ErrForbidden) {
+		other := strings.Replace(poverty, "0,41", "0,40", 1)
+		if _, err := importer.Publish(ctx, st, submit(t, st, other).ID, indicator.Principal{Kind: indicator.ByUser, Role: indicator.RolePlanner}, "en"); !errors.Is(err, indicator.ErrForbidden) {
 			t.Errorf("a planner's publication: %v", err)
+		}
+	})
+}
+
+// TestTargetsSubmission: a plan amendment goes through review like values:
+// the preview lists each target old → new (ranges too), publishing stores
+// them, and the plan's history records the amendment.
+func TestTargetsSubmission(t *testing.T) {
+	demoStores(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		file := "rencana;kode_indikator;kode_wilayah;tahun;nilai\nrpjmd-banyuasin-2025-2029;kemiskinan_ekstrem;16.07;2025;0,35\n" +
+			"rpjmd-banyuasin-2025-2029;kemiskinan_ekstrem;16.07;2026;0,10 - 0,20\n"
+		res, err := importer.Import(ctx, st, strings.NewReader(file), importer.Request{Review: true, Targets: true,
+			Upload: indicator.Upload{Filename: "rpjmd-perubahan.csv", CreatedBy: walidata.Source()}})
+		if err != nil || res.Submission == nil || res.Submission.Kind != indicator.UploadTargets || res.Submission.Changed != 2 {
+			t.Fatalf("submit targets: %v %+v", err, res)
+		}
+		id := res.Submission.ID
+		pre, err := importer.PreviewSubmission(ctx, st, id, "id", 0, nil)
+		if err != nil || pre.Upload.Changed != 2 || len(pre.Changes) != 2 {
+			t.Fatalf("preview: %v %+v", err, pre)
+		}
+		for _, ch := range pre.Changes {
+			switch {
+			case ch.Plan != "rpjmd-banyuasin-2025-2029" || ch.Kind != importer.KindChanged || ch.Old == nil:
+				t.Errorf("target change: %+v", ch)
+			case ch.Year == 2025 && (*ch.Old != 0.30 || ch.New != 0.35 || ch.High != nil):
+				t.Errorf("2025: %+v", ch)
+			case ch.Year == 2026 && (*ch.Old != 0 || ch.New != 0.10 || ch.High == nil || *ch.High != 0.20):
+				t.Errorf("2026 (a range): %+v", ch)
+			}
+		}
+		if _, err := importer.Publish(ctx, st, id, walidata, "id"); err != nil {
+			t.Fatal(err)
+		}
+		revs, err := st.TargetRevisions(ctx, "rpjmd-banyuasin-2025-2029", "kemiskinan_ekstrem", "16.07")
+		if err != nil || len(revs) != 2 {
+			t.Fatalf("amendments: %v %+v", err, revs)
+		}
+	})
+}
+
+// TestPublishRefusesADamagedFile: what is published is exactly what was
+// reviewed; a kept file whose bytes changed is refused and the
+// submission keeps waiting.
+func TestPublishRefusesADamagedFile(t *testing.T) {
+	demoStores(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		sub := submit(t, st, poverty)
+		db := st.DB()
+		if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE upload_file_chunks SET data = ? WHERE sha256 = ?`),
+			[]byte(strings.Replace(poverty, "0,47", "4,70", 1)), sub.SHA256); err != nil {
+			t.Fatal(err)
+		}
+		_, err := importer.Publish(ctx, st, sub.ID, walidata, "en")
+		if err == nil || !strings.Contains(err.Error(), "damaged") {
+			t.Fatalf("publishing a damaged file: %v", err)
+		}
+		if got, _ := st.Submission(ctx, sub.ID); got.State != indicator.Submitted || value(t, st, 2024) != 0.49 {
+			t.Errorf("after a refused publication: %s, 2024 = %v", got.State, value(t, st, 2024))
+		}
+	})
+}
+
+// TestPreviewTakesNoWriteLock: people open previews at will; they read the
+// stored values and never wait for (or hold up) an import.
+func TestPreviewTakesNoWriteLock(t *testing.T) {
+	demoStores(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		sub := submit(t, st, poverty)
+		// An import in progress: a write transaction holding the import lock.
+		tx, err := st.DB().BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if st.Dialect() == store.Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, store.ImportLockKey); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO agencies (code, name) VALUES (?, ?)`), "sedang-impor", "x"); err != nil {
+			t.Fatal(err)
+		}
+		wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		pre, err := importer.PreviewSubmission(wait, st, sub.ID, "en", 0, nil)
+		if err != nil || pre.Upload.Changed != 1 || pre.Upload.New != 1 {
+			t.Fatalf("a preview during an import: %v %+v", err, pre.Upload)
 		}
 	})
 }

@@ -206,6 +206,20 @@ func (p Principal) String() string {
 	return "public"
 }
 
+// Source names the principal where the public may read it: as the sender
+// of an upload (and so the author of a revision) or the walidata who
+// published it. It carries the account or token number and the agency,
+// never an email address.
+func (p Principal) Source() string {
+	switch {
+	case p.Kind == ByUser && p.AgencyCode != "":
+		return fmt.Sprintf("user:%d:%s", p.UserID, p.AgencyCode)
+	case p.Kind == ByUser:
+		return fmt.Sprintf("user:%d", p.UserID)
+	}
+	return p.String()
+}
+
 // LoggedIn reports whether the principal is a person with an account.
 func (p Principal) LoggedIn() bool { return p.Kind == ByUser }
 

@@ -42,6 +42,15 @@ func (s *Store) createSubmission(ctx context.Context, sub indicator.Submission, 
 		return sub, fmt.Errorf("store: submission: begin: %w", err)
 	}
 	defer tx.Rollback()
+	// The same file of the same agency waits once.
+	var waiting []int64
+	if err := tx.SelectContext(ctx, &waiting, tx.Rebind(`SELECT id FROM submissions WHERE sha256 = ? AND agency_code = ? AND kind = ? AND state = ?`),
+		f.SHA256, sub.AgencyCode, sub.Kind, indicator.Submitted); err != nil {
+		return sub, fmt.Errorf("store: submission: %w", err)
+	}
+	if len(waiting) > 0 {
+		return sub, indicator.Errorf(indicator.ErrConflict, "this file already waits for review as submission %d", waiting[0])
+	}
 	if err := storeFile(ctx, tx, f, sub.SubmittedAt); err != nil {
 		return sub, err
 	}
@@ -169,3 +178,7 @@ func (s *Store) Comments(ctx context.Context, submissionID int64) ([]indicator.C
 	}
 	return out, nil
 }
+
+// ImportLockKey is the advisory lock every import holds on PostgreSQL, for
+// tests that play an import in progress.
+const ImportLockKey = importLockKey

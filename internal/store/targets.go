@@ -80,3 +80,40 @@ func (s *Store) TargetRevisions(ctx context.Context, planCode, indicatorCode, re
 	}
 	return out, nil
 }
+
+// StoredTargets looks up stored targets during a dry run (a preview of
+// what a targets file would change). Targets files hold tens of rows, so
+// each lookup is one query; the first error is kept and lookups then
+// answer "not stored".
+type StoredTargets struct {
+	s   *Store
+	ctx context.Context
+	err error
+}
+
+// StoredTargets returns a lookup over the store's targets.
+func (s *Store) StoredTargets(ctx context.Context) *StoredTargets {
+	return &StoredTargets{s: s, ctx: ctx}
+}
+
+// Get returns the stored target of t's plan and key.
+func (v *StoredTargets) Get(t indicator.Target) (indicator.Target, bool) {
+	if v.err != nil {
+		return indicator.Target{}, false
+	}
+	var old indicator.Target
+	err := v.s.db.GetContext(v.ctx, &old, v.s.db.Rebind(`SELECT low, high, note, upload_id FROM targets
+		WHERE plan_code = ? AND indicator_code = ? AND region_code = ? AND disagg = ? AND year = ?`),
+		t.PlanCode, t.IndicatorCode, t.RegionCode, string(t.Disagg), t.Year)
+	if isNoRows(err) {
+		return old, false
+	}
+	if err != nil {
+		v.err = fmt.Errorf("store: stored target %s/%s/%s/%d: %w", t.PlanCode, t.IndicatorCode, t.RegionCode, t.Year, err)
+		return old, false
+	}
+	return old, true
+}
+
+// Err returns the first error a lookup met.
+func (v *StoredTargets) Err() error { return v.err }

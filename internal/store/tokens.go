@@ -66,6 +66,16 @@ func (s *Store) CreateToken(ctx context.Context, agencyCode, label string) (stri
 	return secret, t, nil
 }
 
+// TokenActive reports whether the token with this id exists and is not
+// revoked.
+func (s *Store) TokenActive(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT count(*) FROM tokens WHERE id = ? AND revoked_at IS NULL`), id); err != nil {
+		return false, fmt.Errorf("store: token %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // tokenTouchInterval limits last_used_at writes to one a minute per token:
 // every API call writing a row would queue behind imports on SQLite.
 const tokenTouchInterval = time.Minute

@@ -113,6 +113,11 @@ type UploadDetail struct {
 	// HasFile says whether the file's bytes are kept (uploads made from
 	// rows rather than a file have none).
 	HasFile bool `json:"has_file" db:"has_file"`
+	// Submission, ReviewedBy and ReviewedAt say, for an upload that went
+	// through review, which submission it published and who published it.
+	Submission *int64     `json:"submission,omitempty" db:"submission_id"`
+	ReviewedBy *string    `json:"reviewed_by,omitempty" db:"reviewed_by"`
+	ReviewedAt *time.Time `json:"reviewed_at,omitempty" db:"reviewed_at"`
 }
 
 // UploadDetail returns one upload with its file's hash, size and dialect.
@@ -123,8 +128,9 @@ func (s *Store) UploadDetail(ctx context.Context, id int64) (UploadDetail, error
 	}
 	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT u.id, u.kind, u.agency_code, u.filename, u.created_by, u.created_at, u.rows_new,
 		u.rows_changed, u.rows_unchanged, u.rows_missing, u.rows_rejected, u.sha256, u.size, u.dialect, u.lang,
-		EXISTS (SELECT 1 FROM upload_files f WHERE f.sha256 = u.sha256) AS has_file
-		FROM uploads u WHERE u.id = ?`), id)
+		EXISTS (SELECT 1 FROM upload_files f WHERE f.sha256 = u.sha256) AS has_file,
+		s.id AS submission_id, s.reviewed_by, s.reviewed_at
+		FROM uploads u LEFT JOIN submissions s ON s.upload_id = u.id WHERE u.id = ?`), id)
 	if err != nil {
 		return UploadDetail{}, notFound(err, "upload %d not found", id)
 	}
@@ -156,6 +162,16 @@ func (s *Store) CopyUploadFile(ctx context.Context, sha string, w io.Writer) err
 		}
 	}
 	return nil
+}
+
+// UploadFileSize returns the size of the kept file with this hash;
+// ErrNotFound when no such file is kept.
+func (s *Store) UploadFileSize(ctx context.Context, sha string) (int64, error) {
+	var size int64
+	if err := s.db.GetContext(ctx, &size, s.db.Rebind(`SELECT size FROM upload_files WHERE sha256 = ?`), sha); err != nil {
+		return 0, notFound(err, "file %s not found", sha)
+	}
+	return size, nil
 }
 
 // UploadFileBytes returns a kept file whole; for tests and small files.

@@ -81,6 +81,13 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/masuk?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return
 	}
+	if errors.Is(err, errPreviewGone) {
+		// Reviewed meanwhile: what it became is the published page.
+		q := c.Request.URL.Query()
+		q.Del("pratinjau")
+		c.Redirect(http.StatusSeeOther, "/i/"+url.PathEscape(code)+"?"+q.Encode())
+		return
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return

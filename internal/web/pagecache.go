@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/chart"
+	"pantau/internal/indicator"
 )
 
 // pageCache keeps rendered public pages (dashboards, indicator pages, the
@@ -89,7 +91,11 @@ func (pc *pageCache) remove(el *list.Element) {
 // cached serves a page handler through the cache.
 func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if _, err := c.Cookie(sessionCookie); err == nil || c.Request.Method != http.MethodGet {
+		// Only the public's pages are shared: a session, a token (which may
+		// see its agency's unpublished submissions) or a preview skips the
+		// cache both ways.
+		if _, err := c.Cookie(sessionCookie); err == nil || c.Request.Method != http.MethodGet ||
+			principal(c).Kind != indicator.Anonymous || c.Query("pratinjau") != "" {
 			h(c)
 			return
 		}
@@ -124,7 +130,8 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 		orig.Write(body)
 		hdr := orig.Header()
 		m := cspNonce.FindStringSubmatch(hdr.Get("Content-Security-Policy"))
-		if bw.status != http.StatusOK || m == nil || hdr.Get("Set-Cookie") != "" {
+		if cc := hdr.Get("Cache-Control"); bw.status != http.StatusOK || m == nil || hdr.Get("Set-Cookie") != "" ||
+			strings.Contains(cc, "no-store") || strings.Contains(cc, "private") {
 			return
 		}
 		keep := http.Header{}

@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -253,6 +256,31 @@ func TestReviewWorkflow(t *testing.T) {
 		if got, _ := srv.api(t, srv.admin, "", "POST", path+"/publish", nil); got != 409 {
 			t.Errorf("publishing twice: %d, want 409", got)
 		}
+		if got, _ := srv.api(t, srv.admin, "", "POST", "/api/v1/submissions/abc/publish", nil); got != 400 {
+			t.Errorf("publishing submission abc: %d, want 400", got)
+		}
+		// A session request with a wrong CSRF token is told so.
+		if resp, body := srv.admin.do("POST", path+"/withdraw", nil, "X-CSRF-Token", "salah"); resp.StatusCode != 403 || !strings.Contains(body, "CSRF") {
+			t.Errorf("a stale CSRF token: %d %s", resp.StatusCode, body)
+		}
+		// Who published it is public; no email address is.
+		var pubUp map[string]any
+		get(t, fmt.Sprintf("%s/api/v1/uploads/%v", srv.base, upload), &pubUp)
+		if dig(pubUp, "data", "submission") != float64(sub.ID) || dig(pubUp, "data", "reviewed_by") == nil ||
+			strings.Contains(fmt.Sprint(pubUp), "@") {
+			t.Errorf("the published upload's provenance: %v", pubUp)
+		}
+		// Sending what is stored already keeps nothing; the same file waits once.
+		if status, r, _ := srv.post(t, srv.bps, "", file); status != 200 || !r.Data.NothingToReview || r.Data.Submission != nil {
+			t.Errorf("a file with nothing new: %d %+v", status, r.Data)
+		}
+		again := povertyHeader + "16.07;kemiskinan_ekstrem;2025;0,39\n"
+		if status, _, _ := srv.post(t, srv.bps, "", again); status != 202 {
+			t.Errorf("a new file: %d", status)
+		}
+		if status, r, _ := srv.post(t, srv.bps, "", again); status != 409 || !strings.Contains(r.Error.Message, "already waits") {
+			t.Errorf("the same file again: %d %+v", status, r.Error)
+		}
 
 		// Returned with a reason (none: 400), then it cannot be published.
 		_, r2, _ := srv.post(t, srv.bps, "", povertyHeader+"16.07;kemiskinan_ekstrem;2024;4,7\n")
@@ -291,6 +319,12 @@ func TestReviewWorkflow(t *testing.T) {
 		}
 		if got := srv.extremePoverty(t); !strings.Contains(got, "2024:0.47@") {
 			t.Errorf("returned or withdrawn values reached the public: %s", got)
+		}
+		for _, u := range []string{fmt.Sprintf("/api/v1/uploads/%d", r4.Data.Upload.ID), "/api/v1/observations/history?indicator=kemiskinan_ekstrem&region=16.07",
+			"/i/kemiskinan_ekstrem?region=16.07"} {
+			if body := pageText(t, srv.base+u); strings.Contains(body, "@bappeda.id") || strings.Contains(body, "@bps.id") {
+				t.Errorf("%s shows a person's email address", u)
+			}
 		}
 
 		// Every review step is in the audit log.
@@ -354,6 +388,16 @@ func TestReviewPages(t *testing.T) {
 			t.Errorf("another agency's preview: %d", resp.StatusCode)
 		}
 
+		// The agency's token may preview its own submission too; that
+		// answer is never kept for the public (the page cache).
+		resp, byToken := anon.do("GET", previewURL, nil, "Authorization", "Bearer "+srv.bps)
+		if resp.StatusCode != 200 || !strings.Contains(byToken, "0,44%") {
+			t.Errorf("the agency token's preview: %d", resp.StatusCode)
+		}
+		if resp, leaked := newAcctBrowser(t, srv.base).do("GET", previewURL, nil); resp.StatusCode != http.StatusSeeOther || strings.Contains(leaked, "0,44%") {
+			t.Errorf("an anonymous request after the token's preview: %d (the page cache kept it?)", resp.StatusCode)
+		}
+
 		// A planner's comment, through the form.
 		resp, _ = srv.planner.do("POST", page+"/komentar", url.Values{"body": {"Cek ulang <b>baris 2</b>"}, "csrf_token": {formToken(t, body)}})
 		if resp.StatusCode != http.StatusSeeOther {
@@ -382,8 +426,9 @@ func TestReviewPages(t *testing.T) {
 		if !strings.Contains(body, `class="done"`) || strings.Contains(body, "/terbitkan") {
 			t.Errorf("after publishing: %s", body)
 		}
-		if resp, _ := srv.planner.do("GET", previewURL, nil); resp.StatusCode != http.StatusConflict {
-			t.Errorf("previewing a published submission: %d, want 409", resp.StatusCode)
+		if resp, _ := srv.planner.do("GET", previewURL, nil); resp.StatusCode != http.StatusSeeOther ||
+			resp.Header.Get("Location") != "/i/kemiskinan_ekstrem?region=16.07" {
+			t.Errorf("previewing a published submission: %d %s, want 303 to the published page", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		// Publishing again from a stale page: 409 with the reason.
 		resp, body = srv.admin.do("POST", page+"/terbitkan", url.Values{"csrf_token": {formToken(t, body)}})
@@ -425,4 +470,40 @@ func (srv reviewServer) postAs(t *testing.T, b *acctBrowser, body string) (int, 
 		t.Fatalf("upload as a person: %d %v: %s", resp.StatusCode, err, raw)
 	}
 	return resp.StatusCode, r, resp.Header
+}
+
+// TestUploadPageConfirmIsTheSamePerson: the upload page keeps a checked
+// file for its confirmation; only the person who checked it, still logged
+// in with the same role and agency, stores it.
+func TestUploadPageConfirmIsTheSamePerson(t *testing.T) {
+	reviewServers(t, func(t *testing.T, srv reviewServer) {
+		_, form := srv.bpsStaff.do("GET", "/unggah", nil)
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		w.WriteField("csrf_token", formToken(t, form))
+		f, _ := w.CreateFormFile("file", "miskin.csv")
+		f.Write([]byte(povertyHeader + "16.07;kemiskinan_ekstrem;2024;0,45\n"))
+		w.Close()
+		req, _ := http.NewRequest("POST", srv.base+"/unggah", &b)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		r2, err := srv.bpsStaff.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(r2.Body)
+		r2.Body.Close()
+		page := string(raw)
+		m := regexp.MustCompile(`name="pending" value="([0-9a-f]{32})"`).FindStringSubmatch(page)
+		if r2.StatusCode != 200 || m == nil || !strings.Contains(page, "Kirim untuk ditinjau") {
+			t.Fatalf("the preview: %d %.400s", r2.StatusCode, page)
+		}
+		// Someone else, without the session, cannot confirm it.
+		resp, _ := newAcctBrowser(t, srv.base).do("POST", "/unggah/simpan", url.Values{"pending": {m[1]}})
+		if resp.StatusCode != 403 {
+			t.Errorf("a confirmation without the session: %d, want 403", resp.StatusCode)
+		}
+		if _, list := srv.api(t, srv.planner, "", "GET", "/api/v1/submissions", nil); len(dig(list, "data").([]any)) != 0 {
+			t.Errorf("something was submitted: %v", list)
+		}
+	})
 }

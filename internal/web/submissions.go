@@ -52,9 +52,22 @@ func requireViewer(p indicator.Principal) error {
 	return nil
 }
 
+// errCSRF is the refusal of a session request whose CSRF token was
+// missing or wrong: it was demoted to the public's, and is told why.
+var errCSRF = indicator.Errorf(indicator.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again")
+
+// viewer is requireViewer for a request: a session request that failed
+// its CSRF check is told so rather than asked to log in.
+func viewer(c *gin.Context, p indicator.Principal) error {
+	if c.GetBool(csrfFailedKey) {
+		return errCSRF
+	}
+	return requireViewer(p)
+}
+
 // visibleSubmission loads the route's submission if p may see it.
 func (s *Server) visibleSubmission(c *gin.Context, p indicator.Principal) (indicator.Submission, error) {
-	if err := requireViewer(p); err != nil {
+	if err := viewer(c, p); err != nil {
 		return indicator.Submission{}, err
 	}
 	id, err := submissionID(c)
@@ -104,7 +117,7 @@ func submissionLinks(sub indicator.Submission) gin.H {
 func (s *Server) listSubmissions(c *gin.Context) {
 	private(c)
 	p := principal(c)
-	if err := requireViewer(p); err != nil {
+	if err := viewer(c, p); err != nil {
 		s.failAuth(c, err)
 		return
 	}
@@ -161,6 +174,12 @@ func (s *Server) getSubmissionFile(c *gin.Context) {
 	sub, err := s.visibleSubmission(c, p)
 	if err != nil {
 		s.failAuth(c, err)
+		return
+	}
+	// Found before anything is sent: a missing file is a 404, not a
+	// truncated download.
+	if _, err := s.store.UploadFileSize(c.Request.Context(), sub.SHA256); err != nil {
+		s.fail(c, err)
 		return
 	}
 	sum, _ := hex.DecodeString(sub.SHA256)
@@ -227,7 +246,7 @@ func (s *Server) closeSubmission(c *gin.Context, p indicator.Principal, next ind
 	case next == indicator.Withdrawn && !indicator.CanWithdraw(p, sub):
 		return sub, indicator.Errorf(indicator.ErrForbidden, "only the agency that sent it, or the walidata, withdraws a submission")
 	}
-	sub, err = s.store.CloseSubmission(c.Request.Context(), sub.ID, next, p.String(), note)
+	sub, err = s.store.CloseSubmission(c.Request.Context(), sub.ID, next, p.Source(), note)
 	if err == nil {
 		c.Set(auditActionKey, string(next)+" submission")
 		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", sub.ID))
@@ -258,8 +277,8 @@ func (s *Server) comment(c *gin.Context, p indicator.Principal, body string) (in
 func (s *Server) postPublish(c *gin.Context) {
 	res, err := s.publish(c, principal(c))
 	if err != nil {
-		if errors.Is(err, indicator.ErrUnauthorized) {
-			s.failAuth(c, err)
+		if res.Report == nil && res.Forbidden == nil {
+			s.failAuth(c, err) // refused before the file was read
 			return
 		}
 		s.failUpload(c, err, res)
@@ -574,18 +593,30 @@ var reviewTexts = map[string]map[string]string{
 	},
 }
 
+// seriesPreview is what the indicator page says about a preview.
+type seriesPreview struct {
+	ID int64
+	// Applied counts the submitted values put into this page's series.
+	Applied int
+}
+
+// errPreviewGone says a preview's submission was reviewed meanwhile: the
+// page redirects to the published data.
+var errPreviewGone = errors.New("the submission is not waiting any more")
+
 // previewSeries answers the indicator page's ?pratinjau={id}: the series as
-// the public will see it once that submission is published, its values put
-// over the published ones. Only people who may see the submission get it;
-// the page is then private (never cached: a session bypasses the page
-// cache, and it is marked no-store).
-func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*indicator.Submission, error) {
+// the public will see it once that submission is published, its values
+// (observations of this region, targets of this region's plans and those
+// above it) put over the published ones. Only people who may see the
+// submission get it; the page is then private (never cached: the page
+// cache skips previews and anything not anonymous, and it is no-store).
+func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview, error) {
 	raw := c.Query("pratinjau")
 	if raw == "" {
 		return nil, nil
 	}
 	p := principal(c)
-	if err := requireViewer(p); err != nil {
+	if err := viewer(c, p); err != nil {
 		return nil, err
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
@@ -600,20 +631,32 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*indicator.Sub
 	if !indicator.CanSeeSubmission(p, sub) {
 		return nil, indicator.Errorf(indicator.ErrForbidden, "submission %d belongs to another agency", id)
 	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Vary", "Cookie, Authorization, Accept-Language")
 	if sub.State != indicator.Submitted {
-		return nil, indicator.Errorf(indicator.ErrConflict, "submission %d is %s: there is nothing to preview; the page without pratinjau shows the published data", id, sub.State)
+		return nil, errPreviewGone
 	}
-	code, region := sr.Indicator.Code, sr.Region.Code
+	code := sr.Indicator.Code
+	regions := map[string]bool{}
+	for r := sr.Region.Code; r != ""; r = indicator.ParentOfCode(r) {
+		regions[r] = true
+	}
 	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k indicator.SeriesKey) bool {
-		return k.IndicatorCode == code && k.RegionCode == region
+		return k.IndicatorCode == code && (k.RegionCode == sr.Region.Code || (sub.Kind == indicator.UploadTargets && regions[k.RegionCode]))
 	})
 	if err != nil {
 		return nil, err
 	}
-	c.Header("Cache-Control", "private, no-store")
-	c.Header("Vary", "Cookie, Authorization, Accept-Language")
-	applyChanges(sr, res.Changes)
-	return &sub, nil
+	if sub.Kind == indicator.UploadTargets {
+		plans, err := s.store.Plans(ctx)
+		if err != nil {
+			return nil, err
+		}
+		applyTargetChanges(sr, res.Changes, plans)
+	} else {
+		applyChanges(sr, res.Changes)
+	}
+	return &seriesPreview{ID: id, Applied: len(res.Changes)}, nil
 }
 
 // applyChanges puts a preview's new and changed values into a series.
@@ -631,5 +674,32 @@ func applyChanges(sr *store.Series, changes []importer.Change) {
 			return c
 		}
 		return a.Year - b.Year
+	})
+}
+
+// applyTargetChanges puts a preview's new and changed targets into a
+// series, with the plans they belong to.
+func applyTargetChanges(sr *store.Series, changes []importer.Change, plans []indicator.Plan) {
+	for _, ch := range changes {
+		t := indicator.Target{PlanCode: ch.Plan, SeriesKey: ch.SeriesKey, Low: ch.New, High: ch.New}
+		if ch.High != nil {
+			t.High = *ch.High
+		}
+		i := slices.IndexFunc(sr.Targets, func(o indicator.Target) bool {
+			return o.PlanCode == t.PlanCode && o.RegionCode == t.RegionCode && o.Disagg == t.Disagg && o.Year == t.Year
+		})
+		if i < 0 {
+			sr.Targets = append(sr.Targets, t)
+		} else {
+			sr.Targets[i].Low, sr.Targets[i].High = t.Low, t.High
+		}
+		if !slices.ContainsFunc(sr.Plans, func(p indicator.Plan) bool { return p.Code == t.PlanCode }) {
+			if j := slices.IndexFunc(plans, func(p indicator.Plan) bool { return p.Code == t.PlanCode }); j >= 0 {
+				sr.Plans = append(sr.Plans, plans[j])
+			}
+		}
+	}
+	slices.SortFunc(sr.Targets, func(a, b indicator.Target) int {
+		return strings.Compare(fmt.Sprintf("%s\x00%s\x00%06d", a.PlanCode, a.Disagg, a.Year), fmt.Sprintf("%s\x00%s\x00%06d", b.PlanCode, b.Disagg, b.Year))
 	})
 }

@@ -64,12 +64,15 @@ type uploadAnswer struct {
 	// Submission is what a file sent for review became: nothing of it is
 	// public until the walidata publishes it.
 	Submission *indicator.Submission `json:"submission,omitempty"`
+	// NothingToReview: sent for review, but every value is stored already,
+	// so nothing was kept (200).
+	NothingToReview bool `json:"nothing_to_review,omitempty"`
 }
 
 func answerOf(res importer.Result) uploadAnswer {
 	a := uploadAnswer{Upload: res.Upload, Counts: res.Upload.Counts, Accepted: res.Accepted, DryRun: res.DryRun, SHA256: res.SHA256, Size: res.Size,
 		Errors: []ingest.RowError{}, Warnings: []ingest.RowError{}, Forbidden: res.Forbidden, Changes: res.Changes, MoreChanges: res.MoreChanges,
-		Submission: res.Submission}
+		Submission: res.Submission, NothingToReview: res.NothingToReview}
 	if rep := res.Report; rep != nil {
 		a.Dialect = &rep.Dialect
 		a.MoreErrors = rep.MoreErrors
@@ -215,7 +218,7 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p indicator.Pri
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
 		Encoding: u.param("encoding"), Lang: l}
 	req.Agency = p.UploadAgency()
-	req.Upload = indicator.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.String()}
+	req.Upload = indicator.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.Source()}
 	return req, nil
 }
 
@@ -257,7 +260,7 @@ func (s *Server) postUpload(c *gin.Context) {
 	}
 	status := http.StatusCreated
 	switch {
-	case res.DryRun:
+	case res.DryRun, res.NothingToReview:
 		status = http.StatusOK
 	case res.Submission != nil:
 		status = http.StatusAccepted

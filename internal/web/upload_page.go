@@ -149,13 +149,18 @@ type uploadView struct {
 	ReviewRequired bool
 	// Submission is what a confirmed file sent for review became.
 	Submission *indicator.Submission
-	status     int
+	// WillReview says confirming sends the file to the walidata, and
+	// NothingToReview that it was sent but changes nothing.
+	WillReview, NothingToReview bool
+	status                      int
 }
 
 type changeRow struct {
 	Line                          int
 	Kind, Indicator, Region, Year string
 	Disagg, Old, New              string
+	// Plan is a target's plan.
+	Plan string
 }
 
 // uploadPage answers GET /unggah (and /upload): the form.
@@ -262,8 +267,41 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 		return
 	}
 	defer os.Remove(f.path)
+	if err := s.stillUploader(c, f.by); err != nil {
+		status, _ := statusOf(err)
+		if status == http.StatusInternalServerError {
+			s.log.Error("upload page", "err", err)
+		}
+		v.Error = indicator.Message(err)
+		s.renderUpload(c, status, v)
+		return
+	}
 	s.importPending(c, v, f, false)
 	s.renderUpload(c, v.status, v)
+}
+
+// stillUploader checks that whoever previewed a file may still store it
+// as they confirm: the same person, logged in now (with the form's CSRF
+// token), with the same role and agency; or a token not revoked since.
+func (s *Server) stillUploader(c *gin.Context, by indicator.Principal) error {
+	if by.Kind == indicator.ByToken {
+		ok, err := s.store.TokenActive(c.Request.Context(), by.TokenID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return indicator.Errorf(indicator.ErrUnauthorized, "the agency token that checked this file has been revoked; nothing was stored")
+		}
+		return nil
+	}
+	p := principal(c)
+	if c.GetBool(csrfFailedKey) {
+		return errCSRF
+	}
+	if p.Kind != indicator.ByUser || p.UserID != by.UserID || p.Role != by.Role || p.AgencyCode != by.AgencyCode || !p.CanUpload() {
+		return indicator.Errorf(indicator.ErrForbidden, "only %s, logged in with the same role and agency as when the file was checked, may store it; nothing was stored", by.Source())
+	}
+	return nil
 }
 
 // importPending runs the importer over a pending file, a dry run for the
@@ -292,9 +330,12 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	res, err := importer.Import(c.Request.Context(), s.store, file, req)
 	a := answerOf(res)
 	v.Result, v.Answer, v.Submission = &res, &a, res.Submission
+	v.WillReview, v.NothingToReview = req.Review, res.NothingToReview
 	v.Changes = changeRows(res, v.Lang)
 	v.status = http.StatusOK
 	switch {
+	case err == nil && res.NothingToReview:
+		v.status = http.StatusOK
 	case err == nil && res.Submission != nil:
 		v.Confirmed, v.status = true, http.StatusAccepted
 		c.Set(auditActionKey, "submit upload")
@@ -318,13 +359,21 @@ func changeRows(res importer.Result, lang string) []changeRow {
 	out := make([]changeRow, 0, len(res.Changes))
 	for _, ch := range res.Changes {
 		r := changeRow{Line: ch.Line, Kind: ch.Kind, Indicator: ch.IndicatorCode, Region: ch.RegionCode, Year: fmt.Sprint(ch.Year),
-			Disagg: string(ch.Disagg), New: progress.FormatNumberTrim(lang, ch.New, 6)}
+			Disagg: string(ch.Disagg), New: rangeText(lang, ch.New, ch.High), Plan: ch.Plan}
 		if ch.Old != nil {
-			r.Old = progress.FormatNumberTrim(lang, *ch.Old, 6)
+			r.Old = rangeText(lang, *ch.Old, ch.OldHigh)
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// rangeText formats a value, or a target's range low–high.
+func rangeText(lang string, low float64, high *float64) string {
+	if high == nil {
+		return progress.FormatNumberTrim(lang, low, 6)
+	}
+	return progress.FormatNumberTrim(lang, low, 6) + "–" + progress.FormatNumberTrim(lang, *high, 6)
 }
 
 // renderUpload writes upload.html with its own strict security policy.
@@ -371,7 +420,8 @@ var uploadTexts = map[string]map[string]string{
 		"review": "Kirim ke walidata untuk ditinjau sebelum terbit", "reviewHelp": "Nilai baru baru tampil di dasbor dan sematan setelah walidata menerbitkannya.",
 		"reviewRequired": "Unggahan instansi ditinjau walidata sebelum terbit: nilai baru tampil di dasbor setelah diterbitkan.",
 		"confirmReview":  "Kirim untuk ditinjau", "submitted": "Terkirim ke walidata sebagai pengajuan %d. Belum ada yang tampil untuk publik sampai walidata menerbitkannya.",
-		"seeSubmission": "Lihat pengajuan",
+		"seeSubmission": "Lihat pengajuan", "okReview": "Berkas dapat diterima. Tekan Kirim untuk ditinjau: walidata memeriksanya sebelum terbit.",
+		"nothingToReview": "Tidak ada yang dikirim: semua nilai dalam berkas sudah tersimpan.",
 	},
 	"en": {
 		"title": "Upload data — Pantau", "heading": "Upload indicator data", "other": "Bahasa Indonesia",
@@ -397,6 +447,7 @@ var uploadTexts = map[string]map[string]string{
 		"review": "Send to the walidata for review before publication", "reviewHelp": "New values appear on dashboards and embeds only once the walidata publishes them.",
 		"reviewRequired": "Agencies' uploads are reviewed by the walidata before publication: new values appear on dashboards once published.",
 		"confirmReview":  "Send for review", "submitted": "Sent to the walidata as submission %d. Nothing is public until the walidata publishes it.",
-		"seeSubmission": "See the submission",
+		"seeSubmission": "See the submission", "okReview": "The file is acceptable. Press Send for review: the walidata checks it before publication.",
+		"nothingToReview": "Nothing was sent: every value in the file is stored already.",
 	},
 }
