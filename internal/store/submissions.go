@@ -105,10 +105,12 @@ func (s *Store) Submissions(ctx context.Context, q SubmissionQuery) ([]indicator
 	return out, nil
 }
 
-// PendingSubmissions counts the submissions waiting for review.
-func (s *Store) PendingSubmissions(ctx context.Context) (int, error) {
+// PendingSubmissions counts the submissions waiting for review, of one
+// agency when agency is not "".
+func (s *Store) PendingSubmissions(ctx context.Context, agency string) (int, error) {
 	var n int
-	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT count(*) FROM submissions WHERE state = ?`), indicator.Submitted); err != nil {
+	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT count(*) FROM submissions WHERE state = ? AND (? = '' OR agency_code = ?)`),
+		indicator.Submitted, agency, agency); err != nil {
 		return 0, fmt.Errorf("store: pending submissions: %w", err)
 	}
 	return n, nil

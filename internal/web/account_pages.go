@@ -182,7 +182,16 @@ func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
 		s.accountError(c, err)
 		return
 	}
-	s.renderAccount(c, status, "account.html", map[string]any{"User": u, "CSRF": sess.CSRF, "Problem": problem,
+	agency := ""
+	if p.Role == indicator.RoleUploader {
+		agency = p.AgencyCode
+	}
+	waiting, err := s.store.PendingSubmissions(c.Request.Context(), agency)
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
+	s.renderAccount(c, status, "account.html", map[string]any{"Waiting": waiting,"User": u, "CSRF": sess.CSRF, "Problem": problem,
 		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": indicator.MinPasswordLength,
 		"CanUpload": p.CanUpload()})
 }
@@ -248,7 +257,7 @@ var accountTexts = map[string]map[string]string{
 		"weakPassword": "Kata sandi baru harus %d karakter atau lebih (paling banyak %d byte) dan berbeda dari yang lama.",
 		"minHint":      "paling sedikit %d karakter", "home": "Beranda", "other": "English", "otherLang": "en",
 		"admin": "Administrasi", "auditLog": "Log audit (CSV)", "tokens": "Token API instansi", "users": "Pengguna",
-		"work": "Pekerjaan", "review": "Tinjauan walidata (pengajuan data)", "upload": "Unggah data",
+		"work": "Pekerjaan", "review": "Tinjauan walidata (pengajuan data)", "waiting": "%d menunggu", "upload": "Unggah data",
 		"role_admin": "administrator", "role_uploader": "pengunggah instansi", "role_planner": "perencana",
 	},
 	"en": {
@@ -265,7 +274,7 @@ var accountTexts = map[string]map[string]string{
 		"weakPassword": "The new password needs %d or more characters (at most %d bytes) and must differ from the old one.",
 		"minHint":      "at least %d characters", "home": "Home", "other": "Bahasa Indonesia", "otherLang": "id",
 		"admin": "Administration", "auditLog": "Audit log (CSV)", "tokens": "Agency API tokens", "users": "Users",
-		"work": "Work", "review": "Walidata review (submitted data)", "upload": "Upload data",
+		"work": "Work", "review": "Walidata review (submitted data)", "waiting": "%d waiting", "upload": "Upload data",
 		"role_admin": "administrator", "role_uploader": "agency uploader", "role_planner": "planner",
 	},
 }

@@ -262,6 +262,7 @@ type matrixFixture struct {
 	client                          *http.Client
 	routes                          gin.RoutesInfo
 	expiredSession, expiredUnusable string
+	submitted                       int
 }
 
 func newMatrixFixture(t *testing.T, url string) *matrixFixture {
@@ -307,7 +308,10 @@ func newMatrixFixture(t *testing.T, url string) *matrixFixture {
 // submit sends a small file of bps-banyuasin's to review.
 func (f *matrixFixture) submit(t *testing.T) int64 {
 	t.Helper()
-	res, err := importer.Import(context.Background(), f.st, strings.NewReader(uploadCSV), importer.Request{Review: true, Agency: "bps-banyuasin",
+	// Each one a different file: the same file waits for review once.
+	f.submitted++
+	file := fmt.Sprintf("kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2024;10,%d\n", 100+f.submitted)
+	res, err := importer.Import(context.Background(), f.st, strings.NewReader(file), importer.Request{Review: true, Agency: "bps-banyuasin",
 		Upload: indicator.Upload{Filename: "kemiskinan.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:0:bps-banyuasin"}})
 	if err != nil || res.Submission == nil {
 		t.Fatalf("submit: %v %+v", err, res)

@@ -354,6 +354,13 @@ func TestReviewPages(t *testing.T) {
 		id := r.Data.Submission.ID
 		page := fmt.Sprintf("/tinjau/%d", id)
 
+		// The account page tells who may review how much waits.
+		if _, akun := srv.admin.do("GET", "/akun?lang=id", nil); !strings.Contains(akun, "1 menunggu") {
+			t.Error("the walidata's account page does not say that 1 submission waits")
+		}
+		if _, akun := srv.healthStaff.do("GET", "/akun?lang=id", nil); strings.Contains(akun, "menunggu") {
+			t.Error("another agency's account page counts bps-banyuasin's submission")
+		}
 		resp, list := srv.planner.do("GET", "/tinjau", nil)
 		if resp.StatusCode != 200 || !strings.Contains(list, fmt.Sprintf(`href="/tinjau/%d"`, id)) {
 			t.Fatalf("the planner's list: %d %.500s", resp.StatusCode, list)
