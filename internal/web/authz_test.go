@@ -310,7 +310,7 @@ func (f *matrixFixture) submit(t *testing.T) int64 {
 	t.Helper()
 	// Each one a different file: the same file waits for review once.
 	f.submitted++
-	file := fmt.Sprintf("kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2024;10,%d\n", 100+f.submitted)
+	file := fmt.Sprintf("kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2024;10,%02d\n", f.submitted%100)
 	res, err := importer.Import(context.Background(), f.st, strings.NewReader(file), importer.Request{Review: true, Agency: "bps-banyuasin",
 		Upload: indicator.Upload{Filename: "kemiskinan.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:0:bps-banyuasin"}})
 	if err != nil || res.Submission == nil {
