@@ -191,7 +191,7 @@ func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
 		s.accountError(c, err)
 		return
 	}
-	s.renderAccount(c, status, "account.html", map[string]any{"Waiting": waiting,"User": u, "CSRF": sess.CSRF, "Problem": problem,
+	s.renderAccount(c, status, "account.html", map[string]any{"Waiting": waiting, "User": u, "CSRF": sess.CSRF, "Problem": problem,
 		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": indicator.MinPasswordLength,
 		"CanUpload": p.CanUpload()})
 }
