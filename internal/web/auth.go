@@ -231,8 +231,12 @@ func (s *Server) csrfProtect() gin.HandlerFunc {
 	}
 }
 
+// errCSRF is the refusal of a session request whose CSRF token was
+// missing or wrong: it was demoted to the public's, and is told why.
+var errCSRF = indicator.Errorf(indicator.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again")
+
 func (s *Server) failCSRF(c *gin.Context) {
-	s.fail(c, indicator.Errorf(indicator.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again"))
+	s.fail(c, errCSRF)
 }
 
 // sameToken compares a CSRF token in constant time; empty never matches.

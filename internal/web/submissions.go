@@ -1,12 +1,9 @@
 package web
 
 import (
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
+	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -31,15 +28,6 @@ import (
 // returns it with a reason; the agency may withdraw it. Everyone who may
 // see it may comment.
 
-// submissionID reads the :id of a submission route.
-func submissionID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, indicator.Errorf(indicator.ErrInvalid, "submission id %q is not a number", c.Param("id"))
-	}
-	return id, nil
-}
-
 // requireViewer refuses requests of principals that may see no submission
 // at all: 401 for the public, 403 for roles without access (none today).
 func requireViewer(p indicator.Principal) error {
@@ -51,10 +39,6 @@ func requireViewer(p indicator.Principal) error {
 	}
 	return nil
 }
-
-// errCSRF is the refusal of a session request whose CSRF token was
-// missing or wrong: it was demoted to the public's, and is told why.
-var errCSRF = indicator.Errorf(indicator.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again")
 
 // viewer is requireViewer for a request: a session request that failed
 // its CSRF check is told so rather than asked to log in.
@@ -70,10 +54,15 @@ func (s *Server) visibleSubmission(c *gin.Context, p indicator.Principal) (indic
 	if err := viewer(c, p); err != nil {
 		return indicator.Submission{}, err
 	}
-	id, err := submissionID(c)
+	id, err := idParam(c, "submission")
 	if err != nil {
 		return indicator.Submission{}, err
 	}
+	return s.seeSubmission(c, p, id)
+}
+
+// seeSubmission loads submission id if p may see it.
+func (s *Server) seeSubmission(c *gin.Context, p indicator.Principal, id int64) (indicator.Submission, error) {
 	sub, err := s.store.Submission(c.Request.Context(), id)
 	if err != nil {
 		return sub, err
@@ -182,36 +171,20 @@ func (s *Server) getSubmissionFile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sum, _ := hex.DecodeString(sub.SHA256)
-	h := c.Writer.Header()
-	h.Set("Content-Type", "text/csv")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(sub.Filename, sub.ID)}))
-	h.Set("Content-Length", strconv.FormatInt(sub.Size, 10))
-	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	c.Status(http.StatusOK)
-	if err := s.store.CopyUploadFile(c.Request.Context(), sub.SHA256, c.Writer); err != nil {
-		s.log.Error("submission file", "id", sub.ID, "err", err)
-	}
+	s.sendKeptFile(c, sub.SHA256, sub.Size, downloadName(sub.Filename, sub.ID), "private, no-store")
 }
 
 // reviewText reads the text of a review action (a return's reason, a
 // comment): a JSON body {"note": …} / {"body": …}, or a form field.
 func reviewText(c *gin.Context, field string) (string, error) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
-	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if mt == "application/json" {
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt == "application/json" {
 		var body map[string]string
-		raw, err := io.ReadAll(c.Request.Body)
-		if err != nil {
-			return "", indicator.Errorf(indicator.ErrInvalid, "unreadable body: %v", err)
-		}
-		if err := json.Unmarshal(raw, &body); err != nil {
-			return "", indicator.Errorf(indicator.ErrInvalid, "the body is not a JSON object of strings: %v", err)
+		if err := decodeJSON(c, &body, true); err != nil {
+			return "", err
 		}
 		return strings.TrimSpace(body[field]), nil
 	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
 	return strings.TrimSpace(c.PostForm(field)), nil
 }
 
@@ -624,12 +597,9 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview
 		return nil, indicator.Errorf(indicator.ErrInvalid, "pratinjau=%q is not a submission number", raw)
 	}
 	ctx := c.Request.Context()
-	sub, err := s.store.Submission(ctx, id)
+	sub, err := s.seeSubmission(c, p, id)
 	if err != nil {
 		return nil, err
-	}
-	if !indicator.CanSeeSubmission(p, sub) {
-		return nil, indicator.Errorf(indicator.ErrForbidden, "submission %d belongs to another agency", id)
 	}
 	c.Header("Cache-Control", "private, no-store")
 	c.Header("Vary", "Cookie, Authorization, Accept-Language")
@@ -670,10 +640,7 @@ func applyChanges(sr *store.Series, changes []importer.Change) {
 		sr.Observations[i].Value, sr.Observations[i].Status = ch.New, ch.Status
 	}
 	slices.SortFunc(sr.Observations, func(a, b indicator.Observation) int {
-		if c := strings.Compare(string(a.Disagg), string(b.Disagg)); c != 0 {
-			return c
-		}
-		return a.Year - b.Year
+		return cmp.Or(strings.Compare(string(a.Disagg), string(b.Disagg)), cmp.Compare(a.Year, b.Year))
 	})
 }
 
@@ -700,6 +667,6 @@ func applyTargetChanges(sr *store.Series, changes []importer.Change, plans []ind
 		}
 	}
 	slices.SortFunc(sr.Targets, func(a, b indicator.Target) int {
-		return strings.Compare(fmt.Sprintf("%s\x00%s\x00%06d", a.PlanCode, a.Disagg, a.Year), fmt.Sprintf("%s\x00%s\x00%06d", b.PlanCode, b.Disagg, b.Year))
+		return cmp.Or(strings.Compare(a.PlanCode, b.PlanCode), strings.Compare(string(a.Disagg), string(b.Disagg)), cmp.Compare(a.Year, b.Year))
 	})
 }

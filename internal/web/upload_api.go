@@ -99,7 +99,7 @@ func (s *Server) uploader(c *gin.Context) (indicator.Principal, error) {
 	case p.CanUpload():
 		return p, nil
 	case c.GetBool(csrfFailedKey):
-		return p, indicator.Errorf(indicator.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again")
+		return p, errCSRF
 	case p.Kind == indicator.Anonymous:
 		c.Header("WWW-Authenticate", `Bearer realm="pantau"`)
 		return p, indicator.Errorf(indicator.ErrUnauthorized, "log in as an uploader or send an agency token: Authorization: Bearer <token> (pantau token create --agency CODE)")
@@ -335,18 +335,24 @@ func (s *Server) getUploadFile(c *gin.Context) {
 		s.fail(c, indicator.Errorf(indicator.ErrNotFound, "upload %d has no kept file", id))
 		return
 	}
-	sum, _ := hex.DecodeString(d.SHA256)
+	c.Header("ETag", `"`+d.SHA256+`"`)
+	s.sendKeptFile(c, d.SHA256, d.Size, downloadName(d.Filename, id), "public, max-age=31536000, immutable") // content-addressed
+}
+
+// sendKeptFile sends a kept file as a download (never rendered: it is
+// whatever an agency sent), with its RFC 9530 digest.
+func (s *Server) sendKeptFile(c *gin.Context, sha string, size int64, filename, cacheControl string) {
+	sum, _ := hex.DecodeString(sha)
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/csv")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": downloadName(d.Filename, id)}))
-	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
-	h.Set("ETag", `"`+d.SHA256+`"`)
-	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":") // RFC 9530
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")                // content-addressed
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
+	h.Set("Content-Length", strconv.FormatInt(size, 10))
+	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
+	h.Set("Cache-Control", cacheControl)
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	c.Status(http.StatusOK)
-	if err := s.store.CopyUploadFile(ctx, d.SHA256, c.Writer); err != nil && !errors.Is(err, context.Canceled) {
-		s.log.Error("upload file", "upload", id, "err", err)
+	if err := s.store.CopyUploadFile(c.Request.Context(), sha, c.Writer); err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Error("kept file", "sha256", sha, "err", err)
 	}
 }
 
