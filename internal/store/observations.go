@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -319,124 +320,173 @@ func pipeline(src ObservationSource, write func(indicator.Observation) error) (i
 
 var errStopped = errors.New("store: import stopped")
 
-// upsertObservations is SQLite's path, the same plan as PostgreSQL's: rows
-// go straight into observations through one prepared INSERT inside a
-// savepoint, and to a spool; if a key already exists the savepoint is
-// rolled back, the spool is replayed into a temporary staging table, and
-// set-based statements record revisions, update changed rows and insert new
-// ones. SQLite runs each statement in-process, so the per-row cost is one
-// prepared statement call either way.
+// upsertObservations is SQLite's path: rows are upserted in file order, a
+// batch of consecutive rows per statement, inside the import's transaction.
+// A new key is inserted; a stored key is updated only when something
+// differs, and the trigger observation_revision (migration 00006) records
+// its old value within the same statement; an identical row writes nothing.
+// SQLite runs statements in-process, so the cost is the work per row plus
+// the work per statement: no staging, and one statement per batch rather
+// than per row.
+//
+// Attributes the file did not carry (status, break, note) are left out of
+// the statement: a new row takes the column default, a stored row keeps
+// its attribute. Rows of a batch share which attributes they carry.
 func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
-	sp, err := newSpool()
+	// total_changes() counts rows written by triggers too: an inserted row
+	// adds one, a changed row two (itself and its revision), an identical
+	// row none. With the rows the statements report (one for an insert or
+	// an update), that tells new from changed without a query per row.
+	before, err := totalChanges(ctx, tx)
 	if err != nil {
 		return indicator.Counts{}, err
 	}
-	defer sp.close()
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT direct_insert`); err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: savepoint: %w", err)
+	b := upsertBatch{ctx: ctx, tx: tx, up: up, stmts: map[upsertShape]*sql.Stmt{}}
+	defer b.close()
+	counts, err := pipeline(src, b.add)
+	if err == nil {
+		err = b.flush()
 	}
-	direct, err := tx.PrepareContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break,
-		note, upload_id, updated_at, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: prepare: %w", err)
-	}
-	var directErr error
-	counts, err := pipeline(src, func(o indicator.Observation) error {
-		if err := sp.write(o); err != nil {
-			return fmt.Errorf("store: import: spool: %w", err)
-		}
-		if directErr != nil {
-			return nil
-		}
-		o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
-		_, directErr = direct.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, string(o.Status), o.Break,
-			o.Note, up.ID, up.CreatedAt, lineArg(o.Line))
-		return nil
-	})
-	direct.Close()
 	if err != nil {
 		return counts, err
 	}
-	if directErr == nil {
-		if _, err := tx.ExecContext(ctx, `RELEASE direct_insert`); err != nil {
-			return counts, fmt.Errorf("store: import: release savepoint: %w", err)
-		}
-		counts.New = sp.n
-		return counts, nil
-	}
-	if !strings.Contains(directErr.Error(), "UNIQUE constraint failed") {
-		return counts, fmt.Errorf("store: import: insert: %w", directErr)
-	}
-	if _, err := tx.ExecContext(ctx, `ROLLBACK TO direct_insert`); err != nil {
-		return counts, fmt.Errorf("store: import: rollback to savepoint: %w", err)
-	}
-
-	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS stage_observations (
-		indicator_code TEXT NOT NULL, region_code TEXT NOT NULL, disagg TEXT NOT NULL, year INTEGER NOT NULL,
-		value REAL NOT NULL, status TEXT, series_break INTEGER, note TEXT, source_line INTEGER,
-		PRIMARY KEY (indicator_code, region_code, disagg, year)) WITHOUT ROWID`); err != nil {
-		return counts, fmt.Errorf("store: import: staging table: %w", err)
-	}
-	// SQLite temporary tables outlive the transaction: empty it for this
-	// import (and the next one on this connection).
-	if _, err := tx.ExecContext(ctx, `DELETE FROM stage_observations`); err != nil {
-		return counts, fmt.Errorf("store: import: staging table: %w", err)
-	}
-	stage, err := tx.PrepareContext(ctx, `INSERT INTO stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note,
-		source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	after, err := totalChanges(ctx, tx)
 	if err != nil {
-		return counts, fmt.Errorf("store: import: prepare: %w", err)
-	}
-	defer stage.Close()
-	if err := sp.replay(func(o indicator.Observation) error {
-		if _, err := stage.ExecContext(ctx, stageArgs(o)...); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE constraint failed") {
-				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
-			}
-			return fmt.Errorf("store: import: stage row: %w", err)
-		}
-		return nil
-	}); err != nil {
 		return counts, err
 	}
-	// The new attributes of a staged row: what the file said, else what is stored.
-	const differs = `(o.value IS NOT s.value OR o.status IS NOT COALESCE(s.status, o.status)
-		OR o.series_break IS NOT COALESCE(s.series_break, o.series_break) OR o.note IS NOT COALESCE(s.note, o.note))`
-	res, err := tx.ExecContext(ctx, `INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status,
-		old_break, old_note, old_upload_id, old_source_line, new_value, new_status, upload_id, changed_at)
-		SELECT o.indicator_code, o.region_code, o.disagg, o.year, o.value, o.status, o.series_break, o.note, o.upload_id, o.source_line,
-			s.value, COALESCE(s.status, o.status), ?, ?
-		FROM stage_observations s JOIN observations o USING (indicator_code, region_code, disagg, year)
-		WHERE `+differs, up.ID, up.CreatedAt)
-	if err != nil {
-		return counts, fmt.Errorf("store: import: revisions: %w", err)
-	}
-	changed, _ := res.RowsAffected()
-	if _, err := tx.ExecContext(ctx, `UPDATE observations AS o SET value = s.value, status = COALESCE(s.status, o.status),
-		series_break = COALESCE(s.series_break, o.series_break), note = COALESCE(s.note, o.note), upload_id = ?, updated_at = ?,
-		source_line = s.source_line
-		FROM stage_observations AS s
-		WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code AND o.disagg = s.disagg AND o.year = s.year
-		AND `+differs, up.ID, up.CreatedAt); err != nil {
-		return counts, fmt.Errorf("store: import: update: %w", err)
-	}
-	res, err = tx.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break,
-		note, upload_id, updated_at, source_line)
-		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value, COALESCE(s.status, 'final'), COALESCE(s.series_break, 0),
-			COALESCE(s.note, ''), ?, ?, s.source_line
-		FROM stage_observations s
-		WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code
-			AND o.disagg = s.disagg AND o.year = s.year)`, up.ID, up.CreatedAt)
-	if err != nil {
-		return counts, fmt.Errorf("store: import: insert new: %w", err)
-	}
-	added, _ := res.RowsAffected()
-	counts.New, counts.Changed = int(added), int(changed)
-	counts.Unchanged = sp.n - counts.New - counts.Changed
-	if _, err := tx.ExecContext(ctx, `DELETE FROM stage_observations`); err != nil {
-		return counts, fmt.Errorf("store: import: staging table: %w", err)
-	}
+	counts.Changed = int(after-before) - b.written
+	counts.New = b.written - counts.Changed
+	counts.Unchanged = b.rows - b.written
 	return counts, nil
+}
+
+// upsertBatchRows is how many rows one upsert statement carries: enough to
+// make the statement's own cost small per row, few enough for SQLite's
+// limits on a VALUES list and its parameters.
+const upsertBatchRows = 64
+
+// upsertShape is what an upsert statement is compiled for: which
+// attributes its rows carry and how many rows.
+type upsertShape struct {
+	absent indicator.Attr
+	rows   int
+}
+
+// upsertBatch collects rows of the same shape and writes them with one
+// statement.
+type upsertBatch struct {
+	ctx   context.Context
+	tx    *sqlx.Tx
+	up    indicator.Upload
+	stmts map[upsertShape]*sql.Stmt
+
+	absent  indicator.Attr
+	pending []indicator.Observation
+	args    []any
+	// rows seen, rows the statements wrote (inserted or updated).
+	rows, written int
+}
+
+func (b *upsertBatch) add(o indicator.Observation) error {
+	if len(b.pending) > 0 && o.Absent != b.absent {
+		if err := b.flush(); err != nil {
+			return err
+		}
+	}
+	b.absent = o.Absent
+	b.pending = append(b.pending, o)
+	if len(b.pending) == upsertBatchRows {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *upsertBatch) flush() error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	shape := upsertShape{b.absent, len(b.pending)}
+	stmt := b.stmts[shape]
+	if stmt == nil {
+		var err error
+		if stmt, err = b.tx.PrepareContext(b.ctx, upsertSQL(shape)); err != nil {
+			return fmt.Errorf("store: import: prepare: %w", err)
+		}
+		b.stmts[shape] = stmt
+	}
+	b.args = append(b.args[:0], b.up.ID, b.up.CreatedAt)
+	for _, o := range b.pending {
+		b.args = append(b.args, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, lineArg(o.Line))
+		if o.Absent&indicator.AttrStatus == 0 {
+			b.args = append(b.args, string(o.Status))
+		}
+		if o.Absent&indicator.AttrBreak == 0 {
+			b.args = append(b.args, o.Break)
+		}
+		if o.Absent&indicator.AttrNote == 0 {
+			b.args = append(b.args, o.Note)
+		}
+	}
+	res, err := stmt.ExecContext(b.ctx, b.args...)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE constraint failed: observation_revisions") {
+			first := b.pending[0]
+			return indicator.Errorf(indicator.ErrInvalid, "the upload names a key twice (near line %d, %s/%s/%d)", first.Line,
+				first.IndicatorCode, first.RegionCode, first.Year)
+		}
+		return fmt.Errorf("store: import: line %d: %w", b.pending[0].Line, err)
+	}
+	n, _ := res.RowsAffected()
+	b.rows += len(b.pending)
+	b.written += int(n)
+	b.pending = b.pending[:0]
+	return nil
+}
+
+func (b *upsertBatch) close() {
+	for _, stmt := range b.stmts {
+		stmt.Close()
+	}
+}
+
+// upsertSQL is the statement for one shape: the upload id and time come
+// first, then each row's key, value, source line and carried attributes.
+func upsertSQL(shape upsertShape) string {
+	cols := []string{"indicator_code", "region_code", "disagg", "year", "value", "source_line"}
+	compare := []string{"value"}
+	for _, a := range []struct {
+		attr indicator.Attr
+		col  string
+	}{{indicator.AttrStatus, "status"}, {indicator.AttrBreak, "series_break"}, {indicator.AttrNote, "note"}} {
+		if shape.absent&a.attr == 0 {
+			cols = append(cols, a.col)
+			compare = append(compare, a.col)
+		}
+	}
+	row := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
+	var q strings.Builder
+	q.WriteString("INSERT INTO observations (" + strings.Join(cols, ", ") + ", upload_id, updated_at)\n")
+	q.WriteString("SELECT v.*, ?, ? FROM (VALUES " + row + strings.Repeat(", "+row, shape.rows-1) + ") AS v WHERE true\n")
+	q.WriteString("ON CONFLICT (indicator_code, region_code, disagg, year) DO UPDATE SET ")
+	var set, differs []string
+	for _, c := range append(compare, "source_line", "upload_id", "updated_at") {
+		set = append(set, c+" = excluded."+c)
+	}
+	for _, c := range compare {
+		differs = append(differs, c+" IS NOT excluded."+c)
+	}
+	q.WriteString(strings.Join(set, ", ") + "\nWHERE " + strings.Join(differs, " OR "))
+	return q.String()
+}
+
+// totalChanges is SQLite's count of rows written on this connection, by
+// statements and their triggers.
+func totalChanges(ctx context.Context, tx *sqlx.Tx) (int64, error) {
+	var n int64
+	if err := tx.GetContext(ctx, &n, `SELECT total_changes()`); err != nil {
+		return 0, fmt.Errorf("store: import: total_changes: %w", err)
+	}
+	return n, nil
 }
 
 // Series is everything stored about one indicator in one region: every

@@ -95,7 +95,7 @@ func parseURL(raw string) (Dialect, string) {
 	// WAL lets dashboards read while an import writes; immediate
 	// transactions take the write lock up front, so two importers queue
 	// instead of failing with SQLITE_BUSY when the reader upgrades.
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(30000)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(30000)", "synchronous(NORMAL)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
