@@ -36,7 +36,7 @@ func seedBench(b *testing.B, st *store.Store) {
 	q := `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	if st.Dialect() == store.Postgres {
-		q = `COPY observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at) FROM STDIN`
+		q = `COPY observation_versions (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at) FROM STDIN`
 	}
 	stmt, err := tx.PrepareContext(ctx, q)
 	if err != nil {

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -46,9 +48,9 @@ const importLockKey = 0x70616e746175 // "pantau"
 // version) and counts.
 func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src ObservationSource, opts ImportOptions) (indicator.Upload, error) {
 	up.Kind = indicator.UploadObservations
-	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx) (indicator.Counts, error) {
+	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error) {
 		if s.dialect == Postgres {
-			return s.copyObservations(ctx, tx, up, src)
+			return s.copyVersions(ctx, conn, up, src)
 		}
 		return s.upsertObservations(ctx, tx, up, src)
 	})
@@ -57,8 +59,15 @@ func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src
 
 // importTx runs one import: lock, upload row, the rows, the counts, then
 // commit or (dry run, error) roll back.
-func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportOptions, write func(tx *sqlx.Tx) (indicator.Counts, error)) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportOptions, write func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error)) error {
+	// The transaction's connection is held apart, for writes that go to
+	// the driver directly (copyVersions).
+	conn, err := s.db.Connx(ctx)
+	if err != nil {
+		return fmt.Errorf("store: import: connection: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: import: begin: %w", err)
 	}
@@ -73,7 +82,7 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 		VALUES (?, ?, ?, ?, ?) RETURNING id`), up.Kind, up.AgencyCode, up.Filename, up.CreatedBy, up.CreatedAt); err != nil {
 		return fmt.Errorf("store: import: upload row: %w", err)
 	}
-	counts, err := write(tx)
+	counts, err := write(tx, conn.Conn)
 	up.Counts = counts
 	if err != nil {
 		return err
@@ -101,170 +110,175 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 	return nil
 }
 
-// copyObservations is PostgreSQL's fast path. The file is read in its own
-// goroutine while this one writes. First, optimistically, the rows are
-// COPYed straight into observations inside a savepoint, and spooled to a
-// temporary file: when none of the keys exists yet (a first load, the big
-// imports) that is the whole import. A unique violation means some rows
-// exist: the savepoint is rolled back, the spooled rows are COPYed into a
-// staging table, and two set-based statements apply them: one updates
-// changed rows and records their old values as revisions, one inserts the
-// new rows in key order.
-func (s *Store) copyObservations(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
-	sp, err := newSpool()
-	if err != nil {
-		return indicator.Counts{}, err
-	}
-	defer sp.close()
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT direct_copy`); err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: savepoint: %w", err)
-	}
-	// lib/pq 1.12 deprecates pq.CopyIn; a prepared COPY … FROM STDIN is the same protocol.
-	direct, err := tx.PrepareContext(ctx, `COPY observations (indicator_code, region_code, disagg, year, value, status, series_break,
-		note, upload_id, updated_at, source_line) FROM STDIN`)
-	if err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: copy: %w", err)
-	}
-	var directErr error
-	counts, err := pipeline(src, func(o indicator.Observation) error {
-		if err := sp.write(o); err != nil {
-			return fmt.Errorf("store: import: spool: %w", err)
+// versionsTable names the columns an import writes, in order.
+const versionsTable = `observation_versions (indicator_code, region_code, disagg, year, upload_id, value, status, series_break, note,
+	updated_at, source_line)`
+
+// copyVersions is PostgreSQL's path: an upload's rows become new versions
+// of their keys (observation_versions, migration 00006). Each row is
+// compared with its key's current value (priorValues) and only new and
+// changed values are written, with the attributes the file did not carry
+// taken from the stored value; an identical value writes nothing. A changed
+// value does not touch the one it replaces: the newer version makes it a
+// revision, so a re-import costs one COPY of its changed rows, not an
+// update and a revision row each. The file is read in its own goroutine
+// while this one classifies and writes.
+func (s *Store) copyVersions(ctx context.Context, conn *sql.Conn, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
+	// The COPY goes through the driver's own CopyData with rows formatted
+	// here: through database/sql every row would cost eleven argument
+	// conversions, a third of the import's CPU time. The import's
+	// transaction is on this connection; nothing else uses it meanwhile.
+	var counts indicator.Counts
+	err := conn.Raw(func(dc any) error {
+		prep, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("store: import: driver %T cannot prepare", dc)
 		}
-		if directErr != nil {
-			return nil // keep spooling; the rows go through staging
+		st, err := prep.PrepareContext(ctx, `COPY `+versionsTable+` FROM STDIN`)
+		if err != nil {
+			return fmt.Errorf("store: import: copy: %w", err)
 		}
-		o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
-		_, directErr = direct.ExecContext(ctx, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, string(o.Status), o.Break,
-			o.Note, up.ID, up.CreatedAt, lineArg(o.Line))
+		defer st.Close()
+		cd, ok := st.(interface {
+			CopyData(ctx context.Context, line string) (driver.Result, error)
+		})
+		if !ok {
+			return fmt.Errorf("store: import: driver statement %T has no CopyData", st)
+		}
+		at := up.CreatedAt.Format("2006-01-02 15:04:05.999999999Z07:00")
+		var line []byte
+		counts, err = s.classify(ctx, src, func(o indicator.Observation) error {
+			line = appendCopyRow(line[:0], o, up.ID, at)
+			// Not ctx: lib/pq watches a cancellable context with a
+			// goroutine per call. classify checks ctx once per batch.
+			_, err := cd.CopyData(context.Background(), string(line))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// An empty Exec ends the COPY; constraint errors surface here at the latest.
+		if _, err := st.Exec(nil); err != nil { //nolint:staticcheck // lib/pq's COPY statement implements only Exec
+			return versionErr(err)
+		}
 		return nil
 	})
-	if err != nil {
-		direct.Close()
-		return counts, err
-	}
-	if directErr == nil {
-		_, directErr = direct.ExecContext(ctx) // ends the COPY: constraint errors surface here at the latest
-	}
-	if cerr := direct.Close(); directErr == nil {
-		directErr = cerr
-	}
-	if directErr == nil {
-		counts.New = sp.n
-		return counts, nil
-	}
-	var pqErr *pq.Error
-	if !errors.As(directErr, &pqErr) || pqErr.Code != "23505" { // unique_violation
-		return counts, fmt.Errorf("store: import: copy: %w", directErr)
-	}
-	if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT direct_copy`); err != nil {
-		return counts, fmt.Errorf("store: import: rollback to savepoint: %w", err)
-	}
-
-	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE stage_observations (
-		indicator_code TEXT COLLATE "C" NOT NULL, region_code TEXT COLLATE "C" NOT NULL, disagg TEXT COLLATE "C" NOT NULL,
-		year INTEGER NOT NULL, value DOUBLE PRECISION NOT NULL, status TEXT, series_break BOOLEAN, note TEXT, source_line INTEGER
-	) ON COMMIT DROP`); err != nil {
-		return counts, fmt.Errorf("store: import: staging table: %w", err)
-	}
-	stage, err := tx.PrepareContext(ctx, `COPY stage_observations (indicator_code, region_code, disagg, year, value, status, series_break, note,
-		source_line) FROM STDIN`)
-	if err != nil {
-		return counts, fmt.Errorf("store: import: copy: %w", err)
-	}
-	defer stage.Close()
-	if err := sp.replay(func(o indicator.Observation) error {
-		if _, err := stage.ExecContext(ctx, stageArgs(o)...); err != nil {
-			return fmt.Errorf("store: import: copy row: %w", err)
-		}
-		return nil
-	}); err != nil {
-		return counts, err
-	}
-	if _, err := stage.ExecContext(ctx); err != nil {
-		return counts, fmt.Errorf("store: import: copy: %w", err)
-	}
-	if err := stage.Close(); err != nil {
-		return counts, fmt.Errorf("store: import: copy: %w", err)
-	}
-	staged := sp.n
-	// A temporary table has no statistics until analysed; without them the
-	// planner may probe the primary key a million times instead of hashing.
-	if _, err := tx.ExecContext(ctx, `ANALYZE stage_observations`); err != nil {
-		return counts, fmt.Errorf("store: import: analyze: %w", err)
-	}
-	// Sorting and hashing a million staged rows in memory rather than in
-	// temporary files; imports are serialised, so this is one allocation.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
-		return counts, fmt.Errorf("store: import: work_mem: %w", err)
-	}
-	// Existing rows first: "matched" pairs each staged row with the stored
-	// one; attributes the file did not carry keep their stored value. Data-
-	// modifying CTEs see the snapshot taken before the statement, so
-	// "revisions" records exactly the values "updated" replaces. The CTE's
-	// size is unknown to the planner, which would then probe the primary key
-	// once per row; hash joins are far cheaper for big uploads.
-	if _, err := tx.ExecContext(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
-		return counts, fmt.Errorf("store: import: planner setting: %w", err)
-	}
-	const update = `WITH matched AS (
-		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value,
-			COALESCE(s.status, o.status) AS status, COALESCE(s.series_break, o.series_break) AS series_break,
-			COALESCE(s.note, o.note) AS note, s.source_line,
-			o.value AS old_value, o.status AS old_status, o.series_break AS old_break, o.note AS old_note, o.upload_id AS old_upload_id,
-			o.source_line AS old_source_line,
-			(o.value, o.status, o.series_break, o.note)
-				IS DISTINCT FROM (s.value, COALESCE(s.status, o.status), COALESCE(s.series_break, o.series_break), COALESCE(s.note, o.note)) AS differs
-		FROM stage_observations s
-		JOIN observations o USING (indicator_code, region_code, disagg, year)
-	), revisions AS (
-		INSERT INTO observation_revisions (indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note,
-			old_upload_id, old_source_line, new_value, new_status, upload_id, changed_at)
-		SELECT indicator_code, region_code, disagg, year, old_value, old_status, old_break, old_note, old_upload_id, old_source_line,
-			value, status, $1, $2
-		FROM matched WHERE differs
-	), updated AS (
-		UPDATE observations o SET value = m.value, status = m.status, series_break = m.series_break, note = m.note,
-			upload_id = $1, updated_at = $2, source_line = m.source_line
-		FROM matched m
-		WHERE m.differs AND o.indicator_code = m.indicator_code AND o.region_code = m.region_code AND o.disagg = m.disagg AND o.year = m.year
-	)
-	SELECT count(*) AS matched, count(*) FILTER (WHERE differs) AS changed FROM matched`
-	var got struct {
-		Matched int `db:"matched"`
-		Changed int `db:"changed"`
-	}
-	if err := tx.GetContext(ctx, &got, update, up.ID, up.CreatedAt); err != nil {
-		return counts, fmt.Errorf("store: import: update changed: %w", err)
-	}
-	counts.Changed, counts.Unchanged = got.Changed, got.Matched-got.Changed
-	if got.Matched == staged {
-		return counts, nil // nothing new
-	}
-	// New rows in key order: the primary key's B-tree then grows at its
-	// right edge instead of splitting pages all over. Imports hold
-	// importLockKey, so no other writer can insert the same key meanwhile.
-	res, err := tx.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id,
-		updated_at, source_line)
-		SELECT s.indicator_code, s.region_code, s.disagg, s.year, s.value, COALESCE(s.status, 'final'), COALESCE(s.series_break, FALSE),
-			COALESCE(s.note, ''), $1, $2, s.source_line
-		FROM stage_observations s
-		WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE o.indicator_code = s.indicator_code AND o.region_code = s.region_code
-			AND o.disagg = s.disagg AND o.year = s.year)
-		ORDER BY s.indicator_code, s.region_code, s.disagg, s.year`, up.ID, up.CreatedAt)
-	if err != nil {
-		return counts, fmt.Errorf("store: import: insert new: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	counts.New = int(n)
-	return counts, nil
+	return counts, err
 }
 
-// pipeline runs src in its own goroutine and calls write for every row in
-// this one, in order, so that parsing overlaps with sending rows to the
-// database. Batches keep channel overhead off the per-row path.
-func pipeline(src ObservationSource, write func(indicator.Observation) error) (indicator.Counts, error) {
-	const batchSize = 1024
-	batches := make(chan []indicator.Observation, 8)
+// classify runs the import's pipeline: every row is compared with its key's
+// current value, and write is called with each new or changed row, its
+// attributes completed.
+func (s *Store) classify(ctx context.Context, src ObservationSource, write func(indicator.Observation) error) (indicator.Counts, error) {
+	prior := newPriorValues(ctx, s)
+	var n indicator.Counts
+	old, found := make([]indicator.Observation, pipelineBatch), make([]bool, pipelineBatch)
+	counts, err := pipeline(src, prior.ahead, func(batch []indicator.Observation) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		old, found := old[:len(batch)], found[:len(batch)]
+		if err := prior.classify(batch, old, found); err != nil {
+			return err
+		}
+		for i, o := range batch {
+			if found[i] {
+				o = o.Keep(old[i])
+				if o.SameAs(old[i]) {
+					n.Unchanged++
+					continue
+				}
+				n.Changed++
+			} else {
+				o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
+				n.New++
+			}
+			if err := write(o); err != nil {
+				return versionErr(err)
+			}
+		}
+		return nil
+	})
+	prior.close()
+	counts.New, counts.Changed, counts.Unchanged = n.New, n.Changed, n.Unchanged
+	return counts, err
+}
+
+// appendCopyRow appends o as a line of COPY's text format, in the order of
+// versionsTable.
+func appendCopyRow(b []byte, o indicator.Observation, upload int64, at string) []byte {
+	b = appendCopyText(b, o.IndicatorCode)
+	b = append(b, '\t')
+	b = appendCopyText(b, o.RegionCode)
+	b = append(b, '\t')
+	b = appendCopyText(b, string(o.Disagg))
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, int64(o.Year), 10)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, upload, 10)
+	b = append(b, '\t')
+	// As lib/pq formats a float8: the shortest text that reads back exactly.
+	b = strconv.AppendFloat(b, o.Value, 'f', -1, 64)
+	b = append(b, '\t')
+	b = appendCopyText(b, string(o.Status))
+	b = append(b, '\t')
+	if o.Break {
+		b = append(b, 't')
+	} else {
+		b = append(b, 'f')
+	}
+	b = append(b, '\t')
+	b = appendCopyText(b, o.Note)
+	b = append(b, '\t')
+	b = append(b, at...)
+	b = append(b, '\t')
+	if o.Line > 0 {
+		b = strconv.AppendInt(b, int64(o.Line), 10)
+	} else {
+		b = append(b, `\N`...)
+	}
+	return b
+}
+
+// appendCopyText appends s escaped for COPY's text format: a backslash
+// and the characters that separate fields and rows are backslash escapes.
+func appendCopyText(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// versionErr reports a write of a version that already exists: the upload
+// names a key twice (the reader rejects that, so only other callers can).
+func versionErr(err error) error {
+	var pqErr *pq.Error
+	if (errors.As(err, &pqErr) && pqErr.Code == "23505") || strings.Contains(err.Error(), "UNIQUE constraint failed") {
+		return indicator.Errorf(indicator.ErrInvalid, "the upload names an observation twice: %v", err)
+	}
+	return fmt.Errorf("store: import: write: %w", err)
+}
+
+// pipelineBatch is how many rows pipeline hands over at once.
+const pipelineBatch = 1024
+
+// pipeline runs src in its own goroutine, which calls ahead for every row,
+// and calls write with the rows in this one, in order and in batches, so
+// that parsing overlaps with sending rows to the database and channel
+// overhead stays off the per-row path.
+func pipeline(src ObservationSource, ahead func(indicator.Observation), write func([]indicator.Observation) error) (indicator.Counts, error) {
+	batches := make(chan []indicator.Observation, 64)
 	stop := make(chan struct{})
 	type result struct {
 		counts indicator.Counts
@@ -273,10 +287,11 @@ func pipeline(src ObservationSource, write func(indicator.Observation) error) (i
 	done := make(chan result, 1)
 	go func() {
 		defer close(batches)
-		batch := make([]indicator.Observation, 0, batchSize)
+		batch := make([]indicator.Observation, 0, pipelineBatch)
 		counts, err := src(func(o indicator.Observation) error {
+			ahead(o)
 			batch = append(batch, o)
-			if len(batch) < batchSize {
+			if len(batch) < pipelineBatch {
 				return nil
 			}
 			select {
@@ -284,7 +299,7 @@ func pipeline(src ObservationSource, write func(indicator.Observation) error) (i
 			case <-stop:
 				return errStopped
 			}
-			batch = make([]indicator.Observation, 0, batchSize)
+			batch = make([]indicator.Observation, 0, pipelineBatch)
 			return nil
 		})
 		if err == nil && len(batch) > 0 {
@@ -297,13 +312,8 @@ func pipeline(src ObservationSource, write func(indicator.Observation) error) (i
 	}()
 	var writeErr error
 	for batch := range batches {
-		for _, o := range batch {
-			if writeErr = write(o); writeErr != nil {
-				close(stop)
-				break
-			}
-		}
-		if writeErr != nil {
+		if writeErr = write(batch); writeErr != nil {
+			close(stop)
 			break
 		}
 	}
@@ -343,7 +353,14 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 	}
 	b := upsertBatch{ctx: ctx, tx: tx, up: up, stmts: map[upsertShape]*sql.Stmt{}}
 	defer b.close()
-	counts, err := pipeline(src, b.add)
+	counts, err := pipeline(src, func(indicator.Observation) {}, func(batch []indicator.Observation) error {
+		for _, o := range batch {
+			if err := b.add(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err == nil {
 		err = b.flush()
 	}
@@ -595,21 +612,4 @@ func lineArg(line int) any {
 		return nil
 	}
 	return line
-}
-
-// stageArgs are a staged row's columns, in the staging tables' order. NULL
-// stands for an attribute the file did not carry: the merge keeps the
-// stored one.
-func stageArgs(o indicator.Observation) []any {
-	var status, brk, note any = string(o.Status), o.Break, o.Note
-	if o.Absent&indicator.AttrStatus != 0 {
-		status = nil
-	}
-	if o.Absent&indicator.AttrBreak != 0 {
-		brk = nil
-	}
-	if o.Absent&indicator.AttrNote != 0 {
-		note = nil
-	}
-	return []any{o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, status, brk, note, lineArg(o.Line)}
 }

@@ -45,6 +45,12 @@ type Store struct {
 	// replica (OpenReplica). Imports and every read they depend on use db.
 	rdb     *sqlx.DB
 	dialect Dialect
+	// lookups is a small pool of its own for the reads an import makes
+	// while its transaction is busy with a COPY (PostgreSQL only). Waiting
+	// importers hold connections of db while they wait for the import
+	// lock; were the lock holder to need one of db's as well, enough of them
+	// would leave it waiting for ever.
+	lookups *sqlx.DB
 	// now is the clock; tests may replace it.
 	now     func() time.Time
 	maxIdle int
@@ -74,8 +80,17 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	}
 	db.SetMaxIdleConns(maxIdle)
 	s := &Store{db: db, rdb: db, dialect: dialect, maxIdle: maxIdle, now: func() time.Time { return time.Now().UTC() }}
+	if dialect == Postgres {
+		// Connects on first use; two: the loader of priorValues and its batched lookups.
+		if s.lookups, err = sqlx.Open(string(dialect), dsn); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", dialect, err)
+		}
+		s.lookups.SetMaxOpenConns(2)
+		s.lookups.SetConnMaxIdleTime(time.Minute)
+	}
 	if err := s.Ping(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -123,6 +138,9 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 func (s *Store) Close() error {
 	if s.rdb != s.db {
 		s.rdb.Close()
+	}
+	if s.lookups != nil {
+		s.lookups.Close()
 	}
 	return s.db.Close()
 }

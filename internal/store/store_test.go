@@ -295,3 +295,101 @@ func TestNotFound(t *testing.T) {
 		}
 	})
 }
+
+// TestImportKeepsTextExactly: notes, values and lines go through the
+// import's own COPY formatting on PostgreSQL; characters COPY escapes, and
+// values with many digits, must come back as they were sent.
+func TestImportKeepsTextExactly(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		a, b := obs(2023, 0.1+0.2), obs(2024, -1234567.000001)
+		a.Note, b.Note = "tab\there, line\nbreak, back\\slash\\N, cr\r, ünï", `\N`
+		a.Break, a.Line = true, 7
+		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(a, b), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Observations) != 2 {
+			t.Fatalf("%d observations", len(s.Observations))
+		}
+		for i, want := range []indicator.Observation{a, b} {
+			got := s.Observations[i]
+			if got.Value != want.Value || got.Note != want.Note || got.Break != want.Break || got.Line != want.Line {
+				t.Errorf("stored %+v, sent %+v", got, want)
+			}
+		}
+	})
+}
+
+// TestBigReimportCounts crosses the size at which an import loads an
+// indicator's current values whole instead of looking keys up in batches,
+// and checks the counts and the attributes a file without them keeps.
+func TestBigReimportCounts(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		gen := func(regions int, absent indicator.Attr, value func(i int) float64) []indicator.Observation {
+			var out []indicator.Observation
+			for r := 0; r < regions; r++ {
+				for y := 0; y < 10; y++ {
+					i := r*10 + y
+					o := obs(2000+y, value(i))
+					o.RegionCode = fmt.Sprintf("16.07.%04d", r)
+					o.Status, o.Note, o.Absent = indicator.Status("sementara"), "n", absent
+					out = append(out, o)
+				}
+			}
+			return out
+		}
+		first := gen(3000, 0, func(i int) float64 { return float64(i) })
+		up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(first...), store.ImportOptions{})
+		if err != nil || up.New != 30000 {
+			t.Fatalf("first load: %+v, %v", up.Counts, err)
+		}
+		// Every third value changes; 500 regions are new; status and
+		// note are not in the file.
+		again := gen(3500, indicator.AttrStatus|indicator.AttrNote, func(i int) float64 {
+			if i%3 == 0 {
+				return float64(i) + 0.5
+			}
+			return float64(i)
+		})
+		for i := range again {
+			again[i].Status, again[i].Note = "", ""
+		}
+		up, err = st.ImportObservations(ctx, indicator.Upload{}, rows(again...), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up.New != 5000 || up.Changed != 10000 || up.Unchanged != 20000 {
+			t.Fatalf("re-import counts %+v, want 5000 new, 10000 changed, 20000 unchanged", up.Counts)
+		}
+		var n int
+		if err := st.DB().GetContext(ctx, &n, `SELECT count(*) FROM observation_revisions`); err != nil || n != 10000 {
+			t.Fatalf("%d revisions, %v; want 10000", n, err)
+		}
+		var got struct {
+			Value  float64 `db:"value"`
+			Status string  `db:"status"`
+			Note   string  `db:"note"`
+		}
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note FROM observations
+			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.0000' AND year = 2000`)); err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != 0.5 || got.Status != "sementara" || got.Note != "n" {
+			t.Errorf("changed value without status and note: %+v, want 0.5 sementara n", got)
+		}
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note FROM observations
+			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.3100' AND year = 2001`)); err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != 31001 || got.Status != "final" || got.Note != "" {
+			t.Errorf("new value without status and note: %+v, want 31001 final and no note", got)
+		}
+	})
+}

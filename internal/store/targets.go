@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -18,7 +19,7 @@ type TargetSource func(emit func(indicator.Target) error) (indicator.Counts, err
 // both engines take the row-by-row path.
 func (s *Store) ImportTargets(ctx context.Context, up indicator.Upload, src TargetSource, opts ImportOptions) (indicator.Upload, error) {
 	up.Kind = indicator.UploadTargets
-	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx) (indicator.Counts, error) {
+	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, _ *sql.Conn) (indicator.Counts, error) {
 		return s.upsertTargets(ctx, tx, up, src)
 	})
 	return up, full(err)
