@@ -44,10 +44,12 @@ const importLockKey = 0x70616e746175 // "pantau"
 // ImportObservations stores an upload's observations all-or-nothing: new
 // values are inserted, changed values are updated and their old value kept
 // as a revision, identical values are left alone. Values the file does not
-// mention are never deleted. It returns the upload with its id (the new data
-// version) and counts.
+// mention are never deleted. A source naming a key twice is refused
+// (ErrInvalid). It returns the upload with its id (the new data version) and
+// counts.
 func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src ObservationSource, opts ImportOptions) (indicator.Upload, error) {
 	up.Kind = indicator.UploadObservations
+	src = distinctKeys(src)
 	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error) {
 		if s.dialect == Postgres {
 			return s.copyVersions(ctx, conn, up, src)
@@ -55,6 +57,74 @@ func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src
 		return s.upsertObservations(ctx, tx, up, src)
 	})
 	return up, full(err)
+}
+
+// distinctKeys refuses a source that names a key twice, as invalid. Neither
+// write path notices every second mention: SQLite's upsert stores the last
+// value (and records the first as a revision when they differ);
+// PostgreSQL's versions fail with a unique violation only when both
+// mentions are written, not when one of them equals the stored value. The CSV reader refuses such files itself; this
+// holds for any source. It runs in the source's goroutine (see pipeline),
+// beside the writes.
+func distinctKeys(src ObservationSource) ObservationSource {
+	return func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+		var seen keySet
+		return src(func(o indicator.Observation) error {
+			if !seen.add(o.SeriesKey) {
+				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
+			}
+			return emit(o)
+		})
+	}
+}
+
+// keySet is a set of observation keys whose memory grows with the number
+// of series, not of rows: per series a bit per year MinYear…MaxYear, as
+// the CSV reader keeps them; the rare year outside has a map of its own.
+type keySet struct {
+	series   map[seriesID]*yearBits
+	last     seriesID
+	lastBits *yearBits
+	other    map[indicator.SeriesKey]bool
+}
+
+type seriesID struct {
+	indicator, region string
+	disagg            indicator.Disaggregation
+}
+
+type yearBits [(indicator.MaxYear - indicator.MinYear + 64) / 64]uint64
+
+// add puts k in the set and reports whether it was not there yet.
+func (s *keySet) add(k indicator.SeriesKey) bool {
+	if k.Year < indicator.MinYear || k.Year > indicator.MaxYear {
+		if s.other == nil {
+			s.other = map[indicator.SeriesKey]bool{}
+		}
+		if s.other[k] {
+			return false
+		}
+		s.other[k] = true
+		return true
+	}
+	id := seriesID{k.IndicatorCode, k.RegionCode, k.Disagg}
+	if s.lastBits == nil || id != s.last {
+		if s.series == nil {
+			s.series = map[seriesID]*yearBits{}
+		}
+		bits := s.series[id]
+		if bits == nil {
+			bits = new(yearBits)
+			s.series[id] = bits
+		}
+		s.last, s.lastBits = id, bits
+	}
+	bit := k.Year - indicator.MinYear
+	if s.lastBits[bit>>6]&(1<<(bit&63)) != 0 {
+		return false
+	}
+	s.lastBits[bit>>6] |= 1 << (bit & 63)
+	return true
 }
 
 // importTx runs one import: lock, upload row, the rows, the counts, then
@@ -261,10 +331,11 @@ func appendCopyText(b []byte, s string) []byte {
 }
 
 // versionErr reports a write of a version that already exists: the upload
-// names a key twice (the reader rejects that, so only other callers can).
+// names a key twice (distinctKeys refuses that first; this is the last
+// line of defence).
 func versionErr(err error) error {
 	var pqErr *pq.Error
-	if (errors.As(err, &pqErr) && pqErr.Code == "23505") || strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
 		return indicator.Errorf(indicator.ErrInvalid, "the upload names an observation twice: %v", err)
 	}
 	return fmt.Errorf("store: import: write: %w", err)
@@ -446,11 +517,6 @@ func (b *upsertBatch) flush() error {
 	}
 	res, err := stmt.ExecContext(b.ctx, b.args...)
 	if err != nil {
-		if strings.Contains(err.Error(), "UNIQUE constraint failed: observation_revisions") {
-			first := b.pending[0]
-			return indicator.Errorf(indicator.ErrInvalid, "the upload names a key twice (near line %d, %s/%s/%d)", first.Line,
-				first.IndicatorCode, first.RegionCode, first.Year)
-		}
 		return fmt.Errorf("store: import: line %d: %w", b.pending[0].Line, err)
 	}
 	n, _ := res.RowsAffected()

@@ -1,0 +1,316 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+// Tests of what an import writes, row by row. SQLite's path upserts the rows
+// in batches (one statement per run of at most 64 consecutive rows carrying
+// the same attributes) and its revisions are written by a trigger; the
+// PostgreSQL path merges through a staging table. Both must store the same.
+
+// absent reads which attributes a file lacks from the ones it carries:
+// "sbn" is status, break and note; "" is none of them.
+func absent(carries string) indicator.Attr {
+	a := indicator.AttrStatus | indicator.AttrBreak | indicator.AttrNote
+	for _, c := range carries {
+		switch c {
+		case 's':
+			a &^= indicator.AttrStatus
+		case 'b':
+			a &^= indicator.AttrBreak
+		case 'n':
+			a &^= indicator.AttrNote
+		}
+	}
+	return a
+}
+
+// fileRow is an observation of the seeded series as a file gives it.
+func fileRow(year int, v float64, line int, carries string, status indicator.Status, brk bool, note string) indicator.Observation {
+	o := obs(year, v)
+	o.Line, o.Absent, o.Status, o.Break, o.Note = line, absent(carries), status, brk, note
+	return o
+}
+
+// storedRows is every stored value of the seeded series, one per line:
+// year=value(status,break,note) upload line. Uploads are named by names.
+func storedRows(t *testing.T, st *store.Store, names map[int64]string) []string {
+	t.Helper()
+	s, err := st.Series(context.Background(), "kemiskinan_ekstrem", "16.07")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, o := range s.Observations {
+		out = append(out, fmt.Sprintf("%d=%g(%s,%v,%q) %s l%d", o.Year, o.Value, o.Status, o.Break, o.Note, uploadName(names, o.UploadID), o.Line))
+	}
+	return out
+}
+
+// revisionRows is every stored revision, oldest first per key:
+// year: old(status,break,note) upload line → new(status) upload.
+func revisionRows(t *testing.T, st *store.Store, names map[int64]string) []string {
+	t.Helper()
+	var revs []struct {
+		Year        int     `db:"year"`
+		OldValue    float64 `db:"old_value"`
+		OldStatus   string  `db:"old_status"`
+		OldBreak    bool    `db:"old_break"`
+		OldNote     string  `db:"old_note"`
+		OldUploadID int64   `db:"old_upload_id"`
+		OldLine     int     `db:"old_line"`
+		NewValue    float64 `db:"new_value"`
+		NewStatus   string  `db:"new_status"`
+		UploadID    int64   `db:"upload_id"`
+	}
+	if err := st.DB().Select(&revs, `SELECT year, old_value, old_status, old_break, old_note, old_upload_id,
+		COALESCE(old_source_line, 0) AS old_line, new_value, new_status, upload_id
+		FROM observation_revisions ORDER BY indicator_code, region_code, disagg, year, upload_id`); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range revs {
+		out = append(out, fmt.Sprintf("%d: %g(%s,%v,%q) %s l%d → %g(%s) %s", r.Year, r.OldValue, r.OldStatus, r.OldBreak, r.OldNote,
+			uploadName(names, r.OldUploadID), r.OldLine, r.NewValue, r.NewStatus, uploadName(names, r.UploadID)))
+	}
+	return out
+}
+
+func uploadName(names map[int64]string, id int64) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return fmt.Sprintf("upload#%d", id)
+}
+
+// sameLines fails t with both lists, line by line, when they differ.
+func sameLines(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s:\n got:\n  %s\n want:\n  %s", what, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// importCounts imports src and checks the counts it returns and the ones
+// the upload row keeps.
+func importCounts(t *testing.T, st *store.Store, src store.ObservationSource, want indicator.Counts) indicator.Upload {
+	t.Helper()
+	ctx := context.Background()
+	up, err := st.ImportObservations(ctx, indicator.Upload{Filename: "t.csv"}, src, store.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Counts != want {
+		t.Errorf("counts = %+v, want %+v", up.Counts, want)
+	}
+	if kept, err := st.Upload(ctx, up.ID); err != nil || kept.Counts != want {
+		t.Errorf("upload row counts = %+v (%v), want %+v", kept.Counts, err, want)
+	}
+	return up
+}
+
+// TestImportAttributesCarriedOrNot imports a file whose rows carry different
+// attributes, the set changing several times within what would be one batch:
+// an attribute the file lacks keeps the stored one on a changed row and
+// takes the default on a new row; one it carries overwrites; a row differing
+// only in an attribute is changed, with a revision; an identical row (which,
+// for a lacking attribute, means the value alone) writes nothing.
+func TestImportAttributesCarriedOrNot(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		const sem, rev, fin = indicator.StatusPreliminary, indicator.StatusRevised, indicator.StatusFinal
+		var first []indicator.Observation
+		for y := 2001; y <= 2012; y++ {
+			first = append(first, fileRow(y, float64(y-2000), y-2000, "sbn", sem, true, "lama"))
+		}
+		a := importCounts(t, st, rows(first...), indicator.Counts{New: 12})
+
+		file := []struct {
+			row  indicator.Observation
+			want string // the stored row afterwards
+			rev  string // the revision it leaves, if any
+		}{
+			{fileRow(2001, 1.5, 101, "", "", false, ""), `2001=1.5(sementara,true,"lama") B l101`,
+				`2001: 1(sementara,true,"lama") A l1 → 1.5(sementara) B`},
+			{fileRow(2002, 2, 102, "", "", false, ""), `2002=2(sementara,true,"lama") A l2`, ""},
+			{fileRow(2003, 3, 103, "sbn", fin, false, ""), `2003=3(final,false,"") B l103`,
+				`2003: 3(sementara,true,"lama") A l3 → 3(final) B`},
+			{fileRow(2004, 4, 104, "sbn", sem, true, "lama"), `2004=4(sementara,true,"lama") A l4`, ""},
+			{fileRow(2005, 5, 105, "n", "", false, "baru"), `2005=5(sementara,true,"baru") B l105`,
+				`2005: 5(sementara,true,"lama") A l5 → 5(sementara) B`},
+			{fileRow(2006, 6, 106, "n", "", false, "lama"), `2006=6(sementara,true,"lama") A l6`, ""},
+			{fileRow(2007, 7, 107, "s", rev, false, ""), `2007=7(revised,true,"lama") B l107`,
+				`2007: 7(sementara,true,"lama") A l7 → 7(revised) B`},
+			{fileRow(2020, 20, 108, "", "", false, ""), `2020=20(final,false,"") B l108`, ""},
+			{fileRow(2021, 21, 109, "sbn", sem, true, "x"), `2021=21(sementara,true,"x") B l109`, ""},
+			{fileRow(2022, 22, 110, "s", rev, false, ""), `2022=22(revised,false,"") B l110`, ""},
+			{fileRow(2008, 8.5, 111, "", "", false, ""), `2008=8.5(sementara,true,"lama") B l111`,
+				`2008: 8(sementara,true,"lama") A l8 → 8.5(sementara) B`},
+			{fileRow(2009, 9.5, 112, "sbn", sem, true, "cek"), `2009=9.5(sementara,true,"cek") B l112`,
+				`2009: 9(sementara,true,"lama") A l9 → 9.5(sementara) B`},
+			{fileRow(2010, 10, 113, "b", "", false, ""), `2010=10(sementara,false,"lama") B l113`,
+				`2010: 10(sementara,true,"lama") A l10 → 10(sementara) B`},
+			{fileRow(2023, 23, 114, "", "", false, ""), `2023=23(final,false,"") B l114`, ""},
+			{fileRow(2011, 11, 115, "sbn", sem, true, "lama"), `2011=11(sementara,true,"lama") A l11`, ""},
+		}
+		var src []indicator.Observation
+		want := []string{`2012=12(sementara,true,"lama") A l12`} // not in the file: kept
+		var wantRevs []string
+		for _, f := range file {
+			src = append(src, f.row)
+			want = append(want, f.want)
+			if f.rev != "" {
+				wantRevs = append(wantRevs, f.rev)
+			}
+		}
+		b := importCounts(t, st, rows(src...), indicator.Counts{New: 4, Changed: 7, Unchanged: 4})
+
+		names := map[int64]string{a.ID: "A", b.ID: "B"}
+		slices.Sort(want)
+		sameLines(t, "stored", storedRows(t, st, names), want)
+		slices.Sort(wantRevs)
+		sameLines(t, "revisions", revisionRows(t, st, names), wantRevs)
+
+		// The same file again changes nothing.
+		importCounts(t, st, rows(src...), indicator.Counts{Unchanged: 15})
+		sameLines(t, "stored after the same file again", storedRows(t, st, names), want)
+		sameLines(t, "revisions after the same file again", revisionRows(t, st, names), wantRevs)
+	})
+}
+
+// TestImportBatchBoundaries imports files of 63, 64, 65 and 129 rows, around
+// SQLite's 64 rows per statement, where every third row is new, every third
+// changed and every third identical, carrying every attribute, none, or a
+// set that changes every five rows.
+func TestImportBatchBoundaries(t *testing.T) {
+	shapes := []struct {
+		name    string
+		carries func(i int) string
+	}{
+		{"every attribute", func(int) string { return "sbn" }},
+		{"no attribute", func(int) string { return "" }},
+		{"changing every five rows", func(i int) string { return []string{"sbn", "", "bn", "s"}[i/5%4] }},
+	}
+	for _, tt := range []struct {
+		rows int
+		want indicator.Counts
+	}{
+		{63, indicator.Counts{New: 21, Changed: 21, Unchanged: 21}},
+		{64, indicator.Counts{New: 22, Changed: 21, Unchanged: 21}},
+		{65, indicator.Counts{New: 22, Changed: 22, Unchanged: 21}},
+		{129, indicator.Counts{New: 43, Changed: 43, Unchanged: 43}},
+	} {
+		for _, shape := range shapes {
+			t.Run(fmt.Sprintf("%d rows, %s", tt.rows, shape.name), func(t *testing.T) {
+				engines(t, func(t *testing.T, st *store.Store) {
+					seed(t, st)
+					const sem = indicator.StatusPreliminary
+					// Row i is year 1960+i; the first upload stores the
+					// rows the second changes (i%3 == 1) or repeats (i%3 == 2).
+					var stored, file []indicator.Observation
+					for i := range tt.rows {
+						if i%3 != 0 {
+							stored = append(stored, fileRow(1960+i, float64(i), i+2, "sbn", sem, true, "lama"))
+						}
+						v := float64(i)
+						if i%3 == 1 {
+							v += 0.5
+						}
+						file = append(file, fileRow(1960+i, v, 1000+i, shape.carries(i), sem, true, "lama"))
+					}
+					a := importCounts(t, st, rows(stored...), indicator.Counts{New: len(stored)})
+					b := importCounts(t, st, rows(file...), tt.want)
+
+					var want, wantRevs []string
+					for i, o := range file {
+						y := 1960 + i
+						switch i % 3 {
+						case 0:
+							status, brk, note := sem, true, "lama"
+							if o.Absent&indicator.AttrStatus != 0 {
+								status = indicator.StatusFinal
+							}
+							if o.Absent&indicator.AttrBreak != 0 {
+								brk = false
+							}
+							if o.Absent&indicator.AttrNote != 0 {
+								note = ""
+							}
+							want = append(want, fmt.Sprintf("%d=%g(%s,%v,%q) B l%d", y, o.Value, status, brk, note, 1000+i))
+						case 1:
+							want = append(want, fmt.Sprintf(`%d=%g(sementara,true,"lama") B l%d`, y, o.Value, 1000+i))
+							wantRevs = append(wantRevs, fmt.Sprintf(`%d: %d(sementara,true,"lama") A l%d → %g(sementara) B`, y, i, i+2, o.Value))
+						case 2:
+							want = append(want, fmt.Sprintf(`%d=%d(sementara,true,"lama") A l%d`, y, i, i+2))
+						}
+					}
+					names := map[int64]string{a.ID: "A", b.ID: "B"}
+					sameLines(t, "stored", storedRows(t, st, names), want)
+					sameLines(t, "revisions", revisionRows(t, st, names), wantRevs)
+				})
+			})
+		}
+	}
+}
+
+// TestImportRejectsKeyNamedTwice gives the store sources that name a key
+// twice (the CSV reader refuses such files itself): the import fails as
+// invalid and leaves no trace, whether the key was new or stored, the two
+// values equal or not, in one batch or two.
+func TestImportRejectsKeyNamedTwice(t *testing.T) {
+	carrying := func(o indicator.Observation, carries string) indicator.Observation {
+		o.Absent = absent(carries)
+		return o
+	}
+	var fill []indicator.Observation // 70 new keys: more than one batch
+	for y := 1900; y < 1970; y++ {
+		fill = append(fill, obs(y, 0))
+	}
+	for _, tt := range []struct {
+		name string
+		src  []indicator.Observation
+	}{
+		{"new key, two values", []indicator.Observation{obs(2030, 1), obs(2031, 1), obs(2030, 2)}},
+		{"new key, the same value twice", []indicator.Observation{obs(2030, 1), obs(2030, 1)}},
+		{"stored key, two new values", []indicator.Observation{obs(2001, 9), obs(2001, 8)}},
+		{"stored key, its value then a new one", []indicator.Observation{obs(2001, 1), obs(2001, 8)}},
+		{"stored key, a new value then its value", []indicator.Observation{obs(2001, 8), obs(2001, 1)}},
+		{"stored key, its value twice", []indicator.Observation{obs(2001, 1), obs(2001, 1)}},
+		{"new key, in two batches", slices.Concat([]indicator.Observation{obs(2030, 1)}, fill, []indicator.Observation{obs(2030, 2)})},
+		{"stored key, in two batches", slices.Concat([]indicator.Observation{obs(2001, 8)}, fill, []indicator.Observation{obs(2001, 9)})},
+		{"new key, carrying other attributes", []indicator.Observation{carrying(obs(2030, 1), "sbn"), carrying(obs(2030, 2), "")}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			engines(t, func(t *testing.T, st *store.Store) {
+				ctx := context.Background()
+				seed(t, st)
+				a := importCounts(t, st, rows(obs(2001, 1), obs(2002, 2)), indicator.Counts{New: 2})
+				names := map[int64]string{a.ID: "A"}
+				wantStored := storedRows(t, st, names)
+
+				_, err := st.ImportObservations(ctx, indicator.Upload{}, rows(tt.src...), store.ImportOptions{})
+				if !errors.Is(err, indicator.ErrInvalid) {
+					t.Errorf("err = %v, want ErrInvalid", err)
+				}
+				sameLines(t, "stored", storedRows(t, st, names), wantStored)
+				sameLines(t, "revisions", revisionRows(t, st, names), nil)
+				var uploads int
+				if err := st.DB().Get(&uploads, `SELECT count(*) FROM uploads`); err != nil || uploads != 1 {
+					t.Errorf("%d uploads kept (%v), want 1", uploads, err)
+				}
+				if v, err := st.DataVersion(ctx); err != nil || v != a.ID {
+					t.Errorf("data version %d (%v), want %d", v, err, a.ID)
+				}
+			})
+		})
+	}
+}
