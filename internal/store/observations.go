@@ -182,7 +182,7 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 
 // versionsTable names the columns an import writes, in order.
 const versionsTable = `observation_versions (indicator_code, region_code, disagg, year, upload_id, value, status, series_break, note,
-	updated_at, source_line)`
+	source_line)`
 
 // copyVersions is PostgreSQL's path: an upload's rows become new versions
 // of their keys (observation_versions, migration 00006). Each row is
@@ -215,10 +215,9 @@ func (s *Store) copyVersions(ctx context.Context, conn *sql.Conn, up indicator.U
 		if !ok {
 			return fmt.Errorf("store: import: driver statement %T has no CopyData", st)
 		}
-		at := up.CreatedAt.Format("2006-01-02 15:04:05.999999999Z07:00")
 		var line []byte
 		counts, err = s.classify(ctx, src, func(o indicator.Observation) error {
-			line = appendCopyRow(line[:0], o, up.ID, at)
+			line = appendCopyRow(line[:0], o, up.ID)
 			// Not ctx: lib/pq watches a cancellable context with a
 			// goroutine per call. classify checks ctx once per batch.
 			_, err := cd.CopyData(context.Background(), string(line))
@@ -276,7 +275,7 @@ func (s *Store) classify(ctx context.Context, src ObservationSource, write func(
 
 // appendCopyRow appends o as a line of COPY's text format, in the order of
 // versionsTable.
-func appendCopyRow(b []byte, o indicator.Observation, upload int64, at string) []byte {
+func appendCopyRow(b []byte, o indicator.Observation, upload int64) []byte {
 	b = appendCopyText(b, o.IndicatorCode)
 	b = append(b, '\t')
 	b = appendCopyText(b, o.RegionCode)
@@ -299,8 +298,6 @@ func appendCopyRow(b []byte, o indicator.Observation, upload int64, at string) [
 	}
 	b = append(b, '\t')
 	b = appendCopyText(b, o.Note)
-	b = append(b, '\t')
-	b = append(b, at...)
 	b = append(b, '\t')
 	if o.Line > 0 {
 		b = strconv.AppendInt(b, int64(o.Line), 10)

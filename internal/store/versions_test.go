@@ -139,8 +139,8 @@ func TestVersionQueryHandBuilt(t *testing.T) {
 			}{{2021, 1, 10}, {2021, 2, 20}, {2021, 3, 40}, {2022, 5, 10}, {2023, 7, 30}, {2024, 8, 20}, {2024, 9, 30}}
 			for _, c := range versions {
 				if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observation_versions (indicator_code, region_code, disagg, year,
-					upload_id, value, status, series_break, note, updated_at) VALUES ('kemiskinan_ekstrem', '16.07', '', ?, ?, ?, 'final', ?, '', ?)`),
-					c.year, c.upload, c.value, false, at.Add(time.Duration(c.upload)*time.Hour)); err != nil {
+					upload_id, value, status, series_break, note) VALUES ('kemiskinan_ekstrem', '16.07', '', ?, ?, ?, 'final', ?, '')`),
+					c.year, c.upload, c.value, false); err != nil {
 					t.Fatal(err)
 				}
 			}
