@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -95,13 +97,15 @@ type queryer interface {
 func newPriorValues(ctx context.Context, s *Store) *priorValues {
 	p := &priorValues{s: s, ctx: ctx, q: s.lookups, inds: map[string]*priorIndicator{}, seen: map[string]int{}, asked: map[string]bool{},
 		queue: make(chan *priorIndicator, 64)}
-	p.loader.Add(1)
-	go func() {
-		defer p.loader.Done()
-		for pi := range p.queue {
-			p.load(pi)
-		}
-	}()
+	for range 2 {
+		p.loader.Add(1)
+		go func() {
+			defer p.loader.Done()
+			for pi := range p.queue {
+				p.load(pi)
+			}
+		}()
+	}
 	return p
 }
 
@@ -162,6 +166,67 @@ func (p *priorValues) loaded(code string) (*priorIndicator, error) {
 	return pi, nil
 }
 
+// read fills pi from the database. The rows go through the driver
+// directly: database/sql's per-column conversions would cost about as much
+// as the query itself, on the core the import's COPY shares.
+func (p *priorValues) read(pi *priorIndicator) error {
+	conn, err := p.s.lookups.Conn(p.ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// Right after a big import the statistics are stale and the planner
+	// picks a bitmap scan and a sort; the index scan needs neither. This
+	// pool serves only an import's reads of current values.
+	if _, err := conn.ExecContext(p.ctx, `SET enable_bitmapscan = off; SET enable_sort = off`); err != nil {
+		return err
+	}
+	return conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("driver %T cannot query", dc)
+		}
+		rows, err := q.QueryContext(p.ctx, currentOfIndicatorSQL, []driver.NamedValue{{Ordinal: 1, Value: pi.code}})
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		pi.ids, pi.vals = map[string]uint32{}, map[priorSlot]priorValue{}
+		id := func(s string) uint32 {
+			if n, ok := pi.ids[s]; ok {
+				return n
+			}
+			n := uint32(len(pi.strs))
+			pi.ids[s] = n
+			pi.strs = append(pi.strs, s)
+			return n
+		}
+		row := make([]driver.Value, 7)
+		for {
+			if err := rows.Next(row); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			region, ok1 := row[0].(string)
+			disagg, ok2 := row[1].(string)
+			year, ok3 := row[2].(int64)
+			value, ok4 := row[3].(float64)
+			status, ok5 := row[4].(string)
+			brk, ok6 := row[5].(bool)
+			note, ok7 := row[6].(string)
+			if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
+				return fmt.Errorf("unexpected column types %T", row)
+			}
+			if len(pi.vals) >= maxPriorEntries {
+				pi.tooBig, pi.ids, pi.strs, pi.vals = true, nil, nil, nil
+				return nil
+			}
+			pi.vals[priorSlot{id(region), id(disagg), int32(year)}] = priorValue{value: value, status: id(status), note: id(note), brk: brk}
+		}
+	})
+}
+
 // currentOfIndicatorSQL reads an indicator's current values: a scan of the versions' index meets each key's newest version first.
 const currentOfIndicatorSQL = `SELECT DISTINCT ON (region_code, disagg, year) region_code, disagg, year, value, status, series_break, note
 	FROM observation_versions WHERE indicator_code = $1
@@ -169,53 +234,11 @@ const currentOfIndicatorSQL = `SELECT DISTINCT ON (region_code, disagg, year) re
 
 func (p *priorValues) load(pi *priorIndicator) {
 	defer close(pi.done)
-	tx, err := p.s.lookups.BeginTxx(p.ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
+	if err := p.read(pi); err != nil {
 		pi.err = fmt.Errorf("store: import: current values of %s: %w", pi.code, err)
 		return
 	}
-	defer tx.Rollback()
-	// Right after a big import the statistics are stale and the planner
-	// picks a bitmap scan and a sort; the index scan needs neither. This
-	// pool serves only these reads.
-	if _, err := tx.ExecContext(p.ctx, `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off`); err != nil {
-		pi.err = fmt.Errorf("store: import: current values of %s: %w", pi.code, err)
-		return
-	}
-	rows, err := tx.QueryContext(p.ctx, currentOfIndicatorSQL, pi.code)
-	if err != nil {
-		pi.err = fmt.Errorf("store: import: current values of %s: %w", pi.code, err)
-		return
-	}
-	defer rows.Close()
-	pi.ids, pi.vals = map[string]uint32{}, map[priorSlot]priorValue{}
-	id := func(b []byte) uint32 {
-		if n, ok := pi.ids[string(b)]; ok {
-			return n
-		}
-		n := uint32(len(pi.strs))
-		s := string(b)
-		pi.ids[s] = n
-		pi.strs = append(pi.strs, s)
-		return n
-	}
-	var region, disagg, status, note []byte
-	var year int32
-	var v priorValue
-	for rows.Next() {
-		if err := rows.Scan(&region, &disagg, &year, &v.value, &status, &v.brk, &note); err != nil {
-			pi.err = fmt.Errorf("store: import: current values of %s: %w", pi.code, err)
-			return
-		}
-		if len(pi.vals) >= maxPriorEntries {
-			pi.tooBig, pi.ids, pi.strs, pi.vals = true, nil, nil, nil
-			return
-		}
-		v.status, v.note = id(status), id(note)
-		pi.vals[priorSlot{id(region), id(disagg), year}] = v
-	}
-	if err := rows.Err(); err != nil {
-		pi.err = fmt.Errorf("store: import: current values of %s: %w", pi.code, err)
+	if pi.tooBig {
 		return
 	}
 	p.mu.Lock()

@@ -86,7 +86,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("store: open %s: %w", dialect, err)
 		}
-		s.lookups.SetMaxOpenConns(2)
+		s.lookups.SetMaxOpenConns(3)
 		s.lookups.SetConnMaxIdleTime(time.Minute)
 	}
 	if err := s.Ping(ctx); err != nil {
