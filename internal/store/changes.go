@@ -33,12 +33,11 @@ type ChangeCursor struct {
 	indicator.SeriesKey
 }
 
-// Changes lists observation changes made by uploads after version since,
-// ordered by version then key, at most limit of them, starting after the
-// cursor when one is given. A key's first value is the old value of its
-// first revision when it has been revised since, else its current value.
-func (s *Store) Changes(ctx context.Context, since int64, after *ChangeCursor, limit int) ([]Change, error) {
-	q := `SELECT c.indicator_code, c.region_code, c.disagg, c.year, c.version, c.kind, c.old_value, c.old_status, c.new_value, c.new_status
+// changesSQL reads changes from SQLite's tables: every revision after
+// since, and every key created after since with its first value (the old
+// value of its first revision when it has been revised since, else its
+// current value). Its arguments are since three times.
+const changesSQL = `SELECT c.indicator_code, c.region_code, c.disagg, c.year, c.version, c.kind, c.old_value, c.old_status, c.new_value, c.new_status
 	FROM (
 		SELECT r.indicator_code, r.region_code, r.disagg, r.year, r.upload_id AS version, 'revised' AS kind,
 			r.old_value, r.old_status, r.new_value, r.new_status
@@ -55,7 +54,36 @@ func (s *Store) Changes(ctx context.Context, since int64, after *ChangeCursor, l
 		-- o.upload_id > since narrows the scan before the join.
 		WHERE o.upload_id > ? AND COALESCE(f.old_upload_id, o.upload_id) > ?
 	) c`
-	args := []any{since, since, since}
+
+// changesOfVersionsSQL reads the same from PostgreSQL's versions: every
+// version after since is a change, "new" when it is its key's first, else
+// "revised" from the version before it (one index probe). Its argument is
+// since.
+const changesOfVersionsSQL = `SELECT c.indicator_code, c.region_code, c.disagg, c.year, c.version, c.kind, c.old_value, c.old_status,
+		c.new_value, c.new_status
+	FROM (
+		SELECT n.indicator_code, n.region_code, n.disagg, n.year, n.upload_id AS version,
+			CASE WHEN o.upload_id IS NULL THEN 'new' ELSE 'revised' END AS kind,
+			o.value AS old_value, COALESCE(o.status, '') AS old_status, n.value AS new_value, n.status AS new_status
+		FROM observation_versions n
+		LEFT JOIN LATERAL (
+			SELECT p.upload_id, p.value, p.status FROM observation_versions p
+			WHERE p.indicator_code = n.indicator_code AND p.region_code = n.region_code AND p.disagg = n.disagg AND p.year = n.year
+				AND p.upload_id < n.upload_id
+			ORDER BY p.upload_id DESC LIMIT 1
+		) o ON TRUE
+		WHERE n.upload_id > ?
+	) c`
+
+// Changes lists observation changes made by uploads after version since,
+// ordered by version then key, at most limit of them, starting after the
+// cursor when one is given. A key's first value is the old value of its
+// first revision when it has been revised since, else its current value.
+func (s *Store) Changes(ctx context.Context, since int64, after *ChangeCursor, limit int) ([]Change, error) {
+	q, args := changesSQL, []any{since, since, since}
+	if s.dialect == Postgres {
+		q, args = changesOfVersionsSQL, []any{since}
+	}
 	if after != nil {
 		q += ` WHERE (c.version, c.indicator_code, c.region_code, c.disagg, c.year) > (?, ?, ?, ?, ?)`
 		args = append(args, after.Version, after.IndicatorCode, after.RegionCode, string(after.Disagg), after.Year)
