@@ -249,13 +249,18 @@ func (p *priorValues) load(pi *priorIndicator) {
 		for _, c := range p.inds {
 			// Never one the writer has not used yet: it was loaded ahead
 			// for rows still to come.
-			if c == pi || c.vals == nil || c.used == 0 || (old != nil && c.used >= old.used) {
+			if c == pi || c.used == 0 || (old != nil && c.used >= old.used) {
 				continue
 			}
+			// Nor one still loading: its loader writes its fields until
+			// it closes done.
 			select {
 			case <-c.done:
-				old = c
 			default:
+				continue
+			}
+			if c.vals != nil {
+				old = c
 			}
 		}
 		if old == nil {
