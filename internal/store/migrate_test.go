@@ -10,6 +10,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 
+	"pantau/internal/indicator"
 	"pantau/internal/store"
 	"pantau/migrations"
 )
@@ -145,6 +146,51 @@ func TestMigrateToVersions(t *testing.T) {
 		}
 		if err := st.Migrate(ctx); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestMigrateOrphanUploadKeepsOrder: a stored value whose upload has no
+// row (written by hand) gets one when migration 6 runs. Its id must not be
+// handed out again, and later imports must still be newer than it.
+func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		if st.Dialect() != store.Postgres {
+			return
+		}
+		ctx := context.Background()
+		db := st.DB()
+		sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := goose.NewProvider(goose.DialectPostgres, db.DB, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.DownTo(ctx, 5); err != nil {
+			t.Fatal(err)
+		}
+		seed(t, st)
+		if _, err := db.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status,
+			series_break, note, upload_id, updated_at) VALUES ('kemiskinan_ekstrem', '16.07', '', 2024, 1, 'final', false, '', 3, now())`); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= 3; i++ {
+			up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, 1+float64(i))), store.ImportOptions{})
+			if err != nil {
+				t.Fatalf("import %d after migrating: %v", i, err)
+			}
+			s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Observations[0]; got.Value != 1+float64(i) || got.UploadID != up.ID {
+				t.Fatalf("import %d (upload %d) changed 2024 to %g, but the series holds %g from upload %d", i, up.ID, 1+float64(i), got.Value, got.UploadID)
+			}
 		}
 	})
 }

@@ -36,9 +36,11 @@ type ImportOptions struct {
 }
 
 // importLockKey serialises imports on PostgreSQL (pg_advisory_xact_lock):
-// each import reads the values it replaces, and two concurrent imports of the
-// same series would otherwise both record the same old value and lose the
-// revision in between. SQLite's immediate transactions serialise writers.
+// each import compares its rows with the committed current values, and two
+// concurrent imports of the same series would otherwise both compare with
+// the same value (miscounting, and skipping a value equal to the one the
+// other writes); it also keeps upload ids in the order their versions are
+// written. SQLite's immediate transactions serialise writers.
 const importLockKey = 0x70616e746175 // "pantau"
 
 // ImportObservations stores an upload's observations all-or-nothing: new
@@ -63,8 +65,8 @@ func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src
 // write path notices every second mention: SQLite's upsert stores the last
 // value (and records the first as a revision when they differ);
 // PostgreSQL's versions fail with a unique violation only when both
-// mentions are written, not when one of them equals the stored value. The CSV reader refuses such files itself; this
-// holds for any source. It runs in the source's goroutine (see pipeline),
+// mentions are written, not when one of them equals the stored value. The
+// CSV reader refuses such files itself; this holds for any source. It runs in the source's goroutine (see pipeline),
 // beside the writes.
 func distinctKeys(src ObservationSource) ObservationSource {
 	return func(emit func(indicator.Observation) error) (indicator.Counts, error) {

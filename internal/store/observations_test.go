@@ -15,7 +15,8 @@ import (
 // Tests of what an import writes, row by row. SQLite's path upserts the rows
 // in batches (one statement per run of at most 64 consecutive rows carrying
 // the same attributes) and its revisions are written by a trigger; the
-// PostgreSQL path merges through a staging table. Both must store the same.
+// PostgreSQL path COPYs new versions of the new and changed values. Both
+// must store the same.
 
 // absent reads which attributes a file lacks from the ones it carries:
 // "sbn" is status, break and note; "" is none of them.

@@ -17,19 +17,19 @@ import (
 // values and counts them exactly.
 //
 // PostgreSQL only (SQLite's upsert compares in the statement). It reads
-// committed data on connections of its own (Store.lookups), in a goroutine,
+// committed data on connections of its own (Store.lookups), in goroutines,
 // while the import's transaction is busy with a COPY. Nothing else can
 // commit observations meanwhile (imports hold importLockKey), so the
 // committed values are exactly those the import replaces. An upload names a
-// key once (the reader rejects duplicates), so the import's own writes
+// key once (distinctKeys refuses duplicates), so the import's own writes
 // never need to be seen.
 //
 // Two ways to look values up. Keys of an indicator with few rows in the
 // upload are looked up in batches, one query per batch of the file: a small
 // upload into a big table reads only what it names. Once an indicator has
 // many rows in the upload, all of its current values are loaded at once by
-// a goroutine that works ahead of the writer (one range scan of the primary
-// key instead of a probe per key), and kept in a compact in-memory index.
+// one of two goroutines that work ahead of the writer (one range scan of
+// the versions' index instead of a probe per key), and kept in a compact in-memory index.
 // Loaded indicators the writer has used are dropped, least recently used
 // first, when loaded indicators hold more than maxPriorEntries values
 // together; an indicator bigger than that on its own is never loaded and
@@ -249,13 +249,18 @@ func (p *priorValues) load(pi *priorIndicator) {
 		for _, c := range p.inds {
 			// Never one the writer has not used yet: it was loaded ahead
 			// for rows still to come.
-			if c == pi || c.vals == nil || c.used == 0 || (old != nil && c.used >= old.used) {
+			if c == pi || c.used == 0 || (old != nil && c.used >= old.used) {
 				continue
 			}
+			// Nor one still loading: its loader writes its fields until
+			// it closes done.
 			select {
 			case <-c.done:
-				old = c
 			default:
+				continue
+			}
+			if c.vals != nil {
+				old = c
 			}
 		}
 		if old == nil {

@@ -1,8 +1,9 @@
 // Package store keeps Pantau's data in SQLite (the zero-setup default) or
 // PostgreSQL (production), through one sqlx implementation. The two dialects
 // differ only where noted: the DSN and pragmas, and the bulk write path
-// (COPY into a staging table on PostgreSQL, a prepared statement in one
-// transaction on SQLite).
+// (on PostgreSQL a COPY of new versions into observation_versions, with
+// observations and observation_revisions as views over it; on SQLite
+// batched upserts, with a trigger writing revisions).
 package store
 
 import (
@@ -81,7 +82,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	db.SetMaxIdleConns(maxIdle)
 	s := &Store{db: db, rdb: db, dialect: dialect, maxIdle: maxIdle, now: func() time.Time { return time.Now().UTC() }}
 	if dialect == Postgres {
-		// Connects on first use; two: the loader of priorValues and its batched lookups.
+		// Connects on first use; three: the two loaders of priorValues and its batched lookups.
 		if s.lookups, err = sqlx.Open(string(dialect), dsn); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: open %s: %w", dialect, err)

@@ -138,9 +138,16 @@ func (s *Store) ChildObservationsAt(ctx context.Context, indicatorCode, parent s
 		return s.ChildObservations(ctx, indicatorCode, parent)
 	}
 	out := []indicator.Observation{}
-	q := fmt.Sprintf(obsAtSQL, `k.indicator_code = ? AND k.disagg = '' AND k.region_code IN (SELECT code FROM regions WHERE parent_code = ?)`) +
-		` ORDER BY 4, 2`
-	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), atArgs(v, indicatorCode, parent)...); err != nil {
+	children, err := s.childCodes(ctx, parent)
+	if err != nil || len(children) == 0 {
+		return out, err
+	}
+	pred, predArgs, err := sqlx.In(`k.indicator_code = ? AND k.disagg = '' AND k.region_code IN (?)`, indicatorCode, children)
+	if err != nil {
+		return nil, fmt.Errorf("store: child observations at version: %w", err)
+	}
+	q := fmt.Sprintf(obsAtSQL, pred) + ` ORDER BY 4, 2`
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), atArgs(v, predArgs...)...); err != nil {
 		return nil, fmt.Errorf("store: child observations %s/%s at version %d: %w", indicatorCode, parent, v, err)
 	}
 	return out, nil

@@ -44,7 +44,7 @@ ORDER BY 1, 2, 3, 4, 5;
 
 -- Every version's time comes from its upload from now on. Every import
 -- writes its upload row, so none should be missing; a value whose upload
--- row is (written by hand, say) gets one, with the time it had.
+-- row is missing (written by hand, say) gets one, with the time it had.
 INSERT INTO uploads (id, kind, created_at)
 SELECT upload_id, 'observations', MIN(updated_at) FROM (
     SELECT upload_id, updated_at FROM observations
@@ -53,6 +53,13 @@ SELECT upload_id, 'observations', MIN(updated_at) FROM (
 ) t
 WHERE NOT EXISTS (SELECT 1 FROM uploads u WHERE u.id = t.upload_id)
 GROUP BY upload_id;
+-- The newest version of a key is the one with the greatest upload id, so
+-- later uploads must get greater ids than any of those rows: an id ahead of
+-- the sequence would otherwise outrank the imports made after it (and
+-- collide with one of them).
+SELECT setval(pg_get_serial_sequence('uploads', 'id'), t.m)
+FROM (SELECT MAX(id) AS m FROM uploads) t, uploads_id_seq s
+WHERE t.m >= s.last_value;
 
 DROP TABLE observation_revisions;
 DROP TABLE observations;

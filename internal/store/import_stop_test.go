@@ -1,0 +1,120 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"pantau/internal/indicator"
+	"pantau/internal/store"
+)
+
+// manyRows is a source of n new keys of the seeded indicator (regions
+// 16.07.0000…), calling each before emitting row i.
+func manyRows(n int, each func(i int) error) store.ObservationSource {
+	return func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+		for i := 0; i < n; i++ {
+			if err := each(i); err != nil {
+				return indicator.Counts{}, err
+			}
+			o := obs(2000+i%10, float64(i))
+			o.RegionCode = fmt.Sprintf("16.07.%04d", i/10)
+			if err := emit(o); err != nil {
+				return indicator.Counts{}, err
+			}
+		}
+		return indicator.Counts{}, nil
+	}
+}
+
+// settled waits for the goroutines an import started to end.
+func settled(t *testing.T, before int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<20)
+		t.Errorf("%d goroutines after the import, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestImportStopsCleanly stops imports midway, by a cancelled context and by
+// a source error, after enough rows that the current values are being
+// loaded ahead and the COPY is under way: nothing is stored, no goroutine
+// or connection is left behind, and the next import on the same Store
+// works.
+func TestImportStopsCleanly(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		// Stored values, so that the stopped imports load them ahead.
+		first := importCounts(t, st, manyRows(40000, func(int) error { return nil }), indicator.Counts{New: 40000})
+		before := runtime.NumGoroutine()
+
+		cctx, cancel := context.WithCancel(ctx)
+		_, err := st.ImportObservations(cctx, indicator.Upload{}, manyRows(60000, func(i int) error {
+			if i == 30000 {
+				cancel()
+			}
+			return nil
+		}), store.ImportOptions{})
+		cancel()
+		if err == nil {
+			t.Errorf("cancelled import stored")
+		}
+		bad := errors.New("disk read failed")
+		_, err = st.ImportObservations(ctx, indicator.Upload{}, manyRows(60000, func(i int) error {
+			if i == 50000 {
+				return bad
+			}
+			return nil
+		}), store.ImportOptions{})
+		if !errors.Is(err, bad) {
+			t.Errorf("failed import: err = %v, want the source's error", err)
+		}
+		settled(t, before)
+		if n := st.DB().Stats().InUse; n != 0 {
+			t.Errorf("%d connections still in use", n)
+		}
+		if v, err := st.DataVersion(ctx); err != nil || v != first.ID {
+			t.Errorf("data version %d (%v), want %d: a stopped import left its upload", v, err, first.ID)
+		}
+		var versions int
+		if err := st.DB().Get(&versions, `SELECT count(*) FROM observations`); err != nil || versions != 40000 {
+			t.Errorf("%d observations (%v), want 40000", versions, err)
+		}
+		importCounts(t, st, manyRows(60000, func(int) error { return nil }), indicator.Counts{New: 20000, Unchanged: 40000})
+	})
+}
+
+// TestImportAfterRejectedText: a value PostgreSQL refuses inside the COPY
+// (a note that is not UTF-8) fails the import; the connection goes back to
+// the pool and the next import works.
+func TestImportAfterRejectedText(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		bad := obs(2023, 1)
+		bad.Note = "\xff\xfe"
+		src := manyRows(5000, func(int) error { return nil })
+		_, err := st.ImportObservations(ctx, indicator.Upload{}, func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+			if _, err := src(emit); err != nil {
+				return indicator.Counts{}, err
+			}
+			return indicator.Counts{}, emit(bad)
+		}, store.ImportOptions{})
+		if st.Dialect() == store.Postgres && err == nil {
+			t.Fatal("a note that is not UTF-8 was stored")
+		}
+		for range 3 {
+			if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, 2)), store.ImportOptions{}); err != nil {
+				t.Fatalf("import after a refused one: %v", err)
+			}
+		}
+	})
+}
