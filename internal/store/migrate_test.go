@@ -15,6 +15,24 @@ import (
 	"pantau/migrations"
 )
 
+// postgresDownTo5 takes a PostgreSQL database that engines migrated to the
+// latest version back to migration 5, the tables before versions.
+func postgresDownTo5(t *testing.T, st *store.Store) *goose.Provider {
+	t.Helper()
+	sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, st.DB().DB, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(context.Background(), 5); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestMigrateToVersions builds a history in PostgreSQL's tables of
 // migration 5 (current values and revisions) and checks that migration 6
 // turns it into the same history of versions: the value at every version,
@@ -27,19 +45,7 @@ func TestMigrateToVersions(t *testing.T) {
 		}
 		ctx := context.Background()
 		db := st.DB()
-		// engines migrated the database to the latest version: start again
-		// from migration 5.
-		sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := goose.NewProvider(goose.DialectPostgres, db.DB, sub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.DownTo(ctx, 5); err != nil {
-			t.Fatal(err)
-		}
+		p := postgresDownTo5(t, st)
 		seed(t, st)
 		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		for _, id := range []int64{10, 20, 30, 40} {
@@ -160,17 +166,7 @@ func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
 		}
 		ctx := context.Background()
 		db := st.DB()
-		sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := goose.NewProvider(goose.DialectPostgres, db.DB, sub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.DownTo(ctx, 5); err != nil {
-			t.Fatal(err)
-		}
+		postgresDownTo5(t, st)
 		seed(t, st)
 		if _, err := db.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status,
 			series_break, note, upload_id, updated_at) VALUES ('kemiskinan_ekstrem', '16.07', '', 2024, 1, 'final', false, '', 3, now())`); err != nil {
