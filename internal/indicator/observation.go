@@ -44,6 +44,21 @@ type SeriesKey struct {
 	Disagg        Disaggregation `json:"disaggregation" db:"disagg"`
 }
 
+// YearSet is a set of years MinYear…MaxYear, a bit each: what a reader
+// keeps per series to notice a year named twice.
+type YearSet [(MaxYear - MinYear + 64) / 64]uint64
+
+// Add puts y (MinYear…MaxYear) in the set and reports whether it was not
+// there yet.
+func (s *YearSet) Add(y int) bool {
+	bit := y - MinYear
+	if s[bit>>6]&(1<<(bit&63)) != 0 {
+		return false
+	}
+	s[bit>>6] |= 1 << (bit & 63)
+	return true
+}
+
 // CheckYear returns an ErrInvalid error for a year outside MinYear–MaxYear.
 func CheckYear(y int) error {
 	if y < MinYear || y > MaxYear {

@@ -71,7 +71,7 @@ type reader struct {
 type seriesKey struct{ plan, ind, region, disagg int32 }
 
 type seriesState struct {
-	years    [(indicator.MaxYear - indicator.MinYear + 64) / 64]uint64
+	years    indicator.YearSet
 	lastYear int
 	lastVal  float64
 }
@@ -726,8 +726,7 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicat
 		}
 		rd.lastKey, rd.lastSeries = k, st
 	}
-	bit := year - indicator.MinYear
-	if st.years[bit>>6]&(1<<(bit&63)) != 0 {
+	if !st.years.Add(year) {
 		first := rd.firstLine[dupKey{st, int32(year)}]
 		if first > 0 {
 			rd.problem(c.line, fi, raw, CodeDuplicate, false, first)
@@ -737,7 +736,6 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicat
 		rep.rejected++
 		return
 	}
-	st.years[bit>>6] |= 1 << (bit & 63)
 	if len(rd.firstLine) < maxFirstLines {
 		rd.firstLine[dupKey{st, int32(year)}] = int32(c.line)
 	}

@@ -81,12 +81,12 @@ func distinctKeys(src ObservationSource) ObservationSource {
 }
 
 // keySet is a set of observation keys whose memory grows with the number
-// of series, not of rows: per series a bit per year MinYear…MaxYear, as
-// the CSV reader keeps them; the rare year outside has a map of its own.
+// of series, not of rows: per series a YearSet, as the CSV reader keeps
+// them; the rare year outside has a map of its own.
 type keySet struct {
-	series   map[seriesID]*yearBits
+	series   map[seriesID]*indicator.YearSet
 	last     seriesID
-	lastBits *yearBits
+	lastBits *indicator.YearSet
 	other    map[indicator.SeriesKey]bool
 }
 
@@ -94,8 +94,6 @@ type seriesID struct {
 	indicator, region string
 	disagg            indicator.Disaggregation
 }
-
-type yearBits [(indicator.MaxYear - indicator.MinYear + 64) / 64]uint64
 
 // add puts k in the set and reports whether it was not there yet.
 func (s *keySet) add(k indicator.SeriesKey) bool {
@@ -112,21 +110,16 @@ func (s *keySet) add(k indicator.SeriesKey) bool {
 	id := seriesID{k.IndicatorCode, k.RegionCode, k.Disagg}
 	if s.lastBits == nil || id != s.last {
 		if s.series == nil {
-			s.series = map[seriesID]*yearBits{}
+			s.series = map[seriesID]*indicator.YearSet{}
 		}
 		bits := s.series[id]
 		if bits == nil {
-			bits = new(yearBits)
+			bits = new(indicator.YearSet)
 			s.series[id] = bits
 		}
 		s.last, s.lastBits = id, bits
 	}
-	bit := k.Year - indicator.MinYear
-	if s.lastBits[bit>>6]&(1<<(bit&63)) != 0 {
-		return false
-	}
-	s.lastBits[bit>>6] |= 1 << (bit & 63)
-	return true
+	return s.lastBits.Add(k.Year)
 }
 
 // importTx runs one import: lock, upload row, the rows, the counts, then

@@ -37,7 +37,6 @@ import (
 type priorValues struct {
 	s   *Store
 	ctx context.Context
-	q   queryer
 
 	mu     sync.Mutex
 	inds   map[string]*priorIndicator
@@ -89,13 +88,8 @@ type priorValue struct {
 	brk          bool
 }
 
-// queryer is what priorValues reads through.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 func newPriorValues(ctx context.Context, s *Store) *priorValues {
-	p := &priorValues{s: s, ctx: ctx, q: s.lookups, inds: map[string]*priorIndicator{}, seen: map[string]int{}, asked: map[string]bool{},
+	p := &priorValues{s: s, ctx: ctx, inds: map[string]*priorIndicator{}, seen: map[string]int{}, asked: map[string]bool{},
 		queue: make(chan *priorIndicator, 64)}
 	for range 2 {
 		p.loader.Add(1)
@@ -312,7 +306,7 @@ func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKe
 		AND v.disagg = k.disagg AND v.year = k.year
 	WHERE v.upload_id = (SELECT MAX(m.upload_id) FROM observation_versions m WHERE m.indicator_code = k.indicator_code
 		AND m.region_code = k.region_code AND m.disagg = k.disagg AND m.year = k.year)`)
-	rows, err := p.q.QueryContext(p.ctx, p.s.lookups.Rebind(b.String()), args...)
+	rows, err := p.s.lookups.QueryContext(p.ctx, p.s.lookups.Rebind(b.String()), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: import: current values: %w", err)
 	}

@@ -22,7 +22,7 @@ func TestPriorEvictionLeavesLoadsAlone(t *testing.T) {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	p := &priorValues{s: s, ctx: ctx, q: s.lookups, inds: map[string]*priorIndicator{}}
+	p := &priorValues{s: s, ctx: ctx, inds: map[string]*priorIndicator{}}
 	// Loaded indicators already hold more than the maximum.
 	p.held = maxPriorEntries + 1
 	// "loading": the writer waits for it (used), a loader is filling it.

@@ -79,11 +79,7 @@ func (s *Server) createUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	body := gin.H{"data": u}
-	if generated != "" {
-		body["password"] = generated
-	}
-	c.JSON(http.StatusCreated, body)
+	c.JSON(http.StatusCreated, withPassword(u, generated))
 }
 
 // addUser creates an account for the API and the page alike, generating
@@ -186,11 +182,17 @@ func (s *Server) resetUserPassword(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	c.JSON(http.StatusOK, withPassword(u, generated))
+}
+
+// withPassword is an account answer, with the password Pantau generated
+// for it when it did (shown this once).
+func withPassword(u indicator.User, generated string) gin.H {
 	body := gin.H{"data": u}
 	if generated != "" {
 		body["password"] = generated
 	}
-	c.JSON(http.StatusOK, body)
+	return body
 }
 
 // resetPassword sets an account's password (generated when pw is empty)
