@@ -36,9 +36,12 @@ func seedBench(b *testing.B, st *store.Store) {
 	q := `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	if st.Dialect() == store.Postgres {
-		// PostgreSQL keeps observations as versions; their time is their upload's.
-		q = `COPY observation_versions (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id) FROM STDIN`
+		// PostgreSQL keeps observations as versions of series; their time
+		// is their upload's.
+		q = `COPY observation_versions (series_id, year, value, status, series_break, note, upload_id) FROM STDIN`
 	}
+	type series struct{ ind, region string }
+	var ids []series
 	stmt, err := tx.PrepareContext(ctx, q)
 	if err != nil {
 		b.Fatal(err)
@@ -51,7 +54,10 @@ func seedBench(b *testing.B, st *store.Store) {
 		}
 		args := []any{ind, region, "", year, v, status, false, "", 1, now}
 		if st.Dialect() == store.Postgres {
-			args = args[:9]
+			if n := len(ids); n == 0 || ids[n-1] != (series{ind, region}) {
+				ids = append(ids, series{ind, region})
+			}
+			args = []any{len(ids), year, v, status, false, "", 1}
 		}
 		_, err := stmt.ExecContext(ctx, args...)
 		return err
@@ -62,13 +68,25 @@ func seedBench(b *testing.B, st *store.Store) {
 		if _, err := stmt.ExecContext(ctx); err != nil {
 			b.Fatal(err)
 		}
+		stmt.Close()
+		if stmt, err = tx.PrepareContext(ctx, `COPY series (id, indicator_code, region_code) FROM STDIN`); err != nil {
+			b.Fatal(err)
+		}
+		for i, k := range ids {
+			if _, err := stmt.ExecContext(ctx, i+1, k.ind, k.region); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := stmt.ExecContext(ctx); err != nil {
+			b.Fatal(err)
+		}
 	}
 	stmt.Close()
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
 	if st.Dialect() == store.Postgres {
-		st.DB().ExecContext(ctx, `VACUUM ANALYZE observation_versions`)
+		st.DB().ExecContext(ctx, `VACUUM ANALYZE observation_versions, series`)
 	}
 }
 

@@ -62,14 +62,14 @@ const changesSQL = `SELECT c.indicator_code, c.region_code, c.disagg, c.year, c.
 const changesOfVersionsSQL = `SELECT c.indicator_code, c.region_code, c.disagg, c.year, c.version, c.kind, c.old_value, c.old_status,
 		c.new_value, c.new_status
 	FROM (
-		SELECT n.indicator_code, n.region_code, n.disagg, n.year, n.upload_id AS version,
+		SELECT s.indicator_code, s.region_code, s.disagg, n.year, n.upload_id AS version,
 			CASE WHEN o.upload_id IS NULL THEN 'new' ELSE 'revised' END AS kind,
 			o.value AS old_value, COALESCE(o.status, '') AS old_status, n.value AS new_value, n.status AS new_status
 		FROM observation_versions n
+		JOIN series s ON s.id = n.series_id
 		LEFT JOIN LATERAL (
 			SELECT p.upload_id, p.value, p.status FROM observation_versions p
-			WHERE p.indicator_code = n.indicator_code AND p.region_code = n.region_code AND p.disagg = n.disagg AND p.year = n.year
-				AND p.upload_id < n.upload_id
+			WHERE p.series_id = n.series_id AND p.year = n.year AND p.upload_id < n.upload_id
 			ORDER BY p.upload_id DESC LIMIT 1
 		) o ON TRUE
 		WHERE n.upload_id > ?

@@ -54,7 +54,7 @@ func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src
 	src = distinctKeys(src)
 	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error) {
 		if s.dialect == Postgres {
-			return s.copyVersions(ctx, conn, up, src)
+			return s.copyVersions(ctx, tx, conn, up, src)
 		}
 		return s.upsertObservations(ctx, tx, up, src)
 	})
@@ -176,73 +176,112 @@ func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportO
 }
 
 // versionsTable names the columns an import writes, in order.
-const versionsTable = `observation_versions (indicator_code, region_code, disagg, year, upload_id, value, status, series_break, note,
-	source_line)`
+const versionsTable = `observation_versions (series_id, year, upload_id, value, series_break, source_line, status, note)`
 
 // copyVersions is PostgreSQL's path: an upload's rows become new versions
-// of their keys (observation_versions, migration 00006). Each row is
-// compared with its key's current value (priorValues) and only new and
-// changed values are written, with the attributes the file did not carry
-// taken from the stored value; an identical value writes nothing. A changed
-// value does not touch the one it replaces: the newer version makes it a
-// revision, so a re-import costs one COPY of its changed rows, not an
-// update and a revision row each. The file is read in its own goroutine
-// while this one classifies and writes.
-func (s *Store) copyVersions(ctx context.Context, conn *sql.Conn, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
+// of their keys (observation_versions, migrations 00006 and 00008). Each
+// row is compared with its key's current value (priorValues) and only new
+// and changed values are written, with the attributes the file did not
+// carry taken from the stored value; an identical value writes nothing. A
+// changed value does not touch the one it replaces: the newer version makes
+// it a revision, so a re-import costs one COPY of its changed rows, not an
+// update and a revision row each. The series the upload creates are written
+// after the versions, with a second COPY. The file is read in its own
+// goroutine while this one classifies and writes.
+func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
+	// Under the import lock nothing else gives series ids.
+	var lastID int32
+	if err := tx.GetContext(ctx, &lastID, `SELECT COALESCE(MAX(id), 0) FROM series`); err != nil {
+		return indicator.Counts{}, fmt.Errorf("store: import: series: %w", err)
+	}
+	prior := newPriorValues(ctx, s, lastID)
+	defer prior.close()
 	// The COPY goes through the driver's own CopyData with rows formatted
 	// here: through database/sql every row would cost eleven argument
 	// conversions, a third of the import's CPU time. The import's
 	// transaction is on this connection; nothing else uses it meanwhile.
 	var counts indicator.Counts
 	err := conn.Raw(func(dc any) error {
-		prep, ok := dc.(driver.ConnPrepareContext)
-		if !ok {
-			return fmt.Errorf("store: import: driver %T cannot prepare", dc)
-		}
-		st, err := prep.PrepareContext(ctx, `COPY `+versionsTable+` FROM STDIN`)
-		if err != nil {
-			return fmt.Errorf("store: import: copy: %w", err)
-		}
-		defer st.Close()
-		cd, ok := st.(interface {
-			CopyData(ctx context.Context, line string) (driver.Result, error)
-		})
-		if !ok {
-			return fmt.Errorf("store: import: driver statement %T has no CopyData", st)
-		}
 		var line []byte
-		counts, err = s.classify(ctx, src, func(o indicator.Observation) error {
-			line = appendCopyRow(line[:0], o, up.ID)
-			// Not ctx: lib/pq watches a cancellable context with a
-			// goroutine per call. classify checks ctx once per batch.
-			_, err := cd.CopyData(context.Background(), string(line))
+		err := copyIn(ctx, dc, versionsTable, versionErr, func(send func(string) error) error {
+			var err error
+			counts, err = s.classify(ctx, prior, src, func(o indicator.Observation, series int32) error {
+				line = appendCopyRow(line[:0], o, series, up.ID)
+				return send(string(line))
+			})
 			return err
 		})
-		if err != nil {
+		if err != nil || len(prior.fresh) == 0 {
 			return err
 		}
-		// An empty Exec ends the COPY; constraint errors surface here at the latest.
-		if _, err := st.Exec(nil); err != nil { //nolint:staticcheck // lib/pq's COPY statement implements only Exec
-			return versionErr(err)
-		}
-		return nil
+		seriesErr := func(err error) error { return fmt.Errorf("store: import: series: %w", err) }
+		return copyIn(ctx, dc, `series (id, indicator_code, region_code, disagg)`, seriesErr, func(send func(string) error) error {
+			for i, k := range prior.fresh {
+				line = strconv.AppendInt(line[:0], int64(lastID)+int64(i)+1, 10)
+				line = append(line, '\t')
+				line = appendCopyText(line, k.indicator)
+				line = append(line, '\t')
+				line = appendCopyText(line, k.region)
+				line = append(line, '\t')
+				line = appendCopyText(line, string(k.disagg))
+				if err := send(string(line)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	})
 	return counts, err
 }
 
+// copyIn runs one COPY … FROM STDIN on the driver connection dc: rows calls
+// send with each row in COPY's text format. The COPY's own errors go
+// through wrap; rows' other errors are returned as they are.
+func copyIn(ctx context.Context, dc any, table string, wrap func(error) error, rows func(send func(string) error) error) error {
+	prep, ok := dc.(driver.ConnPrepareContext)
+	if !ok {
+		return wrap(fmt.Errorf("driver %T cannot prepare", dc))
+	}
+	st, err := prep.PrepareContext(ctx, `COPY `+table+` FROM STDIN`)
+	if err != nil {
+		return wrap(err)
+	}
+	defer st.Close()
+	cd, ok := st.(interface {
+		CopyData(ctx context.Context, line string) (driver.Result, error)
+	})
+	if !ok {
+		return wrap(fmt.Errorf("driver statement %T has no CopyData", st))
+	}
+	if err := rows(func(line string) error {
+		// Not ctx: lib/pq watches a cancellable context with a goroutine
+		// per call. The caller checks ctx once per batch.
+		if _, err := cd.CopyData(context.Background(), line); err != nil {
+			return wrap(err)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// An empty Exec ends the COPY; constraint errors surface here at the latest.
+	if _, err := st.Exec(nil); err != nil { //nolint:staticcheck // lib/pq's COPY statement implements only Exec
+		return wrap(err)
+	}
+	return nil
+}
+
 // classify runs the import's pipeline: every row is compared with its key's
 // current value, and write is called with each new or changed row, its
-// attributes completed.
-func (s *Store) classify(ctx context.Context, src ObservationSource, write func(indicator.Observation) error) (indicator.Counts, error) {
-	prior := newPriorValues(ctx, s)
+// attributes completed, and its series id.
+func (s *Store) classify(ctx context.Context, prior *priorValues, src ObservationSource, write func(indicator.Observation, int32) error) (indicator.Counts, error) {
 	var n indicator.Counts
-	old, found := make([]indicator.Observation, pipelineBatch), make([]bool, pipelineBatch)
+	old, found, ids := make([]indicator.Observation, pipelineBatch), make([]bool, pipelineBatch), make([]int32, pipelineBatch)
 	counts, err := pipeline(src, prior.ahead, func(batch []indicator.Observation) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		old, found := old[:len(batch)], found[:len(batch)]
-		if err := prior.classify(batch, old, found); err != nil {
+		old, found, ids := old[:len(batch)], found[:len(batch)], ids[:len(batch)]
+		if err := prior.classify(batch, old, found, ids); err != nil {
 			return err
 		}
 		for i, o := range batch {
@@ -257,25 +296,20 @@ func (s *Store) classify(ctx context.Context, src ObservationSource, write func(
 				o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
 				n.New++
 			}
-			if err := write(o); err != nil {
-				return versionErr(err)
+			if err := write(o, ids[i]); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
-	prior.close()
 	counts.New, counts.Changed, counts.Unchanged = n.New, n.Changed, n.Unchanged
 	return counts, err
 }
 
-// appendCopyRow appends o as a line of COPY's text format, in the order of
-// versionsTable.
-func appendCopyRow(b []byte, o indicator.Observation, upload int64) []byte {
-	b = appendCopyText(b, o.IndicatorCode)
-	b = append(b, '\t')
-	b = appendCopyText(b, o.RegionCode)
-	b = append(b, '\t')
-	b = appendCopyText(b, string(o.Disagg))
+// appendCopyRow appends o, of the given series, as a line of COPY's text
+// format, in the order of versionsTable.
+func appendCopyRow(b []byte, o indicator.Observation, series int32, upload int64) []byte {
+	b = strconv.AppendInt(b, int64(series), 10)
 	b = append(b, '\t')
 	b = strconv.AppendInt(b, int64(o.Year), 10)
 	b = append(b, '\t')
@@ -284,22 +318,21 @@ func appendCopyRow(b []byte, o indicator.Observation, upload int64) []byte {
 	// As lib/pq formats a float8: the shortest text that reads back exactly.
 	b = strconv.AppendFloat(b, o.Value, 'f', -1, 64)
 	b = append(b, '\t')
-	b = appendCopyText(b, string(o.Status))
-	b = append(b, '\t')
 	if o.Break {
 		b = append(b, 't')
 	} else {
 		b = append(b, 'f')
 	}
 	b = append(b, '\t')
-	b = appendCopyText(b, o.Note)
-	b = append(b, '\t')
 	if o.Line > 0 {
 		b = strconv.AppendInt(b, int64(o.Line), 10)
 	} else {
 		b = append(b, `\N`...)
 	}
-	return b
+	b = append(b, '\t')
+	b = appendCopyText(b, string(o.Status))
+	b = append(b, '\t')
+	return appendCopyText(b, o.Note)
 }
 
 // appendCopyText appends s escaped for COPY's text format: a backslash
@@ -342,6 +375,9 @@ const pipelineBatch = 1024
 // overhead stays off the per-row path.
 func pipeline(src ObservationSource, ahead func(indicator.Observation), write func([]indicator.Observation) error) (indicator.Counts, error) {
 	batches := make(chan []indicator.Observation, 64)
+	// Written batches come back for reuse: a fresh 1024-row batch per
+	// batch costs more in allocation and first writes than the rows' copy.
+	free := make(chan []indicator.Observation, cap(batches)+2)
 	stop := make(chan struct{})
 	type result struct {
 		counts indicator.Counts
@@ -362,7 +398,12 @@ func pipeline(src ObservationSource, ahead func(indicator.Observation), write fu
 			case <-stop:
 				return errStopped
 			}
-			batch = make([]indicator.Observation, 0, pipelineBatch)
+			select {
+			case batch = <-free:
+				batch = batch[:0]
+			default:
+				batch = make([]indicator.Observation, 0, pipelineBatch)
+			}
 			return nil
 		})
 		if err == nil && len(batch) > 0 {
@@ -379,6 +420,7 @@ func pipeline(src ObservationSource, ahead func(indicator.Observation), write fu
 			close(stop)
 			break
 		}
+		free <- batch
 	}
 	if writeErr != nil {
 		for range batches { // let the reader finish

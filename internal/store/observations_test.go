@@ -315,3 +315,88 @@ func TestImportRejectsKeyNamedTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestImportSeriesOfMixedUploads: an upload mixing stored series (with
+// stored years and new ones) and new series stores every value under the
+// right key. On PostgreSQL versions are keyed by series ids (migration
+// 00008): a stored series keeps its id, a new one gets one id for all its
+// years, whether its indicator's values are looked up in batches (a small
+// upload) or loaded whole (a big one).
+func TestImportSeriesOfMixedUploads(t *testing.T) {
+	for _, regions := range []int{3, 2000} {
+		t.Run(fmt.Sprintf("%d regions", regions), func(t *testing.T) {
+			engines(t, func(t *testing.T, st *store.Store) {
+				ctx := context.Background()
+				seed(t, st)
+				// Regency codes; the store does not look rows up in the
+				// catalogue (the reader does), Series does.
+				region := func(r int) string { return fmt.Sprintf("%02d.%02d", 20+r/99, 1+r%99) }
+				for _, r := range []int{0, regions - 1} {
+					var regs []indicator.Region
+					for _, code := range []string{region(r)[:2], region(r)} {
+						reg, err := indicator.NewRegion(code, "", "Wilayah "+code)
+						if err != nil {
+							t.Fatal(err)
+						}
+						regs = append(regs, reg)
+					}
+					if err := st.PutRegions(ctx, regs...); err != nil {
+						t.Fatal(err)
+					}
+				}
+				at := func(r, year int, disagg indicator.Disaggregation, v float64) indicator.Observation {
+					o := obs(year, v)
+					o.RegionCode, o.Disagg = region(r), disagg
+					return o
+				}
+				const women = indicator.Disaggregation("jenis_kelamin=perempuan")
+				// First: every region's total for 2020–2024.
+				var first []indicator.Observation
+				for r := range regions {
+					for y := 2020; y < 2025; y++ {
+						first = append(first, at(r, y, "", float64(r*10+y-2020)))
+					}
+				}
+				importCounts(t, st, rows(first...), indicator.Counts{New: len(first)})
+				// Second, per region: 2020 again (unchanged), 2021 revised,
+				// 2025 new in a stored series, and women's 2020–2021 (a new
+				// series); then a region never seen.
+				var second []indicator.Observation
+				for r := range regions {
+					second = append(second, at(r, 2020, "", float64(r*10)), at(r, 2021, "", float64(r*10)+0.5),
+						at(r, 2025, "", float64(r*10+5)), at(r, 2020, women, 1), at(r, 2021, women, 2))
+				}
+				second = append(second, at(regions, 2024, "", 7))
+				importCounts(t, st, rows(second...), indicator.Counts{New: 3*regions + 1, Changed: regions, Unchanged: regions})
+
+				for _, r := range []int{0, regions - 1} {
+					s, err := st.Series(ctx, "kemiskinan_ekstrem", region(r))
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for _, o := range s.Observations {
+						got = append(got, fmt.Sprintf("%s %d=%g", o.Disagg, o.Year, o.Value))
+					}
+					b := float64(r * 10)
+					want := []string{fmt.Sprintf(" 2020=%g", b), fmt.Sprintf(" 2021=%g", b+0.5), fmt.Sprintf(" 2022=%g", b+2),
+						fmt.Sprintf(" 2023=%g", b+3), fmt.Sprintf(" 2024=%g", b+4), fmt.Sprintf(" 2025=%g", b+5),
+						string(women) + " 2020=1", string(women) + " 2021=2"}
+					sameLines(t, region(r), got, want)
+				}
+				if st.Dialect() != store.Postgres {
+					return
+				}
+				// One series per (region, disaggregation), ids 1…n.
+				var n, distinct, maxID int
+				if err := st.DB().QueryRowContext(ctx, `SELECT count(*), count(DISTINCT (indicator_code, region_code, disagg)), max(id)
+					FROM series`).Scan(&n, &distinct, &maxID); err != nil {
+					t.Fatal(err)
+				}
+				if want := 2*regions + 1; n != want || distinct != want || maxID != want {
+					t.Errorf("%d series (%d distinct, greatest id %d), want %d", n, distinct, maxID, want)
+				}
+			})
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"pantau/internal/indicator"
 )
@@ -44,11 +45,24 @@ type priorValues struct {
 	clock  int64 // for least-recently-used eviction
 	queue  chan *priorIndicator
 	loader sync.WaitGroup
+	hint   atomic.Int64 // values in the last load
 
 	// Owned by the reading goroutine (ahead).
 	seen  map[string]int
 	asked map[string]bool
 	total int
+
+	// Owned by the writer: the series this upload creates, with the ids
+	// given to them (after lastID, the greatest stored id), in order.
+	lastID  int32
+	created map[seriesKey]int32
+	fresh   []seriesKey
+}
+
+// seriesKey names a series: an observation's key without the year.
+type seriesKey struct {
+	indicator, region string
+	disagg            indicator.Disaggregation
 }
 
 const (
@@ -70,27 +84,35 @@ type priorIndicator struct {
 	// tooBig: more than maxPriorEntries values; look keys up in batches.
 	tooBig bool
 	used   int64
-	// Region and disaggregation codes, statuses and notes as small
-	// integers: a value then takes a 12-byte key and a 24-byte entry.
-	ids  map[string]uint32
-	strs []string
-	vals map[priorSlot]priorValue
+	// series finds a series' id and its values in vals, where they lie
+	// together in year order (the order they are read in): one map entry
+	// per series, not per value, and the years of a series found by a
+	// short scan.
+	series map[priorSeries]priorSpan
+	vals   []priorYear
 }
 
-type priorSlot struct {
-	region, disagg uint32
-	year           int32
+type priorSeries struct {
+	region string
+	disagg indicator.Disaggregation
 }
 
-type priorValue struct {
-	value        float64
-	status, note uint32
-	brk          bool
+// priorSpan is a series' id and its values, vals[from:to].
+type priorSpan struct{ id, from, to int32 }
+
+type priorYear struct {
+	year   int32
+	brk    bool
+	value  float64
+	status indicator.Status
+	note   string
 }
 
-func newPriorValues(ctx context.Context, s *Store) *priorValues {
+// newPriorValues starts the loaders; lastID is the greatest series id
+// stored.
+func newPriorValues(ctx context.Context, s *Store, lastID int32) *priorValues {
 	p := &priorValues{s: s, ctx: ctx, inds: map[string]*priorIndicator{}, seen: map[string]int{}, asked: map[string]bool{},
-		queue: make(chan *priorIndicator, 64)}
+		queue: make(chan *priorIndicator, 64), lastID: lastID, created: map[seriesKey]int32{}}
 	for range 2 {
 		p.loader.Add(1)
 		go func() {
@@ -180,51 +202,110 @@ func (p *priorValues) read(pi *priorIndicator) error {
 		if !ok {
 			return fmt.Errorf("driver %T cannot query", dc)
 		}
-		rows, err := q.QueryContext(p.ctx, currentOfIndicatorSQL, []driver.NamedValue{{Ordinal: 1, Value: pi.code}})
+		// The series first, then their values by series id: the values'
+		// rows then carry no text but a status other than final, a note.
+		keys, err := p.readSeries(q, pi)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		pi.ids, pi.vals = map[string]uint32{}, map[priorSlot]priorValue{}
-		id := func(s string) uint32 {
-			if n, ok := pi.ids[s]; ok {
-				return n
-			}
-			n := uint32(len(pi.strs))
-			pi.ids[s] = n
-			pi.strs = append(pi.strs, s)
-			return n
-		}
-		row := make([]driver.Value, 7)
-		for {
-			if err := rows.Next(row); err == io.EOF {
-				return nil
-			} else if err != nil {
-				return err
-			}
-			region, ok1 := row[0].(string)
-			disagg, ok2 := row[1].(string)
-			year, ok3 := row[2].(int64)
-			value, ok4 := row[3].(float64)
-			status, ok5 := row[4].(string)
-			brk, ok6 := row[5].(bool)
-			note, ok7 := row[6].(string)
-			if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) {
-				return fmt.Errorf("unexpected column types %T", row)
-			}
-			if len(pi.vals) >= maxPriorEntries {
-				pi.tooBig, pi.ids, pi.strs, pi.vals = true, nil, nil, nil
-				return nil
-			}
-			pi.vals[priorSlot{id(region), id(disagg), int32(year)}] = priorValue{value: value, status: id(status), note: id(note), brk: brk}
-		}
+		return p.readValues(q, pi, keys)
 	})
 }
 
-// currentOfIndicatorSQL reads an indicator's current values: a scan of the versions' index meets each key's newest version first.
-const currentOfIndicatorSQL = `SELECT DISTINCT ON (region_code, disagg, year) region_code, disagg, year, value, status, series_break, note
-	FROM observation_versions WHERE indicator_code = $1
-	ORDER BY region_code, disagg, year, upload_id DESC`
+// readSeries fills pi.series with the indicator's series (no values yet),
+// and returns them by id.
+func (p *priorValues) readSeries(q driver.QueryerContext, pi *priorIndicator) (map[int32]priorSeries, error) {
+	rows, err := q.QueryContext(p.ctx, seriesOfIndicatorSQL, []driver.NamedValue{{Ordinal: 1, Value: pi.code}})
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	// Sized as the previous load: an upload's indicators tend to be
+	// alike, and growing a map is a good part of building it.
+	n := int(p.hint.Load()) / 8
+	pi.series = make(map[priorSeries]priorSpan, n)
+	keys := make(map[int32]priorSeries, n)
+	row := make([]driver.Value, 3)
+	for {
+		if err := rows.Next(row); err == io.EOF {
+			return keys, nil
+		} else if err != nil {
+			return nil, err
+		}
+		id, ok1 := row[0].(int64)
+		region, ok2 := row[1].(string)
+		disagg, ok3 := row[2].(string)
+		if !(ok1 && ok2 && ok3) {
+			return nil, fmt.Errorf("unexpected column types %T", row)
+		}
+		k := priorSeries{region, indicator.Disaggregation(disagg)}
+		keys[int32(id)] = k
+		pi.series[k] = priorSpan{id: int32(id)}
+	}
+}
+
+// readValues reads the current values of the series in keys into pi.vals
+// and their spans.
+func (p *priorValues) readValues(q driver.QueryerContext, pi *priorIndicator, keys map[int32]priorSeries) error {
+	rows, err := q.QueryContext(p.ctx, currentOfIndicatorSQL, []driver.NamedValue{{Ordinal: 1, Value: pi.code}})
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	pi.vals = make([]priorYear, 0, p.hint.Load())
+	cur, from := int32(0), int32(0)
+	end := func() {
+		if n := int32(len(pi.vals)); n > from {
+			pi.series[keys[cur]] = priorSpan{cur, from, n}
+			from = n
+		}
+	}
+	row := make([]driver.Value, 6)
+	for {
+		if err := rows.Next(row); err == io.EOF {
+			end()
+			p.hint.Store(int64(len(pi.vals)))
+			return nil
+		} else if err != nil {
+			return err
+		}
+		id, ok1 := row[0].(int64)
+		year, ok2 := row[1].(int64)
+		value, ok3 := row[2].(float64)
+		brk, ok4 := row[3].(bool)
+		status, ok5 := row[4].(string)
+		note, ok6 := row[5].(string)
+		if row[4] == nil {
+			status, ok5 = string(indicator.StatusFinal), true
+		}
+		if row[5] == nil {
+			ok6 = true
+		}
+		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+			return fmt.Errorf("unexpected column types %T", row)
+		}
+		if len(pi.vals) >= maxPriorEntries {
+			pi.tooBig, pi.series, pi.vals = true, nil, nil
+			return nil
+		}
+		if int32(id) != cur {
+			end()
+			cur = int32(id)
+		}
+		pi.vals = append(pi.vals, priorYear{year: int32(year), brk: brk, value: value, status: indicator.Status(status), note: note})
+	}
+}
+
+// seriesOfIndicatorSQL lists an indicator's series.
+const seriesOfIndicatorSQL = `SELECT id, region_code, disagg FROM series WHERE indicator_code = $1`
+
+// currentOfIndicatorSQL reads an indicator's current values, series by
+// series: the versions' index meets each key's newest version first. The
+// default status and the empty note come as NULL (nothing to decode).
+const currentOfIndicatorSQL = `SELECT DISTINCT ON (series_id, year) series_id, year, value, series_break, NULLIF(status, 'final'),
+		NULLIF(note, '')
+	FROM observation_versions WHERE series_id = ANY (ARRAY(SELECT id FROM series WHERE indicator_code = $1))
+	ORDER BY series_id, year, upload_id DESC`
 
 func (p *priorValues) load(pi *priorIndicator) {
 	defer close(pi.done)
@@ -266,27 +347,32 @@ func (p *priorValues) load(pi *priorIndicator) {
 	}
 }
 
-// get returns the stored observation of o's key from a loaded indicator.
-func (pi *priorIndicator) get(k indicator.SeriesKey) (indicator.Observation, bool) {
-	r, ok := pi.ids[k.RegionCode]
+// get returns the stored observation of o's key from a loaded indicator,
+// and its series id (0 for a series not stored).
+func (pi *priorIndicator) get(k indicator.SeriesKey) (indicator.Observation, bool, int32) {
+	span, ok := pi.series[priorSeries{k.RegionCode, k.Disagg}]
 	if !ok {
-		return indicator.Observation{}, false
+		return indicator.Observation{}, false, 0
 	}
-	d, ok := pi.ids[string(k.Disagg)]
-	if !ok {
-		return indicator.Observation{}, false
+	for _, v := range pi.vals[span.from:span.to] {
+		if v.year == int32(k.Year) {
+			return indicator.Observation{SeriesKey: k, Value: v.value, Status: v.status, Break: v.brk, Note: v.note}, true, span.id
+		}
 	}
-	v, ok := pi.vals[priorSlot{r, d, int32(k.Year)}]
-	if !ok {
-		return indicator.Observation{}, false
-	}
-	return indicator.Observation{SeriesKey: k, Value: v.value, Status: indicator.Status(pi.strs[v.status]), Break: v.brk,
-		Note: pi.strs[v.note]}, true
+	return indicator.Observation{}, false, span.id
 }
 
-// lookup finds the current values of keys in one query.
-func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKey]indicator.Observation, error) {
-	out := make(map[indicator.SeriesKey]indicator.Observation, len(keys))
+// priorHit is what a batched lookup found for a key: its series' id (0
+// when the series is not stored) and its current value, if any.
+type priorHit struct {
+	series int32
+	found  bool
+	obs    indicator.Observation
+}
+
+// lookup finds the series and current values of keys in one query.
+func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKey]priorHit, error) {
+	out := make(map[indicator.SeriesKey]priorHit, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
@@ -301,24 +387,30 @@ func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKe
 		args = append(args, k.IndicatorCode, k.RegionCode, string(k.Disagg), k.Year)
 	}
 	b.WriteString(`)
-	SELECT v.indicator_code, v.region_code, v.disagg, v.year, v.value, v.status, v.series_break, v.note
-	FROM k JOIN observation_versions v ON v.indicator_code = k.indicator_code AND v.region_code = k.region_code
-		AND v.disagg = k.disagg AND v.year = k.year
-	WHERE v.upload_id = (SELECT MAX(m.upload_id) FROM observation_versions m WHERE m.indicator_code = k.indicator_code
-		AND m.region_code = k.region_code AND m.disagg = k.disagg AND m.year = k.year)`)
+	SELECT k.indicator_code, k.region_code, k.disagg, k.year, s.id, c.value, c.status, c.series_break, c.note
+	FROM k JOIN series s ON s.indicator_code = k.indicator_code AND s.region_code = k.region_code AND s.disagg = k.disagg
+	LEFT JOIN LATERAL (
+		SELECT v.value, v.status, v.series_break, v.note FROM observation_versions v
+		WHERE v.series_id = s.id AND v.year = k.year ORDER BY v.upload_id DESC LIMIT 1
+	) c ON TRUE`)
 	rows, err := p.s.lookups.QueryContext(p.ctx, p.s.lookups.Rebind(b.String()), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: import: current values: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var o indicator.Observation
+		var h priorHit
+		var value sql.NullFloat64
+		var status, note sql.NullString
 		var brk sql.NullBool
-		if err := rows.Scan(&o.IndicatorCode, &o.RegionCode, &o.Disagg, &o.Year, &o.Value, &o.Status, &brk, &o.Note); err != nil {
+		o := &h.obs
+		if err := rows.Scan(&o.IndicatorCode, &o.RegionCode, &o.Disagg, &o.Year, &h.series, &value, &status, &brk, &note); err != nil {
 			return nil, fmt.Errorf("store: import: current values: %w", err)
 		}
-		o.Break = brk.Bool
-		out[o.SeriesKey] = o
+		if h.found = value.Valid; h.found {
+			o.Value, o.Status, o.Break, o.Note = value.Float64, indicator.Status(status.String), brk.Bool, note.String
+		}
+		out[o.SeriesKey] = h
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: import: current values: %w", err)
@@ -326,9 +418,9 @@ func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKe
 	return out, nil
 }
 
-// classify sets, for each row of a batch, its stored observation and
-// whether there is one.
-func (p *priorValues) classify(batch []indicator.Observation, old []indicator.Observation, found []bool) error {
+// classify sets, for each row of a batch, its stored observation, whether
+// there is one, and its series id (a new series gets the next one).
+func (p *priorValues) classify(batch []indicator.Observation, old []indicator.Observation, found []bool, ids []int32) error {
 	var ask []indicator.SeriesKey
 	var askAt []int
 	var pi *priorIndicator
@@ -345,14 +437,33 @@ func (p *priorValues) classify(batch []indicator.Observation, old []indicator.Ob
 			ask, askAt = append(ask, o.SeriesKey), append(askAt, i)
 			continue
 		}
-		old[i], found[i] = pi.get(o.SeriesKey)
+		old[i], found[i], ids[i] = pi.get(o.SeriesKey)
 	}
 	got, err := p.lookup(ask)
 	if err != nil {
 		return err
 	}
 	for j, k := range ask {
-		old[askAt[j]], found[askAt[j]] = got[k]
+		h := got[k]
+		old[askAt[j]], found[askAt[j]], ids[askAt[j]] = h.obs, h.found, h.series
+	}
+	for i, id := range ids {
+		if id == 0 {
+			ids[i] = p.newSeries(batch[i].SeriesKey)
+		}
 	}
 	return nil
+}
+
+// newSeries returns the id this upload gives the series of k, which is not
+// stored: the next after the greatest given so far.
+func (p *priorValues) newSeries(k indicator.SeriesKey) int32 {
+	sk := seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
+	if id, ok := p.created[sk]; ok {
+		return id
+	}
+	p.lastID++
+	p.created[sk] = p.lastID
+	p.fresh = append(p.fresh, sk)
+	return p.lastID
 }

@@ -31,8 +31,8 @@ func TestPriorEvictionLeavesLoadsAlone(t *testing.T) {
 	filled := make(chan struct{})
 	go func() {
 		defer close(filled)
-		loading.ids, loading.vals = map[string]uint32{}, map[priorSlot]priorValue{} // as read does
-		loading.vals[priorSlot{}] = priorValue{}
+		loading.series, loading.vals = map[priorSeries]priorSpan{}, nil // as read does
+		loading.vals = append(loading.vals, priorYear{})
 	}()
 	pi := &priorIndicator{code: "other", done: make(chan struct{})}
 	p.inds[pi.code] = pi

@@ -137,10 +137,14 @@ func TestVersionQueryHandBuilt(t *testing.T) {
 				value  float64
 				upload int64
 			}{{2021, 1, 10}, {2021, 2, 20}, {2021, 3, 40}, {2022, 5, 10}, {2023, 7, 30}, {2024, 8, 20}, {2024, 9, 30}}
+			// ... of its series (migration 00008).
+			if _, err := db.ExecContext(ctx, `INSERT INTO series (id, indicator_code, region_code, disagg)
+				VALUES (7, 'kemiskinan_ekstrem', '16.07', '')`); err != nil {
+				t.Fatal(err)
+			}
 			for _, c := range versions {
-				if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observation_versions (indicator_code, region_code, disagg, year,
-					upload_id, value, status, series_break, note) VALUES ('kemiskinan_ekstrem', '16.07', '', ?, ?, ?, 'final', ?, '')`),
-					c.year, c.upload, c.value, false); err != nil {
+				if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observation_versions (series_id, year, upload_id, value, status,
+					series_break, note) VALUES (7, ?, ?, ?, 'final', ?, '')`), c.year, c.upload, c.value, false); err != nil {
 					t.Fatal(err)
 				}
 			}
