@@ -52,8 +52,9 @@ func TestImportStopsCleanly(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		// Stored values, so that the stopped imports load them ahead.
-		first := importCounts(t, st, manyRows(40000, func(int) error { return nil }), indicator.Counts{New: 40000})
+		// Stored values, so that the stopped imports load them ahead (more
+		// than one COPY of copyIn carries).
+		first := importCounts(t, st, manyRows(70000, func(int) error { return nil }), indicator.Counts{New: 70000})
 		before := runtime.NumGoroutine()
 
 		cctx, cancel := context.WithCancel(ctx)
@@ -85,31 +86,39 @@ func TestImportStopsCleanly(t *testing.T) {
 			t.Errorf("data version %d (%v), want %d: a stopped import left its upload", v, err, first.ID)
 		}
 		var versions int
-		if err := st.DB().Get(&versions, `SELECT count(*) FROM observations`); err != nil || versions != 40000 {
-			t.Errorf("%d observations (%v), want 40000", versions, err)
+		if err := st.DB().Get(&versions, `SELECT count(*) FROM observations`); err != nil || versions != 70000 {
+			t.Errorf("%d observations (%v), want 70000", versions, err)
 		}
-		importCounts(t, st, manyRows(60000, func(int) error { return nil }), indicator.Counts{New: 20000, Unchanged: 40000})
+		importCounts(t, st, manyRows(80000, func(int) error { return nil }), indicator.Counts{New: 10000, Unchanged: 70000})
 	})
 }
 
 // TestImportAfterRejectedText: a value PostgreSQL refuses inside the COPY
-// (a note that is not UTF-8) fails the import; the connection goes back to
-// the pool and the next import works.
+// (a note that is not UTF-8), after more rows than one COPY carries (the
+// rows before it were stored by an earlier COPY of the same import), fails
+// the import and stores nothing; the connection goes back to the pool and
+// the next import works.
 func TestImportAfterRejectedText(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		bad := obs(2023, 1)
 		bad.Note = "\xff\xfe"
-		src := manyRows(5000, func(int) error { return nil })
+		src := manyRows(70000, func(int) error { return nil })
 		_, err := st.ImportObservations(ctx, indicator.Upload{}, func(emit func(indicator.Observation) error) (indicator.Counts, error) {
 			if _, err := src(emit); err != nil {
 				return indicator.Counts{}, err
 			}
 			return indicator.Counts{}, emit(bad)
 		}, store.ImportOptions{})
-		if st.Dialect() == store.Postgres && err == nil {
-			t.Fatal("a note that is not UTF-8 was stored")
+		if st.Dialect() == store.Postgres {
+			if err == nil {
+				t.Fatal("a note that is not UTF-8 was stored")
+			}
+			var n int
+			if err := st.DB().Get(&n, `SELECT count(*) FROM observation_versions`); err != nil || n != 0 {
+				t.Fatalf("%d versions stored (%v) by a failed import", n, err)
+			}
 		}
 		for range 3 {
 			if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, 2)), store.ImportOptions{}); err != nil {

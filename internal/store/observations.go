@@ -1,6 +1,8 @@
 package store
 
 import (
+	"unsafe"
+
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -207,7 +209,8 @@ func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, u
 			var err error
 			counts, err = s.classify(ctx, prior, src, func(o indicator.Observation, series int32) error {
 				line = appendCopyRow(line[:0], o, series, up.ID)
-				return send(string(line))
+				// CopyData copies the line at once: no string of its own.
+				return send(unsafe.String(unsafe.SliceData(line), len(line)))
 			})
 			return err
 		})
@@ -234,41 +237,74 @@ func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, u
 	return counts, err
 }
 
-// copyIn runs one COPY … FROM STDIN on the driver connection dc: rows calls
-// send with each row in COPY's text format. The COPY's own errors go
-// through wrap; rows' other errors are returned as they are.
+// copyIn copies rows into table with COPY … FROM STDIN on the driver
+// connection dc: rows calls send with each row in COPY's text format. The
+// COPY's own errors go through wrap; rows' other errors are returned as
+// they are.
+//
+// Every copySegment rows the COPY is ended and a new one begun, which waits
+// for the server to store what it was sent. Without that wait the server
+// falls behind the client by what the sockets hold (tens of megabytes on
+// loopback, close to a second of work), and that backlog is worked off
+// alone at the end while nothing else runs beside it.
 func copyIn(ctx context.Context, dc any, table string, wrap func(error) error, rows func(send func(string) error) error) error {
 	prep, ok := dc.(driver.ConnPrepareContext)
 	if !ok {
 		return wrap(fmt.Errorf("driver %T cannot prepare", dc))
 	}
-	st, err := prep.PrepareContext(ctx, `COPY `+table+` FROM STDIN`)
-	if err != nil {
-		return wrap(err)
-	}
-	defer st.Close()
-	cd, ok := st.(interface {
+	type copier interface {
+		driver.Stmt
 		CopyData(ctx context.Context, line string) (driver.Result, error)
-	})
-	if !ok {
-		return wrap(fmt.Errorf("driver statement %T has no CopyData", st))
 	}
-	if err := rows(func(line string) error {
-		// Not ctx: lib/pq watches a cancellable context with a goroutine
-		// per call. The caller checks ctx once per batch.
-		if _, err := cd.CopyData(context.Background(), line); err != nil {
+	var st copier
+	start := func() error {
+		s, err := prep.PrepareContext(ctx, `COPY `+table+` FROM STDIN`)
+		if err != nil {
+			return wrap(err)
+		}
+		var ok bool
+		if st, ok = s.(copier); !ok {
+			s.Close()
+			return wrap(fmt.Errorf("driver statement %T has no CopyData", s))
+		}
+		return nil
+	}
+	end := func() error {
+		defer func() { st.Close(); st = nil }()
+		// An empty Exec ends the COPY; constraint errors surface here at the latest.
+		if _, err := st.Exec(nil); err != nil { //nolint:staticcheck // lib/pq's COPY statement implements only Exec
 			return wrap(err)
 		}
 		return nil
-	}); err != nil {
+	}
+	if err := start(); err != nil {
 		return err
 	}
-	// An empty Exec ends the COPY; constraint errors surface here at the latest.
-	if _, err := st.Exec(nil); err != nil { //nolint:staticcheck // lib/pq's COPY statement implements only Exec
-		return wrap(err)
+	sent := 0
+	if err := rows(func(line string) error {
+		// Not ctx: lib/pq watches a cancellable context with a goroutine
+		// per call. The caller checks ctx once per batch.
+		if _, err := st.CopyData(context.Background(), line); err != nil {
+			return wrap(err)
+		}
+		if sent++; sent%copySegment == 0 {
+			if err := end(); err != nil {
+				return err
+			}
+			return start()
+		}
+		return nil
+	}); err != nil {
+		if st != nil {
+			st.Close()
+		}
+		return err
 	}
-	return nil
+	return end()
 }
+
+// copySegment is how many rows one COPY of copyIn carries.
+const copySegment = 1 << 16
 
 // classify runs the import's pipeline: every row is compared with its key's
 // current value, and write is called with each new or changed row, its

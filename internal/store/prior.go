@@ -90,6 +90,8 @@ type priorIndicator struct {
 	// short scan.
 	series map[priorSeries]priorSpan
 	vals   []priorYear
+	strs   []string          // statuses and notes of vals
+	strIDs map[string]uint32 // their indexes in strs
 }
 
 type priorSeries struct {
@@ -100,12 +102,14 @@ type priorSeries struct {
 // priorSpan is a series' id and its values, vals[from:to].
 type priorSpan struct{ id, from, to int32 }
 
+// priorYear is a value of a series. Its status and note are indexes into
+// the indicator's strs (0 for final, 1 for no note): without pointers the
+// values are not scanned by the garbage collector.
 type priorYear struct {
-	year   int32
-	brk    bool
-	value  float64
-	status indicator.Status
-	note   string
+	year         int32
+	brk          bool
+	value        float64
+	status, note uint32
 }
 
 // newPriorValues starts the loaders; lastID is the greatest series id
@@ -253,6 +257,23 @@ func (p *priorValues) readValues(q driver.QueryerContext, pi *priorIndicator, ke
 	}
 	defer rows.Close()
 	pi.vals = make([]priorYear, 0, p.hint.Load())
+	pi.strs, pi.strIDs = []string{string(indicator.StatusFinal), ""}, map[string]uint32{}
+	str := func(v driver.Value, none uint32) (uint32, bool) {
+		if v == nil {
+			return none, true
+		}
+		s, ok := v.(string)
+		if !ok {
+			return 0, false
+		}
+		id, ok := pi.strIDs[s]
+		if !ok {
+			id = uint32(len(pi.strs))
+			pi.strIDs[s] = id
+			pi.strs = append(pi.strs, s)
+		}
+		return id, true
+	}
 	cur, from := int32(0), int32(0)
 	end := func() {
 		if n := int32(len(pi.vals)); n > from {
@@ -273,26 +294,20 @@ func (p *priorValues) readValues(q driver.QueryerContext, pi *priorIndicator, ke
 		year, ok2 := row[1].(int64)
 		value, ok3 := row[2].(float64)
 		brk, ok4 := row[3].(bool)
-		status, ok5 := row[4].(string)
-		note, ok6 := row[5].(string)
-		if row[4] == nil {
-			status, ok5 = string(indicator.StatusFinal), true
-		}
-		if row[5] == nil {
-			ok6 = true
-		}
+		status, ok5 := str(row[4], 0)
+		note, ok6 := str(row[5], 1)
 		if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
 			return fmt.Errorf("unexpected column types %T", row)
 		}
 		if len(pi.vals) >= maxPriorEntries {
-			pi.tooBig, pi.series, pi.vals = true, nil, nil
+			pi.tooBig, pi.series, pi.vals, pi.strs, pi.strIDs = true, nil, nil, nil, nil
 			return nil
 		}
 		if int32(id) != cur {
 			end()
 			cur = int32(id)
 		}
-		pi.vals = append(pi.vals, priorYear{year: int32(year), brk: brk, value: value, status: indicator.Status(status), note: note})
+		pi.vals = append(pi.vals, priorYear{year: int32(year), brk: brk, value: value, status: status, note: note})
 	}
 }
 
@@ -356,7 +371,8 @@ func (pi *priorIndicator) get(k indicator.SeriesKey) (indicator.Observation, boo
 	}
 	for _, v := range pi.vals[span.from:span.to] {
 		if v.year == int32(k.Year) {
-			return indicator.Observation{SeriesKey: k, Value: v.value, Status: v.status, Break: v.brk, Note: v.note}, true, span.id
+			return indicator.Observation{SeriesKey: k, Value: v.value, Status: indicator.Status(pi.strs[v.status]), Break: v.brk,
+				Note: pi.strs[v.note]}, true, span.id
 		}
 	}
 	return indicator.Observation{}, false, span.id
