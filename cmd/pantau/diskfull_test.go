@@ -179,10 +179,11 @@ func diskFull(t *testing.T, tc diskFullCase) {
 	}
 }
 
-// bigImport writes a valid file of about 1.5 MB that the demo's agency may
+// bigImport writes a valid file of about 3 MB that the demo's agency may
 // upload: every year 1960–2100 of four of BPS's indicators for the regency
-// and each kecamatan, each with a note. Stored, its rows and its kept copy
-// take about 4 MB, more than the tmpfs holds.
+// and each kecamatan, each with a long note. Stored, its rows and its kept
+// copy take more than the 4 MiB tmpfs holds (rows keyed by series id are
+// small: notes make the bulk).
 func bigImport(t *testing.T) string {
 	var b strings.Builder
 	b.WriteString("kode_wilayah;kode_indikator;tahun;nilai;catatan\n")
@@ -190,7 +191,7 @@ func bigImport(t *testing.T) string {
 	for _, k := range demo.Kecamatan {
 		regions = append(regions, k[0])
 	}
-	note := strings.Repeat("diisi untuk menguji disk penuh ", 3)
+	note := strings.Repeat("diisi untuk menguji disk penuh ", 8)
 	for _, r := range regions {
 		for _, ind := range []string{"kemiskinan", "kemiskinan_ekstrem", "tpt", "ipm"} {
 			for y := 1960; y <= 2100; y++ {

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/url"
@@ -33,12 +34,23 @@ func seedBench(b *testing.B, st *store.Store) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// Both keep observations by series (a value's time is its upload's):
+	// PostgreSQL as versions, loaded with COPY; SQLite as current values,
+	// with one prepared INSERT.
+	q, seriesQ := `INSERT INTO observation_values (series_id, year, value, status, series_break, note, upload_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		`INSERT INTO series (id, indicator_code, region_code) VALUES (?, ?, ?)`
 	if st.Dialect() == store.Postgres {
-		// PostgreSQL keeps observations as versions of series; their time
-		// is their upload's.
 		q = `COPY observation_versions (series_id, year, value, status, series_break, note, upload_id) FROM STDIN`
+		seriesQ = `COPY series (id, indicator_code, region_code) FROM STDIN`
+	}
+	// copyEnd ends a COPY (an Exec without arguments); nothing on SQLite.
+	copyEnd := func(stmt *sql.Stmt) {
+		if st.Dialect() == store.Postgres {
+			if _, err := stmt.ExecContext(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		stmt.Close()
 	}
 	type series struct{ ind, region string }
 	var ids []series
@@ -46,42 +58,29 @@ func seedBench(b *testing.B, st *store.Store) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := time.Now().UTC()
 	if err := benchdata.EachRow(0, func(ind, region string, year int, v float64) error {
 		status := "final"
 		if year == benchdata.FirstYear+benchdata.Years-1 {
 			status = "sementara"
 		}
-		args := []any{ind, region, "", year, v, status, false, "", 1, now}
-		if st.Dialect() == store.Postgres {
-			if n := len(ids); n == 0 || ids[n-1] != (series{ind, region}) {
-				ids = append(ids, series{ind, region})
-			}
-			args = []any{len(ids), year, v, status, false, "", 1}
+		if n := len(ids); n == 0 || ids[n-1] != (series{ind, region}) {
+			ids = append(ids, series{ind, region})
 		}
-		_, err := stmt.ExecContext(ctx, args...)
+		_, err := stmt.ExecContext(ctx, len(ids), year, v, status, false, "", 1)
 		return err
 	}); err != nil {
 		b.Fatal(err)
 	}
-	if st.Dialect() == store.Postgres {
-		if _, err := stmt.ExecContext(ctx); err != nil {
-			b.Fatal(err)
-		}
-		stmt.Close()
-		if stmt, err = tx.PrepareContext(ctx, `COPY series (id, indicator_code, region_code) FROM STDIN`); err != nil {
-			b.Fatal(err)
-		}
-		for i, k := range ids {
-			if _, err := stmt.ExecContext(ctx, i+1, k.ind, k.region); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if _, err := stmt.ExecContext(ctx); err != nil {
+	copyEnd(stmt)
+	if stmt, err = tx.PrepareContext(ctx, seriesQ); err != nil {
+		b.Fatal(err)
+	}
+	for i, k := range ids {
+		if _, err := stmt.ExecContext(ctx, i+1, k.ind, k.region); err != nil {
 			b.Fatal(err)
 		}
 	}
-	stmt.Close()
+	copyEnd(stmt)
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}

@@ -15,37 +15,41 @@ import (
 	"pantau/migrations"
 )
 
-// postgresDownTo5 takes a PostgreSQL database that engines migrated to the
-// latest version back to migration 5, the tables before versions.
-func postgresDownTo5(t *testing.T, st *store.Store) *goose.Provider {
+// downToTables takes a database that engines migrated to the latest
+// version back to the tables of current values and revisions keyed by
+// text: PostgreSQL's migration 5 (before versions), SQLite's 6 (before
+// series ids). It returns that version.
+func downToTables(t *testing.T, st *store.Store) (*goose.Provider, int64) {
 	t.Helper()
 	sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, st.DB().DB, sub)
+	dialect, version := goose.DialectPostgres, int64(5)
+	if st.Dialect() == store.SQLite {
+		dialect, version = goose.DialectSQLite3, 6
+	}
+	p, err := goose.NewProvider(dialect, st.DB().DB, sub)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.DownTo(context.Background(), 5); err != nil {
+	if _, err := p.DownTo(context.Background(), version); err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return p, version
 }
 
-// TestMigrateToVersions builds a history in PostgreSQL's tables of
-// migration 5 (current values and revisions) and checks that migration 6
-// turns it into the same history of versions: the value at every version,
-// the revision list with its source lines, and the current values; and that
-// migrating down gives the tables back. SQLite keeps the tables.
+// TestMigrateToVersions builds a history in the tables of current values
+// and revisions keyed by text (PostgreSQL's migration 5, SQLite's 6) and
+// checks that the later migrations (PostgreSQL's versions and series ids,
+// SQLite's series ids) keep the same history: the value and time at every
+// version, the revision list with its source lines, and the current values;
+// and that migrating down gives the tables back.
 func TestMigrateToVersions(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
-		if st.Dialect() != store.Postgres {
-			return
-		}
 		ctx := context.Background()
 		db := st.DB()
-		p := postgresDownTo5(t, st)
+		p, version := downToTables(t, st)
 		seed(t, st)
 		at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 		for _, id := range []int64{10, 20, 30, 40} {
@@ -137,7 +141,7 @@ func TestMigrateToVersions(t *testing.T) {
 		}
 
 		// And back: the tables hold the same current values and revisions.
-		if _, err := p.DownTo(ctx, 5); err != nil {
+		if _, err := p.DownTo(ctx, version); err != nil {
 			t.Fatal(err)
 		}
 		var current, revised int
@@ -157,19 +161,18 @@ func TestMigrateToVersions(t *testing.T) {
 }
 
 // TestMigrateOrphanUploadKeepsOrder: a stored value whose upload has no
-// row (written by hand) gets one when migration 6 runs. Its id must not be
-// handed out again, and later imports must still be newer than it.
+// row (written by hand) gets one when the values start taking their time
+// from their upload (PostgreSQL's migration 6, SQLite's 7). Its id must not
+// be handed out again, and later imports must still be newer than it.
 func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
-		if st.Dialect() != store.Postgres {
-			return
-		}
 		ctx := context.Background()
 		db := st.DB()
-		postgresDownTo5(t, st)
+		downToTables(t, st)
 		seed(t, st)
-		if _, err := db.ExecContext(ctx, `INSERT INTO observations (indicator_code, region_code, disagg, year, value, status,
-			series_break, note, upload_id, updated_at) VALUES ('kemiskinan_ekstrem', '16.07', '', 2024, 1, 'final', false, '', 3, now())`); err != nil {
+		if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observations (indicator_code, region_code, disagg, year, value, status,
+			series_break, note, upload_id, updated_at) VALUES ('kemiskinan_ekstrem', '16.07', '', 2024, 1, 'final', ?, '', 3, ?)`),
+			false, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if err := st.Migrate(ctx); err != nil {

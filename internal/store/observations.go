@@ -474,8 +474,9 @@ var errStopped = errors.New("store: import stopped")
 // upsertObservations is SQLite's path: rows are upserted in file order, a
 // batch of consecutive rows per statement, inside the import's transaction.
 // A new key is inserted; a stored key is updated only when something
-// differs, and the trigger observation_revision (migration 00006) records
-// its old value within the same statement; an identical row writes nothing.
+// differs, and the trigger observation_revision (migrations 00006, 00007)
+// records its old value within the same statement; an identical row writes
+// nothing. Rows are keyed by series id (sqliteSeries) and year.
 // SQLite runs statements in-process, so the cost is the work per row plus
 // the work per statement: no staging, and one statement per batch rather
 // than per row.
@@ -492,7 +493,12 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 	if err != nil {
 		return indicator.Counts{}, err
 	}
-	b := upsertBatch{ctx: ctx, tx: tx, up: up, stmts: map[upsertShape]*sql.Stmt{}}
+	series, err := newSQLiteSeries(ctx, tx)
+	if err != nil {
+		return indicator.Counts{}, err
+	}
+	defer series.close()
+	b := upsertBatch{ctx: ctx, tx: tx, up: up, stmts: map[upsertShape]*sql.Stmt{}, series: series}
 	defer b.close()
 	counts, err := pipeline(src, func(indicator.Observation) {}, func(batch []indicator.Observation) error {
 		for _, o := range batch {
@@ -512,7 +518,8 @@ func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicato
 	if err != nil {
 		return counts, err
 	}
-	counts.Changed = int(after-before) - b.written
+	// New series count among the changes too.
+	counts.Changed = int(after-before) - series.created - b.written
 	counts.New = b.written - counts.Changed
 	counts.Unchanged = b.rows - b.written
 	return counts, nil
@@ -538,8 +545,10 @@ type upsertBatch struct {
 	up    indicator.Upload
 	stmts map[upsertShape]*sql.Stmt
 
+	series  *sqliteSeries
 	absent  indicator.Attr
 	pending []indicator.Observation
+	ids     []int64 // the pending rows' series
 	args    []any
 	// rows seen, rows the statements wrote (inserted or updated).
 	rows, written int
@@ -551,8 +560,12 @@ func (b *upsertBatch) add(o indicator.Observation) error {
 			return err
 		}
 	}
+	id, err := b.series.id(o.SeriesKey)
+	if err != nil {
+		return err
+	}
 	b.absent = o.Absent
-	b.pending = append(b.pending, o)
+	b.pending, b.ids = append(b.pending, o), append(b.ids, id)
 	if len(b.pending) == upsertBatchRows {
 		return b.flush()
 	}
@@ -572,9 +585,9 @@ func (b *upsertBatch) flush() error {
 		}
 		b.stmts[shape] = stmt
 	}
-	b.args = append(b.args[:0], b.up.ID, b.up.CreatedAt)
-	for _, o := range b.pending {
-		b.args = append(b.args, o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year, o.Value, lineArg(o.Line))
+	b.args = append(b.args[:0], b.up.ID)
+	for i, o := range b.pending {
+		b.args = append(b.args, b.ids[i], o.Year, o.Value, lineArg(o.Line))
 		if o.Absent&indicator.AttrStatus == 0 {
 			b.args = append(b.args, string(o.Status))
 		}
@@ -592,7 +605,7 @@ func (b *upsertBatch) flush() error {
 	n, _ := res.RowsAffected()
 	b.rows += len(b.pending)
 	b.written += int(n)
-	b.pending = b.pending[:0]
+	b.pending, b.ids = b.pending[:0], b.ids[:0]
 	return nil
 }
 
@@ -602,10 +615,10 @@ func (b *upsertBatch) close() {
 	}
 }
 
-// upsertSQL is the statement for one shape: the upload id and time come
-// first, then each row's key, value, source line and carried attributes.
+// upsertSQL is the statement for one shape: the upload id comes first,
+// then each row's series, year, value, source line and carried attributes.
 func upsertSQL(shape upsertShape) string {
-	cols := []string{"indicator_code", "region_code", "disagg", "year", "value", "source_line"}
+	cols := []string{"series_id", "year", "value", "source_line"}
 	compare := []string{"value"}
 	for _, a := range []struct {
 		attr indicator.Attr
@@ -618,11 +631,11 @@ func upsertSQL(shape upsertShape) string {
 	}
 	row := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
 	var q strings.Builder
-	q.WriteString("INSERT INTO observations (" + strings.Join(cols, ", ") + ", upload_id, updated_at)\n")
-	q.WriteString("SELECT v.*, ?, ? FROM (VALUES " + row + strings.Repeat(", "+row, shape.rows-1) + ") AS v WHERE true\n")
-	q.WriteString("ON CONFLICT (indicator_code, region_code, disagg, year) DO UPDATE SET ")
+	q.WriteString("INSERT INTO observation_values (" + strings.Join(cols, ", ") + ", upload_id)\n")
+	q.WriteString("SELECT v.*, ? FROM (VALUES " + row + strings.Repeat(", "+row, shape.rows-1) + ") AS v WHERE true\n")
+	q.WriteString("ON CONFLICT (series_id, year) DO UPDATE SET ")
 	var set, differs []string
-	for _, c := range append(compare, "source_line", "upload_id", "updated_at") {
+	for _, c := range append(compare, "source_line", "upload_id") {
 		set = append(set, c+" = excluded."+c)
 	}
 	for _, c := range compare {
@@ -630,6 +643,92 @@ func upsertSQL(shape upsertShape) string {
 	}
 	q.WriteString(strings.Join(set, ", ") + "\nWHERE " + strings.Join(differs, " OR "))
 	return q.String()
+}
+
+// sqliteSeries gives the rows of a SQLite import their series ids: the
+// stored series of an indicator are read on its first row; a series not
+// stored is inserted with the next id (the import holds SQLite's write
+// lock, so no one else gives ids meanwhile).
+type sqliteSeries struct {
+	ctx    context.Context
+	tx     *sqlx.Tx
+	insert *sql.Stmt
+	ids    map[seriesKey]int64
+	loaded map[string]bool
+	lastID int64 // the greatest id
+	// created counts the series inserted.
+	created int
+	// The previous row's series: rows of a series usually come together.
+	prev   seriesKey
+	prevID int64
+}
+
+// maxSQLiteSeries bounds the ids an import keeps (about 100 bytes each);
+// past it they are dropped and read again as needed.
+const maxSQLiteSeries = 1 << 20
+
+func newSQLiteSeries(ctx context.Context, tx *sqlx.Tx) (*sqliteSeries, error) {
+	r := &sqliteSeries{ctx: ctx, tx: tx, ids: map[seriesKey]int64{}, loaded: map[string]bool{}}
+	if err := tx.GetContext(ctx, &r.lastID, `SELECT COALESCE(MAX(id), 0) FROM series`); err != nil {
+		return nil, fmt.Errorf("store: import: series: %w", err)
+	}
+	var err error
+	if r.insert, err = tx.PrepareContext(ctx, `INSERT INTO series (id, indicator_code, region_code, disagg) VALUES (?, ?, ?, ?)`); err != nil {
+		return nil, fmt.Errorf("store: import: series: %w", err)
+	}
+	return r, nil
+}
+
+func (r *sqliteSeries) close() { r.insert.Close() }
+
+// id returns the id of k's series, inserting the series if it is new.
+func (r *sqliteSeries) id(k indicator.SeriesKey) (int64, error) {
+	sk := seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
+	if r.prevID != 0 && sk == r.prev {
+		return r.prevID, nil
+	}
+	if !r.loaded[sk.indicator] {
+		if len(r.ids) > maxSQLiteSeries {
+			clear(r.ids)
+			clear(r.loaded)
+		}
+		if err := r.load(sk.indicator); err != nil {
+			return 0, err
+		}
+	}
+	id, ok := r.ids[sk]
+	if !ok {
+		id = r.lastID + 1
+		if _, err := r.insert.ExecContext(r.ctx, id, sk.indicator, sk.region, string(sk.disagg)); err != nil {
+			return 0, fmt.Errorf("store: import: series: %w", err)
+		}
+		r.lastID, r.ids[sk] = id, id
+		r.created++
+	}
+	r.prev, r.prevID = sk, id
+	return id, nil
+}
+
+// load reads the stored series of an indicator.
+func (r *sqliteSeries) load(code string) error {
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT id, region_code, disagg FROM series WHERE indicator_code = ?`, code)
+	if err != nil {
+		return fmt.Errorf("store: import: series of %s: %w", code, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var region, disagg string
+		if err := rows.Scan(&id, &region, &disagg); err != nil {
+			return fmt.Errorf("store: import: series of %s: %w", code, err)
+		}
+		r.ids[seriesKey{code, region, indicator.Disaggregation(disagg)}] = id
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: import: series of %s: %w", code, err)
+	}
+	r.loaded[code] = true
+	return nil
 }
 
 // totalChanges is SQLite's count of rows written on this connection, by

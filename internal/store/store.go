@@ -1,9 +1,11 @@
 // Package store keeps Pantau's data in SQLite (the zero-setup default) or
 // PostgreSQL (production), through one sqlx implementation. The two dialects
 // differ only where noted: the DSN and pragmas, and the bulk write path
-// (on PostgreSQL a COPY of new versions into observation_versions, with
-// observations and observation_revisions as views over it; on SQLite
-// batched upserts, with a trigger writing revisions).
+// (on PostgreSQL a COPY of new versions into observation_versions; on
+// SQLite batched upserts into observation_values, with a trigger writing
+// revisions). Both key values by series id (the series table) and year,
+// with observations and observation_revisions as views with the columns of
+// the tables they replaced.
 package store
 
 import (

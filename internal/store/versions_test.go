@@ -130,6 +130,12 @@ func TestVersionQueryHandBuilt(t *testing.T) {
 			value  float64
 			upload int64
 		}{{2021, 3, 40}, {2022, 5, 10}, {2023, 7, 30}, {2024, 9, 30}}
+		// Both key values by series (PostgreSQL's migration 00008, SQLite's
+		// 00007); a value's time is its upload's.
+		if _, err := db.ExecContext(ctx, `INSERT INTO series (id, indicator_code, region_code, disagg)
+			VALUES (7, 'kemiskinan_ekstrem', '16.07', '')`); err != nil {
+			t.Fatal(err)
+		}
 		if st.Dialect() == store.Postgres {
 			// PostgreSQL keeps every value as a version (migration 00006).
 			versions := []struct {
@@ -137,11 +143,6 @@ func TestVersionQueryHandBuilt(t *testing.T) {
 				value  float64
 				upload int64
 			}{{2021, 1, 10}, {2021, 2, 20}, {2021, 3, 40}, {2022, 5, 10}, {2023, 7, 30}, {2024, 8, 20}, {2024, 9, 30}}
-			// ... of its series (migration 00008).
-			if _, err := db.ExecContext(ctx, `INSERT INTO series (id, indicator_code, region_code, disagg)
-				VALUES (7, 'kemiskinan_ekstrem', '16.07', '')`); err != nil {
-				t.Fatal(err)
-			}
 			for _, c := range versions {
 				if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observation_versions (series_id, year, upload_id, value, status,
 					series_break, note) VALUES (7, ?, ?, ?, 'final', ?, '')`), c.year, c.upload, c.value, false); err != nil {
@@ -151,9 +152,8 @@ func TestVersionQueryHandBuilt(t *testing.T) {
 			current = nil
 		}
 		for _, c := range current {
-			if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observations (indicator_code, region_code, disagg, year, value, status,
-				series_break, note, upload_id, updated_at) VALUES ('kemiskinan_ekstrem', '16.07', '', ?, ?, 'final', ?, '', ?, ?)`),
-				c.year, c.value, false, c.upload, at.Add(time.Duration(c.upload)*time.Hour)); err != nil {
+			if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observation_values (series_id, year, value, status, series_break, note,
+				upload_id) VALUES (7, ?, ?, 'final', ?, '', ?)`), c.year, c.value, false, c.upload); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -167,10 +167,9 @@ func TestVersionQueryHandBuilt(t *testing.T) {
 			revisions = nil
 		}
 		for _, r := range revisions {
-			if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observation_revisions (indicator_code, region_code, disagg, year,
-				old_value, old_status, old_break, old_note, old_upload_id, new_value, new_status, upload_id, changed_at)
-				VALUES ('kemiskinan_ekstrem', '16.07', '', ?, ?, 'final', ?, '', ?, ?, 'final', ?, ?)`),
-				r.year, r.old, false, r.oldUp, r.new, r.upload, at.Add(time.Duration(r.upload)*time.Hour)); err != nil {
+			if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO observation_revision_values (series_id, year, old_value, old_status,
+				old_break, old_note, old_upload_id, new_value, new_status, upload_id) VALUES (7, ?, ?, 'final', ?, '', ?, ?, 'final', ?)`),
+				r.year, r.old, false, r.oldUp, r.new, r.upload); err != nil {
 				t.Fatal(err)
 			}
 		}
