@@ -1,8 +1,6 @@
 package store
 
 import (
-	"unsafe"
-
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -10,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"

@@ -41,7 +41,8 @@ SELECT s.id, v.year, v.upload_id, v.value, v.series_break, v.source_line, v.stat
 FROM observation_versions_text v
 JOIN series s ON s.indicator_code = v.indicator_code AND s.region_code = v.region_code AND s.disagg = v.disagg
 ORDER BY s.id, v.year, v.upload_id DESC;
--- A key's versions adjacent, newest first, as before.
+-- A key's versions adjacent, newest first, as before. (00006's fillfactor
+-- of 50 made no measurable difference to a re-import with integer keys.)
 CREATE UNIQUE INDEX observation_versions_key ON observation_versions (series_id, year, upload_id DESC);
 DROP TABLE observation_versions_text;
 
