@@ -190,7 +190,9 @@ const versionsTable = `observation_versions (series_id, year, upload_id, value, 
 // after the versions, with a second COPY. The file is read in its own
 // goroutine while this one classifies and writes.
 func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
-	// Under the import lock nothing else gives series ids.
+	// Under the import lock nothing else gives series ids. The transaction
+	// reads at READ COMMITTED (the default), so this sees every series
+	// committed before the lock was granted.
 	var lastID int32
 	if err := tx.GetContext(ctx, &lastID, `SELECT COALESCE(MAX(id), 0) FROM series`); err != nil {
 		return indicator.Counts{}, fmt.Errorf("store: import: series: %w", err)
