@@ -125,7 +125,15 @@ func (s *keySet) add(k indicator.SeriesKey) bool {
 
 // importTx runs one import: lock, upload row, the rows, the counts, then
 // commit or (dry run, error) roll back.
-func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportOptions, write func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error)) error {
+func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportOptions, write func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error)) (err error) {
+	// A cancelled import fails with whatever the driver makes of the
+	// cancellation (lib/pq: "canceling statement due to user request");
+	// callers ask errors.Is(err, context.Canceled).
+	defer func() {
+		if cause := ctx.Err(); err != nil && cause != nil && !errors.Is(err, cause) {
+			err = fmt.Errorf("%w: %w", cause, err)
+		}
+	}()
 	// The transaction's connection is held apart, for writes that go to
 	// the driver directly (copyVersions).
 	conn, err := s.db.Connx(ctx)
