@@ -198,21 +198,18 @@ const versionsTable = `observation_versions (series_id, year, upload_id, value, 
 // after the versions, with a second COPY. The file is read in its own
 // goroutine while this one classifies and writes.
 func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
-	// Under the import lock nothing else gives series ids. The transaction
-	// reads at READ COMMITTED (the default), so this sees every series
-	// committed before the lock was granted.
-	var lastID int32
-	if err := tx.GetContext(ctx, &lastID, `SELECT COALESCE(MAX(id), 0) FROM series`); err != nil {
-		return indicator.Counts{}, fmt.Errorf("store: import: series: %w", err)
+	stored, err := greatestSeriesID(ctx, tx)
+	if err != nil {
+		return indicator.Counts{}, err
 	}
-	prior := newPriorValues(ctx, s, lastID)
+	prior := newPriorValues(ctx, s, int32(stored))
 	defer prior.close()
 	// The COPY goes through the driver's own CopyData with rows formatted
 	// here: through database/sql every row would cost eleven argument
 	// conversions, a third of the import's CPU time. The import's
 	// transaction is on this connection; nothing else uses it meanwhile.
 	var counts indicator.Counts
-	err := conn.Raw(func(dc any) error {
+	err = conn.Raw(func(dc any) error {
 		var line []byte
 		err := copyIn(ctx, dc, versionsTable, versionErr, func(send func(string) error) error {
 			var err error
@@ -229,7 +226,7 @@ func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, u
 		seriesErr := func(err error) error { return fmt.Errorf("store: import: series: %w", err) }
 		return copyIn(ctx, dc, `series (id, indicator_code, region_code, disagg)`, seriesErr, func(send func(string) error) error {
 			for i, k := range prior.fresh {
-				line = strconv.AppendInt(line[:0], int64(lastID)+int64(i)+1, 10)
+				line = strconv.AppendInt(line[:0], stored+int64(i)+1, 10)
 				line = append(line, '\t')
 				line = appendCopyText(line, k.indicator)
 				line = append(line, '\t')
@@ -244,6 +241,19 @@ func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, u
 		})
 	})
 	return counts, err
+}
+
+// greatestSeriesID is the greatest series id stored, after which an import
+// gives the series it creates their ids. Imports hold the write lock
+// (importLockKey on PostgreSQL, SQLite's immediate transaction), so no one
+// else gives ids meanwhile; the transaction reads at READ COMMITTED (the
+// default), so it sees every series committed before the lock was granted.
+func greatestSeriesID(ctx context.Context, tx *sqlx.Tx) (int64, error) {
+	var id int64
+	if err := tx.GetContext(ctx, &id, `SELECT COALESCE(MAX(id), 0) FROM series`); err != nil {
+		return 0, fmt.Errorf("store: import: series: %w", err)
+	}
+	return id, nil
 }
 
 // copyIn copies rows into table with COPY … FROM STDIN on the driver
@@ -656,16 +666,16 @@ func upsertSQL(shape upsertShape) string {
 
 // sqliteSeries gives the rows of a SQLite import their series ids: the
 // stored series of an indicator are read on its first row; a series not
-// stored is inserted with the next id (the import holds SQLite's write
-// lock, so no one else gives ids meanwhile).
+// stored is inserted with the next id (see greatestSeriesID).
 type sqliteSeries struct {
 	ctx    context.Context
 	tx     *sqlx.Tx
 	insert *sql.Stmt
 	ids    map[seriesKey]int64
 	loaded map[string]bool
-	lastID int64 // the greatest id
-	// created counts the series inserted.
+	// stored is the greatest id stored before the import; created counts
+	// the series it inserted, with ids stored+1 … stored+created.
+	stored  int64
 	created int
 	// The previous row's series: rows of a series usually come together.
 	prev   seriesKey
@@ -678,10 +688,10 @@ const maxSQLiteSeries = 1 << 20
 
 func newSQLiteSeries(ctx context.Context, tx *sqlx.Tx) (*sqliteSeries, error) {
 	r := &sqliteSeries{ctx: ctx, tx: tx, ids: map[seriesKey]int64{}, loaded: map[string]bool{}}
-	if err := tx.GetContext(ctx, &r.lastID, `SELECT COALESCE(MAX(id), 0) FROM series`); err != nil {
-		return nil, fmt.Errorf("store: import: series: %w", err)
-	}
 	var err error
+	if r.stored, err = greatestSeriesID(ctx, tx); err != nil {
+		return nil, err
+	}
 	if r.insert, err = tx.PrepareContext(ctx, `INSERT INTO series (id, indicator_code, region_code, disagg) VALUES (?, ?, ?, ?)`); err != nil {
 		return nil, fmt.Errorf("store: import: series: %w", err)
 	}
@@ -707,11 +717,11 @@ func (r *sqliteSeries) id(k indicator.SeriesKey) (int64, error) {
 	}
 	id, ok := r.ids[sk]
 	if !ok {
-		id = r.lastID + 1
+		id = r.stored + int64(r.created) + 1
 		if _, err := r.insert.ExecContext(r.ctx, id, sk.indicator, sk.region, string(sk.disagg)); err != nil {
 			return 0, fmt.Errorf("store: import: series: %w", err)
 		}
-		r.lastID, r.ids[sk] = id, id
+		r.ids[sk] = id
 		r.created++
 	}
 	r.prev, r.prevID = sk, id

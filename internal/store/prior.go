@@ -52,9 +52,10 @@ type priorValues struct {
 	asked map[string]bool
 	total int
 
-	// Owned by the writer: the series this upload creates, with the ids
-	// given to them (after lastID, the greatest stored id), in order.
-	lastID  int32
+	// Owned by the writer: the series this upload creates, in order, and
+	// their ids: fresh[i] gets stored+i+1, stored being the greatest id
+	// stored (see greatestSeriesID).
+	stored  int32
 	created map[seriesKey]int32
 	fresh   []seriesKey
 }
@@ -71,7 +72,8 @@ const (
 	// a whole load costs about as much as a few batched lookups.
 	loadAfterRows    = 2048
 	loadAllAfterRows = 16384
-	// maxPriorEntries bounds the loaded values (about 60 bytes each).
+	// maxPriorEntries bounds the loaded values (24 bytes each, and a map
+	// entry per series).
 	maxPriorEntries = 250_000
 )
 
@@ -112,11 +114,11 @@ type priorYear struct {
 	status, note uint32
 }
 
-// newPriorValues starts the loaders; lastID is the greatest series id
+// newPriorValues starts the loaders; stored is the greatest series id
 // stored.
-func newPriorValues(ctx context.Context, s *Store, lastID int32) *priorValues {
+func newPriorValues(ctx context.Context, s *Store, stored int32) *priorValues {
 	p := &priorValues{s: s, ctx: ctx, inds: map[string]*priorIndicator{}, seen: map[string]int{}, asked: map[string]bool{},
-		queue: make(chan *priorIndicator, 64), lastID: lastID, created: map[seriesKey]int32{}}
+		queue: make(chan *priorIndicator, 64), stored: stored, created: map[seriesKey]int32{}}
 	for range 2 {
 		p.loader.Add(1)
 		go func() {
@@ -478,8 +480,8 @@ func (p *priorValues) newSeries(k indicator.SeriesKey) int32 {
 	if id, ok := p.created[sk]; ok {
 		return id
 	}
-	p.lastID++
-	p.created[sk] = p.lastID
+	id := p.stored + int32(len(p.fresh)) + 1
+	p.created[sk] = id
 	p.fresh = append(p.fresh, sk)
-	return p.lastID
+	return id
 }
