@@ -1,6 +1,8 @@
 package importer_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -238,24 +240,37 @@ func TestTargetsSubmission(t *testing.T) {
 
 // TestPublishRefusesADamagedFile: what is published is exactly what was
 // reviewed; a kept file whose bytes changed is refused and the
-// submission keeps waiting.
+// submission keeps waiting. A chunk is kept gzip-compressed: damage shows
+// either as a chunk that no longer decompresses (its gzip checksum) or, for
+// a chunk replaced whole by other valid gzip, as a file whose hash differs.
 func TestPublishRefusesADamagedFile(t *testing.T) {
-	demoStores(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		sub := submit(t, st, poverty)
-		db := st.DB()
-		if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE upload_file_chunks SET data = ? WHERE sha256 = ?`),
-			[]byte(strings.Replace(poverty, "0,47", "4,70", 1)), sub.SHA256); err != nil {
-			t.Fatal(err)
-		}
-		_, err := importer.Publish(ctx, st, sub.ID, walidata, "en")
-		if err == nil || !strings.Contains(err.Error(), "damaged") {
-			t.Fatalf("publishing a damaged file: %v", err)
-		}
-		if got, _ := st.Submission(ctx, sub.ID); got.State != indicator.Submitted || value(t, st, 2024) != 0.49 {
-			t.Errorf("after a refused publication: %s, 2024 = %v", got.State, value(t, st, 2024))
-		}
-	})
+	var other bytes.Buffer
+	zw := gzip.NewWriter(&other)
+	zw.Write([]byte(strings.Replace(poverty, "0,47", "4,70", 1)))
+	zw.Close()
+	damage := map[string][]byte{
+		"not gzip":      []byte(strings.Replace(poverty, "0,47", "4,70", 1)),
+		"other content": other.Bytes(),
+	}
+	for name, data := range damage {
+		t.Run(name, func(t *testing.T) {
+			demoStores(t, func(t *testing.T, st *store.Store) {
+				ctx := context.Background()
+				sub := submit(t, st, poverty)
+				db := st.DB()
+				if _, err := db.ExecContext(ctx, db.Rebind(`UPDATE upload_file_chunks SET data = ? WHERE sha256 = ?`), data, sub.SHA256); err != nil {
+					t.Fatal(err)
+				}
+				_, err := importer.Publish(ctx, st, sub.ID, walidata, "en")
+				if err == nil || !strings.Contains(err.Error(), "damaged") {
+					t.Fatalf("publishing a damaged file: %v", err)
+				}
+				if got, _ := st.Submission(ctx, sub.ID); got.State != indicator.Submitted || value(t, st, 2024) != 0.49 {
+					t.Errorf("after a refused publication: %s, 2024 = %v", got.State, value(t, st, 2024))
+				}
+			})
+		})
+	}
 }
 
 // TestPreviewTakesNoWriteLock: people open previews at will; they read the

@@ -193,3 +193,52 @@ func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrateDownKeepsCompressedFiles: files kept gzip-compressed cannot
+// be decompressed by SQL, so going below the migration that introduced
+// them is refused while any is kept, and they stay readable; without one
+// it goes down and up again.
+func TestMigrateDownKeepsCompressedFiles(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dialect, below := goose.DialectPostgres, int64(8)
+		if st.Dialect() == store.SQLite {
+			dialect, below = goose.DialectSQLite3, 7
+		}
+		p, err := goose.NewProvider(dialect, st.DB().DB, sub)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// No file kept: down and up again.
+		if _, err := p.DownTo(ctx, below); err != nil {
+			t.Fatalf("down without compressed files: %v", err)
+		}
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		seed(t, st)
+		up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: file("kode;tahun\n16.07;2023\n")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.DownTo(ctx, below)
+		if err == nil {
+			t.Fatal("went down with a compressed file kept")
+		}
+		want := "upload files are kept gzip-compressed"
+		if st.Dialect() == store.SQLite {
+			want = "upload_files_are_kept_gzip_compressed"
+		}
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal does not say why: %v", err)
+		}
+		d, _ := st.UploadDetail(ctx, up.ID)
+		if got, err := st.UploadFileBytes(ctx, d.SHA256); err != nil || string(got) != "kode;tahun\n16.07;2023\n" {
+			t.Errorf("after the refused migration the file reads %q, %v", got, err)
+		}
+	})
+}

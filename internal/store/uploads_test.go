@@ -2,12 +2,16 @@ package store_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"pantau/internal/indicator"
 	"pantau/internal/store"
@@ -144,6 +148,129 @@ func TestTokens(t *testing.T) {
 			if _, err := st.Authenticate(ctx, bad); !errors.Is(err, indicator.ErrUnauthorized) {
 				t.Errorf("token %q: %v, want unauthorized", bad, err)
 			}
+		}
+	})
+}
+
+// bigFile is CSV-like text of n bytes, varied enough that it compresses
+// about as real uploads do rather than to nothing.
+func bigFile(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, "16.%02d;ind%03d;%d;%d,%02d\n", i%97, i*7919%1000, 2000+i%30, i*104729%10007, i%100)
+	}
+	return b.String()[:n]
+}
+
+// TestKeptFileIsCompressedInChunks: a file is kept in chunks of 1 MiB of
+// its bytes, each a gzip member of its own (so any chunk reads alone), and
+// is served back byte for byte; files kept before compression (an empty
+// encoding) are still served.
+func TestKeptFileIsCompressedInChunks(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		ctx := context.Background()
+		db := st.DB()
+		content := bigFile(2<<20 + 600_000)
+		up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: file(content)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := st.UploadDetail(ctx, up.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept struct {
+			Chunks   int    `db:"chunks"`
+			Encoding string `db:"encoding"`
+		}
+		if err := db.GetContext(ctx, &kept, db.Rebind(`SELECT chunks, encoding FROM upload_files WHERE sha256 = ?`), d.SHA256); err != nil {
+			t.Fatal(err)
+		}
+		if kept.Chunks != 3 || kept.Encoding != "gzip" {
+			t.Errorf("kept as %+v, want 3 gzip chunks", kept)
+		}
+		var chunks [][]byte
+		if err := db.SelectContext(ctx, &chunks, db.Rebind(`SELECT data FROM upload_file_chunks WHERE sha256 = ? ORDER BY seq`), d.SHA256); err != nil {
+			t.Fatal(err)
+		}
+		stored := 0
+		for i, c := range chunks {
+			stored += len(c)
+			zr, err := gzip.NewReader(bytes.NewReader(c))
+			if err != nil {
+				t.Fatalf("chunk %d: %v", i, err)
+			}
+			raw, err := io.ReadAll(zr)
+			if want := content[min(i<<20, len(content)):min((i+1)<<20, len(content))]; err != nil || string(raw) != want {
+				t.Errorf("chunk %d alone: %d bytes, %v; want the file's bytes %d to %d", i, len(raw), err, i<<20, i<<20+len(want))
+			}
+		}
+		if stored > len(content)/2 {
+			t.Errorf("%d bytes stored for a file of %d: not compressed", stored, len(content))
+		}
+		if got, err := st.UploadFileBytes(ctx, d.SHA256); err != nil || string(got) != content {
+			t.Errorf("served %d bytes, %v; want the %d bytes kept", len(got), err, len(content))
+		}
+
+		// A file kept before compression: chunks as they are.
+		old := "kode_wilayah;tahun;nilai\n16.07;2023;0,56\n"
+		h := sha256.Sum256([]byte(old))
+		sha := hex.EncodeToString(h[:])
+		if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO upload_files (sha256, size, chunks, created_at) VALUES (?, ?, 2, ?)`),
+			sha, len(old), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for i, part := range []string{old[:10], old[10:]} {
+			if _, err := db.ExecContext(ctx, db.Rebind(`INSERT INTO upload_file_chunks (sha256, seq, data) VALUES (?, ?, ?)`), sha, i, []byte(part)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, err := st.UploadFileBytes(ctx, sha); err != nil || string(got) != old {
+			t.Errorf("a file kept uncompressed reads %q, %v", got, err)
+		}
+	})
+}
+
+// failingReader gives n bytes of r, then fails.
+type failingReader struct {
+	r io.Reader
+	n int
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errors.New("disk gone")
+	}
+	p = p[:min(len(p), f.n)]
+	n, err := f.r.Read(p)
+	f.n -= n
+	return n, err
+}
+
+// TestKeptFileReadFails: a file that cannot be read to its end while it is
+// kept fails the import (chunks already compressed or stored included),
+// and nothing of it or the upload stays.
+func TestKeptFileReadFails(t *testing.T) {
+	engines(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		ctx := context.Background()
+		content := bigFile(5 << 20)
+		src := func() (store.UploadFile, error) {
+			f, err := file(content)()
+			f.Content = &failingReader{r: f.Content, n: 3<<20 + 1000}
+			return f, err
+		}
+		_, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: src})
+		if err == nil || !strings.Contains(err.Error(), "disk gone") {
+			t.Fatalf("import with an unreadable file: %v", err)
+		}
+		var files, chunks, uploads int
+		st.DB().Get(&files, `SELECT count(*) FROM upload_files`)
+		st.DB().Get(&chunks, `SELECT count(*) FROM upload_file_chunks`)
+		st.DB().Get(&uploads, `SELECT count(*) FROM uploads`)
+		if files+chunks+uploads != 0 {
+			t.Errorf("left behind: %d files, %d chunks, %d uploads", files, chunks, uploads)
 		}
 	})
 }
