@@ -133,7 +133,9 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	if req.Options.Previous == nil {
 		req.Options.Previous = values.Value
 	}
-	opts := store.ImportOptions{DryRun: req.DryRun, Publishes: req.publishes}
+	// The reader refuses a file naming a key twice (ingest's duplicate
+	// check, on the keys it resolved): the store need not look again.
+	opts := store.ImportOptions{DryRun: req.DryRun, Publishes: req.publishes, KeysDistinct: true}
 	file := func() (store.UploadFile, error) {
 		f, err := src.file()
 		if err != nil {
