@@ -339,7 +339,7 @@ func TestBigReimportCounts(t *testing.T) {
 					i := r*10 + y
 					o := obs(2000+y, value(i))
 					o.RegionCode = fmt.Sprintf("16.07.%04d", r)
-					o.Status, o.Note, o.Absent = indicator.Status("sementara"), "n", absent
+					o.Status, o.Note, o.Break, o.Absent = indicator.Status("sementara"), "n", i%7 == 0, absent
 					out = append(out, o)
 				}
 			}
@@ -350,16 +350,16 @@ func TestBigReimportCounts(t *testing.T) {
 		if err != nil || up.New != 30000 {
 			t.Fatalf("first load: %+v, %v", up.Counts, err)
 		}
-		// Every third value changes; 500 regions are new; status and
-		// note are not in the file.
-		again := gen(3500, indicator.AttrStatus|indicator.AttrNote, func(i int) float64 {
+		// Every third value changes; 500 regions are new; status, note
+		// and break are not in the file.
+		again := gen(3500, indicator.AttrStatus|indicator.AttrNote|indicator.AttrBreak, func(i int) float64 {
 			if i%3 == 0 {
 				return float64(i) + 0.5
 			}
 			return float64(i)
 		})
 		for i := range again {
-			again[i].Status, again[i].Note = "", ""
+			again[i].Status, again[i].Note, again[i].Break = "", "", false
 		}
 		up, err = st.ImportObservations(ctx, indicator.Upload{}, rows(again...), store.ImportOptions{})
 		if err != nil {
@@ -376,20 +376,28 @@ func TestBigReimportCounts(t *testing.T) {
 			Value  float64 `db:"value"`
 			Status string  `db:"status"`
 			Note   string  `db:"note"`
+			Break  bool    `db:"series_break"`
 		}
-		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note FROM observations
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note, series_break FROM observations
 			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.0000' AND year = 2000`)); err != nil {
 			t.Fatal(err)
 		}
-		if got.Value != 0.5 || got.Status != "sementara" || got.Note != "n" {
-			t.Errorf("changed value without status and note: %+v, want 0.5 sementara n", got)
+		if got.Value != 0.5 || got.Status != "sementara" || got.Note != "n" || !got.Break {
+			t.Errorf("changed value without status, note and break: %+v, want 0.5 sementara n with a break", got)
 		}
-		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note FROM observations
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note, series_break FROM observations
+			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.0001' AND year = 2002`)); err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != 12.5 || got.Status != "sementara" || got.Note != "n" || got.Break {
+			t.Errorf("changed value without status, note and break: %+v, want 12.5 sementara n without a break", got)
+		}
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note, series_break FROM observations
 			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.3100' AND year = 2001`)); err != nil {
 			t.Fatal(err)
 		}
-		if got.Value != 31001 || got.Status != "final" || got.Note != "" {
-			t.Errorf("new value without status and note: %+v, want 31001 final and no note", got)
+		if got.Value != 31001 || got.Status != "final" || got.Note != "" || got.Break {
+			t.Errorf("new value without status, note and break: %+v, want 31001 final, no note, no break", got)
 		}
 	})
 }
