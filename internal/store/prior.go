@@ -51,8 +51,8 @@ type priorValues struct {
 	hint   atomic.Int64 // values in the last load
 
 	// Owned by the reading goroutine (ahead).
-	seen  map[string]int
-	asked map[string]bool
+	seen  map[string]*seenIndicator
+	last  *seenIndicator // of the previous row: rows come grouped
 	total int
 
 	// Owned by the writer: the series this upload creates, in order, and
@@ -120,7 +120,7 @@ type priorYear struct {
 // newPriorValues starts the loaders; stored is the greatest series id
 // stored.
 func newPriorValues(ctx context.Context, s *Store, stored int32) *priorValues {
-	p := &priorValues{s: s, ctx: ctx, inds: map[string]*priorIndicator{}, seen: map[string]int{}, asked: map[string]bool{},
+	p := &priorValues{s: s, ctx: ctx, inds: map[string]*priorIndicator{}, seen: map[string]*seenIndicator{},
 		queue: make(chan *priorIndicator, 64), stored: stored, created: map[seriesKey]int32{}}
 	for range 2 {
 		p.loader.Add(1)
@@ -144,12 +144,26 @@ func (p *priorValues) close() {
 // writer sees it, so that loads start early.
 func (p *priorValues) ahead(o indicator.Observation) {
 	p.total++
-	n := p.seen[o.IndicatorCode] + 1
-	p.seen[o.IndicatorCode] = n
-	if (n >= loadAfterRows || p.total >= loadAllAfterRows) && !p.asked[o.IndicatorCode] {
-		p.asked[o.IndicatorCode] = true
+	c := p.last
+	if c == nil || c.code != o.IndicatorCode {
+		if c = p.seen[o.IndicatorCode]; c == nil {
+			c = &seenIndicator{code: o.IndicatorCode}
+			p.seen[o.IndicatorCode] = c
+		}
+		p.last = c
+	}
+	c.rows++
+	if (c.rows >= loadAfterRows || p.total >= loadAllAfterRows) && !c.asked {
+		c.asked = true
 		p.request(o.IndicatorCode)
 	}
+}
+
+// seenIndicator is what the reading goroutine saw of an indicator.
+type seenIndicator struct {
+	code  string
+	rows  int
+	asked bool
 }
 
 func (p *priorValues) request(code string) {
