@@ -21,22 +21,32 @@ import (
 // series ids). It returns that version.
 func downToTables(t *testing.T, st *store.Store) (*goose.Provider, int64) {
 	t.Helper()
-	sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dialect, version := goose.DialectPostgres, int64(5)
+	p, version := migrationsOf(t, st), int64(5)
 	if st.Dialect() == store.SQLite {
-		dialect, version = goose.DialectSQLite3, 6
-	}
-	p, err := goose.NewProvider(dialect, st.DB().DB, sub)
-	if err != nil {
-		t.Fatal(err)
+		version = 6
 	}
 	if _, err := p.DownTo(context.Background(), version); err != nil {
 		t.Fatal(err)
 	}
 	return p, version
+}
+
+// migrationsOf is a goose provider over the store's dialect's migrations.
+func migrationsOf(t *testing.T, st *store.Store) *goose.Provider {
+	t.Helper()
+	sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialect := goose.DialectPostgres
+	if st.Dialect() == store.SQLite {
+		dialect = goose.DialectSQLite3
+	}
+	p, err := goose.NewProvider(dialect, st.DB().DB, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestMigrateToVersions builds a history in the tables of current values
@@ -201,17 +211,9 @@ func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
 func TestMigrateDownKeepsCompressedFiles(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		sub, err := fs.Sub(migrations.FS, string(st.Dialect()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		dialect, below := goose.DialectPostgres, int64(8)
+		p, below := migrationsOf(t, st), int64(8)
 		if st.Dialect() == store.SQLite {
-			dialect, below = goose.DialectSQLite3, 7
-		}
-		p, err := goose.NewProvider(dialect, st.DB().DB, sub)
-		if err != nil {
-			t.Fatal(err)
+			below = 7
 		}
 		// No file kept: down and up again.
 		if _, err := p.DownTo(ctx, below); err != nil {
