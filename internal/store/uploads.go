@@ -85,7 +85,7 @@ func storeFile(ctx context.Context, tx *sqlx.Tx, f UploadFile, at time.Time) err
 		return fmt.Errorf("store: keep file: prepare: %w", err)
 	}
 	defer ins.Close()
-	gz := gzipChunks(f.Content)
+	gz := gzipChunks(f.Content, f.Size)
 	defer gz.stop()
 	seq := 0
 	for c := range gz.chunks {
@@ -129,11 +129,20 @@ type chunkCompressor struct {
 	err  error
 }
 
-// gzipChunks starts compressing r's chunks; the caller ranges over chunks
-// and calls stop when done, early or not.
-func gzipChunks(r io.Reader) *chunkCompressor {
-	const ahead = fileCompressors + 2 // chunks read, compressed or waiting
-	c := &chunkCompressor{chunks: make(chan *bytes.Buffer, ahead), free: make(chan *bytes.Buffer, 2*ahead), done: make(chan struct{})}
+// gzipWriters keeps compressors between files (each holds about a
+// megabyte of tables).
+var gzipWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	return w
+}}
+
+// gzipChunks starts compressing r's chunks; size is the file's announced
+// size, which only sizes the buffers (a small file takes small ones). The
+// caller ranges over chunks and calls stop when done, early or not.
+func gzipChunks(r io.Reader, size int64) *chunkCompressor {
+	chunks := max(1, (size+fileChunkSize-1)/fileChunkSize)
+	ahead := int(min(fileCompressors+2, chunks)) // chunks read, compressed or waiting
+	c := &chunkCompressor{chunks: make(chan *bytes.Buffer, ahead), free: make(chan *bytes.Buffer, ahead), done: make(chan struct{})}
 	for range ahead {
 		c.free <- new(bytes.Buffer)
 	}
@@ -144,12 +153,15 @@ func gzipChunks(r io.Reader) *chunkCompressor {
 	}
 	raws := make(chan []byte, ahead)
 	for range ahead {
-		raws <- make([]byte, fileChunkSize)
+		// One byte more than a file smaller than a chunk, so that its one
+		// read ends at its end.
+		raws <- make([]byte, min(fileChunkSize, size+1))
 	}
 	jobs, order := make(chan *job, ahead), make(chan *job, ahead)
-	for range fileCompressors {
+	for range min(fileCompressors, ahead) {
 		go func() {
-			w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+			w := gzipWriters.Get().(*gzip.Writer)
+			defer gzipWriters.Put(w)
 			for j := range jobs {
 				w.Reset(j.out)
 				w.Write(j.raw) // a bytes.Buffer takes every write
