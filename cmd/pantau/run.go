@@ -15,8 +15,8 @@ import (
 
 	"pantau/internal/config"
 	"pantau/internal/demo"
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 	"pantau/internal/web"
@@ -278,7 +278,7 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	defer st.Close()
 	res, err := importer.Import(ctx, st, f, importer.Request{
-		Upload:  indicator.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
+		Upload:  domain.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
 		Targets: *targets, DryRun: *dryRun,
 		Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: *lang},
 	})
@@ -296,8 +296,8 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	c := res.Upload.Counts
 	fmt.Fprintf(stdout, "new %d, changed %d, unchanged %d, missing %d, rejected %d\n", c.New, c.Changed, c.Unchanged, c.Missing, c.Rejected)
 	if err != nil {
-		if errors.Is(err, indicator.ErrInvalid) {
-			return &exitError{code: 1, err: errors.New(indicator.Message(err))}
+		if errors.Is(err, domain.ErrInvalid) {
+			return &exitError{code: 1, err: errors.New(domain.Message(err))}
 		}
 		return err
 	}

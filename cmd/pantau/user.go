@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"pantau/internal/config"
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -45,14 +45,14 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdout
 	if fs.NArg() > 0 {
 		return usageError("user create takes no arguments, got %q", fs.Args())
 	}
-	r, err := indicator.ParseRole(*role)
+	r, err := domain.ParseRole(*role)
 	if err != nil {
 		fs.Usage()
-		return usageError("--role: %s", indicator.Message(err))
+		return usageError("--role: %s", domain.Message(err))
 	}
-	u := indicator.User{Email: indicator.NormalizeEmail(*email), Name: *name, Role: r, AgencyCode: strings.TrimSpace(*agency)}
+	u := domain.User{Email: domain.NormalizeEmail(*email), Name: *name, Role: r, AgencyCode: strings.TrimSpace(*agency)}
 	if err := u.Validate(); err != nil {
-		return usageError("%s", indicator.Message(err))
+		return usageError("%s", domain.Message(err))
 	}
 	cfg, err := config.Parse(vals)
 	if err != nil {
@@ -69,8 +69,8 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdout
 	defer st.Close()
 	u, err = st.CreateUser(ctx, u, pw)
 	if err != nil {
-		if errors.Is(err, indicator.ErrInvalid) || errors.Is(err, indicator.ErrConflict) || errors.Is(err, indicator.ErrNotFound) {
-			return fmt.Errorf("user create: %s", indicator.Message(err))
+		if errors.Is(err, domain.ErrInvalid) || errors.Is(err, domain.ErrConflict) || errors.Is(err, domain.ErrNotFound) {
+			return fmt.Errorf("user create: %s", domain.Message(err))
 		}
 		return err
 	}
@@ -107,8 +107,8 @@ func readPassword(path string) (string, error) {
 	if pw == "" {
 		return "", usageError("user create: no password given (on standard input or with --password-file)")
 	}
-	if err := indicator.ValidatePassword(pw); err != nil {
-		return "", usageError("user create: %s", indicator.Message(err))
+	if err := domain.ValidatePassword(pw); err != nil {
+		return "", usageError("user create: %s", domain.Message(err))
 	}
 	return pw, nil
 }

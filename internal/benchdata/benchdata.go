@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -41,16 +41,16 @@ func IndicatorCode(i int) string { return fmt.Sprintf("ind%02d", i) }
 // PutCatalog stores the regions (nation, provinces, regencies) and the
 // indicators the rows refer to.
 func PutCatalog(ctx context.Context, st *store.Store) error {
-	regions := []indicator.Region{{Code: indicator.NationalCode, Name: "Indonesia", Level: indicator.LevelNational}}
+	regions := []domain.Region{{Code: domain.NationalCode, Name: "Indonesia", Level: domain.LevelNational}}
 	for p := 11; p < 11+Provinces; p++ {
-		r, err := indicator.NewRegion(strconv.Itoa(p), "", fmt.Sprintf("Provinsi %d", p))
+		r, err := domain.NewRegion(strconv.Itoa(p), "", fmt.Sprintf("Provinsi %d", p))
 		if err != nil {
 			return err
 		}
 		regions = append(regions, r)
 	}
 	for _, code := range RegionCodes() {
-		r, err := indicator.NewRegion(code, "", "Kabupaten "+code)
+		r, err := domain.NewRegion(code, "", "Kabupaten "+code)
 		if err != nil {
 			return err
 		}
@@ -60,8 +60,8 @@ func PutCatalog(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	for i := 0; i < Indicators; i++ {
-		if err := st.PutIndicator(ctx, indicator.Indicator{Code: IndicatorCode(i), NameID: fmt.Sprintf("Indikator %d", i),
-			Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2, Source: "benchmark"}); err != nil {
+		if err := st.PutIndicator(ctx, domain.Indicator{Code: IndicatorCode(i), NameID: fmt.Sprintf("Indikator %d", i),
+			Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 2, Source: "benchmark"}); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
@@ -24,8 +24,8 @@ var wTotal = progress.Text{ID: "Total", EN: "Total"}
 
 // GroupLabel names a disaggregation for readers: "Perempuan", "Women",
 // "Perdesaan, 15-24"; the total is "Total".
-func GroupLabel(lang string, d indicator.Disaggregation) string {
-	if d == indicator.Total {
+func GroupLabel(lang string, d domain.Disaggregation) string {
+	if d == domain.Total {
 		return tr(lang, wTotal)
 	}
 	pairs := d.Pairs()
@@ -50,7 +50,7 @@ func GroupLabel(lang string, d indicator.Disaggregation) string {
 type BreakdownInput struct {
 	ID        string
 	Lang      string
-	Indicator indicator.Indicator
+	Indicator domain.Indicator
 	// Total may be nil when only groups are published.
 	Total   *progress.Analysis
 	Groups  []progress.Analysis
@@ -89,7 +89,7 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 	for i, a := range all {
 		name := GroupLabel(l, a.Disaggregation)
 		colour := colourObserved
-		if a.Disaggregation != indicator.Total {
+		if a.Disaggregation != domain.Total {
 			colour = groupColours[(i-boolInt(in.Total != nil))%len(groupColours)]
 		}
 		data := make([]opts.LineData, to-from+1)
@@ -107,7 +107,7 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 			rows[p.Year][i+1] = valueText(l, ind, p.Value)
 		}
 		ls := opts.LineStyle{Color: colour, Width: 2.5}
-		if a.Disaggregation == indicator.Total {
+		if a.Disaggregation == domain.Total {
 			ls.Width = 1.5
 			ls.Type = "dashed"
 		}

@@ -25,7 +25,7 @@ import (
 	"strconv"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
@@ -60,10 +60,10 @@ const (
 )
 
 // planColours by plan level: the regency's own plan stands out most.
-var planColours = map[indicator.PlanLevel]string{
-	indicator.PlanRegency:  "#d97706",
-	indicator.PlanProvince: "#9333ea",
-	indicator.PlanNational: "#059669",
+var planColours = map[domain.PlanLevel]string{
+	domain.PlanRegency:  "#d97706",
+	domain.PlanProvince: "#9333ea",
+	domain.PlanNational: "#059669",
 }
 
 var idPattern = regexp.MustCompile(`[^a-zA-Z0-9_-]+`)
@@ -181,7 +181,7 @@ func legendRows(items []string) int {
 // PlanShort is how a plan is cited beside a value: "RPJMN", "RPJMD Kab.
 // Banyuasin". An illustrative plan's "(data contoh)" is left to the badge
 // pages show next to it.
-func PlanShort(p indicator.Plan) string {
+func PlanShort(p domain.Plan) string {
 	if p.Illustrative {
 		if i := strings.LastIndex(p.Name, " ("); i > 0 && strings.HasSuffix(p.Name, ")") {
 			p.Name = p.Name[:i]
@@ -191,12 +191,12 @@ func PlanShort(p indicator.Plan) string {
 }
 
 // valueText formats a value of ind for readers in lang.
-func valueText(lang string, ind indicator.Indicator, v float64) string {
+func valueText(lang string, ind domain.Indicator, v float64) string {
 	return progress.FormatValue(lang, v, ind.Decimals, ind.Unit)
 }
 
 // targetText formats a target as plans write it: "0%", "9,37–10,37%".
-func targetText(lang string, ind indicator.Indicator, t indicator.Target) string {
+func targetText(lang string, ind domain.Indicator, t domain.Target) string {
 	if !t.IsRange() {
 		return progress.FormatValueTrim(lang, t.Low, ind.Decimals, ind.Unit)
 	}
@@ -208,10 +208,10 @@ func tr(lang string, t progress.Text) string { return t.In(lang) }
 
 // sortedPlans orders plans from the most local (the regency's own) to the
 // nation's, then by code, so legends read in the same order everywhere.
-func sortedPlans(plans []indicator.Plan) []indicator.Plan {
-	rank := map[indicator.PlanLevel]int{indicator.PlanRegency: 0, indicator.PlanProvince: 1, indicator.PlanNational: 2}
+func sortedPlans(plans []domain.Plan) []domain.Plan {
+	rank := map[domain.PlanLevel]int{domain.PlanRegency: 0, domain.PlanProvince: 1, domain.PlanNational: 2}
 	out := slices.Clone(plans)
-	slices.SortFunc(out, func(a, b indicator.Plan) int {
+	slices.SortFunc(out, func(a, b domain.Plan) int {
 		return cmp.Or(cmp.Compare(rank[a.Level], rank[b.Level]), cmp.Compare(a.Code, b.Code))
 	})
 	return out

@@ -8,38 +8,38 @@ import (
 	"strings"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
-var poverty = indicator.Indicator{Code: "kemiskinan", NameID: "Tingkat kemiskinan", NameEN: "Poverty rate",
-	Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2}
+var poverty = domain.Indicator{Code: "kemiskinan", NameID: "Tingkat kemiskinan", NameEN: "Poverty rate",
+	Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 2}
 
-func obs(ind indicator.Indicator, vals map[int]float64, breakYear int) []indicator.Observation {
-	var out []indicator.Observation
+func obs(ind domain.Indicator, vals map[int]float64, breakYear int) []domain.Observation {
+	var out []domain.Observation
 	for y, v := range vals {
-		out = append(out, indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: y},
-			Value: v, Status: indicator.StatusFinal, Break: y == breakYear})
+		out = append(out, domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: y},
+			Value: v, Status: domain.StatusFinal, Break: y == breakYear})
 	}
 	return out
 }
 
-func target(plan string, ind indicator.Indicator, year int, lo, hi float64) indicator.Target {
-	return indicator.Target{PlanCode: plan, SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: year}, Low: lo, High: hi}
+func target(plan string, ind domain.Indicator, year int, lo, hi float64) domain.Target {
+	return domain.Target{PlanCode: plan, SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: year}, Low: lo, High: hi}
 }
 
-var plans = []indicator.Plan{
-	{Code: "rpjmn", Name: "RPJMN 2025–2029", Level: indicator.PlanNational, StartYear: 2025, EndYear: 2029},
-	{Code: "rpjmd", Name: "RPJMD Kab. Banyuasin 2025–2029 (data contoh)", Level: indicator.PlanRegency, StartYear: 2025, EndYear: 2029, Illustrative: true},
+var plans = []domain.Plan{
+	{Code: "rpjmn", Name: "RPJMN 2025–2029", Level: domain.PlanNational, StartYear: 2025, EndYear: 2029},
+	{Code: "rpjmd", Name: "RPJMD Kab. Banyuasin 2025–2029 (data contoh)", Level: domain.PlanRegency, StartYear: 2025, EndYear: 2029, Illustrative: true},
 }
 
 // seriesChart analyses observations and builds the series chart through
 // JSON, as the browser sees it.
-func seriesChart(t *testing.T, ind indicator.Indicator, o []indicator.Observation, targets []indicator.Target) map[string]any {
+func seriesChart(t *testing.T, ind domain.Indicator, o []domain.Observation, targets []domain.Target) map[string]any {
 	return seriesChartCaption(t, ind, o, targets, "caption")
 }
 
-func seriesChartCaption(t *testing.T, ind indicator.Indicator, o []indicator.Observation, targets []indicator.Target, caption string) map[string]any {
+func seriesChartCaption(t *testing.T, ind domain.Indicator, o []domain.Observation, targets []domain.Target, caption string) map[string]any {
 	t.Helper()
 	a, err := progress.Analyze(progress.Series{Indicator: ind, RegionCode: "16.07", Observations: o, Targets: targets, Plans: plans}, progress.Options{})
 	if err != nil {
@@ -80,11 +80,11 @@ func TestSeriesYAxisIncludesTargets(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		obs     map[int]float64
-		targets []indicator.Target
+		targets []domain.Target
 	}{
-		{"target far below", map[int]float64{2021: 10.75, 2022: 10, 2023: 9.58, 2024: 9.31}, []indicator.Target{target("rpjmn", poverty, 2029, 4.5, 4.5)}},
-		{"zero target", map[int]float64{2023: 0.56, 2024: 0.49}, []indicator.Target{target("rpjmn", poverty, 2026, 0, 0)}},
-		{"range above", map[int]float64{2023: 3.35, 2024: 3.24}, []indicator.Target{target("rpjmd", poverty, 2025, 9.37, 10.37)}},
+		{"target far below", map[int]float64{2021: 10.75, 2022: 10, 2023: 9.58, 2024: 9.31}, []domain.Target{target("rpjmn", poverty, 2029, 4.5, 4.5)}},
+		{"zero target", map[int]float64{2023: 0.56, 2024: 0.49}, []domain.Target{target("rpjmn", poverty, 2026, 0, 0)}},
+		{"range above", map[int]float64{2023: 3.35, 2024: 3.24}, []domain.Target{target("rpjmd", poverty, 2025, 9.37, 10.37)}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			opt := seriesChart(t, poverty, obs(poverty, tt.obs, 0), tt.targets)
@@ -107,7 +107,7 @@ func TestSeriesYAxisIncludesTargets(t *testing.T) {
 }
 
 func TestSeriesBreakMarkedAndNotJoined(t *testing.T) {
-	stunting := indicator.Indicator{Code: "stunting", NameID: "Stunting", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 1}
+	stunting := domain.Indicator{Code: "stunting", NameID: "Stunting", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 1}
 	opt := seriesChart(t, stunting, obs(stunting, map[int]float64{2021: 22, 2022: 24.8, 2023: 20.4}, 2023), nil)
 	observed := seriesNamed(opt, "Realisasi")
 	if len(observed) != 2 {
@@ -125,7 +125,7 @@ func TestSeriesBreakMarkedAndNotJoined(t *testing.T) {
 
 func TestSeriesProjectionDashedWithBand(t *testing.T) {
 	opt := seriesChart(t, poverty, obs(poverty, map[int]float64{2021: 10.75, 2022: 10, 2023: 9.58, 2024: 9.31, 2025: 8.48}, 0),
-		[]indicator.Target{target("rpjmd", poverty, 2029, 6.5, 6.5)})
+		[]domain.Target{target("rpjmd", poverty, 2029, 6.5, 6.5)})
 	proj := seriesNamed(opt, "Proyeksi tren")
 	if len(proj) != 1 {
 		t.Fatal("no projection series")
@@ -155,7 +155,7 @@ func TestSeriesProjectionDashedWithBand(t *testing.T) {
 // No builder may emit a JavaScript function: every formatter is a string
 // template and nothing carries go-echarts' "__f__" marker.
 func TestOptionsAreData(t *testing.T) {
-	opt := seriesChart(t, poverty, obs(poverty, map[int]float64{2023: 0.56, 2024: 0.49}, 0), []indicator.Target{target("rpjmn", poverty, 2026, 0, 0)})
+	opt := seriesChart(t, poverty, obs(poverty, map[int]float64{2023: 0.56, 2024: 0.49}, 0), []domain.Target{target("rpjmn", poverty, 2026, 0, 0)})
 	b, _ := json.Marshal(opt)
 	if strings.Contains(string(b), "__f__") || regexp.MustCompile(`function\s*\(|=>`).Match(b) {
 		t.Errorf("option carries code: %s", b)

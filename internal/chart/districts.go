@@ -7,7 +7,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
@@ -27,7 +27,7 @@ var (
 type DistrictInput struct {
 	ID        string
 	Lang      string
-	Indicator indicator.Indicator
+	Indicator domain.Indicator
 	Year      int
 	// Disparity is progress.DisparityOf for the year: its ranking (best
 	// first) orders the bars.
@@ -37,7 +37,7 @@ type DistrictInput struct {
 	ParentValue *float64
 	// Target, with its plan's name, draws the target as a line and colours
 	// each bar by whether it meets it.
-	Target   *indicator.Target
+	Target   *domain.Target
 	PlanName string
 	Caption  string
 }
@@ -92,7 +92,7 @@ func Districts(in DistrictInput) (Chart, error) {
 		lines = append(lines, map[string]any{
 			"name":      tr(l, wTarget) + " " + in.PlanName + " " + strconv.Itoa(in.Target.Year) + ": " + targetText(l, ind, *in.Target),
 			"xAxis":     tv,
-			"lineStyle": map[string]any{"color": planColours[indicator.PlanRegency], "type": "dashed", "width": 2},
+			"lineStyle": map[string]any{"color": planColours[domain.PlanRegency], "type": "dashed", "width": 2},
 			"label":     map[string]any{"position": "start", "formatter": "{b}", "distance": 4},
 		})
 		values = append(values, in.Target.Low, in.Target.High)
@@ -128,7 +128,7 @@ func Districts(in DistrictInput) (Chart, error) {
 }
 
 // meets reports whether v meets the target for the indicator's polarity.
-func meets(ind indicator.Indicator, t indicator.Target, v float64) bool {
+func meets(ind domain.Indicator, t domain.Target, v float64) bool {
 	c, ok := progress.CapaianOf(ind, t, v)
 	return ok && c.Met
 }
@@ -190,7 +190,7 @@ func Disparity(in DisparityInput) (Chart, error) {
 		}
 	}
 	measure(wCV, colourObserved, func(d progress.Disparity) *float64 { return d.CV })
-	measure(wWilliamson, planColours[indicator.PlanProvince], func(d progress.Disparity) *float64 { return d.Williamson })
+	measure(wWilliamson, planColours[domain.PlanProvince], func(d progress.Disparity) *float64 { return d.Williamson })
 	ymin, ymax, step := axisRange(all, 0, 1e9)
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(tooltipItem),
@@ -217,7 +217,7 @@ func sortInts(s []int) { slices.Sort(s) }
 
 // DistrictCaption describes a district chart in one sentence: the best and
 // worst district, the region's value and the coefficient of variation.
-func DistrictCaption(lang string, ind indicator.Indicator, regionName string, d progress.Disparity, regionValue *float64, withTarget bool) string {
+func DistrictCaption(lang string, ind domain.Indicator, regionName string, d progress.Disparity, regionValue *float64, withTarget bool) string {
 	if len(d.Ranking) == 0 {
 		return ""
 	}

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
@@ -36,19 +36,19 @@ func golden(t *testing.T, name string, got []byte) {
 // table and caption. Any change in what the browser receives shows up as
 // a diff to review.
 func TestGoldenRendered(t *testing.T) {
-	stunting := indicator.Indicator{Code: "stunting", NameID: "Prevalensi stunting", NameEN: "Stunting prevalence",
-		Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 1}
+	stunting := domain.Indicator{Code: "stunting", NameID: "Prevalensi stunting", NameEN: "Stunting prevalence",
+		Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 1}
 	povertyObs := obs(poverty, map[int]float64{2021: 10.75, 2022: 10.00, 2023: 9.58, 2024: 9.31, 2025: 8.48}, 0)
-	povertyTargets := []indicator.Target{target("rpjmd", poverty, 2027, 7.7, 7.7), target("rpjmd", poverty, 2029, 6.5, 6.5),
+	povertyTargets := []domain.Target{target("rpjmd", poverty, 2027, 7.7, 7.7), target("rpjmd", poverty, 2029, 6.5, 6.5),
 		target("rpjmn", poverty, 2029, 4.5, 4.5)}
 	stuntingObs := obs(stunting, map[int]float64{2021: 22.0, 2022: 24.8, 2023: 20.4}, 2023)
-	stuntingTargets := []indicator.Target{target("rpjmn", stunting, 2025, 18.8, 18.8), target("rpjmn", stunting, 2029, 14.2, 14.2)}
+	stuntingTargets := []domain.Target{target("rpjmn", stunting, 2025, 18.8, 18.8), target("rpjmn", stunting, 2029, 14.2, 14.2)}
 	for _, tt := range []struct {
 		name    string
 		lang    string
-		ind     indicator.Indicator
-		obs     []indicator.Observation
-		targets []indicator.Target
+		ind     domain.Indicator
+		obs     []domain.Observation
+		targets []domain.Target
 	}{
 		{"series-poverty-id.html", "id", poverty, povertyObs, povertyTargets},
 		{"series-poverty-en.html", "en", poverty, povertyObs, povertyTargets},

@@ -3,7 +3,7 @@ package chart
 import (
 	"strconv"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
@@ -51,12 +51,12 @@ func StatusClass(s progress.Status) string {
 
 // Scorecard formats the progress engine's scorecard rows for a page.
 // Indicators give the decimals and names, plans the target's plan name.
-func Scorecard(lang string, rows []progress.ScorecardRow, inds map[string]indicator.Indicator, plans map[string]indicator.Plan) []ScoreRow {
+func Scorecard(lang string, rows []progress.ScorecardRow, inds map[string]domain.Indicator, plans map[string]domain.Plan) []ScoreRow {
 	out := make([]ScoreRow, 0, len(rows))
 	for _, r := range rows {
 		ind, ok := inds[r.Indicator]
 		if !ok {
-			ind = indicator.Indicator{Code: r.Indicator, NameID: r.NameID, NameEN: r.NameEN, Unit: r.Unit, Decimals: r.Decimals, Polarity: r.Polarity}
+			ind = domain.Indicator{Code: r.Indicator, NameID: r.NameID, NameEN: r.NameEN, Unit: r.Unit, Decimals: r.Decimals, Polarity: r.Polarity}
 		}
 		s := ScoreRow{
 			Indicator: r.Indicator, Name: ind.Name(lang), Latest: "–", Target: "–", Capaian: "–", Trend: "flat",
@@ -64,7 +64,7 @@ func Scorecard(lang string, rows []progress.ScorecardRow, inds map[string]indica
 			Anticipated: r.Anticipated.Label.In(lang), AnticipClass: StatusClass(r.Anticipated.Status),
 			SDGSentence: r.SDG.Sentence.In(lang), AnticipatedSentence: r.Anticipated.Sentence.In(lang),
 		}
-		if r.Disaggregation != indicator.Total {
+		if r.Disaggregation != domain.Total {
 			s.Group = GroupLabel(lang, r.Disaggregation)
 		}
 		if r.Latest != nil {
@@ -84,13 +84,13 @@ func Scorecard(lang string, rows []progress.ScorecardRow, inds map[string]indica
 				d = -d
 			}
 			s.Change = sign + progress.FormatNumber(lang, d, ind.Decimals)
-			if ind.Unit == indicator.UnitPercent {
+			if ind.Unit == domain.UnitPercent {
 				s.Change += map[bool]string{true: " pts", false: " poin"}[lang == progress.LangEN]
 			}
 			s.Better = ind.Polarity.Sign()*c.Absolute > 0
 		}
 		if t := r.Target; t != nil {
-			tg := indicator.Target{PlanCode: t.Plan, Low: t.Low, High: t.High, SeriesKey: indicator.SeriesKey{Year: t.Year}}
+			tg := domain.Target{PlanCode: t.Plan, Low: t.Low, High: t.High, SeriesKey: domain.SeriesKey{Year: t.Year}}
 			name := t.PlanName
 			if p, ok := plans[t.Plan]; ok {
 				name = PlanShort(p)

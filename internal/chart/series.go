@@ -6,7 +6,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
@@ -37,11 +37,11 @@ type SeriesInput struct {
 	// Analysis is progress.Analyze of the total series: its observations
 	// and projections are drawn.
 	Analysis  progress.Analysis
-	Indicator indicator.Indicator
+	Indicator domain.Indicator
 	// Targets and Plans are every plan's targets for the series; targets of
 	// a disaggregation are ignored.
-	Targets []indicator.Target
-	Plans   []indicator.Plan
+	Targets []domain.Target
+	Plans   []domain.Plan
 	// ToYear is the last year on the axis (default 2029, the end of the
 	// 2025–2029 plans).
 	ToYear  int
@@ -59,9 +59,9 @@ func Series(in SeriesInput) (Chart, error) {
 	if in.ToYear == 0 {
 		in.ToYear = 2029
 	}
-	var targets []indicator.Target
+	var targets []domain.Target
 	for _, t := range in.Targets {
-		if t.Disagg == indicator.Total && t.IndicatorCode == ind.Code {
+		if t.Disagg == domain.Total && t.IndicatorCode == ind.Code {
 			targets = append(targets, t)
 		}
 	}
@@ -130,7 +130,7 @@ func Series(in SeriesInput) (Chart, error) {
 		}
 		name := strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value)
 		item := opts.LineData{Name: name, Value: p.Value}
-		if p.Status == indicator.StatusPreliminary {
+		if p.Status == domain.StatusPreliminary {
 			item.Name += " (" + tr(l, wPreliminary) + ")"
 			item.Symbol = "emptyCircle"
 		}
@@ -186,7 +186,7 @@ func Series(in SeriesInput) (Chart, error) {
 	}
 
 	// Targets, one series per plan, most local plan first.
-	byPlan := map[string][]indicator.Target{}
+	byPlan := map[string][]domain.Target{}
 	for _, t := range targets {
 		byPlan[t.PlanCode] = append(byPlan[t.PlanCode], t)
 	}
@@ -197,7 +197,7 @@ func Series(in SeriesInput) (Chart, error) {
 	}
 	for code := range byPlan {
 		if !known[code] {
-			plans = append(plans, indicator.Plan{Code: code, Name: code})
+			plans = append(plans, domain.Plan{Code: code, Name: code})
 		}
 	}
 	for _, p := range plans {
@@ -243,13 +243,13 @@ func Series(in SeriesInput) (Chart, error) {
 // unitName is the y-axis title.
 func unitName(lang, unit string) string {
 	switch unit {
-	case indicator.UnitPercent:
+	case domain.UnitPercent:
 		return "%"
-	case indicator.UnitIndex:
+	case domain.UnitIndex:
 		return map[bool]string{true: "index", false: "indeks"}[lang == progress.LangEN]
-	case indicator.UnitRatio:
+	case domain.UnitRatio:
 		return map[bool]string{true: "ratio", false: "rasio"}[lang == progress.LangEN]
-	case indicator.UnitPersons:
+	case domain.UnitPersons:
 		return map[bool]string{true: "people", false: "jiwa"}[lang == progress.LangEN]
 	}
 	// A free-text unit is cut so that it cannot crowd the plot.
@@ -261,10 +261,10 @@ func unitName(lang, unit string) string {
 
 // seriesTable lists every year on the chart: observed value (with status
 // and break), each plan's target, and the projection with its range.
-func seriesTable(in SeriesInput, targets []indicator.Target, plans []indicator.Plan) Table {
+func seriesTable(in SeriesInput, targets []domain.Target, plans []domain.Plan) Table {
 	l, ind, a := in.Lang, in.Indicator, in.Analysis
 	t := Table{Head: []string{tr(l, wYear), tr(l, wObserved)}}
-	var withTargets []indicator.Plan
+	var withTargets []domain.Plan
 	for _, p := range plans {
 		for _, tg := range targets {
 			if tg.PlanCode == p.Code {
@@ -290,7 +290,7 @@ func seriesTable(in SeriesInput, targets []indicator.Target, plans []indicator.P
 	}
 	for _, p := range a.Points {
 		s := valueText(l, ind, p.Value)
-		if p.Status == indicator.StatusPreliminary {
+		if p.Status == domain.StatusPreliminary {
 			s += " (" + tr(l, wPreliminary) + ")"
 		}
 		if p.Break {

@@ -8,7 +8,7 @@ import (
 	"math"
 	"sort"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // State is what a cell of the matrix holds.
@@ -33,16 +33,16 @@ func IsOverdue(year, currentYear int) bool { return year < currentYear-1 }
 type Value struct {
 	Indicator, Region string
 	Year              int
-	Status            indicator.Status
+	Status            domain.Status
 }
 
 // Input is everything the matrix is built from.
 type Input struct {
 	// Root is the region asked for; Children the regions directly below it.
-	Root       indicator.Region
-	Children   []indicator.Region
-	Indicators []indicator.Indicator
-	Agencies   []indicator.Agency
+	Root       domain.Region
+	Children   []domain.Region
+	Indicators []domain.Indicator
+	Agencies   []domain.Agency
 	// Values are the stored totals of Root and Children, all years.
 	Values []Value
 	// Targeted lists (indicator, region) pairs some plan sets a target for.
@@ -92,16 +92,16 @@ type Cell struct {
 
 // Row is one indicator in one region across the years.
 type Row struct {
-	Indicator   string          `json:"indicator"`
-	NameID      string          `json:"name_id"`
-	NameEN      string          `json:"name_en"`
-	Agency      string          `json:"agency"`
-	AgencyName  string          `json:"agency_name"`
-	Region      string          `json:"region"`
-	RegionName  string          `json:"region_name"`
-	RegionLevel indicator.Level `json:"region_level"`
-	Cells       []Cell          `json:"cells"`
-	Counts      Counts          `json:"counts"`
+	Indicator   string       `json:"indicator"`
+	NameID      string       `json:"name_id"`
+	NameEN      string       `json:"name_en"`
+	Agency      string       `json:"agency"`
+	AgencyName  string       `json:"agency_name"`
+	Region      string       `json:"region"`
+	RegionName  string       `json:"region_name"`
+	RegionLevel domain.Level `json:"region_level"`
+	Cells       []Cell       `json:"cells"`
+	Counts      Counts       `json:"counts"`
 }
 
 // AgencySummary is one agency's share of the matrix.
@@ -113,11 +113,11 @@ type AgencySummary struct {
 
 // Matrix is the completeness of a region.
 type Matrix struct {
-	Region      indicator.Region `json:"region"`
-	From        int              `json:"from"`
-	To          int              `json:"to"`
-	CurrentYear int              `json:"current_year"`
-	Years       []int            `json:"years"`
+	Region      domain.Region `json:"region"`
+	From        int           `json:"from"`
+	To          int           `json:"to"`
+	CurrentYear int           `json:"current_year"`
+	Years       []int         `json:"years"`
 	// Counts covers every cell: the region-wide percentage.
 	Counts   Counts          `json:"counts"`
 	Rows     []Row           `json:"rows"`
@@ -138,16 +138,16 @@ func Build(in Input) Matrix {
 	for y := in.From; y <= in.To; y++ {
 		m.Years = append(m.Years, y)
 	}
-	regions := append([]indicator.Region{in.Root}, in.Children...)
+	regions := append([]domain.Region{in.Root}, in.Children...)
 	type pair struct{ ind, region string }
 	type cellKey struct {
 		pair
 		year int
 	}
-	values := map[cellKey]indicator.Status{}
+	values := map[cellKey]domain.Status{}
 	has := map[pair]bool{}
 	levelHas := map[pair]bool{} // (indicator, level)
-	levelOf := map[string]indicator.Level{}
+	levelOf := map[string]domain.Level{}
 	for _, r := range regions {
 		levelOf[r.Code] = r.Level
 	}
@@ -159,12 +159,12 @@ func Build(in Input) Matrix {
 	for _, t := range in.Targeted {
 		has[pair{t[0], t[1]}] = true
 	}
-	agencies := map[string]indicator.Agency{}
+	agencies := map[string]domain.Agency{}
 	for _, a := range in.Agencies {
 		agencies[a.Code] = a
 	}
 	byAgency := map[string]*AgencySummary{}
-	inds := append([]indicator.Indicator(nil), in.Indicators...)
+	inds := append([]domain.Indicator(nil), in.Indicators...)
 	sort.Slice(inds, func(i, j int) bool { return inds[i].Code < inds[j].Code })
 	for _, r := range regions {
 		for _, ind := range inds {
@@ -182,7 +182,7 @@ func Build(in Input) Matrix {
 				st, ok := values[cellKey{pair{ind.Code, r.Code}, y}]
 				var s State
 				switch {
-				case ok && st == indicator.StatusPreliminary:
+				case ok && st == domain.StatusPreliminary:
 					s = Preliminary
 				case ok:
 					s = Present

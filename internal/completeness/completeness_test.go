@@ -3,25 +3,25 @@ package completeness
 import (
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 func TestBuild(t *testing.T) {
-	reg := indicator.Region{Code: "16.07", Name: "Kabupaten Banyuasin", Level: indicator.LevelRegency}
-	d1 := indicator.Region{Code: "16.07.01", Name: "Banyuasin I", Level: indicator.LevelDistrict, ParentCode: "16.07"}
-	d2 := indicator.Region{Code: "16.07.02", Name: "Banyuasin II", Level: indicator.LevelDistrict, ParentCode: "16.07"}
-	inds := []indicator.Indicator{
+	reg := domain.Region{Code: "16.07", Name: "Kabupaten Banyuasin", Level: domain.LevelRegency}
+	d1 := domain.Region{Code: "16.07.01", Name: "Banyuasin I", Level: domain.LevelDistrict, ParentCode: "16.07"}
+	d2 := domain.Region{Code: "16.07.02", Name: "Banyuasin II", Level: domain.LevelDistrict, ParentCode: "16.07"}
+	inds := []domain.Indicator{
 		{Code: "ipm", NameID: "IPM", AgencyCode: "bps"},
 		{Code: "kemiskinan", NameID: "Kemiskinan", AgencyCode: "bps"},
 		{Code: "stunting", NameID: "Stunting", AgencyCode: "dinkes"},
 		{Code: "gini", NameID: "Gini", AgencyCode: "bps"},
 	}
-	m := Build(Input{Root: reg, Children: []indicator.Region{d1, d2}, Indicators: inds,
-		Agencies: []indicator.Agency{{Code: "bps", Name: "BPS"}, {Code: "dinkes", Name: "Dinkes"}},
+	m := Build(Input{Root: reg, Children: []domain.Region{d1, d2}, Indicators: inds,
+		Agencies: []domain.Agency{{Code: "bps", Name: "BPS"}, {Code: "dinkes", Name: "Dinkes"}},
 		Values: []Value{
-			{"ipm", "16.07", 2020, indicator.StatusFinal}, {"ipm", "16.07", 2022, indicator.StatusFinal},
-			{"kemiskinan", "16.07", 2023, indicator.StatusFinal}, {"kemiskinan", "16.07", 2024, indicator.StatusPreliminary},
-			{"kemiskinan", "16.07.01", 2024, indicator.StatusRevised},
+			{"ipm", "16.07", 2020, domain.StatusFinal}, {"ipm", "16.07", 2022, domain.StatusFinal},
+			{"kemiskinan", "16.07", 2023, domain.StatusFinal}, {"kemiskinan", "16.07", 2024, domain.StatusPreliminary},
+			{"kemiskinan", "16.07.01", 2024, domain.StatusRevised},
 		},
 		Targeted: [][2]string{{"stunting", "16.07"}},
 		From:     2022, To: 2025, CurrentYear: 2026})

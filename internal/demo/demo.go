@@ -13,8 +13,8 @@ import (
 	"math"
 	"strings"
 
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
@@ -31,52 +31,52 @@ const RegencyCode = "16.07"
 func f(v float64) *float64 { return &v }
 
 // Agencies of the demo.
-var Agencies = []indicator.Agency{
+var Agencies = []domain.Agency{
 	{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"},
 	{Code: "bappeda-banyuasin", Name: "Bappeda Kabupaten Banyuasin"},
 	{Code: "dinkes-banyuasin", Name: "Dinas Kesehatan Kabupaten Banyuasin"},
 }
 
 // Indicators of the demo, with their published sources.
-var Indicators = []indicator.Indicator{
-	{Code: "kemiskinan", NameID: "Tingkat kemiskinan (P0)", NameEN: "Poverty rate (P0)", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter,
+var Indicators = []domain.Indicator{
+	{Code: "kemiskinan", NameID: "Tingkat kemiskinan (P0)", NameEN: "Poverty rate (P0)", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter,
 		Decimals: 2, Frequency: "tahunan", SDGCode: "1.2.1", AgencyCode: "bps-banyuasin",
 		Source:     "BPS Kabupaten Banyuasin (saranainformasi.com, Okt 2025); databoks",
 		Definition: "Persentase penduduk yang berada di bawah garis kemiskinan (Maret). Garis kemiskinan 2023: Rp509.264 per kapita per bulan."},
-	{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", NameEN: "Extreme poverty", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter,
+	{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", NameEN: "Extreme poverty", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter,
 		Decimals: 2, Frequency: "tahunan", SDGCode: "1.1.1", AgencyCode: "bps-banyuasin",
 		Source:     "Forum Konsultasi Publik RKPD 2026 Kab. Banyuasin, Feb 2025 (Palpos; sumselupdate)",
 		Definition: "Persentase penduduk dengan pengeluaran di bawah US$2,15 PPP per hari (sebelumnya US$1,90 PPP: putus seri)."},
-	{Code: "ipm", NameID: "Indeks Pembangunan Manusia", NameEN: "Human Development Index", Unit: indicator.UnitIndex, Polarity: indicator.HigherIsBetter,
+	{Code: "ipm", NameID: "Indeks Pembangunan Manusia", NameEN: "Human Development Index", Unit: domain.UnitIndex, Polarity: domain.HigherIsBetter,
 		Min: f(0), Max: f(100), Decimals: 2, Frequency: "tahunan", AgencyCode: "bps-banyuasin",
 		Source:     "BPS (harianbanyuasin.sumeks.co; merahputihnews.co.id)",
 		Definition: "Indeks komposit umur panjang, pengetahuan dan standar hidup layak. BPS mengganti metode pada 2022 (putus seri)."},
-	{Code: "tpt", NameID: "Tingkat pengangguran terbuka", NameEN: "Open unemployment rate", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter,
+	{Code: "tpt", NameID: "Tingkat pengangguran terbuka", NameEN: "Open unemployment rate", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter,
 		Decimals: 2, Frequency: "tahunan", SDGCode: "8.5.2", AgencyCode: "bps-banyuasin",
 		Source: "BPS, Sakernas Agustus (databoks)", Definition: "Persentase angkatan kerja yang tidak bekerja dan mencari pekerjaan."},
-	{Code: "pertumbuhan_ekonomi", NameID: "Pertumbuhan ekonomi", NameEN: "Economic growth", Unit: indicator.UnitPercent, Polarity: indicator.HigherIsBetter,
+	{Code: "pertumbuhan_ekonomi", NameID: "Pertumbuhan ekonomi", NameEN: "Economic growth", Unit: domain.UnitPercent, Polarity: domain.HigherIsBetter,
 		Min: f(-100), Decimals: 2, Frequency: "tahunan", SDGCode: "8.1.1", AgencyCode: "bps-banyuasin",
 		Source: "BPS, PDRB atas dasar harga konstan 2010 (databoks)", Definition: "Laju pertumbuhan PDRB riil dibanding tahun sebelumnya."},
-	{Code: "stunting", NameID: "Prevalensi stunting balita", NameEN: "Stunting prevalence (under five)", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter,
+	{Code: "stunting", NameID: "Prevalensi stunting balita", NameEN: "Stunting prevalence (under five)", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter,
 		Decimals: 1, Frequency: "tahunan", SDGCode: "2.2.1", AgencyCode: "dinkes-banyuasin",
 		Source:     "SSGI 2021, SSGI 2022, SKI 2023 (Kementerian Kesehatan)",
 		Definition: "Persentase balita dengan tinggi badan menurut umur di bawah −2 SD. Survei berganti pada 2023 (SKI) dan 2024 (SSGI): putus seri."},
-	{Code: "gini", NameID: "Rasio Gini", NameEN: "Gini ratio", Unit: indicator.UnitRatio, Polarity: indicator.LowerIsBetter,
+	{Code: "gini", NameID: "Rasio Gini", NameEN: "Gini ratio", Unit: domain.UnitRatio, Polarity: domain.LowerIsBetter,
 		Min: f(0), Max: f(1), Decimals: 3, Frequency: "tahunan", SDGCode: "10.1.1", AgencyCode: "bps-banyuasin",
 		Source: "BPS (Maret)", Definition: "Ketimpangan pengeluaran penduduk; 0 merata sempurna, 1 timpang sempurna."},
-	{Code: "penduduk", NameID: "Jumlah penduduk (pertengahan tahun)", NameEN: "Population (mid-year)", Unit: indicator.UnitPersons, Polarity: indicator.Neutral,
+	{Code: "penduduk", NameID: "Jumlah penduduk (pertengahan tahun)", NameEN: "Population (mid-year)", Unit: domain.UnitPersons, Polarity: domain.Neutral,
 		Min: f(0), Decimals: 0, Frequency: "tahunan", AgencyCode: "bps-banyuasin",
 		Source: "BPS (Sensus Penduduk 2020; proyeksi), via Wikipedia", Definition: "Jumlah penduduk pada pertengahan tahun."},
 }
 
 // Plans of the demo: the real RPJMN and Sumsel RKPD, and an illustrative
 // regency RPJMD (its targets are not published).
-var Plans = []indicator.Plan{
-	{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: indicator.PlanNational, RegionCode: indicator.NationalCode,
+var Plans = []domain.Plan{
+	{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: domain.PlanNational, RegionCode: domain.NationalCode,
 		StartYear: 2025, EndYear: 2029, Source: "Perpres 12/2025"},
-	{Code: "rkpd-sumsel-2025", Name: "RKPD Prov. Sumsel 2025", Level: indicator.PlanProvince, RegionCode: "16",
+	{Code: "rkpd-sumsel-2025", Name: "RKPD Prov. Sumsel 2025", Level: domain.PlanProvince, RegionCode: "16",
 		StartYear: 2025, EndYear: 2025, Source: "RKPD Provinsi Sumatera Selatan 2025"},
-	{Code: "rpjmd-banyuasin-2025-2029", Name: "RPJMD Kab. Banyuasin 2025–2029 (data contoh)", Level: indicator.PlanRegency, RegionCode: RegencyCode,
+	{Code: "rpjmd-banyuasin-2025-2029", Name: "RPJMD Kab. Banyuasin 2025–2029 (data contoh)", Level: domain.PlanRegency, RegionCode: RegencyCode,
 		StartYear: 2025, EndYear: 2029, Source: IllustrativeNote, Illustrative: true},
 }
 
@@ -94,12 +94,12 @@ var Kecamatan = [][3]string{
 
 // Regions returns Indonesia, South Sumatra, Banyuasin and its kecamatan,
 // parents first.
-func Regions() ([]indicator.Region, error) {
-	rows := append([][3]string{{indicator.NationalCode, "", "Indonesia"}, {"16", "16", "Provinsi Sumatera Selatan"},
+func Regions() ([]domain.Region, error) {
+	rows := append([][3]string{{domain.NationalCode, "", "Indonesia"}, {"16", "16", "Provinsi Sumatera Selatan"},
 		{RegencyCode, "1607", "Kabupaten Banyuasin"}}, Kecamatan...)
-	out := make([]indicator.Region, 0, len(rows))
+	out := make([]domain.Region, 0, len(rows))
 	for _, r := range rows {
-		reg, err := indicator.NewRegion(r[0], r[1], r[2])
+		reg, err := domain.NewRegion(r[0], r[1], r[2])
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
@@ -133,7 +133,7 @@ func Load(ctx context.Context, st *store.Store) error {
 			by = "demo (" + IllustrativeNote + ")"
 		}
 		_, err = importer.Import(ctx, st, strings.NewReader(text), importer.Request{
-			Upload:  indicator.Upload{Filename: file.name, CreatedBy: by, AgencyCode: "bappeda-banyuasin"},
+			Upload:  domain.Upload{Filename: file.name, CreatedBy: by, AgencyCode: "bappeda-banyuasin"},
 			Targets: file.targets,
 			Options: ingest.Options{Decimal: ingest.DecimalComma},
 		})

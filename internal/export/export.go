@@ -16,7 +16,7 @@ import (
 	"io"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Format is an export format.
@@ -48,7 +48,7 @@ func ParseFormat(s string) (Format, error) {
 	case "open-sdg":
 		return OpenSDG, nil
 	}
-	return "", indicator.Errorf(indicator.ErrInvalid, "format %q: use csv, csv-wide, json, sdmx or opensdg", s)
+	return "", domain.Errorf(domain.ErrInvalid, "format %q: use csv, csv-wide, json, sdmx or opensdg", s)
 }
 
 // ContentType is the media type of a format's files.
@@ -90,7 +90,7 @@ func ParseLocale(s string) (Locale, error) {
 	case "en", "en-us", "en-gb", "int", "international":
 		return English, nil
 	}
-	return "", indicator.Errorf(indicator.ErrInvalid, "locale %q: use id (';' and a decimal comma) or en (',' and a decimal point)", s)
+	return "", domain.Errorf(domain.ErrInvalid, "locale %q: use id (';' and a decimal comma) or en (',' and a decimal point)", s)
 }
 
 // Options say what a writer writes and what it may look up.
@@ -98,8 +98,8 @@ type Options struct {
 	Format Format
 	Locale Locale
 	// Indicators and Regions name the codes of the rows (names, units).
-	Indicators map[string]indicator.Indicator
-	Regions    map[string]indicator.Region
+	Indicators map[string]domain.Indicator
+	Regions    map[string]domain.Region
 	// Dimensions are the disaggregation dimensions that occur, one column
 	// each (empty cells for totals).
 	Dimensions []string
@@ -115,14 +115,14 @@ type Options struct {
 // (indicator, region, disaggregation, year). Close flushes; it does not
 // close the underlying writer.
 type ObservationWriter interface {
-	Write(indicator.Observation) error
+	Write(domain.Observation) error
 	Close() error
 }
 
 // TargetWriter writes targets in key order (plan, indicator, region,
 // disaggregation, year).
 type TargetWriter interface {
-	Write(indicator.Target) error
+	Write(domain.Target) error
 	Close() error
 }
 
@@ -142,7 +142,7 @@ func Observations(w io.Writer, opts Options) (ObservationWriter, error) {
 	case OpenSDG:
 		return newOpenSDGWriter(bw, opts)
 	}
-	return nil, indicator.Errorf(indicator.ErrInvalid, "format %q: use csv, csv-wide, json, sdmx or opensdg", opts.Format)
+	return nil, domain.Errorf(domain.ErrInvalid, "format %q: use csv, csv-wide, json, sdmx or opensdg", opts.Format)
 }
 
 // Targets starts a file of plan targets on w. Targets are written as CSV
@@ -158,12 +158,12 @@ func Targets(w io.Writer, opts Options) (TargetWriter, error) {
 	case JSON:
 		return jsonTargets{newJSONWriter(bw)}, nil
 	}
-	return nil, indicator.Errorf(indicator.ErrInvalid, "targets export as csv, csv-wide or json, not %q", opts.Format)
+	return nil, domain.Errorf(domain.ErrInvalid, "targets export as csv, csv-wide or json, not %q", opts.Format)
 }
 
 // errChanged reports a row the header did not foresee: the data changed
 // between reading the selection's shape and its rows.
-var errChanged = indicator.Errorf(indicator.ErrConflict, "the data changed while it was being exported; please try again")
+var errChanged = domain.Errorf(domain.ErrConflict, "the data changed while it was being exported; please try again")
 
 func (o Options) delimiter() byte {
 	if o.Locale == English {
@@ -191,13 +191,13 @@ var words = map[Locale]map[string]string{
 		"region": "kode_wilayah", "region_name": "nama_wilayah", "indicator": "kode_indikator", "indicator_name": "nama_indikator",
 		"year": "tahun", "value": "nilai", "unit": "satuan", "status": "status", "break": "putus_seri", "note": "catatan",
 		"plan": "rencana", "yes": "ya",
-		string(indicator.StatusFinal): "final", string(indicator.StatusPreliminary): "sementara", string(indicator.StatusRevised): "revisi",
+		string(domain.StatusFinal): "final", string(domain.StatusPreliminary): "sementara", string(domain.StatusRevised): "revisi",
 	},
 	English: {
 		"region": "region_code", "region_name": "region_name", "indicator": "indicator_code", "indicator_name": "indicator_name",
 		"year": "year", "value": "value", "unit": "unit", "status": "status", "break": "series_break", "note": "note",
 		"plan": "plan", "yes": "yes",
-		string(indicator.StatusFinal): "final", string(indicator.StatusPreliminary): "preliminary", string(indicator.StatusRevised): "revised",
+		string(domain.StatusFinal): "final", string(domain.StatusPreliminary): "preliminary", string(domain.StatusRevised): "revised",
 	},
 }
 
@@ -209,7 +209,7 @@ func (o Options) word(k string) string {
 }
 
 // statusWord is a status as the locale writes it; unknown statuses pass.
-func (o Options) statusWord(s indicator.Status) string {
+func (o Options) statusWord(s domain.Status) string {
 	if w := o.word(string(s)); w != "" {
 		return w
 	}
@@ -233,16 +233,16 @@ type dimCells struct {
 	dims  []string
 	value func(dim, v string) string
 	total string
-	cache map[indicator.Disaggregation][]string
+	cache map[domain.Disaggregation][]string
 }
 
 func newDimCells(dims []string, value func(dim, v string) string, total string) *dimCells {
-	return &dimCells{dims: dims, value: value, total: total, cache: map[indicator.Disaggregation][]string{}}
+	return &dimCells{dims: dims, value: value, total: total, cache: map[domain.Disaggregation][]string{}}
 }
 
 // cells returns the cells of d, or ok=false when d names a dimension that
 // has no column.
-func (c *dimCells) cells(d indicator.Disaggregation) ([]string, bool) {
+func (c *dimCells) cells(d domain.Disaggregation) ([]string, bool) {
 	if cells, ok := c.cache[d]; ok {
 		return cells, cells != nil
 	}

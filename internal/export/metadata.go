@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Metadata describes an export file: its conventions, what each column
@@ -68,7 +68,7 @@ var columnMeaning = map[string]string{
 
 // Describe returns the metadata of a file written with opts; kind is
 // "observations" or "targets".
-func Describe(opts Options, kind string, inds []indicator.Indicator) (Metadata, error) {
+func Describe(opts Options, kind string, inds []domain.Indicator) (Metadata, error) {
 	m := Metadata{Format: opts.Format, Kind: kind, MediaType: opts.Format.ContentType(), Indicators: []IndicatorMeta{}}
 	for _, ind := range inds {
 		m.Indicators = append(m.Indicators, IndicatorMeta{Code: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Unit: ind.Unit,

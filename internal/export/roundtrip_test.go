@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"pantau/internal/demo"
+	"pantau/internal/domain"
 	"pantau/internal/export"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
@@ -72,22 +72,22 @@ func demoStore(t *testing.T, st *store.Store) {
 	if err := demo.Load(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := importer.Import(ctx, st, strings.NewReader(extra), importer.Request{Upload: indicator.Upload{Filename: "extra.csv"}}); err != nil {
+	if _, err := importer.Import(ctx, st, strings.NewReader(extra), importer.Request{Upload: domain.Upload{Filename: "extra.csv"}}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 type obsVal struct {
 	Value  float64
-	Status indicator.Status
+	Status domain.Status
 	Break  bool
 	Note   string
 }
 
-func observations(t *testing.T, st *store.Store) map[indicator.SeriesKey]obsVal {
+func observations(t *testing.T, st *store.Store) map[domain.SeriesKey]obsVal {
 	t.Helper()
-	out := map[indicator.SeriesKey]obsVal{}
-	if err := st.ExportObservations(context.Background(), store.Selection{}, func(o indicator.Observation) error {
+	out := map[domain.SeriesKey]obsVal{}
+	if err := st.ExportObservations(context.Background(), store.Selection{}, func(o domain.Observation) error {
 		out[o.SeriesKey] = obsVal{o.Value, o.Status, o.Break, o.Note}
 		return nil
 	}); err != nil {
@@ -104,7 +104,7 @@ type tgtVal struct {
 func targets(t *testing.T, st *store.Store) map[string]tgtVal {
 	t.Helper()
 	out := map[string]tgtVal{}
-	if err := st.ExportTargets(context.Background(), store.Selection{}, func(g indicator.Target) error {
+	if err := st.ExportTargets(context.Background(), store.Selection{}, func(g domain.Target) error {
 		out[g.PlanCode+"|"+fmt.Sprint(g.SeriesKey)] = tgtVal{g.Low, g.High, g.Note}
 		return nil
 	}); err != nil {
@@ -169,7 +169,7 @@ func TestRoundTrip(t *testing.T) {
 					t.Fatal(err)
 				}
 				res, err := importer.Import(ctx, dst, bytes.NewReader(data), importer.Request{
-					Upload: indicator.Upload{Filename: tt.name}, Targets: tt.kind == export.KindTargets, Options: tt.opts})
+					Upload: domain.Upload{Filename: tt.name}, Targets: tt.kind == export.KindTargets, Options: tt.opts})
 				if err != nil {
 					head, _, _ := bytes.Cut(data, []byte("\n"))
 					t.Fatalf("import: %v\nheader: %s", err, head)
@@ -217,12 +217,12 @@ func TestRoundTrip(t *testing.T) {
 		// JSON is not an upload format: it must carry every field exactly.
 		t.Run("json", func(t *testing.T) {
 			var rows []struct {
-				indicator.SeriesKey
-				Value  float64          `json:"value"`
-				Status indicator.Status `json:"status"`
-				Break  bool             `json:"series_break"`
-				Note   string           `json:"note"`
-				Upload int64            `json:"upload_id"`
+				domain.SeriesKey
+				Value  float64       `json:"value"`
+				Status domain.Status `json:"status"`
+				Break  bool          `json:"series_break"`
+				Note   string        `json:"note"`
+				Upload int64         `json:"upload_id"`
 			}
 			if err := json.Unmarshal(exportBytes(t, src, "", store.Selection{}, export.Options{Format: export.JSON}), &rows); err != nil {
 				t.Fatal(err)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -24,7 +24,7 @@ type Export struct {
 	Sel   store.Selection
 	Opts  Options
 	Shape store.ExportShape
-	inds  []indicator.Indicator
+	inds  []domain.Indicator
 }
 
 // Prepare checks a selection and reads what the writer needs before rows.
@@ -34,16 +34,16 @@ func Prepare(ctx context.Context, st *store.Store, kind string, sel store.Select
 		kind = KindObservations
 	}
 	if kind == KindTargets && (opts.Format == SDMX || opts.Format == OpenSDG) {
-		return nil, indicator.Errorf(indicator.ErrInvalid, "targets export as csv, csv-wide or json, not %s", opts.Format)
+		return nil, domain.Errorf(domain.ErrInvalid, "targets export as csv, csv-wide or json, not %s", opts.Format)
 	}
 	if sel.FromYear != 0 && sel.ToYear != 0 && sel.FromYear > sel.ToYear {
-		return nil, indicator.Errorf(indicator.ErrInvalid, "from %d is after to %d", sel.FromYear, sel.ToYear)
+		return nil, domain.Errorf(domain.ErrInvalid, "from %d is after to %d", sel.FromYear, sel.ToYear)
 	}
 	all, err := st.Indicators(ctx)
 	if err != nil {
 		return nil, err
 	}
-	opts.Indicators = make(map[string]indicator.Indicator, len(all))
+	opts.Indicators = make(map[string]domain.Indicator, len(all))
 	for _, ind := range all {
 		opts.Indicators[ind.Code] = ind
 	}
@@ -51,7 +51,7 @@ func Prepare(ctx context.Context, st *store.Store, kind string, sel store.Select
 	for _, code := range sel.Indicators {
 		ind, ok := opts.Indicators[code]
 		if !ok {
-			return nil, indicator.Errorf(indicator.ErrNotFound, "indicator %q not found", code)
+			return nil, domain.Errorf(domain.ErrNotFound, "indicator %q not found", code)
 		}
 		e.inds = append(e.inds, ind)
 	}
@@ -70,7 +70,7 @@ func Prepare(ctx context.Context, st *store.Store, kind string, sel store.Select
 	if err != nil {
 		return nil, err
 	}
-	opts.Regions = make(map[string]indicator.Region, len(regions))
+	opts.Regions = make(map[string]domain.Region, len(regions))
 	for _, r := range regions {
 		opts.Regions[r.Code] = r
 	}
@@ -102,7 +102,7 @@ func (e *Export) WriteTo(ctx context.Context, w io.Writer) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		if err := e.st.ExportTargets(ctx, e.Sel, func(t indicator.Target) error {
+		if err := e.st.ExportTargets(ctx, e.Sel, func(t domain.Target) error {
 			n++
 			return tw.Write(t)
 		}); err != nil {
@@ -114,7 +114,7 @@ func (e *Export) WriteTo(ctx context.Context, w io.Writer) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := e.st.ExportObservations(ctx, e.Sel, func(o indicator.Observation) error {
+	if err := e.st.ExportObservations(ctx, e.Sel, func(o domain.Observation) error {
 		n++
 		return ow.Write(o)
 	}); err != nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // longWriter writes one observation per row, the layout agencies upload:
@@ -28,7 +28,7 @@ func newLongWriter(bw *bufio.Writer, opts Options) (*longWriter, error) {
 	return w, w.out.header(cols)
 }
 
-func (w *longWriter) Write(o indicator.Observation) error {
+func (w *longWriter) Write(o domain.Observation) error {
 	cells, ok := w.dims.cells(o.Disagg)
 	if !ok {
 		return errChanged
@@ -76,7 +76,7 @@ func newTargetLongWriter(bw *bufio.Writer, opts Options) (*targetLongWriter, err
 	return w, w.out.header(cols)
 }
 
-func (w *targetLongWriter) Write(t indicator.Target) error {
+func (w *targetLongWriter) Write(t domain.Target) error {
 	cells, ok := w.dims.cells(t.Disagg)
 	if !ok {
 		return errChanged
@@ -114,7 +114,7 @@ type wideWriter struct {
 	// The series being gathered; rows arrive in key order, so one is enough.
 	open               bool
 	plan, ind, region  string
-	disagg             indicator.Disaggregation
+	disagg             domain.Disaggregation
 	cells              []wideCell
 	yearFrom, yearSpan int
 }
@@ -148,20 +148,20 @@ func newWideWriter(bw *bufio.Writer, opts Options, targets bool) (*wideWriter, e
 
 func (w *wideWriter) write(row any) error {
 	var plan, ind, region string
-	var d indicator.Disaggregation
+	var d domain.Disaggregation
 	var year int
 	var cell wideCell
 	switch r := row.(type) {
-	case indicator.Observation:
+	case domain.Observation:
 		ind, region, d, year = r.IndicatorCode, r.RegionCode, r.Disagg, r.Year
 		cell = wideCell{set: true, lo: r.Value, hi: r.Value}
 		switch r.Status {
-		case indicator.StatusPreliminary:
+		case domain.StatusPreliminary:
 			cell.mark = "*"
-		case indicator.StatusRevised:
+		case domain.StatusRevised:
 			cell.mark = "r"
 		}
-	case indicator.Target:
+	case domain.Target:
 		plan, ind, region, d, year = r.PlanCode, r.IndicatorCode, r.RegionCode, r.Disagg, r.Year
 		cell = wideCell{set: true, lo: r.Low, hi: r.High}
 	}
@@ -225,11 +225,11 @@ func (w *wideWriter) Close() error {
 // wideObservations and wideTargets adapt wideWriter to the typed interfaces.
 type wideObservations struct{ *wideWriter }
 
-func (w wideObservations) Write(o indicator.Observation) error { return w.write(o) }
+func (w wideObservations) Write(o domain.Observation) error { return w.write(o) }
 
 type wideTargets struct{ *wideWriter }
 
-func (w wideTargets) Write(t indicator.Target) error { return w.write(t) }
+func (w wideTargets) Write(t domain.Target) error { return w.write(t) }
 
 // sdmxWriter writes SDMX-CSV 2.0: STRUCTURE,STRUCTURE_ID,ACTION,FREQ,
 // REF_AREA,INDICATOR,<SEX,URBANISATION,AGE…>,TIME_PERIOD,OBS_VALUE,
@@ -270,7 +270,7 @@ func newSDMXWriter(bw *bufio.Writer, opts Options) (*sdmxWriter, error) {
 	return w, w.out.header(cols)
 }
 
-func (w *sdmxWriter) Write(o indicator.Observation) error {
+func (w *sdmxWriter) Write(o domain.Observation) error {
 	cells, ok := w.dims.cells(o.Disagg)
 	if !ok {
 		return errChanged
@@ -289,9 +289,9 @@ func (w *sdmxWriter) Write(o indicator.Observation) error {
 	out.num(o.Value)
 	out.text(w.opts.unit(o.IndicatorCode))
 	switch o.Status {
-	case indicator.StatusPreliminary:
+	case domain.StatusPreliminary:
 		out.text("P")
-	case indicator.StatusRevised:
+	case domain.StatusRevised:
 		out.text("R")
 	default:
 		out.text("A")
@@ -343,7 +343,7 @@ func newOpenSDGWriter(bw *bufio.Writer, opts Options) (*openSDGWriter, error) {
 	return w, w.out.header(cols)
 }
 
-func (w *openSDGWriter) Write(o indicator.Observation) error {
+func (w *openSDGWriter) Write(o domain.Observation) error {
 	cells, ok := w.dims.cells(o.Disagg)
 	if !ok || !w.withID && o.IndicatorCode != w.opts.Indicator {
 		return errChanged
@@ -371,7 +371,7 @@ func (w *openSDGWriter) Write(o indicator.Observation) error {
 
 func (w *openSDGWriter) Close() error { return w.bw.Flush() }
 
-func (l Locale) statusWord(s indicator.Status) string { return Options{Locale: l}.statusWord(s) }
+func (l Locale) statusWord(s domain.Status) string { return Options{Locale: l}.statusWord(s) }
 
 // jsonWriter streams a JSON array, one object per row, written by hand so
 // that no row is held or reflected upon.
@@ -430,7 +430,7 @@ func (w *jsonWriter) write(row any) error {
 	w.begin()
 	w.buf = append(w.buf, '{')
 	switch r := row.(type) {
-	case indicator.Observation:
+	case domain.Observation:
 		w.str("indicator", r.IndicatorCode, true)
 		w.str("region", r.RegionCode, false)
 		w.integer("year", int64(r.Year))
@@ -441,7 +441,7 @@ func (w *jsonWriter) write(row any) error {
 		w.buf = strconv.AppendBool(w.buf, r.Break)
 		w.str("note", r.Note, false)
 		w.integer("upload_id", r.UploadID)
-	case indicator.Target:
+	case domain.Target:
 		w.str("plan", r.PlanCode, true)
 		w.str("indicator", r.IndicatorCode, false)
 		w.str("region", r.RegionCode, false)
@@ -466,11 +466,11 @@ func (w *jsonWriter) Close() error {
 
 type jsonObservations struct{ *jsonWriter }
 
-func (w jsonObservations) Write(o indicator.Observation) error { return w.write(o) }
+func (w jsonObservations) Write(o domain.Observation) error { return w.write(o) }
 
 type jsonTargets struct{ *jsonWriter }
 
-func (w jsonTargets) Write(t indicator.Target) error { return w.write(t) }
+func (w jsonTargets) Write(t domain.Target) error { return w.write(t) }
 
 // appendJSONString quotes s as encoding/json does, HTML-safe: <, > and &
 // escaped, so that an export pasted into a page cannot open a tag.

@@ -20,14 +20,14 @@ import (
 	"slices"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
 
 // Request describes one file to import.
 type Request struct {
-	Upload  indicator.Upload
+	Upload  domain.Upload
 	Targets bool
 	DryRun  bool
 	Options ingest.Options
@@ -41,7 +41,7 @@ type Request struct {
 	Preview int
 	// PreviewOnly, when set, limits a dry run's Changes to the keys it
 	// accepts (the counts still cover the whole file).
-	PreviewOnly func(indicator.SeriesKey) bool
+	PreviewOnly func(domain.SeriesKey) bool
 	// Review sends the file to the walidata instead of storing it: it is
 	// checked exactly as an import would be (a dry run), then kept as a
 	// submission, and nothing of it is public until Publish. With DryRun it
@@ -60,8 +60,8 @@ const DefaultPreview = 200
 
 // Result is what happened: the upload (id, counts) and what the reader found.
 type Result struct {
-	Upload indicator.Upload `json:"upload"`
-	Report *ingest.Report   `json:"report"`
+	Upload domain.Upload  `json:"upload"`
+	Report *ingest.Report `json:"report"`
 	// Accepted is false when the file was rejected; nothing was stored then.
 	Accepted bool `json:"accepted"`
 	DryRun   bool `json:"dry_run"`
@@ -76,7 +76,7 @@ type Result struct {
 	// MoreChanges counts new or changed values beyond those listed.
 	MoreChanges int `json:"more_changes,omitempty"`
 	// Submission is the submission a file sent for review became.
-	Submission *indicator.Submission `json:"submission,omitempty"`
+	Submission *domain.Submission `json:"submission,omitempty"`
 	// NothingToReview says a file sent for review was not kept: every
 	// value in it is stored already.
 	NothingToReview bool `json:"nothing_to_review,omitempty"`
@@ -84,15 +84,15 @@ type Result struct {
 
 // Change is one value a dry run would write.
 type Change struct {
-	indicator.SeriesKey
+	domain.SeriesKey
 	// Kind is "new" or "changed".
 	Kind string `json:"kind"`
 	// Line is the value's line in the file.
-	Line      int              `json:"line"`
-	Old       *float64         `json:"old_value,omitempty"`
-	OldStatus indicator.Status `json:"old_status,omitempty"`
-	New       float64          `json:"new_value"`
-	Status    indicator.Status `json:"new_status,omitempty"`
+	Line      int           `json:"line"`
+	Old       *float64      `json:"old_value,omitempty"`
+	OldStatus domain.Status `json:"old_status,omitempty"`
+	New       float64       `json:"new_value"`
+	Status    domain.Status `json:"new_status,omitempty"`
 	// Plan, OldHigh and High are a target's: its plan, and the upper ends
 	// of ranges (Old and New then hold the lower ends).
 	Plan    string   `json:"plan,omitempty"`
@@ -154,9 +154,9 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	pv := newPreview(req, values, st.StoredTargets(ctx))
 	// finish turns the reader's report into the store's counts and decides
 	// whether the upload goes through.
-	finish := func(rep *ingest.Report, err error) (indicator.Counts, error) {
+	finish := func(rep *ingest.Report, err error) (domain.Counts, error) {
 		res.Report = rep
-		c := indicator.Counts{}
+		c := domain.Counts{}
 		if rep != nil {
 			c.Missing, c.Rejected = rep.Missing, rep.Rejected()
 		}
@@ -175,8 +175,8 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 		return c, rep.Err()
 	}
 	if req.Targets {
-		read := func(emit func(indicator.Target) error) (indicator.Counts, error) {
-			return finish(ingest.ReadTargets(src, cat, req.Options, func(t indicator.Target) error {
+		read := func(emit func(domain.Target) error) (domain.Counts, error) {
+			return finish(ingest.ReadTargets(src, cat, req.Options, func(t domain.Target) error {
 				if !gate.allow(t.IndicatorCode) {
 					return nil
 				}
@@ -185,15 +185,15 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 			}))
 		}
 		if req.readOnly {
-			res.Upload, err = pv.readOnly(req.Upload, indicator.UploadTargets, func() (indicator.Counts, error) {
-				return read(func(indicator.Target) error { return nil })
+			res.Upload, err = pv.readOnly(req.Upload, domain.UploadTargets, func() (domain.Counts, error) {
+				return read(func(domain.Target) error { return nil })
 			})
 		} else {
 			res.Upload, err = st.ImportTargets(ctx, req.Upload, read, opts)
 		}
 	} else {
-		read := func(emit func(indicator.Observation) error) (indicator.Counts, error) {
-			return finish(ingest.ReadObservations(src, cat, req.Options, func(o indicator.Observation) error {
+		read := func(emit func(domain.Observation) error) (domain.Counts, error) {
+			return finish(ingest.ReadObservations(src, cat, req.Options, func(o domain.Observation) error {
 				if !gate.allow(o.IndicatorCode) {
 					return nil
 				}
@@ -202,8 +202,8 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 			}))
 		}
 		if req.readOnly {
-			res.Upload, err = pv.readOnly(req.Upload, indicator.UploadObservations, func() (indicator.Counts, error) {
-				return read(func(indicator.Observation) error { return nil })
+			res.Upload, err = pv.readOnly(req.Upload, domain.UploadObservations, func() (domain.Counts, error) {
+				return read(func(domain.Observation) error { return nil })
 			})
 		} else {
 			res.Upload, err = st.ImportObservations(ctx, req.Upload, read, opts)
@@ -213,7 +213,7 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	res.SHA256, res.Size = src.sum(), src.n
 	res.Forbidden = gate.list()
 	res.Accepted = err == nil
-	if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
+	if err != nil && !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrForbidden) {
 		return res, err
 	}
 	if err != nil || req.DryRun {
@@ -247,14 +247,14 @@ type readOptions struct {
 	Encoding  string         `json:"encoding,omitempty"`
 }
 
-func submissionOf(req Request, res Result) indicator.Submission {
-	kind := indicator.UploadObservations
+func submissionOf(req Request, res Result) domain.Submission {
+	kind := domain.UploadObservations
 	if req.Targets {
-		kind = indicator.UploadTargets
+		kind = domain.UploadTargets
 	}
 	o := req.Options
 	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding})
-	return indicator.Submission{Kind: kind, AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
+	return domain.Submission{Kind: kind, AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
 		Lang: o.Lang, Options: string(opts), Counts: res.Upload.Counts}
 }
 
@@ -264,12 +264,12 @@ func submissionOf(req Request, res Result) indicator.Submission {
 // by the reviewer in the same transaction. A file that no longer passes
 // (a catalogue change, say) is refused with its report, like any upload,
 // and stays submitted.
-func Publish(ctx context.Context, st *store.Store, id int64, reviewer indicator.Principal, lang string) (Result, error) {
-	if !indicator.CanReview(reviewer) {
-		return Result{}, indicator.Errorf(indicator.ErrForbidden, "only the walidata publishes submitted uploads")
+func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Principal, lang string) (Result, error) {
+	if !domain.CanReview(reviewer) {
+		return Result{}, domain.Errorf(domain.ErrForbidden, "only the walidata publishes submitted uploads")
 	}
-	return replay(ctx, st, id, lang, func(sub indicator.Submission, req *Request) error {
-		if err := sub.Move(indicator.Published, ""); err != nil {
+	return replay(ctx, st, id, lang, func(sub domain.Submission, req *Request) error {
+		if err := sub.Move(domain.Published, ""); err != nil {
 			return err
 		}
 		req.publishes = &store.Publication{SubmissionID: id, By: reviewer.Source()}
@@ -280,8 +280,8 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer indicator.
 // PreviewSubmission is a dry run of a submission's kept file against the
 // data of now: what publishing it would change, at most max new and max
 // changed values (0: DefaultPreview), of the keys only accepts (nil: all).
-func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(indicator.SeriesKey) bool) (Result, error) {
-	return replay(ctx, st, id, lang, func(_ indicator.Submission, req *Request) error {
+func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(domain.SeriesKey) bool) (Result, error) {
+	return replay(ctx, st, id, lang, func(_ domain.Submission, req *Request) error {
 		req.DryRun, req.readOnly, req.Preview, req.PreviewOnly = true, true, max, only
 		return nil
 	})
@@ -289,7 +289,7 @@ func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang stri
 
 // replay imports a submission's kept file as its sender sent it, after
 // adjust has set what differs (dry run, publication).
-func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust func(indicator.Submission, *Request) error) (Result, error) {
+func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust func(domain.Submission, *Request) error) (Result, error) {
 	sub, err := st.Submission(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -299,8 +299,8 @@ func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust 
 		return Result{}, fmt.Errorf("importer: submission %d: options: %w", id, err)
 	}
 	req := Request{
-		Upload:  indicator.Upload{Filename: sub.Filename, AgencyCode: sub.AgencyCode, CreatedBy: sub.SubmittedBy},
-		Targets: sub.Kind == indicator.UploadTargets,
+		Upload:  domain.Upload{Filename: sub.Filename, AgencyCode: sub.AgencyCode, CreatedBy: sub.SubmittedBy},
+		Targets: sub.Kind == domain.UploadTargets,
 		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Lang: lang},
 		Agency:  sub.AgencyCode,
 	}
@@ -322,7 +322,7 @@ func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust 
 	h := sha256.New()
 	cw := &countingWriter{w: io.MultiWriter(tmp, h)}
 	if err := st.CopyUploadFile(ctx, sub.SHA256, cw); err != nil {
-		if errors.Is(err, indicator.ErrNotFound) {
+		if errors.Is(err, domain.ErrNotFound) {
 			return Result{}, fmt.Errorf("importer: submission %d: its kept file %s is missing: %w", id, sub.SHA256, err)
 		}
 		return Result{}, err
@@ -341,11 +341,11 @@ func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust 
 // not passed on; reading goes on so that the error names all of them.
 type gate struct {
 	agency    string
-	cat       *indicator.Catalog
+	cat       *domain.Catalog
 	forbidden map[string]bool
 }
 
-func newGate(cat *indicator.Catalog, req Request) *gate {
+func newGate(cat *domain.Catalog, req Request) *gate {
 	return &gate{agency: req.Agency, cat: cat, forbidden: map[string]bool{}}
 }
 
@@ -378,9 +378,9 @@ func (g *gate) err(lang string) error {
 		return nil
 	}
 	if lang == "en" {
-		return indicator.Errorf(indicator.ErrForbidden, "agency %s may not upload indicators not assigned to it: %s", g.agency, strings.Join(codes, ", "))
+		return domain.Errorf(domain.ErrForbidden, "agency %s may not upload indicators not assigned to it: %s", g.agency, strings.Join(codes, ", "))
 	}
-	return indicator.Errorf(indicator.ErrForbidden, "instansi %s tidak berwenang mengunggah indikator yang bukan tanggung jawabnya: %s", g.agency, strings.Join(codes, ", "))
+	return domain.Errorf(domain.ErrForbidden, "instansi %s tidak berwenang mengunggah indikator yang bukan tanggung jawabnya: %s", g.agency, strings.Join(codes, ", "))
 }
 
 // preview classifies a dry run's rows against the stored values (new,
@@ -394,8 +394,8 @@ type preview struct {
 	changes    []Change
 	more       int
 	off        bool
-	only       func(indicator.SeriesKey) bool
-	total      indicator.Counts
+	only       func(domain.SeriesKey) bool
+	total      domain.Counts
 }
 
 func newPreview(req Request, values *store.StoredValues, targets *store.StoredTargets) *preview {
@@ -407,7 +407,7 @@ func newPreview(req Request, values *store.StoredValues, targets *store.StoredTa
 	return p
 }
 
-func (p *preview) add(o indicator.Observation) {
+func (p *preview) add(o domain.Observation) {
 	if p.off {
 		return
 	}
@@ -417,8 +417,8 @@ func (p *preview) add(o indicator.Observation) {
 	case !ok:
 		p.total.New++
 		c.Kind = KindNew
-		if o.Absent&indicator.AttrStatus != 0 {
-			c.Status = indicator.StatusFinal
+		if o.Absent&domain.AttrStatus != 0 {
+			c.Status = domain.StatusFinal
 		}
 	case o.Keep(old).SameAs(old):
 		p.total.Unchanged++
@@ -434,7 +434,7 @@ func (p *preview) add(o indicator.Observation) {
 
 // addTarget is add for a plan target: a target changes when its value,
 // range or note does.
-func (p *preview) addTarget(t indicator.Target) {
+func (p *preview) addTarget(t domain.Target) {
 	if p.off {
 		return
 	}
@@ -479,7 +479,7 @@ func (p *preview) list(c Change) {
 // readOnly runs read (the file through the reader, the gate and the
 // preview, rows going nowhere) and returns the upload with the counts the
 // store would have made.
-func (p *preview) readOnly(up indicator.Upload, kind indicator.UploadKind, read func() (indicator.Counts, error)) (indicator.Upload, error) {
+func (p *preview) readOnly(up domain.Upload, kind domain.UploadKind, read func() (domain.Counts, error)) (domain.Upload, error) {
 	c, err := read()
 	c.New, c.Changed, c.Unchanged = p.total.New, p.total.Changed, p.total.Unchanged
 	up.Kind, up.Counts = kind, c

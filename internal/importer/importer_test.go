@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
@@ -29,7 +29,7 @@ func TestImportRefusesARepeatedKey(t *testing.T) {
 			"16.07;kemiskinan_ekstrem;2025;0,41\n" +
 			bps + ";kemiskinan_ekstrem;2024;0,47\n"
 		res, err := importer.Import(ctx, st, strings.NewReader(file), importer.Request{Options: ingest.Options{Lang: "en"},
-			Upload: indicator.Upload{Filename: "twice.csv"}})
+			Upload: domain.Upload{Filename: "twice.csv"}})
 		if err == nil || res.Accepted {
 			t.Fatalf("a file naming a key twice was accepted: %+v", res.Upload)
 		}

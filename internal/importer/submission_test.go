@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"pantau/internal/demo"
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
 )
@@ -52,12 +52,12 @@ func demoStores(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 
 const poverty = "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0,47\n16.07;kemiskinan_ekstrem;2025;0,41\n"
 
-var walidata = indicator.Principal{Kind: indicator.ByUser, Role: indicator.RoleAdmin, UserID: 1, Email: "walidata@bappeda.id"}
+var walidata = domain.Principal{Kind: domain.ByUser, Role: domain.RoleAdmin, UserID: 1, Email: "walidata@bappeda.id"}
 
-func submit(t *testing.T, st *store.Store, file string) indicator.Submission {
+func submit(t *testing.T, st *store.Store, file string) domain.Submission {
 	t.Helper()
 	res, err := importer.Import(context.Background(), st, strings.NewReader(file), importer.Request{Review: true, Agency: "bps-banyuasin",
-		Upload: indicator.Upload{Filename: "miskin.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:7:bps-banyuasin"}})
+		Upload: domain.Upload{Filename: "miskin.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:7:bps-banyuasin"}})
 	if err != nil || res.Submission == nil {
 		t.Fatalf("submit: %v %+v", err, res)
 	}
@@ -87,7 +87,7 @@ func TestSubmitThenPublish(t *testing.T) {
 		ctx := context.Background()
 		v0, _ := st.DataVersion(ctx)
 		sub := submit(t, st, poverty)
-		if sub.State != indicator.Submitted || sub.New != 1 || sub.Changed != 1 || sub.Size != int64(len(poverty)) {
+		if sub.State != domain.Submitted || sub.New != 1 || sub.Changed != 1 || sub.Size != int64(len(poverty)) {
 			t.Fatalf("submission: %+v", sub)
 		}
 		kept, err := st.UploadFileBytes(ctx, sub.SHA256)
@@ -123,7 +123,7 @@ func TestSubmitThenPublish(t *testing.T) {
 			case err == nil:
 				ok++
 				upload = ids[i]
-			case errors.Is(err, indicator.ErrConflict):
+			case errors.Is(err, domain.ErrConflict):
 				conflict++
 			default:
 				t.Errorf("publish: %v", err)
@@ -136,7 +136,7 @@ func TestSubmitThenPublish(t *testing.T) {
 			t.Errorf("after publication: version %d (upload %d), 2024 %v, 2025 %v", v, upload, value(t, st, 2024), value(t, st, 2025))
 		}
 		got, _ := st.Submission(ctx, sub.ID)
-		if got.State != indicator.Published || got.UploadID == nil || *got.UploadID != upload || got.ReviewedBy != walidata.Source() || got.ReviewedAt == nil {
+		if got.State != domain.Published || got.UploadID == nil || *got.UploadID != upload || got.ReviewedBy != walidata.Source() || got.ReviewedAt == nil {
 			t.Errorf("published submission: %+v", got)
 		}
 		up, err := st.UploadDetail(ctx, upload)
@@ -169,10 +169,10 @@ func TestPublishChecksAgain(t *testing.T) {
 		}
 		v0, _ := st.DataVersion(ctx)
 		res, err := importer.Publish(ctx, st, sub.ID, walidata, "en")
-		if !errors.Is(err, indicator.ErrForbidden) || len(res.Forbidden) != 1 {
+		if !errors.Is(err, domain.ErrForbidden) || len(res.Forbidden) != 1 {
 			t.Fatalf("publish after reassignment: %v %+v", err, res)
 		}
-		if got, _ := st.Submission(ctx, sub.ID); got.State != indicator.Submitted {
+		if got, _ := st.Submission(ctx, sub.ID); got.State != domain.Submitted {
 			t.Errorf("a refused publication moved the submission to %s", got.State)
 		}
 		if v, _ := st.DataVersion(ctx); v != v0 || value(t, st, 2024) != 0.49 {
@@ -185,7 +185,7 @@ func TestPublishChecksAgain(t *testing.T) {
 		}
 		// The operator stored 2024 = 0.47 meanwhile.
 		if _, err := importer.Import(ctx, st, strings.NewReader("kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0,47\n"),
-			importer.Request{Upload: indicator.Upload{Filename: "op.csv", CreatedBy: "cli"}}); err != nil {
+			importer.Request{Upload: domain.Upload{Filename: "op.csv", CreatedBy: "cli"}}); err != nil {
 			t.Fatal(err)
 		}
 		res, err = importer.Publish(ctx, st, sub.ID, walidata, "en")
@@ -194,7 +194,7 @@ func TestPublishChecksAgain(t *testing.T) {
 		}
 		// Not a walidata: refused before anything is read.
 		other := strings.Replace(poverty, "0,41", "0,40", 1)
-		if _, err := importer.Publish(ctx, st, submit(t, st, other).ID, indicator.Principal{Kind: indicator.ByUser, Role: indicator.RolePlanner}, "en"); !errors.Is(err, indicator.ErrForbidden) {
+		if _, err := importer.Publish(ctx, st, submit(t, st, other).ID, domain.Principal{Kind: domain.ByUser, Role: domain.RolePlanner}, "en"); !errors.Is(err, domain.ErrForbidden) {
 			t.Errorf("a planner's publication: %v", err)
 		}
 	})
@@ -209,8 +209,8 @@ func TestTargetsSubmission(t *testing.T) {
 		file := "rencana;kode_indikator;kode_wilayah;tahun;nilai\nrpjmd-banyuasin-2025-2029;kemiskinan_ekstrem;16.07;2025;0,35\n" +
 			"rpjmd-banyuasin-2025-2029;kemiskinan_ekstrem;16.07;2026;0,10 - 0,20\n"
 		res, err := importer.Import(ctx, st, strings.NewReader(file), importer.Request{Review: true, Targets: true,
-			Upload: indicator.Upload{Filename: "rpjmd-perubahan.csv", CreatedBy: walidata.Source()}})
-		if err != nil || res.Submission == nil || res.Submission.Kind != indicator.UploadTargets || res.Submission.Changed != 2 {
+			Upload: domain.Upload{Filename: "rpjmd-perubahan.csv", CreatedBy: walidata.Source()}})
+		if err != nil || res.Submission == nil || res.Submission.Kind != domain.UploadTargets || res.Submission.Changed != 2 {
 			t.Fatalf("submit targets: %v %+v", err, res)
 		}
 		id := res.Submission.ID
@@ -265,7 +265,7 @@ func TestPublishRefusesADamagedFile(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), "damaged") {
 					t.Fatalf("publishing a damaged file: %v", err)
 				}
-				if got, _ := st.Submission(ctx, sub.ID); got.State != indicator.Submitted || value(t, st, 2024) != 0.49 {
+				if got, _ := st.Submission(ctx, sub.ID); got.State != domain.Submitted || value(t, st, 2024) != 0.49 {
 					t.Errorf("after a refused publication: %s, 2024 = %v", got.State, value(t, st, 2024))
 				}
 			})

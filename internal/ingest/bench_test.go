@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 const (
@@ -25,14 +25,14 @@ const (
 var (
 	benchOnce sync.Once
 	benchPath string
-	benchCat  *indicator.Catalog
+	benchCat  *domain.Catalog
 	benchErr  error
 )
 
 // benchFile writes, once per test binary, a 1,000,000-row long CSV as an
 // agency would send it (';', decimal comma, a unit column) and the catalogue
 // it refers to: 500 regions (Kemendagri and BPS codes) × 20 indicators.
-func benchFile(b *testing.B) (string, *indicator.Catalog) {
+func benchFile(b *testing.B) (string, *domain.Catalog) {
 	b.Helper()
 	benchOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "pantau-ingest-bench")
@@ -41,21 +41,21 @@ func benchFile(b *testing.B) (string, *indicator.Catalog) {
 			return
 		}
 		benchPath = filepath.Join(dir, "long1m.csv")
-		var regions []indicator.Region
+		var regions []domain.Region
 		for i := 0; i < benchRegions; i++ {
 			code := fmt.Sprintf("%02d.%02d", 11+i/90, 1+i%90)
-			r, err := indicator.NewRegion(code, fmt.Sprintf("%02d%02d", 11+i/90, 1+i%90), "Kabupaten "+strconv.Itoa(i))
+			r, err := domain.NewRegion(code, fmt.Sprintf("%02d%02d", 11+i/90, 1+i%90), "Kabupaten "+strconv.Itoa(i))
 			if err != nil {
 				benchErr = err
 				return
 			}
 			regions = append(regions, r)
 		}
-		var inds []indicator.Indicator
+		var inds []domain.Indicator
 		for j := 0; j < benchIndicators; j++ {
-			inds = append(inds, indicator.Indicator{Code: fmt.Sprintf("indikator_%02d", j), NameID: "Indikator " + strconv.Itoa(j), Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter})
+			inds = append(inds, domain.Indicator{Code: fmt.Sprintf("indikator_%02d", j), NameID: "Indikator " + strconv.Itoa(j), Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter})
 		}
-		benchCat = indicator.NewCatalog(inds, regions, nil, nil, nil)
+		benchCat = domain.NewCatalog(inds, regions, nil, nil, nil)
 		f, err := os.Create(benchPath)
 		if err != nil {
 			benchErr = err
@@ -134,7 +134,7 @@ func BenchmarkReadLong1M(b *testing.B) {
 		var ms runtime.MemStats
 		emitted := 0
 		start = time.Now()
-		rep, err := ReadObservations(f, cat, Options{}, func(o indicator.Observation) error {
+		rep, err := ReadObservations(f, cat, Options{}, func(o domain.Observation) error {
 			emitted++
 			if emitted%(1<<16) == 0 || emitted == 100_000 {
 				runtime.ReadMemStats(&ms)

@@ -3,7 +3,7 @@ package ingest
 import (
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // kecamatan are Banyuasin's 21 districts: BPS code, name, Kemendagri code
@@ -23,42 +23,42 @@ func ptr(v float64) *float64 { return &v }
 // testCatalog is Banyuasin, its districts, South Sumatra and Indonesia, with
 // the demo's indicators and plans. Lahat (regency and its district of the
 // same name) is there to make a name ambiguous.
-func testCatalog(t testing.TB) *indicator.Catalog {
+func testCatalog(t testing.TB) *domain.Catalog {
 	t.Helper()
-	must := func(r indicator.Region, err error) indicator.Region {
+	must := func(r domain.Region, err error) domain.Region {
 		if err != nil {
 			t.Fatal(err)
 		}
 		return r
 	}
-	regions := []indicator.Region{
-		must(indicator.NewRegion("ID", "", "Indonesia")),
-		must(indicator.NewRegion("16", "16", "Sumatera Selatan")),
-		must(indicator.NewRegion("16.07", "1607", "Kabupaten Banyuasin")),
-		must(indicator.NewRegion("16.04", "1604", "Kabupaten Lahat")),
-		must(indicator.NewRegion("16.04.01", "1604010", "Lahat")),
+	regions := []domain.Region{
+		must(domain.NewRegion("ID", "", "Indonesia")),
+		must(domain.NewRegion("16", "16", "Sumatera Selatan")),
+		must(domain.NewRegion("16.07", "1607", "Kabupaten Banyuasin")),
+		must(domain.NewRegion("16.04", "1604", "Kabupaten Lahat")),
+		must(domain.NewRegion("16.04.01", "1604010", "Lahat")),
 	}
 	for _, k := range kecamatan {
-		regions = append(regions, must(indicator.NewRegion(k[2], k[0], k[1])))
+		regions = append(regions, must(domain.NewRegion(k[2], k[0], k[1])))
 	}
-	inds := []indicator.Indicator{
-		{Code: "kemiskinan", NameID: "Tingkat kemiskinan", NameEN: "Poverty rate", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2, SDGCode: "1.2.1"},
-		{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", NameEN: "Extreme poverty", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2, SDGCode: "1.1.1"},
-		{Code: "ipm", NameID: "Indeks Pembangunan Manusia", NameEN: "Human Development Index", Unit: indicator.UnitIndex, Polarity: indicator.HigherIsBetter, Decimals: 2, Min: ptr(0), Max: ptr(100)},
-		{Code: "tpt", NameID: "Tingkat pengangguran terbuka", NameEN: "Open unemployment rate", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2},
-		{Code: "pertumbuhan_ekonomi", NameID: "Pertumbuhan ekonomi", NameEN: "Economic growth", Unit: indicator.UnitPercent, Polarity: indicator.HigherIsBetter, Decimals: 2, Min: ptr(-100)},
-		{Code: "stunting", NameID: "Prevalensi stunting", NameEN: "Stunting prevalence", Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 1},
-		{Code: "penduduk", NameID: "Jumlah penduduk", NameEN: "Population", Unit: indicator.UnitPersons, Polarity: indicator.Neutral, Min: ptr(0)},
+	inds := []domain.Indicator{
+		{Code: "kemiskinan", NameID: "Tingkat kemiskinan", NameEN: "Poverty rate", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 2, SDGCode: "1.2.1"},
+		{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", NameEN: "Extreme poverty", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 2, SDGCode: "1.1.1"},
+		{Code: "ipm", NameID: "Indeks Pembangunan Manusia", NameEN: "Human Development Index", Unit: domain.UnitIndex, Polarity: domain.HigherIsBetter, Decimals: 2, Min: ptr(0), Max: ptr(100)},
+		{Code: "tpt", NameID: "Tingkat pengangguran terbuka", NameEN: "Open unemployment rate", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 2},
+		{Code: "pertumbuhan_ekonomi", NameID: "Pertumbuhan ekonomi", NameEN: "Economic growth", Unit: domain.UnitPercent, Polarity: domain.HigherIsBetter, Decimals: 2, Min: ptr(-100)},
+		{Code: "stunting", NameID: "Prevalensi stunting", NameEN: "Stunting prevalence", Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 1},
+		{Code: "penduduk", NameID: "Jumlah penduduk", NameEN: "Population", Unit: domain.UnitPersons, Polarity: domain.Neutral, Min: ptr(0)},
 	}
-	plans := []indicator.Plan{
-		{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: indicator.PlanNational, RegionCode: "ID", StartYear: 2025, EndYear: 2029},
-		{Code: "rkpd-sumsel-2025", Name: "RKPD Prov. Sumsel 2025", Level: indicator.PlanProvince, RegionCode: "16", StartYear: 2025, EndYear: 2025},
-		{Code: "rpjmd-banyuasin-2025-2029", Name: "RPJMD Kab. Banyuasin 2025–2029", Level: indicator.PlanRegency, RegionCode: "16.07", StartYear: 2025, EndYear: 2029, Illustrative: true},
+	plans := []domain.Plan{
+		{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: domain.PlanNational, RegionCode: "ID", StartYear: 2025, EndYear: 2029},
+		{Code: "rkpd-sumsel-2025", Name: "RKPD Prov. Sumsel 2025", Level: domain.PlanProvince, RegionCode: "16", StartYear: 2025, EndYear: 2025},
+		{Code: "rpjmd-banyuasin-2025-2029", Name: "RPJMD Kab. Banyuasin 2025–2029", Level: domain.PlanRegency, RegionCode: "16.07", StartYear: 2025, EndYear: 2029, Illustrative: true},
 	}
 	for _, p := range plans {
 		if err := p.Validate(); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return indicator.NewCatalog(inds, regions, nil, plans, nil)
+	return domain.NewCatalog(inds, regions, nil, plans, nil)
 }

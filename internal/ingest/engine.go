@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // maxPending bounds the rows held back while the decimal convention is
@@ -31,8 +31,8 @@ type reader struct {
 	rep     *Report
 	sch     *schema
 	targets bool
-	emitObs func(indicator.Observation) error
-	emitTgt func(indicator.Target) error
+	emitObs func(domain.Observation) error
+	emitTgt func(domain.Target) error
 	emitErr error
 	stopped bool
 
@@ -63,7 +63,7 @@ type reader struct {
 	mult        float64
 	multOK      bool
 	disaggCache map[string]disaggResult
-	disaggIDs   map[indicator.Disaggregation]int32
+	disaggIDs   map[domain.Disaggregation]int32
 	disaggBuf   []byte
 	pairs       map[string]string
 }
@@ -71,7 +71,7 @@ type reader struct {
 type seriesKey struct{ plan, ind, region, disagg int32 }
 
 type seriesState struct {
-	years    indicator.YearSet
+	years    domain.YearSet
 	lastYear int
 	lastVal  float64
 }
@@ -87,7 +87,7 @@ type unitKey struct {
 }
 
 type disaggResult struct {
-	d   indicator.Disaggregation
+	d   domain.Disaggregation
 	id  int32
 	err string // the offending "dim=value", when invalid
 	dim string
@@ -106,13 +106,13 @@ type pending struct {
 	ind, plan   int32
 	region      int32
 	year        int
-	disagg      indicator.Disaggregation
-	status      indicator.Status
+	disagg      domain.Disaggregation
+	status      domain.Status
 	brk         bool
 	note        string
 	// absent marks attributes the file did not state, so the store keeps
 	// the stored ones instead of resetting them.
-	absent indicator.Attr
+	absent domain.Attr
 }
 
 // rowCtx is what a row says about all of its values.
@@ -121,19 +121,19 @@ type rowCtx struct {
 	bad               bool
 	values            int
 	ind, region, plan int32
-	status            indicator.Status
+	status            domain.Status
 	statusSet         bool
 	brk               bool
 	note              string
-	disagg            indicator.Disaggregation
+	disagg            domain.Disaggregation
 	disaggID          int32
 	mult              float64
 }
 
-func newReader(cat *indicator.Catalog, opts Options) *reader {
+func newReader(cat *domain.Catalog, opts Options) *reader {
 	rd := &reader{opts: opts, lang: opts.Lang, res: newResolver(cat), fileInd: -1, fileRegion: -1, filePlan: -1,
 		series: map[seriesKey]*seriesState{}, firstLine: map[dupKey]int32{}, unitCache: map[unitKey]bool{},
-		disaggCache: map[string]disaggResult{}, disaggIDs: map[indicator.Disaggregation]int32{indicator.Total: 0},
+		disaggCache: map[string]disaggResult{}, disaggIDs: map[domain.Disaggregation]int32{domain.Total: 0},
 		lastInd: -1, lastReg: lookup{idx: -1}}
 	rd.rep = &Report{maxErrors: opts.MaxErrors, lang: opts.Lang, Dialect: Dialect{Decimal: opts.Decimal}}
 	if rd.rep.maxErrors <= 0 {
@@ -196,7 +196,7 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return rep, indicator.Errorf(indicator.ErrInvalid, "%s", text(rd.lang, CodeMalformed, pe.Column, pe.Err.Error()))
+				return rep, domain.Errorf(domain.ErrInvalid, "%s", text(rd.lang, CodeMalformed, pe.Column, pe.Err.Error()))
 			}
 			return rep, fmt.Errorf("ingest: read: %w", err)
 		}
@@ -302,7 +302,7 @@ func (rd *reader) setup() error {
 	for _, f := range s.fields {
 		dc := DialectColumn{Name: f.name, Use: f.col, Year: f.year}
 		if f.col == ColDisagg {
-			dc.Dimension, _, _ = indicator.NormalizeDimension(f.dim, "x")
+			dc.Dimension, _, _ = domain.NormalizeDimension(f.dim, "x")
 		}
 		rep.Dialect.Columns = append(rep.Dialect.Columns, dc)
 	}
@@ -341,7 +341,7 @@ func (rd *reader) setup() error {
 func (rd *reader) row(line int, rec []string) {
 	rd.rep.Rows++
 	s := rd.sch
-	c := rowCtx{line: line, ind: rd.fileInd, region: rd.fileRegion, plan: rd.filePlan, status: indicator.StatusFinal, mult: 1}
+	c := rowCtx{line: line, ind: rd.fileInd, region: rd.fileRegion, plan: rd.filePlan, status: domain.StatusFinal, mult: 1}
 
 	if s.ind >= 0 {
 		if raw := strings.TrimSpace(rec[s.ind]); raw != "" {
@@ -436,8 +436,8 @@ func (rd *reader) row(line int, rec []string) {
 			rd.fail(&c, s.year, raw, CodeUnsupportedPeriod, raw)
 		case !ok:
 			rd.fail(&c, s.year, raw, CodeBadYear, raw)
-		case year < indicator.MinYear || year > indicator.MaxYear:
-			rd.fail(&c, s.year, raw, CodeYearRange, year, indicator.MinYear, indicator.MaxYear)
+		case year < domain.MinYear || year > domain.MaxYear:
+			rd.fail(&c, s.year, raw, CodeYearRange, year, domain.MinYear, domain.MaxYear)
 		}
 		rd.cell(&c, rec, s.value, year, "")
 	}
@@ -504,10 +504,10 @@ func (rd *reader) rowStatus(c *rowCtx, rec []string) {
 			c.statusSet = true
 			return
 		case "P":
-			c.status, c.statusSet = indicator.StatusPreliminary, true
+			c.status, c.statusSet = domain.StatusPreliminary, true
 			return
 		case "R":
-			c.status, c.statusSet = indicator.StatusRevised, true
+			c.status, c.statusSet = domain.StatusRevised, true
 			return
 		case "B":
 			c.brk = true
@@ -606,7 +606,7 @@ func (rd *reader) rowDisagg(c *rowCtx, rec []string) {
 		clear(rd.pairs)
 		for _, i := range rd.sch.disagg {
 			dim, v := rd.sch.fields[i].dim, strings.TrimSpace(rec[i])
-			canon, _, _ := indicator.NormalizeDimension(dim, "x")
+			canon, _, _ := domain.NormalizeDimension(dim, "x")
 			switch {
 			case canon == "daerah" && strings.EqualFold(v, "U"):
 				v = "perkotaan"
@@ -620,12 +620,12 @@ func (rd *reader) rowDisagg(c *rowCtx, rec []string) {
 			}
 			rd.pairs[dim] = v
 		}
-		d, err := indicator.NewDisaggregation(rd.pairs)
+		d, err := domain.NewDisaggregation(rd.pairs)
 		res.d = d
 		if err != nil {
 			for _, i := range rd.sch.disagg {
 				dim, v := rd.sch.fields[i].dim, strings.TrimSpace(rec[i])
-				if _, err := indicator.NewDisaggregation(map[string]string{dim: v}); err != nil || v == "" {
+				if _, err := domain.NewDisaggregation(map[string]string{dim: v}); err != nil || v == "" {
 					res.dim, res.val = dim, v
 					break
 				}
@@ -657,7 +657,7 @@ func (rd *reader) rowDisagg(c *rowCtx, rec []string) {
 }
 
 // cell reads one value of a row: the value column, or one year of a wide row.
-func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicator.Status) {
+func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.Status) {
 	rep := rd.rep
 	raw := strings.TrimSpace(rec[fi])
 	if missing(raw) {
@@ -686,7 +686,7 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicat
 		status = yearStatus
 	}
 	ind := &rd.res.inds[c.ind]
-	if pct && ind.Unit != indicator.UnitPercent {
+	if pct && ind.Unit != domain.UnitPercent {
 		rd.problem(c.line, fi, raw, CodeUnitContradicts, false, "%", ind.Code, ind.Unit)
 	}
 	p := pending{line: c.line, field: fi, raw: raw, mult: c.mult, ind: c.ind, plan: c.plan}
@@ -742,13 +742,13 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus indicat
 	p.st = st
 	p.region, p.year, p.disagg, p.status, p.brk, p.note = c.region, year, c.disagg, status, c.brk, c.note
 	if !c.statusSet && mark == "" && yearStatus == "" {
-		p.absent |= indicator.AttrStatus
+		p.absent |= domain.AttrStatus
 	}
 	if rd.sch.brk < 0 && !c.brk {
-		p.absent |= indicator.AttrBreak
+		p.absent |= domain.AttrBreak
 	}
 	if rd.sch.note < 0 {
-		p.absent |= indicator.AttrNote
+		p.absent |= domain.AttrNote
 	}
 
 	if rd.dec == DecimalUnknown {
@@ -854,8 +854,8 @@ func (rd *reader) settle(p *pending) {
 		}
 	}
 	if rd.targets {
-		t := indicator.Target{PlanCode: rd.res.plans[p.plan].Code, Note: p.note,
-			SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg}}
+		t := domain.Target{PlanCode: rd.res.plans[p.plan].Code, Note: p.note,
+			SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg}}
 		t.Low, t.High = vals[0], vals[0]
 		if p.n == 2 {
 			t.High = vals[1]
@@ -872,7 +872,7 @@ func (rd *reader) settle(p *pending) {
 			return
 		}
 		if err := t.Validate(plan, *ind); err != nil { // the domain's last word
-			rep.add(RowError{Line: p.line, Value: p.raw, Reason: indicator.Message(err), Code: CodeOutOfBounds})
+			rep.add(RowError{Line: p.line, Value: p.raw, Reason: domain.Message(err), Code: CodeOutOfBounds})
 			rep.rejected++
 			return
 		}
@@ -882,7 +882,7 @@ func (rd *reader) settle(p *pending) {
 		}
 		return
 	}
-	o := indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg},
+	o := domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg},
 		Value: vals[0], Status: p.status, Break: p.brk, Note: p.note, Absent: p.absent, Line: p.line}
 	rep.Values++
 	rd.checkJump(p, &o)
@@ -893,7 +893,7 @@ func (rd *reader) settle(p *pending) {
 
 // checkJump warns when a value changes by more than half against the year
 // before: from this file when it holds that year, else from the store.
-func (rd *reader) checkJump(p *pending, o *indicator.Observation) {
+func (rd *reader) checkJump(p *pending, o *domain.Observation) {
 	st := p.st
 	ref, ok := 0.0, false
 	if st.lastYear == o.Year-1 {

@@ -11,7 +11,7 @@ import (
 	"reflect"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // seed adds every testdata file to the corpus.
@@ -37,8 +37,8 @@ func FuzzReadObservations(f *testing.F) {
 	cat := testCatalog(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, opts := range []Options{{}, {Indicator: "kemiskinan"}} {
-			var emitted []indicator.Observation
-			rep, err := ReadObservations(bytes.NewReader(data), cat, opts, func(o indicator.Observation) error {
+			var emitted []domain.Observation
+			rep, err := ReadObservations(bytes.NewReader(data), cat, opts, func(o domain.Observation) error {
 				ind, ok := cat.Indicators[o.IndicatorCode]
 				if !ok {
 					t.Fatalf("emitted unknown indicator %q", o.IndicatorCode)
@@ -49,7 +49,7 @@ func FuzzReadObservations(f *testing.F) {
 				if err := o.Validate(ind); err != nil {
 					t.Fatalf("emitted invalid %+v: %v", o, err)
 				}
-				if d, err := indicator.ParseDisaggregation(string(o.Disagg)); err != nil || d != o.Disagg {
+				if d, err := domain.ParseDisaggregation(string(o.Disagg)); err != nil || d != o.Disagg {
 					t.Fatalf("emitted non-canonical disaggregation %q", o.Disagg)
 				}
 				emitted = append(emitted, o)
@@ -58,7 +58,7 @@ func FuzzReadObservations(f *testing.F) {
 			if rep == nil {
 				t.Fatal("nil report")
 			}
-			if err != nil && !errors.Is(err, indicator.ErrInvalid) {
+			if err != nil && !errors.Is(err, domain.ErrInvalid) {
 				t.Fatalf("error of no known kind: %v", err)
 			}
 			if rep.Values < len(emitted) {
@@ -73,7 +73,7 @@ func FuzzReadTargets(f *testing.F) {
 	seed(f)
 	cat := testCatalog(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ReadTargets(bytes.NewReader(data), cat, Options{Plan: "rpjmn-2025-2029"}, func(x indicator.Target) error {
+		ReadTargets(bytes.NewReader(data), cat, Options{Plan: "rpjmn-2025-2029"}, func(x domain.Target) error {
 			if err := x.Validate(cat.Plans[x.PlanCode], cat.Indicators[x.IndicatorCode]); err != nil {
 				t.Fatalf("emitted invalid %+v: %v", x, err)
 			}

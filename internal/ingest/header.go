@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Column is a canonical column a reader understands.
@@ -120,7 +120,7 @@ var disaggregationColumns = map[string]bool{
 
 // yearHeading reads a column heading that is a year, as in wide tables:
 // "2021", "Tahun 2021", "2024*" (every value of the column preliminary).
-func yearHeading(s string) (int, indicator.Status, bool) {
+func yearHeading(s string) (int, domain.Status, bool) {
 	s = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))
 	low := strings.ToLower(s)
 	for _, p := range []string{"tahun", "year", "thn"} {
@@ -133,10 +133,10 @@ func yearHeading(s string) (int, indicator.Status, bool) {
 		return 0, "", false
 	}
 	y, _ := strconv.Atoi(s[:4])
-	if y < indicator.MinYear || y > indicator.MaxYear {
+	if y < domain.MinYear || y > domain.MaxYear {
 		return 0, "", false
 	}
-	st := indicator.StatusFinal
+	st := domain.StatusFinal
 	if mark := strings.Trim(s[4:], " ()"); mark != "" {
 		var ok bool
 		if st, ok = markStatus(mark); !ok {
@@ -150,10 +150,10 @@ func yearHeading(s string) (int, indicator.Status, bool) {
 type field struct {
 	name   string // as written
 	col    Column
-	dim    string           // for ColDisagg: the dimension as written
-	year   int              // for ColYearValue
-	status indicator.Status // for ColYearValue: from a mark on the heading
-	unit   string           // unit hint from "(…)"
+	dim    string        // for ColDisagg: the dimension as written
+	year   int           // for ColYearValue
+	status domain.Status // for ColYearValue: from a mark on the heading
+	unit   string        // unit hint from "(…)"
 }
 
 // schema is the header of a file, understood.

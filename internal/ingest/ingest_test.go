@@ -8,7 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 const testdata = "../../testdata/ingest"
@@ -39,8 +39,8 @@ func TestReadFiles(t *testing.T) {
 		headerLine           int
 		errs                 []wantErr
 		emitted              int
-		check                func(t *testing.T, obs []indicator.Observation, tgts []indicator.Target)
-		previous             map[indicator.SeriesKey]float64
+		check                func(t *testing.T, obs []domain.Observation, tgts []domain.Target)
+		previous             map[domain.SeriesKey]float64
 		reasonContains       []string
 		allErrorsListedExact bool
 	}{
@@ -49,12 +49,12 @@ func TestReadFiles(t *testing.T) {
 			file: "bps_wide_kemiskinan.csv", opts: Options{Indicator: "kemiskinan"},
 			rows: 3, values: 8, missing: 4, delimiter: ";", layout: LayoutWide, decimal: DecimalComma, encoding: EncodingUTF8, bom: true, headerLine: 3,
 			emitted: 8, allErrorsListedExact: true,
-			check: func(t *testing.T, obs []indicator.Observation, _ []indicator.Target) {
+			check: func(t *testing.T, obs []domain.Observation, _ []domain.Target) {
 				o := find(t, obs, "kemiskinan", "16.07", 2024)
-				if o.Value != 9.31 || o.Status != indicator.StatusPreliminary {
+				if o.Value != 9.31 || o.Status != domain.StatusPreliminary {
 					t.Errorf("Banyuasin 2024 = %v %s, want 9.31 sementara (9,31*)", o.Value, o.Status)
 				}
-				if o := find(t, obs, "kemiskinan", "16.07", 2021); o.Value != 10.75 || o.Status != indicator.StatusFinal {
+				if o := find(t, obs, "kemiskinan", "16.07", 2021); o.Value != 10.75 || o.Status != domain.StatusFinal {
 					t.Errorf("Banyuasin 2021 = %v %s, want 10.75 final", o.Value, o.Status)
 				}
 			},
@@ -64,11 +64,11 @@ func TestReadFiles(t *testing.T) {
 			file: "bps_wide_banyuasin_indikator.csv",
 			rows: 7, values: 20, missing: 15, delimiter: ";", layout: LayoutWide, decimal: DecimalComma, encoding: EncodingUTF8, headerLine: 1,
 			emitted: 20, allErrorsListedExact: true,
-			check: func(t *testing.T, obs []indicator.Observation, _ []indicator.Target) {
+			check: func(t *testing.T, obs []domain.Observation, _ []domain.Target) {
 				if o := find(t, obs, "penduduk", "16.07", 2023); o.Value != 850022 {
 					t.Errorf("penduduk 2023 = %v, want 850022 (850.022 with decimal comma)", o.Value)
 				}
-				if o := find(t, obs, "pertumbuhan_ekonomi", "16.07", 2024); o.Value != 5.14 || o.Status != indicator.StatusRevised {
+				if o := find(t, obs, "pertumbuhan_ekonomi", "16.07", 2024); o.Value != 5.14 || o.Status != domain.StatusRevised {
 					t.Errorf("growth 2024 = %v %s, want 5.14 revised (5,14r)", o.Value, o.Status)
 				}
 				if obs[0].IndicatorCode != "penduduk" || obs[0].Year != 2020 {
@@ -81,7 +81,7 @@ func TestReadFiles(t *testing.T) {
 			file: "long_kecamatan_names.csv",
 			rows: 7, values: 7, delimiter: ",", layout: LayoutLong, decimal: DecimalPoint, encoding: EncodingUTF8, headerLine: 1,
 			emitted: 7, allErrorsListedExact: true,
-			check: func(t *testing.T, obs []indicator.Observation, _ []indicator.Target) {
+			check: func(t *testing.T, obs []domain.Observation, _ []domain.Target) {
 				if obs[0].RegionCode != "16.07.05" || obs[0].Disagg != "jenis_kelamin=laki_laki" {
 					t.Errorf("Kecamatan Betung / L = %s %q", obs[0].RegionCode, obs[0].Disagg)
 				}
@@ -101,7 +101,7 @@ func TestReadFiles(t *testing.T) {
 			file: "opensdg_1-2-1.csv", opts: Options{Indicator: "kemiskinan"},
 			rows: 8, values: 7, missing: 1, delimiter: ",", layout: LayoutOpenSDG, decimal: DecimalPoint, encoding: EncodingUTF8, headerLine: 1,
 			emitted: 7, allErrorsListedExact: true,
-			check: func(t *testing.T, obs []indicator.Observation, _ []indicator.Target) {
+			check: func(t *testing.T, obs []domain.Observation, _ []domain.Target) {
 				if obs[4].Disagg != "jenis_kelamin=perempuan" || obs[5].Disagg != "daerah=perdesaan" {
 					t.Errorf("disaggregations %q %q", obs[4].Disagg, obs[5].Disagg)
 				}
@@ -109,15 +109,15 @@ func TestReadFiles(t *testing.T) {
 		},
 		{
 			name: "Open SDG without an indicator named",
-			file: "opensdg_1-2-1.csv", fileErr: indicator.ErrInvalid,
+			file: "opensdg_1-2-1.csv", fileErr: domain.ErrInvalid,
 		},
 		{
 			name: "SDMX-CSV 1.0: INDICATOR column, BPS codes, OBS_STATUS, UNIT_MULT, NaN",
 			file: "sdmx1_kemiskinan.csv",
 			rows: 6, values: 5, missing: 1, delimiter: ",", layout: LayoutSDMX1, decimal: DecimalPoint, encoding: EncodingUTF8, headerLine: 1,
 			emitted: 5, allErrorsListedExact: true,
-			check: func(t *testing.T, obs []indicator.Observation, _ []indicator.Target) {
-				if o := find(t, obs, "kemiskinan", "16.07", 2024); o.Status != indicator.StatusPreliminary {
+			check: func(t *testing.T, obs []domain.Observation, _ []domain.Target) {
+				if o := find(t, obs, "kemiskinan", "16.07", 2024); o.Status != domain.StatusPreliminary {
 					t.Errorf("OBS_STATUS P = %s", o.Status)
 				}
 				if o := find(t, obs, "penduduk", "16.07", 2023); o.Value != 850022 {
@@ -136,7 +136,7 @@ func TestReadFiles(t *testing.T) {
 			file: "excel_windows1252.csv",
 			rows: 6, values: 5, missing: 1, delimiter: ";", layout: LayoutLong, decimal: DecimalComma, encoding: EncodingWindows1252, headerLine: 1,
 			emitted: 5, allErrorsListedExact: true,
-			check: func(t *testing.T, obs []indicator.Observation, _ []indicator.Target) {
+			check: func(t *testing.T, obs []domain.Observation, _ []domain.Target) {
 				if obs[0].Note != "Susenas Maret – BPS" || !utf8.ValidString(obs[1].Note) || !strings.HasSuffix(obs[1].Note, "…") {
 					t.Errorf("notes %q %q not converted to UTF-8", obs[0].Note, obs[1].Note)
 				}
@@ -145,7 +145,7 @@ func TestReadFiles(t *testing.T) {
 		{
 			name: "jump against the stored series is a warning, not an error",
 			file: "bps_wide_kemiskinan.csv", opts: Options{Indicator: "kemiskinan", Lang: "en"},
-			previous: map[indicator.SeriesKey]float64{{IndicatorCode: "kemiskinan", RegionCode: "16", Year: 2022}: 1.18},
+			previous: map[domain.SeriesKey]float64{{IndicatorCode: "kemiskinan", RegionCode: "16", Year: 2022}: 1.18},
 			rows:     3, values: 8, missing: 4, delimiter: ";", layout: LayoutWide, decimal: DecimalComma, encoding: EncodingUTF8, bom: true, headerLine: 3,
 			emitted: 8, allErrorsListedExact: true,
 			errs:           []wantErr{{line: 5, field: 5, code: CodeImplausibleJump, warning: true}},
@@ -163,8 +163,8 @@ func TestReadFiles(t *testing.T) {
 			emitted: 1, allErrorsListedExact: true,
 			errs: []wantErr{{line: 3, code: CodeMalformed}},
 		},
-		{name: "binary junk", file: "broken_binary.csv", fileErr: indicator.ErrInvalid},
-		{name: "an Excel workbook renamed .csv", file: "broken_workbook.csv", fileErr: indicator.ErrInvalid},
+		{name: "binary junk", file: "broken_binary.csv", fileErr: domain.ErrInvalid},
+		{name: "an Excel workbook renamed .csv", file: "broken_workbook.csv", fileErr: domain.ErrInvalid},
 		{name: "empty file", file: "broken_empty.csv", fileErr: ErrEmpty},
 		{
 			name: "header only: accepted, nothing to do, said so", file: "broken_header_only.csv",
@@ -206,7 +206,7 @@ func TestReadFiles(t *testing.T) {
 			name: "only ambiguous numbers, convention stated", file: "ambiguous_decimal.csv", opts: Options{Decimal: DecimalComma},
 			rows: 3, values: 3, delimiter: ",", layout: LayoutLong, decimal: DecimalComma, encoding: EncodingUTF8, headerLine: 1,
 			emitted: 3, allErrorsListedExact: true,
-			check: func(t *testing.T, obs []indicator.Observation, _ []indicator.Target) {
+			check: func(t *testing.T, obs []domain.Observation, _ []domain.Target) {
 				if obs[0].Value != 850022 {
 					t.Errorf("850.022 = %v", obs[0].Value)
 				}
@@ -216,7 +216,7 @@ func TestReadFiles(t *testing.T) {
 			name: "targets: values and ranges", file: "targets_rkpd_sumsel.csv", targets: true,
 			rows: 3, values: 3, delimiter: ";", layout: LayoutLong, decimal: DecimalComma, encoding: EncodingUTF8, headerLine: 1,
 			emitted: 3, allErrorsListedExact: true,
-			check: func(t *testing.T, _ []indicator.Observation, tgts []indicator.Target) {
+			check: func(t *testing.T, _ []domain.Observation, tgts []domain.Target) {
 				if tgts[1].Low != 9.37 || tgts[1].High != 10.37 || tgts[2].Low != 3.83 || tgts[2].High != 3.95 {
 					t.Errorf("ranges %v–%v, %v–%v", tgts[1].Low, tgts[1].High, tgts[2].Low, tgts[2].High)
 				}
@@ -241,15 +241,15 @@ func TestReadFiles(t *testing.T) {
 			defer f.Close()
 			opts := tt.opts
 			if tt.previous != nil {
-				opts.Previous = func(k indicator.SeriesKey) (float64, bool) { v, ok := tt.previous[k]; return v, ok }
+				opts.Previous = func(k domain.SeriesKey) (float64, bool) { v, ok := tt.previous[k]; return v, ok }
 			}
-			var obs []indicator.Observation
-			var tgts []indicator.Target
+			var obs []domain.Observation
+			var tgts []domain.Target
 			var rep *Report
 			if tt.targets {
-				rep, err = ReadTargets(f, cat, opts, func(x indicator.Target) error { tgts = append(tgts, x); return nil })
+				rep, err = ReadTargets(f, cat, opts, func(x domain.Target) error { tgts = append(tgts, x); return nil })
 			} else {
-				rep, err = ReadObservations(f, cat, opts, func(o indicator.Observation) error {
+				rep, err = ReadObservations(f, cat, opts, func(o domain.Observation) error {
 					if err := o.Validate(cat.Indicators[o.IndicatorCode]); err != nil {
 						t.Errorf("emitted an invalid observation %+v: %v", o, err)
 					}
@@ -312,15 +312,15 @@ func TestReadFiles(t *testing.T) {
 	}
 }
 
-func find(t *testing.T, obs []indicator.Observation, ind, region string, year int) indicator.Observation {
+func find(t *testing.T, obs []domain.Observation, ind, region string, year int) domain.Observation {
 	t.Helper()
 	for _, o := range obs {
-		if o.IndicatorCode == ind && o.RegionCode == region && o.Year == year && o.Disagg == indicator.Total {
+		if o.IndicatorCode == ind && o.RegionCode == region && o.Year == year && o.Disagg == domain.Total {
 			return o
 		}
 	}
 	t.Fatalf("no observation %s %s %d", ind, region, year)
-	return indicator.Observation{}
+	return domain.Observation{}
 }
 
 // The Windows-1252 sample must stay Windows-1252 bytes: an editor that
@@ -408,7 +408,7 @@ func TestNumbers(t *testing.T) {
 func TestMissingMarkersNeverZero(t *testing.T) {
 	cat := testCatalog(t)
 	in := "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2019;-\n16.07;kemiskinan;2020;–\n16.07;kemiskinan;2021;…\n16.07;kemiskinan;2022;n.a\n16.07;kemiskinan;2023;\n16.07;kemiskinan;2024;NA\n16.07;kemiskinan;2025;...\n"
-	rep, err := ReadObservations(strings.NewReader(in), cat, Options{}, func(o indicator.Observation) error {
+	rep, err := ReadObservations(strings.NewReader(in), cat, Options{}, func(o domain.Observation) error {
 		t.Errorf("emitted %+v for a missing marker", o)
 		return nil
 	})
@@ -428,7 +428,7 @@ func TestHeaderAliases(t *testing.T) {
 	} {
 		in := header + "\n1607,kemiskinan,2023,9.58,persen\n"
 		n := 0
-		rep, err := ReadObservations(strings.NewReader(in), cat, Options{}, func(indicator.Observation) error { n++; return nil })
+		rep, err := ReadObservations(strings.NewReader(in), cat, Options{}, func(domain.Observation) error { n++; return nil })
 		if err != nil || n != 1 || rep.Err() != nil {
 			t.Errorf("%s: emitted %d, err %v %v", header, n, err, rep.Err())
 		}
@@ -436,8 +436,8 @@ func TestHeaderAliases(t *testing.T) {
 }
 
 func TestIndicatorFromOptionsMustExist(t *testing.T) {
-	_, err := ReadObservations(strings.NewReader("kode_wilayah;2023\n16.07;9,58\n"), testCatalog(t), Options{Indicator: "kemiskinn", Lang: "en"}, func(indicator.Observation) error { return nil })
-	if !errors.Is(err, indicator.ErrInvalid) || !strings.Contains(err.Error(), `did you mean "kemiskinan"`) {
+	_, err := ReadObservations(strings.NewReader("kode_wilayah;2023\n16.07;9,58\n"), testCatalog(t), Options{Indicator: "kemiskinn", Lang: "en"}, func(domain.Observation) error { return nil })
+	if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), `did you mean "kemiskinan"`) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -445,7 +445,7 @@ func TestIndicatorFromOptionsMustExist(t *testing.T) {
 func TestEmitStopsAtFirstProblem(t *testing.T) {
 	in := "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2021;10,75\n16.07;kemiskinan;2022;abc\n16.07;kemiskinan;2023;9,58\n"
 	n := 0
-	rep, _ := ReadObservations(strings.NewReader(in), testCatalog(t), Options{}, func(indicator.Observation) error { n++; return nil })
+	rep, _ := ReadObservations(strings.NewReader(in), testCatalog(t), Options{}, func(domain.Observation) error { n++; return nil })
 	if n != 1 || rep.Values != 2 || rep.Rejected() != 1 {
 		t.Fatalf("emitted %d, values %d, rejected %d; want 1, 2, 1", n, rep.Values, rep.Rejected())
 	}
@@ -457,7 +457,7 @@ func TestMaxErrorsCounts(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		b.WriteString("99.99;kemiskinan;2023;1\n")
 	}
-	rep, _ := ReadObservations(strings.NewReader(b.String()), testCatalog(t), Options{MaxErrors: 10}, func(indicator.Observation) error { return nil })
+	rep, _ := ReadObservations(strings.NewReader(b.String()), testCatalog(t), Options{MaxErrors: 10}, func(domain.Observation) error { return nil })
 	if len(rep.Errors) != 10 || rep.MoreErrors != 40 || rep.Rejected() != 50 {
 		t.Fatalf("listed %d, more %d, rejected %d", len(rep.Errors), rep.MoreErrors, rep.Rejected())
 	}

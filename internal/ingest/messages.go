@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Problem codes: the machine-readable kind of a RowError (its Code field),
@@ -122,11 +122,11 @@ func text(lang, code string, args ...any) string {
 // fileError is a file-level error of the kind ErrInvalid (or ErrEmpty for an
 // empty file), with its message in the caller's language.
 func fileError(lang, code string, args ...any) error {
-	kind := indicator.ErrInvalid
+	kind := domain.ErrInvalid
 	if code == "empty" {
 		kind = ErrEmpty
 	}
-	return &indicator.Error{Kind: kind, Message: text(lang, code, args...)}
+	return &domain.Error{Kind: kind, Message: text(lang, code, args...)}
 }
 
 // didYouMean formats suggestions as a message suffix.
@@ -165,17 +165,17 @@ func decimalName(lang string, d Decimal) string {
 	return "titik (0.56)"
 }
 
-func statusName(lang string, s indicator.Status) string {
+func statusName(lang string, s domain.Status) string {
 	if langIndex(lang) == 1 {
-		if s == indicator.StatusRevised {
+		if s == domain.StatusRevised {
 			return "revisi"
 		}
 		return string(s)
 	}
 	switch s {
-	case indicator.StatusPreliminary:
+	case domain.StatusPreliminary:
 		return "preliminary"
-	case indicator.StatusRevised:
+	case domain.StatusRevised:
 		return "revised"
 	}
 	return "final"

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Decimal is a file's number convention.
@@ -293,12 +293,12 @@ func splitMark(s string) (num, mark string, percent bool) {
 // markStatus reads a footnote mark. BPS writes * for angka sementara, ** for
 // angka sangat sementara and *** for angka sangat sangat sementara (PDRB
 // tables): all are preliminary to Pantau. r is angka revisi.
-func markStatus(mark string) (indicator.Status, bool) {
+func markStatus(mark string) (domain.Status, bool) {
 	switch mark {
 	case "*", "**", "***":
-		return indicator.StatusPreliminary, true
+		return domain.StatusPreliminary, true
 	case "r", "R":
-		return indicator.StatusRevised, true
+		return domain.StatusRevised, true
 	}
 	return "", false
 }
@@ -315,16 +315,16 @@ func parseYear(s string) (int, bool) {
 	return n, err == nil
 }
 
-// parseStatus is indicator.ParseStatus with a fast path for the usual words.
-func parseStatus(s string) (indicator.Status, bool) {
+// parseStatus is domain.ParseStatus with a fast path for the usual words.
+func parseStatus(s string) (domain.Status, bool) {
 	switch s {
 	case "", "final", "Final", "tetap":
-		return indicator.StatusFinal, true
+		return domain.StatusFinal, true
 	case "sementara", "Sementara", "*":
-		return indicator.StatusPreliminary, true
+		return domain.StatusPreliminary, true
 	case "revised", "revisi", "r":
-		return indicator.StatusRevised, true
+		return domain.StatusRevised, true
 	}
-	st, err := indicator.ParseStatus(s)
+	st, err := domain.ParseStatus(s)
 	return st, err == nil
 }

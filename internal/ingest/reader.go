@@ -21,7 +21,7 @@ import (
 	"io"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Options say what the caller knows about a file.
@@ -48,7 +48,7 @@ type Options struct {
 	// the file itself holds that year) and warns when the value changes by
 	// more than 50% of it (|new − old| > 0.5·|old|, old ≠ 0): a typo such
 	// as 9,58 written 95,8 or a unit mix-up. Warnings do not reject a file.
-	Previous func(key indicator.SeriesKey) (float64, bool)
+	Previous func(key domain.SeriesKey) (float64, bool)
 }
 
 // Dialect is what the reader detected about a file.
@@ -147,7 +147,7 @@ func (r *Report) Err() error {
 	if r.MoreErrors > 0 {
 		b.WriteString("\n  " + text(r.lang, "more", r.MoreErrors))
 	}
-	return indicator.Errorf(indicator.ErrInvalid, "%s", b.String())
+	return domain.Errorf(domain.ErrInvalid, "%s", b.String())
 }
 
 func (r *Report) add(e RowError) {
@@ -167,15 +167,15 @@ func (r *Report) add(e RowError) {
 func (r *Report) full() bool { return len(r.Errors) >= r.maxErrors }
 
 // ErrEmpty is the kind of error returned for a file with no content; it is
-// itself of the kind indicator.ErrInvalid.
-var ErrEmpty = indicator.Errorf(indicator.ErrInvalid, "the file is empty")
+// itself of the kind domain.ErrInvalid.
+var ErrEmpty = domain.Errorf(domain.ErrInvalid, "the file is empty")
 
 // ReadObservations reads a CSV of observations in any supported layout and
 // calls emit for each valid observation, in file order. Problems go into
 // the report; once a problem is found emit is not called again, but reading
 // goes on so that every problem is listed. The returned error is for I/O
 // failures, an unusable file or header, or an error from emit.
-func ReadObservations(r io.Reader, cat *indicator.Catalog, opts Options, emit func(indicator.Observation) error) (*Report, error) {
+func ReadObservations(r io.Reader, cat *domain.Catalog, opts Options, emit func(domain.Observation) error) (*Report, error) {
 	rd := newReader(cat, opts)
 	rd.emitObs = emit
 	return rd.run(r)
@@ -184,7 +184,7 @@ func ReadObservations(r io.Reader, cat *indicator.Catalog, opts Options, emit fu
 // ReadTargets reads a targets file (plan, indicator, region, year, value,
 // where the value is a number or a range such as "9,37–10,37") in the long
 // or wide layout and calls emit for each valid target.
-func ReadTargets(r io.Reader, cat *indicator.Catalog, opts Options, emit func(indicator.Target) error) (*Report, error) {
+func ReadTargets(r io.Reader, cat *domain.Catalog, opts Options, emit func(domain.Target) error) (*Report, error) {
 	rd := newReader(cat, opts)
 	rd.targets = true
 	rd.emitTgt = emit
@@ -206,19 +206,19 @@ func canonUnit(s string) string {
 	}
 	switch n := normalizeHeader(s); n {
 	case "%", "persen", "percent", "pct", "persentase", "per_cent", "pc", "pt":
-		return indicator.UnitPercent
+		return domain.UnitPercent
 	case "indeks", "index", "idx", "poin_indeks":
-		return indicator.UnitIndex
+		return domain.UnitIndex
 	case "rp", "rupiah", "idr", "rp_kapita_bulan", "rupiah_kapita_bulan":
-		return indicator.UnitRupiah
+		return domain.UnitRupiah
 	case "rasio", "ratio":
-		return indicator.UnitRatio
+		return domain.UnitRatio
 	case "jiwa", "orang", "persons", "people", "penduduk", "number", "jumlah", "ps":
-		return indicator.UnitPersons
+		return domain.UnitPersons
 	case "ribu_jiwa", "ribu_orang", "thousand_persons", "ribu":
-		return indicator.UnitThousand
+		return domain.UnitThousand
 	case "poin", "percentage_points", "pp", "persen_poin":
-		return indicator.UnitPercentPts
+		return domain.UnitPercentPts
 	default:
 		return n
 	}
@@ -226,7 +226,7 @@ func canonUnit(s string) string {
 
 func knownUnit(u string) bool {
 	switch u {
-	case indicator.UnitPercent, indicator.UnitIndex, indicator.UnitRupiah, indicator.UnitRatio, indicator.UnitPersons, indicator.UnitThousand, indicator.UnitPercentPts:
+	case domain.UnitPercent, domain.UnitIndex, domain.UnitRupiah, domain.UnitRatio, domain.UnitPersons, domain.UnitThousand, domain.UnitPercentPts:
 		return true
 	}
 	return false

@@ -5,20 +5,20 @@ import (
 	"strings"
 	"unicode"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // resolver finds catalogue entries from what a file writes: codes, BPS
 // codes through the bridge, names. It gives each region, indicator and plan
 // a small index so that per-file bookkeeping stays in small integers.
 type resolver struct {
-	cat        *indicator.Catalog
-	regions    []indicator.Region
+	cat        *domain.Catalog
+	regions    []domain.Region
 	regionIdx  map[string]int32 // Kemendagri and BPS codes
-	inds       []indicator.Indicator
+	inds       []domain.Indicator
 	bounds     [][2]float64     // per indicator, from Indicator.Bounds
 	indIdx     map[string]int32 // codes, normalised codes, SDG and national codes, names
-	plans      []indicator.Plan
+	plans      []domain.Plan
 	planIdx    map[string]int32
 	names      map[string][]int32 // normalised region name → regions; built on first use
 	nameCache  map[string]lookup
@@ -32,7 +32,7 @@ type lookup struct {
 	candidates []int32
 }
 
-func newResolver(cat *indicator.Catalog) *resolver {
+func newResolver(cat *domain.Catalog) *resolver {
 	r := &resolver{cat: cat, regionIdx: make(map[string]int32, 2*len(cat.Regions)), indIdx: make(map[string]int32, 4*len(cat.Indicators)),
 		planIdx: make(map[string]int32, len(cat.Plans)), nameCache: map[string]lookup{}, suggestMax: 50}
 	codes := make([]string, 0, len(cat.Regions))
@@ -155,19 +155,19 @@ func normNameKind(s string) (string, int) {
 }
 
 // regionKind is the kind a catalogue region's own name or level implies.
-func regionKind(reg indicator.Region) int {
+func regionKind(reg domain.Region) int {
 	_, k := normNameKind(reg.Name)
 	if k != kindNone {
 		return k
 	}
 	switch reg.Level {
-	case indicator.LevelRegency:
+	case domain.LevelRegency:
 		return kindKab
-	case indicator.LevelDistrict:
+	case domain.LevelDistrict:
 		return kindKec
-	case indicator.LevelProvince:
+	case domain.LevelProvince:
 		return kindProv
-	case indicator.LevelVillage:
+	case domain.LevelVillage:
 		return kindDesa
 	}
 	return kindNone

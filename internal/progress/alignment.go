@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Ambition is how a regency target compares with a higher level's.
@@ -33,24 +33,24 @@ const (
 
 // PlanTarget is one plan's target in an alignment row.
 type PlanTarget struct {
-	Plan         string              `json:"plan"`
-	PlanName     string              `json:"plan_name,omitempty"`
-	Level        indicator.PlanLevel `json:"level"`
-	Region       string              `json:"region,omitempty"`
-	Illustrative bool                `json:"illustrative,omitempty"`
-	Low          float64             `json:"low"`
-	High         float64             `json:"high"`
-	Value        float64             `json:"value"`
+	Plan         string           `json:"plan"`
+	PlanName     string           `json:"plan_name,omitempty"`
+	Level        domain.PlanLevel `json:"level"`
+	Region       string           `json:"region,omitempty"`
+	Illustrative bool             `json:"illustrative,omitempty"`
+	Low          float64          `json:"low"`
+	High         float64          `json:"high"`
+	Value        float64          `json:"value"`
 }
 
 // AlignmentCheck compares one regency plan target with one higher-level
 // plan target (or its absence).
 type AlignmentCheck struct {
 	// Regency is empty when the regency has no target (MissingTarget).
-	Regency      string              `json:"regency_plan,omitempty"`
-	Against      string              `json:"against_plan"`
-	AgainstLevel indicator.PlanLevel `json:"against_level"`
-	Ambition     Ambition            `json:"ambition"`
+	Regency      string           `json:"regency_plan,omitempty"`
+	Against      string           `json:"against_plan"`
+	AgainstLevel domain.PlanLevel `json:"against_level"`
+	Ambition     Ambition         `json:"ambition"`
 	// Difference is regency value − other value, in the indicator's unit.
 	Difference *float64 `json:"difference,omitempty"`
 }
@@ -58,15 +58,15 @@ type AlignmentCheck struct {
 // AlignmentRow is one indicator × disaggregation × year with every plan
 // level's targets side by side.
 type AlignmentRow struct {
-	Indicator      string                   `json:"indicator"`
-	Disaggregation indicator.Disaggregation `json:"disaggregation"`
-	Year           int                      `json:"year"`
-	Polarity       indicator.Polarity       `json:"polarity"`
-	Regency        []PlanTarget             `json:"regency"`
-	Province       []PlanTarget             `json:"province"`
-	National       []PlanTarget             `json:"national"`
-	Checks         []AlignmentCheck         `json:"checks"`
-	Flags          []string                 `json:"flags"`
+	Indicator      string                `json:"indicator"`
+	Disaggregation domain.Disaggregation `json:"disaggregation"`
+	Year           int                   `json:"year"`
+	Polarity       domain.Polarity       `json:"polarity"`
+	Regency        []PlanTarget          `json:"regency"`
+	Province       []PlanTarget          `json:"province"`
+	National       []PlanTarget          `json:"national"`
+	Checks         []AlignmentCheck      `json:"checks"`
+	Flags          []string              `json:"flags"`
 }
 
 // Alignment lines up the targets of the regency's, the province's and the
@@ -75,18 +75,18 @@ type AlignmentRow struct {
 // higher level has one. Targets of plans or indicators not given are
 // ignored; the caller passes the plans of one regency, its province and the
 // nation. Rows come in indicator, disaggregation and year order.
-func Alignment(indicators []indicator.Indicator, plans []indicator.Plan, targets []indicator.Target) []AlignmentRow {
-	inds := make(map[string]indicator.Indicator, len(indicators))
+func Alignment(indicators []domain.Indicator, plans []domain.Plan, targets []domain.Target) []AlignmentRow {
+	inds := make(map[string]domain.Indicator, len(indicators))
 	for _, ind := range indicators {
 		inds[ind.Code] = ind
 	}
-	ps := make(map[string]indicator.Plan, len(plans))
+	ps := make(map[string]domain.Plan, len(plans))
 	for _, p := range plans {
 		ps[p.Code] = p
 	}
 	type key struct {
 		ind    string
-		disagg indicator.Disaggregation
+		disagg domain.Disaggregation
 		year   int
 	}
 	rows := map[key]*AlignmentRow{}
@@ -106,11 +106,11 @@ func Alignment(indicators []indicator.Indicator, plans []indicator.Plan, targets
 		pt := PlanTarget{Plan: p.Code, PlanName: p.Name, Level: p.Level, Region: t.RegionCode, Illustrative: p.Illustrative,
 			Low: t.Low, High: t.High, Value: t.Value(ind.Polarity)}
 		switch p.Level {
-		case indicator.PlanRegency:
+		case domain.PlanRegency:
 			r.Regency = append(r.Regency, pt)
-		case indicator.PlanProvince:
+		case domain.PlanProvince:
 			r.Province = append(r.Province, pt)
-		case indicator.PlanNational:
+		case domain.PlanNational:
 			r.National = append(r.National, pt)
 		}
 	}
@@ -129,7 +129,7 @@ func Alignment(indicators []indicator.Indicator, plans []indicator.Plan, targets
 						Ambition: ambition(ind, reg, u), Difference: finite(reg.Value - u.Value)}
 					r.Checks = append(r.Checks, c)
 					if c.Ambition == LessAmbitious {
-						if u.Level == indicator.PlanProvince {
+						if u.Level == domain.PlanProvince {
 							addFlag(r, FlagLessAmbitiousProvince)
 						} else {
 							addFlag(r, FlagLessAmbitiousNational)
@@ -156,11 +156,11 @@ func addFlag(r *AlignmentRow, f string) {
 }
 
 // ambition compares a regency target with a higher level's, using each
-// range's hardest end (indicator.Target.Value) for higher and lower
+// range's hardest end (domain.Target.Value) for higher and lower
 // polarity.
-func ambition(ind indicator.Indicator, reg, other PlanTarget) Ambition {
+func ambition(ind domain.Indicator, reg, other PlanTarget) Ambition {
 	switch ind.Polarity {
-	case indicator.HigherIsBetter, indicator.LowerIsBetter:
+	case domain.HigherIsBetter, domain.LowerIsBetter:
 		d := ind.Polarity.Sign() * (reg.Value - other.Value)
 		switch {
 		case d > 0:
@@ -169,7 +169,7 @@ func ambition(ind indicator.Indicator, reg, other PlanTarget) Ambition {
 			return LessAmbitious
 		}
 		return AsAmbitious
-	case indicator.Band:
+	case domain.Band:
 		switch {
 		case reg.Low == other.Low && reg.High == other.High:
 			return AsAmbitious

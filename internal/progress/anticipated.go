@@ -3,7 +3,7 @@ package progress
 import (
 	"math"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // AnticipatedResult is the verdict of ESCAP-style anticipated progress
@@ -39,7 +39,7 @@ func (r AnticipatedResult) finish(st Status, sentence Text) AnticipatedResult {
 
 // anticipate computes anticipated progress towards g from the window and
 // its time-weighted trend tw (nil with fewer than two points).
-func anticipate(ind indicator.Indicator, win windowPoints, tw *Trend, g *goal, f valueFormatter) AnticipatedResult {
+func anticipate(ind domain.Indicator, win windowPoints, tw *Trend, g *goal, f valueFormatter) AnticipatedResult {
 	r := AnticipatedResult{Explanation: Explanation{
 		Method:     MethodAnticipated,
 		Formula:    "ratio = (projected − base) / (target − base); projected from the time-weighted linear trend, weights w_i = 1 + (t_i − t_first)",
@@ -47,7 +47,7 @@ func anticipate(ind indicator.Indicator, win windowPoints, tw *Trend, g *goal, f
 		YearsWhy:   win.Why,
 		Thresholds: append([]Threshold(nil), anticipatedThresholds...),
 	}}
-	if ind.Polarity == indicator.Neutral || g == nil {
+	if ind.Polarity == domain.Neutral || g == nil {
 		return r.finish(NotApplicable, Text{
 			"Tidak berlaku: tanpa target atau arah yang lebih baik, tidak ada yang diproyeksikan.",
 			"Not applicable: with no target or better direction there is nothing to project against.",

@@ -3,14 +3,14 @@ package progress
 import (
 	"cmp"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // assessAll builds one assessment per relevant target, both methods side
 // by side. win is nil when the series has no observations.
 func assessAll(s Series, opt Options, a Analysis, f valueFormatter, win *windowPoints) []Assessment {
 	ind := s.Indicator
-	plans := make(map[string]indicator.Plan, len(s.Plans))
+	plans := make(map[string]domain.Plan, len(s.Plans))
 	for _, p := range s.Plans {
 		plans[p.Code] = p
 	}
@@ -49,8 +49,8 @@ func assessAll(s Series, opt Options, a Analysis, f valueFormatter, win *windowP
 // directionOfTravel is sdg-build's methodology 1 (no target). A band
 // indicator is judged by its direction towards its band: inside the band it
 // has met its standing target.
-func directionOfTravel(ind indicator.Indicator, win windowPoints, f valueFormatter) SDGResult {
-	if ind.Polarity == indicator.Band && ind.BandLow != nil && ind.BandHigh != nil && len(win.points) > 0 {
+func directionOfTravel(ind domain.Indicator, win windowPoints, f valueFormatter) SDGResult {
+	if ind.Polarity == domain.Band && ind.BandLow != nil && ind.BandHigh != nil && len(win.points) > 0 {
 		last := win.points[len(win.points)-1]
 		ref := TargetRef{Plan: bandPlan, Year: last.Year, Low: *ind.BandLow, High: *ind.BandHigh, Value: (*ind.BandLow + *ind.BandHigh) / 2}
 		g, _ := newGoal(ind, ref, win.points[0].Value, last.Value)
@@ -58,9 +58,9 @@ func directionOfTravel(ind indicator.Indicator, win windowPoints, f valueFormatt
 			return sdgAssess(ind, win, &g, f)
 		}
 		toward := ind
-		toward.Polarity = indicator.HigherIsBetter
+		toward.Polarity = domain.HigherIsBetter
 		if g.dir < 0 {
-			toward.Polarity = indicator.LowerIsBetter
+			toward.Polarity = domain.LowerIsBetter
 		}
 		return sdgAssess(toward, win, nil, f)
 	}
@@ -69,13 +69,13 @@ func directionOfTravel(ind indicator.Indicator, win windowPoints, f valueFormatt
 
 // levelRank orders plan levels from the most local: a regency's own plan
 // comes first in its dashboard.
-func levelRank(l indicator.PlanLevel) int {
+func levelRank(l domain.PlanLevel) int {
 	switch l {
-	case indicator.PlanRegency:
+	case domain.PlanRegency:
 		return 0
-	case indicator.PlanProvince:
+	case domain.PlanProvince:
 		return 1
-	case indicator.PlanNational:
+	case domain.PlanNational:
 		return 2
 	}
 	return 3

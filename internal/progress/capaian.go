@@ -3,7 +3,7 @@ package progress
 import (
 	"math"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Capaian is achievement against a target in a year with both an
@@ -37,21 +37,21 @@ type Capaian struct {
 
 // CapaianOf computes the capaian of one observed value against one target.
 // It returns false for a neutral indicator, which has no target to achieve.
-func CapaianOf(ind indicator.Indicator, t indicator.Target, realisasi float64) (Capaian, bool) {
+func CapaianOf(ind domain.Indicator, t domain.Target, realisasi float64) (Capaian, bool) {
 	tv := t.Value(ind.Polarity)
 	c := Capaian{Plan: t.PlanCode, Year: t.Year, Realisasi: realisasi, Target: tv, TargetLow: t.Low, TargetHi: t.High, Gap: realisasi - tv}
 	switch ind.Polarity {
-	case indicator.HigherIsBetter:
+	case domain.HigherIsBetter:
 		c.Met = realisasi >= tv
 		if tv != 0 {
 			c.Percent = finite(realisasi / tv * 100)
 		}
-	case indicator.LowerIsBetter:
+	case domain.LowerIsBetter:
 		c.Met = realisasi <= tv
 		if tv != 0 {
 			c.Percent = finite((2*tv - realisasi) / tv * 100)
 		}
-	case indicator.Band:
+	case domain.Band:
 		g, _ := newGoal(ind, TargetRef{Low: t.Low, High: t.High, Value: tv}, realisasi, realisasi)
 		in := g.meets(realisasi)
 		d := math.Max(g.lo-realisasi, realisasi-g.hi)
@@ -74,7 +74,7 @@ func CapaianOf(ind indicator.Indicator, t indicator.Target, realisasi float64) (
 }
 
 // capaianAll lists the capaian of every target whose year is observed.
-func capaianAll(ind indicator.Indicator, pts []Point, targets []indicator.Target) []Capaian {
+func capaianAll(ind domain.Indicator, pts []Point, targets []domain.Target) []Capaian {
 	out := []Capaian{}
 	for _, t := range targets {
 		for _, p := range pts {

@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // CaptionTarget is the target a caption mentions.
@@ -20,10 +20,10 @@ type CaptionTarget struct {
 
 // CaptionInput is what a chart caption is written from.
 type CaptionInput struct {
-	Indicator indicator.Indicator
+	Indicator domain.Indicator
 	// RegionName as it should read in a sentence: "Kabupaten Banyuasin".
 	RegionName   string
-	Observations []indicator.Observation
+	Observations []domain.Observation
 	Target       *CaptionTarget
 }
 
@@ -31,7 +31,7 @@ var planYears = regexp.MustCompile(`\s*\d{4}(\s*[–-]\s*\d{4})?\s*$`)
 
 // PlanLabel is a plan's name without its trailing period, as captions cite
 // it: "RPJMN 2025–2029" → "RPJMN".
-func PlanLabel(p indicator.Plan) string {
+func PlanLabel(p domain.Plan) string {
 	if l := planYears.ReplaceAllString(p.Name, ""); l != "" {
 		return l
 	}
@@ -39,7 +39,7 @@ func PlanLabel(p indicator.Plan) string {
 }
 
 // CaptionTargetOf builds the caption target of a plan's target.
-func CaptionTargetOf(p indicator.Plan, t indicator.Target) CaptionTarget {
+func CaptionTargetOf(p domain.Plan, t domain.Target) CaptionTarget {
 	return CaptionTarget{Label: PlanLabel(p), Low: t.Low, High: t.High, Year: t.Year, Illustrative: p.Illustrative}
 }
 
@@ -136,7 +136,7 @@ func compareSentence(l, subject string, prev, last Point, f valueFormatter) stri
 
 // yearNote is the year, with a mark for a preliminary value.
 func yearNote(l string, p Point) string {
-	if p.Status == indicator.StatusPreliminary {
+	if p.Status == domain.StatusPreliminary {
 		if l == LangEN {
 			return itoa(p.Year) + ", preliminary"
 		}

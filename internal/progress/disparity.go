@@ -5,7 +5,7 @@ import (
 	"math"
 	"slices"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // DistrictValue is one district's value of an indicator in one year, with
@@ -61,20 +61,20 @@ type Disparity struct {
 
 // DisparityOf computes the disparity measures for one year. It fails
 // (ErrInvalid) on no values, a region given twice, or a non-finite value.
-func DisparityOf(ind indicator.Indicator, year int, values []DistrictValue) (Disparity, error) {
+func DisparityOf(ind domain.Indicator, year int, values []DistrictValue) (Disparity, error) {
 	d := Disparity{Indicator: ind.Code, Year: year, N: len(values), Ranking: []Rank{}}
 	if len(values) == 0 {
-		return d, indicator.Errorf(indicator.ErrInvalid, "progress: disparity of %s in %d: no district values", ind.Code, year)
+		return d, domain.Errorf(domain.ErrInvalid, "progress: disparity of %s in %d: no district values", ind.Code, year)
 	}
 	seen := make(map[string]bool, len(values))
 	var sum float64
 	for _, v := range values {
 		if seen[v.Region] {
-			return d, indicator.Errorf(indicator.ErrInvalid, "progress: disparity of %s in %d: region %s given twice", ind.Code, year, v.Region)
+			return d, domain.Errorf(domain.ErrInvalid, "progress: disparity of %s in %d: region %s given twice", ind.Code, year, v.Region)
 		}
 		seen[v.Region] = true
 		if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
-			return d, indicator.Errorf(indicator.ErrInvalid, "progress: disparity of %s in %d: value of %s is not a finite number", ind.Code, year, v.Region)
+			return d, domain.Errorf(domain.ErrInvalid, "progress: disparity of %s in %d: value of %s is not a finite number", ind.Code, year, v.Region)
 		}
 		sum += v.Value
 	}
@@ -131,12 +131,12 @@ func williamson(values []DistrictValue) (mean, iw *float64) {
 
 // rank orders the districts best first. For a band the badness is the
 // distance outside the band; for a neutral indicator largest comes first.
-func rank(ind indicator.Indicator, values []DistrictValue) []Rank {
+func rank(ind domain.Indicator, values []DistrictValue) []Rank {
 	key := func(v float64) float64 { return -v }
 	switch ind.Polarity {
-	case indicator.LowerIsBetter:
+	case domain.LowerIsBetter:
 		key = func(v float64) float64 { return v }
-	case indicator.Band:
+	case domain.Band:
 		if ind.BandLow != nil && ind.BandHigh != nil {
 			lo, hi := *ind.BandLow, *ind.BandHigh
 			key = func(v float64) float64 { return math.Max(0, math.Max(lo-v, v-hi)) }
@@ -183,7 +183,7 @@ type DisparityTrend struct {
 // each measure moved from the first to the last year it is defined in (a
 // falling measure is a closing gap). Values are compared at four decimals so
 // that rounding noise does not read as movement.
-func DisparityOverTime(ind indicator.Indicator, byYear map[int][]DistrictValue) (DisparityTrend, error) {
+func DisparityOverTime(ind domain.Indicator, byYear map[int][]DistrictValue) (DisparityTrend, error) {
 	t := DisparityTrend{Indicator: ind.Code, Years: []Disparity{}}
 	years := make([]int, 0, len(byYear))
 	for y := range byYear {

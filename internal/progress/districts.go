@@ -1,20 +1,20 @@
 package progress
 
-import "pantau/internal/indicator"
+import "pantau/internal/domain"
 
 // DistrictValuesByYear groups the observations of the regions below one
 // parent by year, with each region's name and, where stored for that year,
 // its population (for the Williamson index). A year without population
 // falls back to the region's latest earlier population, since censuses and
 // projections are not yearly everywhere.
-func DistrictValuesByYear(obs, population []indicator.Observation, regions []indicator.Region) map[int][]DistrictValue {
+func DistrictValuesByYear(obs, population []domain.Observation, regions []domain.Region) map[int][]DistrictValue {
 	names := map[string]string{}
 	for _, r := range regions {
 		names[r.Code] = r.Name
 	}
 	pop := map[string]map[int]float64{}
 	for _, p := range population {
-		if p.Disagg != indicator.Total {
+		if p.Disagg != domain.Total {
 			continue
 		}
 		if pop[p.RegionCode] == nil {
@@ -37,7 +37,7 @@ func DistrictValuesByYear(obs, population []indicator.Observation, regions []ind
 	}
 	out := map[int][]DistrictValue{}
 	for _, o := range obs {
-		if o.Disagg != indicator.Total {
+		if o.Disagg != domain.Total {
 			continue
 		}
 		out[o.Year] = append(out[o.Year], DistrictValue{Region: o.RegionCode, Name: names[o.RegionCode], Value: o.Value, Population: popAt(o.RegionCode, o.Year)})

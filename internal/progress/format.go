@@ -8,7 +8,7 @@ import (
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Languages Pantau writes in. Anything else falls back to Indonesian, the
@@ -88,23 +88,23 @@ func FormatValueTrim(lang string, v float64, maxDecimals int, unit string) strin
 func withUnit(lang, s, unit string) string {
 	en := lang == LangEN
 	switch unit {
-	case indicator.UnitPercent, "%", "percent":
+	case domain.UnitPercent, "%", "percent":
 		return s + "%"
-	case indicator.UnitRupiah:
+	case domain.UnitRupiah:
 		return "Rp" + s
-	case indicator.UnitIndex, indicator.UnitRatio, "":
+	case domain.UnitIndex, domain.UnitRatio, "":
 		return s
-	case indicator.UnitPersons:
+	case domain.UnitPersons:
 		if en {
 			return s + " people"
 		}
 		return s + " jiwa"
-	case indicator.UnitThousand:
+	case domain.UnitThousand:
 		if en {
 			return s + " thousand people"
 		}
 		return s + " ribu jiwa"
-	case indicator.UnitPercentPts:
+	case domain.UnitPercentPts:
 		if en {
 			return s + " points"
 		}
@@ -139,7 +139,7 @@ type valueFormatter struct {
 // newFormatter uses the indicator's decimals. A catalogue that left
 // decimals at 0 for non-integer values (0.49 %) would print "0%", which is
 // wrong rather than merely imprecise, so two decimals are used then.
-func newFormatter(ind indicator.Indicator, pts []Point) valueFormatter {
+func newFormatter(ind domain.Indicator, pts []Point) valueFormatter {
 	f := valueFormatter{unit: ind.Unit, decimals: ind.Decimals}
 	if f.decimals == 0 {
 		for _, p := range pts {
@@ -165,8 +165,8 @@ func (f valueFormatter) target(lang string, lo, hi float64) string {
 // change formats an absolute change per year (no unit sign: "0,07 poin").
 func (f valueFormatter) change(lang string, v float64) string {
 	d := f.decimals + 1
-	if f.unit == indicator.UnitPercent {
-		return withUnit(lang, FormatNumberTrim(lang, v, d), indicator.UnitPercentPts)
+	if f.unit == domain.UnitPercent {
+		return withUnit(lang, FormatNumberTrim(lang, v, d), domain.UnitPercentPts)
 	}
 	return withUnit(lang, FormatNumberTrim(lang, v, d), f.unit)
 }

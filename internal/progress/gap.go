@@ -4,14 +4,14 @@ import (
 	"math"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // GroupSeries is one group of a disaggregated series, such as
 // jenis_kelamin=perempuan.
 type GroupSeries struct {
-	Disagg       indicator.Disaggregation `json:"disaggregation"`
-	Observations []indicator.Observation  `json:"-"`
+	Disagg       domain.Disaggregation `json:"disaggregation"`
+	Observations []domain.Observation  `json:"-"`
 }
 
 // GapYear is the gap between two groups in one year.
@@ -38,10 +38,10 @@ const (
 
 // GroupGap compares two groups of a disaggregated series year by year.
 type GroupGap struct {
-	Indicator string                   `json:"indicator"`
-	A         indicator.Disaggregation `json:"a"`
-	B         indicator.Disaggregation `json:"b"`
-	Years     []GapYear                `json:"years"`
+	Indicator string                `json:"indicator"`
+	A         domain.Disaggregation `json:"a"`
+	B         domain.Disaggregation `json:"b"`
+	Years     []GapYear             `json:"years"`
 	// Movement compares |gap| in the first and last comparable year:
 	// closing when it shrank (at the indicator's decimals).
 	Movement Movement `json:"movement"`
@@ -51,15 +51,15 @@ type GroupGap struct {
 	Change *float64 `json:"change,omitempty"`
 	// Better names the group with the better latest value (polarity-aware);
 	// empty when equal or without a good direction.
-	Better   indicator.Disaggregation `json:"better,omitempty"`
-	YearsWhy Text                     `json:"years_why"`
-	Sentence Text                     `json:"sentence"`
+	Better   domain.Disaggregation `json:"better,omitempty"`
+	YearsWhy Text                  `json:"years_why"`
+	Sentence Text                  `json:"sentence"`
 }
 
 // GapBetween compares groups a and b (a − b) over the years both have,
 // from the last series break of either on: a gap measured by two methods is
 // not compared.
-func GapBetween(ind indicator.Indicator, a, b GroupSeries) (GroupGap, error) {
+func GapBetween(ind domain.Indicator, a, b GroupSeries) (GroupGap, error) {
 	g := GroupGap{Indicator: ind.Code, A: a.Disagg, B: b.Disagg, Years: []GapYear{}, Movement: TooFew}
 	pa, err := points(ind.Code, a.Observations)
 	if err != nil {
@@ -109,7 +109,7 @@ func GapBetween(ind indicator.Indicator, a, b GroupSeries) (GroupGap, error) {
 		}
 	}
 	f := newFormatter(ind, append(pa, pb...))
-	label := func(d indicator.Disaggregation) string { return groupLabel(d) }
+	label := func(d domain.Disaggregation) string { return groupLabel(d) }
 	if len(g.Years) == 0 {
 		g.Sentence = Text{"Tidak ada tahun yang dimiliki kedua kelompok.", "The groups have no year in common."}
 		return g, nil
@@ -167,7 +167,7 @@ var gapPairs = []struct{ dim, a, b string }{
 // GroupGaps finds, among the groups of one indicator, every pair that
 // differs only in sex (perempuan vs laki_laki) or area (perdesaan vs
 // perkotaan), and compares each.
-func GroupGaps(ind indicator.Indicator, groups []GroupSeries) ([]GroupGap, error) {
+func GroupGaps(ind domain.Indicator, groups []GroupSeries) ([]GroupGap, error) {
 	out := []GroupGap{}
 	for _, ga := range groups {
 		pa := ga.Disagg.Pairs()
@@ -205,8 +205,8 @@ func sameExcept(a, b map[string]string, dim string) bool {
 
 // groupLabel writes a disaggregation for a sentence: "perempuan",
 // "perdesaan, kelompok_umur=15-24".
-func groupLabel(d indicator.Disaggregation) string {
-	if d == indicator.Total {
+func groupLabel(d domain.Disaggregation) string {
+	if d == domain.Total {
 		return "total"
 	}
 	parts := strings.Split(string(d), ";")

@@ -4,23 +4,23 @@ import (
 	"math"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // series builds observations of code from year → value pairs given as
 // alternating arguments: obs("x", 2023, 0.56, 2024, 0.49).
-func obs(code string, yv ...float64) []indicator.Observation {
-	var out []indicator.Observation
+func obs(code string, yv ...float64) []domain.Observation {
+	var out []domain.Observation
 	for i := 0; i+1 < len(yv); i += 2 {
-		out = append(out, indicator.Observation{
-			SeriesKey: indicator.SeriesKey{IndicatorCode: code, RegionCode: "16.07", Year: int(yv[i])},
-			Value:     yv[i+1], Status: indicator.StatusFinal,
+		out = append(out, domain.Observation{
+			SeriesKey: domain.SeriesKey{IndicatorCode: code, RegionCode: "16.07", Year: int(yv[i])},
+			Value:     yv[i+1], Status: domain.StatusFinal,
 		})
 	}
 	return out
 }
 
-func withBreak(o []indicator.Observation, year int) []indicator.Observation {
+func withBreak(o []domain.Observation, year int) []domain.Observation {
 	for i := range o {
 		if o[i].Year == year {
 			o[i].Break = true
@@ -29,29 +29,29 @@ func withBreak(o []indicator.Observation, year int) []indicator.Observation {
 	return o
 }
 
-func target(plan, code string, year int, lo, hi float64) indicator.Target {
-	return indicator.Target{PlanCode: plan, SeriesKey: indicator.SeriesKey{IndicatorCode: code, RegionCode: "ID", Year: year}, Low: lo, High: hi}
+func target(plan, code string, year int, lo, hi float64) domain.Target {
+	return domain.Target{PlanCode: plan, SeriesKey: domain.SeriesKey{IndicatorCode: code, RegionCode: "ID", Year: year}, Low: lo, High: hi}
 }
 
-func ind(code string, pol indicator.Polarity, unit string, decimals int) indicator.Indicator {
-	return indicator.Indicator{Code: code, NameID: code, NameEN: code, Unit: unit, Polarity: pol, Decimals: decimals}
+func ind(code string, pol domain.Polarity, unit string, decimals int) domain.Indicator {
+	return domain.Indicator{Code: code, NameID: code, NameEN: code, Unit: unit, Polarity: pol, Decimals: decimals}
 }
 
 var (
-	extremePoverty = indicator.Indicator{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", NameEN: "Extreme poverty",
-		Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2}
-	poverty = indicator.Indicator{Code: "kemiskinan", NameID: "Tingkat kemiskinan", NameEN: "Poverty rate",
-		Unit: indicator.UnitPercent, Polarity: indicator.LowerIsBetter, Decimals: 2}
-	growthRate = indicator.Indicator{Code: "pertumbuhan_ekonomi", NameID: "Pertumbuhan ekonomi", NameEN: "Economic growth",
-		Unit: indicator.UnitPercent, Polarity: indicator.HigherIsBetter, Decimals: 2, Min: ptr(-100.0)}
-	inflation = indicator.Indicator{Code: "inflasi", NameID: "Inflasi", NameEN: "Inflation",
-		Unit: indicator.UnitPercent, Polarity: indicator.Band, Decimals: 2, BandLow: ptr(1.5), BandHigh: ptr(3.5), Min: ptr(-100.0)}
-	population = indicator.Indicator{Code: "penduduk", NameID: "Penduduk", NameEN: "Population",
-		Unit: indicator.UnitPersons, Polarity: indicator.Neutral}
-	plans = []indicator.Plan{
-		{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: indicator.PlanNational, RegionCode: "ID", StartYear: 2025, EndYear: 2029},
-		{Code: "rkpd-sumsel-2025", Name: "RKPD Prov. Sumsel 2025", Level: indicator.PlanProvince, RegionCode: "16", StartYear: 2025, EndYear: 2025},
-		{Code: "rpjmd-banyuasin", Name: "RPJMD Kab. Banyuasin 2025–2029", Level: indicator.PlanRegency, RegionCode: "16.07", StartYear: 2025, EndYear: 2029, Illustrative: true},
+	extremePoverty = domain.Indicator{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", NameEN: "Extreme poverty",
+		Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 2}
+	poverty = domain.Indicator{Code: "kemiskinan", NameID: "Tingkat kemiskinan", NameEN: "Poverty rate",
+		Unit: domain.UnitPercent, Polarity: domain.LowerIsBetter, Decimals: 2}
+	growthRate = domain.Indicator{Code: "pertumbuhan_ekonomi", NameID: "Pertumbuhan ekonomi", NameEN: "Economic growth",
+		Unit: domain.UnitPercent, Polarity: domain.HigherIsBetter, Decimals: 2, Min: ptr(-100.0)}
+	inflation = domain.Indicator{Code: "inflasi", NameID: "Inflasi", NameEN: "Inflation",
+		Unit: domain.UnitPercent, Polarity: domain.Band, Decimals: 2, BandLow: ptr(1.5), BandHigh: ptr(3.5), Min: ptr(-100.0)}
+	population = domain.Indicator{Code: "penduduk", NameID: "Penduduk", NameEN: "Population",
+		Unit: domain.UnitPersons, Polarity: domain.Neutral}
+	plans = []domain.Plan{
+		{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: domain.PlanNational, RegionCode: "ID", StartYear: 2025, EndYear: 2029},
+		{Code: "rkpd-sumsel-2025", Name: "RKPD Prov. Sumsel 2025", Level: domain.PlanProvince, RegionCode: "16", StartYear: 2025, EndYear: 2025},
+		{Code: "rpjmd-banyuasin", Name: "RPJMD Kab. Banyuasin 2025–2029", Level: domain.PlanRegency, RegionCode: "16.07", StartYear: 2025, EndYear: 2029, Illustrative: true},
 	}
 )
 

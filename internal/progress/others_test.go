@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 func group(d string, yv ...float64) GroupSeries {
-	dis, err := indicator.ParseDisaggregation(d)
+	dis, err := domain.ParseDisaggregation(d)
 	if err != nil {
 		panic(err)
 	}
@@ -21,7 +21,7 @@ func group(d string, yv ...float64) GroupSeries {
 }
 
 func TestGroupGaps(t *testing.T) {
-	tpt := ind("tpt", indicator.LowerIsBetter, "persen", 2)
+	tpt := ind("tpt", domain.LowerIsBetter, "persen", 2)
 	for _, tt := range []struct {
 		name     string
 		groups   []GroupSeries
@@ -119,7 +119,7 @@ func TestDisparity(t *testing.T) {
 	pop := func(v float64) *float64 { return &v }
 	for _, tt := range []struct {
 		name       string
-		ind        indicator.Indicator
+		ind        domain.Indicator
 		values     []DistrictValue
 		cv         float64
 		maxMin     float64
@@ -224,7 +224,7 @@ func TestDisparityOverTime(t *testing.T) {
 }
 
 func TestAlignment(t *testing.T) {
-	ts := []indicator.Target{
+	ts := []domain.Target{
 		// 2025 growth: regency 5.5 < province 6 (less ambitious), > nation 5.3 (more).
 		target("rpjmd-banyuasin", "pertumbuhan_ekonomi", 2025, 5.5, 5.5),
 		target("rkpd-sumsel-2025", "pertumbuhan_ekonomi", 2025, 6, 6),
@@ -240,7 +240,7 @@ func TestAlignment(t *testing.T) {
 		// A plan not passed in is ignored.
 		target("other-plan", "kemiskinan", 2025, 1, 1),
 	}
-	rows := Alignment([]indicator.Indicator{growthRate, poverty, extremePoverty}, plans, ts)
+	rows := Alignment([]domain.Indicator{growthRate, poverty, extremePoverty}, plans, ts)
 	type want struct {
 		flags    string
 		ambition string
@@ -294,7 +294,7 @@ func TestAlignment(t *testing.T) {
 func TestCaption(t *testing.T) {
 	rpjmn := CaptionTargetOf(plans[0], target("rpjmn-2025-2029", "kemiskinan_ekstrem", 2026, 0, 0))
 	prelim := obs("kemiskinan", 2024, 9.31, 2025, 8.48)
-	prelim[1].Status = indicator.StatusPreliminary
+	prelim[1].Status = domain.StatusPreliminary
 	for _, tt := range []struct {
 		name   string
 		in     CaptionInput
@@ -339,7 +339,7 @@ func TestCaption(t *testing.T) {
 		},
 		{
 			name: "break",
-			in: CaptionInput{Indicator: ind("stunting", indicator.LowerIsBetter, "persen", 1), RegionName: "Kabupaten Banyuasin",
+			in: CaptionInput{Indicator: ind("stunting", domain.LowerIsBetter, "persen", 1), RegionName: "Kabupaten Banyuasin",
 				Observations: withBreak(obs("stunting", 2021, 22.0, 2022, 24.8, 2023, 20.4), 2023)},
 			id: "stunting di Kabupaten Banyuasin: 20,4% (2023, metode baru; tidak sebanding dengan 2022).",
 			en: "stunting in Kabupaten Banyuasin: 20.4% (2023, new method; not comparable with 2022).",
@@ -377,15 +377,15 @@ func TestFormat(t *testing.T) {
 		unit     string
 		want     string
 	}{
-		{LangID, 0.49, 2, indicator.UnitPercent, "0,49%"},
-		{LangEN, 0.49, 2, indicator.UnitPercent, "0.49%"},
+		{LangID, 0.49, 2, domain.UnitPercent, "0,49%"},
+		{LangEN, 0.49, 2, domain.UnitPercent, "0.49%"},
 		{LangID, 20794405.5, 1, "", "20.794.405,5"},
 		{LangEN, 20794405.5, 1, "", "20,794,405.5"},
-		{LangID, 509264, 0, indicator.UnitRupiah, "Rp509.264"},
-		{LangID, -0.001, 2, indicator.UnitIndex, "0,00"},
-		{LangEN, 84.36, 2, indicator.UnitThousand, "84.36 thousand people"},
+		{LangID, 509264, 0, domain.UnitRupiah, "Rp509.264"},
+		{LangID, -0.001, 2, domain.UnitIndex, "0,00"},
+		{LangEN, 84.36, 2, domain.UnitThousand, "84.36 thousand people"},
 		{LangID, 1.5, 1, "ton", "1,5 ton"},
-		{"fr", 0.49, 2, indicator.UnitPercent, "0,49%"}, // unknown language: Indonesian
+		{"fr", 0.49, 2, domain.UnitPercent, "0,49%"}, // unknown language: Indonesian
 		{LangID, math.NaN(), 2, "", "–"},
 	} {
 		if got := FormatValue(tt.lang, tt.v, tt.decimals, tt.unit); got != tt.want {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // none marks an expected ratio that must be nil (undefined).
@@ -41,7 +41,7 @@ func TestProgressMethods(t *testing.T) {
 			// ratio = (0.14 − 0.56)/(0.30 − 0.56) = 0.42/0.26 = 1.6154: on track.
 			name: "extreme poverty vs 0.30 in 2029",
 			s: Series{Indicator: extremePoverty, Observations: obs("kemiskinan_ekstrem", 2023, 0.56, 2024, 0.49),
-				Targets: []indicator.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0.30, 0.30)}},
+				Targets: []domain.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0.30, 0.30)}},
 			plan: rpjmd, year: 2029,
 			sdg: SubstantialProgress, sdgRatio: 1.2652, sdgBuild: SubstantialProgress, sdgBuildR: 1.2652,
 			anticipated: OnTrack, antRatio: 1.6154,
@@ -66,7 +66,7 @@ func TestProgressMethods(t *testing.T) {
 			// Anticipated: 2026: 0.49 − 2·0.07 = 0.35; ratio (0.35 − 0.56)/(0 − 0.56) = 0.375: accelerate.
 			name: "extreme poverty vs 0 in 2026 (zero target)",
 			s: Series{Indicator: extremePoverty, Observations: obs("kemiskinan_ekstrem", 2023, 0.56, 2024, 0.49),
-				Targets: []indicator.Target{target(rpjmn, "kemiskinan_ekstrem", 2026, 0, 0)}},
+				Targets: []domain.Target{target(rpjmn, "kemiskinan_ekstrem", 2026, 0, 0)}},
 			plan: rpjmn, year: 2026,
 			sdg: LimitedProgress, sdgRatio: 0.375, fallback: true, sdgBuild: LimitedProgress, sdgBuildR: 0.14226,
 			anticipated: Accelerate, antRatio: 0.375,
@@ -88,7 +88,7 @@ func TestProgressMethods(t *testing.T) {
 			// Anticipated: 2029: 0.14; ratio (0.14 − 0.56)/(−0.56) = 0.75: accelerate.
 			name: "extreme poverty vs 0 in 2029 (zero target)",
 			s: Series{Indicator: extremePoverty, Observations: obs("kemiskinan_ekstrem", 2023, 0.56, 2024, 0.49),
-				Targets: []indicator.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0, 0)}},
+				Targets: []domain.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0, 0)}},
 			plan: rpjmd, year: 2029,
 			sdg: ModerateProgress, sdgRatio: 0.75, fallback: true, sdgBuild: LimitedProgress, sdgBuildR: 0.19181,
 			anticipated: Accelerate, antRatio: 0.75,
@@ -101,7 +101,7 @@ func TestProgressMethods(t *testing.T) {
 			// Anticipated: slope 0.08; 2029: 5.14 + 5·0.08 = 5.54; ratio (5.54 − 5.06)/(8 − 5.06) = 0.48/2.94 = 0.16327.
 			name: "higher is better: growth 5.06 → 5.14 vs 8",
 			s: Series{Indicator: growthRate, Observations: obs("pertumbuhan_ekonomi", 2023, 5.06, 2024, 5.14),
-				Targets: []indicator.Target{target(rpjmn, "pertumbuhan_ekonomi", 2029, 8, 8)}},
+				Targets: []domain.Target{target(rpjmn, "pertumbuhan_ekonomi", 2029, 8, 8)}},
 			plan: rpjmn, year: 2029,
 			sdg: LimitedProgress, sdgRatio: 0.19928, sdgBuild: LimitedProgress, sdgBuildR: 0.19928,
 			anticipated: Accelerate, antRatio: 0.16327,
@@ -119,7 +119,7 @@ func TestProgressMethods(t *testing.T) {
 			// CAGR_req = (9.37/10.75)^(1/4) − 1 = e^(ln 0.871628/4) − 1 = −0.033768; R = 1.7050.
 			name: "already past its target",
 			s: Series{Indicator: poverty, Observations: obs("kemiskinan", 2021, 10.75, 2022, 10.00, 2023, 9.58, 2024, 9.31, 2025, 8.48),
-				Targets: []indicator.Target{target(sumsel, "kemiskinan", 2025, 9.37, 10.37)}},
+				Targets: []domain.Target{target(sumsel, "kemiskinan", 2025, 9.37, 10.37)}},
 			plan: sumsel, year: 2025,
 			sdg: TargetAchieved, sdgRatio: 1.7050, sdgBuild: TargetAchieved, sdgBuildR: 1.7050,
 			anticipated: OnTrack, antRatio: (8.48 - 10.75) / (9.37 - 10.75),
@@ -143,7 +143,7 @@ func TestProgressMethods(t *testing.T) {
 			// 2029: 9.275333 − 0.523429·5.3333 = 6.48371; ratio = (6.48371 − 10.75)/(4.5 − 10.75) = 0.68261: accelerate.
 			name: "five years vs a distant target",
 			s: Series{Indicator: poverty, Observations: obs("kemiskinan", 2021, 10.75, 2022, 10.00, 2023, 9.58, 2024, 9.31, 2025, 8.48),
-				Targets: []indicator.Target{target(rpjmn, "kemiskinan", 2029, 4.5, 4.5)}},
+				Targets: []domain.Target{target(rpjmn, "kemiskinan", 2029, 4.5, 4.5)}},
 			plan: rpjmn, year: 2029,
 			sdg: LimitedProgress, sdgRatio: 0.55823, sdgBuild: LimitedProgress, sdgBuildR: 0.55823,
 			anticipated: Accelerate, antRatio: 0.68261,
@@ -163,8 +163,8 @@ func TestProgressMethods(t *testing.T) {
 			// CAGR_obs = 0, R = 0: limited (0 ≥ 0, sdg-build's lowest band).
 			// Trend flat at 5; ratio (5 − 5)/(6 − 5) = 0 ≤ 0: reverse the trend.
 			name: "flat series",
-			s: Series{Indicator: ind("x", indicator.HigherIsBetter, "indeks", 2), Observations: obs("x", 2022, 5, 2023, 5, 2024, 5),
-				Targets: []indicator.Target{target(rpjmn, "x", 2029, 6, 6)}},
+			s: Series{Indicator: ind("x", domain.HigherIsBetter, "indeks", 2), Observations: obs("x", 2022, 5, 2023, 5, 2024, 5),
+				Targets: []domain.Target{target(rpjmn, "x", 2029, 6, 6)}},
 			plan: rpjmn, year: 2029,
 			sdg: LimitedProgress, sdgRatio: 0, sdgBuild: LimitedProgress, sdgBuildR: 0,
 			anticipated: ReverseTrend, antRatio: 0,
@@ -172,7 +172,7 @@ func TestProgressMethods(t *testing.T) {
 		{
 			name: "one observation",
 			s: Series{Indicator: extremePoverty, Observations: obs("kemiskinan_ekstrem", 2024, 0.49),
-				Targets: []indicator.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0.30, 0.30)}},
+				Targets: []domain.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0.30, 0.30)}},
 			plan: rpjmd, year: 2029,
 			sdg: InsufficientData, sdgRatio: none, sdgBuild: NotAvailable, sdgBuildR: none,
 			anticipated: InsufficientData, antRatio: none,
@@ -187,7 +187,7 @@ func TestProgressMethods(t *testing.T) {
 			// target_achieved even then (status set before the data check).
 			name: "one observation meeting the target",
 			s: Series{Indicator: extremePoverty, Observations: obs("kemiskinan_ekstrem", 2024, 0.25),
-				Targets: []indicator.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0.30, 0.30)}},
+				Targets: []domain.Target{target(rpjmd, "kemiskinan_ekstrem", 2029, 0.30, 0.30)}},
 			plan: rpjmd, year: 2029,
 			sdg: TargetAchieved, sdgRatio: none, sdgBuild: TargetAchieved, sdgBuildR: none,
 			anticipated: InsufficientData, antRatio: none,
@@ -199,9 +199,9 @@ func TestProgressMethods(t *testing.T) {
 			// (Across the break CAGR would be (22/10)^(1/5) − 1 = 0.17.)
 			// Trend slope exactly 1: 2029 = 27; ratio (27 − 20)/(25 − 20) = 1.4: on track.
 			name: "series break",
-			s: Series{Indicator: ind("ipm", indicator.HigherIsBetter, "indeks", 2),
+			s: Series{Indicator: ind("ipm", domain.HigherIsBetter, "indeks", 2),
 				Observations: withBreak(obs("ipm", 2019, 10, 2020, 11, 2021, 12, 2022, 20, 2023, 21, 2024, 22), 2022),
-				Targets:      []indicator.Target{target(rpjmn, "ipm", 2029, 25, 25)}},
+				Targets:      []domain.Target{target(rpjmn, "ipm", 2029, 25, 25)}},
 			plan: rpjmn, year: 2029,
 			sdg: SubstantialProgress, sdgRatio: 1.5069, sdgBuild: SubstantialProgress, sdgBuildR: 1.5069,
 			anticipated: OnTrack, antRatio: 1.4,
@@ -221,9 +221,9 @@ func TestProgressMethods(t *testing.T) {
 		{
 			// Stunting: 22.0 (2021), 24.8 (2022), 20.4 (2023, SKI: new survey). After the break only 2023 remains.
 			name: "break leaves one observation",
-			s: Series{Indicator: ind("stunting", indicator.LowerIsBetter, "persen", 1),
+			s: Series{Indicator: ind("stunting", domain.LowerIsBetter, "persen", 1),
 				Observations: withBreak(obs("stunting", 2021, 22.0, 2022, 24.8, 2023, 20.4), 2023),
-				Targets:      []indicator.Target{target(rpjmn, "stunting", 2029, 14.2, 14.2)}},
+				Targets:      []domain.Target{target(rpjmn, "stunting", 2029, 14.2, 14.2)}},
 			plan: rpjmn, year: 2029,
 			sdg: InsufficientData, sdgRatio: none, sdgBuild: NotAvailable, sdgBuildR: none,
 			anticipated: InsufficientData, antRatio: none,
@@ -244,7 +244,7 @@ func TestProgressMethods(t *testing.T) {
 			// Trend −1/yr: 2025 = 3.0, inside the band: on track; ratio (3 − 6)/(3.5 − 6) = 1.2.
 			name: "band indicator above its band",
 			s: Series{Indicator: inflation, Observations: obs("inflasi", 2022, 6.0, 2023, 5.0),
-				Targets: []indicator.Target{target(rpjmn, "inflasi", 2025, 1.5, 3.5)}},
+				Targets: []domain.Target{target(rpjmn, "inflasi", 2025, 1.5, 3.5)}},
 			plan: rpjmn, year: 2025,
 			sdg: SubstantialProgress, sdgRatio: 1.01348, sdgBuild: SubstantialProgress, sdgBuildR: 1.01348,
 			anticipated: OnTrack, antRatio: 1.2,
@@ -257,7 +257,7 @@ func TestProgressMethods(t *testing.T) {
 			// ratio (1.2 − 6)/(3.5 − 6) = 1.92 ≥ 1: on track, with a warning that it overshoots.
 			name: "band indicator inside its band",
 			s: Series{Indicator: inflation, Observations: obs("inflasi", 2022, 6.0, 2023, 5.0, 2024, 2.8),
-				Targets: []indicator.Target{target(rpjmn, "inflasi", 2025, 1.5, 3.5)}},
+				Targets: []domain.Target{target(rpjmn, "inflasi", 2025, 1.5, 3.5)}},
 			plan: rpjmn, year: 2025,
 			sdg: TargetAchieved, sdgRatio: 1.92684, sdgBuild: TargetAchieved, sdgBuildR: 1.92684,
 			anticipated: OnTrack, antRatio: 1.92,
@@ -274,8 +274,8 @@ func TestProgressMethods(t *testing.T) {
 			// CAGR_req = (2/0.001)^(1/6) − 1 = 2.549537; R = 195.72: substantial.
 			// Anticipated is linear and has no such problem: slope 0.5; 2029: 3.0; ratio (3 − 0)/(2 − 0) = 1.5.
 			name: "zero base value",
-			s: Series{Indicator: ind("x", indicator.HigherIsBetter, "indeks", 2), Observations: obs("x", 2023, 0, 2024, 0.5),
-				Targets: []indicator.Target{target(rpjmn, "x", 2029, 2, 2)}},
+			s: Series{Indicator: ind("x", domain.HigherIsBetter, "indeks", 2), Observations: obs("x", 2023, 0, 2024, 0.5),
+				Targets: []domain.Target{target(rpjmn, "x", 2029, 2, 2)}},
 			plan: rpjmn, year: 2029,
 			sdg: NotComputable, sdgRatio: none, sdgBuild: SubstantialProgress, sdgBuildR: 195.72,
 			anticipated: OnTrack, antRatio: 1.5,
@@ -291,7 +291,7 @@ func TestProgressMethods(t *testing.T) {
 			// Linear anticipated progress: slope 3; 2029: 2 + 6·3 = 20; ratio (20 + 1)/(5 + 1) = 3.5.
 			name: "negative to positive",
 			s: Series{Indicator: growthRate, Observations: obs("pertumbuhan_ekonomi", 2022, -1.0, 2023, 2.0),
-				Targets: []indicator.Target{target(rpjmn, "pertumbuhan_ekonomi", 2029, 5, 5)}},
+				Targets: []domain.Target{target(rpjmn, "pertumbuhan_ekonomi", 2029, 5, 5)}},
 			plan: rpjmn, year: 2029,
 			sdg: NotComputable, sdgRatio: none, sdgBuild: NotAvailable, sdgBuildR: none,
 			anticipated: OnTrack, antRatio: 3.5,
@@ -342,7 +342,7 @@ func TestProgressMethods(t *testing.T) {
 		{
 			name: "neutral indicator",
 			s: Series{Indicator: population, Observations: obs("penduduk", 2020, 836914, 2023, 850022),
-				Targets: []indicator.Target{target(rpjmn, "penduduk", 2029, 900000, 900000)}},
+				Targets: []domain.Target{target(rpjmn, "penduduk", 2029, 900000, 900000)}},
 			plan: rpjmn, year: 2029,
 			sdg: NotApplicable, sdgRatio: none, sdgBuild: NotAvailable, sdgBuildR: none,
 			anticipated: NotApplicable, antRatio: none,
@@ -404,7 +404,7 @@ func checkRatio(t *testing.T, what string, got *float64, want float64) {
 func TestAnalyzeRejects(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		obs  []indicator.Observation
+		obs  []domain.Observation
 	}{
 		{"duplicate year", obs("x", 2023, 1, 2023, 2)},
 		{"NaN value", obs("x", 2023, math.NaN())},
@@ -412,8 +412,8 @@ func TestAnalyzeRejects(t *testing.T) {
 		{"another indicator", obs("y", 2023, 1)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Analyze(Series{Indicator: ind("x", indicator.HigherIsBetter, "indeks", 0), Observations: tt.obs}, Options{})
-			if !errors.Is(err, indicator.ErrInvalid) {
+			_, err := Analyze(Series{Indicator: ind("x", domain.HigherIsBetter, "indeks", 0), Observations: tt.obs}, Options{})
+			if !errors.Is(err, domain.ErrInvalid) {
 				t.Errorf("err = %v, want ErrInvalid", err)
 			}
 		})
@@ -424,7 +424,7 @@ func TestAnalyzeUnsortedAndProjections(t *testing.T) {
 	// Unsorted input; projections for 2025–2029 and the 2030 target year.
 	a := analyze(t, Series{Indicator: poverty,
 		Observations: obs("kemiskinan", 2024, 9.31, 2021, 10.75, 2023, 9.58, 2022, 10.00),
-		Targets:      []indicator.Target{target("rpjmn-2025-2029", "kemiskinan", 2030, 4, 4)}})
+		Targets:      []domain.Target{target("rpjmn-2025-2029", "kemiskinan", 2030, 4, 4)}})
 	if a.Latest == nil || a.Latest.Year != 2024 || a.Change.FromYear != 2023 {
 		t.Fatalf("latest/change = %+v %+v", a.Latest, a.Change)
 	}
@@ -450,7 +450,7 @@ func TestAnalyzeUnsortedAndProjections(t *testing.T) {
 }
 
 func TestHeadline(t *testing.T) {
-	ts := []indicator.Target{
+	ts := []domain.Target{
 		target("rpjmn-2025-2029", "kemiskinan", 2029, 4.5, 4.5),
 		target("rpjmd-banyuasin", "kemiskinan", 2026, 8, 8),
 		target("rpjmd-banyuasin", "kemiskinan", 2029, 6, 6),
@@ -488,8 +488,8 @@ func TestHeadline(t *testing.T) {
 func TestCapaian(t *testing.T) {
 	for _, tt := range []struct {
 		name      string
-		ind       indicator.Indicator
-		t         indicator.Target
+		ind       domain.Indicator
+		t         domain.Target
 		realisasi float64
 		percent   float64 // NaN: nil
 		gap       float64
@@ -517,13 +517,13 @@ func TestCapaian(t *testing.T) {
 			if c.Met != tt.met {
 				t.Errorf("met = %v, want %v", c.Met, tt.met)
 			}
-			if tt.ind.Polarity == indicator.Band {
+			if tt.ind.Polarity == domain.Band {
 				if c.WithinBand == nil || *c.WithinBand != tt.met {
 					t.Errorf("within_band = %v", c.WithinBand)
 				}
 				near(t, "distance outside", c.DistanceOutside, math.Max(0, tt.gap), 1e-9)
 			}
-			if tt.percent != tt.percent && tt.ind.Polarity != indicator.Band && c.Note == nil {
+			if tt.percent != tt.percent && tt.ind.Polarity != domain.Band && c.Note == nil {
 				t.Error("zero target without a note")
 			}
 		})

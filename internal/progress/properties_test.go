@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // randomSeries draws a series of 1–8 yearly positive values ending in
 // 2019–2024, with a positive non-zero target in 2025–2030, for polarity p.
 // The unit is an index, which has no bounds, so no projection is clamped.
-func randomSeries(r *rand.Rand, p indicator.Polarity) Series {
-	in := ind("x", p, indicator.UnitIndex, 2)
+func randomSeries(r *rand.Rand, p domain.Polarity) Series {
+	in := ind("x", p, domain.UnitIndex, 2)
 	n := 1 + r.IntN(8)
 	last := 2019 + r.IntN(6)
 	level := 1 + 99*r.Float64()
@@ -25,7 +25,7 @@ func randomSeries(r *rand.Rand, p indicator.Polarity) Series {
 	}
 	tv := level * (0.5 + r.Float64())
 	return Series{Indicator: in, Observations: obs("x", yv...),
-		Targets: []indicator.Target{target("rpjmn-2025-2029", "x", 2025+r.IntN(6), tv, tv)}, Plans: plans}
+		Targets: []domain.Target{target("rpjmn-2025-2029", "x", 2025+r.IntN(6), tv, tv)}, Plans: plans}
 }
 
 func headlineOf(t *testing.T, s Series) Assessment {
@@ -55,17 +55,17 @@ func sameRatio(a, b *float64) bool {
 func TestPropertyUnitScaling(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 500; i++ {
-		p := []indicator.Polarity{indicator.HigherIsBetter, indicator.LowerIsBetter}[i%2]
+		p := []domain.Polarity{domain.HigherIsBetter, domain.LowerIsBetter}[i%2]
 		s := randomSeries(r, p)
 		k := []float64{0.001, 0.37, 10, 1e6}[i%4]
 		scaled := s
-		scaled.Observations = append([]indicator.Observation(nil), s.Observations...)
+		scaled.Observations = append([]domain.Observation(nil), s.Observations...)
 		for j := range scaled.Observations {
 			scaled.Observations[j].Value *= k
 		}
 		tg := s.Targets[0]
 		tg.Low, tg.High = tg.Low*k, tg.High*k
-		scaled.Targets = []indicator.Target{tg}
+		scaled.Targets = []domain.Target{tg}
 		a, b := headlineOf(t, s), headlineOf(t, scaled)
 		if a.SDG.Status != b.SDG.Status || !sameRatio(a.SDG.Ratio, b.SDG.Ratio) {
 			t.Errorf("case %d ×%g: sdg %s %v → %s %v", i, k, a.SDG.Status, a.SDG.Ratio, b.SDG.Status, b.SDG.Ratio)
@@ -85,20 +85,20 @@ func TestPropertyUnitScaling(t *testing.T) {
 // progress into deterioration.
 func TestPropertyPolarityMirror(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	flip := map[indicator.Polarity]indicator.Polarity{indicator.HigherIsBetter: indicator.LowerIsBetter, indicator.LowerIsBetter: indicator.HigherIsBetter}
+	flip := map[domain.Polarity]domain.Polarity{domain.HigherIsBetter: domain.LowerIsBetter, domain.LowerIsBetter: domain.HigherIsBetter}
 	for i := 0; i < 500; i++ {
-		p := []indicator.Polarity{indicator.HigherIsBetter, indicator.LowerIsBetter}[i%2]
+		p := []domain.Polarity{domain.HigherIsBetter, domain.LowerIsBetter}[i%2]
 		s := randomSeries(r, p)
 		const c = 1000
 		mirror := s
 		mirror.Indicator.Polarity = flip[p]
-		mirror.Observations = append([]indicator.Observation(nil), s.Observations...)
+		mirror.Observations = append([]domain.Observation(nil), s.Observations...)
 		for j := range mirror.Observations {
 			mirror.Observations[j].Value = c - mirror.Observations[j].Value
 		}
 		tg := s.Targets[0]
 		tg.Low, tg.High = c-tg.Low, c-tg.High
-		mirror.Targets = []indicator.Target{tg}
+		mirror.Targets = []domain.Target{tg}
 		a, m := headlineOf(t, s), headlineOf(t, mirror)
 		if a.Anticipated.Status != m.Anticipated.Status || !sameRatio(a.Anticipated.Ratio, m.Anticipated.Ratio) {
 			t.Errorf("case %d: anticipated %s %v, mirrored %s %v", i, a.Anticipated.Status, a.Anticipated.Ratio, m.Anticipated.Status, m.Anticipated.Ratio)
@@ -127,7 +127,7 @@ func TestPropertyPolarityMirror(t *testing.T) {
 func TestJSONNeverNaN(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	special := []float64{0, -0.0, 1e-300, -1e-300, 1e100, -1e100, 1, -1, 0.001, 5e-324}
-	pols := []indicator.Polarity{indicator.HigherIsBetter, indicator.LowerIsBetter, indicator.Band, indicator.Neutral}
+	pols := []domain.Polarity{domain.HigherIsBetter, domain.LowerIsBetter, domain.Band, domain.Neutral}
 	pick := func() float64 {
 		if r.IntN(2) == 0 {
 			return special[r.IntN(len(special))]
@@ -135,8 +135,8 @@ func TestJSONNeverNaN(t *testing.T) {
 		return (r.Float64() - 0.5) * 200
 	}
 	for i := 0; i < 3000; i++ {
-		in := ind("x", pols[i%4], []string{indicator.UnitIndex, indicator.UnitPercent}[i%3%2], r.IntN(3))
-		if in.Polarity == indicator.Band {
+		in := ind("x", pols[i%4], []string{domain.UnitIndex, domain.UnitPercent}[i%3%2], r.IntN(3))
+		if in.Polarity == domain.Band {
 			in.BandLow, in.BandHigh = ptr(1.5), ptr(3.5)
 		}
 		var yv []float64
@@ -147,7 +147,7 @@ func TestJSONNeverNaN(t *testing.T) {
 		if len(o) > 2 && r.IntN(3) == 0 {
 			o[r.IntN(len(o))].Break = true
 		}
-		var ts []indicator.Target
+		var ts []domain.Target
 		for j, n := 0, r.IntN(3); j < n; j++ {
 			lo := pick()
 			ts = append(ts, target("rpjmn-2025-2029", "x", 2017+r.IntN(14), lo, lo+math.Abs(pick())*float64(r.IntN(2))))

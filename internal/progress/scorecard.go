@@ -3,7 +3,7 @@ package progress
 import (
 	"fmt"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Verdict is one method's status in a scorecard row, with its sentence.
@@ -22,16 +22,16 @@ type Verdict struct {
 // ScorecardRow is one series in a region's scorecard: where it stands and
 // both verdicts on its headline target.
 type ScorecardRow struct {
-	Indicator      string                   `json:"indicator"`
-	NameID         string                   `json:"name_id"`
-	NameEN         string                   `json:"name_en"`
-	Unit           string                   `json:"unit"`
-	Decimals       int                      `json:"decimals"`
-	Polarity       indicator.Polarity       `json:"polarity"`
-	Region         string                   `json:"region"`
-	Disaggregation indicator.Disaggregation `json:"disaggregation"`
-	Latest         *Point                   `json:"latest,omitempty"`
-	Change         *Change                  `json:"change,omitempty"`
+	Indicator      string                `json:"indicator"`
+	NameID         string                `json:"name_id"`
+	NameEN         string                `json:"name_en"`
+	Unit           string                `json:"unit"`
+	Decimals       int                   `json:"decimals"`
+	Polarity       domain.Polarity       `json:"polarity"`
+	Region         string                `json:"region"`
+	Disaggregation domain.Disaggregation `json:"disaggregation"`
+	Latest         *Point                `json:"latest,omitempty"`
+	Change         *Change               `json:"change,omitempty"`
 	// Target is the headline target (Options.PlanCode, else the most local
 	// plan's last target year); nil without targets.
 	Target *TargetRef `json:"target,omitempty"`
@@ -60,9 +60,9 @@ func Scorecard(series []Series, opt Options) ([]ScorecardRow, error) {
 }
 
 // headlineTargets keeps the series' headline target, or none.
-func headlineTargets(s Series, planCode string) []indicator.Target {
+func headlineTargets(s Series, planCode string) []domain.Target {
 	ts := relevantTargets(s)
-	levels := make(map[string]indicator.PlanLevel, len(s.Plans))
+	levels := make(map[string]domain.PlanLevel, len(s.Plans))
 	for _, p := range s.Plans {
 		levels[p.Code] = p.Level
 	}
@@ -76,7 +76,7 @@ func headlineTargets(s Series, planCode string) []indicator.Target {
 	return nil
 }
 
-func rowOf(ind indicator.Indicator, a Analysis) ScorecardRow {
+func rowOf(ind domain.Indicator, a Analysis) ScorecardRow {
 	r := ScorecardRow{
 		Indicator: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Unit: ind.Unit, Decimals: ind.Decimals,
 		Polarity: ind.Polarity, Region: a.Region, Disaggregation: a.Disaggregation,

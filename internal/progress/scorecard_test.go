@@ -6,22 +6,22 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // banyuasin is the demo's published data (../shared/data/banyuasin.md) with
 // the real RPJMN and RKPD Sumsel targets.
 func banyuasin() []Series {
-	stunting := ind("stunting", indicator.LowerIsBetter, indicator.UnitPercent, 1)
+	stunting := ind("stunting", domain.LowerIsBetter, domain.UnitPercent, 1)
 	return []Series{
 		{Indicator: extremePoverty, RegionCode: "16.07", Observations: obs("kemiskinan_ekstrem", 2023, 0.56, 2024, 0.49),
-			Targets: []indicator.Target{target("rpjmn-2025-2029", "kemiskinan_ekstrem", 2026, 0, 0)}, Plans: plans},
+			Targets: []domain.Target{target("rpjmn-2025-2029", "kemiskinan_ekstrem", 2026, 0, 0)}, Plans: plans},
 		{Indicator: poverty, RegionCode: "16.07", Observations: obs("kemiskinan", 2021, 10.75, 2022, 10.00, 2023, 9.58, 2024, 9.31, 2025, 8.48),
-			Targets: []indicator.Target{target("rpjmn-2025-2029", "kemiskinan", 2029, 4.5, 4.5), target("rkpd-sumsel-2025", "kemiskinan", 2025, 9.37, 10.37)}, Plans: plans},
+			Targets: []domain.Target{target("rpjmn-2025-2029", "kemiskinan", 2029, 4.5, 4.5), target("rkpd-sumsel-2025", "kemiskinan", 2025, 9.37, 10.37)}, Plans: plans},
 		{Indicator: growthRate, RegionCode: "16.07", Observations: obs("pertumbuhan_ekonomi", 2023, 5.06, 2024, 5.14),
-			Targets: []indicator.Target{target("rpjmn-2025-2029", "pertumbuhan_ekonomi", 2029, 8, 8), target("rkpd-sumsel-2025", "pertumbuhan_ekonomi", 2025, 6, 6)}, Plans: plans},
+			Targets: []domain.Target{target("rpjmn-2025-2029", "pertumbuhan_ekonomi", 2029, 8, 8), target("rkpd-sumsel-2025", "pertumbuhan_ekonomi", 2025, 6, 6)}, Plans: plans},
 		{Indicator: stunting, RegionCode: "16.07", Observations: withBreak(obs("stunting", 2021, 22.0, 2022, 24.8, 2023, 20.4), 2023),
-			Targets: []indicator.Target{target("rpjmn-2025-2029", "stunting", 2029, 14.2, 14.2)}, Plans: plans},
+			Targets: []domain.Target{target("rpjmn-2025-2029", "stunting", 2029, 14.2, 14.2)}, Plans: plans},
 		{Indicator: population, RegionCode: "16.07", Observations: obs("penduduk", 2020, 836914, 2023, 850022), Plans: plans},
 	}
 }
@@ -85,9 +85,9 @@ func TestScorecardBanyuasin(t *testing.T) {
 func scorecardInput() []Series {
 	var ss []Series
 	for i := 0; i < 30; i++ {
-		pol := []indicator.Polarity{indicator.HigherIsBetter, indicator.LowerIsBetter}[i%2]
+		pol := []domain.Polarity{domain.HigherIsBetter, domain.LowerIsBetter}[i%2]
 		code := fmt.Sprintf("ind%02d", i)
-		in := ind(code, pol, indicator.UnitIndex, 2)
+		in := ind(code, pol, domain.UnitIndex, 2)
 		var yv []float64
 		v := 50.0 + float64(i)
 		for y := 2010; y <= 2024; y++ {
@@ -98,7 +98,7 @@ func scorecardInput() []Series {
 		if i%3 == 0 {
 			o = withBreak(o, 2018)
 		}
-		ss = append(ss, Series{Indicator: in, RegionCode: "16.07", Observations: o, Plans: plans, Targets: []indicator.Target{
+		ss = append(ss, Series{Indicator: in, RegionCode: "16.07", Observations: o, Plans: plans, Targets: []domain.Target{
 			target("rpjmn-2025-2029", code, 2029, v*1.1, v*1.1),
 			target("rkpd-sumsel-2025", code, 2025, v*0.95, v*1.05),
 			target("rpjmd-banyuasin", code, 2029, v*0.9, v*0.9),

@@ -4,7 +4,7 @@ import (
 	"math"
 	"strconv"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Method names, as they appear in Explanation.Method.
@@ -104,14 +104,14 @@ func (g goal) meets(v float64) bool { return v >= g.lo && v <= g.hi }
 // indicator is good inside the target's range (or, for a single value inside
 // the indicator's band, the band); the good direction is towards the band
 // from the base value, or from the latest value when the base was inside.
-func newGoal(ind indicator.Indicator, ref TargetRef, base, latest float64) (goal, bool) {
+func newGoal(ind domain.Indicator, ref TargetRef, base, latest float64) (goal, bool) {
 	g := goal{ref: ref, value: ref.Value, lo: math.Inf(-1), hi: math.Inf(1)}
 	switch ind.Polarity {
-	case indicator.HigherIsBetter:
+	case domain.HigherIsBetter:
 		g.dir, g.lo = 1, ref.Value
-	case indicator.LowerIsBetter:
+	case domain.LowerIsBetter:
 		g.dir, g.hi = -1, ref.Value
-	case indicator.Band:
+	case domain.Band:
 		g.lo, g.hi = ref.Low, ref.High
 		if ref.Low == ref.High && ind.BandLow != nil && ind.BandHigh != nil && *ind.BandLow <= ref.Low && ref.Low <= *ind.BandHigh {
 			g.lo, g.hi = *ind.BandLow, *ind.BandHigh
@@ -133,7 +133,7 @@ func newGoal(ind indicator.Indicator, ref TargetRef, base, latest float64) (goal
 
 // sdgAssess applies sdg-build's ProgressMeasure to the window, against g
 // (nil: methodology 1, no target), and Pantau's rules where it breaks down.
-func sdgAssess(ind indicator.Indicator, win windowPoints, g *goal, f valueFormatter) SDGResult {
+func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter) SDGResult {
 	ex := Explanation{Method: MethodSDGNoTarget, YearsUsed: win.Years, YearsWhy: win.Why,
 		Formula: "R = sign · CAGR_obs; CAGR = (v1/v0)^(1/(t1−t0)) − 1"}
 	th := sdgThresholdsNoTarget
@@ -148,7 +148,7 @@ func sdgAssess(ind indicator.Indicator, win windowPoints, g *goal, f valueFormat
 	}
 	ex.Thresholds = append([]Threshold(nil), th...)
 	r := SDGResult{Explanation: ex}
-	if ind.Polarity == indicator.Neutral || ex.Direction == 0 {
+	if ind.Polarity == domain.Neutral || ex.Direction == 0 {
 		r.SDGBuild.Status = NotAvailable
 		return r.finish(NotApplicable, Text{
 			"Tidak berlaku: indikator ini tidak punya arah yang lebih baik.",

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // DefaultBaseYear is sdg-build's default base year (SeriesProgress:
@@ -24,16 +24,16 @@ var DefaultProjectionYears = []int{2025, 2026, 2027, 2028, 2029}
 // to it, possibly from several plans (a regency is measured against its own
 // RPJMD and, as a reference, against the province's and the nation's).
 type Series struct {
-	Indicator    indicator.Indicator
+	Indicator    domain.Indicator
 	RegionCode   string
-	Disagg       indicator.Disaggregation
-	Observations []indicator.Observation
+	Disagg       domain.Disaggregation
+	Observations []domain.Observation
 	// Targets may belong to any region (a national RPJMN target is a
 	// reference for every regency); targets of another indicator or
 	// disaggregation are ignored.
-	Targets []indicator.Target
+	Targets []domain.Target
 	// Plans give the name and level of the targets' plans; optional.
-	Plans []indicator.Plan
+	Plans []domain.Plan
 }
 
 // Options tune Analyze. The zero value gives Pantau's defaults.
@@ -53,9 +53,9 @@ type Options struct {
 
 // Point is one observation as the analysis uses it.
 type Point struct {
-	Year   int              `json:"year"`
-	Value  float64          `json:"value"`
-	Status indicator.Status `json:"status,omitempty"`
+	Year   int           `json:"year"`
+	Value  float64       `json:"value"`
+	Status domain.Status `json:"status,omitempty"`
 	// Break marks the first year of a new method: no trend spans it.
 	Break bool `json:"series_break,omitempty"`
 }
@@ -103,15 +103,15 @@ type Projection struct {
 
 // TargetRef names a target and its plan.
 type TargetRef struct {
-	Plan         string              `json:"plan"`
-	PlanName     string              `json:"plan_name,omitempty"`
-	Level        indicator.PlanLevel `json:"level,omitempty"`
-	Illustrative bool                `json:"illustrative,omitempty"`
-	Region       string              `json:"region,omitempty"`
-	Year         int                 `json:"year"`
-	Low          float64             `json:"low"`
-	High         float64             `json:"high"`
-	// Value is the point aimed at (indicator.Target.Value for the polarity).
+	Plan         string           `json:"plan"`
+	PlanName     string           `json:"plan_name,omitempty"`
+	Level        domain.PlanLevel `json:"level,omitempty"`
+	Illustrative bool             `json:"illustrative,omitempty"`
+	Region       string           `json:"region,omitempty"`
+	Year         int              `json:"year"`
+	Low          float64          `json:"low"`
+	High         float64          `json:"high"`
+	// Value is the point aimed at (domain.Target.Value for the polarity).
 	Value float64 `json:"value"`
 }
 
@@ -131,15 +131,15 @@ type Assessment struct {
 
 // Analysis is everything Pantau says about one series.
 type Analysis struct {
-	Indicator      string                   `json:"indicator"`
-	Region         string                   `json:"region"`
-	Disaggregation indicator.Disaggregation `json:"disaggregation"`
-	Unit           string                   `json:"unit"`
-	Polarity       indicator.Polarity       `json:"polarity"`
-	Points         []Point                  `json:"observations"`
-	Latest         *Point                   `json:"latest,omitempty"`
-	Change         *Change                  `json:"change,omitempty"`
-	Window         Window                   `json:"window"`
+	Indicator      string                `json:"indicator"`
+	Region         string                `json:"region"`
+	Disaggregation domain.Disaggregation `json:"disaggregation"`
+	Unit           string                `json:"unit"`
+	Polarity       domain.Polarity       `json:"polarity"`
+	Points         []Point               `json:"observations"`
+	Latest         *Point                `json:"latest,omitempty"`
+	Change         *Change               `json:"change,omitempty"`
+	Window         Window                `json:"window"`
 	// CAGR is the compound annual growth rate over the window; nil, with
 	// CAGRNote, when it is undefined.
 	CAGR        *float64     `json:"cagr,omitempty"`
@@ -235,14 +235,14 @@ func (o Options) baseYear() int {
 const maxAbsValue = 1e100
 
 // points sorts the observations by year and rejects what cannot be analysed.
-func points(code string, obs []indicator.Observation) ([]Point, error) {
+func points(code string, obs []domain.Observation) ([]Point, error) {
 	pts := make([]Point, 0, len(obs))
 	for _, o := range obs {
 		if code != "" && o.IndicatorCode != "" && o.IndicatorCode != code {
-			return nil, indicator.Errorf(indicator.ErrInvalid, "progress: observation of %s in a series of %s", o.IndicatorCode, code)
+			return nil, domain.Errorf(domain.ErrInvalid, "progress: observation of %s in a series of %s", o.IndicatorCode, code)
 		}
 		if math.IsNaN(o.Value) || math.IsInf(o.Value, 0) || math.Abs(o.Value) > maxAbsValue {
-			return nil, indicator.Errorf(indicator.ErrInvalid, "progress: %s %d: value %g is not a finite number of plausible size", code, o.Year, o.Value)
+			return nil, domain.Errorf(domain.ErrInvalid, "progress: %s %d: value %g is not a finite number of plausible size", code, o.Year, o.Value)
 		}
 		pts = append(pts, Point{Year: o.Year, Value: o.Value, Status: o.Status, Break: o.Break})
 	}
@@ -251,7 +251,7 @@ func points(code string, obs []indicator.Observation) ([]Point, error) {
 		if pts[i].Year == pts[i-1].Year {
 			// sdg-build refuses duplicate years too (filter_data): which one
 			// counts would be a guess.
-			return nil, indicator.Errorf(indicator.ErrInvalid, "progress: %s: two observations for %d", code, pts[i].Year)
+			return nil, domain.Errorf(domain.ErrInvalid, "progress: %s: two observations for %d", code, pts[i].Year)
 		}
 	}
 	return pts, nil
@@ -341,14 +341,14 @@ func yearsText(years []int) string {
 
 // relevantTargets keeps the targets of the series' indicator and
 // disaggregation, in plan and year order.
-func relevantTargets(s Series) []indicator.Target {
-	var ts []indicator.Target
+func relevantTargets(s Series) []domain.Target {
+	var ts []domain.Target
 	for _, t := range s.Targets {
 		if (t.IndicatorCode == "" || t.IndicatorCode == s.Indicator.Code) && t.Disagg == s.Disagg {
 			ts = append(ts, t)
 		}
 	}
-	slices.SortStableFunc(ts, func(a, b indicator.Target) int {
+	slices.SortStableFunc(ts, func(a, b domain.Target) int {
 		return cmp.Or(cmp.Compare(a.PlanCode, b.PlanCode), cmp.Compare(a.Year, b.Year))
 	})
 	return ts
@@ -374,7 +374,7 @@ func projectionYears(s Series, opt Options, latest int) []int {
 	return slices.Compact(out)
 }
 
-func project(ind indicator.Indicator, tw, to Trend, years []int) []Projection {
+func project(ind domain.Indicator, tw, to Trend, years []int) []Projection {
 	lo, hi := ind.Bounds()
 	out := make([]Projection, 0, len(years))
 	for _, y := range years {

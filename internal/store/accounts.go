@@ -15,7 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/crypto/bcrypt"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Session lifetimes: a session ends 12 hours after login, or after two
@@ -47,7 +47,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("pantau-no-such-account"),
 
 // errBadLogin is the one answer to a failed login: it does not say whether
 // the address exists, the password was wrong or the account is locked.
-var errBadLogin = indicator.Errorf(indicator.ErrUnauthorized, "wrong email or password, or the account is locked for a while after repeated failures")
+var errBadLogin = domain.Errorf(domain.ErrUnauthorized, "wrong email or password, or the account is locked for a while after repeated failures")
 
 // ErrBadLogin reports whether err is a refused login (as opposed to a
 // database failure).
@@ -57,13 +57,13 @@ const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_
 
 // CreateUser stores a new account with a bcrypt hash of password.
 // ErrConflict when the address is taken, ErrNotFound for an unknown agency.
-func (s *Store) CreateUser(ctx context.Context, u indicator.User, password string) (indicator.User, error) {
-	u.Email = indicator.NormalizeEmail(u.Email)
+func (s *Store) CreateUser(ctx context.Context, u domain.User, password string) (domain.User, error) {
+	u.Email = domain.NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
 	if err := u.Validate(); err != nil {
 		return u, err
 	}
-	if err := indicator.ValidatePassword(password); err != nil {
+	if err := domain.ValidatePassword(password); err != nil {
 		return u, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
@@ -79,7 +79,7 @@ func (s *Store) CreateUser(ctx context.Context, u indicator.User, password strin
 		return u, fmt.Errorf("store: create user: %w", err)
 	}
 	if taken > 0 {
-		return u, indicator.Errorf(indicator.ErrConflict, "an account for %s exists already", u.Email)
+		return u, domain.Errorf(domain.ErrConflict, "an account for %s exists already", u.Email)
 	}
 	u.CreatedAt = s.now()
 	err = s.db.GetContext(ctx, &u.ID, s.db.Rebind(`INSERT INTO users (email, name, role, agency_code, password_hash, created_at, password_changed_at)
@@ -87,7 +87,7 @@ func (s *Store) CreateUser(ctx context.Context, u indicator.User, password strin
 	if err != nil {
 		// Two creations racing on one address: the unique index decides.
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
-			return u, indicator.Errorf(indicator.ErrConflict, "an account for %s exists already", u.Email)
+			return u, domain.Errorf(domain.ErrConflict, "an account for %s exists already", u.Email)
 		}
 		return u, fmt.Errorf("store: create user: %w", err)
 	}
@@ -95,8 +95,8 @@ func (s *Store) CreateUser(ctx context.Context, u indicator.User, password strin
 }
 
 // User returns one account.
-func (s *Store) User(ctx context.Context, id int64) (indicator.User, error) {
-	var u indicator.User
+func (s *Store) User(ctx context.Context, id int64) (domain.User, error) {
+	var u domain.User
 	err := s.db.GetContext(ctx, &u, s.db.Rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id)
 	if err != nil {
 		return u, notFound(err, "user %d not found", id)
@@ -105,8 +105,8 @@ func (s *Store) User(ctx context.Context, id int64) (indicator.User, error) {
 }
 
 // Users lists every account, oldest first.
-func (s *Store) Users(ctx context.Context) ([]indicator.User, error) {
-	out := []indicator.User{}
+func (s *Store) Users(ctx context.Context) ([]domain.User, error) {
+	out := []domain.User{}
 	if err := s.db.SelectContext(ctx, &out, `SELECT `+userColumns+` FROM users ORDER BY id`); err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
@@ -143,10 +143,10 @@ func hashSecret(secret string) string {
 // Login checks an address and password and opens a session. Every refusal
 // is the same ErrUnauthorized (see ErrBadLogin); repeated failures lock the
 // account for a growing time, during which even the right password fails.
-func (s *Store) Login(ctx context.Context, email, password, ip string) (string, Session, indicator.User, error) {
-	email = indicator.NormalizeEmail(email)
+func (s *Store) Login(ctx context.Context, email, password, ip string) (string, Session, domain.User, error) {
+	email = domain.NormalizeEmail(email)
 	var row struct {
-		indicator.User
+		domain.User
 		Hash        string     `db:"password_hash"`
 		Failed      int        `db:"failed_logins"`
 		LockedUntil *time.Time `db:"locked_until"`
@@ -154,24 +154,24 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (string, 
 	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT `+userColumns+`, password_hash, failed_logins, locked_until FROM users WHERE email = ?`), email)
 	if isNoRows(err) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return "", Session{}, indicator.User{}, errBadLogin
+		return "", Session{}, domain.User{}, errBadLogin
 	}
 	if err != nil {
-		return "", Session{}, indicator.User{}, fmt.Errorf("store: login: %w", err)
+		return "", Session{}, domain.User{}, fmt.Errorf("store: login: %w", err)
 	}
 	now := s.now()
 	if row.LockedUntil != nil && now.Before(*row.LockedUntil) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return "", Session{}, indicator.User{}, errBadLogin
+		return "", Session{}, domain.User{}, errBadLogin
 	}
 	if bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) != nil || row.Disabled {
 		if err := s.loginFailed(ctx, row.ID, now); err != nil {
-			return "", Session{}, indicator.User{}, err
+			return "", Session{}, domain.User{}, err
 		}
-		return "", Session{}, indicator.User{}, errBadLogin
+		return "", Session{}, domain.User{}, errBadLogin
 	}
 	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`), now, row.ID); err != nil {
-		return "", Session{}, indicator.User{}, fmt.Errorf("store: login: %w", err)
+		return "", Session{}, domain.User{}, fmt.Errorf("store: login: %w", err)
 	}
 	row.User.LastLoginAt = &now
 	secret, sess, err := s.CreateSession(ctx, row.ID, ip)
@@ -234,26 +234,26 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, ip string) (str
 // SessionUser returns the live session a cookie secret opens, with its
 // user. An unknown, expired or idle session, or a disabled account, is
 // ErrUnauthorized.
-func (s *Store) SessionUser(ctx context.Context, secret string) (Session, indicator.User, error) {
+func (s *Store) SessionUser(ctx context.Context, secret string) (Session, domain.User, error) {
 	var sess Session
 	err := s.db.GetContext(ctx, &sess, s.db.Rebind(`SELECT id_hash, user_id, csrf, created_at, expires_at, last_seen_at, ip FROM sessions WHERE id_hash = ?`), hashSecret(secret))
 	if isNoRows(err) {
-		return sess, indicator.User{}, indicator.Errorf(indicator.ErrUnauthorized, "not logged in")
+		return sess, domain.User{}, domain.Errorf(domain.ErrUnauthorized, "not logged in")
 	}
 	if err != nil {
-		return sess, indicator.User{}, fmt.Errorf("store: session: %w", err)
+		return sess, domain.User{}, fmt.Errorf("store: session: %w", err)
 	}
 	// Compared here, not in SQL: SQLite keeps times as text.
 	now := s.now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= SessionIdle {
-		return sess, indicator.User{}, indicator.Errorf(indicator.ErrUnauthorized, "the session has expired; log in again")
+		return sess, domain.User{}, domain.Errorf(domain.ErrUnauthorized, "the session has expired; log in again")
 	}
 	u, err := s.User(ctx, sess.UserID)
 	if err != nil {
 		return sess, u, err
 	}
 	if u.Disabled {
-		return sess, u, indicator.Errorf(indicator.ErrUnauthorized, "the account is disabled")
+		return sess, u, domain.Errorf(domain.ErrUnauthorized, "the account is disabled")
 	}
 	if now.Sub(sess.LastSeenAt) >= sessionTouchInterval {
 		_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, sess.IDHash)
@@ -287,13 +287,13 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next 
 		return notFound(err, "user %d not found", userID)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(current)) != nil {
-		return indicator.Errorf(indicator.ErrForbidden, "the current password is wrong")
+		return domain.Errorf(domain.ErrForbidden, "the current password is wrong")
 	}
-	if err := indicator.ValidatePassword(next); err != nil {
+	if err := domain.ValidatePassword(next); err != nil {
 		return err
 	}
 	if current == next {
-		return indicator.Errorf(indicator.ErrInvalid, "the new password is the same as the current one")
+		return domain.Errorf(domain.ErrInvalid, "the new password is the same as the current one")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(next), bcryptCost)
 	if err != nil {
@@ -357,7 +357,7 @@ func (s *Store) RevokeToken(ctx context.Context, id int64, by string) (TokenStat
 
 // userAgency checks that an uploader's agency exists and returns the value
 // for the agency_code column (NULL for the other roles).
-func (s *Store) userAgency(ctx context.Context, q sqlx.QueryerContext, u indicator.User) (*string, error) {
+func (s *Store) userAgency(ctx context.Context, q sqlx.QueryerContext, u domain.User) (*string, error) {
 	if u.AgencyCode == "" {
 		return nil, nil
 	}
@@ -366,14 +366,14 @@ func (s *Store) userAgency(ctx context.Context, q sqlx.QueryerContext, u indicat
 		return nil, fmt.Errorf("store: agency %s: %w", u.AgencyCode, err)
 	}
 	if n == 0 {
-		return nil, indicator.Errorf(indicator.ErrNotFound, "agency %q not found", u.AgencyCode)
+		return nil, domain.Errorf(domain.ErrNotFound, "agency %q not found", u.AgencyCode)
 	}
 	return &u.AgencyCode, nil
 }
 
 // errLastAdmin refuses a change that would leave Pantau without an active
 // administrator: nobody could manage accounts from the web any more.
-var errLastAdmin = indicator.Errorf(indicator.ErrConflict, "this is the last active administrator: make another account administrator first")
+var errLastAdmin = domain.Errorf(domain.ErrConflict, "this is the last active administrator: make another account administrator first")
 
 // ErrLastAdmin reports whether err is UpdateUser's refusal to leave no
 // active administrator (as opposed to another conflict).
@@ -405,7 +405,7 @@ func (s *Store) keepAnAdmin(ctx context.Context, tx *sqlx.Tx, id int64) error {
 // the account before and after it. Disabling an account ends its sessions
 // at once. A change that would leave no active administrator is
 // ErrConflict.
-func (s *Store) UpdateUser(ctx context.Context, id int64, ch indicator.UserChange) (before, after indicator.User, err error) {
+func (s *Store) UpdateUser(ctx context.Context, id int64, ch domain.UserChange) (before, after domain.User, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &before, tx.Rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id); err != nil {
 			return notFound(err, "user %d not found", id)
@@ -441,7 +441,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, ch indicator.UserChang
 // current one is not asked for), its lockout is lifted, and every session
 // of it ends, so whoever held the old password is logged out.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
-	if err := indicator.ValidatePassword(password); err != nil {
+	if err := domain.ValidatePassword(password); err != nil {
 		return err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
@@ -457,7 +457,7 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("store: set password: %w", err)
 		} else if n == 0 {
-			return indicator.Errorf(indicator.ErrNotFound, "user %d not found", userID)
+			return domain.Errorf(domain.ErrNotFound, "user %d not found", userID)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 			return fmt.Errorf("store: set password: end sessions: %w", err)

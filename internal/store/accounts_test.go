@@ -6,18 +6,18 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
 func TestAccountsLoginLockoutSessions(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := st.PutAgency(ctx, indicator.Agency{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"}); err != nil {
+		if err := st.PutAgency(ctx, domain.Agency{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"}); err != nil {
 			t.Fatal(err)
 		}
 		const pw = "kata-sandi-panjang"
-		u, err := st.CreateUser(ctx, indicator.User{Email: " Staf@BPS.go.id ", Role: indicator.RoleUploader, AgencyCode: "bps-banyuasin"}, pw)
+		u, err := st.CreateUser(ctx, domain.User{Email: " Staf@BPS.go.id ", Role: domain.RoleUploader, AgencyCode: "bps-banyuasin"}, pw)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,17 +26,17 @@ func TestAccountsLoginLockoutSessions(t *testing.T) {
 		}
 		for _, tt := range []struct {
 			name string
-			u    indicator.User
+			u    domain.User
 			pw   string
 			kind error
 		}{
-			{"taken address", indicator.User{Email: "staf@bps.go.id", Role: indicator.RolePlanner}, pw, indicator.ErrConflict},
-			{"unknown agency", indicator.User{Email: "a@b.id", Role: indicator.RoleUploader, AgencyCode: "dinkes"}, pw, indicator.ErrNotFound},
-			{"uploader without agency", indicator.User{Email: "a@b.id", Role: indicator.RoleUploader}, pw, indicator.ErrInvalid},
-			{"planner with agency", indicator.User{Email: "a@b.id", Role: indicator.RolePlanner, AgencyCode: "bps-banyuasin"}, pw, indicator.ErrInvalid},
-			{"public is no account role", indicator.User{Email: "a@b.id", Role: indicator.RolePublic}, pw, indicator.ErrInvalid},
-			{"short password", indicator.User{Email: "a@b.id", Role: indicator.RoleAdmin}, "pendek", indicator.ErrInvalid},
-			{"not an address", indicator.User{Email: "Admin <a@b.id>", Role: indicator.RoleAdmin}, pw, indicator.ErrInvalid},
+			{"taken address", domain.User{Email: "staf@bps.go.id", Role: domain.RolePlanner}, pw, domain.ErrConflict},
+			{"unknown agency", domain.User{Email: "a@b.id", Role: domain.RoleUploader, AgencyCode: "dinkes"}, pw, domain.ErrNotFound},
+			{"uploader without agency", domain.User{Email: "a@b.id", Role: domain.RoleUploader}, pw, domain.ErrInvalid},
+			{"planner with agency", domain.User{Email: "a@b.id", Role: domain.RolePlanner, AgencyCode: "bps-banyuasin"}, pw, domain.ErrInvalid},
+			{"public is no account role", domain.User{Email: "a@b.id", Role: domain.RolePublic}, pw, domain.ErrInvalid},
+			{"short password", domain.User{Email: "a@b.id", Role: domain.RoleAdmin}, "pendek", domain.ErrInvalid},
+			{"not an address", domain.User{Email: "Admin <a@b.id>", Role: domain.RoleAdmin}, pw, domain.ErrInvalid},
 		} {
 			if _, err := st.CreateUser(ctx, tt.u, tt.pw); !errors.Is(err, tt.kind) {
 				t.Errorf("%s: err = %v, want %v", tt.name, err, tt.kind)
@@ -53,7 +53,7 @@ func TestAccountsLoginLockoutSessions(t *testing.T) {
 		if _, who, err := st.SessionUser(ctx, secret); err != nil || who.ID != u.ID {
 			t.Fatalf("session: %v", err)
 		}
-		if _, _, err := st.SessionUser(ctx, secret+"x"); !errors.Is(err, indicator.ErrUnauthorized) {
+		if _, _, err := st.SessionUser(ctx, secret+"x"); !errors.Is(err, domain.ErrUnauthorized) {
 			t.Fatalf("unknown session: %v", err)
 		}
 
@@ -85,21 +85,21 @@ func TestAccountsLoginLockoutSessions(t *testing.T) {
 		// Expiry: past expires_at, or idle too long.
 		exp, _, _ := st.CreateSession(ctx, u.ID, "")
 		st.DB().ExecContext(ctx, st.DB().Rebind(`UPDATE sessions SET expires_at = ? WHERE user_id = ? AND id_hash <> ?`), time.Now().UTC().Add(-time.Minute), u.ID, sess.IDHash)
-		if _, _, err := st.SessionUser(ctx, exp); !errors.Is(err, indicator.ErrUnauthorized) {
+		if _, _, err := st.SessionUser(ctx, exp); !errors.Is(err, domain.ErrUnauthorized) {
 			t.Fatalf("expired session: %v", err)
 		}
 
 		// Password change: the current password is checked, every session ends.
-		if err := st.ChangePassword(ctx, u.ID, "salah-salah-salah", "kata-sandi-baru-1"); !errors.Is(err, indicator.ErrForbidden) {
+		if err := st.ChangePassword(ctx, u.ID, "salah-salah-salah", "kata-sandi-baru-1"); !errors.Is(err, domain.ErrForbidden) {
 			t.Fatalf("wrong current password: %v", err)
 		}
-		if err := st.ChangePassword(ctx, u.ID, pw, "baru"); !errors.Is(err, indicator.ErrInvalid) {
+		if err := st.ChangePassword(ctx, u.ID, pw, "baru"); !errors.Is(err, domain.ErrInvalid) {
 			t.Fatalf("short new password: %v", err)
 		}
 		if err := st.ChangePassword(ctx, u.ID, pw, "kata-sandi-baru-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, indicator.ErrUnauthorized) {
+		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, domain.ErrUnauthorized) {
 			t.Fatalf("session survived a password change: %v", err)
 		}
 		if _, _, _, err := st.Login(ctx, u.Email, "kata-sandi-baru-1", ""); err != nil {
@@ -114,7 +114,7 @@ func TestAccountsLoginLockoutSessions(t *testing.T) {
 func TestTokensRevokeAndAudit(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := st.PutAgency(ctx, indicator.Agency{Code: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
+		if err := st.PutAgency(ctx, domain.Agency{Code: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
 			t.Fatal(err)
 		}
 		secret, tok, err := st.CreateToken(ctx, "dinkes", "laptop")
@@ -132,13 +132,13 @@ func TestTokensRevokeAndAudit(t *testing.T) {
 		if err != nil || r.RevokedAt == nil || r.RevokedBy != "user:1:admin@x.id" {
 			t.Fatalf("revoke: %v %+v", err, r)
 		}
-		if _, err := st.Authenticate(ctx, secret); !errors.Is(err, indicator.ErrUnauthorized) {
+		if _, err := st.Authenticate(ctx, secret); !errors.Is(err, domain.ErrUnauthorized) {
 			t.Fatalf("revoked token still authenticates: %v", err)
 		}
 		if _, err := st.RevokeToken(ctx, tok.ID, "again"); err != nil {
 			t.Fatalf("revoking twice: %v", err)
 		}
-		if _, err := st.RevokeToken(ctx, 999, "x"); !errors.Is(err, indicator.ErrNotFound) {
+		if _, err := st.RevokeToken(ctx, 999, "x"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("unknown token: %v", err)
 		}
 		if l, _ := st.AllTokens(ctx, "other"); len(l) != 0 {
@@ -146,7 +146,7 @@ func TestTokensRevokeAndAudit(t *testing.T) {
 		}
 
 		for i, a := range []string{"one", "two", "three"} {
-			e := store.AuditFor(indicator.TokenPrincipal(int64(i+1), "dinkes"))
+			e := store.AuditFor(domain.TokenPrincipal(int64(i+1), "dinkes"))
 			e.Action, e.IP = a, "192.0.2.9"
 			if err := st.Audit(ctx, e); err != nil {
 				t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // AuditEntry is one write: who (principal, with the user or token behind
@@ -28,7 +28,7 @@ type AuditEntry struct {
 }
 
 // AuditFor fills an entry's who from a principal.
-func AuditFor(p indicator.Principal) AuditEntry {
+func AuditFor(p domain.Principal) AuditEntry {
 	e := AuditEntry{Principal: p.String()}
 	if p.UserID != 0 {
 		id := p.UserID

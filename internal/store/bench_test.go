@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"pantau/internal/benchdata"
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
@@ -50,7 +50,7 @@ func writeBenchCSV(b *testing.B, shift float64) string {
 	return path
 }
 
-func importFile(b *testing.B, st *store.Store, path string) (indicator.Upload, time.Duration) {
+func importFile(b *testing.B, st *store.Store, path string) (domain.Upload, time.Duration) {
 	f, err := os.Open(path)
 	if err != nil {
 		b.Fatal(err)

@@ -7,14 +7,14 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Catalog writes: agencies, regions (with their BPS codes), indicators and
 // plans. Each validates through the domain first.
 
 // PutAgency creates or updates an agency.
-func (s *Store) PutAgency(ctx context.Context, a indicator.Agency) error {
+func (s *Store) PutAgency(ctx context.Context, a domain.Agency) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (s *Store) PutAgency(ctx context.Context, a indicator.Agency) error {
 // PutRegions creates or updates regions in one transaction; parents must come
 // before their children (or already exist). A region's BPS code goes into the
 // bridge table as its current code.
-func (s *Store) PutRegions(ctx context.Context, regions ...indicator.Region) error {
+func (s *Store) PutRegions(ctx context.Context, regions ...domain.Region) error {
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, r := range regions {
 			if err := r.Validate(); err != nil {
@@ -62,7 +62,7 @@ func (s *Store) PutRegions(ctx context.Context, regions ...indicator.Region) err
 }
 
 // PutIndicator creates or updates an indicator.
-func (s *Store) PutIndicator(ctx context.Context, ind indicator.Indicator) error {
+func (s *Store) PutIndicator(ctx context.Context, ind domain.Indicator) error {
 	if err := ind.Validate(); err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func (s *Store) PutIndicator(ctx context.Context, ind indicator.Indicator) error
 }
 
 // PutPlan creates or updates a plan.
-func (s *Store) PutPlan(ctx context.Context, p indicator.Plan) error {
+func (s *Store) PutPlan(ctx context.Context, p domain.Plan) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -106,8 +106,8 @@ const indicatorColumns = `code, name_id, name_en, unit, polarity, band_low, band
 	source, definition, frequency, sdg_code, national_code, COALESCE(agency_code, '') AS agency_code`
 
 // Indicators lists every indicator by code.
-func (s *Store) Indicators(ctx context.Context) ([]indicator.Indicator, error) {
-	out := []indicator.Indicator{}
+func (s *Store) Indicators(ctx context.Context) ([]domain.Indicator, error) {
+	out := []domain.Indicator{}
 	if err := s.rdb.SelectContext(ctx, &out, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: indicators: %w", err)
 	}
@@ -115,8 +115,8 @@ func (s *Store) Indicators(ctx context.Context) ([]indicator.Indicator, error) {
 }
 
 // Indicator returns one indicator, or ErrNotFound.
-func (s *Store) Indicator(ctx context.Context, code string) (indicator.Indicator, error) {
-	var ind indicator.Indicator
+func (s *Store) Indicator(ctx context.Context, code string) (domain.Indicator, error) {
+	var ind domain.Indicator
 	err := s.rdb.GetContext(ctx, &ind, s.rdb.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
 	if err != nil {
 		return ind, notFound(err, "indicator %q not found", code)
@@ -130,14 +130,14 @@ const regionSelect = `SELECT r.code, COALESCE(b.bps_code, '') AS bps_code, r.nam
 // RegionFilter narrows Regions; zero fields match everything.
 type RegionFilter struct {
 	Parent string
-	Level  indicator.Level
+	Level  domain.Level
 	// Subtree keeps a region and every region below it ("16.07" keeps
 	// 16.07, 16.07.01, 16.07.01.2001…).
 	Subtree string
 }
 
 // Regions lists regions by code.
-func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]indicator.Region, error) {
+func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]domain.Region, error) {
 	q, args := regionSelect+` WHERE 1 = 1`, []any{true}
 	if f.Parent != "" {
 		q, args = q+` AND r.parent_code = ?`, append(args, f.Parent)
@@ -151,7 +151,7 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]indicator.Region
 		esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Subtree)
 		q, args = q+` AND (r.code = ? OR r.code LIKE ? ESCAPE '\')`, append(args, f.Subtree, esc+".%")
 	}
-	out := []indicator.Region{}
+	out := []domain.Region{}
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q+` ORDER BY r.code`), args...); err != nil {
 		return nil, fmt.Errorf("store: regions: %w", err)
 	}
@@ -159,8 +159,8 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]indicator.Region
 }
 
 // Region returns one region by its Kemendagri code, or ErrNotFound.
-func (s *Store) Region(ctx context.Context, code string) (indicator.Region, error) {
-	var r indicator.Region
+func (s *Store) Region(ctx context.Context, code string) (domain.Region, error) {
+	var r domain.Region
 	err := s.rdb.GetContext(ctx, &r, s.rdb.Rebind(regionSelect+` WHERE r.code = ?`), true, code)
 	if err != nil {
 		return r, notFound(err, "region %q not found", code)
@@ -187,8 +187,8 @@ func (s *Store) BPSCodes(ctx context.Context) (map[string]string, error) {
 }
 
 // Plans lists every plan.
-func (s *Store) Plans(ctx context.Context) ([]indicator.Plan, error) {
-	out := []indicator.Plan{}
+func (s *Store) Plans(ctx context.Context) ([]domain.Plan, error) {
+	out := []domain.Plan{}
 	if err := s.rdb.SelectContext(ctx, &out, `SELECT code, name, level, region_code, start_year, end_year, source, illustrative FROM plans ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: plans: %w", err)
 	}
@@ -196,8 +196,8 @@ func (s *Store) Plans(ctx context.Context) ([]indicator.Plan, error) {
 }
 
 // Agencies lists every agency.
-func (s *Store) Agencies(ctx context.Context) ([]indicator.Agency, error) {
-	out := []indicator.Agency{}
+func (s *Store) Agencies(ctx context.Context) ([]domain.Agency, error) {
+	out := []domain.Agency{}
 	if err := s.rdb.SelectContext(ctx, &out, `SELECT code, name FROM agencies ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: agencies: %w", err)
 	}
@@ -206,7 +206,7 @@ func (s *Store) Agencies(ctx context.Context) ([]indicator.Agency, error) {
 
 // Catalog loads everything an import validates against, from the primary:
 // an import must see the catalogue as it is, not as a replica last saw it.
-func (s *Store) Catalog(ctx context.Context) (*indicator.Catalog, error) {
+func (s *Store) Catalog(ctx context.Context) (*domain.Catalog, error) {
 	s = s.primary()
 	inds, err := s.Indicators(ctx)
 	if err != nil {
@@ -228,5 +228,5 @@ func (s *Store) Catalog(ctx context.Context) (*indicator.Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	return indicator.NewCatalog(inds, regions, bridge, plans, agencies), nil
+	return domain.NewCatalog(inds, regions, bridge, plans, agencies), nil
 }

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Change kinds.
@@ -17,7 +17,7 @@ const (
 // Change is one change to an observation: its first value (kind "new") or
 // a revision of it (kind "revised"), made by the upload whose id is Version.
 type Change struct {
-	indicator.SeriesKey
+	domain.SeriesKey
 	Version   int64    `json:"version" db:"version"`
 	Kind      string   `json:"kind" db:"kind"`
 	OldValue  *float64 `json:"old_value" db:"old_value"`
@@ -30,7 +30,7 @@ type Change struct {
 // after it.
 type ChangeCursor struct {
 	Version int64
-	indicator.SeriesKey
+	domain.SeriesKey
 }
 
 // changesSQL reads changes from SQLite's tables: every revision after

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // RegionsWithData lists the regions that have at least one observation of
 // the indicator, by code: the choices of an indicator page's region selector.
-func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]indicator.Region, error) {
-	out := []indicator.Region{}
+func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]domain.Region, error) {
+	out := []domain.Region{}
 	// OFFSET 0 keeps PostgreSQL from turning the EXISTS into a join with
 	// observations, a view (the newest of each key's versions, migration
 	// 00006) that a join cannot narrow: it would read every version of the

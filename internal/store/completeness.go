@@ -6,16 +6,16 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Presence says that a region has a total (not disaggregated) value of an
 // indicator for a year, and its status.
 type Presence struct {
-	IndicatorCode string           `db:"indicator_code"`
-	RegionCode    string           `db:"region_code"`
-	Year          int              `db:"year"`
-	Status        indicator.Status `db:"status"`
+	IndicatorCode string        `db:"indicator_code"`
+	RegionCode    string        `db:"region_code"`
+	Year          int           `db:"year"`
+	Status        domain.Status `db:"status"`
 }
 
 // Presences lists, for the given regions, every total value stored, all

@@ -10,7 +10,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
@@ -32,7 +32,7 @@ func full(err error) error {
 	if err == nil || errors.Is(err, ErrFull) || !isFull(err) {
 		return err
 	}
-	return fmt.Errorf("%w (%w)", indicator.Errorf(ErrFull, fullMessage), err)
+	return fmt.Errorf("%w (%w)", domain.Errorf(ErrFull, fullMessage), err)
 }
 
 func isFull(err error) bool {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Selection narrows a bulk read; zero fields match everything.
@@ -35,7 +35,7 @@ func (sel Selection) where() (string, []any, error) {
 		}
 		conds, args = append(conds, q), append(args, a...)
 	}
-	if r := sel.RegionSubtree; r != "" && r != indicator.NationalCode {
+	if r := sel.RegionSubtree; r != "" && r != domain.NationalCode {
 		// Kemendagri codes nest by prefix ("16.07" ⊃ "16.07.01"); codes are
 		// validated, so they carry no LIKE wildcards.
 		conds, args = append(conds, `(region_code = ? OR region_code LIKE ?)`), append(args, r, r+".%")
@@ -94,7 +94,7 @@ func (s *Store) shape(ctx context.Context, table string, sel Selection) (ExportS
 		if err := rows.Scan(&d, &lo, &hi, &n); err != nil {
 			return out, fmt.Errorf("store: export shape: %w", err)
 		}
-		for k := range indicator.Disaggregation(d).Pairs() {
+		for k := range domain.Disaggregation(d).Pairs() {
 			dims[k] = true
 		}
 		if out.FromYear == 0 || lo < out.FromYear {
@@ -118,7 +118,7 @@ func (s *Store) shape(ctx context.Context, table string, sel Selection) (ExportS
 // cursor: memory stays flat whatever the number of rows. Updated is left
 // zero: the data version of a row is its UploadID. An error from fn stops
 // the read and is returned as it is.
-func (s *Store) ExportObservations(ctx context.Context, sel Selection, fn func(indicator.Observation) error) error {
+func (s *Store) ExportObservations(ctx context.Context, sel Selection, fn func(domain.Observation) error) error {
 	where, args, err := sel.where()
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func (s *Store) ExportObservations(ctx context.Context, sel Selection, fn func(i
 		return fmt.Errorf("store: export observations: %w", err)
 	}
 	defer rows.Close()
-	var o indicator.Observation
+	var o domain.Observation
 	// Consecutive rows mostly repeat these; reusing the previous string
 	// keeps one copy alive instead of one per row.
 	var ind, region, disagg, status sql.RawBytes
@@ -139,8 +139,8 @@ func (s *Store) ExportObservations(ctx context.Context, sel Selection, fn func(i
 		}
 		o.IndicatorCode = reuse(o.IndicatorCode, ind)
 		o.RegionCode = reuse(o.RegionCode, region)
-		o.Disagg = indicator.Disaggregation(reuse(string(o.Disagg), disagg))
-		o.Status = indicator.Status(reuse(string(o.Status), status))
+		o.Disagg = domain.Disaggregation(reuse(string(o.Disagg), disagg))
+		o.Status = domain.Status(reuse(string(o.Status), status))
 		if err := fn(o); err != nil {
 			return err
 		}
@@ -161,7 +161,7 @@ func reuse(prev string, b []byte) string {
 
 // ExportTargets calls fn for every selected target in key order (plan,
 // indicator, region, disaggregation, year), from a database cursor.
-func (s *Store) ExportTargets(ctx context.Context, sel Selection, fn func(indicator.Target) error) error {
+func (s *Store) ExportTargets(ctx context.Context, sel Selection, fn func(domain.Target) error) error {
 	where, args, err := sel.where()
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (s *Store) ExportTargets(ctx context.Context, sel Selection, fn func(indica
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t indicator.Target
+		var t domain.Target
 		if err := rows.StructScan(&t); err != nil {
 			return fmt.Errorf("store: export targets: %w", err)
 		}

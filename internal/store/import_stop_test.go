@@ -8,25 +8,25 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
 // manyRows is a source of n new keys of the seeded indicator (regions
 // 16.07.0000…), calling each before emitting row i.
 func manyRows(n int, each func(i int) error) store.ObservationSource {
-	return func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+	return func(emit func(domain.Observation) error) (domain.Counts, error) {
 		for i := 0; i < n; i++ {
 			if err := each(i); err != nil {
-				return indicator.Counts{}, err
+				return domain.Counts{}, err
 			}
 			o := obs(2000+i%10, float64(i))
 			o.RegionCode = fmt.Sprintf("16.07.%04d", i/10)
 			if err := emit(o); err != nil {
-				return indicator.Counts{}, err
+				return domain.Counts{}, err
 			}
 		}
-		return indicator.Counts{}, nil
+		return domain.Counts{}, nil
 	}
 }
 
@@ -54,11 +54,11 @@ func TestImportStopsCleanly(t *testing.T) {
 		seed(t, st)
 		// Stored values, so that the stopped imports load them ahead (more
 		// than one COPY of copyIn carries).
-		first := importCounts(t, st, manyRows(70000, func(int) error { return nil }), indicator.Counts{New: 70000})
+		first := importCounts(t, st, manyRows(70000, func(int) error { return nil }), domain.Counts{New: 70000})
 		before := runtime.NumGoroutine()
 
 		cctx, cancel := context.WithCancel(ctx)
-		_, err := st.ImportObservations(cctx, indicator.Upload{}, manyRows(60000, func(i int) error {
+		_, err := st.ImportObservations(cctx, domain.Upload{}, manyRows(60000, func(i int) error {
 			if i == 30000 {
 				cancel()
 			}
@@ -69,7 +69,7 @@ func TestImportStopsCleanly(t *testing.T) {
 			t.Errorf("cancelled import: err = %v, want one matching context.Canceled", err)
 		}
 		bad := errors.New("disk read failed")
-		_, err = st.ImportObservations(ctx, indicator.Upload{}, manyRows(60000, func(i int) error {
+		_, err = st.ImportObservations(ctx, domain.Upload{}, manyRows(60000, func(i int) error {
 			if i == 50000 {
 				return bad
 			}
@@ -89,7 +89,7 @@ func TestImportStopsCleanly(t *testing.T) {
 		if err := st.DB().Get(&versions, `SELECT count(*) FROM observations`); err != nil || versions != 70000 {
 			t.Errorf("%d observations (%v), want 70000", versions, err)
 		}
-		importCounts(t, st, manyRows(80000, func(int) error { return nil }), indicator.Counts{New: 10000, Unchanged: 70000})
+		importCounts(t, st, manyRows(80000, func(int) error { return nil }), domain.Counts{New: 10000, Unchanged: 70000})
 	})
 }
 
@@ -105,11 +105,11 @@ func TestImportAfterRejectedText(t *testing.T) {
 		bad := obs(2023, 1)
 		bad.Note = "\xff\xfe"
 		src := manyRows(70000, func(int) error { return nil })
-		_, err := st.ImportObservations(ctx, indicator.Upload{}, func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+		_, err := st.ImportObservations(ctx, domain.Upload{}, func(emit func(domain.Observation) error) (domain.Counts, error) {
 			if _, err := src(emit); err != nil {
-				return indicator.Counts{}, err
+				return domain.Counts{}, err
 			}
-			return indicator.Counts{}, emit(bad)
+			return domain.Counts{}, emit(bad)
 		}, store.ImportOptions{})
 		if st.Dialect() == store.Postgres {
 			if err == nil {
@@ -121,7 +121,7 @@ func TestImportAfterRejectedText(t *testing.T) {
 			}
 		}
 		for range 3 {
-			if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, 2)), store.ImportOptions{}); err != nil {
+			if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2024, 2)), store.ImportOptions{}); err != nil {
 				t.Fatalf("import after a refused one: %v", err)
 			}
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 	"pantau/migrations"
 )
@@ -189,7 +189,7 @@ func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 1; i <= 3; i++ {
-			up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, 1+float64(i))), store.ImportOptions{})
+			up, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2024, 1+float64(i))), store.ImportOptions{})
 			if err != nil {
 				t.Fatalf("import %d after migrating: %v", i, err)
 			}
@@ -223,7 +223,7 @@ func TestMigrateDownKeepsCompressedFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		seed(t, st)
-		up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: file("kode;tahun\n16.07;2023\n")})
+		up, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: file("kode;tahun\n16.07;2023\n")})
 		if err != nil {
 			t.Fatal(err)
 		}

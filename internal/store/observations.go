@@ -13,13 +13,13 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // ObservationSource streams validated observations into emit, in file order.
 // It returns the counts only it knows (missing, rejected); a non-nil error
 // aborts the upload and nothing is written.
-type ObservationSource func(emit func(indicator.Observation) error) (indicator.Counts, error)
+type ObservationSource func(emit func(domain.Observation) error) (domain.Counts, error)
 
 // ImportOptions tune an import.
 type ImportOptions struct {
@@ -55,12 +55,12 @@ const importLockKey = 0x70616e746175 // "pantau"
 // mention are never deleted. A source naming a key twice is refused
 // (ErrInvalid). It returns the upload with its id (the new data version) and
 // counts.
-func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src ObservationSource, opts ImportOptions) (indicator.Upload, error) {
-	up.Kind = indicator.UploadObservations
+func (s *Store) ImportObservations(ctx context.Context, up domain.Upload, src ObservationSource, opts ImportOptions) (domain.Upload, error) {
+	up.Kind = domain.UploadObservations
 	if !opts.KeysDistinct {
 		src = distinctKeys(src)
 	}
-	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error) {
+	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, conn *sql.Conn) (domain.Counts, error) {
 		if s.dialect == Postgres {
 			return s.copyVersions(ctx, tx, conn, up, src)
 		}
@@ -77,11 +77,11 @@ func (s *Store) ImportObservations(ctx context.Context, up indicator.Upload, src
 // CSV reader refuses such files itself; this holds for any source. It runs in the source's goroutine (see pipeline),
 // beside the writes.
 func distinctKeys(src ObservationSource) ObservationSource {
-	return func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+	return func(emit func(domain.Observation) error) (domain.Counts, error) {
 		var seen keySet
-		return src(func(o indicator.Observation) error {
+		return src(func(o domain.Observation) error {
 			if !seen.add(o.SeriesKey) {
-				return indicator.Errorf(indicator.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
+				return domain.Errorf(domain.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
 			}
 			return emit(o)
 		})
@@ -92,22 +92,22 @@ func distinctKeys(src ObservationSource) ObservationSource {
 // of series, not of rows: per series a YearSet, as the CSV reader keeps
 // them; the rare year outside has a map of its own.
 type keySet struct {
-	series   map[seriesID]*indicator.YearSet
+	series   map[seriesID]*domain.YearSet
 	last     seriesID
-	lastBits *indicator.YearSet
-	other    map[indicator.SeriesKey]bool
+	lastBits *domain.YearSet
+	other    map[domain.SeriesKey]bool
 }
 
 type seriesID struct {
 	indicator, region string
-	disagg            indicator.Disaggregation
+	disagg            domain.Disaggregation
 }
 
 // add puts k in the set and reports whether it was not there yet.
-func (s *keySet) add(k indicator.SeriesKey) bool {
-	if k.Year < indicator.MinYear || k.Year > indicator.MaxYear {
+func (s *keySet) add(k domain.SeriesKey) bool {
+	if k.Year < domain.MinYear || k.Year > domain.MaxYear {
 		if s.other == nil {
-			s.other = map[indicator.SeriesKey]bool{}
+			s.other = map[domain.SeriesKey]bool{}
 		}
 		if s.other[k] {
 			return false
@@ -118,11 +118,11 @@ func (s *keySet) add(k indicator.SeriesKey) bool {
 	id := seriesID{k.IndicatorCode, k.RegionCode, k.Disagg}
 	if s.lastBits == nil || id != s.last {
 		if s.series == nil {
-			s.series = map[seriesID]*indicator.YearSet{}
+			s.series = map[seriesID]*domain.YearSet{}
 		}
 		bits := s.series[id]
 		if bits == nil {
-			bits = new(indicator.YearSet)
+			bits = new(domain.YearSet)
 			s.series[id] = bits
 		}
 		s.last, s.lastBits = id, bits
@@ -132,7 +132,7 @@ func (s *keySet) add(k indicator.SeriesKey) bool {
 
 // importTx runs one import: lock, upload row, the rows, the counts, then
 // commit or (dry run, error) roll back.
-func (s *Store) importTx(ctx context.Context, up *indicator.Upload, opts ImportOptions, write func(tx *sqlx.Tx, conn *sql.Conn) (indicator.Counts, error)) (err error) {
+func (s *Store) importTx(ctx context.Context, up *domain.Upload, opts ImportOptions, write func(tx *sqlx.Tx, conn *sql.Conn) (domain.Counts, error)) (err error) {
 	// A cancelled import fails with whatever the driver makes of the
 	// cancellation (lib/pq: "canceling statement due to user request");
 	// callers ask errors.Is(err, context.Canceled).
@@ -204,10 +204,10 @@ const versionsTable = `observation_versions (series_id, year, upload_id, value, 
 // update and a revision row each. The series the upload creates are written
 // after the versions, with a second COPY. The file is read in its own
 // goroutine while this one classifies and writes.
-func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
+func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, up domain.Upload, src ObservationSource) (domain.Counts, error) {
 	stored, err := greatestSeriesID(ctx, tx)
 	if err != nil {
-		return indicator.Counts{}, err
+		return domain.Counts{}, err
 	}
 	prior := newPriorValues(ctx, s, int32(stored))
 	defer prior.close()
@@ -215,12 +215,12 @@ func (s *Store) copyVersions(ctx context.Context, tx *sqlx.Tx, conn *sql.Conn, u
 	// here: through database/sql every row would cost eleven argument
 	// conversions, a third of the import's CPU time. The import's
 	// transaction is on this connection; nothing else uses it meanwhile.
-	var counts indicator.Counts
+	var counts domain.Counts
 	err = conn.Raw(func(dc any) error {
 		var line []byte
 		err := copyIn(ctx, dc, versionsTable, versionErr, func(send func(string) error) error {
 			var err error
-			counts, err = s.classify(ctx, prior, src, func(o indicator.Observation, series int32) error {
+			counts, err = s.classify(ctx, prior, src, func(o domain.Observation, series int32) error {
 				line = appendCopyRow(line[:0], o, series, up.ID)
 				// CopyData copies the line at once: no string of its own.
 				return send(unsafe.String(unsafe.SliceData(line), len(line)))
@@ -335,10 +335,10 @@ const copySegment = 1 << 16
 // classify runs the import's pipeline: every row is compared with its key's
 // current value, and write is called with each new or changed row, its
 // attributes completed, and its series id.
-func (s *Store) classify(ctx context.Context, prior *priorValues, src ObservationSource, write func(indicator.Observation, int32) error) (indicator.Counts, error) {
-	var n indicator.Counts
-	old, found, ids := make([]indicator.Observation, pipelineBatch), make([]bool, pipelineBatch), make([]int32, pipelineBatch)
-	counts, err := pipeline(src, prior.ahead, func(batch []indicator.Observation) error {
+func (s *Store) classify(ctx context.Context, prior *priorValues, src ObservationSource, write func(domain.Observation, int32) error) (domain.Counts, error) {
+	var n domain.Counts
+	old, found, ids := make([]domain.Observation, pipelineBatch), make([]bool, pipelineBatch), make([]int32, pipelineBatch)
+	counts, err := pipeline(src, prior.ahead, func(batch []domain.Observation) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -355,7 +355,7 @@ func (s *Store) classify(ctx context.Context, prior *priorValues, src Observatio
 				}
 				n.Changed++
 			} else {
-				o = o.Keep(indicator.Observation{Status: indicator.StatusFinal})
+				o = o.Keep(domain.Observation{Status: domain.StatusFinal})
 				n.New++
 			}
 			if err := write(o, ids[i]); err != nil {
@@ -370,7 +370,7 @@ func (s *Store) classify(ctx context.Context, prior *priorValues, src Observatio
 
 // appendCopyRow appends o, of the given series, as a line of COPY's text
 // format, in the order of versionsTable.
-func appendCopyRow(b []byte, o indicator.Observation, series int32, upload int64) []byte {
+func appendCopyRow(b []byte, o domain.Observation, series int32, upload int64) []byte {
 	b = strconv.AppendInt(b, int64(series), 10)
 	b = append(b, '\t')
 	b = strconv.AppendInt(b, int64(o.Year), 10)
@@ -423,7 +423,7 @@ func appendCopyText(b []byte, s string) []byte {
 func versionErr(err error) error {
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
-		return indicator.Errorf(indicator.ErrInvalid, "the upload names an observation twice: %v", err)
+		return domain.Errorf(domain.ErrInvalid, "the upload names an observation twice: %v", err)
 	}
 	return fmt.Errorf("store: import: write: %w", err)
 }
@@ -435,21 +435,21 @@ const pipelineBatch = 1024
 // and calls write with the rows in this one, in order and in batches, so
 // that parsing overlaps with sending rows to the database and channel
 // overhead stays off the per-row path.
-func pipeline(src ObservationSource, ahead func(indicator.Observation), write func([]indicator.Observation) error) (indicator.Counts, error) {
-	batches := make(chan []indicator.Observation, 64)
+func pipeline(src ObservationSource, ahead func(domain.Observation), write func([]domain.Observation) error) (domain.Counts, error) {
+	batches := make(chan []domain.Observation, 64)
 	// Written batches come back for reuse: a fresh 1024-row batch per
 	// batch costs more in allocation and first writes than the rows' copy.
-	free := make(chan []indicator.Observation, cap(batches)+2)
+	free := make(chan []domain.Observation, cap(batches)+2)
 	stop := make(chan struct{})
 	type result struct {
-		counts indicator.Counts
+		counts domain.Counts
 		err    error
 	}
 	done := make(chan result, 1)
 	go func() {
 		defer close(batches)
-		batch := make([]indicator.Observation, 0, pipelineBatch)
-		counts, err := src(func(o indicator.Observation) error {
+		batch := make([]domain.Observation, 0, pipelineBatch)
+		counts, err := src(func(o domain.Observation) error {
 			ahead(o)
 			batch = append(batch, o)
 			if len(batch) < pipelineBatch {
@@ -464,7 +464,7 @@ func pipeline(src ObservationSource, ahead func(indicator.Observation), write fu
 			case batch = <-free:
 				batch = batch[:0]
 			default:
-				batch = make([]indicator.Observation, 0, pipelineBatch)
+				batch = make([]domain.Observation, 0, pipelineBatch)
 			}
 			return nil
 		})
@@ -510,23 +510,23 @@ var errStopped = errors.New("store: import stopped")
 // Attributes the file did not carry (status, break, note) are left out of
 // the statement: a new row takes the column default, a stored row keeps
 // its attribute. Rows of a batch share which attributes they carry.
-func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src ObservationSource) (indicator.Counts, error) {
+func (s *Store) upsertObservations(ctx context.Context, tx *sqlx.Tx, up domain.Upload, src ObservationSource) (domain.Counts, error) {
 	// total_changes() counts rows written by triggers too: an inserted row
 	// adds one, a changed row two (itself and its revision), an identical
 	// row none. With the rows the statements report (one for an insert or
 	// an update), that tells new from changed without a query per row.
 	before, err := totalChanges(ctx, tx)
 	if err != nil {
-		return indicator.Counts{}, err
+		return domain.Counts{}, err
 	}
 	series, err := newSQLiteSeries(ctx, tx)
 	if err != nil {
-		return indicator.Counts{}, err
+		return domain.Counts{}, err
 	}
 	defer series.close()
 	b := upsertBatch{ctx: ctx, tx: tx, up: up, stmts: map[upsertShape]*sql.Stmt{}, series: series}
 	defer b.close()
-	counts, err := pipeline(src, func(indicator.Observation) {}, func(batch []indicator.Observation) error {
+	counts, err := pipeline(src, func(domain.Observation) {}, func(batch []domain.Observation) error {
 		for _, o := range batch {
 			if err := b.add(o); err != nil {
 				return err
@@ -559,7 +559,7 @@ const upsertBatchRows = 64
 // upsertShape is what an upsert statement is compiled for: which
 // attributes its rows carry and how many rows.
 type upsertShape struct {
-	absent indicator.Attr
+	absent domain.Attr
 	rows   int
 }
 
@@ -568,19 +568,19 @@ type upsertShape struct {
 type upsertBatch struct {
 	ctx   context.Context
 	tx    *sqlx.Tx
-	up    indicator.Upload
+	up    domain.Upload
 	stmts map[upsertShape]*sql.Stmt
 
 	series  *sqliteSeries
-	absent  indicator.Attr
-	pending []indicator.Observation
+	absent  domain.Attr
+	pending []domain.Observation
 	ids     []int64 // the pending rows' series
 	args    []any
 	// rows seen, rows the statements wrote (inserted or updated).
 	rows, written int
 }
 
-func (b *upsertBatch) add(o indicator.Observation) error {
+func (b *upsertBatch) add(o domain.Observation) error {
 	if len(b.pending) > 0 && o.Absent != b.absent {
 		if err := b.flush(); err != nil {
 			return err
@@ -614,13 +614,13 @@ func (b *upsertBatch) flush() error {
 	b.args = append(b.args[:0], b.up.ID)
 	for i, o := range b.pending {
 		b.args = append(b.args, b.ids[i], o.Year, o.Value, lineArg(o.Line))
-		if o.Absent&indicator.AttrStatus == 0 {
+		if o.Absent&domain.AttrStatus == 0 {
 			b.args = append(b.args, string(o.Status))
 		}
-		if o.Absent&indicator.AttrBreak == 0 {
+		if o.Absent&domain.AttrBreak == 0 {
 			b.args = append(b.args, o.Break)
 		}
-		if o.Absent&indicator.AttrNote == 0 {
+		if o.Absent&domain.AttrNote == 0 {
 			b.args = append(b.args, o.Note)
 		}
 	}
@@ -647,9 +647,9 @@ func upsertSQL(shape upsertShape) string {
 	cols := []string{"series_id", "year", "value", "source_line"}
 	compare := []string{"value"}
 	for _, a := range []struct {
-		attr indicator.Attr
+		attr domain.Attr
 		col  string
-	}{{indicator.AttrStatus, "status"}, {indicator.AttrBreak, "series_break"}, {indicator.AttrNote, "note"}} {
+	}{{domain.AttrStatus, "status"}, {domain.AttrBreak, "series_break"}, {domain.AttrNote, "note"}} {
 		if shape.absent&a.attr == 0 {
 			cols = append(cols, a.col)
 			compare = append(compare, a.col)
@@ -708,7 +708,7 @@ func newSQLiteSeries(ctx context.Context, tx *sqlx.Tx) (*sqliteSeries, error) {
 func (r *sqliteSeries) close() { r.insert.Close() }
 
 // id returns the id of k's series, inserting the series if it is new.
-func (r *sqliteSeries) id(k indicator.SeriesKey) (int64, error) {
+func (r *sqliteSeries) id(k domain.SeriesKey) (int64, error) {
 	sk := seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
 	if r.prevID != 0 && sk == r.prev {
 		return r.prevID, nil
@@ -748,7 +748,7 @@ func (r *sqliteSeries) load(code string) error {
 		if err := rows.Scan(&id, &region, &disagg); err != nil {
 			return fmt.Errorf("store: import: series of %s: %w", code, err)
 		}
-		r.ids[seriesKey{code, region, indicator.Disaggregation(disagg)}] = id
+		r.ids[seriesKey{code, region, domain.Disaggregation(disagg)}] = id
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: import: series of %s: %w", code, err)
@@ -770,11 +770,11 @@ func totalChanges(ctx context.Context, tx *sqlx.Tx) (int64, error) {
 // Series is everything stored about one indicator in one region: every
 // observation (all disaggregations) and the targets of every plan.
 type Series struct {
-	Indicator    indicator.Indicator     `json:"indicator"`
-	Region       indicator.Region        `json:"region"`
-	Observations []indicator.Observation `json:"observations"`
-	Targets      []indicator.Target      `json:"targets"`
-	Plans        []indicator.Plan        `json:"plans"`
+	Indicator    domain.Indicator     `json:"indicator"`
+	Region       domain.Region        `json:"region"`
+	Observations []domain.Observation `json:"observations"`
+	Targets      []domain.Target      `json:"targets"`
+	Plans        []domain.Plan        `json:"plans"`
 }
 
 // Series returns one indicator's observations and targets in one region,
@@ -788,7 +788,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	if out.Region, err = s.Region(ctx, regionCode); err != nil {
 		return out, err
 	}
-	out.Observations = []indicator.Observation{}
+	out.Observations = []domain.Observation{}
 	if err := s.rdb.SelectContext(ctx, &out.Observations, s.rdb.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status,
 		series_break, note, upload_id, updated_at, COALESCE(source_line, 0) AS source_line FROM observations WHERE indicator_code = ? AND region_code = ? ORDER BY disagg, year`),
 		indicatorCode, regionCode); err != nil {
@@ -797,7 +797,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	// A region is measured against its own plans and those of every level
 	// above it (the regency against its RPJMD, the province's RKPD, the RPJMN).
 	regions := []string{regionCode}
-	for c := indicator.ParentOfCode(regionCode); c != ""; c = indicator.ParentOfCode(c) {
+	for c := domain.ParentOfCode(regionCode); c != ""; c = domain.ParentOfCode(c) {
 		regions = append(regions, c)
 	}
 	q, args, err := sqlx.In(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
@@ -805,7 +805,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	if err != nil {
 		return out, fmt.Errorf("store: series targets: %w", err)
 	}
-	out.Targets = []indicator.Target{}
+	out.Targets = []domain.Target{}
 	if err := s.rdb.SelectContext(ctx, &out.Targets, s.rdb.Rebind(q), args...); err != nil {
 		return out, fmt.Errorf("store: series targets %s/%s: %w", indicatorCode, regionCode, err)
 	}
@@ -813,7 +813,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	for _, t := range out.Targets {
 		codes[t.PlanCode] = true
 	}
-	out.Plans = []indicator.Plan{}
+	out.Plans = []domain.Plan{}
 	if len(codes) == 0 {
 		return out, nil
 	}
@@ -831,7 +831,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 
 // ObservationRevisions lists the history of one series, oldest first; year 0
 // means every year.
-func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionCode string, year int) ([]indicator.Revision, error) {
+func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionCode string, year int) ([]domain.Revision, error) {
 	q := `SELECT r.indicator_code, r.region_code, r.disagg, r.year, r.old_value, r.old_status, r.new_value, r.old_upload_id,
 		r.upload_id, COALESCE(u.created_by, '') AS changed_by, r.changed_at
 		FROM observation_revisions r LEFT JOIN uploads u ON u.id = r.upload_id
@@ -840,7 +840,7 @@ func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionC
 	if year != 0 {
 		q, args = q+` AND r.year = ?`, append(args, year)
 	}
-	out := []indicator.Revision{}
+	out := []domain.Revision{}
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q+` ORDER BY r.year, r.disagg, r.upload_id`), args...); err != nil {
 		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
 	}
@@ -848,8 +848,8 @@ func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionC
 }
 
 // Upload returns one upload by id.
-func (s *Store) Upload(ctx context.Context, id int64) (indicator.Upload, error) {
-	var u indicator.Upload
+func (s *Store) Upload(ctx context.Context, id int64) (domain.Upload, error) {
+	var u domain.Upload
 	err := s.db.GetContext(ctx, &u, s.db.Rebind(`SELECT id, kind, agency_code, filename, created_by, created_at, rows_new, rows_changed,
 		rows_unchanged, rows_missing, rows_rejected FROM uploads WHERE id = ?`), id)
 	if err != nil {

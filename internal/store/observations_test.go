@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -20,23 +20,23 @@ import (
 
 // absent reads which attributes a file lacks from the ones it carries:
 // "sbn" is status, break and note; "" is none of them.
-func absent(carries string) indicator.Attr {
-	a := indicator.AttrStatus | indicator.AttrBreak | indicator.AttrNote
+func absent(carries string) domain.Attr {
+	a := domain.AttrStatus | domain.AttrBreak | domain.AttrNote
 	for _, c := range carries {
 		switch c {
 		case 's':
-			a &^= indicator.AttrStatus
+			a &^= domain.AttrStatus
 		case 'b':
-			a &^= indicator.AttrBreak
+			a &^= domain.AttrBreak
 		case 'n':
-			a &^= indicator.AttrNote
+			a &^= domain.AttrNote
 		}
 	}
 	return a
 }
 
 // fileRow is an observation of the seeded series as a file gives it.
-func fileRow(year int, v float64, line int, carries string, status indicator.Status, brk bool, note string) indicator.Observation {
+func fileRow(year int, v float64, line int, carries string, status domain.Status, brk bool, note string) domain.Observation {
 	o := obs(year, v)
 	o.Line, o.Absent, o.Status, o.Break, o.Note = line, absent(carries), status, brk, note
 	return o
@@ -103,10 +103,10 @@ func sameLines(t *testing.T, what string, got, want []string) {
 
 // importCounts imports src and checks the counts it returns and the ones
 // the upload row keeps.
-func importCounts(t *testing.T, st *store.Store, src store.ObservationSource, want indicator.Counts) indicator.Upload {
+func importCounts(t *testing.T, st *store.Store, src store.ObservationSource, want domain.Counts) domain.Upload {
 	t.Helper()
 	ctx := context.Background()
-	up, err := st.ImportObservations(ctx, indicator.Upload{Filename: "t.csv"}, src, store.ImportOptions{})
+	up, err := st.ImportObservations(ctx, domain.Upload{Filename: "t.csv"}, src, store.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,15 +128,15 @@ func importCounts(t *testing.T, st *store.Store, src store.ObservationSource, wa
 func TestImportAttributesCarriedOrNot(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
-		const sem, rev, fin = indicator.StatusPreliminary, indicator.StatusRevised, indicator.StatusFinal
-		var first []indicator.Observation
+		const sem, rev, fin = domain.StatusPreliminary, domain.StatusRevised, domain.StatusFinal
+		var first []domain.Observation
 		for y := 2001; y <= 2012; y++ {
 			first = append(first, fileRow(y, float64(y-2000), y-2000, "sbn", sem, true, "lama"))
 		}
-		a := importCounts(t, st, rows(first...), indicator.Counts{New: 12})
+		a := importCounts(t, st, rows(first...), domain.Counts{New: 12})
 
 		file := []struct {
-			row  indicator.Observation
+			row  domain.Observation
 			want string // the stored row afterwards
 			rev  string // the revision it leaves, if any
 		}{
@@ -163,7 +163,7 @@ func TestImportAttributesCarriedOrNot(t *testing.T) {
 			{fileRow(2023, 23, 114, "", "", false, ""), `2023=23(final,false,"") B l114`, ""},
 			{fileRow(2011, 11, 115, "sbn", sem, true, "lama"), `2011=11(sementara,true,"lama") A l11`, ""},
 		}
-		var src []indicator.Observation
+		var src []domain.Observation
 		want := []string{`2012=12(sementara,true,"lama") A l12`} // not in the file: kept
 		var wantRevs []string
 		for _, f := range file {
@@ -173,7 +173,7 @@ func TestImportAttributesCarriedOrNot(t *testing.T) {
 				wantRevs = append(wantRevs, f.rev)
 			}
 		}
-		b := importCounts(t, st, rows(src...), indicator.Counts{New: 4, Changed: 7, Unchanged: 4})
+		b := importCounts(t, st, rows(src...), domain.Counts{New: 4, Changed: 7, Unchanged: 4})
 
 		names := map[int64]string{a.ID: "A", b.ID: "B"}
 		slices.Sort(want)
@@ -182,7 +182,7 @@ func TestImportAttributesCarriedOrNot(t *testing.T) {
 		sameLines(t, "revisions", revisionRows(t, st, names), wantRevs)
 
 		// The same file again changes nothing.
-		importCounts(t, st, rows(src...), indicator.Counts{Unchanged: 15})
+		importCounts(t, st, rows(src...), domain.Counts{Unchanged: 15})
 		sameLines(t, "stored after the same file again", storedRows(t, st, names), want)
 		sameLines(t, "revisions after the same file again", revisionRows(t, st, names), wantRevs)
 	})
@@ -203,21 +203,21 @@ func TestImportBatchBoundaries(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		rows int
-		want indicator.Counts
+		want domain.Counts
 	}{
-		{63, indicator.Counts{New: 21, Changed: 21, Unchanged: 21}},
-		{64, indicator.Counts{New: 22, Changed: 21, Unchanged: 21}},
-		{65, indicator.Counts{New: 22, Changed: 22, Unchanged: 21}},
-		{129, indicator.Counts{New: 43, Changed: 43, Unchanged: 43}},
+		{63, domain.Counts{New: 21, Changed: 21, Unchanged: 21}},
+		{64, domain.Counts{New: 22, Changed: 21, Unchanged: 21}},
+		{65, domain.Counts{New: 22, Changed: 22, Unchanged: 21}},
+		{129, domain.Counts{New: 43, Changed: 43, Unchanged: 43}},
 	} {
 		for _, shape := range shapes {
 			t.Run(fmt.Sprintf("%d rows, %s", tt.rows, shape.name), func(t *testing.T) {
 				engines(t, func(t *testing.T, st *store.Store) {
 					seed(t, st)
-					const sem = indicator.StatusPreliminary
+					const sem = domain.StatusPreliminary
 					// Row i is year 1960+i; the first upload stores the
 					// rows the second changes (i%3 == 1) or repeats (i%3 == 2).
-					var stored, file []indicator.Observation
+					var stored, file []domain.Observation
 					for i := range tt.rows {
 						if i%3 != 0 {
 							stored = append(stored, fileRow(1960+i, float64(i), i+2, "sbn", sem, true, "lama"))
@@ -228,7 +228,7 @@ func TestImportBatchBoundaries(t *testing.T) {
 						}
 						file = append(file, fileRow(1960+i, v, 1000+i, shape.carries(i), sem, true, "lama"))
 					}
-					a := importCounts(t, st, rows(stored...), indicator.Counts{New: len(stored)})
+					a := importCounts(t, st, rows(stored...), domain.Counts{New: len(stored)})
 					b := importCounts(t, st, rows(file...), tt.want)
 
 					var want, wantRevs []string
@@ -237,13 +237,13 @@ func TestImportBatchBoundaries(t *testing.T) {
 						switch i % 3 {
 						case 0:
 							status, brk, note := sem, true, "lama"
-							if o.Absent&indicator.AttrStatus != 0 {
-								status = indicator.StatusFinal
+							if o.Absent&domain.AttrStatus != 0 {
+								status = domain.StatusFinal
 							}
-							if o.Absent&indicator.AttrBreak != 0 {
+							if o.Absent&domain.AttrBreak != 0 {
 								brk = false
 							}
-							if o.Absent&indicator.AttrNote != 0 {
+							if o.Absent&domain.AttrNote != 0 {
 								note = ""
 							}
 							want = append(want, fmt.Sprintf("%d=%g(%s,%v,%q) B l%d", y, o.Value, status, brk, note, 1000+i))
@@ -268,38 +268,38 @@ func TestImportBatchBoundaries(t *testing.T) {
 // invalid and leaves no trace, whether the key was new or stored, the two
 // values equal or not, in one batch or two.
 func TestImportRejectsKeyNamedTwice(t *testing.T) {
-	carrying := func(o indicator.Observation, carries string) indicator.Observation {
+	carrying := func(o domain.Observation, carries string) domain.Observation {
 		o.Absent = absent(carries)
 		return o
 	}
-	var fill []indicator.Observation // 70 new keys: more than one batch
+	var fill []domain.Observation // 70 new keys: more than one batch
 	for y := 1900; y < 1970; y++ {
 		fill = append(fill, obs(y, 0))
 	}
 	for _, tt := range []struct {
 		name string
-		src  []indicator.Observation
+		src  []domain.Observation
 	}{
-		{"new key, two values", []indicator.Observation{obs(2030, 1), obs(2031, 1), obs(2030, 2)}},
-		{"new key, the same value twice", []indicator.Observation{obs(2030, 1), obs(2030, 1)}},
-		{"stored key, two new values", []indicator.Observation{obs(2001, 9), obs(2001, 8)}},
-		{"stored key, its value then a new one", []indicator.Observation{obs(2001, 1), obs(2001, 8)}},
-		{"stored key, a new value then its value", []indicator.Observation{obs(2001, 8), obs(2001, 1)}},
-		{"stored key, its value twice", []indicator.Observation{obs(2001, 1), obs(2001, 1)}},
-		{"new key, in two batches", slices.Concat([]indicator.Observation{obs(2030, 1)}, fill, []indicator.Observation{obs(2030, 2)})},
-		{"stored key, in two batches", slices.Concat([]indicator.Observation{obs(2001, 8)}, fill, []indicator.Observation{obs(2001, 9)})},
-		{"new key, carrying other attributes", []indicator.Observation{carrying(obs(2030, 1), "sbn"), carrying(obs(2030, 2), "")}},
+		{"new key, two values", []domain.Observation{obs(2030, 1), obs(2031, 1), obs(2030, 2)}},
+		{"new key, the same value twice", []domain.Observation{obs(2030, 1), obs(2030, 1)}},
+		{"stored key, two new values", []domain.Observation{obs(2001, 9), obs(2001, 8)}},
+		{"stored key, its value then a new one", []domain.Observation{obs(2001, 1), obs(2001, 8)}},
+		{"stored key, a new value then its value", []domain.Observation{obs(2001, 8), obs(2001, 1)}},
+		{"stored key, its value twice", []domain.Observation{obs(2001, 1), obs(2001, 1)}},
+		{"new key, in two batches", slices.Concat([]domain.Observation{obs(2030, 1)}, fill, []domain.Observation{obs(2030, 2)})},
+		{"stored key, in two batches", slices.Concat([]domain.Observation{obs(2001, 8)}, fill, []domain.Observation{obs(2001, 9)})},
+		{"new key, carrying other attributes", []domain.Observation{carrying(obs(2030, 1), "sbn"), carrying(obs(2030, 2), "")}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			engines(t, func(t *testing.T, st *store.Store) {
 				ctx := context.Background()
 				seed(t, st)
-				a := importCounts(t, st, rows(obs(2001, 1), obs(2002, 2)), indicator.Counts{New: 2})
+				a := importCounts(t, st, rows(obs(2001, 1), obs(2002, 2)), domain.Counts{New: 2})
 				names := map[int64]string{a.ID: "A"}
 				wantStored := storedRows(t, st, names)
 
-				_, err := st.ImportObservations(ctx, indicator.Upload{}, rows(tt.src...), store.ImportOptions{})
-				if !errors.Is(err, indicator.ErrInvalid) {
+				_, err := st.ImportObservations(ctx, domain.Upload{}, rows(tt.src...), store.ImportOptions{})
+				if !errors.Is(err, domain.ErrInvalid) {
 					t.Errorf("err = %v, want ErrInvalid", err)
 				}
 				sameLines(t, "stored", storedRows(t, st, names), wantStored)
@@ -332,9 +332,9 @@ func TestImportSeriesOfMixedUploads(t *testing.T) {
 				// catalogue (the reader does), Series does.
 				region := func(r int) string { return fmt.Sprintf("%02d.%02d", 20+r/99, 1+r%99) }
 				for _, r := range []int{0, regions - 1} {
-					var regs []indicator.Region
+					var regs []domain.Region
 					for _, code := range []string{region(r)[:2], region(r)} {
-						reg, err := indicator.NewRegion(code, "", "Wilayah "+code)
+						reg, err := domain.NewRegion(code, "", "Wilayah "+code)
 						if err != nil {
 							t.Fatal(err)
 						}
@@ -344,30 +344,30 @@ func TestImportSeriesOfMixedUploads(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				at := func(r, year int, disagg indicator.Disaggregation, v float64) indicator.Observation {
+				at := func(r, year int, disagg domain.Disaggregation, v float64) domain.Observation {
 					o := obs(year, v)
 					o.RegionCode, o.Disagg = region(r), disagg
 					return o
 				}
-				const women = indicator.Disaggregation("jenis_kelamin=perempuan")
+				const women = domain.Disaggregation("jenis_kelamin=perempuan")
 				// First: every region's total for 2020–2024.
-				var first []indicator.Observation
+				var first []domain.Observation
 				for r := range regions {
 					for y := 2020; y < 2025; y++ {
 						first = append(first, at(r, y, "", float64(r*10+y-2020)))
 					}
 				}
-				importCounts(t, st, rows(first...), indicator.Counts{New: len(first)})
+				importCounts(t, st, rows(first...), domain.Counts{New: len(first)})
 				// Second, per region: 2020 again (unchanged), 2021 revised,
 				// 2025 new in a stored series, and women's 2020–2021 (a new
 				// series); then a region never seen.
-				var second []indicator.Observation
+				var second []domain.Observation
 				for r := range regions {
 					second = append(second, at(r, 2020, "", float64(r*10)), at(r, 2021, "", float64(r*10)+0.5),
 						at(r, 2025, "", float64(r*10+5)), at(r, 2020, women, 1), at(r, 2021, women, 2))
 				}
 				second = append(second, at(regions, 2024, "", 7))
-				importCounts(t, st, rows(second...), indicator.Counts{New: 3*regions + 1, Changed: regions, Unchanged: regions})
+				importCounts(t, st, rows(second...), domain.Counts{New: 3*regions + 1, Changed: regions, Unchanged: regions})
 
 				for _, r := range []int{0, regions - 1} {
 					s, err := st.Series(ctx, "kemiskinan_ekstrem", region(r))

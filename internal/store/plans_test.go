@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -46,9 +46,9 @@ func TestIndicatorPageReadsItsRegionsOnly(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		var regencies []indicator.Region
+		var regencies []domain.Region
 		for r := 1; r <= 20; r++ {
-			reg, err := indicator.NewRegion(fmt.Sprintf("16.%02d", r+20), fmt.Sprintf("16%02d", r+20), "Kabupaten")
+			reg, err := domain.NewRegion(fmt.Sprintf("16.%02d", r+20), fmt.Sprintf("16%02d", r+20), "Kabupaten")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,7 +60,7 @@ func TestIndicatorPageReadsItsRegionsOnly(t *testing.T) {
 		// 20 regencies of province 16 and 3000 places of provinces coded
 		// before and after it, 10 years, two versions each.
 		src := func(shift float64) store.ObservationSource {
-			return func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+			return func(emit func(domain.Observation) error) (domain.Counts, error) {
 				for r := 0; r < 3020; r++ {
 					for y := 0; y < 10; y++ {
 						o := obs(2010+y, float64(r)+shift)
@@ -69,15 +69,15 @@ func TestIndicatorPageReadsItsRegionsOnly(t *testing.T) {
 							o.RegionCode = fmt.Sprintf("16.%02d", r+21)
 						}
 						if err := emit(o); err != nil {
-							return indicator.Counts{}, err
+							return domain.Counts{}, err
 						}
 					}
 				}
-				return indicator.Counts{}, nil
+				return domain.Counts{}, nil
 			}
 		}
-		first := importCounts(t, st, src(0), indicator.Counts{New: 30200})
-		importCounts(t, st, src(0.5), indicator.Counts{Changed: 30200})
+		first := importCounts(t, st, src(0), domain.Counts{New: 30200})
+		importCounts(t, st, src(0.5), domain.Counts{Changed: 30200})
 		if st.Dialect() != store.Postgres {
 			return
 		}

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // priorValues tells an import the value each of its keys has now (the
@@ -66,7 +66,7 @@ type priorValues struct {
 // seriesKey names a series: an observation's key without the year.
 type seriesKey struct {
 	indicator, region string
-	disagg            indicator.Disaggregation
+	disagg            domain.Disaggregation
 }
 
 const (
@@ -101,7 +101,7 @@ type priorIndicator struct {
 
 type priorSeries struct {
 	region string
-	disagg indicator.Disaggregation
+	disagg domain.Disaggregation
 }
 
 // priorSpan is a series' id and its values, vals[from:to].
@@ -142,7 +142,7 @@ func (p *priorValues) close() {
 
 // ahead is called by the reading goroutine with every row before the
 // writer sees it, so that loads start early.
-func (p *priorValues) ahead(o indicator.Observation) {
+func (p *priorValues) ahead(o domain.Observation) {
 	p.total++
 	c := p.last
 	if c == nil || c.code != o.IndicatorCode {
@@ -261,7 +261,7 @@ func (p *priorValues) readSeries(q driver.QueryerContext, pi *priorIndicator) (m
 		if !(ok1 && ok2 && ok3) {
 			return nil, fmt.Errorf("unexpected column types %T", row)
 		}
-		k := priorSeries{region, indicator.Disaggregation(disagg)}
+		k := priorSeries{region, domain.Disaggregation(disagg)}
 		keys[int32(id)] = k
 		pi.series[k] = priorSpan{id: int32(id)}
 	}
@@ -277,7 +277,7 @@ func (p *priorValues) readValues(q driver.QueryerContext, pi *priorIndicator, ke
 	}
 	defer rows.Close()
 	pi.vals = make([]priorYear, 0, p.hint.Load())
-	pi.strs, pi.strIDs = []string{string(indicator.StatusFinal), ""}, map[string]uint32{}
+	pi.strs, pi.strIDs = []string{string(domain.StatusFinal), ""}, map[string]uint32{}
 	row := make([]driver.Value, 4)
 	for {
 		if err := rows.Next(row); err == io.EOF {
@@ -329,7 +329,7 @@ func (pi *priorIndicator) setAttributes(vals []priorYear, v driver.Value) error 
 	}
 	str := func(s string) uint32 {
 		switch s {
-		case string(indicator.StatusFinal):
+		case string(domain.StatusFinal):
 			return 0
 		case "":
 			return 1
@@ -414,18 +414,18 @@ func (p *priorValues) load(pi *priorIndicator) {
 
 // get returns the stored observation of o's key from a loaded indicator,
 // and its series id (0 for a series not stored).
-func (pi *priorIndicator) get(k indicator.SeriesKey) (indicator.Observation, bool, int32) {
+func (pi *priorIndicator) get(k domain.SeriesKey) (domain.Observation, bool, int32) {
 	span, ok := pi.series[priorSeries{k.RegionCode, k.Disagg}]
 	if !ok {
-		return indicator.Observation{}, false, 0
+		return domain.Observation{}, false, 0
 	}
 	for _, v := range pi.vals[span.from:span.to] {
 		if v.year == int32(k.Year) {
-			return indicator.Observation{SeriesKey: k, Value: v.value, Status: indicator.Status(pi.strs[v.status]), Break: v.brk,
+			return domain.Observation{SeriesKey: k, Value: v.value, Status: domain.Status(pi.strs[v.status]), Break: v.brk,
 				Note: pi.strs[v.note]}, true, span.id
 		}
 	}
-	return indicator.Observation{}, false, span.id
+	return domain.Observation{}, false, span.id
 }
 
 // priorHit is what a batched lookup found for a key: its series' id (0
@@ -433,12 +433,12 @@ func (pi *priorIndicator) get(k indicator.SeriesKey) (indicator.Observation, boo
 type priorHit struct {
 	series int32
 	found  bool
-	obs    indicator.Observation
+	obs    domain.Observation
 }
 
 // lookup finds the series and current values of keys in one query.
-func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKey]priorHit, error) {
-	out := make(map[indicator.SeriesKey]priorHit, len(keys))
+func (p *priorValues) lookup(keys []domain.SeriesKey) (map[domain.SeriesKey]priorHit, error) {
+	out := make(map[domain.SeriesKey]priorHit, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
@@ -474,7 +474,7 @@ func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKe
 			return nil, fmt.Errorf("store: import: current values: %w", err)
 		}
 		if h.found = value.Valid; h.found {
-			o.Value, o.Status, o.Break, o.Note = value.Float64, indicator.Status(status.String), brk.Bool, note.String
+			o.Value, o.Status, o.Break, o.Note = value.Float64, domain.Status(status.String), brk.Bool, note.String
 		}
 		out[o.SeriesKey] = h
 	}
@@ -486,8 +486,8 @@ func (p *priorValues) lookup(keys []indicator.SeriesKey) (map[indicator.SeriesKe
 
 // classify sets, for each row of a batch, its stored observation, whether
 // there is one, and its series id (a new series gets the next one).
-func (p *priorValues) classify(batch []indicator.Observation, old []indicator.Observation, found []bool, ids []int32) error {
-	var ask []indicator.SeriesKey
+func (p *priorValues) classify(batch []domain.Observation, old []domain.Observation, found []bool, ids []int32) error {
+	var ask []domain.SeriesKey
 	var askAt []int
 	var pi *priorIndicator
 	code := ""
@@ -523,7 +523,7 @@ func (p *priorValues) classify(batch []indicator.Observation, old []indicator.Ob
 
 // newSeries returns the id this upload gives the series of k, which is not
 // stored: the next after the greatest given so far.
-func (p *priorValues) newSeries(k indicator.SeriesKey) int32 {
+func (p *priorValues) newSeries(k domain.SeriesKey) int32 {
 	sk := seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
 	if id, ok := p.created[sk]; ok {
 		return id

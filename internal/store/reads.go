@@ -6,13 +6,13 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Ancestors returns code and every region above it, nearest first.
 func Ancestors(code string) []string {
 	out := []string{code}
-	for c := indicator.ParentOfCode(code); c != ""; c = indicator.ParentOfCode(c) {
+	for c := domain.ParentOfCode(code); c != ""; c = domain.ParentOfCode(c) {
 		out = append(out, c)
 	}
 	return out
@@ -31,7 +31,7 @@ func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, 
 	if err != nil {
 		return nil, err
 	}
-	var obs []indicator.Observation
+	var obs []domain.Observation
 	if len(inds) > 0 {
 		codes := make([]string, len(inds))
 		for i, ind := range inds {
@@ -60,7 +60,7 @@ func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, 
 	byInd := map[string]*Series{}
 	var out []Series
 	for _, ind := range inds {
-		byInd[ind.Code] = &Series{Indicator: ind, Region: region, Observations: []indicator.Observation{}, Targets: []indicator.Target{}, Plans: plans}
+		byInd[ind.Code] = &Series{Indicator: ind, Region: region, Observations: []domain.Observation{}, Targets: []domain.Target{}, Plans: plans}
 	}
 	for _, o := range obs {
 		if sr := byInd[o.IndicatorCode]; sr != nil {
@@ -81,13 +81,13 @@ func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, 
 }
 
 // TargetsIn returns every target set for the given regions.
-func (s *Store) TargetsIn(ctx context.Context, regionCodes []string) ([]indicator.Target, error) {
+func (s *Store) TargetsIn(ctx context.Context, regionCodes []string) ([]domain.Target, error) {
 	q, args, err := sqlx.In(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
 		FROM targets WHERE region_code IN (?) ORDER BY indicator_code, plan_code, disagg, year`, regionCodes)
 	if err != nil {
 		return nil, fmt.Errorf("store: targets: %w", err)
 	}
-	out := []indicator.Target{}
+	out := []domain.Target{}
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("store: targets: %w", err)
 	}
@@ -96,8 +96,8 @@ func (s *Store) TargetsIn(ctx context.Context, regionCodes []string) ([]indicato
 
 // ChildObservations returns the total (not disaggregated) observations of
 // one indicator in every region directly below parent, all years.
-func (s *Store) ChildObservations(ctx context.Context, indicatorCode, parent string) ([]indicator.Observation, error) {
-	out := []indicator.Observation{}
+func (s *Store) ChildObservations(ctx context.Context, indicatorCode, parent string) ([]domain.Observation, error) {
+	out := []domain.Observation{}
 	children, err := s.childCodes(ctx, parent)
 	if err != nil || len(children) == 0 {
 		return out, err

@@ -23,7 +23,7 @@ import (
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/migrations"
 )
 
@@ -223,7 +223,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 // notFound turns sql.ErrNoRows into the domain's ErrNotFound.
 func notFound(err error, format string, args ...any) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return indicator.Errorf(indicator.ErrNotFound, format, args...)
+		return domain.Errorf(domain.ErrNotFound, format, args...)
 	}
 	return fmt.Errorf("store: "+format+": %w", append(args, err)...)
 }

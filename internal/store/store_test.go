@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
 )
@@ -49,9 +49,9 @@ func open(t testing.TB, url string) *store.Store {
 func seed(t testing.TB, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	var regions []indicator.Region
+	var regions []domain.Region
 	for _, r := range [][3]string{{"ID", "", "Indonesia"}, {"16", "16", "Sumatera Selatan"}, {"16.07", "1607", "Kabupaten Banyuasin"}} {
-		reg, err := indicator.NewRegion(r[0], r[1], r[2])
+		reg, err := domain.NewRegion(r[0], r[1], r[2])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,30 +60,30 @@ func seed(t testing.TB, st *store.Store) {
 	if err := st.PutRegions(ctx, regions...); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutIndicator(ctx, indicator.Indicator{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", Unit: indicator.UnitPercent,
-		Polarity: indicator.LowerIsBetter, Decimals: 2}); err != nil {
+	if err := st.PutIndicator(ctx, domain.Indicator{Code: "kemiskinan_ekstrem", NameID: "Kemiskinan ekstrem", Unit: domain.UnitPercent,
+		Polarity: domain.LowerIsBetter, Decimals: 2}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutPlan(ctx, indicator.Plan{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: indicator.PlanNational,
+	if err := st.PutPlan(ctx, domain.Plan{Code: "rpjmn-2025-2029", Name: "RPJMN 2025–2029", Level: domain.PlanNational,
 		RegionCode: "ID", StartYear: 2025, EndYear: 2029}); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func obs(year int, v float64) indicator.Observation {
-	return indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "16.07", Year: year},
-		Value: v, Status: indicator.StatusFinal}
+func obs(year int, v float64) domain.Observation {
+	return domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "16.07", Year: year},
+		Value: v, Status: domain.StatusFinal}
 }
 
 // rows is an ObservationSource over a fixed slice.
-func rows(os ...indicator.Observation) store.ObservationSource {
-	return func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+func rows(os ...domain.Observation) store.ObservationSource {
+	return func(emit func(domain.Observation) error) (domain.Counts, error) {
 		for _, o := range os {
 			if err := emit(o); err != nil {
-				return indicator.Counts{}, err
+				return domain.Counts{}, err
 			}
 		}
-		return indicator.Counts{}, nil
+		return domain.Counts{}, nil
 	}
 }
 
@@ -103,7 +103,7 @@ func TestImportKeepsHistory(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		first, err := st.ImportObservations(ctx, indicator.Upload{Filename: "a.csv", CreatedBy: "bps"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
+		first, err := st.ImportObservations(ctx, domain.Upload{Filename: "a.csv", CreatedBy: "bps"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestImportKeepsHistory(t *testing.T) {
 			t.Fatalf("first import = %+v, want 2 new", first)
 		}
 		// Same values again: nothing changes, no revision.
-		again, err := st.ImportObservations(ctx, indicator.Upload{Filename: "a.csv"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
+		again, err := st.ImportObservations(ctx, domain.Upload{Filename: "a.csv"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,8 +123,8 @@ func TestImportKeepsHistory(t *testing.T) {
 		}
 		// 2024 revised, 2025 new; 2023 absent from the file and kept.
 		revised := obs(2024, 0.51)
-		revised.Status = indicator.StatusRevised
-		third, err := st.ImportObservations(ctx, indicator.Upload{Filename: "b.csv", CreatedBy: "dinsos"}, rows(revised, obs(2025, 0.40)), store.ImportOptions{})
+		revised.Status = domain.StatusRevised
+		third, err := st.ImportObservations(ctx, domain.Upload{Filename: "b.csv", CreatedBy: "dinsos"}, rows(revised, obs(2025, 0.40)), store.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestImportKeepsHistory(t *testing.T) {
 		}
 		r := revs[0]
 		if r.Year != 2024 || r.OldValue != 0.49 || r.NewValue != 0.51 || r.OldUploadID != first.ID || r.UploadID != third.ID ||
-			r.ChangedBy != "dinsos" || r.OldStatus != indicator.StatusFinal || r.ChangedAt.IsZero() {
+			r.ChangedBy != "dinsos" || r.OldStatus != domain.StatusFinal || r.ChangedAt.IsZero() {
 			t.Fatalf("revision = %+v", r)
 		}
 		s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
@@ -164,20 +164,20 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{}); err != nil {
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		bad := indicator.Errorf(indicator.ErrInvalid, "line 3: bad row")
-		_, err := st.ImportObservations(ctx, indicator.Upload{}, func(emit func(indicator.Observation) error) (indicator.Counts, error) {
+		bad := domain.Errorf(domain.ErrInvalid, "line 3: bad row")
+		_, err := st.ImportObservations(ctx, domain.Upload{}, func(emit func(domain.Observation) error) (domain.Counts, error) {
 			if err := emit(obs(2023, 0.60)); err != nil {
-				return indicator.Counts{}, err
+				return domain.Counts{}, err
 			}
 			if err := emit(obs(2024, 0.49)); err != nil {
-				return indicator.Counts{}, err
+				return domain.Counts{}, err
 			}
-			return indicator.Counts{Rejected: 1}, bad
+			return domain.Counts{Rejected: 1}, bad
 		}, store.ImportOptions{})
-		if !errors.Is(err, indicator.ErrInvalid) {
+		if !errors.Is(err, domain.ErrInvalid) {
 			t.Fatalf("err = %v, want the source's ErrInvalid", err)
 		}
 		s, _ := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
@@ -188,7 +188,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			t.Fatalf("rejected import left revisions: %+v", revs)
 		}
 		// A dry run counts exactly, and stores nothing.
-		dry, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.60), obs(2024, 0.49)), store.ImportOptions{DryRun: true})
+		dry, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.60), obs(2024, 0.49)), store.ImportOptions{DryRun: true})
 		if err != nil || dry.New != 1 || dry.Changed != 1 {
 			t.Fatalf("dry run = %+v, %v", dry.Counts, err)
 		}
@@ -203,7 +203,7 @@ func TestConcurrentImportsLoseNoRevision(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, 0)), store.ImportOptions{}); err != nil {
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2024, 0)), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		const n = 8
@@ -213,7 +213,7 @@ func TestConcurrentImportsLoseNoRevision(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				_, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2024, float64(i))), store.ImportOptions{})
+				_, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2024, float64(i))), store.ImportOptions{})
 				errs <- err
 			}(i)
 		}
@@ -255,24 +255,24 @@ func TestTargetsKeepRevisionsAndReachChildRegions(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		target := func(low, high float64) indicator.Target {
-			return indicator.Target{PlanCode: "rpjmn-2025-2029", SeriesKey: indicator.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "ID", Year: 2026}, Low: low, High: high}
+		target := func(low, high float64) domain.Target {
+			return domain.Target{PlanCode: "rpjmn-2025-2029", SeriesKey: domain.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "ID", Year: 2026}, Low: low, High: high}
 		}
-		src := func(ts ...indicator.Target) store.TargetSource {
-			return func(emit func(indicator.Target) error) (indicator.Counts, error) {
+		src := func(ts ...domain.Target) store.TargetSource {
+			return func(emit func(domain.Target) error) (domain.Counts, error) {
 				for _, t := range ts {
 					if err := emit(t); err != nil {
-						return indicator.Counts{}, err
+						return domain.Counts{}, err
 					}
 				}
-				return indicator.Counts{}, nil
+				return domain.Counts{}, nil
 			}
 		}
-		up, err := st.ImportTargets(ctx, indicator.Upload{}, src(target(0, 0)), store.ImportOptions{})
+		up, err := st.ImportTargets(ctx, domain.Upload{}, src(target(0, 0)), store.ImportOptions{})
 		if err != nil || up.New != 1 {
 			t.Fatalf("first targets import = %+v, %v", up.Counts, err)
 		}
-		up, err = st.ImportTargets(ctx, indicator.Upload{}, src(target(0, 0.5)), store.ImportOptions{})
+		up, err = st.ImportTargets(ctx, domain.Upload{}, src(target(0, 0.5)), store.ImportOptions{})
 		if err != nil || up.Changed != 1 {
 			t.Fatalf("amendment = %+v, %v", up.Counts, err)
 		}
@@ -290,7 +290,7 @@ func TestTargetsKeepRevisionsAndReachChildRegions(t *testing.T) {
 
 func TestNotFound(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
-		if _, err := st.Series(context.Background(), "nope", "16.07"); !errors.Is(err, indicator.ErrNotFound) {
+		if _, err := st.Series(context.Background(), "nope", "16.07"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("unknown indicator: %v", err)
 		}
 	})
@@ -306,7 +306,7 @@ func TestImportKeepsTextExactly(t *testing.T) {
 		a, b := obs(2023, 0.1+0.2), obs(2024, -1234567.000001)
 		a.Note, b.Note = "tab\there, line\nbreak, back\\slash\\N, cr\r, ünï", `\N`
 		a.Break, a.Line = true, 7
-		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(a, b), store.ImportOptions{}); err != nil {
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(a, b), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
@@ -316,7 +316,7 @@ func TestImportKeepsTextExactly(t *testing.T) {
 		if len(s.Observations) != 2 {
 			t.Fatalf("%d observations", len(s.Observations))
 		}
-		for i, want := range []indicator.Observation{a, b} {
+		for i, want := range []domain.Observation{a, b} {
 			got := s.Observations[i]
 			if got.Value != want.Value || got.Note != want.Note || got.Break != want.Break || got.Line != want.Line {
 				t.Errorf("stored %+v, sent %+v", got, want)
@@ -332,27 +332,27 @@ func TestBigReimportCounts(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		gen := func(regions int, absent indicator.Attr, value func(i int) float64) []indicator.Observation {
-			var out []indicator.Observation
+		gen := func(regions int, absent domain.Attr, value func(i int) float64) []domain.Observation {
+			var out []domain.Observation
 			for r := 0; r < regions; r++ {
 				for y := 0; y < 10; y++ {
 					i := r*10 + y
 					o := obs(2000+y, value(i))
 					o.RegionCode = fmt.Sprintf("16.07.%04d", r)
-					o.Status, o.Note, o.Break, o.Absent = indicator.Status("sementara"), "n", i%7 == 0, absent
+					o.Status, o.Note, o.Break, o.Absent = domain.Status("sementara"), "n", i%7 == 0, absent
 					out = append(out, o)
 				}
 			}
 			return out
 		}
 		first := gen(3000, 0, func(i int) float64 { return float64(i) })
-		up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(first...), store.ImportOptions{})
+		up, err := st.ImportObservations(ctx, domain.Upload{}, rows(first...), store.ImportOptions{})
 		if err != nil || up.New != 30000 {
 			t.Fatalf("first load: %+v, %v", up.Counts, err)
 		}
 		// Every third value changes; 500 regions are new; status, note
 		// and break are not in the file.
-		again := gen(3500, indicator.AttrStatus|indicator.AttrNote|indicator.AttrBreak, func(i int) float64 {
+		again := gen(3500, domain.AttrStatus|domain.AttrNote|domain.AttrBreak, func(i int) float64 {
 			if i%3 == 0 {
 				return float64(i) + 0.5
 			}
@@ -361,7 +361,7 @@ func TestBigReimportCounts(t *testing.T) {
 		for i := range again {
 			again[i].Status, again[i].Note, again[i].Break = "", "", false
 		}
-		up, err = st.ImportObservations(ctx, indicator.Upload{}, rows(again...), store.ImportOptions{})
+		up, err = st.ImportObservations(ctx, domain.Upload{}, rows(again...), store.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,29 +7,29 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // TargetSource streams validated targets into emit; see ObservationSource.
-type TargetSource func(emit func(indicator.Target) error) (indicator.Counts, error)
+type TargetSource func(emit func(domain.Target) error) (domain.Counts, error)
 
 // ImportTargets stores plan targets with the same rules as observations: a
 // changed target (a plan amendment) keeps its old value as a revision, an
 // identical one writes nothing. Plans have tens of targets, not millions, so
 // both engines take the row-by-row path.
-func (s *Store) ImportTargets(ctx context.Context, up indicator.Upload, src TargetSource, opts ImportOptions) (indicator.Upload, error) {
-	up.Kind = indicator.UploadTargets
-	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, _ *sql.Conn) (indicator.Counts, error) {
+func (s *Store) ImportTargets(ctx context.Context, up domain.Upload, src TargetSource, opts ImportOptions) (domain.Upload, error) {
+	up.Kind = domain.UploadTargets
+	err := s.importTx(ctx, &up, opts, func(tx *sqlx.Tx, _ *sql.Conn) (domain.Counts, error) {
 		return s.upsertTargets(ctx, tx, up, src)
 	})
 	return up, full(err)
 }
 
-func (s *Store) upsertTargets(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src TargetSource) (indicator.Counts, error) {
-	var c indicator.Counts
+func (s *Store) upsertTargets(ctx context.Context, tx *sqlx.Tx, up domain.Upload, src TargetSource) (domain.Counts, error) {
+	var c domain.Counts
 	at := up.CreatedAt
-	got, err := src(func(t indicator.Target) error {
-		var old indicator.Target
+	got, err := src(func(t domain.Target) error {
+		var old domain.Target
 		err := tx.GetContext(ctx, &old, tx.Rebind(`SELECT low, high, note, upload_id FROM targets
 			WHERE plan_code = ? AND indicator_code = ? AND region_code = ? AND disagg = ? AND year = ?`),
 			t.PlanCode, t.IndicatorCode, t.RegionCode, string(t.Disagg), t.Year)
@@ -47,7 +47,7 @@ func (s *Store) upsertTargets(ctx context.Context, tx *sqlx.Tx, up indicator.Upl
 			c.Unchanged++
 		default:
 			if old.UploadID == up.ID {
-				return indicator.Errorf(indicator.ErrInvalid, "the upload names target %s/%s/%s/%d twice", t.PlanCode, t.IndicatorCode, t.RegionCode, t.Year)
+				return domain.Errorf(domain.ErrInvalid, "the upload names target %s/%s/%s/%d twice", t.PlanCode, t.IndicatorCode, t.RegionCode, t.Year)
 			}
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO target_revisions (plan_code, indicator_code, region_code, disagg, year,
 				old_low, old_high, old_note, old_upload_id, new_low, new_high, upload_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -69,8 +69,8 @@ func (s *Store) upsertTargets(ctx context.Context, tx *sqlx.Tx, up indicator.Upl
 }
 
 // TargetRevisions lists the amendments of one plan's targets for a series, oldest first.
-func (s *Store) TargetRevisions(ctx context.Context, planCode, indicatorCode, regionCode string) ([]indicator.Revision, error) {
-	out := []indicator.Revision{}
+func (s *Store) TargetRevisions(ctx context.Context, planCode, indicatorCode, regionCode string) ([]domain.Revision, error) {
+	out := []domain.Revision{}
 	err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(`SELECT r.plan_code, r.indicator_code, r.region_code, r.disagg, r.year,
 		r.old_low AS old_value, r.old_high AS old_high, r.new_low AS new_value, r.new_high AS new_high, r.old_upload_id, r.upload_id,
 		COALESCE(u.created_by, '') AS changed_by, r.changed_at
@@ -98,11 +98,11 @@ func (s *Store) StoredTargets(ctx context.Context) *StoredTargets {
 }
 
 // Get returns the stored target of t's plan and key.
-func (v *StoredTargets) Get(t indicator.Target) (indicator.Target, bool) {
+func (v *StoredTargets) Get(t domain.Target) (domain.Target, bool) {
 	if v.err != nil {
-		return indicator.Target{}, false
+		return domain.Target{}, false
 	}
-	var old indicator.Target
+	var old domain.Target
 	err := v.s.db.GetContext(v.ctx, &old, v.s.db.Rebind(`SELECT low, high, note, upload_id FROM targets
 		WHERE plan_code = ? AND indicator_code = ? AND region_code = ? AND disagg = ? AND year = ?`),
 		t.PlanCode, t.IndicatorCode, t.RegionCode, string(t.Disagg), t.Year)

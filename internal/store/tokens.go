@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Token is an agency's API credential. The secret itself is shown once, when
@@ -44,14 +44,14 @@ const MaxTokenLabel = 200
 func (s *Store) CreateToken(ctx context.Context, agencyCode, label string) (string, Token, error) {
 	label = strings.TrimSpace(label)
 	if utf8.RuneCountInString(label) > MaxTokenLabel || !utf8.ValidString(label) {
-		return "", Token{}, indicator.Errorf(indicator.ErrInvalid, "the label may have at most %d characters of valid UTF-8", MaxTokenLabel)
+		return "", Token{}, domain.Errorf(domain.ErrInvalid, "the label may have at most %d characters of valid UTF-8", MaxTokenLabel)
 	}
 	var n int
 	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`SELECT count(*) FROM agencies WHERE code = ?`), agencyCode); err != nil {
 		return "", Token{}, fmt.Errorf("store: create token: %w", err)
 	}
 	if n == 0 {
-		return "", Token{}, indicator.Errorf(indicator.ErrNotFound, "agency %q not found", agencyCode)
+		return "", Token{}, domain.Errorf(domain.ErrNotFound, "agency %q not found", agencyCode)
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -85,12 +85,12 @@ const tokenTouchInterval = time.Minute
 func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) {
 	secret = strings.TrimSpace(secret)
 	if !strings.HasPrefix(secret, tokenPrefix) {
-		return Token{}, indicator.Errorf(indicator.ErrUnauthorized, "invalid token")
+		return Token{}, domain.Errorf(domain.ErrUnauthorized, "invalid token")
 	}
 	var t Token
 	err := s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at FROM tokens WHERE hash = ?`), hashToken(secret))
 	if isNoRows(err) {
-		return Token{}, indicator.Errorf(indicator.ErrUnauthorized, "invalid token")
+		return Token{}, domain.Errorf(domain.ErrUnauthorized, "invalid token")
 	}
 	if err != nil {
 		return Token{}, fmt.Errorf("store: authenticate: %w", err)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // UploadFile is the raw file an upload carried, kept with its SHA-256 so
@@ -50,7 +50,7 @@ const fileGzip = "gzip"
 // upload row gets the file's hash, size, dialect and language, and the
 // bytes are stored once per distinct content (the same file uploaded again
 // adds nothing), in chunks.
-func (s *Store) keepFile(ctx context.Context, tx *sqlx.Tx, up indicator.Upload, src FileSource) error {
+func (s *Store) keepFile(ctx context.Context, tx *sqlx.Tx, up domain.Upload, src FileSource) error {
 	f, err := src()
 	if err != nil {
 		return err
@@ -239,7 +239,7 @@ func (c *chunkCompressor) stop() {
 
 // UploadDetail is an upload with the file it carried.
 type UploadDetail struct {
-	indicator.Upload
+	domain.Upload
 	SHA256  string          `json:"sha256" db:"sha256"`
 	Size    int64           `json:"size" db:"size"`
 	Dialect json.RawMessage `json:"dialect,omitempty" db:"-"`
@@ -349,7 +349,7 @@ type StoredValues struct {
 	s      *Store
 	ctx    context.Context
 	mu     sync.Mutex
-	groups map[valueGroup]map[valueSlot]indicator.Observation
+	groups map[valueGroup]map[valueSlot]domain.Observation
 	size   int
 	err    error
 	// Queries counts the loads, for tests and logs.
@@ -363,7 +363,7 @@ type valueGroup struct {
 
 type valueSlot struct {
 	region string
-	disagg indicator.Disaggregation
+	disagg domain.Disaggregation
 }
 
 // maxCachedValues bounds StoredValues' cache (about 100 bytes each).
@@ -385,11 +385,11 @@ const storedValuesOfVersionsSQL = `SELECT s.region_code, s.disagg, c.value, c.st
 
 // StoredValues returns an empty lookup over the store's observations.
 func (s *Store) StoredValues(ctx context.Context) *StoredValues {
-	return &StoredValues{s: s, ctx: ctx, groups: map[valueGroup]map[valueSlot]indicator.Observation{}}
+	return &StoredValues{s: s, ctx: ctx, groups: map[valueGroup]map[valueSlot]domain.Observation{}}
 }
 
 // Get returns the stored observation for k.
-func (v *StoredValues) Get(k indicator.SeriesKey) (indicator.Observation, bool) {
+func (v *StoredValues) Get(k domain.SeriesKey) (domain.Observation, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	g := valueGroup{k.IndicatorCode, k.Year}
@@ -402,7 +402,7 @@ func (v *StoredValues) Get(k indicator.SeriesKey) (indicator.Observation, bool) 
 }
 
 // Value returns the stored value for k; it has the shape of ingest.Options.Previous.
-func (v *StoredValues) Value(k indicator.SeriesKey) (float64, bool) {
+func (v *StoredValues) Value(k domain.SeriesKey) (float64, bool) {
 	o, ok := v.Get(k)
 	return o.Value, ok
 }
@@ -414,8 +414,8 @@ func (v *StoredValues) Err() error {
 	return v.err
 }
 
-func (v *StoredValues) load(g valueGroup) map[valueSlot]indicator.Observation {
-	m := map[valueSlot]indicator.Observation{}
+func (v *StoredValues) load(g valueGroup) map[valueSlot]domain.Observation {
+	m := map[valueSlot]domain.Observation{}
 	if v.err != nil {
 		return m
 	}
@@ -432,7 +432,7 @@ func (v *StoredValues) load(g valueGroup) map[valueSlot]indicator.Observation {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		o := indicator.Observation{SeriesKey: indicator.SeriesKey{IndicatorCode: g.indicator, Year: g.year}}
+		o := domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: g.indicator, Year: g.year}}
 		var brk sql.NullBool
 		if err := rows.Scan(&o.RegionCode, &o.Disagg, &o.Value, &o.Status, &brk, &o.Note, &o.UploadID, &o.Line); err != nil {
 			v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)

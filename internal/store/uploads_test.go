@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -34,7 +34,7 @@ func TestUploadKeepsFileAndLines(t *testing.T) {
 		content := "kode_wilayah;kode_indikator;tahun;nilai\n" + strings.Repeat("#", 3<<20/2) + strings.Repeat("%", 3<<20/2)
 		a, b := obs(2023, 0.56), obs(2024, 0.49)
 		a.Line, b.Line = 2, 3
-		up, err := st.ImportObservations(ctx, indicator.Upload{Filename: "a.csv"}, rows(a, b), store.ImportOptions{File: file(content)})
+		up, err := st.ImportObservations(ctx, domain.Upload{Filename: "a.csv"}, rows(a, b), store.ImportOptions{File: file(content)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ func TestUploadKeepsFileAndLines(t *testing.T) {
 		// The same bytes again are kept once; a changed value keeps its
 		// old line in the revision and takes the new one.
 		b.Value, b.Line = 0.5, 7
-		up2, err := st.ImportObservations(ctx, indicator.Upload{Filename: "b.csv"}, rows(a, b), store.ImportOptions{File: file(content)})
+		up2, err := st.ImportObservations(ctx, domain.Upload{Filename: "b.csv"}, rows(a, b), store.ImportOptions{File: file(content)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,10 +80,10 @@ func TestUploadKeepsFileAndLines(t *testing.T) {
 			f.Content = strings.NewReader("tampered")
 			return f, nil
 		}
-		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2025, 0.4)), store.ImportOptions{File: bad}); err == nil {
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2025, 0.4)), store.ImportOptions{File: bad}); err == nil {
 			t.Error("a file not matching its hash was kept")
 		}
-		if _, err := st.UploadFileBytes(ctx, "nope"); !errors.Is(err, indicator.ErrNotFound) {
+		if _, err := st.UploadFileBytes(ctx, "nope"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("unknown file: %v", err)
 		}
 	})
@@ -93,7 +93,7 @@ func TestStoredValuesLoadPerIndicatorYear(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
-		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{}); err != nil {
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		v := st.StoredValues(ctx)
@@ -121,10 +121,10 @@ func TestStoredValuesLoadPerIndicatorYear(t *testing.T) {
 func TestTokens(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if _, _, err := st.CreateToken(ctx, "nope", ""); !errors.Is(err, indicator.ErrNotFound) {
+		if _, _, err := st.CreateToken(ctx, "nope", ""); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("token for an unknown agency: %v", err)
 		}
-		if err := st.PutAgency(ctx, indicator.Agency{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"}); err != nil {
+		if err := st.PutAgency(ctx, domain.Agency{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"}); err != nil {
 			t.Fatal(err)
 		}
 		secret, tok, err := st.CreateToken(ctx, "bps-banyuasin", "ops")
@@ -145,7 +145,7 @@ func TestTokens(t *testing.T) {
 			t.Errorf("tokens = %+v", list)
 		}
 		for _, bad := range []string{"", "pantau_", secret + "x", strings.TrimPrefix(secret, "pantau_"), stored} {
-			if _, err := st.Authenticate(ctx, bad); !errors.Is(err, indicator.ErrUnauthorized) {
+			if _, err := st.Authenticate(ctx, bad); !errors.Is(err, domain.ErrUnauthorized) {
 				t.Errorf("token %q: %v, want unauthorized", bad, err)
 			}
 		}
@@ -172,7 +172,7 @@ func TestKeptFileIsCompressedInChunks(t *testing.T) {
 		ctx := context.Background()
 		db := st.DB()
 		content := bigFile(2<<20 + 600_000)
-		up, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: file(content)})
+		up, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: file(content)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,7 +261,7 @@ func TestKeptFileReadFails(t *testing.T) {
 			f.Content = &failingReader{r: f.Content, n: 3<<20 + 1000}
 			return f, err
 		}
-		_, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: src})
+		_, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{File: src})
 		if err == nil || !strings.Contains(err.Error(), "disk gone") {
 			t.Fatalf("import with an unreadable file: %v", err)
 		}

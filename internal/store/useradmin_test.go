@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -17,20 +17,20 @@ func TestUserAdministration(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		for _, code := range []string{"bps-banyuasin", "dinkes-banyuasin"} {
-			if err := st.PutAgency(ctx, indicator.Agency{Code: code, Name: code}); err != nil {
+			if err := st.PutAgency(ctx, domain.Agency{Code: code, Name: code}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		const pw = "kata-sandi-panjang"
-		mk := func(email string, role indicator.Role, agency string) indicator.User {
-			u, err := st.CreateUser(ctx, indicator.User{Email: email, Role: role, AgencyCode: agency}, pw)
+		mk := func(email string, role domain.Role, agency string) domain.User {
+			u, err := st.CreateUser(ctx, domain.User{Email: email, Role: role, AgencyCode: agency}, pw)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return u
 		}
-		admin := mk("admin@bappeda.id", indicator.RoleAdmin, "")
-		staf := mk("staf@bps.id", indicator.RoleUploader, "bps-banyuasin")
+		admin := mk("admin@bappeda.id", domain.RoleAdmin, "")
+		staf := mk("staf@bps.id", domain.RoleUploader, "bps-banyuasin")
 
 		// Last login: none until the first one.
 		if u, _ := st.User(ctx, staf.ID); u.LastLoginAt != nil {
@@ -46,8 +46,8 @@ func TestUserAdministration(t *testing.T) {
 		}
 
 		// Edits, and the refusals each kind of bad edit gets.
-		_, after, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Name: ptr("  Staf BPS  "), AgencyCode: ptr("dinkes-banyuasin")})
-		if err != nil || after.Name != "Staf BPS" || after.AgencyCode != "dinkes-banyuasin" || after.Role != indicator.RoleUploader {
+		_, after, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Name: ptr("  Staf BPS  "), AgencyCode: ptr("dinkes-banyuasin")})
+		if err != nil || after.Name != "Staf BPS" || after.AgencyCode != "dinkes-banyuasin" || after.Role != domain.RoleUploader {
 			t.Fatalf("rename and move: %v %+v", err, after)
 		}
 		if u, _ := st.User(ctx, staf.ID); u.Name != "Staf BPS" || u.AgencyCode != "dinkes-banyuasin" {
@@ -56,44 +56,44 @@ func TestUserAdministration(t *testing.T) {
 		for _, tt := range []struct {
 			name string
 			id   int64
-			ch   indicator.UserChange
+			ch   domain.UserChange
 			kind error
 		}{
-			{"unknown user", 9999, indicator.UserChange{Name: ptr("x")}, indicator.ErrNotFound},
-			{"unknown agency", staf.ID, indicator.UserChange{AgencyCode: ptr("bpbd")}, indicator.ErrNotFound},
-			{"uploader without agency", staf.ID, indicator.UserChange{AgencyCode: ptr("")}, indicator.ErrInvalid},
-			{"planner with agency", staf.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner), AgencyCode: ptr("bps-banyuasin")}, indicator.ErrInvalid},
-			{"no such role", staf.ID, indicator.UserChange{Role: ptr(indicator.RolePublic)}, indicator.ErrInvalid},
-			{"name too long", staf.ID, indicator.UserChange{Name: ptr(strings.Repeat("n", indicator.MaxNameLength+1))}, indicator.ErrInvalid},
-			{"last admin demoted", admin.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner)}, indicator.ErrConflict},
-			{"last admin disabled", admin.ID, indicator.UserChange{Disabled: ptr(true)}, indicator.ErrConflict},
+			{"unknown user", 9999, domain.UserChange{Name: ptr("x")}, domain.ErrNotFound},
+			{"unknown agency", staf.ID, domain.UserChange{AgencyCode: ptr("bpbd")}, domain.ErrNotFound},
+			{"uploader without agency", staf.ID, domain.UserChange{AgencyCode: ptr("")}, domain.ErrInvalid},
+			{"planner with agency", staf.ID, domain.UserChange{Role: ptr(domain.RolePlanner), AgencyCode: ptr("bps-banyuasin")}, domain.ErrInvalid},
+			{"no such role", staf.ID, domain.UserChange{Role: ptr(domain.RolePublic)}, domain.ErrInvalid},
+			{"name too long", staf.ID, domain.UserChange{Name: ptr(strings.Repeat("n", domain.MaxNameLength+1))}, domain.ErrInvalid},
+			{"last admin demoted", admin.ID, domain.UserChange{Role: ptr(domain.RolePlanner)}, domain.ErrConflict},
+			{"last admin disabled", admin.ID, domain.UserChange{Disabled: ptr(true)}, domain.ErrConflict},
 		} {
 			if _, _, err := st.UpdateUser(ctx, tt.id, tt.ch); !errors.Is(err, tt.kind) {
 				t.Errorf("%s: err = %v, want %v", tt.name, err, tt.kind)
 			}
 		}
 		// A role other than uploader drops the agency by itself.
-		if _, after, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner)}); err != nil || after.AgencyCode != "" {
+		if _, after, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Role: ptr(domain.RolePlanner)}); err != nil || after.AgencyCode != "" {
 			t.Fatalf("to planner: %v %+v", err, after)
 		}
-		if _, after, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Role: ptr(indicator.RoleUploader), AgencyCode: ptr("bps-banyuasin")}); err != nil || after.AgencyCode != "bps-banyuasin" {
+		if _, after, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Role: ptr(domain.RoleUploader), AgencyCode: ptr("bps-banyuasin")}); err != nil || after.AgencyCode != "bps-banyuasin" {
 			t.Fatalf("back to uploader: %v %+v", err, after)
 		}
 
 		// Disabling ends the sessions and refuses logins; enabling lets
 		// the person in again.
-		if _, _, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Disabled: ptr(true)}); err != nil {
+		if _, _, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Disabled: ptr(true)}); err != nil {
 			t.Fatal(err)
 		}
 		var n int
 		st.DB().GetContext(ctx, &n, st.DB().Rebind(`SELECT count(*) FROM sessions WHERE user_id = ?`), staf.ID)
-		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, indicator.ErrUnauthorized) || n != 0 {
+		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, domain.ErrUnauthorized) || n != 0 {
 			t.Fatalf("session of a disabled account: %v, %d rows", err, n)
 		}
 		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); !store.ErrBadLogin(err) {
 			t.Fatalf("disabled account logged in: %v", err)
 		}
-		if _, _, err := st.UpdateUser(ctx, staf.ID, indicator.UserChange{Disabled: ptr(false)}); err != nil {
+		if _, _, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Disabled: ptr(false)}); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); err != nil {
@@ -101,11 +101,11 @@ func TestUserAdministration(t *testing.T) {
 		}
 
 		// With a second active administrator the first may step down.
-		second := mk("kedua@bappeda.id", indicator.RoleAdmin, "")
-		if _, _, err := st.UpdateUser(ctx, admin.ID, indicator.UserChange{Role: ptr(indicator.RolePlanner)}); err != nil {
+		second := mk("kedua@bappeda.id", domain.RoleAdmin, "")
+		if _, _, err := st.UpdateUser(ctx, admin.ID, domain.UserChange{Role: ptr(domain.RolePlanner)}); err != nil {
 			t.Fatalf("demote with another admin: %v", err)
 		}
-		if _, _, err := st.UpdateUser(ctx, second.ID, indicator.UserChange{Disabled: ptr(true)}); !errors.Is(err, indicator.ErrConflict) {
+		if _, _, err := st.UpdateUser(ctx, second.ID, domain.UserChange{Disabled: ptr(true)}); !errors.Is(err, domain.ErrConflict) {
 			t.Fatalf("disable the one admin left: %v", err)
 		}
 
@@ -118,16 +118,16 @@ func TestUserAdministration(t *testing.T) {
 		for i := 0; i < store.LockoutThreshold; i++ {
 			st.Login(ctx, staf.Email, "salah-salah-salah", "")
 		}
-		if err := st.SetPassword(ctx, staf.ID, "pendek"); !errors.Is(err, indicator.ErrInvalid) {
+		if err := st.SetPassword(ctx, staf.ID, "pendek"); !errors.Is(err, domain.ErrInvalid) {
 			t.Fatalf("short password: %v", err)
 		}
-		if err := st.SetPassword(ctx, 9999, "kata-sandi-baru-1"); !errors.Is(err, indicator.ErrNotFound) {
+		if err := st.SetPassword(ctx, 9999, "kata-sandi-baru-1"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("unknown user: %v", err)
 		}
 		if err := st.SetPassword(ctx, staf.ID, "kata-sandi-baru-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, indicator.ErrUnauthorized) {
+		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, domain.ErrUnauthorized) {
 			t.Fatalf("session survived the reset: %v", err)
 		}
 		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); !store.ErrBadLogin(err) {
@@ -138,13 +138,13 @@ func TestUserAdministration(t *testing.T) {
 		}
 
 		// Generated passwords are valid and differ.
-		a, b := indicator.GeneratePassword(), indicator.GeneratePassword()
-		if a == b || indicator.ValidatePassword(a) != nil || strings.ContainsAny(a, "0O1lI") {
+		a, b := domain.GeneratePassword(), domain.GeneratePassword()
+		if a == b || domain.ValidatePassword(a) != nil || strings.ContainsAny(a, "0O1lI") {
 			t.Fatalf("generated %q %q", a, b)
 		}
 
 		// Token labels are bounded.
-		if _, _, err := st.CreateToken(ctx, "bps-banyuasin", strings.Repeat("l", store.MaxTokenLabel+1)); !errors.Is(err, indicator.ErrInvalid) {
+		if _, _, err := st.CreateToken(ctx, "bps-banyuasin", strings.Repeat("l", store.MaxTokenLabel+1)); !errors.Is(err, domain.ErrInvalid) {
 			t.Fatalf("long label: %v", err)
 		}
 		if _, tok, err := st.CreateToken(ctx, "bps-banyuasin", "  skrip impor  "); err != nil || tok.Label != "skrip impor" {
@@ -161,7 +161,7 @@ func TestLastAdminRace(t *testing.T) {
 		for round := 0; round < 10; round++ {
 			var ids [2]int64
 			for i := range ids {
-				u, err := st.CreateUser(ctx, indicator.User{Email: strings.Repeat("a", i+1) + "@r" + string(rune('a'+round)) + ".id", Role: indicator.RoleAdmin}, "kata-sandi-panjang")
+				u, err := st.CreateUser(ctx, domain.User{Email: strings.Repeat("a", i+1) + "@r" + string(rune('a'+round)) + ".id", Role: domain.RoleAdmin}, "kata-sandi-panjang")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -171,7 +171,7 @@ func TestLastAdminRace(t *testing.T) {
 			var errs [2]error
 			for i := range ids {
 				wg.Go(func() {
-					_, _, errs[i] = st.UpdateUser(ctx, ids[1-i], indicator.UserChange{Disabled: ptr(true)})
+					_, _, errs[i] = st.UpdateUser(ctx, ids[1-i], domain.UserChange{Disabled: ptr(true)})
 				})
 			}
 			wg.Wait()
@@ -180,7 +180,7 @@ func TestLastAdminRace(t *testing.T) {
 				switch {
 				case err == nil:
 					ok++
-				case !errors.Is(err, indicator.ErrConflict):
+				case !errors.Is(err, domain.ErrConflict):
 					t.Fatalf("round %d: %v", round, err)
 				}
 			}

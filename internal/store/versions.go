@@ -7,7 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // Data versions. Every accepted upload is a data version (its id). The
@@ -65,8 +65,8 @@ func atArgs(v int64, pred ...any) []any {
 // ObservationsAt returns the observations of one indicator in one region
 // (every disaggregation) as they stood at data version v, ordered by
 // disaggregation and year. Each keeps the upload that had set its value.
-func (s *Store) ObservationsAt(ctx context.Context, indicatorCode, regionCode string, v int64) ([]indicator.Observation, error) {
-	out := []indicator.Observation{}
+func (s *Store) ObservationsAt(ctx context.Context, indicatorCode, regionCode string, v int64) ([]domain.Observation, error) {
+	out := []domain.Observation{}
 	q := fmt.Sprintf(obsAtSQL, `k.indicator_code = ? AND k.region_code = ?`) + ` ORDER BY 3, 4`
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), atArgs(v, indicatorCode, regionCode)...); err != nil {
 		return nil, fmt.Errorf("store: observations %s/%s at version %d: %w", indicatorCode, regionCode, v, err)
@@ -101,12 +101,12 @@ func (s *Store) SeriesAt(ctx context.Context, indicatorCode, regionCode string, 
 	if err != nil {
 		return out, fmt.Errorf("store: series targets at version: %w", err)
 	}
-	out.Targets = []indicator.Target{}
+	out.Targets = []domain.Target{}
 	q := fmt.Sprintf(targetsAtSQL, pred) + ` ORDER BY 1, 4, 5`
 	if err := s.rdb.SelectContext(ctx, &out.Targets, s.rdb.Rebind(q), atArgs(v, predArgs...)...); err != nil {
 		return out, fmt.Errorf("store: series targets %s/%s at version %d: %w", indicatorCode, regionCode, v, err)
 	}
-	out.Plans = []indicator.Plan{}
+	out.Plans = []domain.Plan{}
 	codes := map[string]bool{}
 	for _, t := range out.Targets {
 		codes[t.PlanCode] = true
@@ -128,7 +128,7 @@ func (s *Store) SeriesAt(ctx context.Context, indicatorCode, regionCode string, 
 
 // ChildObservationsAt is ChildObservations as it stood at data version v;
 // v ≤ 0, or a v at or after the current version, means now.
-func (s *Store) ChildObservationsAt(ctx context.Context, indicatorCode, parent string, v int64) ([]indicator.Observation, error) {
+func (s *Store) ChildObservationsAt(ctx context.Context, indicatorCode, parent string, v int64) ([]domain.Observation, error) {
 	if v <= 0 {
 		return s.ChildObservations(ctx, indicatorCode, parent)
 	}
@@ -137,7 +137,7 @@ func (s *Store) ChildObservationsAt(ctx context.Context, indicatorCode, parent s
 	} else if v >= cur {
 		return s.ChildObservations(ctx, indicatorCode, parent)
 	}
-	out := []indicator.Observation{}
+	out := []domain.Observation{}
 	children, err := s.childCodes(ctx, parent)
 	if err != nil || len(children) == 0 {
 		return out, err
@@ -160,7 +160,7 @@ func (s *Store) VersionTime(ctx context.Context, v int64) (time.Time, error) {
 	err := s.rdb.GetContext(ctx, &t, s.rdb.Rebind(`SELECT created_at FROM uploads WHERE id <= ? ORDER BY id DESC LIMIT 1`), v)
 	if err != nil {
 		if isNoRows(err) {
-			return t, indicator.Errorf(indicator.ErrNotFound, "no data version %d", v)
+			return t, domain.Errorf(domain.ErrNotFound, "no data version %d", v)
 		}
 		return t, fmt.Errorf("store: version time %d: %w", v, err)
 	}

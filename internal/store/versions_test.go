@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -34,40 +34,40 @@ func TestSeriesAtReplaysImports(t *testing.T) {
 	engines(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
-		noted := func(o indicator.Observation, note string) indicator.Observation { o.Note = note; return o }
-		target := func(year int, low, high float64) indicator.Target {
-			return indicator.Target{PlanCode: "rpjmn-2025-2029", SeriesKey: indicator.SeriesKey{IndicatorCode: "kemiskinan_ekstrem",
+		noted := func(o domain.Observation, note string) domain.Observation { o.Note = note; return o }
+		target := func(year int, low, high float64) domain.Target {
+			return domain.Target{PlanCode: "rpjmn-2025-2029", SeriesKey: domain.SeriesKey{IndicatorCode: "kemiskinan_ekstrem",
 				RegionCode: "ID", Year: year}, Low: low, High: high}
 		}
 		type step struct {
-			obs     []indicator.Observation
-			targets []indicator.Target
+			obs     []domain.Observation
+			targets []domain.Target
 		}
 		steps := []step{
-			{obs: []indicator.Observation{obs(2022, 0.70), obs(2023, 0.56)}},
-			{targets: []indicator.Target{target(2026, 0.3, 0.3)}},
-			{obs: []indicator.Observation{obs(2023, 0.58), obs(2024, 0.49)}},               // 2023 revised, 2024 new
-			{obs: []indicator.Observation{obs(2023, 0.56), noted(obs(2022, 0.70), "cek")}}, // 2023 back, note-only change
-			{obs: []indicator.Observation{obs(2022, 0.70), obs(2023, 0.56)}},               // unchanged: a version that changes nothing
-			{targets: []indicator.Target{target(2026, 0.2, 0.4), target(2029, 0, 0)}},
-			{obs: []indicator.Observation{obs(2024, 0.47), obs(2025, 0.40)}},
+			{obs: []domain.Observation{obs(2022, 0.70), obs(2023, 0.56)}},
+			{targets: []domain.Target{target(2026, 0.3, 0.3)}},
+			{obs: []domain.Observation{obs(2023, 0.58), obs(2024, 0.49)}},               // 2023 revised, 2024 new
+			{obs: []domain.Observation{obs(2023, 0.56), noted(obs(2022, 0.70), "cek")}}, // 2023 back, note-only change
+			{obs: []domain.Observation{obs(2022, 0.70), obs(2023, 0.56)}},               // unchanged: a version that changes nothing
+			{targets: []domain.Target{target(2026, 0.2, 0.4), target(2029, 0, 0)}},
+			{obs: []domain.Observation{obs(2024, 0.47), obs(2025, 0.40)}},
 		}
 		var versions []int64
 		var want []string
 		var times []time.Time
 		for i, s := range steps {
-			var up indicator.Upload
+			var up domain.Upload
 			var err error
 			if s.obs != nil {
-				up, err = st.ImportObservations(ctx, indicator.Upload{Filename: fmt.Sprint(i)}, rows(s.obs...), store.ImportOptions{})
+				up, err = st.ImportObservations(ctx, domain.Upload{Filename: fmt.Sprint(i)}, rows(s.obs...), store.ImportOptions{})
 			} else {
-				up, err = st.ImportTargets(ctx, indicator.Upload{Filename: fmt.Sprint(i)}, func(emit func(indicator.Target) error) (indicator.Counts, error) {
+				up, err = st.ImportTargets(ctx, domain.Upload{Filename: fmt.Sprint(i)}, func(emit func(domain.Target) error) (domain.Counts, error) {
 					for _, t := range s.targets {
 						if err := emit(t); err != nil {
-							return indicator.Counts{}, err
+							return domain.Counts{}, err
 						}
 					}
-					return indicator.Counts{}, nil
+					return domain.Counts{}, nil
 				}, store.ImportOptions{})
 			}
 			if err != nil {
@@ -80,7 +80,7 @@ func TestSeriesAtReplaysImports(t *testing.T) {
 			versions, want, times = append(versions, up.ID), append(want, snapshot(cur)), append(times, up.CreatedAt)
 		}
 		// A dry run takes no version: the pinned reads ignore it.
-		if _, err := st.ImportObservations(ctx, indicator.Upload{}, rows(obs(2023, 9)), store.ImportOptions{DryRun: true}); err != nil {
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 9)), store.ImportOptions{DryRun: true}); err != nil {
 			t.Fatal(err)
 		}
 		for i, v := range versions {

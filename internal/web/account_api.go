@@ -9,7 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -46,18 +46,18 @@ func (s *Server) getAudit(c *gin.Context) {
 	var err error
 	if v := c.Query("before"); v != "" {
 		if q.Before, err = strconv.ParseInt(v, 10, 64); err != nil || q.Before < 0 {
-			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "before=%q: want an audit entry id", v))
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "before=%q: want an audit entry id", v))
 			return
 		}
 	}
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "csv" {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "format=%q: want json or csv", format))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "format=%q: want json or csv", format))
 		return
 	}
 	if v := c.Query("limit"); v != "" {
 		if q.Limit, err = strconv.Atoi(v); err != nil || q.Limit < 1 || q.Limit > maxAuditPage {
-			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "limit=%q: want 1–%d", v, maxAuditPage))
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "limit=%q: want 1–%d", v, maxAuditPage))
 			return
 		}
 	} else if format == "json" {
@@ -121,8 +121,8 @@ func auditCell(v string) string {
 func (s *Server) listTokens(c *gin.Context) {
 	private(c)
 	agency := c.Query("agency")
-	if agency != "" && !indicator.ValidCode(agency) {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "agency=%q is not an agency code", agency))
+	if agency != "" && !domain.ValidCode(agency) {
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "agency=%q is not an agency code", agency))
 		return
 	}
 	toks, err := s.store.AllTokens(c.Request.Context(), agency)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -115,7 +115,7 @@ func (s *Server) login(c *gin.Context) {
 		s.renderLogin(c, http.StatusForbidden, "", t["csrf"])
 		return
 	}
-	email := indicator.NormalizeEmail(c.PostForm("email"))
+	email := domain.NormalizeEmail(c.PostForm("email"))
 	ctx := c.Request.Context()
 	secret, _, u, err := s.store.Login(ctx, email, c.PostForm("password"), c.ClientIP())
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	s.setCookie(c, sessionCookie, secret, store.SessionLifetime)
 	s.clearCookie(c, loginCSRFCookie)
-	p := indicator.UserPrincipal(u)
+	p := domain.UserPrincipal(u)
 	c.Set(principalKey, p)
 	c.Set(auditActionKey, "login")
 	c.Set(auditObjectKey, fmt.Sprintf("user:%d", u.ID))
@@ -183,7 +183,7 @@ func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
 		return
 	}
 	agency := ""
-	if p.Role == indicator.RoleUploader {
+	if p.Role == domain.RoleUploader {
 		agency = p.AgencyCode
 	}
 	waiting, err := s.store.PendingSubmissions(c.Request.Context(), agency)
@@ -192,7 +192,7 @@ func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
 		return
 	}
 	s.renderAccount(c, status, "account.html", map[string]any{"Waiting": waiting, "User": u, "CSRF": sess.CSRF, "Problem": problem,
-		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": indicator.MinPasswordLength,
+		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": domain.MinPasswordLength,
 		"CanUpload": p.CanUpload()})
 }
 
@@ -210,14 +210,14 @@ func (s *Server) changePassword(c *gin.Context) {
 	ctx := c.Request.Context()
 	err := s.store.ChangePassword(ctx, p.UserID, c.PostForm("current_password"), next)
 	switch {
-	case errors.Is(err, indicator.ErrForbidden):
+	case errors.Is(err, domain.ErrForbidden):
 		c.Set(auditActionKey, "password_change_refused")
 		c.Set(auditObjectKey, fmt.Sprintf("user:%d", p.UserID))
 		c.Set(auditAlwaysKey, true)
 		s.renderAccountPage(c, http.StatusForbidden, t["wrongCurrent"])
 		return
-	case errors.Is(err, indicator.ErrInvalid):
-		s.renderAccountPage(c, http.StatusBadRequest, fmt.Sprintf(t["weakPassword"], indicator.MinPasswordLength, indicator.MaxPasswordBytes))
+	case errors.Is(err, domain.ErrInvalid):
+		s.renderAccountPage(c, http.StatusBadRequest, fmt.Sprintf(t["weakPassword"], domain.MinPasswordLength, domain.MaxPasswordBytes))
 		return
 	case err != nil:
 		s.accountError(c, err)

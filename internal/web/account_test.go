@@ -17,7 +17,7 @@ import (
 	"testing"
 
 	"pantau/internal/demo"
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
@@ -37,7 +37,7 @@ func accountServer(t *testing.T, opt web.Options) (*store.Store, string) {
 	if err := demo.Load(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateUser(ctx, indicator.User{Email: "admin@bappeda.id", Role: indicator.RoleAdmin}, "kata-sandi-panjang"); err != nil {
+	if _, err := st.CreateUser(ctx, domain.User{Email: "admin@bappeda.id", Role: domain.RoleAdmin}, "kata-sandi-panjang"); err != nil {
 		t.Fatal(err)
 	}
 	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opt)
@@ -154,11 +154,11 @@ func TestLoginSessionPasswordChangeLogout(t *testing.T) {
 
 	// The API answers the logged-in person, with the token for scripts.
 	var me struct {
-		Data      indicator.Principal `json:"data"`
-		CSRFToken string              `json:"csrf_token"`
+		Data      domain.Principal `json:"data"`
+		CSRFToken string           `json:"csrf_token"`
 	}
 	_, body := b.do("GET", "/api/v1/me", nil)
-	if err := json.Unmarshal([]byte(body), &me); err != nil || me.Data.Role != indicator.RoleAdmin || me.CSRFToken == "" {
+	if err := json.Unmarshal([]byte(body), &me); err != nil || me.Data.Role != domain.RoleAdmin || me.CSRFToken == "" {
 		t.Fatalf("me: %v %s", err, body)
 	}
 

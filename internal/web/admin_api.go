@@ -10,7 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -31,7 +31,7 @@ func decodeJSON(c *gin.Context, v any, emptyOK bool) error {
 		if emptyOK && errors.Is(err, io.EOF) {
 			return nil
 		}
-		return indicator.Errorf(indicator.ErrInvalid, "the body is not the JSON object expected: %v", err)
+		return domain.Errorf(domain.ErrInvalid, "the body is not the JSON object expected: %v", err)
 	}
 	return nil
 }
@@ -40,7 +40,7 @@ func decodeJSON(c *gin.Context, v any, emptyOK bool) error {
 func idParam(c *gin.Context, what string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, indicator.Errorf(indicator.ErrInvalid, "%s id %q is not a number", what, c.Param("id"))
+		return 0, domain.Errorf(domain.ErrInvalid, "%s id %q is not a number", what, c.Param("id"))
 	}
 	return id, nil
 }
@@ -85,17 +85,17 @@ func (s *Server) createUser(c *gin.Context) {
 // addUser creates an account for the API and the page alike, generating
 // the password when none is given, and describes the write for the audit
 // log. It returns the generated password ("" when one was given).
-func (s *Server) addUser(c *gin.Context, req newUser) (indicator.User, string, error) {
-	role, err := indicator.ParseRole(req.Role)
+func (s *Server) addUser(c *gin.Context, req newUser) (domain.User, string, error) {
+	role, err := domain.ParseRole(req.Role)
 	if err != nil {
-		return indicator.User{}, "", err
+		return domain.User{}, "", err
 	}
 	generated := ""
 	if req.Password == "" {
-		generated = indicator.GeneratePassword()
+		generated = domain.GeneratePassword()
 		req.Password = generated
 	}
-	u, err := s.store.CreateUser(c.Request.Context(), indicator.User{Email: req.Email, Name: req.Name, Role: role, AgencyCode: req.Agency}, req.Password)
+	u, err := s.store.CreateUser(c.Request.Context(), domain.User{Email: req.Email, Name: req.Name, Role: role, AgencyCode: req.Agency}, req.Password)
 	if err != nil {
 		return u, "", err
 	}
@@ -106,7 +106,7 @@ func (s *Server) addUser(c *gin.Context, req newUser) (indicator.User, string, e
 }
 
 // userDetail is an account as the audit log records it.
-func userDetail(u indicator.User) string {
+func userDetail(u domain.User) string {
 	d := u.Email + " " + string(u.Role)
 	if u.AgencyCode != "" {
 		d += " " + u.AgencyCode
@@ -127,7 +127,7 @@ func (s *Server) updateUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var ch indicator.UserChange
+	var ch domain.UserChange
 	if err := decodeJSON(c, &ch, false); err != nil {
 		s.fail(c, err)
 		return
@@ -142,7 +142,7 @@ func (s *Server) updateUser(c *gin.Context) {
 
 // changeUser applies a change for the API and the page alike and
 // describes it for the audit log: the account before and after.
-func (s *Server) changeUser(c *gin.Context, id int64, ch indicator.UserChange) (indicator.User, error) {
+func (s *Server) changeUser(c *gin.Context, id int64, ch domain.UserChange) (domain.User, error) {
 	before, after, err := s.store.UpdateUser(c.Request.Context(), id, ch)
 	if err != nil {
 		return after, err
@@ -187,7 +187,7 @@ func (s *Server) resetUserPassword(c *gin.Context) {
 
 // withPassword is an account answer, with the password Pantau generated
 // for it when it did (shown this once).
-func withPassword(u indicator.User, generated string) gin.H {
+func withPassword(u domain.User, generated string) gin.H {
 	body := gin.H{"data": u}
 	if generated != "" {
 		body["password"] = generated
@@ -197,15 +197,15 @@ func withPassword(u indicator.User, generated string) gin.H {
 
 // resetPassword sets an account's password (generated when pw is empty)
 // for the API and the page alike, and describes it for the audit log.
-func (s *Server) resetPassword(c *gin.Context, id int64, pw string) (indicator.User, string, error) {
+func (s *Server) resetPassword(c *gin.Context, id int64, pw string) (domain.User, string, error) {
 	ctx := c.Request.Context()
 	generated := ""
 	if pw == "" {
-		generated = indicator.GeneratePassword()
+		generated = domain.GeneratePassword()
 		pw = generated
 	}
 	if err := s.store.SetPassword(ctx, id, pw); err != nil {
-		return indicator.User{}, "", err
+		return domain.User{}, "", err
 	}
 	u, err := s.store.User(ctx, id)
 	if err != nil {
@@ -244,8 +244,8 @@ func (s *Server) createToken(c *gin.Context) {
 // addToken makes a token for the API and the page alike and describes it
 // for the audit log (never the secret).
 func (s *Server) addToken(c *gin.Context, agency, label string) (string, store.Token, error) {
-	if !indicator.ValidCode(agency) {
-		return "", store.Token{}, indicator.Errorf(indicator.ErrInvalid, "agency %q is not an agency code", agency)
+	if !domain.ValidCode(agency) {
+		return "", store.Token{}, domain.Errorf(domain.ErrInvalid, "agency %q is not an agency code", agency)
 	}
 	secret, t, err := s.store.CreateToken(c.Request.Context(), agency, label)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -75,12 +75,12 @@ func (s *Server) adminProblem(c *gin.Context, err error) (int, string) {
 	switch {
 	case store.ErrLastAdmin(err):
 		return status, t["lastAdmin"]
-	case errors.Is(err, indicator.ErrConflict):
+	case errors.Is(err, domain.ErrConflict):
 		return status, t["emailTaken"]
-	case errors.Is(err, indicator.ErrNotFound):
-		return status, t["notFound"] + " (" + indicator.Message(err) + ")"
-	case errors.Is(err, indicator.ErrInvalid):
-		return status, t["invalid"] + " (" + indicator.Message(err) + ")"
+	case errors.Is(err, domain.ErrNotFound):
+		return status, t["notFound"] + " (" + domain.Message(err) + ")"
+	case errors.Is(err, domain.ErrInvalid):
+		return status, t["invalid"] + " (" + domain.Message(err) + ")"
 	}
 	s.log.Error("admin page failed", "path", c.Request.URL.Path, "id", c.GetString("request_id"), "err", err)
 	return http.StatusInternalServerError, t["internal"]
@@ -96,7 +96,7 @@ func when(t *time.Time) string {
 
 // userRow is one account in the users table.
 type userRow struct {
-	indicator.User
+	domain.User
 	Created, LastLogin string
 	// Self marks the administrator's own account.
 	Self bool
@@ -134,10 +134,10 @@ func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
 	}
 	data["Users"] = rows
 	data["Agencies"] = agencies
-	data["Roles"] = []indicator.Role{indicator.RolePlanner, indicator.RoleUploader, indicator.RoleAdmin}
-	data["MinPassword"] = indicator.MinPasswordLength
+	data["Roles"] = []domain.Role{domain.RolePlanner, domain.RoleUploader, domain.RoleAdmin}
+	data["MinPassword"] = domain.MinPasswordLength
 	if _, ok := data["Form"]; !ok {
-		data["Form"] = newUser{Role: string(indicator.RolePlanner)}
+		data["Form"] = newUser{Role: string(domain.RolePlanner)}
 	}
 	s.renderAdmin(c, status, "admin_users.html", data)
 }
@@ -147,7 +147,7 @@ func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
 // needs no second edit of the agency field.
 func pageRoleAgency(c *gin.Context) (role, agency string) {
 	role, agency = c.PostForm("role"), c.PostForm("agency")
-	if role != string(indicator.RoleUploader) {
+	if role != string(domain.RoleUploader) {
 		agency = ""
 	}
 	return role, agency
@@ -183,13 +183,13 @@ func (s *Server) updateUserPage(c *gin.Context) {
 		s.renderUsers(c, status, map[string]any{"Problem": problem})
 		return
 	}
-	var ch indicator.UserChange
+	var ch domain.UserChange
 	if name, ok := c.GetPostForm("name"); ok {
 		ch.Name = &name
 	}
 	if _, ok := c.GetPostForm("role"); ok {
 		role, agency := pageRoleAgency(c)
-		r := indicator.Role(role)
+		r := domain.Role(role)
 		ch.Role, ch.AgencyCode = &r, &agency
 	}
 	if v, ok := c.GetPostForm("disabled"); ok {
@@ -220,7 +220,7 @@ func (s *Server) updateUserPage(c *gin.Context) {
 func (s *Server) resetPasswordPage(c *gin.Context) {
 	t := adminPageTexts[lang(c)]
 	id, err := idParam(c, "user")
-	var u indicator.User
+	var u domain.User
 	var generated string
 	if err == nil {
 		u, generated, err = s.resetPassword(c, id, c.PostForm("password"))

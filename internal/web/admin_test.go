@@ -21,16 +21,16 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
 
 // adminServers runs fn against a real server over the demo with one
 // administrator (admin@bappeda.id), on SQLite and on PostgreSQL.
-func adminServers(t *testing.T, fn func(t *testing.T, base string, st *store.Store, admin indicator.User)) {
+func adminServers(t *testing.T, fn func(t *testing.T, base string, st *store.Store, admin domain.User)) {
 	demoServersWithStore(t, func(t *testing.T, base string, st *store.Store) {
-		admin, err := st.CreateUser(context.Background(), indicator.User{Email: "admin@bappeda.id", Name: "Admin Bappeda", Role: indicator.RoleAdmin}, "kata-sandi-panjang")
+		admin, err := st.CreateUser(context.Background(), domain.User{Email: "admin@bappeda.id", Name: "Admin Bappeda", Role: domain.RoleAdmin}, "kata-sandi-panjang")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,12 +128,12 @@ func (a *apiClient) call(method, path, body string, v any) int {
 }
 
 type userAnswer struct {
-	Data     indicator.User `json:"data"`
-	Password string         `json:"password"`
+	Data     domain.User `json:"data"`
+	Password string      `json:"password"`
 }
 
 func TestAdminUsersAPI(t *testing.T) {
-	adminServers(t, func(t *testing.T, base string, st *store.Store, admin indicator.User) {
+	adminServers(t, func(t *testing.T, base string, st *store.Store, admin domain.User) {
 		a := newAPIClient(t, base, "admin@bappeda.id", "kata-sandi-panjang")
 
 		// Create: a generated password is answered once and works.
@@ -141,7 +141,7 @@ func TestAdminUsersAPI(t *testing.T) {
 		if code := a.call("POST", "/api/v1/users", `{"email":"Staf@BPS.id","name":"Staf BPS","role":"uploader","agency":"bps-banyuasin"}`, &created); code != 201 {
 			t.Fatalf("create: %d", code)
 		}
-		if created.Data.Email != "staf@bps.id" || created.Data.AgencyCode != "bps-banyuasin" || len(created.Password) < indicator.MinPasswordLength {
+		if created.Data.Email != "staf@bps.id" || created.Data.AgencyCode != "bps-banyuasin" || len(created.Password) < domain.MinPasswordLength {
 			t.Fatalf("created %+v", created)
 		}
 		staf := newAPIClient(t, base, "staf@bps.id", created.Password)
@@ -169,7 +169,7 @@ func TestAdminUsersAPI(t *testing.T) {
 
 		// The list: every account, with the last login of those who did.
 		var list struct {
-			Data []indicator.User `json:"data"`
+			Data []domain.User `json:"data"`
 		}
 		if code := a.call("GET", "/api/v1/users", "", &list); code != 200 || len(list.Data) != 3 {
 			t.Fatalf("list: %d %+v", code, list.Data)
@@ -188,11 +188,11 @@ func TestAdminUsersAPI(t *testing.T) {
 			t.Fatalf("disable: %d %+v", code, changed.Data)
 		}
 		var me struct {
-			Data indicator.Principal `json:"data"`
+			Data domain.Principal `json:"data"`
 		}
 		_, body := staf.do("GET", "/api/v1/me", nil)
 		json.Unmarshal([]byte(body), &me)
-		if me.Data.Kind != indicator.Anonymous {
+		if me.Data.Kind != domain.Anonymous {
 			t.Fatalf("a disabled account's session still works: %s", body)
 		}
 		if code := a.call("PATCH", "/api/v1/users/999", `{"disabled":true}`, nil); code != 404 {
@@ -214,7 +214,7 @@ func TestAdminUsersAPI(t *testing.T) {
 
 		// Reset: a generated password (empty body), the old one dead.
 		var reset userAnswer
-		if code := a.call("POST", path+"/password", "", &reset); code != 200 || len(reset.Password) < indicator.MinPasswordLength {
+		if code := a.call("POST", path+"/password", "", &reset); code != 200 || len(reset.Password) < domain.MinPasswordLength {
 			t.Fatalf("reset: %d %+v", code, reset)
 		}
 		if resp := newAcctBrowser(t, base).login("staf@bps.id", created.Password); resp.StatusCode != 401 {
@@ -279,7 +279,7 @@ func TestAdminUsersAPI(t *testing.T) {
 var secretShown = regexp.MustCompile(`<code class="copy" id="secret">([^<]+)</code>`)
 
 func TestAdminPages(t *testing.T) {
-	adminServers(t, func(t *testing.T, base string, st *store.Store, admin indicator.User) {
+	adminServers(t, func(t *testing.T, base string, st *store.Store, admin domain.User) {
 		ctx := context.Background()
 		b := newAcctBrowser(t, base)
 		b.login("admin@bappeda.id", "kata-sandi-panjang")
@@ -339,7 +339,7 @@ func TestAdminPages(t *testing.T) {
 		}
 		b.do("POST", path, url.Values{"csrf_token": {tok}, "disabled": {"0"}})
 		resp, _ = b.do("POST", path, url.Values{"csrf_token": {tok}, "name": {"Staf"}, "role": {"planner"}, "agency": {"bps-banyuasin"}})
-		if u, _ := st.User(ctx, staf.ID); resp.StatusCode != 303 || u.Disabled || u.Role != indicator.RolePlanner || u.AgencyCode != "" || u.Name != "Staf" {
+		if u, _ := st.User(ctx, staf.ID); resp.StatusCode != 303 || u.Disabled || u.Role != domain.RolePlanner || u.AgencyCode != "" || u.Name != "Staf" {
 			t.Fatalf("role change: %d %+v", resp.StatusCode, u)
 		}
 		// The last administrator may not step down.
@@ -413,14 +413,14 @@ func TestAdminPagesBrowser(t *testing.T) {
 	bin := browser(t)
 	st := openDemo(t, "sqlite")
 	ctx := context.Background()
-	admin, err := st.CreateUser(ctx, indicator.User{Email: "admin@bappeda.id", Name: "Admin Bappeda", Role: indicator.RoleAdmin}, "kata-sandi-panjang")
+	admin, err := st.CreateUser(ctx, domain.User{Email: "admin@bappeda.id", Name: "Admin Bappeda", Role: domain.RoleAdmin}, "kata-sandi-panjang")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []indicator.User{
-		{Email: "staf.statistik@bps.banyuasinkab.go.id", Name: "Rina Marlina", Role: indicator.RoleUploader, AgencyCode: "bps-banyuasin"},
-		{Email: "perencana@bappeda.banyuasinkab.go.id", Name: "Ahmad Fauzi", Role: indicator.RolePlanner},
-		{Email: "gizi@dinkes.banyuasinkab.go.id", Role: indicator.RoleUploader, AgencyCode: "dinkes-banyuasin"},
+	for _, u := range []domain.User{
+		{Email: "staf.statistik@bps.banyuasinkab.go.id", Name: "Rina Marlina", Role: domain.RoleUploader, AgencyCode: "bps-banyuasin"},
+		{Email: "perencana@bappeda.banyuasinkab.go.id", Name: "Ahmad Fauzi", Role: domain.RolePlanner},
+		{Email: "gizi@dinkes.banyuasinkab.go.id", Role: domain.RoleUploader, AgencyCode: "dinkes-banyuasin"},
 	} {
 		if _, err := st.CreateUser(ctx, u, "kata-sandi-panjang"); err != nil {
 			t.Fatal(err)
@@ -429,7 +429,7 @@ func TestAdminPagesBrowser(t *testing.T) {
 	if _, _, _, err := st.Login(ctx, "staf.statistik@bps.banyuasinkab.go.id", "kata-sandi-panjang", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := st.UpdateUser(ctx, 4, indicator.UserChange{Disabled: ptrTo(true)}); err != nil {
+	if _, _, err := st.UpdateUser(ctx, 4, domain.UserChange{Disabled: ptrTo(true)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []struct{ agency, label string }{{"bps-banyuasin", "skrip impor Susenas"}, {"dinkes-banyuasin", "aplikasi e-PPGBM"}, {"bps-banyuasin", "laptop lama"}} {
@@ -437,7 +437,7 @@ func TestAdminPagesBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.RevokeToken(ctx, 3, indicator.UserPrincipal(admin).String()); err != nil {
+	if _, err := st.RevokeToken(ctx, 3, domain.UserPrincipal(admin).String()); err != nil {
 		t.Fatal(err)
 	}
 	secret, _, err := st.CreateSession(ctx, admin.ID, "127.0.0.1")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -51,7 +51,7 @@ func (s *Server) getIndicator(c *gin.Context) {
 // listRegions answers /api/v1/regions, filtered by parent, level or
 // subtree, a page at a time (limit, offset; meta.next is the next page).
 func (s *Server) listRegions(c *gin.Context) {
-	f := store.RegionFilter{Parent: c.Query("parent"), Level: indicator.Level(c.Query("level")), Subtree: c.Query("subtree")}
+	f := store.RegionFilter{Parent: c.Query("parent"), Level: domain.Level(c.Query("level")), Subtree: c.Query("subtree")}
 	pg, err := pageOf(c, 1000)
 	if err != nil {
 		s.fail(c, err)
@@ -75,7 +75,7 @@ func pageOf(c *gin.Context, max int) (page, error) {
 		if v := c.Query(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
-				return p, indicator.Errorf(indicator.ErrInvalid, "%s %q is not a non-negative whole number", name, v)
+				return p, domain.Errorf(domain.ErrInvalid, "%s %q is not a non-negative whole number", name, v)
 			}
 			*dst = n
 		}
@@ -88,7 +88,7 @@ func pageOf(c *gin.Context, max int) (page, error) {
 
 // apply cuts the page out of all and describes it: total, and the URL of
 // the next page when there is one.
-func (p page) apply(c *gin.Context, all []indicator.Region) gin.H {
+func (p page) apply(c *gin.Context, all []domain.Region) gin.H {
 	total := len(all)
 	lo := min(p.offset, total)
 	hi := min(lo+p.limit, total)
@@ -116,7 +116,7 @@ func (s *Server) getRegion(c *gin.Context) {
 func (s *Server) getSeries(c *gin.Context) {
 	ind, region := c.Query("indicator"), c.Query("region")
 	if ind == "" || region == "" {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "indicator and region are required (?indicator=kemiskinan&region=16.07)"))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "indicator and region are required (?indicator=kemiskinan&region=16.07)"))
 		return
 	}
 	from, to, err := yearRange(c)
@@ -152,18 +152,18 @@ func (s *Server) notFound(c *gin.Context) {
 
 // yearRange reads ?from= and ?to= (inclusive years; open when absent).
 func yearRange(c *gin.Context) (from, to int, err error) {
-	from, to = indicator.MinYear, indicator.MaxYear
+	from, to = domain.MinYear, domain.MaxYear
 	for name, dst := range map[string]*int{"from": &from, "to": &to} {
 		if v := c.Query(name); v != "" {
 			n, err := strconv.Atoi(v)
-			if err != nil || indicator.CheckYear(n) != nil {
-				return 0, 0, indicator.Errorf(indicator.ErrInvalid, "%s %q is not a year between %d and %d", name, v, indicator.MinYear, indicator.MaxYear)
+			if err != nil || domain.CheckYear(n) != nil {
+				return 0, 0, domain.Errorf(domain.ErrInvalid, "%s %q is not a year between %d and %d", name, v, domain.MinYear, domain.MaxYear)
 			}
 			*dst = n
 		}
 	}
 	if from > to {
-		return 0, 0, indicator.Errorf(indicator.ErrInvalid, "from %d is after to %d", from, to)
+		return 0, 0, domain.Errorf(domain.ErrInvalid, "from %d is after to %d", from, to)
 	}
 	return from, to, nil
 }

@@ -17,7 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -70,13 +70,13 @@ func newAccounts(secureCookies bool) *accounts {
 }
 
 // principal returns who makes the request (set by authenticate).
-func principal(c *gin.Context) indicator.Principal {
+func principal(c *gin.Context) domain.Principal {
 	if v, ok := c.Get(principalKey); ok {
-		if p, ok := v.(indicator.Principal); ok {
+		if p, ok := v.(domain.Principal); ok {
 			return p
 		}
 	}
-	return indicator.PublicPrincipal
+	return domain.PublicPrincipal
 }
 
 // session returns the request's live session, if it came with one.
@@ -98,14 +98,14 @@ func session(c *gin.Context) (store.Session, bool) {
 func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx := c.Request.Context()
-		p := indicator.PublicPrincipal
+		p := domain.PublicPrincipal
 		if h := c.GetHeader("Authorization"); h != "" {
 			if !s.allow(c, s.accounts.tokens) {
 				return
 			}
 			scheme, secret, ok := strings.Cut(h, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") {
-				s.failToken(c, indicator.Errorf(indicator.ErrUnauthorized, "use Authorization: Bearer <token>"))
+				s.failToken(c, domain.Errorf(domain.ErrUnauthorized, "use Authorization: Bearer <token>"))
 				return
 			}
 			tok, err := s.store.Authenticate(ctx, secret)
@@ -113,14 +113,14 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				s.failToken(c, err)
 				return
 			}
-			p = indicator.TokenPrincipal(tok.ID, tok.AgencyCode)
+			p = domain.TokenPrincipal(tok.ID, tok.AgencyCode)
 		} else if secret, err := c.Cookie(sessionCookie); err == nil && secret != "" {
 			sess, u, err := s.store.SessionUser(ctx, secret)
 			switch {
 			case err == nil:
-				p = indicator.UserPrincipal(u)
+				p = domain.UserPrincipal(u)
 				c.Set(sessionKey, sess)
-			case errors.Is(err, indicator.ErrUnauthorized):
+			case errors.Is(err, domain.ErrUnauthorized):
 				s.clearCookie(c, sessionCookie)
 			default:
 				s.fail(c, err)
@@ -134,7 +134,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 
 // failToken answers a refused token with the challenge of RFC 6750.
 func (s *Server) failToken(c *gin.Context, err error) {
-	if errors.Is(err, indicator.ErrUnauthorized) {
+	if errors.Is(err, domain.ErrUnauthorized) {
 		c.Header("WWW-Authenticate", `Bearer realm="pantau", error="invalid_token"`)
 	}
 	s.fail(c, err)
@@ -155,7 +155,7 @@ func (s *Server) allow(c *gin.Context, l *limiter) bool {
 
 // requireRole lets API requests through whose principal has one of roles:
 // 401 (with a challenge) without credentials, 403 with the wrong role.
-func (s *Server) requireRole(roles ...indicator.Role) gin.HandlerFunc {
+func (s *Server) requireRole(roles ...domain.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p := principal(c)
 		for _, r := range roles {
@@ -168,12 +168,12 @@ func (s *Server) requireRole(roles ...indicator.Role) gin.HandlerFunc {
 			s.failCSRF(c)
 			return
 		}
-		if p.Kind == indicator.Anonymous {
+		if p.Kind == domain.Anonymous {
 			c.Header("WWW-Authenticate", `Bearer realm="pantau"`)
-			s.fail(c, indicator.Errorf(indicator.ErrUnauthorized, "log in or send an API token"))
+			s.fail(c, domain.Errorf(domain.ErrUnauthorized, "log in or send an API token"))
 			return
 		}
-		s.fail(c, indicator.Errorf(indicator.ErrForbidden, "your role (%s) may not do this", p.Role))
+		s.fail(c, domain.Errorf(domain.ErrForbidden, "your role (%s) may not do this", p.Role))
 	}
 }
 
@@ -223,7 +223,7 @@ func (s *Server) csrfProtect() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		sess, ok := session(c)
 		if ok && unsafe(c.Request.Method) && !sameToken(sess.CSRF, csrfToken(c)) {
-			c.Set(principalKey, indicator.PublicPrincipal)
+			c.Set(principalKey, domain.PublicPrincipal)
 			c.Set(sessionKey, nil)
 			c.Set(csrfFailedKey, true)
 		}
@@ -233,7 +233,7 @@ func (s *Server) csrfProtect() gin.HandlerFunc {
 
 // errCSRF is the refusal of a session request whose CSRF token was
 // missing or wrong: it was demoted to the public's, and is told why.
-var errCSRF = indicator.Errorf(indicator.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again")
+var errCSRF = domain.Errorf(domain.ErrForbidden, "the form is stale or came from another site (CSRF check failed); reload the page and try again")
 
 func (s *Server) failCSRF(c *gin.Context) {
 	s.fail(c, errCSRF)

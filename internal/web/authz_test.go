@@ -18,8 +18,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/demo"
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
 )
@@ -257,7 +257,7 @@ var policy = map[string]rule{
 type matrixFixture struct {
 	st                              *store.Store
 	base                            string
-	planner, uploader, admin        indicator.User
+	planner, uploader, admin        domain.User
 	revoked, otherToken, ownToken   string
 	client                          *http.Client
 	routes                          gin.RoutesInfo
@@ -275,16 +275,16 @@ func newMatrixFixture(t *testing.T, url string) *matrixFixture {
 	base, h := serveStore(t, st)
 	f := &matrixFixture{st: st, base: base, routes: h.(*gin.Engine).Routes(),
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	mk := func(email string, role indicator.Role, agency string) indicator.User {
-		u, err := st.CreateUser(ctx, indicator.User{Email: email, Role: role, AgencyCode: agency}, "kata-sandi-panjang")
+	mk := func(email string, role domain.Role, agency string) domain.User {
+		u, err := st.CreateUser(ctx, domain.User{Email: email, Role: role, AgencyCode: agency}, "kata-sandi-panjang")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return u
 	}
-	f.planner = mk("perencana@bappeda.id", indicator.RolePlanner, "")
-	f.uploader = mk("staf@bps.id", indicator.RoleUploader, "bps-banyuasin")
-	f.admin = mk("admin@bappeda.id", indicator.RoleAdmin, "")
+	f.planner = mk("perencana@bappeda.id", domain.RolePlanner, "")
+	f.uploader = mk("staf@bps.id", domain.RoleUploader, "bps-banyuasin")
+	f.admin = mk("admin@bappeda.id", domain.RoleAdmin, "")
 	tok := func(agency string) (string, int64) {
 		secret, t0, err := st.CreateToken(ctx, agency, "matrix")
 		if err != nil {
@@ -312,7 +312,7 @@ func (f *matrixFixture) submit(t *testing.T) int64 {
 	f.submitted++
 	file := fmt.Sprintf("kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2024;10,%02d\n", f.submitted%100)
 	res, err := importer.Import(context.Background(), f.st, strings.NewReader(file), importer.Request{Review: true, Agency: "bps-banyuasin",
-		Upload: indicator.Upload{Filename: "kemiskinan.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:0:bps-banyuasin"}})
+		Upload: domain.Upload{Filename: "kemiskinan.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:0:bps-banyuasin"}})
 	if err != nil || res.Submission == nil {
 		t.Fatalf("submit: %v %+v", err, res)
 	}
@@ -321,7 +321,7 @@ func (f *matrixFixture) submit(t *testing.T) int64 {
 
 // session opens a fresh session for u (each cell gets its own: some
 // routes end the session they are given).
-func (f *matrixFixture) session(t *testing.T, u indicator.User) (string, store.Session) {
+func (f *matrixFixture) session(t *testing.T, u domain.User) (string, store.Session) {
 	t.Helper()
 	secret, sess, err := f.st.CreateSession(context.Background(), u.ID, "127.0.0.1")
 	if err != nil {
@@ -357,7 +357,7 @@ func (f *matrixFixture) do(t *testing.T, row, col int, c call) *http.Response {
 		req.Header.Set("Content-Type", c.contentType)
 	}
 	asBrowser := func() { req.AddCookie(&http.Cookie{Name: "pantau_csrf", Value: loginCSRF}) }
-	login := func(u indicator.User) {
+	login := func(u domain.User) {
 		secret, sess := f.session(t, u)
 		asBrowser()
 		req.AddCookie(&http.Cookie{Name: "pantau_session", Value: secret})

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"pantau/internal/demo"
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 	"pantau/internal/web"
@@ -89,18 +89,18 @@ func BenchmarkProgressScorecard(b *testing.B) {
 // years (2010–2024) with targets of a regency plan for 2025–2029.
 func loadNational(b *testing.B, st *store.Store) {
 	ctx := context.Background()
-	regions := []indicator.Region{{Code: "ID", Name: "Indonesia", Level: indicator.LevelNational}}
+	regions := []domain.Region{{Code: "ID", Name: "Indonesia", Level: domain.LevelNational}}
 	var regencies []string
 	for p := 0; p < 38; p++ {
 		prov := fmt.Sprintf("%02d", 11+p)
-		r, _ := indicator.NewRegion(prov, "", "Provinsi "+prov)
+		r, _ := domain.NewRegion(prov, "", "Provinsi "+prov)
 		regions = append(regions, r)
 		for k := 1; k <= 14 && len(regencies) < 514; k++ {
 			code := fmt.Sprintf("%s.%02d", prov, k)
 			if prov == "16" && k == 7 {
 				code = "16.07"
 			}
-			r, _ := indicator.NewRegion(code, "", "Kabupaten "+code)
+			r, _ := domain.NewRegion(code, "", "Kabupaten "+code)
 			regions = append(regions, r)
 			regencies = append(regencies, code)
 		}
@@ -109,16 +109,16 @@ func loadNational(b *testing.B, st *store.Store) {
 		b.Fatal(err)
 	}
 	for i := 0; i < 30; i++ {
-		pol := indicator.LowerIsBetter
+		pol := domain.LowerIsBetter
 		if i%2 == 1 {
-			pol = indicator.HigherIsBetter
+			pol = domain.HigherIsBetter
 		}
-		if err := st.PutIndicator(ctx, indicator.Indicator{Code: fmt.Sprintf("ind%02d", i), NameID: fmt.Sprintf("Indikator %d", i),
-			Unit: indicator.UnitPercent, Polarity: pol, Decimals: 2}); err != nil {
+		if err := st.PutIndicator(ctx, domain.Indicator{Code: fmt.Sprintf("ind%02d", i), NameID: fmt.Sprintf("Indikator %d", i),
+			Unit: domain.UnitPercent, Polarity: pol, Decimals: 2}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if err := st.PutPlan(ctx, indicator.Plan{Code: "rpjmd", Name: "RPJMD 2025–2029", Level: indicator.PlanRegency, RegionCode: "16.07",
+	if err := st.PutPlan(ctx, domain.Plan{Code: "rpjmd", Name: "RPJMD 2025–2029", Level: domain.PlanRegency, RegionCode: "16.07",
 		StartYear: 2025, EndYear: 2029}); err != nil {
 		b.Fatal(err)
 	}

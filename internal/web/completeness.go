@@ -10,8 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/completeness"
+	"pantau/internal/domain"
 	"pantau/internal/export"
-	"pantau/internal/indicator"
 	"pantau/internal/progress"
 	"pantau/internal/store"
 )
@@ -42,9 +42,9 @@ func (s *Server) completenessRequest(c *gin.Context) (region string, from, to in
 	}
 	switch {
 	case from > to:
-		err = indicator.Errorf(indicator.ErrInvalid, "from %d is after to %d", from, to)
+		err = domain.Errorf(domain.ErrInvalid, "from %d is after to %d", from, to)
 	case to-from >= 50:
-		err = indicator.Errorf(indicator.ErrInvalid, "at most 50 years at once (%d–%d)", from, to)
+		err = domain.Errorf(domain.ErrInvalid, "at most 50 years at once (%d–%d)", from, to)
 	}
 	return
 }
@@ -52,14 +52,14 @@ func (s *Server) completenessRequest(c *gin.Context) (region string, from, to in
 // defaultRegion is the first regency (Pantau's first users are regencies),
 // else the nation.
 func (s *Server) defaultRegion(ctx context.Context) (string, error) {
-	regs, err := s.store.Regions(ctx, store.RegionFilter{Level: indicator.LevelRegency})
+	regs, err := s.store.Regions(ctx, store.RegionFilter{Level: domain.LevelRegency})
 	if err != nil {
 		return "", err
 	}
 	if len(regs) > 0 {
 		return regs[0].Code, nil
 	}
-	return indicator.NationalCode, nil
+	return domain.NationalCode, nil
 }
 
 // completenessMatrix reads what the matrix needs and builds it.
@@ -119,7 +119,7 @@ func (s *Server) getCompleteness(c *gin.Context) {
 	case "csv":
 		s.completenessCSV(c, m)
 	default:
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "format %q: use json or csv", c.Query("format")))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "format %q: use json or csv", c.Query("format")))
 	}
 }
 
@@ -167,7 +167,7 @@ func (s *Server) completenessPage(c *gin.Context) {
 		}
 	}
 	status, _ := statusOf(err)
-	msg := indicator.Message(err)
+	msg := domain.Message(err)
 	if status == http.StatusInternalServerError {
 		s.log.Error("completeness page", "err", err)
 	}

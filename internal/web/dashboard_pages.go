@@ -11,7 +11,7 @@ import (
 
 	"pantau/dashboards"
 	"pantau/internal/chart"
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 	"pantau/internal/store"
 )
@@ -37,11 +37,11 @@ type pageCtx struct {
 	c      *gin.Context
 	lang   string
 	nonce  string
-	region indicator.Region
+	region domain.Region
 	year   int // 0: latest
 	toYear int
-	inds   map[string]indicator.Indicator
-	plans  map[string]indicator.Plan
+	inds   map[string]domain.Indicator
+	plans  map[string]domain.Plan
 	series map[string]store.Series // the region's series by indicator
 	// version pins district reads to a data version (embeds); 0: now.
 	version int64
@@ -50,7 +50,7 @@ type pageCtx struct {
 // queryYear reads ?year=; empty or invalid means the latest data.
 func queryYear(c *gin.Context) int {
 	y, err := strconv.Atoi(c.Query("year"))
-	if err != nil || y < indicator.MinYear || y > indicator.MaxYear {
+	if err != nil || y < domain.MinYear || y > domain.MaxYear {
 		return 0
 	}
 	return y
@@ -59,7 +59,7 @@ func queryYear(c *gin.Context) int {
 func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int) (*pageCtx, error) {
 	ctx := c.Request.Context()
 	p := &pageCtx{c: c, lang: lang(c), nonce: chart.Nonce(), year: queryYear(c), toYear: toYear,
-		inds: map[string]indicator.Indicator{}, plans: map[string]indicator.Plan{}, series: map[string]store.Series{}}
+		inds: map[string]domain.Indicator{}, plans: map[string]domain.Plan{}, series: map[string]store.Series{}}
 	var err error
 	if p.region, err = s.store.Region(ctx, regionCode); err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func asOf(s store.Series, year int) store.Series {
 	if year == 0 {
 		return s
 	}
-	obs := make([]indicator.Observation, 0, len(s.Observations))
+	obs := make([]domain.Observation, 0, len(s.Observations))
 	for _, o := range s.Observations {
 		if o.Year <= year {
 			obs = append(obs, o)
@@ -147,7 +147,7 @@ func analyse(sr store.Series, plan string, toYear int) (analysed, error) {
 		if err != nil {
 			return out, err
 		}
-		if ps.Disagg == indicator.Total {
+		if ps.Disagg == domain.Total {
 			out.total = &a
 			continue
 		}
@@ -212,7 +212,7 @@ func (p *pageCtx) scoreRows(codes []string, plan string, totalsOnly bool) ([]cha
 		}
 		illustrative = illustrative || isIllustrative(sr)
 		for _, ps := range splitSeries(sr) {
-			if totalsOnly && ps.Disagg != indicator.Total {
+			if totalsOnly && ps.Disagg != domain.Total {
 				continue
 			}
 			series = append(series, ps)
@@ -226,13 +226,13 @@ func (p *pageCtx) scoreRows(codes []string, plan string, totalsOnly bool) ([]cha
 }
 
 // districtPanels renders the bar chart of one year or the disparity trend.
-func (s *Server) districtChart(p *pageCtx, id string, ind indicator.Indicator, overTime bool) (template.HTML, bool, error) {
+func (s *Server) districtChart(p *pageCtx, id string, ind domain.Indicator, overTime bool) (template.HTML, bool, error) {
 	ctx := p.c.Request.Context()
 	obs, err := s.store.ChildObservationsAt(ctx, ind.Code, p.region.Code, p.version)
 	if err != nil {
 		return "", false, err
 	}
-	pop, err := s.store.ChildObservationsAt(ctx, indicator.PopulationCode, p.region.Code, p.version)
+	pop, err := s.store.ChildObservationsAt(ctx, domain.PopulationCode, p.region.Code, p.version)
 	if err != nil {
 		return "", false, err
 	}
@@ -273,7 +273,7 @@ func (s *Server) districtChart(p *pageCtx, id string, ind indicator.Indicator, o
 	in := chart.DistrictInput{ID: id, Lang: p.lang, Indicator: ind, Year: year, Disparity: d, ParentName: p.region.Name}
 	sr := p.series[ind.Code]
 	for _, o := range sr.Observations {
-		if o.Disagg == indicator.Total && o.Year == year {
+		if o.Disagg == domain.Total && o.Year == year {
 			v := o.Value
 			in.ParentValue = &v
 		}
@@ -293,15 +293,15 @@ func (s *Server) districtChart(p *pageCtx, id string, ind indicator.Indicator, o
 
 // nearestTarget is the most local plan's target for year, or its first
 // later one: the bar of a district is read against what the region aims at.
-func nearestTarget(sr store.Series, year int) (*indicator.Target, indicator.Plan) {
-	plans := map[string]indicator.Plan{}
+func nearestTarget(sr store.Series, year int) (*domain.Target, domain.Plan) {
+	plans := map[string]domain.Plan{}
 	for _, p := range sr.Plans {
 		plans[p.Code] = p
 	}
-	rank := map[indicator.PlanLevel]int{indicator.PlanRegency: 0, indicator.PlanProvince: 1, indicator.PlanNational: 2}
-	var best *indicator.Target
+	rank := map[domain.PlanLevel]int{domain.PlanRegency: 0, domain.PlanProvince: 1, domain.PlanNational: 2}
+	var best *domain.Target
 	for i, t := range sr.Targets {
-		if t.Disagg != indicator.Total || t.Year < year {
+		if t.Disagg != domain.Total || t.Year < year {
 			continue
 		}
 		if best == nil || rank[plans[t.PlanCode].Level] < rank[plans[best.PlanCode].Level] ||
@@ -310,7 +310,7 @@ func nearestTarget(sr store.Series, year int) (*indicator.Target, indicator.Plan
 		}
 	}
 	if best == nil {
-		return nil, indicator.Plan{}
+		return nil, domain.Plan{}
 	}
 	return best, plans[best.PlanCode]
 }
@@ -318,12 +318,12 @@ func nearestTarget(sr store.Series, year int) (*indicator.Target, indicator.Plan
 func (s *Server) dashboardPage(c *gin.Context) {
 	d, ok := dashboards.Find(s.dashboards, c.Param("dashboard"))
 	if !ok {
-		s.pageError(c, indicator.Errorf(indicator.ErrNotFound, "no dashboard %q", c.Param("dashboard")))
+		s.pageError(c, domain.Errorf(domain.ErrNotFound, "no dashboard %q", c.Param("dashboard")))
 		return
 	}
 	region := c.DefaultQuery("region", d.Region)
 	if !slices.Contains(d.Regions, region) {
-		s.pageError(c, indicator.Errorf(indicator.ErrNotFound, "dashboard %s does not show region %q", d.ID, region))
+		s.pageError(c, domain.Errorf(domain.ErrNotFound, "dashboard %s does not show region %q", d.ID, region))
 		return
 	}
 	p, err := s.newPageCtx(c, region, d.ToYear)
@@ -405,7 +405,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 // its groups) or its targets are illustrative.
 func hasIllustrativeTotal(sr store.Series) bool {
 	for _, o := range sr.Observations {
-		if o.Disagg == indicator.Total && illustrativeNote(o.Note) {
+		if o.Disagg == domain.Total && illustrativeNote(o.Note) {
 			return true
 		}
 	}

@@ -22,8 +22,8 @@ import (
 
 	"pantau/dashboards"
 	"pantau/internal/chart"
+	"pantau/internal/domain"
 	"pantau/internal/export"
-	"pantau/internal/indicator"
 	"pantau/internal/store"
 )
 
@@ -145,7 +145,7 @@ func positive(s string) (int64, bool) {
 func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 	r := embedReq{kind: kind, lang: lang(c), plan: c.Query("plan"), format: c.Query("format")}
 	bad := func(what string) (embedReq, error) {
-		return r, indicator.Errorf(indicator.ErrInvalid, "invalid %s", what)
+		return r, domain.Errorf(domain.ErrInvalid, "invalid %s", what)
 	}
 	switch t := c.Query("theme"); t {
 	case "", "auto":
@@ -183,11 +183,11 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 	r.dashboard, r.panel = c.Param("dashboard"), c.Param("panel")
 	d, ok := dashboards.Find(s.dashboards, r.dashboard)
 	if !ok {
-		return r, indicator.Errorf(indicator.ErrNotFound, "no dashboard %q", r.dashboard)
+		return r, domain.Errorf(domain.ErrNotFound, "no dashboard %q", r.dashboard)
 	}
 	r.region = c.DefaultQuery("region", d.Region)
 	if !slices.Contains(d.Regions, r.region) {
-		return r, indicator.Errorf(indicator.ErrNotFound, "dashboard %s does not show region %q", d.ID, r.region)
+		return r, domain.Errorf(domain.ErrNotFound, "dashboard %s does not show region %q", d.ID, r.region)
 	}
 	r.plan = ""
 	return r, nil
@@ -353,7 +353,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	version := cur
 	if r.pinned() {
 		if r.version > cur {
-			s.embedError(c, r, indicator.Errorf(indicator.ErrNotFound, "no data version %d yet", r.version))
+			s.embedError(c, r, domain.Errorf(domain.ErrNotFound, "no data version %d yet", r.version))
 			return
 		}
 		version = r.version
@@ -485,8 +485,8 @@ type embedView struct {
 	T                        map[string]string
 	Title, Caption           string
 	Chart                    template.HTML
-	Indicator                indicator.Indicator
-	Region                   indicator.Region
+	Indicator                domain.Indicator
+	Region                   domain.Region
 	Source, Updated, Revised string
 	Illustrative, Pinned     bool
 	DataVersion              int64
@@ -508,7 +508,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	// ETag, even when an upload lands while it is rendered.
 	pinned := version
 	p := &pageCtx{c: c, lang: r.lang, nonce: chart.Nonce(), year: r.year, toYear: 2029, version: pinned,
-		inds: map[string]indicator.Indicator{}, plans: map[string]indicator.Plan{}, series: map[string]store.Series{}}
+		inds: map[string]domain.Indicator{}, plans: map[string]domain.Plan{}, series: map[string]store.Series{}}
 	var err error
 	if p.region, err = s.store.Region(ctx, r.region); err != nil {
 		return nil, err
@@ -529,7 +529,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 			}
 		}
 		if pn == nil || pn.Indicator == "" || pn.Type == dashboards.KPI || pn.Type == dashboards.Scorecard {
-			return nil, indicator.Errorf(indicator.ErrNotFound, "dashboard %s has no chart panel %q", d.ID, r.panel)
+			return nil, domain.Errorf(domain.ErrNotFound, "dashboard %s has no chart panel %q", d.ID, r.panel)
 		}
 		code, title, plan, typ, p.toYear = pn.Indicator, pn.Title.In(r.lang), pn.Plan, pn.Type, d.ToYear
 		id = chart.ID(d.ID, pn.ID)
@@ -613,7 +613,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 func seriesRows(l string, sr store.Series, groups bool) []embedRow {
 	var out []embedRow
 	for _, o := range sr.Observations {
-		if o.Disagg != indicator.Total && !groups {
+		if o.Disagg != domain.Total && !groups {
 			continue
 		}
 		out = append(out, embedRow{RegionCode: sr.Region.Code, RegionName: sr.Region.Name, Year: o.Year, Group: chart.GroupLabel(l, o.Disagg),
@@ -627,7 +627,7 @@ func seriesRows(l string, sr store.Series, groups bool) []embedRow {
 		plans[p.Code] = p.Name
 	}
 	for _, t := range sr.Targets {
-		if t.Disagg != indicator.Total {
+		if t.Disagg != domain.Total {
 			continue
 		}
 		row := embedRow{RegionCode: t.RegionCode, RegionName: sr.Region.Name, Year: t.Year, Kind: "target", Plan: plans[t.PlanCode], Value: t.Low, Note: t.Note}

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
@@ -23,11 +23,11 @@ const embedPath = "/embed/i/kemiskinan_ekstrem?region=16.07&lang=id"
 
 // revise uploads a new value for extreme poverty 2024 (and a note a
 // spreadsheet would run as a formula) through the normal import path.
-func revise(t *testing.T, st *store.Store, value string) indicator.Upload {
+func revise(t *testing.T, st *store.Store, value string) domain.Upload {
 	t.Helper()
 	csv := "kode_wilayah;kode_indikator;tahun;nilai;catatan\n16.07;kemiskinan_ekstrem;2024;" + value + ";\"=HYPERLINK(\"\"http://x\"\")\"\n"
 	res, err := importer.Import(context.Background(), st, strings.NewReader(csv), importer.Request{
-		Upload:  indicator.Upload{Filename: "revisi.csv", CreatedBy: "bps", AgencyCode: "bappeda-banyuasin"},
+		Upload:  domain.Upload{Filename: "revisi.csv", CreatedBy: "bps", AgencyCode: "bappeda-banyuasin"},
 		Options: ingest.Options{Decimal: ingest.DecimalComma},
 	})
 	if err != nil {

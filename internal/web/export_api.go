@@ -12,8 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pantau/internal/domain"
 	"pantau/internal/export"
-	"pantau/internal/indicator"
 	"pantau/internal/store"
 )
 
@@ -29,7 +29,7 @@ func exportRequest(c *gin.Context) (kind string, sel store.Selection, opts expor
 	switch kind = c.DefaultQuery("kind", export.KindObservations); kind {
 	case export.KindObservations, export.KindTargets:
 	default:
-		err = indicator.Errorf(indicator.ErrInvalid, "kind %q: use observations or targets", kind)
+		err = domain.Errorf(domain.ErrInvalid, "kind %q: use observations or targets", kind)
 		return
 	}
 	for _, v := range c.QueryArray("indicator") {
@@ -54,8 +54,8 @@ func yearParam(c *gin.Context, name string) (int, error) {
 		return 0, nil
 	}
 	y, err := strconv.Atoi(raw)
-	if err != nil || indicator.CheckYear(y) != nil {
-		return 0, indicator.Errorf(indicator.ErrInvalid, "%s=%q: want a year %d–%d", name, raw, indicator.MinYear, indicator.MaxYear)
+	if err != nil || domain.CheckYear(y) != nil {
+		return 0, domain.Errorf(domain.ErrInvalid, "%s=%q: want a year %d–%d", name, raw, domain.MinYear, domain.MaxYear)
 	}
 	return y, nil
 }
@@ -222,10 +222,10 @@ func decodeCursor(s string) (*store.ChangeCursor, error) {
 		err = json.Unmarshal(b, &cc)
 	}
 	if err != nil {
-		return nil, indicator.Errorf(indicator.ErrInvalid, "cursor %q is not one this API gave out", s)
+		return nil, domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", s)
 	}
-	return &store.ChangeCursor{Version: cc.Version, SeriesKey: indicator.SeriesKey{IndicatorCode: cc.Indicator, RegionCode: cc.Region,
-		Disagg: indicator.Disaggregation(cc.Disagg), Year: cc.Year}}, nil
+	return &store.ChangeCursor{Version: cc.Version, SeriesKey: domain.SeriesKey{IndicatorCode: cc.Indicator, RegionCode: cc.Region,
+		Disagg: domain.Disaggregation(cc.Disagg), Year: cc.Year}}, nil
 }
 
 // getChanges lists observation changes (first values and revisions) made
@@ -238,13 +238,13 @@ func (s *Server) getChanges(c *gin.Context) {
 	ctx := c.Request.Context()
 	since, err := strconv.ParseInt(c.Query("since"), 10, 64)
 	if err != nil || since < 0 {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "since is required: a data version (an upload id, 0 for everything), e.g. ?since=0"))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "since is required: a data version (an upload id, 0 for everything), e.g. ?since=0"))
 		return
 	}
 	limit := 1000
 	if raw := c.Query("limit"); raw != "" {
 		if limit, err = strconv.Atoi(raw); err != nil || limit < 1 || limit > 10000 {
-			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "limit %q: want 1–10000", raw))
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "limit %q: want 1–10000", raw))
 			return
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/store"
 )
 
@@ -221,7 +221,7 @@ func TestChangesAPI(t *testing.T) {
 		// A revision and a new value after the current version.
 		v := all.Version
 		if _, err := importer.Import(ctx, st, strings.NewReader("kode_wilayah;kode_indikator;tahun;nilai;status\n16.07;ipm;2022;68,01;revisi\n16.07;ipm;2023;68,50;sementara\n"),
-			importer.Request{Upload: indicator.Upload{Filename: "ipm.csv", CreatedBy: "test"}}); err != nil {
+			importer.Request{Upload: domain.Upload{Filename: "ipm.csv", CreatedBy: "test"}}); err != nil {
 			t.Fatal(err)
 		}
 		var since changesPage

@@ -11,7 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/chart"
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 )
 
@@ -30,7 +30,7 @@ type verdictView struct {
 	Fallback               string
 }
 
-func verdictOf(l string, ind indicator.Indicator, st progress.Status, label, sentence progress.Text, ex *progress.Explanation, ratio *float64) verdictView {
+func verdictOf(l string, ind domain.Indicator, st progress.Status, label, sentence progress.Text, ex *progress.Explanation, ratio *float64) verdictView {
 	v := verdictView{Label: label.In(l), Class: chart.StatusClass(st), Sentence: sentence.In(l)}
 	if ex == nil {
 		return v
@@ -77,7 +77,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		return
 	}
 	preview, err := s.previewSeries(c, &sr)
-	if errors.Is(err, indicator.ErrUnauthorized) {
+	if errors.Is(err, domain.ErrUnauthorized) {
 		c.Redirect(http.StatusSeeOther, "/masuk?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		return
 	}
@@ -107,7 +107,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	plans := map[string]indicator.Plan{}
+	plans := map[string]domain.Plan{}
 	for _, pl := range sr.Plans {
 		plans[pl.Code] = pl
 	}
@@ -117,13 +117,13 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	if t := a.total; t != nil {
 		for _, as := range t.Assessments {
 			pl := plans[as.Target.Plan]
-			tg := indicator.Target{Low: as.Target.Low, High: as.Target.High}
+			tg := domain.Target{Low: as.Target.Low, High: as.Target.High}
 			v := assessmentView{Plan: pl.Name, Year: strconv.Itoa(as.Target.Year), Illustrative: pl.Illustrative,
 				Target: formatTarget(l, ind, tg), Required: "–"}
 			if as.RequiredAnnualChange != nil {
 				unit := ind.Unit
-				if unit == indicator.UnitPercent {
-					unit = indicator.UnitPercentPts
+				if unit == domain.UnitPercent {
+					unit = domain.UnitPercentPts
 				}
 				v.Required = progress.FormatValueTrim(l, *as.RequiredAnnualChange, ind.Decimals+1, unit)
 			}
@@ -145,7 +145,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 			}
 			capaian = append(capaian, []string{strconv.Itoa(cp.Year), plans[cp.Plan].Name,
 				progress.FormatValue(l, cp.Realisasi, ind.Decimals, ind.Unit),
-				formatTarget(l, ind, indicator.Target{Low: cp.TargetLow, High: cp.TargetHi}), pct,
+				formatTarget(l, ind, domain.Target{Low: cp.TargetLow, High: cp.TargetHi}), pct,
 				map[bool]string{true: "✓", false: "✗"}[cp.Met]})
 		}
 	}
@@ -181,7 +181,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	})
 }
 
-func formatTarget(l string, ind indicator.Indicator, t indicator.Target) string {
+func formatTarget(l string, ind domain.Indicator, t domain.Target) string {
 	if !t.IsRange() {
 		return progress.FormatValueTrim(l, t.Low, ind.Decimals, ind.Unit)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/dashboards"
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // oEmbed 1.0 (https://oembed.com): a CMS given the address of a Pantau
@@ -69,7 +69,7 @@ func (s *Server) oembed(c *gin.Context) {
 		if q := c.Query(m.name); q != "" {
 			n, err := strconv.Atoi(q)
 			if err != nil || n <= 0 {
-				s.fail(c, indicator.Errorf(indicator.ErrInvalid, "%s must be a positive number", m.name))
+				s.fail(c, domain.Errorf(domain.ErrInvalid, "%s must be a positive number", m.name))
 				return
 			}
 			*m.v = min(*m.v, n)
@@ -97,9 +97,9 @@ func (s *Server) oembed(c *gin.Context) {
 // shows it: /i/{indicator}?region=, /d/{dashboard}?region=#panel-{id} (the
 // first chart panel without a fragment), or an /embed/ URL itself.
 func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
-	unknown := indicator.Errorf(indicator.ErrNotFound, "no embeddable Pantau chart at that address")
+	unknown := domain.Errorf(domain.ErrNotFound, "no embeddable Pantau chart at that address")
 	if raw == "" {
-		return embedReq{}, indicator.Errorf(indicator.ErrInvalid, "url is required")
+		return embedReq{}, domain.Errorf(domain.ErrInvalid, "url is required")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.EqualFold(u.Host, c.Request.Host) {
@@ -118,7 +118,7 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 	} else {
 		return r, unknown
 	}
-	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= indicator.MinYear && y <= indicator.MaxYear {
+	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= domain.MinYear && y <= domain.MaxYear {
 		r.year = y
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")

@@ -13,7 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/chart"
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // pageCache keeps rendered public pages (dashboards, indicator pages, the
@@ -95,7 +95,7 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 		// see its agency's unpublished submissions) or a preview skips the
 		// cache both ways.
 		if _, err := c.Cookie(sessionCookie); err == nil || c.Request.Method != http.MethodGet ||
-			principal(c).Kind != indicator.Anonymous || c.Query("pratinjau") != "" {
+			principal(c).Kind != domain.Anonymous || c.Query("pratinjau") != "" {
 			h(c)
 			return
 		}

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"pantau/internal/chart"
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
@@ -124,12 +124,12 @@ var payloads = []string{
 func loadHostile(t *testing.T, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	ind := indicator.Indicator{Code: "xss", NameID: payloads[0], NameEN: payloads[1], Unit: payloads[2],
-		Polarity: indicator.LowerIsBetter, Decimals: 2, Source: payloads[2], Definition: payloads[1]}
+	ind := domain.Indicator{Code: "xss", NameID: payloads[0], NameEN: payloads[1], Unit: payloads[2],
+		Polarity: domain.LowerIsBetter, Decimals: 2, Source: payloads[2], Definition: payloads[1]}
 	if err := st.PutIndicator(ctx, ind); err != nil {
 		t.Fatal(err)
 	}
-	reg, err := indicator.NewRegion("16.07.22", "", payloads[2]+payloads[1])
+	reg, err := domain.NewRegion("16.07.22", "", payloads[2]+payloads[1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func loadHostile(t *testing.T, st *store.Store) {
 		"16.07.22;xss;2024;2,20;" + q(payloads[1]) + "\n" +
 		"16.07.22;kemiskinan;2025;9,10;" + q(payloads[2]) + "\n"
 	_, err = importer.Import(ctx, st, strings.NewReader(csv), importer.Request{
-		Upload:  indicator.Upload{Filename: "xss.csv", CreatedBy: payloads[0], AgencyCode: "bappeda-banyuasin"},
+		Upload:  domain.Upload{Filename: "xss.csv", CreatedBy: payloads[0], AgencyCode: "bappeda-banyuasin"},
 		Options: ingest.Options{Decimal: ingest.DecimalComma},
 	})
 	if err != nil {
@@ -151,7 +151,7 @@ func loadHostile(t *testing.T, st *store.Store) {
 	}
 	// A changed value, so the revision history shows the uploader's name.
 	_, err = importer.Import(ctx, st, strings.NewReader("kode_wilayah;kode_indikator;tahun;nilai\n16.07;xss;2024;1,10\n"), importer.Request{
-		Upload:  indicator.Upload{Filename: "xss2.csv", CreatedBy: payloads[2], AgencyCode: "bappeda-banyuasin"},
+		Upload:  domain.Upload{Filename: "xss2.csv", CreatedBy: payloads[2], AgencyCode: "bappeda-banyuasin"},
 		Options: ingest.Options{Decimal: ingest.DecimalComma},
 	})
 	if err != nil {

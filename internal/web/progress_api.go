@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/progress"
 	"pantau/internal/store"
 )
@@ -15,8 +15,8 @@ import (
 // splitSeries turns a stored series into one progress series per
 // disaggregation, the total first.
 func splitSeries(s store.Series) []progress.Series {
-	byDisagg := map[indicator.Disaggregation][]indicator.Observation{}
-	var keys []indicator.Disaggregation
+	byDisagg := map[domain.Disaggregation][]domain.Observation{}
+	var keys []domain.Disaggregation
 	for _, o := range s.Observations {
 		if _, ok := byDisagg[o.Disagg]; !ok {
 			keys = append(keys, o.Disagg)
@@ -34,8 +34,8 @@ func splitSeries(s store.Series) []progress.Series {
 
 // SeriesProgress is the progress answer for one indicator in one region.
 type SeriesProgress struct {
-	Indicator indicator.Indicator `json:"indicator"`
-	Region    indicator.Region    `json:"region"`
+	Indicator domain.Indicator `json:"indicator"`
+	Region    domain.Region    `json:"region"`
 	// Total is the series without disaggregation; nil when only groups exist.
 	Total *progress.Analysis `json:"total,omitempty"`
 	// Groups analyses every disaggregated series (women, men, rural, urban).
@@ -50,7 +50,7 @@ type SeriesProgress struct {
 func (s *Server) getProgress(c *gin.Context) {
 	region := c.Query("region")
 	if region == "" {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "region is required (?region=16.07)"))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "region is required (?region=16.07)"))
 		return
 	}
 	opt := progress.Options{PlanCode: c.Query("plan")}
@@ -78,7 +78,7 @@ func (s *Server) seriesProgress(c *gin.Context, ind, region string, opt progress
 		if err != nil {
 			return out, err
 		}
-		if ps.Disagg == indicator.Total {
+		if ps.Disagg == domain.Total {
 			out.Total = &a
 			continue
 		}
@@ -98,31 +98,31 @@ func (s *Server) seriesProgress(c *gin.Context, ind, region string, opt progress
 func captionInput(s store.Series, planCode string) progress.CaptionInput {
 	in := progress.CaptionInput{Indicator: s.Indicator, RegionName: s.Region.Name}
 	for _, o := range s.Observations {
-		if o.Disagg == indicator.Total {
+		if o.Disagg == domain.Total {
 			in.Observations = append(in.Observations, o)
 		}
 	}
-	plans := map[string]indicator.Plan{}
+	plans := map[string]domain.Plan{}
 	for _, p := range s.Plans {
 		plans[p.Code] = p
 	}
 	// The caption cites the plan asked for, else the most local plan's
 	// last target, else the nearest in time.
-	var best *indicator.Target
-	rank := func(t indicator.Target) int {
+	var best *domain.Target
+	rank := func(t domain.Target) int {
 		p := plans[t.PlanCode]
 		switch {
 		case planCode != "" && p.Code == planCode:
 			return 0
-		case p.Level == indicator.PlanRegency:
+		case p.Level == domain.PlanRegency:
 			return 1
-		case p.Level == indicator.PlanProvince:
+		case p.Level == domain.PlanProvince:
 			return 2
 		}
 		return 3
 	}
 	for i, t := range s.Targets {
-		if t.Disagg != indicator.Total {
+		if t.Disagg != domain.Total {
 			continue
 		}
 		if best == nil || rank(t) < rank(*best) || rank(t) == rank(*best) && t.Year > best.Year {
@@ -159,7 +159,7 @@ func (s *Server) scorecard(c *gin.Context, region string, opt progress.Options) 
 func (s *Server) getDisparity(c *gin.Context) {
 	indCode, parent := c.Query("indicator"), c.Query("parent")
 	if indCode == "" || parent == "" {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "indicator and parent are required (?indicator=kemiskinan&parent=16.07)"))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "indicator and parent are required (?indicator=kemiskinan&parent=16.07)"))
 		return
 	}
 	ctx := c.Request.Context()
@@ -173,7 +173,7 @@ func (s *Server) getDisparity(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	pop, err := s.store.ChildObservations(ctx, indicator.PopulationCode, parent)
+	pop, err := s.store.ChildObservations(ctx, domain.PopulationCode, parent)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -185,13 +185,13 @@ func (s *Server) getDisparity(c *gin.Context) {
 	}
 	byYear := progress.DistrictValuesByYear(obs, pop, children)
 	if len(byYear) == 0 {
-		s.fail(c, indicator.Errorf(indicator.ErrNotFound, "no values of %s below region %s", indCode, parent))
+		s.fail(c, domain.Errorf(domain.ErrNotFound, "no values of %s below region %s", indCode, parent))
 		return
 	}
 	year := latestYear(byYear)
 	if y := c.Query("year"); y != "" {
 		if year, err = strconv.Atoi(y); err != nil {
-			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "year %q is not a number", y))
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a number", y))
 			return
 		}
 	}
@@ -223,7 +223,7 @@ func latestYear(byYear map[int][]progress.DistrictValue) int {
 func (s *Server) getAlignment(c *gin.Context) {
 	region := c.Query("region")
 	if region == "" {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "region is required (?region=16.07)"))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "region is required (?region=16.07)"))
 		return
 	}
 	ctx := c.Request.Context()
@@ -253,7 +253,7 @@ func (s *Server) getAlignment(c *gin.Context) {
 func (s *Server) getTargets(c *gin.Context) {
 	region := c.Query("region")
 	if region == "" {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "region is required (?region=16.07)"))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "region is required (?region=16.07)"))
 		return
 	}
 	targets, err := s.store.TargetsIn(c.Request.Context(), store.Ancestors(region))
@@ -274,14 +274,14 @@ func (s *Server) getTargets(c *gin.Context) {
 func (s *Server) getHistory(c *gin.Context) {
 	ind, region := c.Query("indicator"), c.Query("region")
 	if ind == "" || region == "" {
-		s.fail(c, indicator.Errorf(indicator.ErrInvalid, "indicator and region are required"))
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "indicator and region are required"))
 		return
 	}
 	year := 0
 	if y := c.Query("year"); y != "" {
 		var err error
 		if year, err = strconv.Atoi(y); err != nil {
-			s.fail(c, indicator.Errorf(indicator.ErrInvalid, "year %q is not a number", y))
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a number", y))
 			return
 		}
 	}

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/web"
 )
 
@@ -28,7 +28,7 @@ func TestReviewBrowser(t *testing.T) {
 	ctx := context.Background()
 	st := openDemo(t, "sqlite")
 	base, _ := serveStore(t, st, web.Options{RequireReview: true})
-	u, err := st.CreateUser(ctx, indicator.User{Email: "perencana@bappeda.id", Role: indicator.RolePlanner}, "kata-sandi-panjang")
+	u, err := st.CreateUser(ctx, domain.User{Email: "perencana@bappeda.id", Role: domain.RolePlanner}, "kata-sandi-panjang")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestReviewBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := importer.Import(ctx, st, strings.NewReader(povertyHeader+"16.07;kemiskinan_ekstrem;2024;0,44\n16.07;kemiskinan_ekstrem;2025;0,38\n"),
-		importer.Request{Review: true, Agency: "bps-banyuasin", Upload: indicator.Upload{Filename: "kemiskinan-ekstrem-2025.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:1:bps-banyuasin"}})
+		importer.Request{Review: true, Agency: "bps-banyuasin", Upload: domain.Upload{Filename: "kemiskinan-ekstrem-2025.csv", AgencyCode: "bps-banyuasin", CreatedBy: "token:1:bps-banyuasin"}})
 	if err != nil || res.Submission == nil {
 		t.Fatalf("submit: %v", err)
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
@@ -41,8 +41,8 @@ func reviewServers(t *testing.T, fn func(t *testing.T, srv reviewServer)) {
 			if srv.health, _, err = st.CreateToken(ctx, "dinkes-banyuasin", "test"); err != nil {
 				t.Fatal(err)
 			}
-			person := func(email string, role indicator.Role, agency string) *acctBrowser {
-				if _, err := st.CreateUser(ctx, indicator.User{Email: email, Role: role, AgencyCode: agency}, "kata-sandi-panjang"); err != nil {
+			person := func(email string, role domain.Role, agency string) *acctBrowser {
+				if _, err := st.CreateUser(ctx, domain.User{Email: email, Role: role, AgencyCode: agency}, "kata-sandi-panjang"); err != nil {
 					t.Fatal(err)
 				}
 				b := newAcctBrowser(t, base)
@@ -51,10 +51,10 @@ func reviewServers(t *testing.T, fn func(t *testing.T, srv reviewServer)) {
 				}
 				return b
 			}
-			srv.planner = person("perencana@bappeda.id", indicator.RolePlanner, "")
-			srv.admin = person("walidata@bappeda.id", indicator.RoleAdmin, "")
-			srv.bpsStaff = person("staf@bps.id", indicator.RoleUploader, "bps-banyuasin")
-			srv.healthStaff = person("staf@dinkes.id", indicator.RoleUploader, "dinkes-banyuasin")
+			srv.planner = person("perencana@bappeda.id", domain.RolePlanner, "")
+			srv.admin = person("walidata@bappeda.id", domain.RoleAdmin, "")
+			srv.bpsStaff = person("staf@bps.id", domain.RoleUploader, "bps-banyuasin")
+			srv.healthStaff = person("staf@dinkes.id", domain.RoleUploader, "dinkes-banyuasin")
 			fn(t, srv)
 		})
 	}
@@ -142,7 +142,7 @@ func TestReviewWorkflow(t *testing.T) {
 		// The agency's token upload waits for review: 202, a submission.
 		status, r, h := srv.post(t, srv.bps, "lang=en", file)
 		sub := r.Data.Submission
-		if status != http.StatusAccepted || sub == nil || sub.State != indicator.Submitted || sub.Counts.New != 1 || sub.Counts.Changed != 1 ||
+		if status != http.StatusAccepted || sub == nil || sub.State != domain.Submitted || sub.Counts.New != 1 || sub.Counts.Changed != 1 ||
 			h.Get("Location") != fmt.Sprintf("/api/v1/submissions/%d", sub.ID) || r.Data.Upload.ID != 0 {
 			t.Fatalf("submit: %d %+v %v", status, r, h)
 		}

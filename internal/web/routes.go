@@ -3,7 +3,7 @@ package web
 import (
 	"github.com/gin-gonic/gin"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 )
 
 // routes is the whole HTTP surface of Pantau, in one table.
@@ -71,7 +71,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.POST("/submissions/:id/comments", s.postComment)
 
 	api.GET("/me", s.getMe)
-	admin := s.requireRole(indicator.RoleAdmin)
+	admin := s.requireRole(domain.RoleAdmin)
 	api.GET("/audit", admin, s.getAudit)
 	api.GET("/tokens", admin, s.listTokens)
 	api.DELETE("/tokens/:id", admin, s.revokeToken)

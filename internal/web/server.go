@@ -13,7 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/dashboards"
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 )
 
@@ -121,15 +121,15 @@ func errorBody(code, message string, details any) gin.H {
 // statusOf maps the domain's error kinds to HTTP, once for every handler.
 func statusOf(err error) (int, string) {
 	switch {
-	case errors.Is(err, indicator.ErrNotFound):
+	case errors.Is(err, domain.ErrNotFound):
 		return http.StatusNotFound, "not_found"
-	case errors.Is(err, indicator.ErrInvalid):
+	case errors.Is(err, domain.ErrInvalid):
 		return http.StatusBadRequest, "invalid"
-	case errors.Is(err, indicator.ErrConflict):
+	case errors.Is(err, domain.ErrConflict):
 		return http.StatusConflict, "conflict"
-	case errors.Is(err, indicator.ErrUnauthorized):
+	case errors.Is(err, domain.ErrUnauthorized):
 		return http.StatusUnauthorized, "unauthorized"
-	case errors.Is(err, indicator.ErrForbidden):
+	case errors.Is(err, domain.ErrForbidden):
 		return http.StatusForbidden, "forbidden"
 	case errors.Is(err, store.ErrFull):
 		// The request was fine and may succeed once the operator frees
@@ -147,5 +147,5 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
 	}
-	c.AbortWithStatusJSON(status, errorBody(code, indicator.Message(err), nil))
+	c.AbortWithStatusJSON(status, errorBody(code, domain.Message(err), nil))
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/store"
 )
 
@@ -30,19 +30,19 @@ import (
 
 // requireViewer refuses requests of principals that may see no submission
 // at all: 401 for the public, 403 for roles without access (none today).
-func requireViewer(p indicator.Principal) error {
-	if p.Kind == indicator.Anonymous {
-		return indicator.Errorf(indicator.ErrUnauthorized, "log in, or send an agency token, to see submitted uploads")
+func requireViewer(p domain.Principal) error {
+	if p.Kind == domain.Anonymous {
+		return domain.Errorf(domain.ErrUnauthorized, "log in, or send an agency token, to see submitted uploads")
 	}
-	if !p.CanPreview() && p.Role != indicator.RoleUploader {
-		return indicator.Errorf(indicator.ErrForbidden, "your role (%s) may not see submitted uploads", p.Role)
+	if !p.CanPreview() && p.Role != domain.RoleUploader {
+		return domain.Errorf(domain.ErrForbidden, "your role (%s) may not see submitted uploads", p.Role)
 	}
 	return nil
 }
 
 // viewer is requireViewer for a request: a session request that failed
 // its CSRF check is told so rather than asked to log in.
-func viewer(c *gin.Context, p indicator.Principal) error {
+func viewer(c *gin.Context, p domain.Principal) error {
 	if c.GetBool(csrfFailedKey) {
 		return errCSRF
 	}
@@ -50,49 +50,49 @@ func viewer(c *gin.Context, p indicator.Principal) error {
 }
 
 // visibleSubmission loads the route's submission if p may see it.
-func (s *Server) visibleSubmission(c *gin.Context, p indicator.Principal) (indicator.Submission, error) {
+func (s *Server) visibleSubmission(c *gin.Context, p domain.Principal) (domain.Submission, error) {
 	if err := viewer(c, p); err != nil {
-		return indicator.Submission{}, err
+		return domain.Submission{}, err
 	}
 	id, err := idParam(c, "submission")
 	if err != nil {
-		return indicator.Submission{}, err
+		return domain.Submission{}, err
 	}
 	return s.seeSubmission(c, p, id)
 }
 
 // seeSubmission loads submission id if p may see it.
-func (s *Server) seeSubmission(c *gin.Context, p indicator.Principal, id int64) (indicator.Submission, error) {
+func (s *Server) seeSubmission(c *gin.Context, p domain.Principal, id int64) (domain.Submission, error) {
 	sub, err := s.store.Submission(c.Request.Context(), id)
 	if err != nil {
 		return sub, err
 	}
-	if !indicator.CanSeeSubmission(p, sub) {
-		return sub, indicator.Errorf(indicator.ErrForbidden, "submission %d belongs to another agency", id)
+	if !domain.CanSeeSubmission(p, sub) {
+		return sub, domain.Errorf(domain.ErrForbidden, "submission %d belongs to another agency", id)
 	}
 	return sub, nil
 }
 
 // submissionQuery reads the list filters; an uploader sees only its agency.
-func submissionQuery(c *gin.Context, p indicator.Principal) (store.SubmissionQuery, error) {
-	state, err := indicator.ParseSubmissionState(c.Query("state"))
+func submissionQuery(c *gin.Context, p domain.Principal) (store.SubmissionQuery, error) {
+	state, err := domain.ParseSubmissionState(c.Query("state"))
 	if err != nil {
 		return store.SubmissionQuery{}, err
 	}
 	q := store.SubmissionQuery{State: state, Agency: c.Query("agency")}
-	if p.Role == indicator.RoleUploader {
+	if p.Role == domain.RoleUploader {
 		q.Agency = p.AgencyCode
 	}
 	if v := c.Query("limit"); v != "" {
 		if q.Limit, err = strconv.Atoi(v); err != nil || q.Limit < 1 || q.Limit > 1000 {
-			return q, indicator.Errorf(indicator.ErrInvalid, "limit=%q: want 1–1000", v)
+			return q, domain.Errorf(domain.ErrInvalid, "limit=%q: want 1–1000", v)
 		}
 	}
 	return q, nil
 }
 
 // submissionLinks are the URLs of a submission's parts.
-func submissionLinks(sub indicator.Submission) gin.H {
+func submissionLinks(sub domain.Submission) gin.H {
 	links := gin.H{"self": fmt.Sprintf("/api/v1/submissions/%d", sub.ID), "file": fmt.Sprintf("/api/v1/submissions/%d/file", sub.ID),
 		"page": fmt.Sprintf("/tinjau/%d", sub.ID)}
 	if sub.UploadID != nil {
@@ -145,9 +145,9 @@ func (s *Server) getSubmission(c *gin.Context) {
 		return
 	}
 	body := gin.H{"data": gin.H{"submission": sub, "comments": comments}, "links": submissionLinks(sub)}
-	if preview && sub.State == indicator.Submitted {
+	if preview && sub.State == domain.Submitted {
 		res, err := importer.PreviewSubmission(c.Request.Context(), s.store, sub.ID, lang(c), 0, nil)
-		if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
+		if err != nil && !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrForbidden) {
 			s.fail(c, err)
 			return
 		}
@@ -189,13 +189,13 @@ func reviewText(c *gin.Context, field string) (string, error) {
 }
 
 // publish makes a submission public (the walidata only).
-func (s *Server) publish(c *gin.Context, p indicator.Principal) (importer.Result, error) {
+func (s *Server) publish(c *gin.Context, p domain.Principal) (importer.Result, error) {
 	sub, err := s.visibleSubmission(c, p)
 	if err != nil {
 		return importer.Result{}, err
 	}
-	if !indicator.CanReview(p) {
-		return importer.Result{}, indicator.Errorf(indicator.ErrForbidden, "only the walidata (an administrator) publishes submitted uploads")
+	if !domain.CanReview(p) {
+		return importer.Result{}, domain.Errorf(domain.ErrForbidden, "only the walidata (an administrator) publishes submitted uploads")
 	}
 	res, err := importer.Publish(c.Request.Context(), s.store, sub.ID, p, lang(c))
 	if err == nil {
@@ -208,16 +208,16 @@ func (s *Server) publish(c *gin.Context, p indicator.Principal) (importer.Result
 
 // closeSubmission returns (the walidata) or withdraws (the agency, the
 // walidata) a submission.
-func (s *Server) closeSubmission(c *gin.Context, p indicator.Principal, next indicator.SubmissionState, note string) (indicator.Submission, error) {
+func (s *Server) closeSubmission(c *gin.Context, p domain.Principal, next domain.SubmissionState, note string) (domain.Submission, error) {
 	sub, err := s.visibleSubmission(c, p)
 	if err != nil {
 		return sub, err
 	}
 	switch {
-	case next == indicator.Returned && !indicator.CanReview(p):
-		return sub, indicator.Errorf(indicator.ErrForbidden, "only the walidata (an administrator) returns submitted uploads")
-	case next == indicator.Withdrawn && !indicator.CanWithdraw(p, sub):
-		return sub, indicator.Errorf(indicator.ErrForbidden, "only the agency that sent it, or the walidata, withdraws a submission")
+	case next == domain.Returned && !domain.CanReview(p):
+		return sub, domain.Errorf(domain.ErrForbidden, "only the walidata (an administrator) returns submitted uploads")
+	case next == domain.Withdrawn && !domain.CanWithdraw(p, sub):
+		return sub, domain.Errorf(domain.ErrForbidden, "only the agency that sent it, or the walidata, withdraws a submission")
 	}
 	sub, err = s.store.CloseSubmission(c.Request.Context(), sub.ID, next, p.Source(), note)
 	if err == nil {
@@ -228,15 +228,15 @@ func (s *Server) closeSubmission(c *gin.Context, p indicator.Principal, next ind
 }
 
 // comment adds a comment to a submission.
-func (s *Server) comment(c *gin.Context, p indicator.Principal, body string) (indicator.Comment, error) {
+func (s *Server) comment(c *gin.Context, p domain.Principal, body string) (domain.Comment, error) {
 	sub, err := s.visibleSubmission(c, p)
 	if err != nil {
-		return indicator.Comment{}, err
+		return domain.Comment{}, err
 	}
-	if !indicator.CanComment(p, sub) {
-		return indicator.Comment{}, indicator.Errorf(indicator.ErrForbidden, "comments are written by people with an account, not tokens")
+	if !domain.CanComment(p, sub) {
+		return domain.Comment{}, domain.Errorf(domain.ErrForbidden, "comments are written by people with an account, not tokens")
 	}
-	cm, err := s.store.AddComment(c.Request.Context(), indicator.Comment{SubmissionID: sub.ID, Author: p.String(), Body: body})
+	cm, err := s.store.AddComment(c.Request.Context(), domain.Comment{SubmissionID: sub.ID, Author: p.String(), Body: body})
 	if err == nil {
 		c.Set(auditActionKey, "comment submission")
 		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", sub.ID))
@@ -264,15 +264,15 @@ func (s *Server) postPublish(c *gin.Context) {
 // postReturn answers POST /api/v1/submissions/{id}/return: the walidata
 // sends it back with a reason (note).
 func (s *Server) postReturn(c *gin.Context) {
-	s.answerClose(c, indicator.Returned)
+	s.answerClose(c, domain.Returned)
 }
 
 // postWithdraw answers POST /api/v1/submissions/{id}/withdraw.
 func (s *Server) postWithdraw(c *gin.Context) {
-	s.answerClose(c, indicator.Withdrawn)
+	s.answerClose(c, domain.Withdrawn)
 }
 
-func (s *Server) answerClose(c *gin.Context, next indicator.SubmissionState) {
+func (s *Server) answerClose(c *gin.Context, next domain.SubmissionState) {
 	note, err := reviewText(c, "note")
 	if err != nil {
 		s.fail(c, err)
@@ -307,14 +307,14 @@ func (s *Server) postComment(c *gin.Context) {
 type reviewPage struct {
 	Lang, Other, LangQuery, CSRF string
 	T                            map[string]string
-	By                           indicator.Principal
+	By                           domain.Principal
 	// The list.
 	State       string
 	States      []string
 	Submissions []reviewRow
 	// One submission.
 	Sub      *reviewRow
-	Comments []indicator.Comment
+	Comments []domain.Comment
 	Answer   *uploadAnswer
 	Changes  []changeRow
 	Problem  string
@@ -337,14 +337,14 @@ const maxSeriesLinks = 12
 
 // reviewRow is a submission with what the pages show about it.
 type reviewRow struct {
-	indicator.Submission
+	domain.Submission
 	When, Reviewed string
 }
 
 func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
 	l := lang(c)
 	v := &reviewPage{Lang: l, Other: "en", T: reviewTexts[l], By: principal(c),
-		States: []string{string(indicator.Submitted), string(indicator.Published), string(indicator.Returned), string(indicator.Withdrawn)}}
+		States: []string{string(domain.Submitted), string(domain.Published), string(domain.Returned), string(domain.Withdrawn)}}
 	if l == "en" {
 		v.Other, v.LangQuery = "id", "?lang=en"
 	}
@@ -354,7 +354,7 @@ func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
 	return v
 }
 
-func rowOf(sub indicator.Submission) reviewRow {
+func rowOf(sub domain.Submission) reviewRow {
 	r := reviewRow{Submission: sub, When: sub.SubmittedAt.Format("2006-01-02 15:04 MST")}
 	if sub.ReviewedAt != nil {
 		r.Reviewed = sub.ReviewedAt.Format("2006-01-02 15:04 MST")
@@ -389,7 +389,7 @@ func (s *Server) reviewListPage(c *gin.Context) {
 		return
 	}
 	if q.State == "" && c.Query("state") == "" {
-		q.State = indicator.Submitted // the work waiting, unless asked otherwise
+		q.State = domain.Submitted // the work waiting, unless asked otherwise
 	}
 	v.State = string(q.State)
 	subs, err := s.store.Submissions(c.Request.Context(), q)
@@ -410,7 +410,7 @@ func (s *Server) reviewProblem(c *gin.Context, v *reviewPage, err error) {
 		s.log.Error("review page", "path", c.Request.URL.Path, "err", err)
 		v.Problem = v.T["internal"]
 	} else {
-		v.Problem = indicator.Message(err)
+		v.Problem = domain.Message(err)
 	}
 	s.renderReview(c, status, "review_list.html", v)
 }
@@ -439,12 +439,12 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 		s.reviewProblem(c, v, err)
 		return
 	}
-	v.CanReview = indicator.CanReview(v.By) && sub.State == indicator.Submitted
-	v.CanClose = indicator.CanWithdraw(v.By, sub) && sub.State == indicator.Submitted
-	v.CanNote = indicator.CanComment(v.By, sub)
-	if sub.State == indicator.Submitted {
+	v.CanReview = domain.CanReview(v.By) && sub.State == domain.Submitted
+	v.CanClose = domain.CanWithdraw(v.By, sub) && sub.State == domain.Submitted
+	v.CanNote = domain.CanComment(v.By, sub)
+	if sub.State == domain.Submitted {
 		res, err := importer.PreviewSubmission(ctx, s.store, sub.ID, v.Lang, 0, nil)
-		if err != nil && !errors.Is(err, indicator.ErrInvalid) && !errors.Is(err, indicator.ErrForbidden) {
+		if err != nil && !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrForbidden) {
 			s.reviewProblem(c, v, err)
 			return
 		}
@@ -473,7 +473,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 			}
 		}
 		if err != nil && v.Problem == "" {
-			v.Problem = v.T["nowRejected"] + " " + indicator.Message(err)
+			v.Problem = v.T["nowRejected"] + " " + domain.Message(err)
 		}
 	}
 	s.renderReview(c, status, "review.html", v)
@@ -497,23 +497,23 @@ func (s *Server) reviewAction(c *gin.Context) {
 			v.Answer = &a
 		}
 	case "kembalikan":
-		_, err = s.closeSubmission(c, p, indicator.Returned, strings.TrimSpace(c.PostForm("note")))
+		_, err = s.closeSubmission(c, p, domain.Returned, strings.TrimSpace(c.PostForm("note")))
 		done = "returned"
 	case "tarik":
-		_, err = s.closeSubmission(c, p, indicator.Withdrawn, strings.TrimSpace(c.PostForm("note")))
+		_, err = s.closeSubmission(c, p, domain.Withdrawn, strings.TrimSpace(c.PostForm("note")))
 		done = "withdrawn"
 	case "komentar":
 		_, err = s.comment(c, p, strings.TrimSpace(c.PostForm("body")))
 		done = "commented"
 	default:
-		err = indicator.Errorf(indicator.ErrNotFound, "no such action %q", c.Param("action"))
+		err = domain.Errorf(domain.ErrNotFound, "no such action %q", c.Param("action"))
 	}
 	if err != nil {
 		status, _ := statusOf(err)
-		if errors.Is(err, indicator.ErrInvalid) && c.Param("action") == "terbitkan" {
+		if errors.Is(err, domain.ErrInvalid) && c.Param("action") == "terbitkan" {
 			status = http.StatusUnprocessableEntity
 		}
-		v.Problem = indicator.Message(err)
+		v.Problem = domain.Message(err)
 		if status == http.StatusInternalServerError {
 			s.log.Error("review action", "path", c.Request.URL.Path, "err", err)
 			v.Problem = v.T["internal"]
@@ -526,7 +526,7 @@ func (s *Server) reviewAction(c *gin.Context) {
 
 // failAuth answers a refusal; a 401 carries the challenge RFC 6750 asks for.
 func (s *Server) failAuth(c *gin.Context, err error) {
-	if errors.Is(err, indicator.ErrUnauthorized) {
+	if errors.Is(err, domain.ErrUnauthorized) {
 		c.Header("WWW-Authenticate", `Bearer realm="pantau"`)
 	}
 	s.fail(c, err)
@@ -594,7 +594,7 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return nil, indicator.Errorf(indicator.ErrInvalid, "pratinjau=%q is not a submission number", raw)
+		return nil, domain.Errorf(domain.ErrInvalid, "pratinjau=%q is not a submission number", raw)
 	}
 	ctx := c.Request.Context()
 	sub, err := s.seeSubmission(c, p, id)
@@ -603,21 +603,21 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview
 	}
 	c.Header("Cache-Control", "private, no-store")
 	c.Header("Vary", "Cookie, Authorization, Accept-Language")
-	if sub.State != indicator.Submitted {
+	if sub.State != domain.Submitted {
 		return nil, errPreviewGone
 	}
 	code := sr.Indicator.Code
 	regions := map[string]bool{}
-	for r := sr.Region.Code; r != ""; r = indicator.ParentOfCode(r) {
+	for r := sr.Region.Code; r != ""; r = domain.ParentOfCode(r) {
 		regions[r] = true
 	}
-	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k indicator.SeriesKey) bool {
-		return k.IndicatorCode == code && (k.RegionCode == sr.Region.Code || (sub.Kind == indicator.UploadTargets && regions[k.RegionCode]))
+	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k domain.SeriesKey) bool {
+		return k.IndicatorCode == code && (k.RegionCode == sr.Region.Code || (sub.Kind == domain.UploadTargets && regions[k.RegionCode]))
 	})
 	if err != nil {
 		return nil, err
 	}
-	if sub.Kind == indicator.UploadTargets {
+	if sub.Kind == domain.UploadTargets {
 		plans, err := s.store.Plans(ctx)
 		if err != nil {
 			return nil, err
@@ -632,27 +632,27 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview
 // applyChanges puts a preview's new and changed values into a series.
 func applyChanges(sr *store.Series, changes []importer.Change) {
 	for _, ch := range changes {
-		i := slices.IndexFunc(sr.Observations, func(o indicator.Observation) bool { return o.Disagg == ch.Disagg && o.Year == ch.Year })
+		i := slices.IndexFunc(sr.Observations, func(o domain.Observation) bool { return o.Disagg == ch.Disagg && o.Year == ch.Year })
 		if i < 0 {
-			sr.Observations = append(sr.Observations, indicator.Observation{SeriesKey: ch.SeriesKey, Value: ch.New, Status: ch.Status})
+			sr.Observations = append(sr.Observations, domain.Observation{SeriesKey: ch.SeriesKey, Value: ch.New, Status: ch.Status})
 			continue
 		}
 		sr.Observations[i].Value, sr.Observations[i].Status = ch.New, ch.Status
 	}
-	slices.SortFunc(sr.Observations, func(a, b indicator.Observation) int {
+	slices.SortFunc(sr.Observations, func(a, b domain.Observation) int {
 		return cmp.Or(strings.Compare(string(a.Disagg), string(b.Disagg)), cmp.Compare(a.Year, b.Year))
 	})
 }
 
 // applyTargetChanges puts a preview's new and changed targets into a
 // series, with the plans they belong to.
-func applyTargetChanges(sr *store.Series, changes []importer.Change, plans []indicator.Plan) {
+func applyTargetChanges(sr *store.Series, changes []importer.Change, plans []domain.Plan) {
 	for _, ch := range changes {
-		t := indicator.Target{PlanCode: ch.Plan, SeriesKey: ch.SeriesKey, Low: ch.New, High: ch.New}
+		t := domain.Target{PlanCode: ch.Plan, SeriesKey: ch.SeriesKey, Low: ch.New, High: ch.New}
 		if ch.High != nil {
 			t.High = *ch.High
 		}
-		i := slices.IndexFunc(sr.Targets, func(o indicator.Target) bool {
+		i := slices.IndexFunc(sr.Targets, func(o domain.Target) bool {
 			return o.PlanCode == t.PlanCode && o.RegionCode == t.RegionCode && o.Disagg == t.Disagg && o.Year == t.Year
 		})
 		if i < 0 {
@@ -660,13 +660,13 @@ func applyTargetChanges(sr *store.Series, changes []importer.Change, plans []ind
 		} else {
 			sr.Targets[i].Low, sr.Targets[i].High = t.Low, t.High
 		}
-		if !slices.ContainsFunc(sr.Plans, func(p indicator.Plan) bool { return p.Code == t.PlanCode }) {
-			if j := slices.IndexFunc(plans, func(p indicator.Plan) bool { return p.Code == t.PlanCode }); j >= 0 {
+		if !slices.ContainsFunc(sr.Plans, func(p domain.Plan) bool { return p.Code == t.PlanCode }) {
+			if j := slices.IndexFunc(plans, func(p domain.Plan) bool { return p.Code == t.PlanCode }); j >= 0 {
 				sr.Plans = append(sr.Plans, plans[j])
 			}
 		}
 	}
-	slices.SortFunc(sr.Targets, func(a, b indicator.Target) int {
+	slices.SortFunc(sr.Targets, func(a, b domain.Target) int {
 		return cmp.Or(strings.Compare(a.PlanCode, b.PlanCode), strings.Compare(string(a.Disagg), string(b.Disagg)), cmp.Compare(a.Year, b.Year))
 	})
 }

@@ -17,8 +17,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/ingest"
 )
 
@@ -44,13 +44,13 @@ func newUploads(maxBytes int64) *uploads {
 
 // uploadAnswer is the JSON of an upload or its preview.
 type uploadAnswer struct {
-	Upload   indicator.Upload `json:"upload"`
-	Counts   indicator.Counts `json:"counts"`
-	Accepted bool             `json:"accepted"`
-	DryRun   bool             `json:"dry_run"`
-	SHA256   string           `json:"sha256"`
-	Size     int64            `json:"size"`
-	Dialect  *ingest.Dialect  `json:"dialect,omitempty"`
+	Upload   domain.Upload   `json:"upload"`
+	Counts   domain.Counts   `json:"counts"`
+	Accepted bool            `json:"accepted"`
+	DryRun   bool            `json:"dry_run"`
+	SHA256   string          `json:"sha256"`
+	Size     int64           `json:"size"`
+	Dialect  *ingest.Dialect `json:"dialect,omitempty"`
 	// Errors lists every rejected row (line, column, value, reason), up to
 	// the reader's cap; MoreErrors counts the rest.
 	Errors     []ingest.RowError `json:"errors"`
@@ -63,7 +63,7 @@ type uploadAnswer struct {
 	FileURL     string            `json:"file_url,omitempty"`
 	// Submission is what a file sent for review became: nothing of it is
 	// public until the walidata publishes it.
-	Submission *indicator.Submission `json:"submission,omitempty"`
+	Submission *domain.Submission `json:"submission,omitempty"`
 	// NothingToReview: sent for review, but every value is stored already,
 	// so nothing was kept (200).
 	NothingToReview bool `json:"nothing_to_review,omitempty"`
@@ -93,18 +93,18 @@ func answerOf(res importer.Result) uploadAnswer {
 // uploader returns who sends an upload: a logged-in person who may upload,
 // or an agency token (both resolved by authenticate). Anyone else gets 401
 // with the challenge RFC 6750 asks for, or 403.
-func (s *Server) uploader(c *gin.Context) (indicator.Principal, error) {
+func (s *Server) uploader(c *gin.Context) (domain.Principal, error) {
 	p := principal(c)
 	switch {
 	case p.CanUpload():
 		return p, nil
 	case c.GetBool(csrfFailedKey):
 		return p, errCSRF
-	case p.Kind == indicator.Anonymous:
+	case p.Kind == domain.Anonymous:
 		c.Header("WWW-Authenticate", `Bearer realm="pantau"`)
-		return p, indicator.Errorf(indicator.ErrUnauthorized, "log in as an uploader or send an agency token: Authorization: Bearer <token> (pantau token create --agency CODE)")
+		return p, domain.Errorf(domain.ErrUnauthorized, "log in as an uploader or send an agency token: Authorization: Bearer <token> (pantau token create --agency CODE)")
 	}
-	return p, indicator.Errorf(indicator.ErrForbidden, "your role (%s) may not upload", p.Role)
+	return p, domain.Errorf(domain.ErrForbidden, "your role (%s) may not upload", p.Role)
 }
 
 // tooLarge reports whether err is the body limit being hit.
@@ -145,7 +145,7 @@ func (u *uploadRequest) flag(name string) (bool, error) {
 	case "1", "true", "yes", "on", "ya":
 		return true, nil
 	}
-	return false, indicator.Errorf(indicator.ErrInvalid, "%s=%q: want true or false", name, u.param(name))
+	return false, domain.Errorf(domain.ErrInvalid, "%s=%q: want true or false", name, u.param(name))
 }
 
 func (u *uploadRequest) close() {
@@ -173,13 +173,13 @@ func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 		if tooLarge(err) {
 			return nil, err
 		}
-		return nil, indicator.Errorf(indicator.ErrInvalid, "unreadable multipart form: %v", err)
+		return nil, domain.Errorf(domain.ErrInvalid, "unreadable multipart form: %v", err)
 	}
 	u.form = c.Request.MultipartForm
 	files := u.form.File["file"]
 	if len(files) != 1 {
 		u.close()
-		return nil, indicator.Errorf(indicator.ErrInvalid, "the form needs exactly one file in the field \"file\"")
+		return nil, domain.Errorf(domain.ErrInvalid, "the form needs exactly one file in the field \"file\"")
 	}
 	f, err := files[0].Open()
 	if err != nil {
@@ -193,7 +193,7 @@ func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 // importRequest turns an upload's parameters into an importer request by
 // p: limited to p's agency, and sent to review when p asks for it
 // (review=true) or review is required of p.
-func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p indicator.Principal) (importer.Request, error) {
+func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Principal) (importer.Request, error) {
 	var req importer.Request
 	var err error
 	if req.DryRun, err = u.flag("dry_run"); err != nil {
@@ -206,10 +206,10 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p indicator.Pri
 	if err != nil {
 		return req, err
 	}
-	req.Review = indicator.NeedsReview(p, s.requireReview, asked)
+	req.Review = domain.NeedsReview(p, s.requireReview, asked)
 	dec, ok := ingest.ParseDecimal(u.param("decimal"))
 	if !ok {
-		return req, indicator.Errorf(indicator.ErrInvalid, "decimal=%q: want comma or point", u.param("decimal"))
+		return req, domain.Errorf(domain.ErrInvalid, "decimal=%q: want comma or point", u.param("decimal"))
 	}
 	l := lang(c)
 	if v := u.param("lang"); v == "id" || v == "en" {
@@ -218,7 +218,7 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p indicator.Pri
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
 		Encoding: u.param("encoding"), Lang: l}
 	req.Agency = p.UploadAgency()
-	req.Upload = indicator.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.Source()}
+	req.Upload = domain.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.Source()}
 	return req, nil
 }
 
@@ -278,12 +278,12 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 	switch {
 	case tooLarge(err):
 		s.failTooLarge(c)
-	case errors.Is(err, indicator.ErrForbidden):
-		c.AbortWithStatusJSON(http.StatusForbidden, errorBody("forbidden", indicator.Message(err), gin.H{"forbidden": res.Forbidden}))
-	case errors.Is(err, indicator.ErrInvalid) && res.Report != nil:
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", indicator.Message(err), answerOf(res)))
-	case errors.Is(err, indicator.ErrInvalid):
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", indicator.Message(err), nil))
+	case errors.Is(err, domain.ErrForbidden):
+		c.AbortWithStatusJSON(http.StatusForbidden, errorBody("forbidden", domain.Message(err), gin.H{"forbidden": res.Forbidden}))
+	case errors.Is(err, domain.ErrInvalid) && res.Report != nil:
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", domain.Message(err), answerOf(res)))
+	case errors.Is(err, domain.ErrInvalid):
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", domain.Message(err), nil))
 	default:
 		s.fail(c, err)
 	}
@@ -292,7 +292,7 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 func uploadID(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return 0, indicator.Errorf(indicator.ErrInvalid, "upload id %q is not a number", c.Param("id"))
+		return 0, domain.Errorf(domain.ErrInvalid, "upload id %q is not a number", c.Param("id"))
 	}
 	return id, nil
 }
@@ -332,7 +332,7 @@ func (s *Server) getUploadFile(c *gin.Context) {
 		return
 	}
 	if !d.HasFile {
-		s.fail(c, indicator.Errorf(indicator.ErrNotFound, "upload %d has no kept file", id))
+		s.fail(c, domain.Errorf(domain.ErrNotFound, "upload %d has no kept file", id))
 		return
 	}
 	c.Header("ETag", `"`+d.SHA256+`"`)

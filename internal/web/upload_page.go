@@ -15,8 +15,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/chart"
+	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/indicator"
 	"pantau/internal/progress"
 )
 
@@ -47,7 +47,7 @@ type pendingFile struct {
 	path     string
 	filename string
 	// by is who previewed the file: the confirmation stores it as theirs.
-	by      indicator.Principal
+	by      domain.Principal
 	params  map[string]string
 	expires time.Time
 }
@@ -143,12 +143,12 @@ type uploadView struct {
 	ScriptURL string
 	// By is the logged-in person who may upload (no token asked then), and
 	// CSRF their session's token.
-	By   *indicator.Principal
+	By   *domain.Principal
 	CSRF string
 	// ReviewRequired says agencies' uploads wait for the walidata.
 	ReviewRequired bool
 	// Submission is what a confirmed file sent for review became.
-	Submission *indicator.Submission
+	Submission *domain.Submission
 	// WillReview says confirming sends the file to the walidata, and
 	// NothingToReview that it was sent but changes nothing.
 	WillReview, NothingToReview bool
@@ -196,7 +196,7 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 	u, err := s.readUpload(c)
 	if err != nil {
 		status, _ := statusOf(err)
-		v.Error = indicator.Message(err)
+		v.Error = domain.Message(err)
 		if tooLarge(err) {
 			status, v.Error = http.StatusRequestEntityTooLarge, fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
 			c.Header("Connection", "close")
@@ -237,7 +237,7 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 // pageUploader decides who sends a file through the page: the logged-in
 // person when they may upload, else the agency token typed in. It returns
 // a status and a message for the page when neither will do.
-func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (indicator.Principal, int, string) {
+func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (domain.Principal, int, string) {
 	if v.By != nil && token == "" {
 		return *v.By, 0, ""
 	}
@@ -249,11 +249,11 @@ func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (indi
 		status, _ := statusOf(err)
 		if status != http.StatusUnauthorized {
 			s.log.Error("upload page", "err", err)
-			return indicator.Principal{}, status, v.T["internal"]
+			return domain.Principal{}, status, v.T["internal"]
 		}
-		return indicator.Principal{}, status, v.T["badToken"]
+		return domain.Principal{}, status, v.T["badToken"]
 	}
-	return indicator.TokenPrincipal(tok.ID, tok.AgencyCode), 0, ""
+	return domain.TokenPrincipal(tok.ID, tok.AgencyCode), 0, ""
 }
 
 // confirmUploadPage answers POST /unggah/simpan: the previewed file, for real.
@@ -272,7 +272,7 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 		if status == http.StatusInternalServerError {
 			s.log.Error("upload page", "err", err)
 		}
-		v.Error = indicator.Message(err)
+		v.Error = domain.Message(err)
 		s.renderUpload(c, status, v)
 		return
 	}
@@ -283,14 +283,14 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 // stillUploader checks that whoever previewed a file may still store it
 // as they confirm: the same person, logged in now (with the form's CSRF
 // token), with the same role and agency; or a token not revoked since.
-func (s *Server) stillUploader(c *gin.Context, by indicator.Principal) error {
-	if by.Kind == indicator.ByToken {
+func (s *Server) stillUploader(c *gin.Context, by domain.Principal) error {
+	if by.Kind == domain.ByToken {
 		ok, err := s.store.TokenActive(c.Request.Context(), by.TokenID)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return indicator.Errorf(indicator.ErrUnauthorized, "the agency token that checked this file has been revoked; nothing was stored")
+			return domain.Errorf(domain.ErrUnauthorized, "the agency token that checked this file has been revoked; nothing was stored")
 		}
 		return nil
 	}
@@ -298,8 +298,8 @@ func (s *Server) stillUploader(c *gin.Context, by indicator.Principal) error {
 	if c.GetBool(csrfFailedKey) {
 		return errCSRF
 	}
-	if p.Kind != indicator.ByUser || p.UserID != by.UserID || p.Role != by.Role || p.AgencyCode != by.AgencyCode || !p.CanUpload() {
-		return indicator.Errorf(indicator.ErrForbidden, "only %s, logged in with the same role and agency as when the file was checked, may store it; nothing was stored", by.Source())
+	if p.Kind != domain.ByUser || p.UserID != by.UserID || p.Role != by.Role || p.AgencyCode != by.AgencyCode || !p.CanUpload() {
+		return domain.Errorf(domain.ErrForbidden, "only %s, logged in with the same role and agency as when the file was checked, may store it; nothing was stored", by.Source())
 	}
 	return nil
 }
@@ -323,7 +323,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	}}
 	req, err := s.importRequest(c, u, f.by)
 	if err != nil {
-		v.status, v.Error = http.StatusBadRequest, indicator.Message(err)
+		v.status, v.Error = http.StatusBadRequest, domain.Message(err)
 		return false
 	}
 	req.Options.Lang = v.Lang
@@ -343,9 +343,9 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	case err == nil && !dryRun:
 		v.Confirmed, v.status = true, http.StatusCreated
 	case err == nil:
-	case errors.Is(err, indicator.ErrForbidden):
-		v.status, v.Error = http.StatusForbidden, indicator.Message(err)
-	case errors.Is(err, indicator.ErrInvalid):
+	case errors.Is(err, domain.ErrForbidden):
+		v.status, v.Error = http.StatusForbidden, domain.Message(err)
+	case errors.Is(err, domain.ErrInvalid):
 		v.status, v.Error = http.StatusUnprocessableEntity, v.T["rejected"]
 	default:
 		s.log.Error("upload page", "err", err)

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"testing"
 
-	"pantau/internal/indicator"
+	"pantau/internal/domain"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
@@ -76,9 +76,9 @@ type uploadAnswer struct {
 		Old    *float64 `json:"old_value"`
 		New    float64  `json:"new_value"`
 	} `json:"changes"`
-	FileURL         string                `json:"file_url"`
-	Submission      *indicator.Submission `json:"submission"`
-	NothingToReview bool                  `json:"nothing_to_review"`
+	FileURL         string             `json:"file_url"`
+	Submission      *domain.Submission `json:"submission"`
+	NothingToReview bool               `json:"nothing_to_review"`
 }
 
 type rowError struct {

@@ -1,7 +1,7 @@
-// Package indicator is Pantau's domain: regions, indicators, observations,
+// Package domain is Pantau's domain: regions, indicators, observations,
 // plans and targets, with the rules that make them valid. It imports nothing
 // from the edges (no HTTP, no SQL); the store and the web layer adapt to it.
-package indicator
+package domain
 
 import (
 	"errors"

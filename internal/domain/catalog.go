@@ -1,4 +1,4 @@
-package indicator
+package domain
 
 // Catalog is the reference data an import is validated against: indicators,
 // regions with the BPS code bridge, plans and agencies, indexed for lookup.
