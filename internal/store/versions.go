@@ -166,3 +166,12 @@ func (s *Store) VersionTime(ctx context.Context, v int64) (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
+
+// DataVersion is the id of the latest accepted upload (0 when none).
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.GetContext(ctx, &v, `SELECT COALESCE(MAX(id), 0) FROM uploads`); err != nil {
+		return 0, fmt.Errorf("store: data version: %w", err)
+	}
+	return v, nil
+}
