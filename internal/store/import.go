@@ -87,15 +87,10 @@ func distinctKeys(src ObservationSource) ObservationSource {
 // of series, not of rows: per series a YearSet, as the CSV reader keeps
 // them; the rare year outside has a map of its own.
 type keySet struct {
-	series   map[seriesID]*domain.YearSet
-	last     seriesID
+	series   map[seriesKey]*domain.YearSet
+	last     seriesKey
 	lastBits *domain.YearSet
 	other    map[domain.SeriesKey]bool
-}
-
-type seriesID struct {
-	indicator, region string
-	disagg            domain.Disaggregation
 }
 
 // add puts k in the set and reports whether it was not there yet.
@@ -110,10 +105,10 @@ func (s *keySet) add(k domain.SeriesKey) bool {
 		s.other[k] = true
 		return true
 	}
-	id := seriesID{k.IndicatorCode, k.RegionCode, k.Disagg}
+	id := seriesOf(k)
 	if s.lastBits == nil || id != s.last {
 		if s.series == nil {
-			s.series = map[seriesID]*domain.YearSet{}
+			s.series = map[seriesKey]*domain.YearSet{}
 		}
 		bits := s.series[id]
 		if bits == nil {

@@ -223,7 +223,7 @@ func (r *sqliteSeries) close() { r.insert.Close() }
 
 // id returns the id of k's series, inserting the series if it is new.
 func (r *sqliteSeries) id(k domain.SeriesKey) (int64, error) {
-	sk := seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
+	sk := seriesOf(k)
 	if r.prevID != 0 && sk == r.prev {
 		return r.prevID, nil
 	}

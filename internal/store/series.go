@@ -13,6 +13,19 @@ import (
 	"pantau/internal/domain"
 )
 
+// seriesKey names a series: an observation's key without the year, the
+// three columns the series table keys a series by. Imports map it to the
+// series id (sqliteSeries, priorValues) and check keys per series (keySet).
+type seriesKey struct {
+	indicator, region string
+	disagg            domain.Disaggregation
+}
+
+// seriesOf is the series the observation key k belongs to.
+func seriesOf(k domain.SeriesKey) seriesKey {
+	return seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
+}
+
 // Series is everything stored about one indicator in one region: every
 // observation (all disaggregations) and the targets of every plan.
 type Series struct {
