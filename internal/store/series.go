@@ -55,10 +55,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	}
 	// A region is measured against its own plans and those of every level
 	// above it (the regency against its RPJMD, the province's RKPD, the RPJMN).
-	regions := []string{regionCode}
-	for c := domain.ParentOfCode(regionCode); c != ""; c = domain.ParentOfCode(c) {
-		regions = append(regions, c)
-	}
+	regions := domain.AncestryOfCode(regionCode)
 	q, args, err := sqlx.In(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
 		FROM targets WHERE indicator_code = ? AND region_code IN (?) ORDER BY plan_code, disagg, year`, indicatorCode, regions)
 	if err != nil {
@@ -223,15 +220,6 @@ func (v *StoredValues) load(g valueGroup) map[valueSlot]domain.Observation {
 	return m
 }
 
-// Ancestors returns code and every region above it, nearest first.
-func Ancestors(code string) []string {
-	out := []string{code}
-	for c := domain.ParentOfCode(code); c != ""; c = domain.ParentOfCode(c) {
-		out = append(out, c)
-	}
-	return out
-}
-
 // RegionSeries returns every indicator's series in one region: one Series
 // per indicator that has observations there, each with the targets of the
 // region and the regions above it. Three queries, whatever the number of
@@ -263,7 +251,7 @@ func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, 
 			return nil, fmt.Errorf("store: region series %s: %w", regionCode, err)
 		}
 	}
-	targets, err := s.TargetsIn(ctx, Ancestors(regionCode))
+	targets, err := s.TargetsIn(ctx, domain.AncestryOfCode(regionCode))
 	if err != nil {
 		return nil, err
 	}

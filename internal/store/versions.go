@@ -96,7 +96,7 @@ func (s *Store) SeriesAt(ctx context.Context, indicatorCode, regionCode string, 
 	if out.Observations, err = s.ObservationsAt(ctx, indicatorCode, regionCode, v); err != nil {
 		return out, err
 	}
-	regions := Ancestors(regionCode)
+	regions := domain.AncestryOfCode(regionCode)
 	pred, predArgs, err := sqlx.In(`k.indicator_code = ? AND k.region_code IN (?)`, indicatorCode, regions)
 	if err != nil {
 		return out, fmt.Errorf("store: series targets at version: %w", err)
