@@ -10,10 +10,11 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 func TestAccountsLoginLockoutSessions(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		if err := st.PutAgency(ctx, domain.Agency{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"}); err != nil {
 			t.Fatal(err)
@@ -130,7 +131,7 @@ func TestLockoutDelay(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestUserAdministration(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		for _, code := range []string{"bps-banyuasin", "dinkes-banyuasin"} {
 			if err := st.PutAgency(ctx, domain.Agency{Code: code, Name: code}); err != nil {
@@ -272,7 +273,7 @@ func TestUserAdministration(t *testing.T) {
 // TestLastAdminRace has two administrators disable each other at the same
 // moment, many times over: exactly one of each pair may succeed.
 func TestLastAdminRace(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		for round := 0; round < 10; round++ {
 			var ids [2]int64

@@ -11,6 +11,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // Tests of what an import writes, row by row. SQLite's path upserts the rows
@@ -127,7 +128,7 @@ func importCounts(t *testing.T, st *store.Store, src store.ObservationSource, wa
 // only in an attribute is changed, with a revision; an identical row (which,
 // for a lacking attribute, means the value alone) writes nothing.
 func TestImportAttributesCarriedOrNot(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		const sem, rev, fin = domain.StatusPreliminary, domain.StatusRevised, domain.StatusFinal
 		var first []domain.Observation
@@ -213,7 +214,7 @@ func TestImportBatchBoundaries(t *testing.T) {
 	} {
 		for _, shape := range shapes {
 			t.Run(fmt.Sprintf("%d rows, %s", tt.rows, shape.name), func(t *testing.T) {
-				engines(t, func(t *testing.T, st *store.Store) {
+				testdb.Each(t, func(t *testing.T, st *store.Store) {
 					seed(t, st)
 					const sem = domain.StatusPreliminary
 					// Row i is year 1960+i; the first upload stores the
@@ -292,7 +293,7 @@ func TestImportRejectsKeyNamedTwice(t *testing.T) {
 		{"new key, carrying other attributes", []domain.Observation{carrying(obs(2030, 1), "sbn"), carrying(obs(2030, 2), "")}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			engines(t, func(t *testing.T, st *store.Store) {
+			testdb.Each(t, func(t *testing.T, st *store.Store) {
 				ctx := context.Background()
 				seed(t, st)
 				a := importCounts(t, st, rows(obs(2001, 1), obs(2002, 2)), domain.Counts{New: 2})
@@ -326,7 +327,7 @@ func TestImportRejectsKeyNamedTwice(t *testing.T) {
 func TestImportSeriesOfMixedUploads(t *testing.T) {
 	for _, regions := range []int{3, 2000} {
 		t.Run(fmt.Sprintf("%d regions", regions), func(t *testing.T) {
-			engines(t, func(t *testing.T, st *store.Store) {
+			testdb.Each(t, func(t *testing.T, st *store.Store) {
 				ctx := context.Background()
 				seed(t, st)
 				// Regency codes; the store does not look rows up in the
@@ -400,7 +401,7 @@ func TestImportSeriesOfMixedUploads(t *testing.T) {
 }
 
 func TestImportKeepsHistory(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		first, err := st.ImportObservations(ctx, domain.Upload{Filename: "a.csv", CreatedBy: "bps"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
@@ -461,7 +462,7 @@ func TestImportKeepsHistory(t *testing.T) {
 }
 
 func TestImportIsAllOrNothing(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{}); err != nil {
@@ -500,7 +501,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 }
 
 func TestConcurrentImportsLoseNoRevision(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2024, 0)), store.ImportOptions{}); err != nil {
@@ -555,7 +556,7 @@ func TestConcurrentImportsLoseNoRevision(t *testing.T) {
 // import's own COPY formatting on PostgreSQL; characters COPY escapes, and
 // values with many digits, must come back as they were sent.
 func TestImportKeepsTextExactly(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		a, b := obs(2023, 0.1+0.2), obs(2024, -1234567.000001)
@@ -584,7 +585,7 @@ func TestImportKeepsTextExactly(t *testing.T) {
 // indicator's current values whole instead of looking keys up in batches,
 // and checks the counts and the attributes a file without them keeps.
 func TestBigReimportCounts(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		gen := func(regions int, absent domain.Attr, value func(i int) float64) []domain.Observation {

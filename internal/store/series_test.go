@@ -7,6 +7,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // versionsRead is how many rows of observation_versions fn made
@@ -43,7 +44,7 @@ func versionsRead(t *testing.T, st *store.Store, fn func() error) int64 {
 // current values are a view over every version; these reads must look up
 // the regions they need, not read every version of the indicator.
 func TestIndicatorPageReadsItsRegionsOnly(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		var regencies []domain.Region
@@ -120,7 +121,7 @@ func TestIndicatorPageReadsItsRegionsOnly(t *testing.T) {
 }
 
 func TestStoredValuesLoadPerIndicatorYear(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
 		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{}); err != nil {

@@ -3,45 +3,14 @@ package store_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"pantau/internal/domain"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
-
-// engines runs fn once against a fresh SQLite file and once against a fresh
-// PostgreSQL database, both migrated.
-func engines(t *testing.T, fn func(t *testing.T, st *store.Store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, open(t, filepath.Join(t.TempDir(), "pantau.db")))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		fn(t, open(t, pgtest.URL(t)))
-	})
-}
-
-func open(t testing.TB, url string) *store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
+func TestMain(m *testing.M) { testdb.Main(m) }
 
 // seed stores a small catalogue: Banyuasin, its province and one indicator.
 func seed(t testing.TB, st *store.Store) {
@@ -86,7 +55,7 @@ func rows(os ...domain.Observation) store.ObservationSource {
 }
 
 func TestMigrateIsIdempotent(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		if err := st.Migrate(context.Background()); err != nil {
 			t.Fatalf("second migrate: %v", err)
 		}
@@ -98,7 +67,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		if _, err := st.Series(context.Background(), "nope", "16.07"); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("unknown indicator: %v", err)
 		}

@@ -6,10 +6,11 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 func TestTargetsKeepRevisionsAndReachChildRegions(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		target := func(low, high float64) domain.Target {

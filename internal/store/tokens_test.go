@@ -8,10 +8,11 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 func TestTokens(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		if _, _, err := st.CreateToken(ctx, "nope", ""); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("token for an unknown agency: %v", err)
@@ -45,7 +46,7 @@ func TestTokens(t *testing.T) {
 }
 
 func TestTokensRevokeAndAudit(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		if err := st.PutAgency(ctx, domain.Agency{Code: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // file is an UploadFile source over fixed bytes.
@@ -27,7 +28,7 @@ func file(content string) store.FileSource {
 }
 
 func TestUploadKeepsFileAndLines(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
 		// Bigger than one chunk, so chunks are joined in order.
@@ -104,7 +105,7 @@ func bigFile(n int) string {
 // is served back byte for byte; files kept before compression (an empty
 // encoding) are still served.
 func TestKeptFileIsCompressedInChunks(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
 		db := st.DB()
@@ -189,7 +190,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 // kept fails the import (chunks already compressed or stored included),
 // and nothing of it or the upload stays.
 func TestKeptFileReadFails(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
 		content := bigFile(5 << 20)
