@@ -203,10 +203,9 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 		if blank(rec) {
 			continue
 		}
-		sch, ok, repeat := buildSchema(rec)
-		if repeat != "" {
-			i, _ := strconv.Atoi(strings.TrimPrefix(repeat, "repeat:"))
-			return rep, fileError(rd.lang, "repeat_column", sch.fields[i].name, sch.fields[i].col)
+		sch, ok, repeated := buildSchema(rec)
+		if repeated != nil {
+			return rep, fileError(rd.lang, "repeat_column", repeated.name, repeated.col)
 		}
 		if ok {
 			rd.sch = sch

@@ -169,9 +169,11 @@ type schema struct {
 func (s *schema) has(c int) bool { return c >= 0 }
 
 // buildSchema understands a header row. It returns ok=false when the row is
-// not a header the reader can use (for example a title line above a table).
-func buildSchema(header []string) (*schema, bool, string) {
-	s := &schema{region: -1, regionName: -1, ind: -1, year: -1, value: -1, unit: -1, status: -1, note: -1, brk: -1, plan: -1, unitMult: -1, action: -1, freq: -1}
+// not a header the reader can use (for example a title line above a table),
+// and the field that repeats a single column ("tahun" twice) when one does:
+// such a header is refused whatever else it holds.
+func buildSchema(header []string) (s *schema, ok bool, repeated *field) {
+	s = &schema{region: -1, regionName: -1, ind: -1, year: -1, value: -1, unit: -1, status: -1, note: -1, brk: -1, plan: -1, unitMult: -1, action: -1, freq: -1}
 	norm := make([]string, len(header))
 	s.fields = make([]field, len(header))
 	for i, h := range header {
@@ -268,13 +270,13 @@ func buildSchema(header []string) (*schema, bool, string) {
 		}
 		if slot != nil {
 			if *slot >= 0 {
-				return s, false, "repeat:" + strconv.Itoa(i)
+				return s, false, f
 			}
 			*slot = i
 		}
 	}
-	ok := s.layout == LayoutWide || s.has(s.year) && s.has(s.value)
-	return s, ok, ""
+	ok = s.layout == LayoutWide || s.has(s.year) && s.has(s.value)
+	return s, ok, nil
 }
 
 func contains(list []string, s string) bool {

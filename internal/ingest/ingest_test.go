@@ -465,3 +465,27 @@ func TestMaxErrorsCounts(t *testing.T) {
 		t.Errorf("Err() does not say how many more: %v", rep.Err())
 	}
 }
+
+// TestRepeatedColumn: a header naming one column twice is refused as a
+// whole, naming the second column and what it repeats, before any row is
+// read.
+func TestRepeatedColumn(t *testing.T) {
+	cat := testCatalog(t)
+	for _, tt := range []struct {
+		name, file, lang, want string
+	}{
+		{"tahun twice", "kode_wilayah;kode_indikator;tahun;Tahun;nilai\n16.07;ipm;2023;2023;67,93\n", "en", `header: column "Tahun" repeats year`},
+		{"a region code and a BPS code", "kode_wilayah;kode_bps;kode_indikator;tahun;nilai\n16.07;1607;ipm;2023;67,93\n", "id", `header: kolom "kode_bps" mengulang region`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			emitted := 0
+			rep, err := ReadObservations(strings.NewReader(tt.file), cat, Options{Lang: tt.lang}, func(domain.Observation) error { emitted++; return nil })
+			if !errors.Is(err, domain.ErrInvalid) || err.Error() != tt.want {
+				t.Fatalf("err = %v, want ErrInvalid %q", err, tt.want)
+			}
+			if emitted != 0 || rep.Rows != 0 {
+				t.Errorf("%d rows read, %d emitted after a refused header", rep.Rows, emitted)
+			}
+		})
+	}
+}
