@@ -135,6 +135,7 @@ func newReader(cat *domain.Catalog, opts Options) *reader {
 		series: map[seriesKey]*seriesState{}, firstLine: map[dupKey]int32{}, unitCache: map[unitKey]bool{},
 		disaggCache: map[string]disaggResult{}, disaggIDs: map[domain.Disaggregation]int32{domain.Total: 0},
 		lastInd: -1, lastReg: lookup{idx: -1}}
+	rd.res.territory = strings.TrimSpace(opts.Territory)
 	rd.rep = &Report{maxErrors: opts.MaxErrors, lang: opts.Lang, Dialect: Dialect{Decimal: opts.Decimal}}
 	if rd.rep.maxErrors <= 0 {
 		rd.rep.maxErrors = 1000
@@ -315,6 +316,13 @@ func footnote(rec []string) bool {
 // setup checks what the header and the options say about the whole file.
 func (rd *reader) setup() error {
 	s, rep := rd.sch, rd.rep
+	if t := rd.res.territory; t != "" && t != domain.NationalCode {
+		if _, ok := rd.res.regionIdx[t]; !ok {
+			// Matching nationwide instead would resolve names the instance
+			// never meant.
+			return fileError(rd.lang, "territory", t)
+		}
+	}
 	rep.Dialect.Layout = s.layout
 	for _, f := range s.fields {
 		dc := DialectColumn{Name: f.name, Use: f.col, Year: f.year}
@@ -336,7 +344,11 @@ func (rd *reader) setup() error {
 		return fileError(rd.lang, "need_ind")
 	}
 	if o := strings.TrimSpace(rd.opts.Region); o != "" {
-		if rd.fileRegion = rd.res.region(o).idx; rd.fileRegion < 0 {
+		l := rd.res.region(o)
+		switch rd.fileRegion = l.idx; {
+		case len(l.candidates) > 0:
+			return fileError(rd.lang, "opt_region_ambiguous", o, rd.candidates(l))
+		case rd.fileRegion < 0:
 			return fileError(rd.lang, "opt_region", o, didYouMean(rd.lang, rd.res.suggestRegions(o)))
 		}
 	} else if s.region < 0 && s.regionName < 0 {
@@ -542,17 +554,27 @@ func (rd *reader) rowRegion(c *rowCtx, rec []string) {
 	case l.idx >= 0:
 		c.region = l.idx
 	case len(l.candidates) > 0:
-		names := make([]string, len(l.candidates))
-		for i, k := range l.candidates {
-			names[i] = rd.res.regions[k].Code + " " + rd.res.regions[k].Name
-		}
-		rd.fail(c, col, raw, CodeAmbiguousRegion, raw, strings.Join(names, ", "))
+		rd.fail(c, col, raw, CodeAmbiguousRegion, raw, rd.candidates(l))
 	default:
 		rd.fail(c, col, raw, CodeUnknownRegion, raw, rd.suggest(rd.res.suggestRegions, raw))
 	}
 	if l.idx < 0 {
 		c.region = -1
 	}
+}
+
+// candidates lists an ambiguous name's regions, each with its code and
+// level, for the writer to choose the code from.
+func (rd *reader) candidates(l lookup) string {
+	if rd.rep.full() {
+		return ""
+	}
+	names := make([]string, len(l.candidates))
+	for i, k := range l.candidates {
+		reg := rd.res.regions[k]
+		names[i] = reg.Code + " " + reg.Name + " (" + levelName(rd.lang, reg.Level) + ")"
+	}
+	return strings.Join(names, ", ")
 }
 
 func (rd *reader) rowStatus(c *rowCtx, rec []string) {

@@ -189,7 +189,7 @@ func TestReadFiles(t *testing.T) {
 				{line: 13, field: 4, code: CodeUnknownMark},
 			},
 			reasonContains: []string{`did you mean "kemiskinan"?`, `did you mean "16.07"`, `"Kabupaten Banyuasin (16.07)"`,
-				"16.04 Kabupaten Lahat, 16.04.01 Lahat", "duplicate of line 10", `footnote mark "#"`},
+				"16.04 Kabupaten Lahat (regency/city), 16.04.01 Lahat (district)", "duplicate of line 10", `footnote mark "#"`},
 		},
 		{
 			name: "messages in Indonesian", file: "broken_values.csv", opts: Options{MaxErrors: 3},
