@@ -326,11 +326,14 @@ type readOptions struct {
 	Plan      string         `json:"plan,omitempty"`
 	Decimal   ingest.Decimal `json:"decimal,omitempty"`
 	Encoding  string         `json:"encoding,omitempty"`
+	// Territory is the one the names were resolved in when it was checked:
+	// the file is published as it was reviewed.
+	Territory string `json:"territory,omitempty"`
 }
 
 func submissionOf(req Request, res Result) domain.Submission {
 	o := req.Options
-	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding})
+	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory})
 	return domain.Submission{Kind: req.kind(), AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
 		Lang: o.Lang, Options: string(opts), Counts: res.Upload.Counts}
 }
@@ -378,7 +381,7 @@ func replay(ctx context.Context, st *store.Store, id int64, lang string, m mode,
 	req := Request{
 		Upload:  domain.Upload{Filename: sub.Filename, AgencyCode: sub.AgencyCode, CreatedBy: sub.SubmittedBy},
 		Targets: sub.Kind == domain.UploadTargets,
-		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Lang: lang},
+		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Territory: ro.Territory, Lang: lang},
 		Agency:  sub.AgencyCode,
 	}
 	if err := adjust(sub, &req); err != nil {
