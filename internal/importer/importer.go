@@ -70,6 +70,8 @@ const (
 	modePreview
 )
 
+// mode reads the request's flags: Review without DryRun submits, DryRun
+// alone (or with Review: only the check) is a dry run.
 func (req Request) mode() mode {
 	switch {
 	case req.Review && !req.DryRun:
@@ -154,6 +156,7 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	return importAs(ctx, st, r, req, req.mode())
 }
 
+// importAs is Import in mode m; replaying a submission picks its mode.
 func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m mode) (Result, error) {
 	res := Result{DryRun: m == modeDryRun || m == modePreview}
 	if m == modeSubmit {
