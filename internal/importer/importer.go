@@ -22,6 +22,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/ingest"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -144,7 +145,7 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 		if res.Report != nil {
 			f.Dialect, _ = json.Marshal(res.Report.Dialect)
 		}
-		f.Lang = req.Options.Lang
+		f.Lang = string(req.Options.Lang)
 		return f, nil
 	}
 	if !req.DryRun {
@@ -255,7 +256,7 @@ func submissionOf(req Request, res Result) domain.Submission {
 	o := req.Options
 	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding})
 	return domain.Submission{Kind: kind, AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
-		Lang: o.Lang, Options: string(opts), Counts: res.Upload.Counts}
+		Lang: string(o.Lang), Options: string(opts), Counts: res.Upload.Counts}
 }
 
 // Publish makes a submitted upload public: its kept file is imported again,
@@ -264,7 +265,7 @@ func submissionOf(req Request, res Result) domain.Submission {
 // by the reviewer in the same transaction. A file that no longer passes
 // (a catalogue change, say) is refused with its report, like any upload,
 // and stays submitted.
-func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Principal, lang string) (Result, error) {
+func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Principal, lang locale.Lang) (Result, error) {
 	if !domain.CanReview(reviewer) {
 		return Result{}, domain.Errorf(domain.ErrForbidden, "only the walidata publishes submitted uploads")
 	}
@@ -280,7 +281,7 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Pri
 // PreviewSubmission is a dry run of a submission's kept file against the
 // data of now: what publishing it would change, at most max new and max
 // changed values (0: DefaultPreview), of the keys only accepts (nil: all).
-func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(domain.SeriesKey) bool) (Result, error) {
+func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang locale.Lang, max int, only func(domain.SeriesKey) bool) (Result, error) {
 	return replay(ctx, st, id, lang, func(_ domain.Submission, req *Request) error {
 		req.DryRun, req.readOnly, req.Preview, req.PreviewOnly = true, true, max, only
 		return nil
@@ -289,7 +290,7 @@ func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang stri
 
 // replay imports a submission's kept file as its sender sent it, after
 // adjust has set what differs (dry run, publication).
-func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust func(domain.Submission, *Request) error) (Result, error) {
+func replay(ctx context.Context, st *store.Store, id int64, lang locale.Lang, adjust func(domain.Submission, *Request) error) (Result, error) {
 	sub, err := st.Submission(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -372,15 +373,12 @@ func (g *gate) list() []string {
 	return out
 }
 
-func (g *gate) err(lang string) error {
+func (g *gate) err(lang locale.Lang) error {
 	codes := g.list()
 	if len(codes) == 0 {
 		return nil
 	}
-	if lang == "en" {
-		return domain.Errorf(domain.ErrForbidden, "agency %s may not upload indicators not assigned to it: %s", g.agency, strings.Join(codes, ", "))
-	}
-	return domain.Errorf(domain.ErrForbidden, "instansi %s tidak berwenang mengunggah indikator yang bukan tanggung jawabnya: %s", g.agency, strings.Join(codes, ", "))
+	return &domain.Error{Kind: domain.ErrForbidden, Message: lang.Get("importer.forbidden_indicators", g.agency, strings.Join(codes, ", "))}
 }
 
 // preview classifies a dry run's rows against the stored values (new,

@@ -16,6 +16,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -146,7 +147,7 @@ func (s *Server) getSubmission(c *gin.Context) {
 	}
 	body := gin.H{"data": gin.H{"submission": sub, "comments": comments}, "links": submissionLinks(sub)}
 	if preview && sub.State == domain.Submitted {
-		res, err := importer.PreviewSubmission(c.Request.Context(), s.store, sub.ID, lang(c), 0, nil)
+		res, err := importer.PreviewSubmission(c.Request.Context(), s.store, sub.ID, locale.Lang(lang(c)), 0, nil)
 		if err != nil && !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrForbidden) {
 			s.fail(c, err)
 			return
@@ -197,7 +198,7 @@ func (s *Server) publish(c *gin.Context, p domain.Principal) (importer.Result, e
 	if !domain.CanReview(p) {
 		return importer.Result{}, domain.Errorf(domain.ErrForbidden, "only the walidata (an administrator) publishes submitted uploads")
 	}
-	res, err := importer.Publish(c.Request.Context(), s.store, sub.ID, p, lang(c))
+	res, err := importer.Publish(c.Request.Context(), s.store, sub.ID, p, locale.Lang(lang(c)))
 	if err == nil {
 		c.Set(auditActionKey, "publish submission")
 		c.Set(auditObjectKey, fmt.Sprintf("submission:%d", sub.ID))
@@ -443,7 +444,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 	v.CanClose = domain.CanWithdraw(v.By, sub) && sub.State == domain.Submitted
 	v.CanNote = domain.CanComment(v.By, sub)
 	if sub.State == domain.Submitted {
-		res, err := importer.PreviewSubmission(ctx, s.store, sub.ID, v.Lang, 0, nil)
+		res, err := importer.PreviewSubmission(ctx, s.store, sub.ID, locale.Lang(v.Lang), 0, nil)
 		if err != nil && !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrForbidden) {
 			s.reviewProblem(c, v, err)
 			return
@@ -611,7 +612,7 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview
 	for r := sr.Region.Code; r != ""; r = domain.ParentOfCode(r) {
 		regions[r] = true
 	}
-	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k domain.SeriesKey) bool {
+	res, err := importer.PreviewSubmission(ctx, s.store, id, locale.Lang(lang(c)), math.MaxInt32, func(k domain.SeriesKey) bool {
 		return k.IndicatorCode == code && (k.RegionCode == sr.Region.Code || (sub.Kind == domain.UploadTargets && regions[k.RegionCode]))
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/locale"
 	"pantau/internal/ingest"
 )
 
@@ -216,7 +217,7 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Princi
 		l = v
 	}
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
-		Encoding: u.param("encoding"), Lang: l}
+		Encoding: u.param("encoding"), Lang: locale.Lang(l)}
 	req.Agency = p.UploadAgency()
 	req.Upload = domain.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.Source()}
 	return req, nil

@@ -17,6 +17,7 @@ import (
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
 
@@ -326,7 +327,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 		v.status, v.Error = http.StatusBadRequest, domain.Message(err)
 		return false
 	}
-	req.Options.Lang = v.Lang
+	req.Options.Lang = locale.Lang(v.Lang)
 	res, err := importer.Import(c.Request.Context(), s.store, file, req)
 	a := answerOf(res)
 	v.Result, v.Answer, v.Submission = &res, &a, res.Submission
