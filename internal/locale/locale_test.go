@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"maps"
 	"path/filepath"
 	"regexp"
@@ -166,5 +167,33 @@ func TestEveryReferencedIDExists(t *testing.T) {
 	}
 	if seen == 0 {
 		t.Fatal("found no catalogue lookups in the source: the walk is broken")
+	}
+}
+
+// TestTemplateTextsExist checks that every {{.T.key}} in the web templates
+// names a message of one of the web pages' sections: a template reading a
+// map of texts would print a missing key as nothing.
+func TestTemplateTextsExist(t *testing.T) {
+	known := map[string]bool{}
+	for _, sec := range []string{"page", "account", "admin", "completeness", "embed", "review", "upload"} {
+		for k := range ID.Section(sec) {
+			known[k] = true
+		}
+	}
+	files, err := filepath.Glob(filepath.Join("..", "web", "templates", "*.html"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no templates found: %v", err)
+	}
+	ref := regexp.MustCompile(`\.T\.([A-Za-z_][A-Za-z0-9_]*)`)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ref.FindAllStringSubmatch(string(b), -1) {
+			if !known[m[1]] {
+				t.Errorf("%s: {{.T.%s}} is in no web section of the catalogue", filepath.Base(f), m[1])
+			}
+		}
 	}
 }

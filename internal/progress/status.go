@@ -2,13 +2,16 @@ package progress
 
 import "pantau/internal/locale"
 
-// Text is a short text in both of Pantau's languages.
+// Text is a sentence computed in both of Pantau's languages at once: the
+// API returns both ({"id": …, "en": …}) and pages pick one. Its words come
+// from the locale catalogue (say, both); only the numbers and names put
+// into them are this package's.
 type Text struct {
 	ID string `json:"id"`
 	EN string `json:"en"`
 }
 
-// In returns the text in lang, Indonesian unless lang is "en".
+// In returns the text in lang, Indonesian unless lang is locale.EN.
 func (t Text) In(lang locale.Lang) string {
 	if lang == locale.EN {
 		return t.EN
