@@ -103,3 +103,12 @@ func statusName(lang locale.Lang, s domain.Status) string {
 	}
 	return string(s)
 }
+
+// levelName names a region level, as the candidates of an ambiguous name
+// are listed; a level the catalogue does not name is written as stored.
+func levelName(lang locale.Lang, l domain.Level) string {
+	if id := "ingest.level." + string(l); lang.Has(id) {
+		return lang.Get(id)
+	}
+	return string(l)
+}
