@@ -79,6 +79,9 @@ type Report struct {
 	Unmatched []Problem `json:"unmatched"`
 	// Invalid are features whose geometry cannot be used.
 	Invalid []Problem `json:"invalid"`
+	// Dropped are polygons without area left out of a feature; the
+	// feature's other polygons are stored.
+	Dropped []Problem `json:"dropped"`
 	// Missing are regions of the matched levels, under the same parents,
 	// that no feature named: the map will draw them as gaps.
 	Missing []RegionRef `json:"regions_without_feature"`
@@ -193,7 +196,7 @@ func Match(f *File, cat Catalogue, opt MatchOptions) (*Report, error) {
 		return nil, domain.Errorf(domain.ErrInvalid, "no property holds the Kemendagri or BPS code of a region of this instance (the file's properties: %s); name it with --code-property", strings.Join(props, ", "))
 	}
 	rep := &Report{Features: len(f.Features), Bytes: f.Bytes, CodeProperty: best.prop, CodeKind: best.kind,
-		NameProperty: nameProperty(f, props, best, resolve), Unmatched: []Problem{}, Invalid: []Problem{}, Missing: []RegionRef{}}
+		NameProperty: nameProperty(f, props, best, resolve), Unmatched: []Problem{}, Invalid: []Problem{}, Dropped: []Problem{}, Missing: []RegionRef{}}
 	label := func(p Problem) Problem {
 		ft := f.Features[p.Index]
 		p.Code, p.Name = ft.Properties[rep.CodeProperty], ft.Properties[rep.NameProperty]
@@ -209,6 +212,9 @@ func Match(f *File, cat Catalogue, opt MatchOptions) (*Report, error) {
 			p.Feature += " (" + strings.Join(parts, ", ") + ")"
 		}
 		return p
+	}
+	for _, p := range f.Dropped {
+		rep.Dropped = append(rep.Dropped, label(p))
 	}
 	invalid := map[int]bool{}
 	for _, p := range f.Invalid {

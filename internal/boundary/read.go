@@ -53,6 +53,9 @@ type File struct {
 	// than Polygon or MultiPolygon, or not well formed. Their Feature field
 	// is filled in by Match, which knows the code and name properties.
 	Invalid []Problem
+	// Dropped lists polygons left out of a feature's geometry (slivers
+	// without area); the feature itself is usable.
+	Dropped []Problem
 	// Bytes is the size of the file.
 	Bytes int64
 }
@@ -128,8 +131,8 @@ func read(r io.Reader) (*File, error) {
 	}
 	tok, err := dec.Token()
 	if err != nil {
-		if errors.Is(err, ErrTooLarge) {
-			return nil, err
+		if !isJSONError(err) {
+			return nil, fmt.Errorf("boundary: read: %w", err)
 		}
 		return nil, notGeoJSON("the file is not JSON (%v)", err)
 	}
@@ -183,10 +186,18 @@ func read(r io.Reader) (*File, error) {
 	return f, nil
 }
 
+// isJSONError tells a file that is not JSON (or ends early) from a reader
+// that failed.
+func isJSONError(err error) bool {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
 // syntaxError words a decoding error, naming where it happened.
 func syntaxError(err error, where string) error {
-	if errors.Is(err, ErrTooLarge) {
-		return err
+	if !isJSONError(err) {
+		return fmt.Errorf("boundary: read: %w", err) // the reader's own failure, such as a body limit
 	}
 	if where != "" {
 		where = " in " + where
@@ -210,10 +221,13 @@ func (f *File) readFeatures(dec *json.Decoder) error {
 		ft := Feature{Index: i, Properties: scalars(raw.Properties)}
 		if raw.Type != "Feature" {
 			f.Invalid = append(f.Invalid, Problem{Index: i, Problem: fmt.Sprintf("its type is %q, not \"Feature\"", raw.Type)})
-		} else if g, problem := geometryOf(raw.Geometry); problem != "" {
+		} else if g, problem, dropped := geometryOf(raw.Geometry); problem != "" {
 			f.Invalid = append(f.Invalid, Problem{Index: i, Problem: problem})
 		} else {
 			ft.Geometry = g
+			for _, d := range dropped {
+				f.Dropped = append(f.Dropped, Problem{Index: i, Problem: d})
+			}
 		}
 		f.Features = append(f.Features, ft)
 	}
@@ -242,36 +256,52 @@ func scalars(props map[string]any) map[string]string {
 
 // geometryOf decodes and checks one feature's geometry, returning it as a
 // MultiPolygon, or the problem that makes it unusable.
-func geometryOf(raw json.RawMessage) (orb.MultiPolygon, string) {
+func geometryOf(raw json.RawMessage) (mp orb.MultiPolygon, problem string, dropped []string) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, "it has no geometry"
+		return nil, "it has no geometry", nil
 	}
 	g, err := geojson.UnmarshalGeometry(raw)
 	if err != nil {
-		return nil, fmt.Sprintf("its geometry cannot be read: %v", err)
+		return nil, fmt.Sprintf("its geometry cannot be read: %v", err), nil
 	}
-	var mp orb.MultiPolygon
 	switch c := g.Geometry().(type) {
 	case orb.Polygon:
 		mp = orb.MultiPolygon{c}
 	case orb.MultiPolygon:
 		mp = c
 	case nil:
-		return nil, "it has no geometry"
+		return nil, "it has no geometry", nil
 	default:
-		return nil, fmt.Sprintf("its geometry is a %s, not a Polygon or MultiPolygon", c.GeoJSONType())
+		return nil, fmt.Sprintf("its geometry is a %s, not a Polygon or MultiPolygon", c.GeoJSONType()), nil
 	}
 	if problem := checkMultiPolygon(mp); problem != "" {
-		return nil, problem
+		return nil, problem, nil
 	}
-	return mp, ""
+	// A polygon without area (a sliver whose points lie on one line, left
+	// by the source's own simplification) draws nothing: it is left out and
+	// reported, and only a geometry with nothing else is invalid.
+	kept := mp[:0:0]
+	for i, p := range mp {
+		if planar.Area(p[0]) == 0 {
+			dropped = append(dropped, fmt.Sprintf("polygon %d of %d encloses no area and was left out", i+1, len(mp)))
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 {
+		if len(mp) == 1 {
+			return nil, "its polygon encloses no area", nil
+		}
+		return nil, "none of its polygons encloses any area", nil
+	}
+	return kept, "", dropped
 }
 
 // checkMultiPolygon finds what makes a multipolygon unusable on a map:
 // no polygons, rings too short to enclose anything or not closed, points
 // that are not WGS 84 longitude/latitude (a file in a projected system, or
-// with latitude and longitude swapped — Indonesia's longitudes exceed 90),
-// and outer rings without area. Self-intersection is not checked: it costs
+// with latitude and longitude swapped — Indonesia's longitudes exceed 90).
+// Self-intersection is not checked: it costs
 // a sweep per ring, and ECharts draws such rings anyway.
 func checkMultiPolygon(mp orb.MultiPolygon) string {
 	if len(mp) == 0 {
@@ -297,9 +327,6 @@ func checkMultiPolygon(mp orb.MultiPolygon) string {
 			if !ring.Closed() {
 				first, last := ring[0], ring[len(ring)-1]
 				return fmt.Sprintf("%s does not close: it starts at [%g, %g] and ends at [%g, %g]", where, first[0], first[1], last[0], last[1])
-			}
-			if ri == 0 && planar.Area(ring) == 0 {
-				return fmt.Sprintf("%s encloses no area", where)
 			}
 		}
 	}
