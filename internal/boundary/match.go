@@ -140,6 +140,34 @@ func kemendagriOf(v string) string {
 	return v
 }
 
+// codeShape matches what a region code looks like: Kemendagri's (16,
+// 16.07, 16.07.01, 16.07.01.2001) or digits (Kemendagri without dots, or
+// BPS's 16, 1607, 1607010, 1607010001).
+var codeShape = regexp.MustCompile(`^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$|^\d{2}(\d{2}(\d{2,3}(\d{3,4})?)?)?$`)
+
+// codeLike reports whether a property's values look like the codes of one
+// level: nine in ten of them shaped like a code and of the same length. A
+// row number (OBJECTID 1…514) fails it, though one of its values may be a
+// province's code.
+func codeLike(f *File, prop string) bool {
+	n, lengths := 0, map[int]int{}
+	for _, ft := range f.Features {
+		v := ft.Properties[prop]
+		if v == "" {
+			continue
+		}
+		n++
+		if codeShape.MatchString(v) {
+			lengths[len(v)]++
+		}
+	}
+	most := 0
+	for _, c := range lengths {
+		most = max(most, c)
+	}
+	return n > 0 && most*10 >= n*9
+}
+
 // reading is one way to read a property as region codes.
 type reading struct {
 	prop, kind string
@@ -175,6 +203,9 @@ func Match(f *File, cat Catalogue, opt MatchOptions) (*Report, error) {
 	var best reading
 	for _, p := range props {
 		if opt.CodeProperty != "" && p != opt.CodeProperty {
+			continue
+		}
+		if opt.CodeProperty == "" && !codeLike(f, p) {
 			continue
 		}
 		for _, kind := range []string{KindKemendagri, KindBPS} {
