@@ -79,8 +79,8 @@ type Report struct {
 	Unmatched []Problem `json:"unmatched"`
 	// Invalid are features whose geometry cannot be used.
 	Invalid []Problem `json:"invalid"`
-	// Dropped are polygons without area left out of a feature; the
-	// feature's other polygons are stored.
+	// Dropped are degenerate rings (fewer than 4 points, no area) left out of a feature; the
+	// rest of the feature is stored.
 	Dropped []Problem `json:"dropped"`
 	// Missing are regions of the matched levels, under the same parents,
 	// that no feature named: the map will draw them as gaps.

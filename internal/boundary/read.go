@@ -53,8 +53,8 @@ type File struct {
 	// than Polygon or MultiPolygon, or not well formed. Their Feature field
 	// is filled in by Match, which knows the code and name properties.
 	Invalid []Problem
-	// Dropped lists polygons left out of a feature's geometry (slivers
-	// without area); the feature itself is usable.
+	// Dropped lists degenerate rings left out of a feature's geometry (slivers
+	// without area, rings of 3 points); the feature itself is usable.
 	Dropped []Problem
 	// Bytes is the size of the file.
 	Bytes int64
@@ -274,61 +274,63 @@ func geometryOf(raw json.RawMessage) (mp orb.MultiPolygon, problem string, dropp
 	default:
 		return nil, fmt.Sprintf("its geometry is a %s, not a Polygon or MultiPolygon", c.GeoJSONType()), nil
 	}
-	if problem := checkMultiPolygon(mp); problem != "" {
-		return nil, problem, nil
-	}
-	// A polygon without area (a sliver whose points lie on one line, left
-	// by the source's own simplification) draws nothing: it is left out and
-	// reported, and only a geometry with nothing else is invalid.
-	kept := mp[:0:0]
-	for i, p := range mp {
-		if planar.Area(p[0]) == 0 {
-			dropped = append(dropped, fmt.Sprintf("polygon %d of %d encloses no area and was left out", i+1, len(mp)))
-			continue
-		}
-		kept = append(kept, p)
-	}
-	if len(kept) == 0 {
-		if len(mp) == 1 {
-			return nil, "its polygon encloses no area", nil
-		}
-		return nil, "none of its polygons encloses any area", nil
-	}
-	return kept, "", dropped
+	return cleanMultiPolygon(mp)
 }
 
-// checkMultiPolygon finds what makes a multipolygon unusable on a map:
-// no polygons, rings too short to enclose anything or not closed, points
-// that are not WGS 84 longitude/latitude (a file in a projected system, or
-// with latitude and longitude swapped — Indonesia's longitudes exceed 90).
-// Self-intersection is not checked: it costs
-// a sweep per ring, and ECharts draws such rings anyway.
-func checkMultiPolygon(mp orb.MultiPolygon) string {
+// cleanMultiPolygon finds what makes a multipolygon unusable on a map —
+// rings that do not close, points that are not WGS 84 longitude/latitude
+// (a file in a projected system, or with latitude and longitude swapped:
+// Indonesia's longitudes exceed 90) — and leaves out, reporting each, the
+// degenerate parts a source's own simplification leaves behind: rings of
+// fewer than 4 points or without area, which draw nothing (a hole among
+// them is left out alone, an outer ring with its polygon). Only a geometry
+// with nothing else left is invalid. Self-intersection is not checked: it
+// costs a sweep per ring, and ECharts draws such rings anyway.
+func cleanMultiPolygon(mp orb.MultiPolygon) (kept orb.MultiPolygon, problem string, dropped []string) {
 	if len(mp) == 0 {
-		return "its geometry is empty"
+		return nil, "its geometry is empty", nil
 	}
 	for pi, p := range mp {
-		if len(p) == 0 {
-			return fmt.Sprintf("polygon %d has no rings", pi+1)
-		}
+		var rings orb.Polygon
 		for ri, ring := range p {
 			where := fmt.Sprintf("ring %d of polygon %d", ri+1, pi+1)
 			if len(mp) == 1 {
 				where = fmt.Sprintf("ring %d", ri+1)
 			}
-			if len(ring) < 4 {
-				return fmt.Sprintf("%s has %d points; a closed ring needs at least 4 (the last repeating the first)", where, len(ring))
-			}
 			for _, pt := range ring {
 				if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.Abs(pt[0]) > 180 || math.Abs(pt[1]) > 90 {
-					return fmt.Sprintf("%s has the point [%g, %g], which is not [longitude, latitude] in degrees (WGS 84)", where, pt[0], pt[1])
+					return nil, fmt.Sprintf("%s has the point [%g, %g], which is not [longitude, latitude] in degrees (WGS 84)", where, pt[0], pt[1]), nil
 				}
 			}
-			if !ring.Closed() {
+			if len(ring) > 0 && ring[0] != ring[len(ring)-1] { // orb's Closed also wants 4 points
 				first, last := ring[0], ring[len(ring)-1]
-				return fmt.Sprintf("%s does not close: it starts at [%g, %g] and ends at [%g, %g]", where, first[0], first[1], last[0], last[1])
+				return nil, fmt.Sprintf("%s does not close: it starts at [%g, %g] and ends at [%g, %g]", where, first[0], first[1], last[0], last[1]), nil
+			}
+			var degenerate string
+			switch {
+			case len(ring) < 4:
+				degenerate = fmt.Sprintf("%s has %d points; a closed ring needs at least 4 (the last repeating the first)", where, len(ring))
+			case planar.Area(ring) == 0:
+				degenerate = fmt.Sprintf("%s encloses no area", where)
+			}
+			if degenerate == "" {
+				rings = append(rings, ring)
+				continue
+			}
+			dropped = append(dropped, degenerate)
+			if ri == 0 {
+				break // without its outer ring the polygon is nothing
 			}
 		}
+		if len(rings) > 0 { // its outer ring, at least, was kept
+			kept = append(kept, rings)
+		}
 	}
-	return ""
+	if len(kept) == 0 {
+		if len(dropped) == 1 {
+			return nil, dropped[0], nil
+		}
+		return nil, fmt.Sprintf("none of its polygons encloses any area (%s)", dropped[0]), nil
+	}
+	return kept, "", dropped
 }
