@@ -15,7 +15,7 @@ import (
 
 // boundaries manages region boundaries: `pantau boundaries import FILE`.
 func boundaries(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const synopsis = "boundaries import [--dry-run] [--code-property P] [--source TEXT] [--licence TEXT] [--max-bytes N] FILE"
+	const synopsis = "boundaries import [--dry-run] [--code-property P] [--skip-unmatched] [--source TEXT] [--licence TEXT] [--max-bytes N] FILE"
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintf(stdout, "Usage: pantau %s\n\nImports a GeoJSON FeatureCollection of region boundaries (from BIG, the Kemendagri-code\nrepositories or GADM): the property holding region codes is detected by matching the\ninstance's regions. Every feature must match a region and have a valid Polygon or\nMultiPolygon; otherwise nothing is stored and each problem is named.\n", synopsis)
 		if len(args) == 0 {
@@ -30,6 +30,7 @@ func boundaries(ctx context.Context, args []string, getenv func(string) string, 
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
 	dryRun := fs.Bool("dry-run", false, "check the file and report what would change, store nothing")
 	codeProp := fs.String("code-property", "", "the feature property holding region codes (default: detected)")
+	skip := fs.Bool("skip-unmatched", false, "store the features that match a region and only report the others (a national file in a smaller instance)")
 	source := fs.String("source", "", "where the shapes come from, shown with every map")
 	licence := fs.String("licence", "", "the shapes' licence (e.g. MIT, CC BY 4.0)")
 	maxBytes := fs.Int64("max-bytes", boundary.DefaultMaxBytes, "refuse a file larger than this")
@@ -57,7 +58,7 @@ func boundaries(ctx context.Context, args []string, getenv func(string) string, 
 	defer st.Close()
 	res, err := importer.ImportBoundaries(ctx, st, f, importer.BoundaryRequest{
 		Filename: path, CreatedBy: "cli:" + getenv("USER"), Source: *source, Licence: *licence,
-		CodeProperty: *codeProp, DryRun: *dryRun, MaxBytes: *maxBytes,
+		CodeProperty: *codeProp, SkipUnmatched: *skip, DryRun: *dryRun, MaxBytes: *maxBytes,
 	})
 	if res.Report != nil {
 		printBoundaryReport(stdout, res.Report)
@@ -90,8 +91,16 @@ func printBoundaryReport(w io.Writer, rep *boundary.Report) {
 	for _, p := range rep.Dropped {
 		fmt.Fprintf(w, "left out: %s\n", p)
 	}
-	for _, p := range rep.Unmatched {
-		fmt.Fprintf(w, "unmatched: %s\n", p)
+	for i, p := range rep.Unmatched {
+		if rep.SkipUnmatched && i == 10 {
+			fmt.Fprintf(w, "skipped: and %d more\n", len(rep.Unmatched)-10)
+			break
+		}
+		if rep.SkipUnmatched {
+			fmt.Fprintf(w, "skipped: %s\n", p)
+		} else {
+			fmt.Fprintf(w, "unmatched: %s\n", p)
+		}
 	}
 	for _, r := range rep.Missing {
 		fmt.Fprintf(w, "without a feature: %s %s\n", r.Code, r.Name)

@@ -25,6 +25,11 @@ type MatchOptions struct {
 	// detect it. Its values may be Kemendagri codes (dotted or not) or BPS
 	// codes; which, is still detected.
 	CodeProperty string
+	// SkipUnmatched stores the features that match and only reports the
+	// others (and ignores their geometry): for a national file loaded into
+	// a province's or a regency's instance. By default an unmatched feature
+	// stops the import, since it usually means a file for another place.
+	SkipUnmatched bool
 }
 
 // Code kinds: how a property's values name regions.
@@ -85,12 +90,14 @@ type Report struct {
 	// Missing are regions of the matched levels, under the same parents,
 	// that no feature named: the map will draw them as gaps.
 	Missing []RegionRef `json:"regions_without_feature"`
+	// SkipUnmatched says unmatched features were left out, not refused.
+	SkipUnmatched bool `json:"skip_unmatched"`
 }
 
 // OK reports whether the file can be stored: every feature matched a
 // region and has a usable geometry, and at least one region matched.
 func (r *Report) OK() bool {
-	return r.Matched > 0 && len(r.Unmatched) == 0 && len(r.Invalid) == 0
+	return r.Matched > 0 && (r.SkipUnmatched || len(r.Unmatched) == 0) && len(r.Invalid) == 0
 }
 
 // Err is nil for a report that can be stored, and otherwise an ErrInvalid
@@ -244,12 +251,21 @@ func Match(f *File, cat Catalogue, opt MatchOptions) (*Report, error) {
 		}
 		return p
 	}
+	rep.SkipUnmatched = opt.SkipUnmatched
+	matches := func(i int) bool {
+		_, ok := resolve(best.kind, f.Features[i].Properties[best.prop])
+		return ok || !opt.SkipUnmatched
+	}
 	for _, p := range f.Dropped {
-		rep.Dropped = append(rep.Dropped, label(p))
+		if matches(p.Index) {
+			rep.Dropped = append(rep.Dropped, label(p))
+		}
 	}
 	invalid := map[int]bool{}
 	for _, p := range f.Invalid {
-		rep.Invalid = append(rep.Invalid, label(p))
+		if matches(p.Index) {
+			rep.Invalid = append(rep.Invalid, label(p))
+		}
 		invalid[p.Index] = true
 	}
 	shapes := map[string]*Shape{}

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"strings"
 
-	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/store"
-	"pantau/internal/wilayah"
 )
 
 // boundaryFiles are the demo's shapes, with their licence (data/batas/README.md).
@@ -30,40 +28,23 @@ func BoundaryLicenceText() string {
 	return string(b)
 }
 
-// sumselRegencies are South Sumatra's 17 regencies and cities from the
-// official region list, as regions: the demo draws the province's map, on
-// which Banyuasin is the one with data.
-func sumselRegencies() ([]domain.Region, error) {
-	list, err := wilayah.Official()
-	if err != nil {
-		return nil, fmt.Errorf("demo: region list: %w", err)
-	}
-	var out []domain.Region
-	for _, e := range list.Children("16") {
-		if e.Code != RegencyCode { // Banyuasin is in the catalogue with its BPS code
-			out = append(out, e.Region())
-		}
-	}
-	return out, nil
-}
-
 // loadBoundaries imports Banyuasin's kecamatan and South Sumatra's
-// regencies through the same path as `pantau boundaries import`.
+// regencies through the same path as `pantau boundaries import`. The
+// demo's catalogue holds Banyuasin alone of the province's 17 regencies:
+// the regency file is imported as an operator would load a wider file
+// (--skip-unmatched), storing Banyuasin's shape and reporting the 16 others.
 func loadBoundaries(ctx context.Context, st *store.Store) error {
-	regencies, err := sumselRegencies()
-	if err != nil {
-		return err
-	}
-	if err := st.PutRegions(ctx, regencies...); err != nil {
-		return err
-	}
-	for _, name := range []string{"kabupaten_kota_16_sumsel.geojson", "kecamatan_16_07_banyuasin.geojson"} {
+	for _, file := range []struct {
+		name string
+		skip bool
+	}{{"kabupaten_kota_16_sumsel.geojson", true}, {"kecamatan_16_07_banyuasin.geojson", false}} {
+		name := file.name
 		b, err := boundaryFiles.ReadFile("data/batas/" + name)
 		if err != nil {
 			return err
 		}
 		res, err := importer.ImportBoundaries(ctx, st, bytes.NewReader(b), importer.BoundaryRequest{
-			Filename: name, CreatedBy: "demo", Source: BoundarySource, Licence: BoundaryLicence,
+			Filename: name, CreatedBy: "demo", Source: BoundarySource, Licence: BoundaryLicence, SkipUnmatched: file.skip,
 		})
 		if err != nil {
 			return fmt.Errorf("demo: %s: %w", name, err)

@@ -19,7 +19,10 @@ type BoundaryRequest struct {
 	Licence   string
 	// CodeProperty overrides the detected property holding region codes.
 	CodeProperty string
-	DryRun       bool
+	// SkipUnmatched stores the features that match a region and reports
+	// the others instead of refusing the file.
+	SkipUnmatched bool
+	DryRun        bool
 	// MaxBytes refuses larger files (boundary.DefaultMaxBytes when 0).
 	MaxBytes int64
 }
@@ -68,7 +71,7 @@ func ImportBoundaries(ctx context.Context, st *store.Store, r io.Reader, req Bou
 	if err != nil {
 		return res, err
 	}
-	rep, err := boundary.Match(f, boundary.Catalogue{Regions: regions, BPS: bps}, boundary.MatchOptions{CodeProperty: req.CodeProperty})
+	rep, err := boundary.Match(f, boundary.Catalogue{Regions: regions, BPS: bps}, boundary.MatchOptions{CodeProperty: req.CodeProperty, SkipUnmatched: req.SkipUnmatched})
 	if err != nil {
 		return res, err
 	}

@@ -334,3 +334,27 @@ func TestBoundaryReimportKeepsHistory(t *testing.T) {
 		}
 	})
 }
+
+// TestImportBoundariesSkipUnmatched: with SkipUnmatched a file wider than
+// the instance stores what matches; the others are reported, and their
+// geometry, even when broken, does not stop the import.
+func TestImportBoundariesSkipUnmatched(t *testing.T) {
+	catalogueStores(t, func(t *testing.T, st *store.Store) {
+		fs := realFeatures(t, "kecamatan_16_07_banyuasin.geojson")
+		fs[3].Properties["kode"] = "32.04.01"
+		ring := fs[3].Geometry.Coordinates[0][0]
+		fs[3].Geometry.Coordinates[0][0] = ring[:len(ring)-1] // unclosed, but not ours
+		res, err := importBoundaries(t, st, collection(t, fs), importer.BoundaryRequest{Filename: "wide.geojson", SkipUnmatched: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := res.Report
+		if !res.Stored || rep.Matched != 20 || len(rep.Unmatched) != 1 || rep.Unmatched[0].Index != 3 || len(rep.Invalid) != 0 ||
+			len(rep.Missing) != 1 || rep.Missing[0].Code != "16.07.04" {
+			t.Fatalf("report: %+v", rep)
+		}
+		if got := stored(t, st, "16.07"); len(got) != 20 {
+			t.Fatalf("stored %d shapes", len(got))
+		}
+	})
+}

@@ -165,7 +165,8 @@ func acceptsGzip(header string) bool {
 
 // postBoundaries imports a boundary file for an administrator: the whole
 // body (application/geo+json) or the multipart field "file", with
-// ?dry_run=, ?code_property=, ?source= and ?licence= (or form fields). It
+// ?dry_run=, ?skip_unmatched=, ?code_property=, ?source= and ?licence=
+// (or form fields). It
 // answers the report — matched regions, unmatched features, invalid
 // geometry, regions without a feature — with 201 when stored, 200 for a
 // dry run, and 422 with the same report when nothing was stored.
@@ -187,6 +188,10 @@ func (s *Server) postBoundaries(c *gin.Context) {
 	req := importer.BoundaryRequest{Filename: u.filename, CreatedBy: principal(c).Email,
 		CodeProperty: u.param("code_property"), Source: u.param("source"), Licence: u.param("licence"), MaxBytes: s.uploads.maxBytes}
 	if req.DryRun, err = u.flag("dry_run"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if req.SkipUnmatched, err = u.flag("skip_unmatched"); err != nil {
 		s.fail(c, err)
 		return
 	}
