@@ -185,6 +185,9 @@ func (s *Server) postBoundaries(c *gin.Context) {
 		return
 	}
 	defer u.close()
+	if u.form == nil && c.Query("filename") == "" {
+		u.filename = "boundaries.geojson" // readUpload names a bare body for CSV
+	}
 	req := importer.BoundaryRequest{Filename: u.filename, CreatedBy: principal(c).Email,
 		CodeProperty: u.param("code_property"), Source: u.param("source"), Licence: u.param("licence"), MaxBytes: s.uploads.maxBytes}
 	if req.DryRun, err = u.flag("dry_run"); err != nil {
