@@ -115,7 +115,7 @@ func importBoundaries(t *testing.T, st *store.Store, file []byte, req importer.B
 	return importer.ImportBoundaries(context.Background(), st, bytes.NewReader(file), req)
 }
 
-func stored(t *testing.T, st *store.Store, parent string) []store.Boundary {
+func storedShapes(t *testing.T, st *store.Store, parent string) []store.Boundary {
 	t.Helper()
 	b, err := st.ChildBoundaries(context.Background(), parent, "")
 	if err != nil {
@@ -168,7 +168,7 @@ func TestImportBoundaryStyles(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				file := tt.file(t)
 				before, _ := st.DataVersion(context.Background())
-				shapesBefore := len(stored(t, st, tt.parent))
+				shapesBefore := len(storedShapes(t, st, tt.parent))
 				dry, err := importBoundaries(t, st, file, importer.BoundaryRequest{Filename: "f.geojson", DryRun: true})
 				if err != nil {
 					t.Fatal(err)
@@ -181,14 +181,14 @@ func TestImportBoundaryStyles(t *testing.T) {
 				if len(rep.Unmatched)+len(rep.Invalid)+len(rep.Missing) != 0 || dry.Stored {
 					t.Fatalf("dry run: %+v", rep)
 				}
-				if after, _ := st.DataVersion(context.Background()); after != before || len(stored(t, st, tt.parent)) != shapesBefore {
+				if after, _ := st.DataVersion(context.Background()); after != before || len(storedShapes(t, st, tt.parent)) != shapesBefore {
 					t.Fatalf("a dry run stored: data version %d → %d", before, after)
 				}
 				res, err := importBoundaries(t, st, file, importer.BoundaryRequest{Filename: "f.geojson", Source: "test " + tt.name, Licence: "MIT"})
 				if err != nil {
 					t.Fatal(err)
 				}
-				got := stored(t, st, tt.parent)
+				got := storedShapes(t, st, tt.parent)
 				if !res.Stored || len(got) != tt.n || got[0].Source != "test "+tt.name || got[0].UploadID != res.Upload.ID || len(got[0].Geometry) == 0 {
 					t.Fatalf("stored %d shapes (%+v), upload %d", len(got), got[0], res.Upload.ID)
 				}
@@ -280,7 +280,7 @@ func TestImportBoundariesRefusesBadInput(t *testing.T) {
 					t.Errorf("report: %+v", res.Report)
 				}
 				after, _ := st.DataVersion(ctx)
-				if got := stored(t, st, "16.07"); len(got) != 0 || after != before {
+				if got := storedShapes(t, st, "16.07"); len(got) != 0 || after != before {
 					t.Fatalf("stored %d shapes, data version %d → %d", len(got), before, after)
 				}
 			})
@@ -307,7 +307,7 @@ func TestBoundaryReimportKeepsHistory(t *testing.T) {
 		if c := again.Upload.Counts; c.New != 0 || c.Changed != 0 || c.Unchanged != 21 {
 			t.Fatalf("same file again: %+v", c)
 		}
-		before := stored(t, st, "16.07")[9].Geometry.Clone()
+		before := storedShapes(t, st, "16.07")[9].Geometry.Clone()
 		p := fs[9].Geometry.Coordinates[0][0][1] // Talang Kelapa moves one point by about 100 m
 		p[0] += 0.001
 		second, err := importBoundaries(t, st, collection(t, fs), req)
@@ -317,7 +317,7 @@ func TestBoundaryReimportKeepsHistory(t *testing.T) {
 		if c := second.Upload.Counts; c.New != 0 || c.Changed != 1 || c.Unchanged != 20 {
 			t.Fatalf("one changed shape: %+v", c)
 		}
-		now := stored(t, st, "16.07")[9]
+		now := storedShapes(t, st, "16.07")[9]
 		if now.RegionCode != "16.07.10" || now.UploadID != second.Upload.ID || now.Geometry[0][0][1][0] != p[0] {
 			t.Fatalf("current shape: %s from upload %d, point %v", now.RegionCode, now.UploadID, now.Geometry[0][0][1])
 		}
@@ -353,7 +353,7 @@ func TestImportBoundariesSkipUnmatched(t *testing.T) {
 			len(rep.Missing) != 1 || rep.Missing[0].Code != "16.07.04" {
 			t.Fatalf("report: %+v", rep)
 		}
-		if got := stored(t, st, "16.07"); len(got) != 20 {
+		if got := storedShapes(t, st, "16.07"); len(got) != 20 {
 			t.Fatalf("stored %d shapes", len(got))
 		}
 	})
