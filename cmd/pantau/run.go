@@ -49,6 +49,7 @@ Commands:
   migrate   apply database migrations
   import    import an observations or targets CSV
   demo      load the Kabupaten Banyuasin demo data
+  boundaries  import region boundaries from GeoJSON (boundaries import FILE)
   token     create an agency's API token (token create --agency CODE)
   user      create a person's account (user create --role admin --email ADDRESS)
   healthcheck  exit 0 when the local server answers /healthz (for container HEALTHCHECK)
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importFile(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return loadDemo(ctx, rest, getenv, stdout, stderr)
+	case "boundaries":
+		return boundaries(ctx, rest, getenv, stdout, stderr)
 	case "token":
 		return token(ctx, rest, getenv, stdout, stderr)
 	case "user":
