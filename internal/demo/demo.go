@@ -141,7 +141,7 @@ func Load(ctx context.Context, st *store.Store) error {
 			return fmt.Errorf("demo: %s: %w", file.name, err)
 		}
 	}
-	return nil
+	return loadBoundaries(ctx, st)
 }
 
 func embedded(name string) func() (string, error) {
