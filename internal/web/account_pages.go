@@ -12,12 +12,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
-
-// The account pages are plain HTML forms: no script, so their policy
-// allows none.
-const accountCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // renderAccount writes one of the account pages (login.html, logout.html,
 // account.html) with the language's texts. They are never cached: they
@@ -39,7 +36,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, name string, data map
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", l)
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", accountCSP)
+	httpx.SetContentSecurityPolicy(h, httpx.FormPolicy, "")
 	c.Status(status)
 	if err := s.pages.ExecuteTemplate(c.Writer, name, data); err != nil {
 		s.log.Error("render", "template", name, "err", err)
@@ -48,7 +45,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, name string, data map
 
 // accountError answers an account page request that failed on our side.
 func (s *Server) accountError(c *gin.Context, err error) {
-	s.log.Error("account page failed", "path", c.Request.URL.Path, "id", c.GetString("request_id"), "err", err)
+	s.log.Error("account page failed", "path", c.Request.URL.Path, "id", c.GetString(httpx.RequestIDKey), "err", err)
 	s.renderAccount(c, http.StatusInternalServerError, "login.html", map[string]any{"Problem": accountTexts[lang(c)]["internal"]})
 	c.Abort()
 }

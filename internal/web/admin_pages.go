@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
 
@@ -82,7 +83,7 @@ func (s *Server) adminProblem(c *gin.Context, err error) (int, string) {
 	case errors.Is(err, domain.ErrInvalid):
 		return status, t["invalid"] + " (" + domain.Message(err) + ")"
 	}
-	s.log.Error("admin page failed", "path", c.Request.URL.Path, "id", c.GetString("request_id"), "err", err)
+	s.log.Error("admin page failed", "path", c.Request.URL.Path, "id", c.GetString(httpx.RequestIDKey), "err", err)
 	return http.StatusInternalServerError, t["internal"]
 }
 

@@ -2,10 +2,7 @@ package web
 
 import (
 	"bytes"
-	"container/list"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"html"
 	"html/template"
@@ -15,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -24,6 +20,7 @@ import (
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/export"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
 
@@ -44,13 +41,6 @@ const (
 	pinnedCacheControl = "public, max-age=31536000, immutable"
 	// embedCacheEntries bounds the rendered-embed cache.
 	embedCacheEntries = 512
-	// versionTTL is how long the current data version is trusted before
-	// asking the database again: uploads may come from another process or
-	// instance, and a second of delay on a five-minute cache is nothing.
-	versionTTL = time.Second
-	// liveTTL expires live entries although the version did not move:
-	// catalogue edits (names, sources) do not make a data version.
-	liveTTL = 5 * time.Minute
 )
 
 // embedReq is an embed request, validated and normalised: equal requests
@@ -193,143 +183,6 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 	return r, nil
 }
 
-// embedCache is a bounded LRU of rendered embeds, and the current data
-// version with the upload times of versions.
-type embedCache struct {
-	mu      sync.Mutex
-	order   *list.List // front: most recently used
-	entries map[string]*list.Element
-	max     int
-
-	version   int64
-	versionAt time.Time
-	times     map[int64]time.Time
-}
-
-type embedEntry struct {
-	key   string
-	live  bool
-	at    time.Time
-	body  []byte
-	ctype string
-}
-
-func newEmbedCache(max int) *embedCache {
-	return &embedCache{order: list.New(), entries: map[string]*list.Element{}, max: max, times: map[int64]time.Time{}}
-}
-
-// current returns the data version, from memory when it was read less
-// than versionTTL ago. A new version drops every live entry: they were
-// made from older data. Pinned entries stay valid for ever.
-func (ec *embedCache) current(ctx context.Context, st *store.Store) (int64, error) {
-	ec.mu.Lock()
-	if time.Since(ec.versionAt) < versionTTL {
-		v := ec.version
-		ec.mu.Unlock()
-		return v, nil
-	}
-	ec.mu.Unlock()
-	v, err := st.DataVersion(ctx)
-	if err != nil {
-		return 0, err
-	}
-	ec.mu.Lock()
-	defer ec.mu.Unlock()
-	if v != ec.version {
-		for el := ec.order.Front(); el != nil; {
-			next := el.Next()
-			if e := el.Value.(*embedEntry); e.live {
-				ec.order.Remove(el)
-				delete(ec.entries, e.key)
-			}
-			el = next
-		}
-	}
-	ec.version, ec.versionAt = v, time.Now()
-	return v, nil
-}
-
-// versionTime is the upload time of version v (zero when v is 0).
-func (ec *embedCache) versionTime(ctx context.Context, st *store.Store, v int64) (time.Time, error) {
-	if v <= 0 {
-		return time.Time{}, nil
-	}
-	ec.mu.Lock()
-	t, ok := ec.times[v]
-	ec.mu.Unlock()
-	if ok {
-		return t, nil
-	}
-	t, err := st.VersionTime(ctx, v)
-	if err != nil {
-		return t, err
-	}
-	ec.mu.Lock()
-	if len(ec.times) > 4096 {
-		clear(ec.times)
-	}
-	ec.times[v] = t
-	ec.mu.Unlock()
-	return t, nil
-}
-
-func (ec *embedCache) get(key string) *embedEntry {
-	ec.mu.Lock()
-	defer ec.mu.Unlock()
-	el, ok := ec.entries[key]
-	if !ok {
-		return nil
-	}
-	e := el.Value.(*embedEntry)
-	if e.live && time.Since(e.at) > liveTTL {
-		ec.order.Remove(el)
-		delete(ec.entries, key)
-		return nil
-	}
-	ec.order.MoveToFront(el)
-	return e
-}
-
-func (ec *embedCache) put(e *embedEntry) {
-	ec.mu.Lock()
-	defer ec.mu.Unlock()
-	if el, ok := ec.entries[e.key]; ok {
-		ec.order.Remove(el)
-	}
-	ec.entries[e.key] = ec.order.PushFront(e)
-	for ec.order.Len() > ec.max {
-		old := ec.order.Remove(ec.order.Back()).(*embedEntry)
-		delete(ec.entries, old.key)
-	}
-}
-
-// embedCSP lets any site frame the embed. An embed runs no inline script
-// (its scripts are files under /static/), so the per-response nonce admits
-// nothing; that is what makes it safe to serve cached bodies and to let a
-// 304 refresh the stored headers with a new nonce.
-func embedCSP(nonce string) string {
-	return "default-src 'none'; script-src 'self' 'nonce-" + nonce + "'; style-src 'self' 'unsafe-inline'; " +
-		"img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors *"
-}
-
-func etagOf(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-}
-
-// notModified applies RFC 9110's conditional GET: If-None-Match when
-// present, else If-Modified-Since.
-func notModified(c *gin.Context, etag string, modified time.Time) bool {
-	if inm := c.GetHeader("If-None-Match"); inm != "" {
-		return etagMatches(inm, etag)
-	}
-	if ims := c.GetHeader("If-Modified-Since"); ims != "" && !modified.IsZero() {
-		t, err := http.ParseTime(ims)
-		return err == nil && !modified.Truncate(time.Second).After(t)
-	}
-	return false
-}
-
 func (s *Server) embedIndicator(c *gin.Context) { s.serveEmbed(c, "i") }
 func (s *Server) embedPanel(c *gin.Context)     { s.serveEmbed(c, "d") }
 
@@ -338,14 +191,14 @@ func (s *Server) embedPanel(c *gin.Context)     { s.serveEmbed(c, "d") }
 func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	ctx := c.Request.Context()
 	h := c.Writer.Header()
-	allowFraming(c)
+	httpx.AllowFraming(c)
 	h.Del("Set-Cookie") // embeds set no cookie (not even a logout's)
 	r, err := s.parseEmbed(c, kind)
 	if err != nil {
 		s.embedError(c, r, err)
 		return
 	}
-	cur, err := s.embeds.current(ctx, s.store)
+	cur, err := s.embeds.Current(ctx)
 	if err != nil {
 		s.embedError(c, r, err)
 		return
@@ -358,13 +211,13 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		}
 		version = r.version
 	}
-	modified, err := s.embeds.versionTime(ctx, s.store, version)
+	modified, err := s.embeds.VersionTime(ctx, version)
 	if err != nil {
 		s.embedError(c, r, err)
 		return
 	}
 	key := r.key(version)
-	etag := etagOf(key)
+	etag := httpx.ETag([]byte(key))
 	h.Set("ETag", etag)
 	if !modified.IsZero() {
 		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
@@ -377,19 +230,19 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	h.Set("Vary", "Accept-Language")
 	h.Set("Content-Language", r.lang)
 	if r.format == "" {
-		h.Set("Content-Security-Policy", embedCSP(chart.Nonce()))
+		httpx.SetContentSecurityPolicy(h, httpx.EmbedPolicy, chart.Nonce())
 	} else {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Content-Disposition", `attachment; filename="`+r.fileName()+`.`+r.format+`"`)
 	}
-	if notModified(c, etag, modified) {
+	if httpx.NotModified(c, etag, modified) {
 		c.Status(http.StatusNotModified)
 		c.Writer.WriteHeaderNow()
 		return
 	}
-	if e := s.embeds.get(key); e != nil {
+	if e := s.embeds.Get(key); e != nil {
 		s.metrics.CacheHits.WithLabelValues("embed", "hit").Inc()
-		c.Data(http.StatusOK, e.ctype, e.body)
+		c.Data(http.StatusOK, e.ContentType, e.Body)
 		return
 	}
 	s.metrics.CacheHits.WithLabelValues("embed", "miss").Inc()
@@ -417,7 +270,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		s.embedError(c, r, err)
 		return
 	}
-	s.embeds.put(&embedEntry{key: key, live: !r.pinned(), at: time.Now(), body: buf.Bytes(), ctype: ctype})
+	s.embeds.Put(&httpx.Entry{Key: key, Live: !r.pinned(), At: time.Now(), Body: buf.Bytes(), ContentType: ctype})
 	c.Data(http.StatusOK, ctype, buf.Bytes())
 }
 
@@ -439,7 +292,7 @@ func (s *Server) embedError(c *gin.Context, r embedReq, err error) {
 	}
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", embedCSP(chart.Nonce()))
+	httpx.SetContentSecurityPolicy(h, httpx.EmbedPolicy, chart.Nonce())
 	h.Del("Set-Cookie")
 	c.Status(status)
 	c.Header("Content-Type", "text/html; charset=utf-8")
@@ -589,7 +442,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	}
 	v.UpdatedAt = versionAt
 	if newest > 0 {
-		if t, err := s.embeds.versionTime(ctx, s.store, newest); err == nil {
+		if t, err := s.embeds.VersionTime(ctx, newest); err == nil {
 			v.UpdatedAt = t
 		}
 	}
@@ -602,7 +455,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	}
 	// A live embed pasted at version `since`: say when its data changed.
 	if r.since > 0 && newest > r.since {
-		if t, err := s.embeds.versionTime(ctx, s.store, newest); err == nil {
+		if t, err := s.embeds.VersionTime(ctx, newest); err == nil {
 			v.Revised = longDate(r.lang, t)
 		}
 	}
@@ -769,12 +622,12 @@ var embedTexts = map[string]map[string]string{
 // embedScript serves /static/embed.js: a fixed URL pasted into other
 // sites, so it is cached for an hour and revalidated, not for a year.
 func (s *Server) embedScript(c *gin.Context) {
-	etag := etagOf(string(chart.EmbedScript))
+	etag := httpx.ETag(chart.EmbedScript)
 	c.Header("ETag", etag)
 	c.Header("Cache-Control", "public, max-age=3600, stale-while-revalidate=86400")
 	c.Header("Access-Control-Allow-Origin", "*")
 	c.Header("Cross-Origin-Resource-Policy", "cross-origin")
-	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+	if httpx.NotModified(c, etag, time.Time{}) {
 		c.Status(http.StatusNotModified)
 		return
 	}

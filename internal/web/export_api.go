@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
 	"pantau/internal/export"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
 
@@ -111,7 +113,7 @@ func (s *Server) getExport(c *gin.Context) {
 		return
 	}
 	etag := exportETag(c, version)
-	if c.GetHeader("If-None-Match") == etag {
+	if httpx.NotModified(c, etag, time.Time{}) {
 		c.Header("ETag", etag)
 		c.Status(http.StatusNotModified)
 		return

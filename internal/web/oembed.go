@@ -166,7 +166,7 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		return r, unknown
 	}
 	if r.pinned() {
-		cur, err := s.embeds.current(c.Request.Context(), s.store)
+		cur, err := s.embeds.Current(c.Request.Context())
 		if err != nil {
 			return r, err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/chart"
+	"pantau/internal/httpx"
 )
 
 var templateFuncs = template.FuncMap{
@@ -65,14 +66,6 @@ func pageURLWith(c *gin.Context, key, value string) string {
 	return u.String()
 }
 
-// contentSecurityPolicy allows scripts only from this server and inline
-// scripts carrying the request's nonce. Styles may be inline: ECharts'
-// tooltips and SVG output use style attributes.
-func contentSecurityPolicy(nonce string) string {
-	return "default-src 'none'; script-src 'self' 'nonce-" + nonce + "'; style-src 'self' 'unsafe-inline'; " +
-		"img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-}
-
 // render writes a page template with the language's texts, a fresh CSP
 // nonce and the script URLs. data["Nonce"] may already hold the nonce the
 // page's charts were rendered with.
@@ -98,7 +91,7 @@ func (s *Server) render(c *gin.Context, status int, name string, data map[string
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Content-Language", l)
 	c.Header("Vary", "Accept-Language")
-	c.Header("Content-Security-Policy", contentSecurityPolicy(nonce))
+	httpx.SetContentSecurityPolicy(c.Writer.Header(), httpx.PagePolicy, nonce)
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
 	c.Status(status)

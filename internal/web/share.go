@@ -100,7 +100,7 @@ func (sh share) Panel(dashboard, panel, region string) *shareView {
 
 func (sh share) view(r embedReq, chartID, title, source string, height int) *shareView {
 	base := sh.s.baseURL(sh.c)
-	version, _ := sh.s.embeds.current(sh.c.Request.Context(), sh.s.store)
+	version, _ := sh.s.embeds.Current(sh.c.Request.Context())
 	live := r
 	live.since = version
 	pinned := r

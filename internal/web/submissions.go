@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/importer"
 	"pantau/internal/store"
 )
@@ -368,7 +369,7 @@ func (s *Server) renderReview(c *gin.Context, status int, name string, v *review
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", v.Lang)
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", accountCSP)
+	httpx.SetContentSecurityPolicy(h, httpx.FormPolicy, "")
 	c.Status(status)
 	if err := s.pages.ExecuteTemplate(c.Writer, name, v); err != nil {
 		s.log.Error("render", "template", name, "err", err)

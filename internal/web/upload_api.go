@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
 )
@@ -29,7 +30,7 @@ const DefaultMaxUploadBytes = 50 << 20
 // limit, and the files of page previews awaiting confirmation.
 type uploads struct {
 	maxBytes int64
-	limit    *limiter
+	limit    *httpx.Limiter
 	pending  *pendingFiles
 }
 
@@ -39,7 +40,7 @@ func newUploads(maxBytes int64) *uploads {
 	}
 	// Generous for people and scripts, a wall for a client hammering the
 	// token check or the importer.
-	return &uploads{maxBytes: maxBytes, limit: newLimiter(60, time.Minute, 20), pending: newPendingFiles(30 * time.Minute)}
+	return &uploads{maxBytes: maxBytes, limit: httpx.NewLimiter(60, time.Minute, 20), pending: newPendingFiles(30 * time.Minute)}
 }
 
 // uploadAnswer is the JSON of an upload or its preview.
@@ -349,7 +350,7 @@ func (s *Server) sendKeptFile(c *gin.Context, sha string, size int64, filename, 
 	h.Set("Content-Length", strconv.FormatInt(size, 10))
 	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
 	h.Set("Cache-Control", cacheControl)
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	httpx.SetContentSecurityPolicy(h, httpx.SandboxPolicy, "")
 	c.Status(http.StatusOK)
 	if err := s.store.CopyUploadFile(c.Request.Context(), sha, c.Writer); err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Error("kept file", "sha256", sha, "err", err)

@@ -16,6 +16,7 @@ import (
 
 	"pantau/internal/chart"
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/importer"
 	"pantau/internal/progress"
 )
@@ -387,7 +388,7 @@ func (s *Server) renderUpload(c *gin.Context, status int, v *uploadView) {
 	h.Set("Content-Language", v.Lang)
 	h.Set("Vary", "Accept-Language")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'nonce-"+v.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	httpx.SetContentSecurityPolicy(h, httpx.UploadPolicy, v.Nonce)
 	c.Status(status)
 	if err := s.pages.ExecuteTemplate(c.Writer, "upload.html", v); err != nil {
 		s.log.Error("render", "template", "upload.html", "err", err)
