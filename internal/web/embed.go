@@ -277,28 +277,13 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 // embedError answers in the embed's frame: a short page anyone may frame,
 // not cached for long.
 func (s *Server) embedError(c *gin.Context, r embedReq, err error) {
-	status, _ := statusOf(err)
 	l := r.lang
 	if l == "" {
 		l = lang(c)
 	}
-	msg := texts[l]["errorBadRequest"]
-	switch status {
-	case http.StatusInternalServerError:
-		s.log.Error("embed failed", "path", c.Request.URL.Path, "err", err)
-		msg = texts[l]["errorInternal"]
-	case http.StatusNotFound:
-		msg = texts[l]["errorNotFound"]
-	}
-	h := c.Writer.Header()
-	h.Set("Cache-Control", "no-store")
-	httpx.SetContentSecurityPolicy(h, httpx.EmbedPolicy, chart.Nonce())
-	h.Del("Set-Cookie")
-	c.Status(status)
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	if err := s.pages.ExecuteTemplate(c.Writer, "embed_error.html", map[string]any{"Lang": l, "Message": msg}); err != nil {
-		s.log.Error("render", "template", "embed_error.html", "err", err)
-	}
+	status, msg := s.problem(c, err, publicWords(l))
+	c.Writer.Header().Del("Set-Cookie")
+	s.renderPage(c, status, embedErrorPage, "embed_error.html", map[string]any{"Lang": l, "Message": msg})
 	c.Abort()
 }
 

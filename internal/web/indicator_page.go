@@ -170,7 +170,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
 	}
 	q := "?indicator=" + esc(code) + "&region=" + esc(region)
-	s.render(c, http.StatusOK, "indicator.html", map[string]any{
+	s.renderPage(c, http.StatusOK, publicPage, "indicator.html", map[string]any{
 		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
 		"Caption": a.caption.In(l), "Chart": main, "Breakdown": breakdown,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,

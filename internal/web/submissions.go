@@ -15,7 +15,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
-	"pantau/internal/httpx"
 	"pantau/internal/importer"
 	"pantau/internal/store"
 )
@@ -363,19 +362,6 @@ func rowOf(sub domain.Submission) reviewRow {
 	return r
 }
 
-// renderReview writes a review page; they are private and never cached.
-func (s *Server) renderReview(c *gin.Context, status int, name string, v *reviewPage) {
-	h := c.Writer.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", v.Lang)
-	h.Set("Cache-Control", "no-store")
-	httpx.SetContentSecurityPolicy(h, httpx.FormPolicy, "")
-	c.Status(status)
-	if err := s.pages.ExecuteTemplate(c.Writer, name, v); err != nil {
-		s.log.Error("render", "template", name, "err", err)
-	}
-}
-
 // reviewListPage answers GET /tinjau: the submissions of one state
 // (waiting ones first), for whoever may see them.
 func (s *Server) reviewListPage(c *gin.Context) {
@@ -401,19 +387,14 @@ func (s *Server) reviewListPage(c *gin.Context) {
 	for _, sub := range subs {
 		v.Submissions = append(v.Submissions, rowOf(sub))
 	}
-	s.renderReview(c, http.StatusOK, "review_list.html", v)
+	s.renderPage(c, http.StatusOK, reviewFrame, "review_list.html", v)
 }
 
 // reviewProblem shows a failure on the review pages with its status.
 func (s *Server) reviewProblem(c *gin.Context, v *reviewPage, err error) {
-	status, _ := statusOf(err)
-	if status == http.StatusInternalServerError {
-		s.log.Error("review page", "path", c.Request.URL.Path, "err", err)
-		v.Problem = v.T["internal"]
-	} else {
-		v.Problem = domain.Message(err)
-	}
-	s.renderReview(c, status, "review_list.html", v)
+	var status int
+	status, v.Problem = s.problem(c, err, pageWords{internal: v.T["internal"], known: knownMessage})
+	s.renderPage(c, status, reviewFrame, "review_list.html", v)
 }
 
 // reviewDetailPage answers GET /tinjau/{id}: the submission, what
@@ -477,7 +458,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 			v.Problem = v.T["nowRejected"] + " " + domain.Message(err)
 		}
 	}
-	s.renderReview(c, status, "review.html", v)
+	s.renderPage(c, status, reviewFrame, "review.html", v)
 }
 
 // reviewAction answers the review page's forms: POST /tinjau/{id}/{action}
