@@ -2,16 +2,10 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"html"
 	"html/template"
 	"net/http"
-	"net/url"
-	"regexp"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -42,146 +36,6 @@ const (
 	// embedCacheEntries bounds the rendered-embed cache.
 	embedCacheEntries = 512
 )
-
-// embedReq is an embed request, validated and normalised: equal requests
-// have equal keys.
-type embedReq struct {
-	kind                        string // "i" or "d"
-	indicator, dashboard, panel string
-	region, plan, lang, theme   string
-	year                        int
-	version                     int64 // pinned data version; 0: live
-	since                       int64 // live only: say if the data changed after this version
-	format                      string
-}
-
-func (r embedReq) pinned() bool { return r.version > 0 }
-
-// key names the answer for a data version. The build of the page
-// templates and scripts is part of it, so a new release is not hidden
-// behind an old ETag.
-func (r embedReq) key(dataVersion int64) string {
-	return strings.Join([]string{r.kind, r.indicator, r.dashboard, r.panel, r.region, r.plan, r.lang, r.theme,
-		strconv.Itoa(r.year), strconv.FormatInt(r.version, 10), strconv.FormatInt(r.since, 10), r.format,
-		strconv.FormatInt(dataVersion, 10), embedBuild}, "\x00")
-}
-
-// embedBuild changes with the scripts a rendered embed refers to.
-var embedBuild = chart.BootstrapURL + chart.ShareURL + chart.EChartsURL
-
-// query is the request's parameters in a stable order, for links.
-func (r embedReq) query(extra ...string) string {
-	q := url.Values{}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("region", r.region)
-	set("plan", r.plan)
-	set("lang", r.lang)
-	set("theme", r.theme)
-	if r.year != 0 {
-		q.Set("year", strconv.Itoa(r.year))
-	}
-	if r.version > 0 {
-		q.Set("v", strconv.FormatInt(r.version, 10))
-	}
-	if r.since > 0 {
-		q.Set("since", strconv.FormatInt(r.since, 10))
-	}
-	for i := 0; i+1 < len(extra); i += 2 {
-		set(extra[i], extra[i+1])
-	}
-	return q.Encode()
-}
-
-// path is the embed's path without the query.
-func (r embedReq) path() string {
-	if r.kind == "i" {
-		return "/embed/i/" + url.PathEscape(r.indicator)
-	}
-	return "/embed/d/" + url.PathEscape(r.dashboard) + "/" + url.PathEscape(r.panel)
-}
-
-// fullPath is the full page the embed comes from.
-func (r embedReq) fullPath() string {
-	q := url.Values{}
-	q.Set("region", r.region)
-	if r.lang != "" {
-		q.Set("lang", r.lang)
-	}
-	if r.kind == "i" {
-		if r.plan != "" {
-			q.Set("plan", r.plan)
-		}
-		return "/i/" + url.PathEscape(r.indicator) + "?" + q.Encode()
-	}
-	if r.year != 0 {
-		q.Set("year", strconv.Itoa(r.year))
-	}
-	return "/d/" + url.PathEscape(r.dashboard) + "?" + q.Encode() + "#panel-" + r.panel
-}
-
-func positive(s string) (int64, bool) {
-	if s == "" {
-		return 0, true
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	return v, err == nil && v > 0
-}
-
-// parseEmbed reads an embed request; region defaults to the page's.
-func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
-	r := embedReq{kind: kind, lang: lang(c), plan: c.Query("plan"), format: c.Query("format")}
-	bad := func(what string) (embedReq, error) {
-		return r, domain.Errorf(domain.ErrInvalid, "invalid %s", what)
-	}
-	switch t := c.Query("theme"); t {
-	case "", "auto":
-	case "light", "dark":
-		r.theme = t
-	default:
-		return bad("theme")
-	}
-	switch r.format {
-	case "", "csv", "json":
-	default:
-		return bad("format")
-	}
-	var ok bool
-	if r.version, ok = positive(c.Query("v")); !ok {
-		return bad("v")
-	}
-	if r.since, ok = positive(c.Query("since")); !ok {
-		return bad("since")
-	}
-	if r.version > 0 {
-		r.since = 0 // a pinned chart cannot have changed
-	}
-	if y := c.Query("year"); y != "" {
-		if r.year = queryYear(c); r.year == 0 {
-			return bad("year")
-		}
-	}
-	if kind == "i" {
-		r.indicator = c.Param("indicator")
-		r.region = c.DefaultQuery("region", s.homeRegion())
-		r.year = 0
-		return r, nil
-	}
-	r.dashboard, r.panel = c.Param("dashboard"), c.Param("panel")
-	d, ok := dashboards.Find(s.dashboards, r.dashboard)
-	if !ok {
-		return r, domain.Errorf(domain.ErrNotFound, "no dashboard %q", r.dashboard)
-	}
-	r.region = c.DefaultQuery("region", d.Region)
-	if !slices.Contains(d.Regions, r.region) {
-		return r, domain.Errorf(domain.ErrNotFound, "dashboard %s does not show region %q", d.ID, r.region)
-	}
-	r.plan = ""
-	return r, nil
-}
 
 func (s *Server) embedIndicator(c *gin.Context) { s.serveEmbed(c, "i") }
 func (s *Server) embedPanel(c *gin.Context)     { s.serveEmbed(c, "d") }
@@ -287,35 +141,6 @@ func (s *Server) embedError(c *gin.Context, r embedReq, err error) {
 	c.Abort()
 }
 
-var fileNameUnsafe = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// fileName names downloads: pantau-<indicator or panel>-<region>[-v<N>].
-func (r embedReq) fileName() string {
-	name := "pantau-" + r.indicator
-	if r.kind == "d" {
-		name = "pantau-" + r.dashboard + "-" + r.panel
-	}
-	name += "-" + r.region
-	if r.version > 0 {
-		name += "-v" + strconv.FormatInt(r.version, 10)
-	}
-	return fileNameUnsafe.ReplaceAllString(name, "_")
-}
-
-// embedRow is one value an embed shows: an observation or a plan target.
-type embedRow struct {
-	RegionCode string   `json:"region"`
-	RegionName string   `json:"region_name"`
-	Year       int      `json:"year"`
-	Group      string   `json:"group,omitempty"`
-	Kind       string   `json:"kind"` // observation or target
-	Plan       string   `json:"plan,omitempty"`
-	Value      float64  `json:"value"`
-	High       *float64 `json:"value_high,omitempty"`
-	Status     string   `json:"status,omitempty"`
-	Note       string   `json:"note,omitempty"`
-}
-
 // embedView is everything an embed shows, for the page and the downloads.
 type embedView struct {
 	Req                      embedReq
@@ -335,8 +160,6 @@ type embedView struct {
 	ShareURL                 string
 	rows                     []embedRow
 }
-
-var figcaption = regexp.MustCompile(`(?s)<figcaption>(.*?)</figcaption>`)
 
 // buildEmbed reads the embed's data at version and renders its chart.
 func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt time.Time) (*embedView, error) {
@@ -395,27 +218,28 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		if err != nil {
 			return nil, err
 		}
+		var dr drawn
 		if typ == dashboards.Series {
-			v.Chart, err = p.seriesChart(id, sr, a)
+			dr, err = p.seriesChart(id, sr, a)
 			v.Illustrative = hasIllustrativeTotal(sr)
 		} else {
-			v.Chart, err = p.breakdownChart(id, sr, a)
+			dr, err = p.breakdownChart(id, sr, a)
 			v.Illustrative = isIllustrative(sr)
 		}
+		v.Chart, v.Caption = dr.HTML, dr.Caption
 		if err != nil {
 			return nil, err
 		}
 		v.rows = seriesRows(r.lang, sr, typ == dashboards.Breakdown)
 	default: // districts, disparity
-		if v.Chart, v.Illustrative, err = s.districtChart(p, id, ind, typ == dashboards.Disparity); err != nil {
+		var dr drawn
+		if dr, v.Illustrative, err = s.districtChart(p, id, ind, typ == dashboards.Disparity); err != nil {
 			return nil, err
 		}
+		v.Chart, v.Caption = dr.HTML, dr.Caption
 		if v.rows, err = s.districtRows(ctx, code, r.region, pinned, p.year, typ == dashboards.Disparity); err != nil {
 			return nil, err
 		}
-	}
-	if m := figcaption.FindStringSubmatch(string(v.Chart)); m != nil {
-		v.Caption = html.UnescapeString(m[1])
 	}
 	// "Updated": when the newest value shown was uploaded.
 	var newest int64
@@ -445,72 +269,6 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		}
 	}
 	return v, nil
-}
-
-// seriesRows are the values a series or breakdown chart shows.
-func seriesRows(l string, sr store.Series, groups bool) []embedRow {
-	var out []embedRow
-	for _, o := range sr.Observations {
-		if o.Disagg != domain.Total && !groups {
-			continue
-		}
-		out = append(out, embedRow{RegionCode: sr.Region.Code, RegionName: sr.Region.Name, Year: o.Year, Group: chart.GroupLabel(l, o.Disagg),
-			Kind: "observation", Value: o.Value, Status: string(o.Status), Note: o.Note})
-	}
-	if groups {
-		return out
-	}
-	plans := map[string]string{}
-	for _, p := range sr.Plans {
-		plans[p.Code] = p.Name
-	}
-	for _, t := range sr.Targets {
-		if t.Disagg != domain.Total {
-			continue
-		}
-		row := embedRow{RegionCode: t.RegionCode, RegionName: sr.Region.Name, Year: t.Year, Kind: "target", Plan: plans[t.PlanCode], Value: t.Low, Note: t.Note}
-		if t.RegionCode != sr.Region.Code {
-			row.RegionName = ""
-		}
-		if t.IsRange() {
-			hi := t.High
-			row.High = &hi
-		}
-		out = append(out, row)
-	}
-	return out
-}
-
-// districtRows are the district values a districts chart (one year) or a
-// disparity chart (every year) is drawn from.
-func (s *Server) districtRows(ctx context.Context, code, parent string, pinned int64, upTo int, allYears bool) ([]embedRow, error) {
-	obs, err := s.store.ChildObservationsAt(ctx, code, parent, pinned)
-	if err != nil {
-		return nil, err
-	}
-	children, err := s.store.Regions(ctx, store.RegionFilter{Parent: parent})
-	if err != nil {
-		return nil, err
-	}
-	names := map[string]string{}
-	for _, ch := range children {
-		names[ch.Code] = ch.Name
-	}
-	year := 0
-	for _, o := range obs {
-		if upTo == 0 || o.Year <= upTo {
-			year = max(year, o.Year)
-		}
-	}
-	var out []embedRow
-	for _, o := range obs {
-		if o.Year > year || !allYears && o.Year != year {
-			continue
-		}
-		out = append(out, embedRow{RegionCode: o.RegionCode, RegionName: names[o.RegionCode], Year: o.Year, Kind: "observation",
-			Value: o.Value, Status: string(o.Status), Note: o.Note})
-	}
-	return out, nil
 }
 
 // jsonDoc is the JSON download: the rows with the indicator's metadata.

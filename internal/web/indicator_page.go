@@ -172,7 +172,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	q := "?indicator=" + esc(code) + "&region=" + esc(region)
 	s.renderPage(c, http.StatusOK, publicPage, "indicator.html", map[string]any{
 		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
-		"Caption": a.caption.In(l), "Chart": main, "Breakdown": breakdown,
+		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
 		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + l + "&indicator=" + esc(code) + "&region=" + esc(region)),
