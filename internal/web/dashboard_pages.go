@@ -49,8 +49,8 @@ type pageCtx struct {
 
 // queryYear reads ?year=; empty or invalid means the latest data.
 func queryYear(c *gin.Context) int {
-	y, err := strconv.Atoi(c.Query("year"))
-	if err != nil || y < domain.MinYear || y > domain.MaxYear {
+	y, ok := parseYear(c.Query("year"))
+	if !ok {
 		return 0
 	}
 	return y
@@ -136,8 +136,8 @@ type analysed struct {
 func analyse(sr store.Series, plan string, toYear int) (analysed, error) {
 	var out analysed
 	opt := progress.Options{PlanCode: plan}
-	if toYear > 2029 {
-		for y := 2025; y <= toYear; y++ {
+	if def := progress.DefaultProjectionYears; toYear > def[len(def)-1] {
+		for y := def[0]; y <= toYear; y++ {
 			opt.ProjectionYears = append(opt.ProjectionYears, y)
 		}
 	}

@@ -168,7 +168,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	// one, or the one this server last saw): the body always matches its
 	// ETag, even when an upload lands while it is rendered.
 	pinned := version
-	p := &pageCtx{c: c, lang: r.lang, nonce: chart.Nonce(), year: r.year, toYear: 2029, version: pinned,
+	p := &pageCtx{c: c, lang: r.lang, nonce: chart.Nonce(), year: r.year, toYear: domain.DefaultHorizon, version: pinned,
 		inds: map[string]domain.Indicator{}, plans: map[string]domain.Plan{}, series: map[string]store.Series{}}
 	var err error
 	if p.region, err = s.store.Region(ctx, r.region); err != nil {
@@ -183,13 +183,8 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	id := chart.ID("embed", r.indicator, r.region)
 	if r.kind == "d" {
 		d, _ := dashboards.Find(s.dashboards, r.dashboard)
-		var pn *dashboards.Panel
-		for i := range d.Panels {
-			if d.Panels[i].ID == r.panel {
-				pn = &d.Panels[i]
-			}
-		}
-		if pn == nil || pn.Indicator == "" || pn.Type == dashboards.KPI || pn.Type == dashboards.Scorecard {
+		pn, ok := d.Panel(r.panel)
+		if !ok || !pn.Embeddable() {
 			return nil, domain.Errorf(domain.ErrNotFound, "dashboard %s has no chart panel %q", d.ID, r.panel)
 		}
 		code, title, plan, typ, p.toYear = pn.Indicator, pn.Title.In(r.lang), pn.Plan, pn.Type, d.ToYear
@@ -208,6 +203,9 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	sr, err := s.store.SeriesAt(ctx, code, r.region, pinned)
 	if err != nil {
 		return nil, err
+	}
+	if r.kind == "i" {
+		p.toYear = domain.Horizon(sr.Plans, plan) // a dashboard's panel runs to the dashboard's ToYear
 	}
 	sr = asOf(sr, p.year)
 	p.series[code] = sr

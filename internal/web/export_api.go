@@ -55,8 +55,8 @@ func yearParam(c *gin.Context, name string) (int, error) {
 	if raw == "" {
 		return 0, nil
 	}
-	y, err := strconv.Atoi(raw)
-	if err != nil || domain.CheckYear(y) != nil {
+	y, ok := parseYear(raw)
+	if !ok {
 		return 0, domain.Errorf(domain.ErrInvalid, "%s=%q: want a year %d–%d", name, raw, domain.MinYear, domain.MaxYear)
 	}
 	return y, nil

@@ -65,7 +65,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		return
 	}
 	region := c.DefaultQuery("region", s.homeRegion())
-	p, err := s.newPageCtx(c, region, 2029)
+	p, err := s.newPageCtx(c, region, domain.DefaultHorizon)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -92,7 +92,8 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	a, err := analyse(sr, c.Query("plan"), 2029)
+	p.toYear = domain.Horizon(sr.Plans, c.Query("plan"))
+	a, err := analyse(sr, c.Query("plan"), p.toYear)
 	if err != nil {
 		s.pageError(c, err)
 		return

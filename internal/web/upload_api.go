@@ -290,18 +290,10 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 	}
 }
 
-func uploadID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return 0, domain.Errorf(domain.ErrInvalid, "upload id %q is not a number", c.Param("id"))
-	}
-	return id, nil
-}
-
 // getUploadDetail answers GET /api/v1/uploads/{id}: the upload, its counts,
 // the detected dialect and the SHA-256 of its file.
 func (s *Server) getUploadDetail(c *gin.Context) {
-	id, err := uploadID(c)
+	id, err := idParam(c, "upload")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -321,7 +313,7 @@ func (s *Server) getUploadDetail(c *gin.Context) {
 // getUploadFile answers GET /api/v1/uploads/{id}/file with the original
 // bytes, as a download (never rendered: it is whatever an agency sent).
 func (s *Server) getUploadFile(c *gin.Context) {
-	id, err := uploadID(c)
+	id, err := idParam(c, "upload")
 	if err != nil {
 		s.fail(c, err)
 		return
