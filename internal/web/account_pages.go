@@ -16,7 +16,7 @@ import (
 )
 
 // accountLayout gives one of the account pages (login.html, logout.html,
-// account.html) the language's texts. They are never cached (accountPage
+// account.html) the language's texts. They are never cached (accountFrame
 // is private): they carry a CSRF token, and the account page a person's
 // details. They write no nonce: they run no script.
 func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) string {
@@ -38,7 +38,7 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 // accountError answers an account page request that failed on our side.
 func (s *Server) accountError(c *gin.Context, err error) {
 	status, msg := s.problem(c, err, pageWords{internal: accountTexts[lang(c)]["internal"]})
-	s.renderPage(c, status, accountPage, "login.html", map[string]any{"Problem": msg})
+	s.renderPage(c, status, accountFrame, "login.html", map[string]any{"Problem": msg})
 	c.Abort()
 }
 
@@ -82,7 +82,7 @@ func (s *Server) renderLogin(c *gin.Context, status int, email, problem string) 
 	if v := c.PostForm("next"); v != "" {
 		next = v
 	}
-	s.renderPage(c, status, accountPage, "login.html", map[string]any{"CSRF": s.loginCSRF(c), "Email": email, "Problem": problem, "Next": safeNext(next)})
+	s.renderPage(c, status, accountFrame, "login.html", map[string]any{"CSRF": s.loginCSRF(c), "Email": email, "Problem": problem, "Next": safeNext(next)})
 }
 
 // loginPage answers GET /masuk.
@@ -140,7 +140,7 @@ func (s *Server) logoutPage(c *gin.Context) {
 		redirectLang(c, "/")
 		return
 	}
-	s.renderPage(c, http.StatusOK, accountPage, "logout.html", map[string]any{"CSRF": sess.CSRF, "Principal": principal(c)})
+	s.renderPage(c, http.StatusOK, accountFrame, "logout.html", map[string]any{"CSRF": sess.CSRF, "Principal": principal(c)})
 }
 
 // logout answers POST /keluar: the session ends on the server, not only in
@@ -180,7 +180,7 @@ func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
 		s.accountError(c, err)
 		return
 	}
-	s.renderPage(c, status, accountPage, "account.html", map[string]any{"Waiting": waiting, "User": u, "CSRF": sess.CSRF, "Problem": problem,
+	s.renderPage(c, status, accountFrame, "account.html", map[string]any{"Waiting": waiting, "User": u, "CSRF": sess.CSRF, "Problem": problem,
 		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": domain.MinPasswordLength,
 		"CanUpload": p.CanUpload()})
 }

@@ -26,7 +26,7 @@ func (s *Server) requireAdminPage() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		s.renderPage(c, http.StatusForbidden, accountPage, "admin_forbidden.html", map[string]any{"T": adminPageTexts[lang(c)]})
+		s.renderPage(c, http.StatusForbidden, accountFrame, "admin_forbidden.html", map[string]any{"T": adminPageTexts[lang(c)]})
 		c.Abort()
 	}
 }
@@ -139,7 +139,7 @@ func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = newUser{Role: string(domain.RolePlanner)}
 	}
-	s.renderPage(c, status, adminPage, "admin_users.html", data)
+	s.renderPage(c, status, adminFrame, "admin_users.html", data)
 }
 
 // pageRoleAgency reads a form's role and agency; the agency select is
@@ -294,7 +294,7 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 			data[k] = ""
 		}
 	}
-	s.renderPage(c, status, adminPage, "admin_tokens.html", data)
+	s.renderPage(c, status, adminFrame, "admin_tokens.html", data)
 }
 
 // createTokenPage answers POST /admin/token: the secret is on the answer,

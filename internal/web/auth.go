@@ -197,7 +197,7 @@ func (s *Server) requireLogin() gin.HandlerFunc {
 			return
 		}
 		if c.GetBool(csrfFailedKey) {
-			s.renderPage(c, http.StatusForbidden, accountPage, "login.html", map[string]any{"Problem": accountTexts[lang(c)]["csrf"], "CSRF": s.loginCSRF(c), "Next": "/akun"})
+			s.renderPage(c, http.StatusForbidden, accountFrame, "login.html", map[string]any{"Problem": accountTexts[lang(c)]["csrf"], "CSRF": s.loginCSRF(c), "Next": "/akun"})
 			c.Abort()
 			return
 		}

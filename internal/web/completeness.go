@@ -197,7 +197,7 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 		agencies[i] = agencyView{a, progress.FormatNumber(l, a.Counts.Percent, 1) + "%"}
 	}
 	query := fmt.Sprintf("region=%s&from=%d&to=%d", m.Region.Code, m.From, m.To)
-	s.renderPage(c, status, publicPage, "completeness.html", map[string]any{
+	s.renderPage(c, status, publicFrame, "completeness.html", map[string]any{
 		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem,
 		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
 		"Query":   query, "Other": map[string]string{"id": "en", "en": "id"}[l],

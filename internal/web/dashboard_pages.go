@@ -415,7 +415,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		}
 		regions = append(regions, option{Value: code, Label: name, Selected: code == region})
 	}
-	s.renderPage(c, http.StatusOK, publicPage, "dashboard.html", map[string]any{
+	s.renderPage(c, http.StatusOK, publicFrame, "dashboard.html", map[string]any{
 		"Dashboard": d, "Title": d.Title.In(l), "Description": d.Description.In(l), "Region": p.region,
 		"Panels": panels, "Regions": regions, "Years": yearOptions(yearsSeen, p.year, l),
 		"Illustrative": anyIllustrative, "Nonce": p.nonce, "HasCharts": true, "PageTitle": d.Title.In(l),

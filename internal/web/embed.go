@@ -137,7 +137,7 @@ func (s *Server) embedError(c *gin.Context, r embedReq, err error) {
 	}
 	status, msg := s.problem(c, err, publicWords(l))
 	c.Writer.Header().Del("Set-Cookie")
-	s.renderPage(c, status, embedErrorPage, "embed_error.html", map[string]any{"Lang": l, "Message": msg})
+	s.renderPage(c, status, embedErrorFrame, "embed_error.html", map[string]any{"Lang": l, "Message": msg})
 	c.Abort()
 }
 

@@ -171,7 +171,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
 	}
 	q := "?indicator=" + esc(code) + "&region=" + esc(region)
-	s.renderPage(c, http.StatusOK, publicPage, "indicator.html", map[string]any{
+	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
 		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,

@@ -94,7 +94,7 @@ func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) s
 // message for known error kinds, a generic one (and a log line) otherwise.
 func (s *Server) pageError(c *gin.Context, err error) {
 	status, msg := s.problem(c, err, publicWords(lang(c)))
-	s.renderPage(c, status, publicPage, "error.html", map[string]any{"Message": msg})
+	s.renderPage(c, status, publicFrame, "error.html", map[string]any{"Message": msg})
 	c.Abort()
 }
 
@@ -115,7 +115,7 @@ func (s *Server) indexPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	s.renderPage(c, http.StatusOK, publicPage, "index.html", map[string]any{"Indicators": inds, "HomeRegion": s.homeRegion()})
+	s.renderPage(c, http.StatusOK, publicFrame, "index.html", map[string]any{"Indicators": inds, "HomeRegion": s.homeRegion()})
 }
 
 // homeRegion is the region indicator links open on: the first dashboard's.

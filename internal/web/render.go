@@ -27,19 +27,19 @@ type frame struct {
 }
 
 var (
-	// publicPage: dashboards, indicator pages, the index, completeness,
+	// publicFrame: dashboards, indicator pages, the index, completeness,
 	// the API docs and their error page.
-	publicPage = frame{policy: httpx.PagePolicy, vary: true, layout: publicLayout}
-	// accountPage: login, logout, the account page.
-	accountPage = frame{policy: httpx.FormPolicy, private: true, layout: accountLayout}
-	// adminPage: the administration pages, in the account pages' frame.
-	adminPage = frame{policy: httpx.FormPolicy, private: true, layout: adminLayout}
-	// reviewPage: the review list and a submission (a *reviewPage view).
+	publicFrame = frame{policy: httpx.PagePolicy, vary: true, layout: publicLayout}
+	// accountFrame: login, logout, the account page.
+	accountFrame = frame{policy: httpx.FormPolicy, private: true, layout: accountLayout}
+	// adminFrame: the administration pages, in the account pages' frame.
+	adminFrame = frame{policy: httpx.FormPolicy, private: true, layout: adminLayout}
+	// reviewFrame: the review list and a submission (a *reviewPage view).
 	reviewFrame = frame{policy: httpx.FormPolicy, private: true}
 	// uploadFrame: the upload page (an *uploadView), with its own script.
 	uploadFrame = frame{policy: httpx.UploadPolicy, private: true, vary: true}
-	// embedErrorPage: an embed's error, in the frame another site gave it.
-	embedErrorPage = frame{policy: httpx.EmbedPolicy, private: true}
+	// embedErrorFrame: an embed's error, in the frame another site gave it.
+	embedErrorFrame = frame{policy: httpx.EmbedPolicy, private: true}
 )
 
 // nonced is a page view of its own type that writes the CSP nonce.
