@@ -168,7 +168,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	// one, or the one this server last saw): the body always matches its
 	// ETag, even when an upload lands while it is rendered.
 	pinned := version
-	p := &pageCtx{c: c, lang: r.lang, nonce: chart.Nonce(), year: r.year, toYear: domain.DefaultHorizon, version: pinned,
+	p := &pageCtx{c: c, lang: r.lang, nonce: chart.Nonce(), year: r.year, version: pinned,
 		inds: map[string]domain.Indicator{}, plans: map[string]domain.Plan{}, series: map[string]store.Series{}}
 	var err error
 	if p.region, err = s.store.Region(ctx, r.region); err != nil {
@@ -205,7 +205,9 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		return nil, err
 	}
 	if r.kind == "i" {
-		p.toYear = domain.Horizon(sr.Plans, plan) // a dashboard's panel runs to the dashboard's ToYear
+		// An indicator's embed runs to its plan's end, as its page does; a
+		// panel's to its dashboard's ToYear (set above).
+		p.toYear = domain.Horizon(sr.Plans, plan)
 	}
 	sr = asOf(sr, p.year)
 	p.series[code] = sr
