@@ -1,5 +1,7 @@
 // Package web is Pantau's HTTP edge: the Gin router (every route in
-// routes.go), thin handlers, server-rendered pages and the JSON API.
+// routes.go), thin handlers, server-rendered pages (all written by
+// renderPage, render.go) and the JSON API. The generic machinery under
+// them (caches, limits, ETags, headers) is internal/httpx.
 package web
 
 import (
