@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"pantau/internal/httpx"
 	"strings"
 	"sync"
 
@@ -110,7 +111,7 @@ func (s *Server) getBoundaries(c *gin.Context) {
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Vary", "Accept-Encoding")
-	if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatches(inm, etag) {
+	if inm := c.GetHeader("If-None-Match"); inm != "" && httpx.Matches(inm, etag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
