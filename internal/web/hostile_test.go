@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -61,3 +65,68 @@ func TestInventedMethodsLeaveMetricsAlone(t *testing.T) {
 	}
 }
 
+// TestInvalidUTF8NeverStored sends a valid file under a name with the byte
+// 0xff, a form field with it and a login form with it: each is a 400 naming
+// the field, and nothing is stored (PostgreSQL used to answer 500, SQLite
+// stored the bytes).
+func TestInvalidUTF8NeverStored(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		ctx := context.Background()
+		before := srv.extremePoverty(t)
+		version, err := srv.st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := povertyHeader + "16.07;kemiskinan_ekstrem;2024;0,50\n"
+		for _, tt := range []struct {
+			name, filename, field, value, want string
+		}{
+			{name: "file name", filename: "kemiskinan\xff.csv", want: "file name is not valid UTF-8"},
+			{name: "form field", filename: "kemiskinan.csv", field: "region", value: "16.07\xff", want: `form field "region" is not valid UTF-8`},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				var body bytes.Buffer
+				mw := multipart.NewWriter(&body)
+				if tt.field != "" {
+					mw.WriteField(tt.field, tt.value)
+				}
+				fw, _ := mw.CreateFormFile("file", tt.filename)
+				io.WriteString(fw, file)
+				mw.Close()
+				req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", &body)
+				req.Header.Set("Content-Type", mw.FormDataContentType())
+				req.Header.Set("Authorization", "Bearer "+srv.bps)
+				status, r, _ := do(t, req)
+				if status != http.StatusBadRequest || r.Error.Code != "invalid" || !strings.Contains(r.Error.Message, tt.want) {
+					t.Errorf("%d %+v, want 400 saying %q", status, r.Error, tt.want)
+				}
+			})
+		}
+		// A bare body is the file whatever its type: curl --data-binary
+		// calls a Windows-1252 CSV a form, and it is not refused as one.
+		req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads?dry_run=true&decimal=point&encoding=windows-1252",
+			strings.NewReader("kode_wilayah,kode_indikator,tahun,nilai,catatan\n16.07,kemiskinan_ekstrem,2024,0.50,perkiraan caf\xe9\n"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "Bearer "+srv.bps)
+		if status, r, _ := do(t, req); status != http.StatusOK || !r.Data.Accepted {
+			t.Errorf("Windows-1252 CSV sent as a form: %d %+v %+v", status, r.Error, r.Data.Errors)
+		}
+		form := url.Values{"email": {"walidata\xff@banyuasin.go.id"}, "password": {"x"}}
+		resp, err := http.PostForm(srv.base+"/masuk", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(msg), `form field \"email\" is not valid UTF-8`) {
+			t.Errorf("login form: %d %s", resp.StatusCode, msg)
+		}
+		after, err := srv.st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after != version || srv.extremePoverty(t) != before {
+			t.Errorf("a refused upload was stored: version %d → %d", version, after)
+		}
+	})
+}

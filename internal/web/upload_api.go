@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -156,6 +157,11 @@ func (u *uploadRequest) close() {
 	}
 }
 
+// fileRoutes take a bare body as the file, whatever its Content-Type
+// (curl --data-binary says urlencoded): httpx.ValidUTF8 leaves their body
+// to readUpload.
+var fileRoutes = []string{"/api/v1/uploads", "/api/v1/boundaries", "/unggah"}
+
 // readUpload limits the body and finds the file: the whole body (text/csv
 // or anything not multipart), or the multipart part named "file". Multipart
 // files above 8 MB go to temporary files, not memory.
@@ -183,12 +189,23 @@ func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 		u.close()
 		return nil, domain.Errorf(domain.ErrInvalid, "the form needs exactly one file in the field \"file\"")
 	}
+	// The file name and the fields are stored or looked up: bytes that are
+	// not UTF-8 would be a 500 on PostgreSQL and kept as they are on SQLite.
+	u.filename = path.Base(strings.ReplaceAll(files[0].Filename, `\`, "/"))
+	if !utf8.ValidString(u.filename) {
+		u.close()
+		return nil, domain.Errorf(domain.ErrInvalid, "the file name is not valid UTF-8; rename the file and send it again")
+	}
+	if msg := httpx.InvalidField("form field", u.form.Value); msg != "" {
+		u.close()
+		return nil, domain.Errorf(domain.ErrInvalid, "%s", msg)
+	}
 	f, err := files[0].Open()
 	if err != nil {
 		u.close()
 		return nil, fmt.Errorf("web: open uploaded file: %w", err)
 	}
-	u.file, u.filename = f, path.Base(strings.ReplaceAll(files[0].Filename, `\`, "/"))
+	u.file = f
 	return u, nil
 }
 
