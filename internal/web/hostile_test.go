@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"pantau/internal/testdb"
+	"pantau/internal/web"
 )
 
 // Tests of issue 21: what a hostile client can make the service store,
@@ -129,4 +131,56 @@ func TestInvalidUTF8NeverStored(t *testing.T) {
 			t.Errorf("a refused upload was stored: version %d → %d", version, after)
 		}
 	})
+}
+
+// TestHugeCellBoundedAnswer uploads a 40 MB file of one cell of "<" (which
+// JSON writes as six bytes): the 422 stays under 1 MB, quoting the cell
+// cut short with its size. It used to repeat the cell in the value, the
+// reason and the message, escaped: over a gigabyte.
+func TestHugeCellBoundedAnswer(t *testing.T) {
+	const size = 40 << 20
+	st := openDemo(t, "sqlite")
+	base, _ := serveStore(t, st, web.Options{MaxUploadBytes: size + 1<<20})
+	token, _, err := st.CreateToken(context.Background(), "bps-banyuasin", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := "16.07;kemiskinan_ekstrem;2024;" + strings.Repeat("<", 2000) + "\n"
+	for _, tt := range []struct{ file, want string }{
+		{strings.Repeat("<", size), "… (40 MB)"},
+		{povertyHeader + "16.07;kemiskinan_ekstrem;2024;" + strings.Repeat("<", size) + "\n", "… (40 MB)"},
+		// Many bad rows: the list stops at its size, the rest are counted.
+		{povertyHeader + strings.Repeat(row, size/len(row)), `… (1 kB)","reason"`},
+	} {
+		file := tt.file
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/uploads", strings.NewReader(file))
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnprocessableEntity || n > 0 {
+			t.Fatalf("%d, %d bytes: %s", resp.StatusCode, int64(len(body))+n, body)
+		}
+		t.Logf("%d MB file: %d-byte 422", len(file)>>20, len(body))
+		var r uploadReply
+		if err := json.Unmarshal(body, &r); err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			Errors     []rowError `json:"errors"`
+			MoreErrors int        `json:"more_errors"`
+		}
+		json.Unmarshal(r.Error.Details, &rep)
+		if len(rep.Errors) > 1 && rep.MoreErrors == 0 {
+			t.Errorf("%d errors listed, none counted beyond them", len(rep.Errors))
+		}
+		if !strings.Contains(string(body), tt.want) {
+			t.Errorf("the answer does not state the cell's size: %s", body)
+		}
+	}
 }
