@@ -26,6 +26,10 @@ type Config struct {
 	DashboardsDir string
 	// MaxUploadBytes bounds an upload body.
 	MaxUploadBytes int64
+	// MinUploadRate is the slowest an upload body may arrive, in bytes per
+	// second: a slower sender is cut off, and the server's timeouts are
+	// derived from it (UploadWindow).
+	MinUploadRate int64
 	// ReadDatabaseURL optionally names a PostgreSQL read replica for pages
 	// and the API.
 	ReadDatabaseURL string
@@ -52,6 +56,7 @@ var Settings = []Setting{
 	{"PANTAU_READ_HEADER_TIMEOUT", "read-header-timeout", "10s", "how long a client may take to send its request headers"},
 	{"PANTAU_DASHBOARDS_DIR", "dashboards-dir", "", "directory of dashboard YAML files overriding the embedded ones"},
 	{"PANTAU_MAX_UPLOAD_BYTES", "max-upload-bytes", "52428800", "largest accepted upload body, in bytes"},
+	{"PANTAU_MIN_UPLOAD_RATE", "min-upload-rate", "65536", "slowest accepted upload, in bytes per second; the read and write timeouts cover PANTAU_MAX_UPLOAD_BYTES at this rate"},
 	{"PANTAU_READ_DATABASE_URL", "read-database-url", "", "optional PostgreSQL read replica for pages and the API (postgres://…)"},
 	{"PANTAU_SECURE_COOKIES", "secure-cookies", "false", "mark session cookies Secure even on plain HTTP (TLS ends at a proxy); always on over TLS"},
 	{"PANTAU_REQUIRE_REVIEW", "require-review", "false", "agencies' uploads wait for the walidata (an administrator) to publish them before the public sees them"},
@@ -121,6 +126,10 @@ func Parse(vals map[string]*string) (Config, error) {
 		return c, fmt.Errorf("PANTAU_MAX_UPLOAD_BYTES %q: want a positive number of bytes", get("PANTAU_MAX_UPLOAD_BYTES"))
 	}
 	c.MaxUploadBytes = n
+	if _, err := fmt.Sscan(get("PANTAU_MIN_UPLOAD_RATE"), &n); err != nil || n <= 0 {
+		return c, fmt.Errorf("PANTAU_MIN_UPLOAD_RATE %q: want a positive number of bytes per second", get("PANTAU_MIN_UPLOAD_RATE"))
+	}
+	c.MinUploadRate = n
 	c.ReadDatabaseURL = get("PANTAU_READ_DATABASE_URL")
 	if c.ReadDatabaseURL != "" && !strings.HasPrefix(c.ReadDatabaseURL, "postgres://") && !strings.HasPrefix(c.ReadDatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("PANTAU_READ_DATABASE_URL: a read replica must be a postgres:// URL")
@@ -133,6 +142,22 @@ func Parse(vals map[string]*string) (Config, error) {
 	}
 	return c, nil
 }
+
+// UploadGrace is what an upload may lag behind its minimum rate: the
+// connection's start, a pause of the sender's network.
+const UploadGrace = 5 * time.Second
+
+// UploadWindow is how long the largest accepted upload takes at the minimum
+// rate, with UploadGrace: the read timeout. The write timeout adds
+// ProcessingTime, so the answer to an upload that arrived in time is never
+// cut off (a retry of an upload stored unanswered made a second version).
+func (c Config) UploadWindow() time.Duration {
+	return time.Duration(c.MaxUploadBytes/c.MinUploadRate)*time.Second + UploadGrace
+}
+
+// ProcessingTime is what the write timeout allows beyond UploadWindow:
+// importing the largest file and writing its answer.
+const ProcessingTime = 2 * time.Minute
 
 // boolSetting reads a true/false setting; empty is false.
 func boolSetting(get func(string) string, name string) (bool, error) {

@@ -1,16 +1,19 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"pantau/internal/testdb"
 	"pantau/internal/web"
@@ -182,5 +185,79 @@ func TestHugeCellBoundedAnswer(t *testing.T) {
 		if !strings.Contains(string(body), tt.want) {
 			t.Errorf("the answer does not state the cell's size: %s", body)
 		}
+	}
+}
+
+// TestIdempotentUpload retries an upload with the same Idempotency-Key:
+// the retry answers the first result and stores no second version; another
+// key is another upload.
+func TestIdempotentUpload(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		ctx := context.Background()
+		send := func(key string) (int, uploadReply, http.Header) {
+			req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads",
+				strings.NewReader(povertyHeader+"16.07;kemiskinan_ekstrem;2024;0,51\n"))
+			req.Header.Set("Content-Type", "text/csv")
+			req.Header.Set("Authorization", "Bearer "+srv.bps)
+			req.Header.Set("Idempotency-Key", key)
+			return do(t, req)
+		}
+		status, first, _ := send("retry-1")
+		if status != http.StatusCreated || first.Data.Upload.ID == 0 {
+			t.Fatalf("first upload: %d %+v", status, first)
+		}
+		version, err := srv.st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, again, h := send("retry-1")
+		if status != http.StatusCreated || again.Data.Upload.ID != first.Data.Upload.ID || h.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("retry: %d upload %d (first %d), replayed %q", status, again.Data.Upload.ID, first.Data.Upload.ID, h.Get("Idempotent-Replayed"))
+		}
+		if v, _ := srv.st.DataVersion(ctx); v != version {
+			t.Errorf("the retry made data version %d (was %d)", v, version)
+		}
+		if _, err := srv.st.Upload(ctx, first.Data.Upload.ID+1); err == nil {
+			t.Error("the retry stored a second upload")
+		}
+		if status, other, _ := send("retry-2"); status != http.StatusCreated || other.Data.Upload.ID == first.Data.Upload.ID {
+			t.Errorf("another key: %d upload %d", status, other.Data.Upload.ID)
+		}
+		if status, r, _ := send("bad key"); status != http.StatusBadRequest || !strings.Contains(r.Error.Message, "Idempotency-Key") {
+			t.Errorf("malformed key: %d %+v", status, r.Error)
+		}
+	})
+}
+
+// TestStalledUpload sends part of an upload and stops: at a minimum rate of
+// 1 kB/s after half a second, the server answers 408 within a few seconds
+// (it used to wait for its 5-minute read timeout, holding the import).
+func TestStalledUpload(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
+			st := openDemo(t, string(engine))
+			base, _ := serveStore(t, st, web.Options{MaxUploadBytes: testMaxUpload, MinUploadRate: 1000, UploadGrace: 500 * time.Millisecond})
+			token, _, err := st.CreateToken(context.Background(), "bps-banyuasin", "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: text/csv\r\nContent-Length: 20000\r\n\r\n%s",
+				token, povertyHeader+"16.07;kemiskinan_ekstrem;2024;0,51\n")
+			start := time.Now()
+			conn.SetReadDeadline(start.Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer to a stalled upload after %v: %v", time.Since(start), err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(body), "PANTAU_MIN_UPLOAD_RATE") || time.Since(start) > 5*time.Second {
+				t.Errorf("after %v: %d %s", time.Since(start), resp.StatusCode, body)
+			}
+		})
 	}
 }

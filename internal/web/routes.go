@@ -61,7 +61,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/export/metadata", s.getExportMetadata)
 	api.GET("/changes", s.getChanges)
 	api.GET("/completeness", s.getCompleteness)
-	api.POST("/uploads", s.limit(s.uploads.limit), s.postUpload)
+	api.POST("/uploads", s.limit(s.uploads.limit), s.idempotentUpload(), s.postUpload)
 	api.GET("/uploads/:id", s.getUploadDetail)
 	api.GET("/uploads/:id/file", s.getUploadFile)
 	api.GET("/submissions", s.listSubmissions)

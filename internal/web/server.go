@@ -49,6 +49,11 @@ type Options struct {
 	// MaxUploadBytes bounds an upload body (PANTAU_MAX_UPLOAD_BYTES); 0
 	// means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// MinUploadRate is the slowest an upload body may arrive, in bytes per
+	// second (PANTAU_MIN_UPLOAD_RATE), after UploadGrace (0:
+	// DefaultUploadGrace); 0 means no minimum.
+	MinUploadRate int64
+	UploadGrace   time.Duration
 	// DashboardsDir holds dashboard YAML files that override or add to the
 	// embedded ones (PANTAU_DASHBOARDS_DIR).
 	DashboardsDir string
@@ -76,7 +81,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash,
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes, opt.MinUploadRate, opt.UploadGrace), dashboards: dash,
 		requireReview: opt.RequireReview}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless

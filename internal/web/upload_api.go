@@ -10,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -32,18 +33,47 @@ const DefaultMaxUploadBytes = 50 << 20
 // limit, and the files of page previews awaiting confirmation.
 type uploads struct {
 	maxBytes int64
-	limit    *httpx.Limiter
-	pending  *pendingFiles
+	// minRate (bytes/s) and grace hold a body to a minimum rate
+	// (httpx.MinRate): a stalled sender is cut off, not waited for.
+	minRate int64
+	grace   time.Duration
+	limit   *httpx.Limiter
+	pending *pendingFiles
+	// done remembers answers by Idempotency-Key.
+	done *httpx.Idempotency
 }
 
-func newUploads(maxBytes int64) *uploads {
+func newUploads(maxBytes, minRate int64, grace time.Duration) *uploads {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxUploadBytes
 	}
+	if grace <= 0 {
+		grace = DefaultUploadGrace
+	}
 	// Generous for people and scripts, a wall for a client hammering the
 	// token check or the importer.
-	return &uploads{maxBytes: maxBytes, limit: httpx.NewLimiter(60, time.Minute, 20), pending: newPendingFiles(30 * time.Minute)}
+	return &uploads{maxBytes: maxBytes, minRate: minRate, grace: grace, limit: httpx.NewLimiter(60, time.Minute, 20),
+		pending: newPendingFiles(30 * time.Minute), done: httpx.NewIdempotency(idempotencyWindow, 10000)}
 }
+
+// idempotencyWindow is how long an upload's answer is kept for a retry
+// with the same Idempotency-Key.
+const idempotencyWindow = 24 * time.Hour
+
+// idempotentUpload makes POST /api/v1/uploads idempotent by key, for each
+// token or account: a retry after a lost answer creates no second version.
+func (s *Server) idempotentUpload() gin.HandlerFunc {
+	return s.uploads.done.Handler(func(c *gin.Context) string {
+		if p := principal(c); p.CanUpload() {
+			return p.Source()
+		}
+		return ""
+	}, refuseInput)
+}
+
+// DefaultUploadGrace is how far an upload may lag behind its minimum rate
+// when Options leave it unset (config.UploadGrace).
+const DefaultUploadGrace = 5 * time.Second
 
 // uploadAnswer is the JSON of an upload or its preview.
 type uploadAnswer struct {
@@ -166,7 +196,7 @@ var fileRoutes = []string{"/api/v1/uploads", "/api/v1/boundaries", "/unggah"}
 // or anything not multipart), or the multipart part named "file". Multipart
 // files above 8 MB go to temporary files, not memory.
 func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploads.maxBytes)
+	c.Request.Body = httpx.MinRate(c.Writer, http.MaxBytesReader(c.Writer, c.Request.Body, s.uploads.maxBytes), s.uploads.minRate, s.uploads.grace)
 	u := &uploadRequest{query: func(k string) string { return strings.TrimSpace(c.Query(k)) }}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mt != "multipart/form-data" {
@@ -178,7 +208,7 @@ func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 		return u, nil
 	}
 	if err := c.Request.ParseMultipartForm(8 << 20); err != nil {
-		if tooLarge(err) {
+		if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, err
 		}
 		return nil, domain.Errorf(domain.ErrInvalid, "unreadable multipart form: %v", err)
@@ -258,12 +288,8 @@ func (s *Server) postUpload(c *gin.Context) {
 		return
 	}
 	u, err := s.readUpload(c)
-	if tooLarge(err) {
-		s.failTooLarge(c)
-		return
-	}
 	if err != nil {
-		s.fail(c, err)
+		s.failUpload(c, err, importer.Result{})
 		return
 	}
 	defer u.close()
@@ -297,6 +323,10 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 	switch {
 	case tooLarge(err):
 		s.failTooLarge(c)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		c.Header("Connection", "close")
+		c.AbortWithStatusJSON(http.StatusRequestTimeout, errorBody("too_slow",
+			fmt.Sprintf("the upload arrived slower than %d bytes per second (PANTAU_MIN_UPLOAD_RATE); nothing was stored", s.uploads.minRate), nil))
 	case errors.Is(err, domain.ErrForbidden):
 		c.AbortWithStatusJSON(http.StatusForbidden, errorBody("forbidden", domain.Message(err), gin.H{"forbidden": res.Forbidden}))
 	case errors.Is(err, domain.ErrInvalid) && res.Report != nil:
