@@ -169,7 +169,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	}
 	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes, MinUploadRate: cfg.MinUploadRate,
-		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview})
+		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}

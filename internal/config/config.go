@@ -39,6 +39,9 @@ type Config struct {
 	// RequireReview sends agencies' uploads to the walidata before the
 	// public sees them.
 	RequireReview bool
+	// TrustedProxies are the networks (CIDRs) of the proxies whose
+	// X-Forwarded-For names the client; empty trusts none.
+	TrustedProxies []string
 }
 
 // Setting is one environment variable with its flag.
@@ -59,6 +62,7 @@ var Settings = []Setting{
 	{"PANTAU_MIN_UPLOAD_RATE", "min-upload-rate", "65536", "slowest accepted upload, in bytes per second; the read and write timeouts cover PANTAU_MAX_UPLOAD_BYTES at this rate"},
 	{"PANTAU_READ_DATABASE_URL", "read-database-url", "", "optional PostgreSQL read replica for pages and the API (postgres://…)"},
 	{"PANTAU_SECURE_COOKIES", "secure-cookies", "false", "mark session cookies Secure even on plain HTTP (TLS ends at a proxy); always on over TLS"},
+	{"PANTAU_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs (or addresses) of reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1/32,10.0.0.0/8"},
 	{"PANTAU_REQUIRE_REVIEW", "require-review", "false", "agencies' uploads wait for the walidata (an administrator) to publish them before the public sees them"},
 }
 
@@ -140,6 +144,9 @@ func Parse(vals map[string]*string) (Config, error) {
 	if c.RequireReview, err = boolSetting(get, "PANTAU_REQUIRE_REVIEW"); err != nil {
 		return c, err
 	}
+	if c.TrustedProxies, err = networks(get("PANTAU_TRUSTED_PROXIES")); err != nil {
+		return c, fmt.Errorf("PANTAU_TRUSTED_PROXIES: %w", err)
+	}
 	return c, nil
 }
 
@@ -158,6 +165,34 @@ func (c Config) UploadWindow() time.Duration {
 // ProcessingTime is what the write timeout allows beyond UploadWindow:
 // importing the largest file and writing its answer.
 const ProcessingTime = 2 * time.Minute
+
+// networks reads a comma-separated list of CIDRs or addresses (an address
+// is its own /32 or /128), in CIDR form.
+func networks(list string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if ip := net.ParseIP(f); ip != nil {
+			bits := 128
+			if ip.To4() != nil {
+				bits = 32
+			}
+			f = fmt.Sprintf("%s/%d", f, bits)
+		}
+		ip, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an address", f)
+		}
+		if !ip.Equal(n.IP) {
+			return nil, fmt.Errorf("%q has host bits set; did you mean %s?", f, n)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
 
 // boolSetting reads a true/false setting; empty is false.
 func boolSetting(get func(string) string, name string) (bool, error) {

@@ -51,3 +51,15 @@ func TestUploadWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := parseEnv(t, "PANTAU_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8,::1 ")
+	if err != nil || strings.Join(c.TrustedProxies, " ") != "127.0.0.1/32 10.0.0.0/8 ::1/128" {
+		t.Errorf("%q, %v", c.TrustedProxies, err)
+	}
+	for _, bad := range []string{"10.0.0.1/8", "proxy.internal", "10.0.0.0/33"} {
+		if _, err := parseEnv(t, "PANTAU_TRUSTED_PROXIES", bad); err == nil || !strings.Contains(err.Error(), "PANTAU_TRUSTED_PROXIES") {
+			t.Errorf("PANTAU_TRUSTED_PROXIES=%s: %v", bad, err)
+		}
+	}
+}

@@ -63,6 +63,9 @@ type Options struct {
 	// RequireReview sends every upload by an agency (token or uploader) to
 	// the walidata before the public sees it (PANTAU_REQUIRE_REVIEW).
 	RequireReview bool
+	// TrustedProxies are the CIDRs of proxies whose X-Forwarded-For (or
+	// X-Real-IP) names the client (PANTAU_TRUSTED_PROXIES); empty: none.
+	TrustedProxies []string
 }
 
 // New builds the HTTP handler. It fails when a dashboard definition is
@@ -84,9 +87,10 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes, opt.MinUploadRate, opt.UploadGrace), dashboards: dash,
 		requireReview: opt.RequireReview}
 	r := gin.New()
-	// Client addresses key rate limits: trust no X-Forwarded-For unless
-	// a proxy is configured, or anyone could pick their own address.
-	if err := r.SetTrustedProxies(nil); err != nil {
+	// Client addresses key rate limits and the audit log: trust no
+	// X-Forwarded-For except from a configured proxy, or anyone could pick
+	// their own address; behind one, the proxy's address is everyone's.
+	if err := r.SetTrustedProxies(opt.TrustedProxies); err != nil {
 		return nil, err
 	}
 	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.ValidUTF8(refuseInput, fileRoutes...),
