@@ -150,6 +150,10 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, domain.ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case store.Unreachable(err):
+		// An outage, not a failure of this request: the client may try
+		// again (Retry-After, set by retryLater).
+		return http.StatusServiceUnavailable, "unavailable"
 	case errors.Is(err, store.ErrFull):
 		// The request was fine and may succeed once the operator frees
 		// space; 507 says exactly that (RFC 4918).
@@ -166,5 +170,19 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
 	}
-	c.AbortWithStatusJSON(status, errorBody(code, domain.Message(err), nil))
+	msg := domain.Message(err)
+	if status == http.StatusServiceUnavailable {
+		retryLater(c)
+		msg = unavailableMessage
+	}
+	c.AbortWithStatusJSON(status, errorBody(code, msg, nil))
+}
+
+// unavailableMessage is what a client is told during a database outage.
+const unavailableMessage = "the database is unreachable for the moment; try again shortly"
+
+// retryLater tells a client when to try again after an outage: a
+// PostgreSQL restart or fail-over takes seconds.
+func retryLater(c *gin.Context) {
+	c.Header("Retry-After", "5")
 }
