@@ -75,7 +75,7 @@ var messages = map[string][2]string{
 	CodeUnsupportedAction: {"ACTION %q is not supported: a file adds or replaces values, it never deletes them", "ACTION %q tidak didukung: berkas hanya menambah atau mengganti nilai, tidak pernah menghapus"},
 	CodeUnsupportedPeriod: {"period %q is not a year: only annual data is supported", "periode %q bukan tahun: hanya data tahunan yang didukung"},
 	CodeBadUnitMultiplier: {"unit multiplier %q is not a power of ten (0, 3, 6…)", "pengali satuan %q bukan pangkat sepuluh (0, 3, 6…)"},
-	CodeUnknownPlan:       {"unknown plan %q%s", "rencana %q tidak dikenal%s"},
+	CodeUnknownPlan:       {"unknown plan %q (give its code or exact name)%s", "rencana %q tidak dikenal (tulis kode atau nama persisnya)%s"},
 	CodeNoPlan:            {"no plan: the cell is empty and no plan was named for the file", "rencana kosong dan berkas tidak menyebut rencananya"},
 	CodeBadRange:          {"%q is not a number or a range such as 9,37–10,37", "%q bukan angka atau rentang seperti 9,37–10,37"},
 	CodeTargetYear:        {"year %d outside plan %s (%d–%d)", "tahun %d di luar rencana %s (%d–%d)"},
