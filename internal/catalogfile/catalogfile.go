@@ -200,3 +200,12 @@ func depth(code string) int {
 	}
 	return 1 + strings.Count(code, ".")
 }
+
+// Problem is a problem with the entry r, placed where the file declared it.
+func (c *Catalogue) Problem(r Ref, field, lang, code string, args ...any) Problem {
+	p := c.Where(r)
+	if field != "" {
+		p.Path = sub(p.Path, field)
+	}
+	return Problem{Pos: p, Field: field, Code: code, Message: text(lang, code, args...)}
+}

@@ -69,6 +69,12 @@ CREATE TABLE catalog_revisions (
 );
 CREATE INDEX catalog_revisions_entry ON catalog_revisions (kind, code);
 
+-- Before this migration Pantau could hold only its demo: a database with
+-- the demo's regency plan was prepared by the demo, for Banyuasin.
+INSERT INTO instance_settings (id, home_region, prepared_by, prepared_at)
+SELECT 1, '16.07', 'demo', CURRENT_TIMESTAMP
+WHERE EXISTS (SELECT 1 FROM plans WHERE code = 'rpjmd-banyuasin-2025-2029' AND region_code = '16.07');
+
 -- +goose Down
 DROP TABLE catalog_revisions;
 DROP TABLE catalog_imports;
