@@ -51,7 +51,8 @@ func (l *List) suggestCode(query string, n int) []Entry {
 		return out
 	}
 	// Nothing starts with it: a typo in one part. Offer the codes of the same
-	// level under the nearest ancestor that exists, fewest edits first.
+	// level under the nearest ancestor that exists, fewest edits first (at
+	// most the 83,762 villages, each a short comparison).
 	anc := domain.ParentOfCode(query)
 	for anc != "" {
 		if _, ok := l.index(anc); ok {
@@ -68,9 +69,7 @@ func (l *List) suggestCode(query string, n int) []Entry {
 		if strings.Count(e.Code, ".") != dots {
 			continue
 		}
-		if s := levenshtein(&d, query, e.Code, 3); s <= 3 {
-			cands = append(cands, candidate{index: k, score: s})
-		}
+		cands = append(cands, candidate{index: k, score: levenshtein(&d, query, e.Code, len(query)+len(e.Code))})
 	}
 	return l.best(cands, n)
 }
@@ -129,50 +128,74 @@ var kindWords = map[string]int{
 
 // folded is a name lower-cased with everything but letters and digits
 // removed: full keeps every word, core drops a leading kind word (and the
-// "Administrasi" of Jakarta's "Kota Administrasi Jakarta Pusat").
+// "Administrasi" of Jakarta's "Kota Administrasi Jakarta Pusat"); starts
+// are where the words begin in full.
 type folded struct {
 	full, core []byte
+	starts     []int
 	kind       int
 }
 
+// abbreviations are the short forms people type for a word of a name:
+// "Kep. Seribu", "DKI Jakarta", "Sumsel". Only queries are expanded.
+var abbreviations = map[string]string{
+	"kep": "kepulauan", "adm": "administrasi", "kepri": "kepulauanriau", "babel": "kepulauanbangkabelitung",
+	"dki": "daerahkhususibukota", "diy": "daerahistimewayogyakarta", "yogya": "yogyakarta", "jogja": "yogyakarta",
+	"sumut": "sumaterautara", "sumbar": "sumaterabarat", "sumsel": "sumateraselatan",
+	"jabar": "jawabarat", "jateng": "jawatengah", "jatim": "jawatimur",
+	"ntb": "nusatenggarabarat", "ntt": "nusatenggaratimur",
+	"kalbar": "kalimantanbarat", "kalteng": "kalimantantengah", "kalsel": "kalimantanselatan",
+	"kaltim": "kalimantantimur", "kaltara": "kalimantanutara",
+	"sulut": "sulawesiutara", "sulteng": "sulawesitengah", "sulsel": "sulawesiselatan",
+	"sultra": "sulawesitenggara", "sulbar": "sulawesibarat", "malut": "malukuutara",
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
 // fold writes s folded into f, reusing f's buffers (Suggest folds every
-// name in the list, so it allocates nothing per name).
-func (f *folded) fold(s string, stripKind bool) {
-	f.full, f.kind = f.full[:0], kindNone
-	var ends [2]int // length of full after the first and the second word
-	words := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c >= 0x80:
-		default:
-			if words < len(ends) && len(f.full) > ends[max(words-1, 0)] {
-				ends[words] = len(f.full)
-				words++
-			}
-			continue
+// name in the list, so it allocates nothing per name). stripKind drops a
+// leading kind word from core; expand replaces abbreviations.
+func (f *folded) fold(s string, stripKind, expand bool) {
+	f.full, f.starts, f.kind = f.full[:0], f.starts[:0], kindNone
+	for i := 0; i < len(s); {
+		for i < len(s) && !isWordByte(s[i]) {
+			i++
 		}
-		f.full = append(f.full, c)
-	}
-	for ; words < len(ends); words++ {
-		ends[words] = len(f.full)
+		if i == len(s) {
+			break
+		}
+		start := len(f.full)
+		for ; i < len(s) && isWordByte(s[i]); i++ {
+			c := s[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			f.full = append(f.full, c)
+		}
+		if long, ok := abbreviations[string(f.full[start:])]; ok && expand {
+			f.full = append(f.full[:start], long...)
+		}
+		f.starts = append(f.starts, start)
 	}
 	f.core = f.full
-	kind, ok := kindWords[string(f.full[:ends[0]])]
-	if !stripKind || !ok || ends[0] == len(f.full) {
+	if !stripKind || len(f.starts) < 2 {
 		return
 	}
-	f.kind, f.core = kind, f.full[ends[0]:]
-	if string(f.full[ends[0]:ends[1]]) == "administrasi" && ends[1] < len(f.full) {
-		f.core = f.full[ends[1]:]
+	kind, ok := kindWords[string(f.full[:f.starts[1]])]
+	if !ok {
+		return
+	}
+	f.kind, f.core = kind, f.full[f.starts[1]:]
+	if len(f.starts) > 2 && string(f.full[f.starts[1]:f.starts[2]]) == "administrasi" {
+		f.core = f.full[f.starts[2]:]
 	}
 }
 
 func (l *List) suggestName(query string, n int) []Entry {
 	var q folded
-	q.fold(query, true)
+	q.fold(query, true, true)
 	if len(q.full) == 0 {
 		return nil
 	}
@@ -193,7 +216,7 @@ func (l *List) suggestName(query string, n int) []Entry {
 	for k, e := range l.entries {
 		// Only regency names carry their kind ("Kabupaten Banyuasin",
 		// "Kota Palembang"); a kecamatan called "Kota Baru" keeps its word.
-		name.fold(e.Name, e.Level == domain.LevelRegency)
+		name.fold(e.Name, e.Level == domain.LevelRegency, false)
 		kind := name.kind
 		switch e.Level {
 		case domain.LevelProvince:
@@ -203,16 +226,36 @@ func (l *List) suggestName(query string, n int) []Entry {
 		case domain.LevelVillage:
 			kind = kindVillage
 		}
-		score := min(levenshtein(&d, q.core, name.core, maxEdits), levenshtein(&d, q.full, name.full, maxEdits))
-		if score > maxEdits {
-			if len(q.core) < 4 || !bytes.HasPrefix(name.core, q.core) {
-				continue
+		// Scores: 0 the same name; 1 a name with a word starting with the
+		// query ("Jakarta" → "Kota Administrasi Jakarta Selatan"); 1+d a
+		// name d edits away.
+		score := -1
+		if bytes.Equal(q.core, name.core) || bytes.Equal(q.full, name.full) {
+			score = 0
+		} else if len(q.core) >= 4 && startsAWord(&name, q.core) {
+			score = 1
+		} else if maxEdits > 0 {
+			if dist := min(levenshtein(&d, q.core, name.core, maxEdits), levenshtein(&d, q.full, name.full, maxEdits)); dist <= maxEdits {
+				score = 1 + dist
 			}
-			score = maxEdits + 1
+		}
+		if score < 0 {
+			continue
 		}
 		cands = append(cands, candidate{index: k, score: score, otherKind: q.kind != kindNone && q.kind != kind})
 	}
 	return l.best(cands, n)
+}
+
+// startsAWord reports whether one of the words of name begins p (p may run
+// on over the following words).
+func startsAWord(name *folded, p []byte) bool {
+	for _, at := range name.starts {
+		if bytes.HasPrefix(name.full[at:], p) {
+			return true
+		}
+	}
+	return false
 }
 
 // distance holds the rows of the edit-distance table between calls.

@@ -273,6 +273,12 @@ func TestSuggest(t *testing.T) {
 		{"Jakarta Utara", "31.72"},
 		{"kota adm. jakarta utara", "31.72"},
 		{"Kepulauan Seribu", "31.01"},
+		{"Kab Kep. Seribu", "31.01"},
+		{"jakarta", "31"}, // a word of "Daerah Khusus Ibukota Jakarta"
+		{"DKI Jakarta", "31"},
+		{"Sumsel", "16"},
+		{"Lubuk Linggau", "16.73"},
+		{"11.01.01.99", "11.01.01.2001"},
 		{"16.0", "16.01"},
 		{"16.07", "16.07"},
 		{"16.99", "16.09"},
@@ -445,7 +451,9 @@ func cpuTime(b *testing.B) time.Duration {
 func BenchmarkSuggest(b *testing.B) {
 	l := mustOfficial(b)
 	b.ReportAllocs()
+	before := cpuTime(b)
 	for b.Loop() {
 		l.Suggest("kab musi banyu asin", 3)
 	}
+	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N)/1e6, "cpu-ms/op")
 }
