@@ -104,7 +104,8 @@ func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue
 		e, ok := list.Lookup(code)
 		return e.Name, ok
 	})
-	entries, err := st.CatalogEntries(ctx)
+	all, codes := c.RegionsNeeded()
+	entries, err := st.CatalogEntries(ctx, all, codes...)
 	if err != nil {
 		return store.CatalogImport{}, err
 	}
@@ -188,7 +189,7 @@ func catalogExport(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer st.Close()
-	entries, err := st.CatalogEntries(ctx)
+	entries, err := st.CatalogEntries(ctx, true)
 	if err != nil {
 		return err
 	}

@@ -68,12 +68,14 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	defer st.Close()
-	switch in, err := st.Instance(ctx); {
+	in, err := st.Instance(ctx)
+	switch {
 	case err == nil && (in.HomeRegion != home.Code || in.PreparedBy != store.PreparedByInit):
 		return &exitError{code: 1, err: fmt.Errorf("this database is already prepared (by %s) for region %s; use a new database for %s", in.PreparedBy, in.HomeRegion, home.Code)}
 	case err != nil && !errors.Is(err, domain.ErrNotFound):
 		return err
 	}
+	again := err == nil
 	by := "init:" + getenv("USER")
 
 	regions := make([]domain.Region, len(territory))
@@ -102,15 +104,15 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 		Targets: true,
 		Options: ingest.Options{Decimal: ingest.DecimalComma, Lang: *lang},
 	}
-	// A dry run first: a second init must store nothing, not even an
-	// upload that changed nothing.
-	targets.DryRun = true
+	// Run again, init checks first (a dry run): it must store nothing, not
+	// even an upload that changed nothing.
+	targets.DryRun = again
 	res, err := importer.Import(ctx, st, bytes.NewReader(catalog.RPJMNTargets()), targets)
 	if err != nil {
-		return fmt.Errorf("the national targets file is broken: %w", err)
+		return fmt.Errorf("national targets: %w", err)
 	}
-	stored := false
-	if c := res.Upload.Counts; c.New+c.Changed > 0 {
+	stored := !again
+	if c := res.Upload.Counts; again && c.New+c.Changed > 0 {
 		targets.DryRun = false
 		if res, err = importer.Import(ctx, st, bytes.NewReader(catalog.RPJMNTargets()), targets); err != nil {
 			return fmt.Errorf("national targets: %w", err)

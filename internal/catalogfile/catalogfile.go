@@ -182,6 +182,28 @@ func (c *Catalogue) FillRegionNames(lookup func(code string) (name string, ok bo
 	}
 }
 
+// RegionsNeeded says which stored regions Compare needs to see: all of
+// them when the file declares or removes regions (their parents, children
+// and users matter), otherwise only those its plans are for.
+func (c *Catalogue) RegionsNeeded() (all bool, codes []string) {
+	if len(c.Regions) > 0 {
+		return true, nil
+	}
+	for _, r := range c.Removals {
+		if r.Kind == Regions {
+			return true, nil
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range c.Plans {
+		if !seen[p.RegionCode] {
+			seen[p.RegionCode] = true
+			codes = append(codes, p.RegionCode)
+		}
+	}
+	return false, codes
+}
+
 // sortRegions puts parents before children, so that a file may list them
 // in any order.
 func sortRegions(rs []domain.Region) {

@@ -83,16 +83,32 @@ type CatalogEntries struct {
 	Plans      []domain.Plan
 }
 
-// CatalogEntries reads the catalogue from the primary.
-func (s *Store) CatalogEntries(ctx context.Context) (CatalogEntries, error) {
+// CatalogEntries reads the catalogue from the primary. Without
+// allRegions it reads only the regions named in regions (those a catalogue
+// file refers to): a national instance has 91,599, which a file adding an
+// indicator need not load.
+func (s *Store) CatalogEntries(ctx context.Context, allRegions bool, regions ...string) (CatalogEntries, error) {
 	p := s.primary()
 	var c CatalogEntries
 	var err error
 	if c.Agencies, err = p.Agencies(ctx); err != nil {
 		return c, err
 	}
-	if c.Regions, err = p.Regions(ctx, RegionFilter{}); err != nil {
-		return c, err
+	if allRegions {
+		if c.Regions, err = p.Regions(ctx, RegionFilter{}); err != nil {
+			return c, err
+		}
+	} else {
+		c.Regions = []domain.Region{}
+		for _, code := range regions {
+			r, err := p.Region(ctx, code)
+			switch {
+			case err == nil:
+				c.Regions = append(c.Regions, r)
+			case !errors.Is(err, domain.ErrNotFound):
+				return c, err
+			}
+		}
 	}
 	if c.Indicators, err = p.Indicators(ctx); err != nil {
 		return c, err
@@ -153,6 +169,15 @@ func (s *Store) ApplyCatalog(ctx context.Context, imp CatalogImport, changes []d
 			}
 			if err := s.recordChange(ctx, tx, imp, ch, principal); err != nil {
 				return err
+			}
+		}
+		// Successors after every region: a region may name one that
+		// comes later in the file.
+		for _, ch := range changes {
+			if r, ok := ch.New.(domain.Region); ok {
+				if err := putSuccessors(ctx, tx, r); err != nil {
+					return err
+				}
 			}
 		}
 		if dryRun {
@@ -251,6 +276,10 @@ func putRegion(ctx context.Context, tx *sqlx.Tx, r domain.Region) error {
 			return wrap(err, "put BPS code %s of %s", r.BPSCode, r.Code)
 		}
 	}
+	return nil
+}
+
+func putSuccessors(ctx context.Context, tx *sqlx.Tx, r domain.Region) error {
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM region_successors WHERE region_code = ?`), r.Code); err != nil {
 		return wrap(err, "put region %s successors", r.Code)
 	}
