@@ -247,7 +247,6 @@ func firstDiff(a, b string) string {
 	return "lengths " + strconv.Itoa(len(al)) + " and " + strconv.Itoa(len(bl))
 }
 
-
 // TestCatalogBadFiles: a bad file stores nothing and says where and what,
 // and a dry run lists the change and stores nothing either.
 func TestCatalogBadFiles(t *testing.T) {
