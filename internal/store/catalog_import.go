@@ -450,7 +450,14 @@ func (s *Store) AddRegions(ctx context.Context, imp CatalogImport, regions []dom
 	imp.CreatedAt = s.now()
 	imp.Added, imp.Changed, imp.Removed, imp.Unchanged = 0, 0, 0, 0
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		for start := 0; start < len(regions); start += regionBatch {
+		if s.dialect == Postgres {
+			n, err := addRegionsCopy(ctx, tx, regions)
+			if err != nil {
+				return err
+			}
+			imp.Added = n
+		}
+		for start := 0; s.dialect == SQLite && start < len(regions); start += regionBatch {
 			batch := regions[start:min(start+regionBatch, len(regions))]
 			var q strings.Builder
 			q.WriteString(`INSERT INTO regions (code, name, level, parent_code, valid_from, valid_to) VALUES `)
