@@ -12,14 +12,15 @@ import (
 // you mean" for a region code or name that is not in the list.
 //
 // A query of digits and dots is a code: the codes starting with it, else the
-// codes at its level below its nearest existing ancestor, closest first
+// codes at its level below its nearest existing ancestor, fewest edits first
 // ("16.99" → 16.09 …). Any other query is a name, compared without case,
-// spaces or punctuation and without a leading "Kab."/"Kabupaten"/"Kota"/
-// "Kec."/"Kecamatan"/"Provinsi"/"Desa"/"Kelurahan", exactly, then within a
-// small edit distance (one edit for up to 6 letters, two up to 12, three
-// beyond), then as a prefix of a longer name. Ties go to the kind the query
-// named (a "Kota" query prefers cities), then to higher levels, then to code
-// order.
+// spaces or punctuation, without a leading "Kab."/"Kabupaten"/"Kota"/"Kec."/
+// "Kecamatan"/"Provinsi"/"Desa"/"Kelurahan" and with common short forms
+// spelled out ("DKI", "Kep.", "Sumsel"): first the same name, then names with
+// a word that starts with the query ("Jakarta" → Kota Administrasi Jakarta
+// Selatan), then names within a small edit distance (one edit for up to 6
+// letters, two up to 12, three beyond). Ties go to the kind the query named
+// (a "Kota" query prefers cities), then to higher levels, then to code order.
 func (l *List) Suggest(query string, n int) []Entry {
 	query = strings.TrimSpace(query)
 	if query == "" || n <= 0 {

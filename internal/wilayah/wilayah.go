@@ -53,6 +53,12 @@ type Entry struct {
 	Population int64        // Dukcapil 2025 count where the list has one (nation, provinces, regencies), else 0
 }
 
+// Region returns the entry as a domain region (without a BPS code: the list
+// has none, see data/README.md).
+func (e Entry) Region() domain.Region {
+	return domain.Region{Code: e.Code, Name: e.Name, Level: e.Level, ParentCode: e.ParentCode}
+}
+
 // List is the parsed region list. Entry 0 is the nation; the rest are in
 // code order, which (the codes' parts having fixed widths) puts every region
 // right before its whole subtree: lookups are binary searches and a

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -125,6 +126,9 @@ func TestEveryEntryIsConsistent(t *testing.T) {
 		}
 		if strings.TrimSpace(e.Name) != e.Name || e.Name == "" {
 			t.Fatalf("%s: name %q", e.Code, e.Name)
+		}
+		if err := e.Region().Validate(); err != nil {
+			t.Fatalf("%s: %v", e.Code, err)
 		}
 	}
 }
@@ -311,6 +315,30 @@ func TestSuggest(t *testing.T) {
 	if got := l.Suggest("bayung lencir", 3); len(got) < 2 || got[0].Code != "16.06.09" || got[1].Code != "16.06.09.1016" {
 		t.Errorf("Suggest(bayung lencir) = %v, want the kecamatan, then the kelurahan", got)
 	}
+}
+
+// The list is shared by every request: reading it from many goroutines at
+// once, the first of them parsing it, must be safe (go test -race).
+func TestConcurrentUse(t *testing.T) {
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l, err := Official()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if got := l.Suggest([]string{"banyuasin", "16.99", "kota palembang", "musi banyuasin"}[i], 1); len(got) != 1 {
+				t.Errorf("Suggest: %v", got)
+			}
+			if _, err := l.Territory("16.07"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // naive is the textbook edit distance, to check the banded one against.
