@@ -80,7 +80,7 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 
 	regions := make([]domain.Region, len(territory))
 	for i, e := range territory {
-		regions[i] = domain.Region{Code: e.Code, Name: e.Name, Level: e.Level, ParentCode: e.ParentCode}
+		regions[i] = e.Region()
 	}
 	imp, err := st.AddRegions(ctx, store.CatalogImport{Filename: "wilayah: " + wilayah.Source, CreatedBy: by}, regions, by)
 	if err != nil {
