@@ -171,6 +171,9 @@ func (s *Store) ApplyCatalog(ctx context.Context, imp CatalogImport, changes []d
 				return err
 			}
 		}
+		if err := checkAmendments(ctx, tx); err != nil {
+			return err
+		}
 		// Successors after every region: a region may name one that
 		// comes later in the file.
 		for _, ch := range changes {
@@ -354,6 +357,21 @@ func putPlan(ctx context.Context, tx *sqlx.Tx, p domain.Plan) error {
 			illustrative = excluded.illustrative`),
 		p.Code, p.Name, p.Level, p.RegionCode, p.StartYear, p.EndYear, p.Source, p.Kind, p.LegalBasis, status, p.Amends, p.Illustrative)
 	return wrap(err, "put plan %s", p.Code)
+}
+
+// checkAmendments checks the amendment chains as the transaction leaves
+// them (the file was checked against the catalogue it was compared with;
+// this holds whatever was imported meanwhile).
+func checkAmendments(ctx context.Context, tx *sqlx.Tx) error {
+	var rows []domain.Plan
+	if err := tx.SelectContext(ctx, &rows, `SELECT code, amends FROM plans`); err != nil {
+		return wrap(err, "check amendments")
+	}
+	plans := make(map[string]domain.Plan, len(rows))
+	for _, p := range rows {
+		plans[p.Code] = p
+	}
+	return domain.CheckAmendments(plans)
 }
 
 // uses lists, for each kind of entry, the queries that find what uses it:
