@@ -49,10 +49,53 @@ type Request struct {
 	Review bool
 	// publishes is the submission this import publishes (see Publish).
 	publishes *store.Publication
-	// readOnly makes a dry run read the stored values only, never the
-	// store's import path: no transaction, no import lock (previews of
-	// submissions, which people open at will).
-	readOnly bool
+}
+
+// mode is what an import does with the file it reads. Callers say it with
+// DryRun and Review; Import reads them once, and submissions' previews ask
+// for modePreview, which callers cannot.
+type mode int
+
+const (
+	// modeStore writes the rows as a new data version and keeps the file.
+	modeStore mode = iota
+	// modeDryRun goes through the store's import path and rolls it back.
+	modeDryRun
+	// modeSubmit is a dry run whose file is then kept as a submission for
+	// review; it lists no changes.
+	modeSubmit
+	// modePreview reads the stored values only, never the store's import
+	// path: no transaction, no import lock (previews of submissions, which
+	// people open at will).
+	modePreview
+)
+
+// mode reads the request's flags: Review without DryRun submits, DryRun
+// alone (or with Review: only the check) is a dry run.
+func (req Request) mode() mode {
+	switch {
+	case req.Review && !req.DryRun:
+		return modeSubmit
+	case req.DryRun:
+		return modeDryRun
+	}
+	return modeStore
+}
+
+// writes reports whether the rows are stored; every other mode is a dry run
+// to the store.
+func (m mode) writes() bool { return m == modeStore }
+
+// keepsFile reports whether the bytes read are kept: as the upload's file,
+// or as the submission's.
+func (m mode) keepsFile() bool { return m == modeStore || m == modeSubmit }
+
+// kind is what the file holds.
+func (req Request) kind() domain.UploadKind {
+	if req.Targets {
+		return domain.UploadTargets
+	}
+	return domain.UploadObservations
 }
 
 // DefaultPreview is how many new and how many changed values a dry run lists.
@@ -110,11 +153,14 @@ const (
 // its report and an ErrInvalid error listing the rows; a file with another
 // agency's indicators returns ErrForbidden. Nothing is written then.
 func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Result, error) {
-	res := Result{DryRun: req.DryRun}
-	submit := req.Review && !req.DryRun
-	if submit {
-		// The check is the import's dry run, with the file kept.
-		req.DryRun, req.Preview = true, -1
+	return importAs(ctx, st, r, req, req.mode())
+}
+
+// importAs is Import in mode m; replaying a submission picks its mode.
+func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m mode) (Result, error) {
+	res := Result{DryRun: m == modeDryRun || m == modePreview}
+	if m == modeSubmit {
+		req.Preview = -1 // the walidata previews a submission when reviewing it
 	}
 	cat, err := st.Catalog(ctx)
 	if err != nil {
@@ -123,118 +169,156 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 	if req.Options.Lang != "en" {
 		req.Options.Lang = "id"
 	}
-	// The bytes are hashed as the reader reads them and, for a real import,
+	// The bytes are hashed as the reader reads them and, when they are kept,
 	// copied to a temporary file that the store keeps once the rows are in:
 	// the file is read once, and never held whole in memory.
-	src := newSource(r, !req.DryRun || submit)
+	src := newSource(r, m.keepsFile())
 	defer src.close()
-
 	values := st.StoredValues(ctx)
 	if req.Options.Previous == nil {
 		req.Options.Previous = values.Value
 	}
+	j := &job{ctx: ctx, st: st, req: req, mode: m, cat: cat, src: src, values: values, res: res,
+		gate: newGate(cat, req), pv: newPreview(req, m, values, st.StoredTargets(ctx))}
+	if req.Targets {
+		j.res.Upload, err = j.targets()
+	} else {
+		j.res.Upload, err = j.observations()
+	}
+	return j.conclude(err)
+}
+
+// job is one file on its way through Import.
+type job struct {
+	ctx    context.Context
+	st     *store.Store
+	req    Request
+	mode   mode
+	cat    *domain.Catalog
+	src    *source
+	values *store.StoredValues
+	gate   *gate
+	pv     *preview
+	res    Result
+}
+
+// storeOptions says how the store takes the rows.
+func (j *job) storeOptions() store.ImportOptions {
 	// The reader refuses a file naming a key twice (ingest's duplicate
 	// check, on the keys it resolved): the store need not look again.
-	opts := store.ImportOptions{DryRun: req.DryRun, Publishes: req.publishes, KeysDistinct: true}
-	file := func() (store.UploadFile, error) {
-		f, err := src.file()
-		if err != nil {
-			return f, err
-		}
-		if res.Report != nil {
-			f.Dialect, _ = json.Marshal(res.Report.Dialect)
-		}
-		f.Lang = req.Options.Lang
-		return f, nil
+	opts := store.ImportOptions{DryRun: !j.mode.writes(), Publishes: j.req.publishes, KeysDistinct: true}
+	if j.mode.writes() {
+		opts.File = j.keptFile
 	}
-	if !req.DryRun {
-		opts.File = file
+	return opts
+}
+
+// keptFile is the file as the store keeps it, with how it was read.
+func (j *job) keptFile() (store.UploadFile, error) {
+	f, err := j.src.file()
+	if err != nil {
+		return f, err
 	}
-	gate := newGate(cat, req)
-	pv := newPreview(req, values, st.StoredTargets(ctx))
-	// finish turns the reader's report into the store's counts and decides
-	// whether the upload goes through.
-	finish := func(rep *ingest.Report, err error) (domain.Counts, error) {
-		res.Report = rep
-		c := domain.Counts{}
-		if rep != nil {
-			c.Missing, c.Rejected = rep.Missing, rep.Rejected()
-		}
-		if err != nil {
-			return c, err
-		}
-		if err := gate.err(req.Options.Lang); err != nil {
-			return c, err
-		}
-		if err := values.Err(); err != nil {
-			return c, err
-		}
-		if err := pv.targets.Err(); err != nil {
-			return c, err
-		}
-		return c, rep.Err()
+	if j.res.Report != nil {
+		f.Dialect, _ = json.Marshal(j.res.Report.Dialect)
 	}
-	if req.Targets {
-		read := func(emit func(domain.Target) error) (domain.Counts, error) {
-			return finish(ingest.ReadTargets(src, cat, req.Options, func(t domain.Target) error {
-				if !gate.allow(t.IndicatorCode) {
-					return nil
-				}
-				pv.addTarget(t)
-				return emit(t)
-			}))
-		}
-		if req.readOnly {
-			res.Upload, err = pv.readOnly(req.Upload, domain.UploadTargets, func() (domain.Counts, error) {
-				return read(func(domain.Target) error { return nil })
-			})
-		} else {
-			res.Upload, err = st.ImportTargets(ctx, req.Upload, read, opts)
-		}
-	} else {
-		read := func(emit func(domain.Observation) error) (domain.Counts, error) {
-			return finish(ingest.ReadObservations(src, cat, req.Options, func(o domain.Observation) error {
-				if !gate.allow(o.IndicatorCode) {
-					return nil
-				}
-				pv.add(o)
-				return emit(o)
-			}))
-		}
-		if req.readOnly {
-			res.Upload, err = pv.readOnly(req.Upload, domain.UploadObservations, func() (domain.Counts, error) {
-				return read(func(domain.Observation) error { return nil })
-			})
-		} else {
-			res.Upload, err = st.ImportObservations(ctx, req.Upload, read, opts)
-		}
+	f.Lang = j.req.Options.Lang
+	return f, nil
+}
+
+// observations reads an observations file into the store (or, previewing,
+// nowhere).
+func (j *job) observations() (domain.Upload, error) {
+	read := func(emit func(domain.Observation) error) (domain.Counts, error) {
+		return j.finish(ingest.ReadObservations(j.src, j.cat, j.req.Options, func(o domain.Observation) error {
+			if !j.gate.allow(o.IndicatorCode) {
+				return nil
+			}
+			j.pv.add(o)
+			return emit(o)
+		}))
 	}
-	res.Changes, res.MoreChanges = pv.changes, pv.more
-	res.SHA256, res.Size = src.sum(), src.n
-	res.Forbidden = gate.list()
+	if j.mode == modePreview {
+		return j.pv.readOnly(j.req.Upload, domain.UploadObservations, func() (domain.Counts, error) {
+			return read(func(domain.Observation) error { return nil })
+		})
+	}
+	return j.st.ImportObservations(j.ctx, j.req.Upload, read, j.storeOptions())
+}
+
+// targets is observations for a targets file.
+func (j *job) targets() (domain.Upload, error) {
+	read := func(emit func(domain.Target) error) (domain.Counts, error) {
+		return j.finish(ingest.ReadTargets(j.src, j.cat, j.req.Options, func(t domain.Target) error {
+			if !j.gate.allow(t.IndicatorCode) {
+				return nil
+			}
+			j.pv.addTarget(t)
+			return emit(t)
+		}))
+	}
+	if j.mode == modePreview {
+		return j.pv.readOnly(j.req.Upload, domain.UploadTargets, func() (domain.Counts, error) {
+			return read(func(domain.Target) error { return nil })
+		})
+	}
+	return j.st.ImportTargets(j.ctx, j.req.Upload, read, j.storeOptions())
+}
+
+// finish turns the reader's report into the store's counts and decides
+// whether the upload goes through.
+func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
+	j.res.Report = rep
+	c := domain.Counts{}
+	if rep != nil {
+		c.Missing, c.Rejected = rep.Missing, rep.Rejected()
+	}
+	if err != nil {
+		return c, err
+	}
+	if err := j.gate.err(j.req.Options.Lang); err != nil {
+		return c, err
+	}
+	if err := j.values.Err(); err != nil {
+		return c, err
+	}
+	if err := j.pv.targets.Err(); err != nil {
+		return c, err
+	}
+	return c, rep.Err()
+}
+
+// conclude fills the result once the store is done (err is its answer),
+// and keeps a file sent for review as a submission.
+func (j *job) conclude(err error) (Result, error) {
+	res := &j.res
+	res.Changes, res.MoreChanges = j.pv.changes, j.pv.more
+	res.SHA256, res.Size = j.src.sum(), j.src.n
+	res.Forbidden = j.gate.list()
 	res.Accepted = err == nil
 	if err != nil && !errors.Is(err, domain.ErrInvalid) && !errors.Is(err, domain.ErrForbidden) {
-		return res, err
+		return *res, err
 	}
-	if err != nil || req.DryRun {
+	if err != nil || !j.mode.writes() {
 		res.Upload.ID = 0 // rolled back: no version was made
 	}
 	if err != nil {
 		res.Changes, res.MoreChanges = nil, 0
-		return res, err
+		return *res, err
 	}
-	if submit && res.Upload.New+res.Upload.Changed == 0 {
+	if j.mode != modeSubmit {
+		return *res, nil
+	}
+	if res.Upload.New+res.Upload.Changed == 0 {
 		res.NothingToReview = true
-		return res, nil
+		return *res, nil
 	}
-	if submit {
-		sub, err := st.CreateSubmission(ctx, submissionOf(req, res), file)
-		if err != nil {
-			return res, err
-		}
-		res.Submission = &sub
+	sub, err := j.st.CreateSubmission(j.ctx, submissionOf(j.req, *res), j.keptFile)
+	if err != nil {
+		return *res, err
 	}
-	return res, nil
+	res.Submission = &sub
+	return *res, nil
 }
 
 // readOptions is how a submitted file is to be read again when it is
@@ -245,16 +329,15 @@ type readOptions struct {
 	Plan      string         `json:"plan,omitempty"`
 	Decimal   ingest.Decimal `json:"decimal,omitempty"`
 	Encoding  string         `json:"encoding,omitempty"`
+	// Territory is the one the names were resolved in when it was checked:
+	// the file is published as it was reviewed.
+	Territory string `json:"territory,omitempty"`
 }
 
 func submissionOf(req Request, res Result) domain.Submission {
-	kind := domain.UploadObservations
-	if req.Targets {
-		kind = domain.UploadTargets
-	}
 	o := req.Options
-	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding})
-	return domain.Submission{Kind: kind, AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
+	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory})
+	return domain.Submission{Kind: req.kind(), AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
 		Lang: o.Lang, Options: string(opts), Counts: res.Upload.Counts}
 }
 
@@ -268,7 +351,7 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Pri
 	if !domain.CanReview(reviewer) {
 		return Result{}, domain.Errorf(domain.ErrForbidden, "only the walidata publishes submitted uploads")
 	}
-	return replay(ctx, st, id, lang, func(sub domain.Submission, req *Request) error {
+	return replay(ctx, st, id, lang, modeStore, func(sub domain.Submission, req *Request) error {
 		if err := sub.Move(domain.Published, ""); err != nil {
 			return err
 		}
@@ -281,15 +364,15 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Pri
 // data of now: what publishing it would change, at most max new and max
 // changed values (0: DefaultPreview), of the keys only accepts (nil: all).
 func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(domain.SeriesKey) bool) (Result, error) {
-	return replay(ctx, st, id, lang, func(_ domain.Submission, req *Request) error {
-		req.DryRun, req.readOnly, req.Preview, req.PreviewOnly = true, true, max, only
+	return replay(ctx, st, id, lang, modePreview, func(_ domain.Submission, req *Request) error {
+		req.Preview, req.PreviewOnly = max, only
 		return nil
 	})
 }
 
-// replay imports a submission's kept file as its sender sent it, after
-// adjust has set what differs (dry run, publication).
-func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust func(domain.Submission, *Request) error) (Result, error) {
+// replay imports a submission's kept file as its sender sent it, in mode m,
+// after adjust has set what else differs (preview, publication).
+func replay(ctx context.Context, st *store.Store, id int64, lang string, m mode, adjust func(domain.Submission, *Request) error) (Result, error) {
 	sub, err := st.Submission(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -301,7 +384,7 @@ func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust 
 	req := Request{
 		Upload:  domain.Upload{Filename: sub.Filename, AgencyCode: sub.AgencyCode, CreatedBy: sub.SubmittedBy},
 		Targets: sub.Kind == domain.UploadTargets,
-		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Lang: lang},
+		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Territory: ro.Territory, Lang: lang},
 		Agency:  sub.AgencyCode,
 	}
 	if err := adjust(sub, &req); err != nil {
@@ -334,7 +417,7 @@ func replay(ctx context.Context, st *store.Store, id int64, lang string, adjust 
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return Result{}, fmt.Errorf("importer: temporary file: %w", err)
 	}
-	return Import(ctx, st, tmp, req)
+	return importAs(ctx, st, tmp, req, m)
 }
 
 // gate keeps an agency to its own indicators. Rows of other indicators are
@@ -398,12 +481,12 @@ type preview struct {
 	total      domain.Counts
 }
 
-func newPreview(req Request, values *store.StoredValues, targets *store.StoredTargets) *preview {
+func newPreview(req Request, m mode, values *store.StoredValues, targets *store.StoredTargets) *preview {
 	p := &preview{values: values, targets: targets, max: req.Preview, only: req.PreviewOnly}
 	if p.max == 0 {
 		p.max = DefaultPreview
 	}
-	p.off = !req.DryRun
+	p.off = m.writes()
 	return p
 }
 

@@ -135,6 +135,7 @@ func newReader(cat *domain.Catalog, opts Options) *reader {
 		series: map[seriesKey]*seriesState{}, firstLine: map[dupKey]int32{}, unitCache: map[unitKey]bool{},
 		disaggCache: map[string]disaggResult{}, disaggIDs: map[domain.Disaggregation]int32{domain.Total: 0},
 		lastInd: -1, lastReg: lookup{idx: -1}}
+	rd.res.territory = strings.TrimSpace(opts.Territory)
 	rd.rep = &Report{maxErrors: opts.MaxErrors, lang: opts.Lang, Dialect: Dialect{Decimal: opts.Decimal}}
 	if rd.rep.maxErrors <= 0 {
 		rd.rep.maxErrors = 1000
@@ -175,6 +176,8 @@ func (rd *reader) problemAs(line, fieldIdx int, raw, code, msg string, warning b
 	rd.rep.add(e)
 }
 
+// run reads the whole file: its text, its header, what the header and the
+// options say about the file, then every row.
 func (rd *reader) run(r io.Reader) (*Report, error) {
 	rep := rd.rep
 	br, err := openText(r, rd.opts, &rep.Dialect)
@@ -184,11 +187,28 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 	head, _ := br.Peek(sniffSize)
 	rep.Dialect.Delimiter = sniffDelimiter(head)
 	cr := newRecordReader(br, rep.Dialect.Delimiter[0])
+	if err := rd.readHeader(cr); err != nil {
+		return rep, err
+	}
+	if err := rd.setup(); err != nil {
+		return rep, err
+	}
+	if err := rd.readRows(cr); err != nil {
+		return rep, err
+	}
+	rd.finish()
+	return rep, rd.emitErr
+}
 
-	// The header: the first row that names the columns a layout needs.
-	// BPS tables put a title and blank lines above it.
+// headerTries is how many records may come before the header.
+const headerTries = 10
+
+// readHeader finds the header: the first row that names the columns a
+// layout needs. BPS tables put a title and blank lines above it.
+func (rd *reader) readHeader(cr *recordReader) error {
+	rep := rd.rep
 	var first string
-	for tries := 0; tries < 10 && rd.sch == nil; tries++ {
+	for tries := 0; tries < headerTries && rd.sch == nil; tries++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
@@ -196,36 +216,37 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return rep, domain.Errorf(domain.ErrInvalid, "%s", text(rd.lang, CodeMalformed, pe.Column, pe.Err.Error()))
+				return domain.Errorf(domain.ErrInvalid, "%s", text(rd.lang, CodeMalformed, pe.Column, pe.Err.Error()))
 			}
-			return rep, fmt.Errorf("ingest: read: %w", err)
+			return fmt.Errorf("ingest: read: %w", err)
 		}
 		if blank(rec) {
 			continue
 		}
-		sch, ok, repeat := buildSchema(rec)
-		if repeat != "" {
-			i, _ := strconv.Atoi(strings.TrimPrefix(repeat, "repeat:"))
-			return rep, fileError(rd.lang, "repeat_column", sch.fields[i].name, sch.fields[i].col)
+		sch, ok, repeated := buildSchema(rec)
+		if repeated != nil {
+			return fileError(rd.lang, "repeat_column", repeated.name, repeated.col)
 		}
 		if ok {
 			rd.sch = sch
 			rep.Dialect.HeaderLine = cr.recLine
-			break
+			return nil
 		}
 		if first == "" {
 			first = strconv.Quote(strings.Join(rec, rep.Dialect.Delimiter))
 		}
 	}
-	if rd.sch == nil {
-		if first == "" {
-			return rep, fileError(rd.lang, "empty")
-		}
-		return rep, fileError(rd.lang, "no_header", 10, first)
+	if first == "" {
+		return fileError(rd.lang, "empty")
 	}
-	if err := rd.setup(); err != nil {
-		return rep, err
-	}
+	return fileError(rd.lang, "no_header", headerTries, first)
+}
+
+// readRows reads the records under the header, skipping blank lines and
+// footnotes. It stops at the end of the file, when the reader gives up
+// (rd.stopped) or at an error reading or emitting, which it returns.
+func (rd *reader) readRows(cr *recordReader) error {
+	rep := rd.rep
 	width := len(rd.sch.fields)
 	for !rd.stopped {
 		rec, err := cr.Read()
@@ -235,7 +256,7 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return rep, fmt.Errorf("ingest: read: %w", err)
+				return fmt.Errorf("ingest: read: %w", err)
 			}
 			// encoding/csv resumes after the broken record; an unterminated
 			// quote runs to the end of the file, so nothing follows it.
@@ -247,22 +268,19 @@ func (rd *reader) run(r io.Reader) (*Report, error) {
 			if blank(rec) || footnote(rec) {
 				continue
 			}
-			line := cr.recLine
-			rd.problem(line, -1, "", CodeRagged, false, len(rec), width)
+			rd.problem(cr.recLine, -1, "", CodeRagged, false, len(rec), width)
 			rep.rejected++
 			continue
 		}
 		if rec[0] == "" && blank(rec) || footnote(rec) {
 			continue
 		}
-		line := cr.recLine
-		rd.row(line, rec)
+		rd.row(cr.recLine, rec)
 		if rd.emitErr != nil {
-			return rep, rd.emitErr
+			return rd.emitErr
 		}
 	}
-	rd.finish()
-	return rep, rd.emitErr
+	return nil
 }
 
 // blank reports whether every cell is empty (";;;;" under a table).
@@ -298,6 +316,13 @@ func footnote(rec []string) bool {
 // setup checks what the header and the options say about the whole file.
 func (rd *reader) setup() error {
 	s, rep := rd.sch, rd.rep
+	if t := rd.res.territory; t != "" && t != domain.NationalCode {
+		if _, ok := rd.res.regionIdx[t]; !ok {
+			// Matching nationwide instead would resolve names the instance
+			// never meant.
+			return fileError(rd.lang, "territory", t)
+		}
+	}
 	rep.Dialect.Layout = s.layout
 	for _, f := range s.fields {
 		dc := DialectColumn{Name: f.name, Use: f.col, Year: f.year}
@@ -319,7 +344,11 @@ func (rd *reader) setup() error {
 		return fileError(rd.lang, "need_ind")
 	}
 	if o := strings.TrimSpace(rd.opts.Region); o != "" {
-		if rd.fileRegion = rd.res.region(o).idx; rd.fileRegion < 0 {
+		l := rd.res.region(o)
+		switch rd.fileRegion = l.idx; {
+		case len(l.candidates) > 0:
+			return fileError(rd.lang, "opt_region_ambiguous", o, rd.candidates(l))
+		case rd.fileRegion < 0:
 			return fileError(rd.lang, "opt_region", o, didYouMean(rd.lang, rd.res.suggestRegions(o)))
 		}
 	} else if s.region < 0 && s.regionName < 0 {
@@ -337,59 +366,27 @@ func (rd *reader) setup() error {
 	return nil
 }
 
-// row reads one data record.
+// row reads one data record: first what it says about all of its values,
+// then each value.
 func (rd *reader) row(line int, rec []string) {
 	rd.rep.Rows++
 	s := rd.sch
 	c := rowCtx{line: line, ind: rd.fileInd, region: rd.fileRegion, plan: rd.filePlan, status: domain.StatusFinal, mult: 1}
-
 	if s.ind >= 0 {
-		if raw := strings.TrimSpace(rec[s.ind]); raw != "" {
-			i := rd.lastInd
-			if raw != rd.lastIndRaw {
-				i = rd.res.indicator(raw)
-				rd.lastIndRaw, rd.lastInd = raw, i
-			}
-			switch {
-			case i < 0:
-				rd.fail(&c, s.ind, raw, CodeUnknownIndicator, raw, rd.suggest(rd.res.suggestIndicators, raw))
-			case rd.fileInd >= 0 && i != rd.fileInd:
-				rd.fail(&c, s.ind, raw, CodeIndicatorConflict, rd.res.inds[i].Code, rd.res.inds[rd.fileInd].Code)
-			}
-			c.ind = i
-		} else if rd.fileInd < 0 {
-			rd.fail(&c, s.ind, raw, CodeNoIndicator)
-		}
+		rd.rowIndicator(&c, rec)
 	}
 	rd.rowRegion(&c, rec)
 	if rd.targets && s.plan >= 0 {
-		if raw := strings.TrimSpace(rec[s.plan]); raw != "" {
-			if c.plan = rd.res.plan(raw); c.plan < 0 {
-				rd.fail(&c, s.plan, raw, CodeUnknownPlan, raw, rd.suggest(rd.res.suggestPlans, raw))
-			}
-		} else if rd.filePlan < 0 {
-			rd.fail(&c, s.plan, raw, CodeNoPlan)
-		}
+		rd.rowPlan(&c, rec)
 	}
 	if s.status >= 0 {
 		rd.rowStatus(&c, rec)
 	}
 	if s.brk >= 0 {
-		switch raw := strings.TrimSpace(rec[s.brk]); strings.ToLower(raw) {
-		case "1", "ya", "yes", "true", "y", "benar":
-			c.brk = true
-		case "", "0", "tidak", "no", "false", "n", "t", "salah":
-		default:
-			rd.fail(&c, s.brk, raw, CodeBadBreak, raw)
-		}
+		rd.rowBreak(&c, rec)
 	}
 	if s.note >= 0 {
-		if raw := strings.TrimSpace(rec[s.note]); raw != "" {
-			if !utf8.ValidString(raw) {
-				rd.fail(&c, s.note, raw, CodeInvalidText)
-			}
-			c.note = strings.Clone(raw)
-		}
+		rd.rowNote(&c, rec)
 	}
 	if s.unit >= 0 && c.ind >= 0 {
 		if raw := strings.TrimSpace(rec[s.unit]); raw != "" {
@@ -401,15 +398,8 @@ func (rd *reader) row(line int, rec []string) {
 	if s.unitMult >= 0 {
 		rd.rowMultiplier(&c, rec)
 	}
-	if s.action >= 0 {
-		if raw := strings.TrimSpace(rec[s.action]); strings.EqualFold(raw, "D") {
-			rd.fail(&c, s.action, raw, CodeUnsupportedAction, raw)
-		}
-	}
-	if s.freq >= 0 {
-		if raw := strings.TrimSpace(rec[s.freq]); raw != "" && !strings.EqualFold(raw, "A") && !strings.EqualFold(raw, "annual") && !strings.EqualFold(raw, "tahunan") {
-			rd.fail(&c, s.freq, raw, CodeUnsupportedPeriod, raw)
-		}
+	if s.action >= 0 || s.freq >= 0 {
+		rd.rowSDMX(&c, rec)
 	}
 	if len(s.disagg) > 0 {
 		rd.rowDisagg(&c, rec)
@@ -421,29 +411,115 @@ func (rd *reader) row(line int, rec []string) {
 			rd.cell(&c, rec, fi, f.year, f.status)
 		}
 	} else {
-		raw := strings.TrimSpace(rec[s.year])
-		year, ok := parseYear(raw)
-		if !ok && s.layout != LayoutLong {
-			// SDMX and Open SDG periods such as "2023-12-31" or "2023-A1".
-			if len(raw) > 4 && (raw[4] == '-' || raw[4] == 'A') {
-				if y, ok2 := parseYear(raw[:4]); ok2 && (strings.HasSuffix(raw, "-A1") || strings.HasSuffix(raw, "-12-31")) {
-					year, ok = y, true
-				}
-			}
-		}
-		switch {
-		case !ok && len(raw) > 4 && allDigits(raw[:4]):
-			rd.fail(&c, s.year, raw, CodeUnsupportedPeriod, raw)
-		case !ok:
-			rd.fail(&c, s.year, raw, CodeBadYear, raw)
-		case year < domain.MinYear || year > domain.MaxYear:
-			rd.fail(&c, s.year, raw, CodeYearRange, year, domain.MinYear, domain.MaxYear)
-		}
-		rd.cell(&c, rec, s.value, year, "")
+		rd.cell(&c, rec, s.value, rd.rowYear(&c, rec), "")
 	}
 	if c.bad && c.values == 0 {
 		rd.rep.rejected++ // the row's problem has no value to count against
 	}
+}
+
+// rowIndicator reads the indicator column, which must agree with the
+// indicator named for the file, if any.
+func (rd *reader) rowIndicator(c *rowCtx, rec []string) {
+	col := rd.sch.ind
+	raw := strings.TrimSpace(rec[col])
+	if raw == "" {
+		if rd.fileInd < 0 {
+			rd.fail(c, col, raw, CodeNoIndicator)
+		}
+		return
+	}
+	i := rd.lastInd
+	if raw != rd.lastIndRaw {
+		i = rd.res.indicator(raw)
+		rd.lastIndRaw, rd.lastInd = raw, i
+	}
+	switch {
+	case i < 0:
+		rd.fail(c, col, raw, CodeUnknownIndicator, raw, rd.suggest(rd.res.suggestIndicators, raw))
+	case rd.fileInd >= 0 && i != rd.fileInd:
+		rd.fail(c, col, raw, CodeIndicatorConflict, rd.res.inds[i].Code, rd.res.inds[rd.fileInd].Code)
+	}
+	c.ind = i
+}
+
+// rowPlan reads a targets file's plan column.
+func (rd *reader) rowPlan(c *rowCtx, rec []string) {
+	col := rd.sch.plan
+	raw := strings.TrimSpace(rec[col])
+	if raw == "" {
+		if rd.filePlan < 0 {
+			rd.fail(c, col, raw, CodeNoPlan)
+		}
+		return
+	}
+	if c.plan = rd.res.plan(raw); c.plan < 0 {
+		rd.fail(c, col, raw, CodeUnknownPlan, raw, rd.suggest(rd.res.suggestPlans, raw))
+	}
+}
+
+// rowBreak reads the series-break column: yes or no, in Bahasa or English.
+func (rd *reader) rowBreak(c *rowCtx, rec []string) {
+	col := rd.sch.brk
+	switch raw := strings.TrimSpace(rec[col]); strings.ToLower(raw) {
+	case "1", "ya", "yes", "true", "y", "benar":
+		c.brk = true
+	case "", "0", "tidak", "no", "false", "n", "t", "salah":
+	default:
+		rd.fail(c, col, raw, CodeBadBreak, raw)
+	}
+}
+
+// rowNote reads the note column; a note is kept, so it is copied out of
+// the record's buffer.
+func (rd *reader) rowNote(c *rowCtx, rec []string) {
+	col := rd.sch.note
+	if raw := strings.TrimSpace(rec[col]); raw != "" {
+		if !utf8.ValidString(raw) {
+			rd.fail(c, col, raw, CodeInvalidText)
+		}
+		c.note = strings.Clone(raw)
+	}
+}
+
+// rowSDMX refuses what SDMX columns can say that Pantau does not store:
+// deletions (ACTION D) and periods other than years (FREQ).
+func (rd *reader) rowSDMX(c *rowCtx, rec []string) {
+	s := rd.sch
+	if s.action >= 0 {
+		if raw := strings.TrimSpace(rec[s.action]); strings.EqualFold(raw, "D") {
+			rd.fail(c, s.action, raw, CodeUnsupportedAction, raw)
+		}
+	}
+	if s.freq >= 0 {
+		if raw := strings.TrimSpace(rec[s.freq]); raw != "" && !strings.EqualFold(raw, "A") && !strings.EqualFold(raw, "annual") && !strings.EqualFold(raw, "tahunan") {
+			rd.fail(c, s.freq, raw, CodeUnsupportedPeriod, raw)
+		}
+	}
+}
+
+// rowYear reads the year column of a long, Open SDG or SDMX row.
+func (rd *reader) rowYear(c *rowCtx, rec []string) int {
+	s := rd.sch
+	raw := strings.TrimSpace(rec[s.year])
+	year, ok := parseYear(raw)
+	if !ok && s.layout != LayoutLong {
+		// SDMX and Open SDG periods such as "2023-12-31" or "2023-A1".
+		if len(raw) > 4 && (raw[4] == '-' || raw[4] == 'A') {
+			if y, ok2 := parseYear(raw[:4]); ok2 && (strings.HasSuffix(raw, "-A1") || strings.HasSuffix(raw, "-12-31")) {
+				year, ok = y, true
+			}
+		}
+	}
+	switch {
+	case !ok && len(raw) > 4 && allDigits(raw[:4]):
+		rd.fail(c, s.year, raw, CodeUnsupportedPeriod, raw)
+	case !ok:
+		rd.fail(c, s.year, raw, CodeBadYear, raw)
+	case year < domain.MinYear || year > domain.MaxYear:
+		rd.fail(c, s.year, raw, CodeYearRange, year, domain.MinYear, domain.MaxYear)
+	}
+	return year
 }
 
 // suggest runs a did-you-mean search only when the message will be listed.
@@ -478,17 +554,27 @@ func (rd *reader) rowRegion(c *rowCtx, rec []string) {
 	case l.idx >= 0:
 		c.region = l.idx
 	case len(l.candidates) > 0:
-		names := make([]string, len(l.candidates))
-		for i, k := range l.candidates {
-			names[i] = rd.res.regions[k].Code + " " + rd.res.regions[k].Name
-		}
-		rd.fail(c, col, raw, CodeAmbiguousRegion, raw, strings.Join(names, ", "))
+		rd.fail(c, col, raw, CodeAmbiguousRegion, raw, rd.candidates(l))
 	default:
 		rd.fail(c, col, raw, CodeUnknownRegion, raw, rd.suggest(rd.res.suggestRegions, raw))
 	}
 	if l.idx < 0 {
 		c.region = -1
 	}
+}
+
+// candidates lists an ambiguous name's regions, each with its code and
+// level, for the writer to choose the code from.
+func (rd *reader) candidates(l lookup) string {
+	if rd.rep.full() {
+		return ""
+	}
+	names := make([]string, len(l.candidates))
+	for i, k := range l.candidates {
+		reg := rd.res.regions[k]
+		names[i] = reg.Code + " " + reg.Name + " (" + levelName(rd.lang, reg.Level) + ")"
+	}
+	return strings.Join(names, ", ")
 }
 
 func (rd *reader) rowStatus(c *rowCtx, rec []string) {
@@ -671,25 +757,51 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.
 	}
 	errs := rep.errors
 	num, mark, pct := splitMark(raw)
-	status := c.status
-	if mark != "" {
-		ms, ok := markStatus(mark)
-		switch {
-		case !ok:
-			rd.problem(c.line, fi, raw, CodeUnknownMark, false, mark)
-		case c.statusSet && c.status != ms:
-			rd.problem(c.line, fi, raw, CodeMarkConflict, false, mark, statusName(rd.lang, ms), statusName(rd.lang, c.status))
-		default:
-			status = ms
-		}
-	} else if yearStatus != "" && !c.statusSet {
-		status = yearStatus
-	}
+	status := rd.cellStatus(c, fi, raw, mark, yearStatus)
 	ind := &rd.res.inds[c.ind]
 	if pct && ind.Unit != domain.UnitPercent {
 		rd.problem(c.line, fi, raw, CodeUnitContradicts, false, "%", ind.Code, ind.Unit)
 	}
 	p := pending{line: c.line, field: fi, raw: raw, mult: c.mult, ind: c.ind, plan: c.plan}
+	rd.splitNumber(&p, num)
+	if rep.errors > errs {
+		rep.rejected++
+		return
+	}
+	if p.st = rd.claimYear(c, fi, raw, year); p.st == nil {
+		rep.rejected++
+		return
+	}
+	p.region, p.year, p.disagg, p.status, p.brk, p.note = c.region, year, c.disagg, status, c.brk, c.note
+	p.absent = rd.unstated(c, mark, yearStatus)
+	rd.settleOrHold(&p)
+}
+
+// cellStatus is a value's status: from a footnote mark after the number
+// ("9,31*"), else from the row's status column, else from a mark on the
+// year's heading. A mark the status column contradicts is a problem.
+func (rd *reader) cellStatus(c *rowCtx, fi int, raw, mark string, yearStatus domain.Status) domain.Status {
+	if mark == "" {
+		if yearStatus != "" && !c.statusSet {
+			return yearStatus
+		}
+		return c.status
+	}
+	ms, ok := markStatus(mark)
+	switch {
+	case !ok:
+		rd.problem(c.line, fi, raw, CodeUnknownMark, false, mark)
+	case c.statusSet && c.status != ms:
+		rd.problem(c.line, fi, raw, CodeMarkConflict, false, mark, statusName(rd.lang, ms), statusName(rd.lang, c.status))
+	default:
+		return ms
+	}
+	return c.status
+}
+
+// splitNumber puts the number of a cell into p: one part, or for a target
+// the two ends of a range. A part that is no number is a problem.
+func (rd *reader) splitNumber(p *pending, num string) {
 	if rd.targets {
 		lo, hi, isRange := splitRange(num)
 		p.parts[0], p.n = lo, 1
@@ -706,16 +818,15 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.
 			if rd.targets {
 				code = CodeBadRange
 			}
-			rd.problem(c.line, fi, raw, code, false, raw)
-			break
+			rd.problem(p.line, p.field, p.raw, code, false, p.raw)
+			return
 		}
 	}
-	if rep.errors > errs {
-		rep.rejected++
-		return
-	}
+}
 
-	// Duplicates within the file.
+// claimYear marks the year taken in the row's series and returns the
+// series; a year taken already is a duplicate within the file (nil).
+func (rd *reader) claimYear(c *rowCtx, fi int, raw string, year int) *seriesState {
 	k := seriesKey{plan: c.plan, ind: c.ind, region: c.region, disagg: c.disaggID}
 	st := rd.lastSeries
 	if st == nil || k != rd.lastKey {
@@ -733,53 +844,39 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.
 		} else {
 			rd.problemAs(c.line, fi, raw, CodeDuplicate, "duplicate_earlier", false)
 		}
-		rep.rejected++
-		return
+		return nil
 	}
 	if len(rd.firstLine) < maxFirstLines {
 		rd.firstLine[dupKey{st, int32(year)}] = int32(c.line)
 	}
-	p.st = st
-	p.region, p.year, p.disagg, p.status, p.brk, p.note = c.region, year, c.disagg, status, c.brk, c.note
+	return st
+}
+
+// unstated lists the attributes the file does not state for a value, so
+// that the store keeps the stored ones instead of resetting them.
+func (rd *reader) unstated(c *rowCtx, mark string, yearStatus domain.Status) domain.Attr {
+	var a domain.Attr
 	if !c.statusSet && mark == "" && yearStatus == "" {
-		p.absent |= domain.AttrStatus
+		a |= domain.AttrStatus
 	}
 	if rd.sch.brk < 0 && !c.brk {
-		p.absent |= domain.AttrBreak
+		a |= domain.AttrBreak
 	}
 	if rd.sch.note < 0 {
-		p.absent |= domain.AttrNote
+		a |= domain.AttrNote
 	}
+	return a
+}
 
+// settleOrHold settles p once the decimal convention is known. Until a
+// number decides it, a value that reads both ways is held back, and so is
+// every value after it, to keep the file's order; the first number that
+// decides settles them all.
+func (rd *reader) settleOrHold(p *pending) {
 	if rd.dec == DecimalUnknown {
-		decided, ambiguous := false, false
-		for i := 0; i < p.n; i++ {
-			sh := p.shapes[i]
-			switch {
-			case sh.ambiguous:
-				ambiguous = true
-			case sh.comma && !sh.point:
-				rd.decide(DecimalComma, c.line)
-				decided = true
-			case sh.point && !sh.comma && strings.ContainsAny(p.parts[i], ".,"):
-				rd.decide(DecimalPoint, c.line)
-				decided = true
-			}
-			if decided {
-				break
-			}
-		}
+		decided, ambiguous := rd.decideBy(p)
 		if !decided && (ambiguous || len(rd.pending) > 0) {
-			// Held until a number decides; later rows wait too, to keep
-			// the file's order.
-			if len(rd.pending) >= maxPending {
-				rd.problem(rd.pending[0].line, rd.pending[0].field, rd.pending[0].raw, CodeTooManyUndecidable, false, maxPending)
-				rep.rejected += len(rd.pending)
-				rd.pending, rd.stopped = nil, true
-				return
-			}
-			p.raw = raw
-			rd.pending = append(rd.pending, p)
+			rd.hold(p)
 			return
 		}
 		if decided {
@@ -789,7 +886,39 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.
 			rd.pending = nil
 		}
 	}
-	rd.settle(&p)
+	rd.settle(p)
+}
+
+// decideBy decides the decimal convention when one of p's numbers reads
+// only one way; ambiguous says one reads both ways.
+func (rd *reader) decideBy(p *pending) (decided, ambiguous bool) {
+	for i := 0; i < p.n; i++ {
+		sh := p.shapes[i]
+		switch {
+		case sh.ambiguous:
+			ambiguous = true
+		case sh.comma && !sh.point:
+			rd.decide(DecimalComma, p.line)
+			return true, ambiguous
+		case sh.point && !sh.comma && strings.ContainsAny(p.parts[i], ".,"):
+			rd.decide(DecimalPoint, p.line)
+			return true, ambiguous
+		}
+	}
+	return false, ambiguous
+}
+
+// hold keeps p back until the convention is decided. Past maxPending held
+// values the file is given up: it must state its convention.
+func (rd *reader) hold(p *pending) {
+	if len(rd.pending) >= maxPending {
+		first := &rd.pending[0]
+		rd.problem(first.line, first.field, first.raw, CodeTooManyUndecidable, false, maxPending)
+		rd.rep.rejected += len(rd.pending)
+		rd.pending, rd.stopped = nil, true
+		return
+	}
+	rd.pending = append(rd.pending, *p)
 }
 
 func (rd *reader) decide(d Decimal, line int) {

@@ -36,7 +36,7 @@ func FuzzReadObservations(f *testing.F) {
 	seed(f)
 	cat := testCatalog(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, opts := range []Options{{}, {Indicator: "kemiskinan"}} {
+		for _, opts := range []Options{{}, {Indicator: "kemiskinan"}, {Territory: "16.07"}} {
 			var emitted []domain.Observation
 			rep, err := ReadObservations(bytes.NewReader(data), cat, opts, func(o domain.Observation) error {
 				ind, ok := cat.Indicators[o.IndicatorCode]

@@ -169,9 +169,11 @@ type schema struct {
 func (s *schema) has(c int) bool { return c >= 0 }
 
 // buildSchema understands a header row. It returns ok=false when the row is
-// not a header the reader can use (for example a title line above a table).
-func buildSchema(header []string) (*schema, bool, string) {
-	s := &schema{region: -1, regionName: -1, ind: -1, year: -1, value: -1, unit: -1, status: -1, note: -1, brk: -1, plan: -1, unitMult: -1, action: -1, freq: -1}
+// not a header the reader can use (for example a title line above a table),
+// and the field that repeats a single column ("tahun" twice) when one does:
+// such a header is refused whatever else it holds.
+func buildSchema(header []string) (s *schema, ok bool, repeated *field) {
+	s = &schema{region: -1, regionName: -1, ind: -1, year: -1, value: -1, unit: -1, status: -1, note: -1, brk: -1, plan: -1, unitMult: -1, action: -1, freq: -1}
 	norm := make([]string, len(header))
 	s.fields = make([]field, len(header))
 	for i, h := range header {
@@ -185,16 +187,32 @@ func buildSchema(header []string) (*schema, bool, string) {
 			valueAt = i
 		}
 	}
+	s.layout = layoutOf(norm, valueAt)
+	s.assignColumns(norm, valueAt)
+	s.settleYears()
+	if repeated = s.index(); repeated != nil {
+		return s, false, repeated
+	}
+	return s, s.layout == LayoutWide || s.has(s.year) && s.has(s.value), nil
+}
+
+// layoutOf tells the machine-written layouts by their first column; every
+// other header is long until its year columns say wide (settleYears).
+func layoutOf(norm []string, valueAt int) string {
 	switch {
 	case len(norm) > 0 && norm[0] == "dataflow":
-		s.layout = LayoutSDMX1
+		return LayoutSDMX1
 	case len(norm) > 0 && norm[0] == "structure" && contains(norm, "structure_id"):
-		s.layout = LayoutSDMX2
+		return LayoutSDMX2
 	case len(norm) > 0 && norm[0] == "year" && valueAt > 0:
-		s.layout = LayoutOpenSDG
-	default:
-		s.layout = LayoutLong
+		return LayoutOpenSDG
 	}
+	return LayoutLong
+}
+
+// assignColumns gives each field its column: a known name, a year heading
+// (long layout only) or a disaggregation.
+func (s *schema) assignColumns(norm []string, valueAt int) {
 	for i, n := range norm {
 		f := &s.fields[i]
 		if c, ok := headerAliases[n]; ok {
@@ -206,6 +224,11 @@ func buildSchema(header []string) (*schema, bool, string) {
 			f.col, f.dim = ColDisagg, f.name
 		}
 	}
+}
+
+// settleYears decides between long and wide: years as headings and no
+// year column make a wide table; beside a year column they are ignored.
+func (s *schema) settleYears() {
 	if s.layout == LayoutLong {
 		hasYear, hasYearCols := false, false
 		for _, f := range s.fields {
@@ -215,66 +238,77 @@ func buildSchema(header []string) (*schema, bool, string) {
 		if hasYearCols && !hasYear {
 			s.layout = LayoutWide
 		} else {
-			for i := range s.fields {
-				if s.fields[i].col == ColYearValue {
-					s.fields[i].col = ColIgnored
-				}
-			}
+			s.ignore(ColYearValue)
 		}
 	}
 	if s.layout == LayoutWide {
 		// "nilai" or "target" as a column name in a wide table is a label
 		// column, not the value: the values are under the years.
-		for i := range s.fields {
-			if s.fields[i].col == ColValue {
-				s.fields[i].col = ColIgnored
-			}
+		s.ignore(ColValue)
+	}
+}
+
+func (s *schema) ignore(c Column) {
+	for i := range s.fields {
+		if s.fields[i].col == c {
+			s.fields[i].col = ColIgnored
 		}
 	}
+}
+
+// index records where each column is, and returns the field that repeats
+// a single column, if one does.
+func (s *schema) index() (repeated *field) {
 	for i := range s.fields {
 		f := &s.fields[i]
-		var slot *int
 		switch f.col {
-		case ColRegion:
-			slot = &s.region
-		case ColRegionNm:
-			slot = &s.regionName
-		case ColIndicator:
-			slot = &s.ind
-		case ColYear:
-			slot = &s.year
-		case ColValue:
-			slot = &s.value
-		case ColUnit:
-			slot = &s.unit
-		case ColStatus:
-			slot = &s.status
-		case ColNote:
-			slot = &s.note
-		case ColBreak:
-			slot = &s.brk
-		case ColPlan:
-			slot = &s.plan
-		case ColUnitMult:
-			slot = &s.unitMult
-		case ColAction:
-			slot = &s.action
-		case ColFreq:
-			slot = &s.freq
 		case ColDisagg:
 			s.disagg = append(s.disagg, i)
 		case ColYearValue:
 			s.years = append(s.years, i)
 		}
-		if slot != nil {
+		if slot := s.slot(f.col); slot != nil {
 			if *slot >= 0 {
-				return s, false, "repeat:" + strconv.Itoa(i)
+				return f
 			}
 			*slot = i
 		}
 	}
-	ok := s.layout == LayoutWide || s.has(s.year) && s.has(s.value)
-	return s, ok, ""
+	return nil
+}
+
+// slot is where the schema keeps the index of a single column; nil for the
+// columns a header may hold any number of.
+func (s *schema) slot(c Column) *int {
+	switch c {
+	case ColRegion:
+		return &s.region
+	case ColRegionNm:
+		return &s.regionName
+	case ColIndicator:
+		return &s.ind
+	case ColYear:
+		return &s.year
+	case ColValue:
+		return &s.value
+	case ColUnit:
+		return &s.unit
+	case ColStatus:
+		return &s.status
+	case ColNote:
+		return &s.note
+	case ColBreak:
+		return &s.brk
+	case ColPlan:
+		return &s.plan
+	case ColUnitMult:
+		return &s.unitMult
+	case ColAction:
+		return &s.action
+	case ColFreq:
+		return &s.freq
+	}
+	return nil
 }
 
 func contains(list []string, s string) bool {

@@ -189,7 +189,7 @@ func TestReadFiles(t *testing.T) {
 				{line: 13, field: 4, code: CodeUnknownMark},
 			},
 			reasonContains: []string{`did you mean "kemiskinan"?`, `did you mean "16.07"`, `"Kabupaten Banyuasin (16.07)"`,
-				"16.04 Kabupaten Lahat, 16.04.01 Lahat", "duplicate of line 10", `footnote mark "#"`},
+				"16.04 Kabupaten Lahat (regency/city), 16.04.01 Lahat (district)", "duplicate of line 10", `footnote mark "#"`},
 		},
 		{
 			name: "messages in Indonesian", file: "broken_values.csv", opts: Options{MaxErrors: 3},
@@ -463,5 +463,29 @@ func TestMaxErrorsCounts(t *testing.T) {
 	}
 	if !strings.Contains(rep.Err().Error(), "40") {
 		t.Errorf("Err() does not say how many more: %v", rep.Err())
+	}
+}
+
+// TestRepeatedColumn: a header naming one column twice is refused as a
+// whole, naming the second column and what it repeats, before any row is
+// read.
+func TestRepeatedColumn(t *testing.T) {
+	cat := testCatalog(t)
+	for _, tt := range []struct {
+		name, file, lang, want string
+	}{
+		{"tahun twice", "kode_wilayah;kode_indikator;tahun;Tahun;nilai\n16.07;ipm;2023;2023;67,93\n", "en", `header: column "Tahun" repeats year`},
+		{"a region code and a BPS code", "kode_wilayah;kode_bps;kode_indikator;tahun;nilai\n16.07;1607;ipm;2023;67,93\n", "id", `header: kolom "kode_bps" mengulang region`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			emitted := 0
+			rep, err := ReadObservations(strings.NewReader(tt.file), cat, Options{Lang: tt.lang}, func(domain.Observation) error { emitted++; return nil })
+			if !errors.Is(err, domain.ErrInvalid) || err.Error() != tt.want {
+				t.Fatalf("err = %v, want ErrInvalid %q", err, tt.want)
+			}
+			if emitted != 0 || rep.Rows != 0 {
+				t.Errorf("%d rows read, %d emitted after a refused header", rep.Rows, emitted)
+			}
+		})
 	}
 }

@@ -54,7 +54,7 @@ var messages = map[string][2]string{
 	CodeNoIndicator:       {"no indicator: the cell is empty and no indicator was named for the file", "indikator kosong dan berkas tidak menyebut indikatornya"},
 	CodeIndicatorConflict: {"indicator %s contradicts the indicator named for the file (%s)", "indikator %s bertentangan dengan indikator yang disebut untuk berkas (%s)"},
 	CodeUnknownRegion:     {"unknown region %q (Kemendagri code 16.07, BPS code 1607 or name)%s", "wilayah %q tidak dikenal (kode Kemendagri 16.07, kode BPS 1607 atau nama)%s"},
-	CodeAmbiguousRegion:   {"region name %q matches several regions: %s; write the code instead", "nama wilayah %q cocok dengan beberapa wilayah: %s; tulis kodenya"},
+	CodeAmbiguousRegion:   {"region name %q is ambiguous: %s; write the code instead", "nama wilayah %q ambigu: %s; tulis kodenya"},
 	CodeNoRegion:          {"region is empty", "wilayah kosong"},
 	CodeBadYear:           {"year %q is not a whole number", "tahun %q bukan bilangan bulat"},
 	CodeYearRange:         {"year %d outside %d–%d", "tahun %d di luar %d–%d"},
@@ -85,21 +85,23 @@ var messages = map[string][2]string{
 
 // File-level problems, returned as errors rather than listed per row.
 var fileMessages = map[string][2]string{
-	"empty":             {"the file is empty", "berkas kosong"},
-	"binary":            {"this is not a CSV file (it contains binary data)", "ini bukan berkas CSV (berisi data biner)"},
-	"xlsx":              {"this is an Excel workbook, not CSV; in Excel use Save As → CSV UTF-8", "ini buku kerja Excel, bukan CSV; di Excel pilih Save As → CSV UTF-8"},
-	"no_header":         {"no header found in the first %d lines: expected kode_wilayah, tahun and nilai (long), years as columns (wide), Year…Value (Open SDG) or SDMX-CSV; the first line has %s", "header tidak ditemukan dalam %d baris pertama: diharapkan kode_wilayah, tahun dan nilai (memanjang), tahun sebagai kolom (melebar), Year…Value (Open SDG) atau SDMX-CSV; baris pertama berisi %s"},
-	"repeat_column":     {"header: column %q repeats %s", "header: kolom %q mengulang %s"},
-	"need_ind":          {"the file has no indicator column (kode_indikator, SERIES, INDICATOR): name the indicator (--indicator or the form field)", "berkas tidak memiliki kolom indikator (kode_indikator, SERIES, INDICATOR): sebutkan indikatornya (--indicator atau isian formulir)"},
-	"need_plan":         {"the file has no plan column (rencana): name the plan", "berkas tidak memiliki kolom rencana: sebutkan rencananya"},
-	"need_region":       {"the file has no region column (kode_wilayah, nama_wilayah, GeoCode, REF_AREA): name the region for the file", "berkas tidak memiliki kolom wilayah (kode_wilayah, nama_wilayah, GeoCode, REF_AREA): sebutkan wilayah berkas"},
-	"opt_ind":           {"indicator %q is not in the catalogue%s", "indikator %q tidak ada di katalog%s"},
-	"opt_region":        {"region %q is not in the catalogue%s", "wilayah %q tidak ada di katalog%s"},
-	"opt_plan":          {"plan %q is not in the catalogue%s", "rencana %q tidak ada di katalog%s"},
-	"rejected":          {"file rejected: %d value(s) with errors, nothing was stored:", "berkas ditolak: %d nilai bermasalah, tidak ada yang disimpan:"},
-	"duplicate_earlier": {"duplicate of an earlier row (same indicator, region, year and disaggregation)", "duplikat baris sebelumnya (indikator, wilayah, tahun dan disagregasi sama)"},
-	"more":              {"… and %d more", "… dan %d lainnya"},
-	"encoding":          {"unknown encoding %q (use utf-8 or windows-1252)", "encoding %q tidak dikenal (gunakan utf-8 atau windows-1252)"},
+	"empty":                {"the file is empty", "berkas kosong"},
+	"binary":               {"this is not a CSV file (it contains binary data)", "ini bukan berkas CSV (berisi data biner)"},
+	"xlsx":                 {"this is an Excel workbook, not CSV; in Excel use Save As → CSV UTF-8", "ini buku kerja Excel, bukan CSV; di Excel pilih Save As → CSV UTF-8"},
+	"no_header":            {"no header found in the first %d lines: expected kode_wilayah, tahun and nilai (long), years as columns (wide), Year…Value (Open SDG) or SDMX-CSV; the first line has %s", "header tidak ditemukan dalam %d baris pertama: diharapkan kode_wilayah, tahun dan nilai (memanjang), tahun sebagai kolom (melebar), Year…Value (Open SDG) atau SDMX-CSV; baris pertama berisi %s"},
+	"repeat_column":        {"header: column %q repeats %s", "header: kolom %q mengulang %s"},
+	"need_ind":             {"the file has no indicator column (kode_indikator, SERIES, INDICATOR): name the indicator (--indicator or the form field)", "berkas tidak memiliki kolom indikator (kode_indikator, SERIES, INDICATOR): sebutkan indikatornya (--indicator atau isian formulir)"},
+	"need_plan":            {"the file has no plan column (rencana): name the plan", "berkas tidak memiliki kolom rencana: sebutkan rencananya"},
+	"need_region":          {"the file has no region column (kode_wilayah, nama_wilayah, GeoCode, REF_AREA): name the region for the file", "berkas tidak memiliki kolom wilayah (kode_wilayah, nama_wilayah, GeoCode, REF_AREA): sebutkan wilayah berkas"},
+	"opt_ind":              {"indicator %q is not in the catalogue%s", "indikator %q tidak ada di katalog%s"},
+	"opt_region":           {"region %q is not in the catalogue%s", "wilayah %q tidak ada di katalog%s"},
+	"opt_region_ambiguous": {"region name %q is ambiguous: %s; write the code instead", "nama wilayah %q ambigu: %s; tulis kodenya"},
+	"territory":            {"the instance's home region %q is not in the catalogue", "wilayah kerja instans ini (%q) tidak ada di katalog"},
+	"opt_plan":             {"plan %q is not in the catalogue%s", "rencana %q tidak ada di katalog%s"},
+	"rejected":             {"file rejected: %d value(s) with errors, nothing was stored:", "berkas ditolak: %d nilai bermasalah, tidak ada yang disimpan:"},
+	"duplicate_earlier":    {"duplicate of an earlier row (same indicator, region, year and disaggregation)", "duplikat baris sebelumnya (indikator, wilayah, tahun dan disagregasi sama)"},
+	"more":                 {"… and %d more", "… dan %d lainnya"},
+	"encoding":             {"unknown encoding %q (use utf-8 or windows-1252)", "encoding %q tidak dikenal (gunakan utf-8 atau windows-1252)"},
 }
 
 // langIndex returns 1 for Indonesian and 0 for English; Indonesian is the
@@ -163,6 +165,24 @@ func decimalName(lang string, d Decimal) string {
 		return "point (0.56)"
 	}
 	return "titik (0.56)"
+}
+
+// levelNames name the region levels in English and Indonesian, as the
+// candidates of an ambiguous name are listed.
+var levelNames = map[domain.Level][2]string{
+	domain.LevelNational: {"nation", "nasional"},
+	domain.LevelProvince: {"province", "provinsi"},
+	domain.LevelRegency:  {"regency/city", "kabupaten/kota"},
+	domain.LevelDistrict: {"district", "kecamatan"},
+	domain.LevelVillage:  {"village", "desa/kelurahan"},
+}
+
+func levelName(lang string, l domain.Level) string {
+	n, ok := levelNames[l]
+	if !ok {
+		return string(l)
+	}
+	return n[langIndex(lang)]
 }
 
 func statusName(lang string, s domain.Status) string {

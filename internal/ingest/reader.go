@@ -43,6 +43,12 @@ type Options struct {
 	// Encoding states the encoding ("utf-8" or "windows-1252"); empty
 	// means detect.
 	Encoding string
+	// Territory is the code of the instance's home region. A region named
+	// (not coded) in the file is looked for inside its subtree first, so that
+	// a kecamatan or village name repeated elsewhere in Indonesia resolves;
+	// a name that repeats inside it too is refused, listing every candidate.
+	// Empty (or "ID") means the whole catalogue.
+	Territory string
 	// Previous, when set, returns the stored value of a series for a key.
 	// The reader asks it for the year before each value it reads (unless
 	// the file itself holds that year) and warns when the value changes by

@@ -24,6 +24,9 @@ type resolver struct {
 	nameCache  map[string]lookup
 	suggested  int // did-you-mean searches done; they are bounded
 	suggestMax int
+	// territory is the code of the region whose subtree names are looked
+	// for in first (Options.Territory); "" or NationalCode for none.
+	territory string
 }
 
 // lookup is the outcome of resolving a cell.
@@ -198,7 +201,10 @@ func regionKind(reg domain.Region) int {
 }
 
 // region resolves a cell by Kemendagri code, BPS code (through the bridge),
-// then name. An ambiguous name returns its candidates.
+// then name. A name is looked for in the territory's subtree first and in
+// the rest of the catalogue only when nothing inside bears it, so that a
+// regency's file can still name its province. An ambiguous name returns its
+// candidates.
 func (r *resolver) region(s string) lookup {
 	if i, ok := r.regionIdx[s]; ok {
 		return lookup{idx: i}
@@ -229,15 +235,10 @@ func (r *resolver) regionByName(s string) lookup {
 	key, kind := normNameKind(s)
 	cands := r.names[key]
 	if len(cands) > 1 && kind != kindNone {
-		var same []int32
-		for _, i := range cands {
-			if k := regionKind(r.regions[i]); k == kind {
-				same = append(same, i)
-			}
-		}
-		if len(same) > 0 {
-			cands = same
-		}
+		cands = narrow(cands, func(i int32) bool { return regionKind(r.regions[i]) == kind })
+	}
+	if len(cands) > 1 && r.territory != "" && r.territory != domain.NationalCode {
+		cands = narrow(cands, func(i int32) bool { return within(r.regions[i].Code, r.territory) })
 	}
 	switch len(cands) {
 	case 0:
@@ -246,6 +247,29 @@ func (r *resolver) regionByName(s string) lookup {
 		return lookup{idx: cands[0]}
 	}
 	return lookup{idx: -1, candidates: cands}
+}
+
+// narrow keeps the candidates keep accepts, unless it accepts none. A name
+// is narrowed by what the file says (the kind its prefix states, "Kec.
+// Lais") and by the instance's territory; whatever remains is equal: two or
+// more candidates are ambiguous, never one of them preferred.
+func narrow(cands []int32, keep func(int32) bool) []int32 {
+	var kept []int32
+	for _, i := range cands {
+		if keep(i) {
+			kept = append(kept, i)
+		}
+	}
+	if len(kept) == 0 {
+		return cands
+	}
+	return kept
+}
+
+// within reports whether the region code lies in the subtree of root: root
+// itself or any region below it.
+func within(code, root string) bool {
+	return code == root || len(code) > len(root) && code[len(root)] == '.' && strings.HasPrefix(code, root)
 }
 
 // suggestRegions lists the closest region codes and names to s.
