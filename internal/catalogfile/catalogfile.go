@@ -95,8 +95,8 @@ type Catalogue struct {
 	// Removals are entries marked `remove: true`.
 	Removals []Ref
 	pos      map[Ref]Pos
-	// declared marks which region fields an item gave (name), so that an
-	// item adding only a BPS code to a known region keeps its name.
+	// regionNamed marks the region items that gave a name: one that gave
+	// none (only a BPS code, say) keeps the stored or official name.
 	regionNamed map[string]bool
 }
 

@@ -107,14 +107,14 @@ func (rd *reader) add(line int, path, field, code string, args ...any) {
 }
 
 // readYAML decodes the file as a node tree and then item by item, field
-// by field: yaml.v3's KnownFields refuses unknown fields only with a line,
-// while walking the nodes gives each problem its YAML path
-// (indicators[3].polarty) as well, and finds every problem, not the first.
+// by field, refusing unknown fields as yaml.v3's KnownFields would: its
+// error has only a line and stops at the first, while walking the nodes
+// gives each problem its YAML path (indicators[3].polarty) as well and
+// finds them all.
 func readYAML(file string, b []byte, lang string) (*Catalogue, Problems) {
 	rd := &reader{file: file, lang: lang}
 	c := &Catalogue{}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
 	for {
 		var root yaml.Node
 		err := dec.Decode(&root)
