@@ -200,3 +200,34 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("Describe = %q", got)
 	}
 }
+
+// TestReadDirectory merges a directory's files in name order and refuses
+// an entry declared in two of them, naming both places.
+func TestReadDirectory(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"01-agencies.yaml": "agencies:\n  - code: bps\n    name: BPS\n",
+		"02-indicators.csv": "code;name_id;unit;polarity;agency_code;progress_assess;progress_substantial\n" +
+			"tpt;TPT;persen;lower;bps;true;0,9\n",
+		"README.txt": "not a catalogue file, skipped",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Read(dir, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Agencies) != 1 || len(c.Indicators) != 1 || c.Indicators[0].ProgressSettings().Thresholds.Substantial != 0.9 {
+		t.Fatalf("read %+v", c)
+	}
+	os.WriteFile(filepath.Join(dir, "03-more.yaml"), []byte("indicators:\n  - code: tpt\n    name_id: TPT\n    unit: persen\n    polarity: lower\n"), 0o644)
+	_, err = Read(dir, "en")
+	probs, ok := err.(Problems)
+	if !ok || len(probs) != 1 || probs[0].Code != CodeDuplicate || probs[0].File != filepath.Join(dir, "03-more.yaml") ||
+		!strings.Contains(probs[0].Message, "02-indicators.csv:2") {
+		t.Fatalf("got %v, want tpt refused as declared twice, first in 02-indicators.csv:2", err)
+	}
+}
