@@ -87,8 +87,11 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	above := ancestors(regions, home.Code)
-	fmt.Fprintf(stdout, "regions: %d added, %d already there (%s %s, the %d regions above it up to the nation and the %d below it down to the villages)\n",
-		imp.Added, imp.Unchanged, home.Code, home.Name, above, len(regions)-above-1)
+	what := fmt.Sprintf("%s %s, the %d regions above it up to the nation and the %d below it down to the villages", home.Code, home.Name, above, len(regions)-above-1)
+	if home.Code == domain.NationalCode {
+		what = fmt.Sprintf("the nation and all its %d regions down to the villages", len(regions)-1)
+	}
+	fmt.Fprintf(stdout, "regions: %d added, %d already there (%s)\n", imp.Added, imp.Unchanged, what)
 
 	starter, err := catalogfile.ReadYAML(bytes.NewReader(catalog.Starter()), starterName, *lang)
 	if err != nil {
