@@ -47,7 +47,7 @@ func anticipate(ind domain.Indicator, win windowPoints, tw *Trend, g *goal, f va
 		YearsWhy:   win.Why,
 		Thresholds: append([]Threshold(nil), anticipatedThresholds...),
 	}}
-	if ind.Polarity == domain.Neutral || g == nil {
+	if ind.Polarity == domain.Neutral || g == nil || !ind.ProgressSettings().Assess {
 		return r.finish(NotApplicable, Text{
 			"Tidak berlaku: tanpa target atau arah yang lebih baik, tidak ada yang diproyeksikan.",
 			"Not applicable: with no target or better direction there is nothing to project against.",

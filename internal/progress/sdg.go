@@ -155,6 +155,13 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 			"Not applicable: this indicator has no better direction.",
 		})
 	}
+	if !ind.ProgressSettings().Assess {
+		r.SDGBuild.Status = NotAvailable
+		return r.finish(NotApplicable, Text{
+			"Tidak berlaku: katalog menetapkan kemajuan indikator ini tidak dinilai.",
+			"Not applicable: the catalogue says this indicator's progress is not assessed.",
+		})
+	}
 	ws := win.points
 	if len(ws) == 0 {
 		r.SDGBuild.Status = NotAvailable

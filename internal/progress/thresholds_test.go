@@ -9,7 +9,8 @@ import (
 // TestCatalogueThresholds: an indicator's own thresholds (its catalogue
 // entry's progress.thresholds) judge its progress; without them sdg-build's
 // 0.95 / 0.6 / 0 do. Housing 60 → 66 over 2021–2024 against 80 by 2029 is
-// a ratio of 0.88: moderate by default, substantial from 0.85.
+// a ratio of 0.88: moderate by default, substantial from 0.85, and not
+// applicable when the catalogue says it is not assessed.
 func TestCatalogueThresholds(t *testing.T) {
 	housing := ind("rumah_layak_huni", domain.HigherIsBetter, domain.UnitPercent, 1)
 	s := Series{Observations: obs("rumah_layak_huni", 2021, 60, 2022, 62, 2023, 64.5, 2024, 66),
@@ -21,6 +22,7 @@ func TestCatalogueThresholds(t *testing.T) {
 	}{
 		{"defaults", nil, ModerateProgress},
 		{"own thresholds", &domain.ProgressSettings{Assess: true, Thresholds: domain.ProgressThresholds{Substantial: 0.85, Moderate: 0.5, Limited: 0}}, SubstantialProgress},
+		{"not assessed", &domain.ProgressSettings{Assess: false, Thresholds: domain.DefaultProgress.Thresholds}, NotApplicable},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s.Indicator = housing
