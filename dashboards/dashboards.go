@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"pantau/internal/locale"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -30,8 +31,8 @@ type Text struct {
 }
 
 // In returns the text in lang, Indonesian when there is no English.
-func (t Text) In(lang string) string {
-	if lang == "en" && t.EN != "" {
+func (t Text) In(lang locale.Lang) string {
+	if lang == locale.EN && t.EN != "" {
 		return t.EN
 	}
 	return t.ID

@@ -13,6 +13,7 @@ import (
 	"pantau/internal/catalogfile"
 	"pantau/internal/config"
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 	"pantau/internal/wilayah"
 )
@@ -49,7 +50,7 @@ func catalogImport(ctx context.Context, args []string, getenv func(string) strin
 	fs := newFlags("catalog import", "catalog import [--dry-run] FILE|DIR", stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
 	dryRun := fs.Bool("dry-run", false, "list every change old → new, store nothing")
-	lang := fs.String("lang", langFrom(getenv("LANG")), "language of messages: id or en (default from $LANG)")
+	lang := fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}

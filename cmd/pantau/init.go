@@ -14,6 +14,7 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 	"pantau/internal/wilayah"
 )
@@ -33,7 +34,7 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 	fs := newFlags("init", "init --region CODE", stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
 	region := fs.String("region", "", `Kemendagri code of the instance's government ("16.06" for Kabupaten Musi Banyuasin, "16" for a province, "ID" for a national instance)`)
-	lang := fs.String("lang", langFrom(getenv("LANG")), "language of messages: id or en (default from $LANG)")
+	lang := fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
@@ -105,7 +106,7 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 	targets := importer.Request{
 		Upload:  domain.Upload{Filename: targetsName, CreatedBy: by},
 		Targets: true,
-		Options: ingest.Options{Decimal: ingest.DecimalComma, Lang: *lang},
+		Options: ingest.Options{Decimal: ingest.DecimalComma, Lang: locale.Lang(*lang)},
 	}
 	// Run again, init checks first (a dry run): it must store nothing, not
 	// even an upload that changed nothing.

@@ -18,6 +18,7 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 	"pantau/internal/web"
 )
@@ -50,6 +51,7 @@ Commands:
   catalog   import or export the catalogue (catalog import FILE|DIR, catalog export)
   import    import an observations or targets CSV
   demo      load the Kabupaten Banyuasin demo data
+  boundaries  import region boundaries from GeoJSON (boundaries import FILE)
   token     create an agency's API token (token create --agency CODE)
   user      create a person's account (user create --role admin --email ADDRESS)
   healthcheck  exit 0 when the local server answers /healthz (for container HEALTHCHECK)
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importFile(ctx, rest, getenv, stdout, stderr)
 	case "demo":
 		return loadDemo(ctx, rest, getenv, stdout, stderr)
+	case "boundaries":
+		return boundaries(ctx, rest, getenv, stdout, stderr)
 	case "token":
 		return token(ctx, rest, getenv, stdout, stderr)
 	case "user":
@@ -274,7 +278,8 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	ind := fs.String("indicator", "", "indicator of a one-indicator file (BPS-style wide table)")
 	agency := fs.String("agency", "", "agency sending the file")
 	decimal := fs.String("decimal", "", "number convention when the file is ambiguous: comma (0,49) or point (0.49)")
-	lang := fs.String("lang", langFrom(getenv("LANG")), "language of messages: id or en (default from $LANG)")
+	// $LANG is a POSIX locale such as en_US.UTF-8: English if it says so.
+	lang := fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
@@ -286,7 +291,8 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	if !ok {
 		return usageError("--decimal %q: want comma or point", *decimal)
 	}
-	if *lang != "id" && *lang != "en" {
+	msgLang, ok := locale.Parse(*lang)
+	if !ok {
 		return usageError("--lang %q: want id or en", *lang)
 	}
 	cfg, err := config.Parse(vals)
@@ -307,7 +313,7 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	res, err := importer.Import(ctx, st, f, importer.Request{
 		Upload:  domain.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
 		Targets: *targets, DryRun: *dryRun,
-		Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: *lang},
+		Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: msgLang},
 	})
 	if res.Report != nil {
 		d := res.Report.Dialect

@@ -55,12 +55,3 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	fmt.Fprintf(stderr, "token %d for agency %s created; it is shown only this once (use it as Authorization: Bearer <token>)\n", t.ID, t.AgencyCode)
 	return nil
 }
-
-// langFrom picks the language of messages from a POSIX locale such as
-// LANG=en_US.UTF-8; Indonesian unless it is English.
-func langFrom(locale string) string {
-	if strings.HasPrefix(strings.ToLower(locale), "en") {
-		return "en"
-	}
-	return "id"
-}

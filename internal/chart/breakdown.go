@@ -9,24 +9,15 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
 
-// groupWords name the canonical disaggregation values readers see.
-var groupWords = map[string]progress.Text{
-	"laki_laki": {ID: "Laki-laki", EN: "Men"},
-	"perempuan": {ID: "Perempuan", EN: "Women"},
-	"perkotaan": {ID: "Perkotaan", EN: "Urban"},
-	"perdesaan": {ID: "Perdesaan", EN: "Rural"},
-}
-
-var wTotal = progress.Text{ID: "Total", EN: "Total"}
-
 // GroupLabel names a disaggregation for readers: "Perempuan", "Women",
 // "Perdesaan, 15-24"; the total is "Total".
-func GroupLabel(lang string, d domain.Disaggregation) string {
+func GroupLabel(lang locale.Lang, d domain.Disaggregation) string {
 	if d == domain.Total {
-		return tr(lang, wTotal)
+		return lang.Get("chart.total")
 	}
 	pairs := d.Pairs()
 	dims := make([]string, 0, len(pairs))
@@ -37,8 +28,9 @@ func GroupLabel(lang string, d domain.Disaggregation) string {
 	parts := make([]string, 0, len(dims))
 	for _, k := range dims {
 		v := pairs[k]
-		if w, ok := groupWords[v]; ok {
-			parts = append(parts, tr(lang, w))
+		// The canonical disaggregation values readers see have words of their own.
+		if id := "chart.group." + v; lang.Has(id) {
+			parts = append(parts, lang.Get(id))
 		} else {
 			parts = append(parts, strings.ReplaceAll(v, "_", " "))
 		}
@@ -49,7 +41,7 @@ func GroupLabel(lang string, d domain.Disaggregation) string {
 // BreakdownInput is a series and its groups (women and men, urban and rural).
 type BreakdownInput struct {
 	ID        string
-	Lang      string
+	Lang      locale.Lang
 	Indicator domain.Indicator
 	// Total may be nil when only groups are published.
 	Total   *progress.Analysis
@@ -84,7 +76,7 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 	line := charts.NewLine()
 	line.SetXAxis(years(from, to))
 	var values []float64
-	t := Table{Head: []string{tr(l, wYear)}}
+	t := Table{Head: []string{l.Get("chart.year")}}
 	rows := map[int][]string{}
 	for i, a := range all {
 		name := GroupLabel(l, a.Disaggregation)

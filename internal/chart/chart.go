@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
 
@@ -191,20 +192,17 @@ func PlanShort(p domain.Plan) string {
 }
 
 // valueText formats a value of ind for readers in lang.
-func valueText(lang string, ind domain.Indicator, v float64) string {
+func valueText(lang locale.Lang, ind domain.Indicator, v float64) string {
 	return progress.FormatValue(lang, v, ind.Decimals, ind.Unit)
 }
 
 // targetText formats a target as plans write it: "0%", "9,37–10,37%".
-func targetText(lang string, ind domain.Indicator, t domain.Target) string {
+func targetText(lang locale.Lang, ind domain.Indicator, t domain.Target) string {
 	if !t.IsRange() {
 		return progress.FormatValueTrim(lang, t.Low, ind.Decimals, ind.Unit)
 	}
 	return progress.FormatNumberTrim(lang, t.Low, ind.Decimals) + "–" + progress.FormatValueTrim(lang, t.High, ind.Decimals, ind.Unit)
 }
-
-// tr picks the text of lang.
-func tr(lang string, t progress.Text) string { return t.In(lang) }
 
 // sortedPlans orders plans from the most local (the regency's own) to the
 // nation's, then by code, so legends read in the same order everywhere.

@@ -8,25 +8,14 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
-)
-
-var (
-	wDistrict   = progress.Text{ID: "Kecamatan", EN: "District"}
-	wRank       = progress.Text{ID: "Peringkat", EN: "Rank"}
-	wValue      = progress.Text{ID: "Nilai", EN: "Value"}
-	wMeetsGoal  = progress.Text{ID: "Memenuhi target", EN: "Meets target"}
-	wYes        = progress.Text{ID: "ya", EN: "yes"}
-	wNo         = progress.Text{ID: "belum", EN: "not yet"}
-	wCV         = progress.Text{ID: "Koefisien variasi", EN: "Coefficient of variation"}
-	wWilliamson = progress.Text{ID: "Indeks Williamson", EN: "Williamson index"}
-	wMaxMin     = progress.Text{ID: "Rasio maks/min", EN: "Max/min ratio"}
 )
 
 // DistrictInput is one indicator across the districts of a region in one year.
 type DistrictInput struct {
 	ID        string
-	Lang      string
+	Lang      locale.Lang
 	Indicator domain.Indicator
 	Year      int
 	// Disparity is progress.DisparityOf for the year: its ranking (best
@@ -90,7 +79,7 @@ func Districts(in DistrictInput) (Chart, error) {
 	if in.Target != nil {
 		tv := in.Target.Value(ind.Polarity)
 		lines = append(lines, map[string]any{
-			"name":      tr(l, wTarget) + " " + in.PlanName + " " + strconv.Itoa(in.Target.Year) + ": " + targetText(l, ind, *in.Target),
+			"name":      l.Get("chart.target") + " " + in.PlanName + " " + strconv.Itoa(in.Target.Year) + ": " + targetText(l, ind, *in.Target),
 			"xAxis":     tv,
 			"lineStyle": map[string]any{"color": planColours[domain.PlanRegency], "type": "dashed", "width": 2},
 			"label":     map[string]any{"position": "start", "formatter": "{b}", "distance": 4},
@@ -98,7 +87,7 @@ func Districts(in DistrictInput) (Chart, error) {
 		values = append(values, in.Target.Low, in.Target.High)
 	}
 	bar := charts.NewBar()
-	series := tr(l, wValue) + " " + strconv.Itoa(in.Year)
+	series := l.Get("chart.value") + " " + strconv.Itoa(in.Year)
 	bar.AddSeries(series, data,
 		charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "25%"}),
 		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}}),
@@ -135,14 +124,14 @@ func meets(ind domain.Indicator, t domain.Target, v float64) bool {
 
 func districtTable(in DistrictInput) Table {
 	l, ind := in.Lang, in.Indicator
-	t := Table{Head: []string{tr(l, wRank), tr(l, wDistrict), tr(l, wValue) + " " + strconv.Itoa(in.Year)}}
+	t := Table{Head: []string{l.Get("chart.rank"), l.Get("chart.district"), l.Get("chart.value") + " " + strconv.Itoa(in.Year)}}
 	if in.Target != nil {
-		t.Head = append(t.Head, tr(l, wMeetsGoal)+" ("+targetText(l, ind, *in.Target)+")")
+		t.Head = append(t.Head, l.Get("chart.meetsGoal")+" ("+targetText(l, ind, *in.Target)+")")
 	}
 	for _, r := range in.Disparity.Ranking {
 		row := []string{strconv.Itoa(r.Rank), r.Name, valueText(l, ind, r.Value)}
 		if in.Target != nil {
-			row = append(row, map[bool]string{true: tr(l, wYes), false: tr(l, wNo)}[meets(ind, *in.Target, r.Value)])
+			row = append(row, yesNo(l, meets(ind, *in.Target, r.Value)))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -152,7 +141,7 @@ func districtTable(in DistrictInput) Table {
 // DisparityInput is the spread between districts over the years.
 type DisparityInput struct {
 	ID      string
-	Lang    string
+	Lang    locale.Lang
 	Trend   progress.DisparityTrend
 	Caption string
 }
@@ -169,7 +158,7 @@ func Disparity(in DisparityInput) (Chart, error) {
 	line := charts.NewLine()
 	line.SetXAxis(years(from, to))
 	var all []float64
-	measure := func(name progress.Text, colour string, get func(progress.Disparity) *float64) {
+	measure := func(name, colour string, get func(progress.Disparity) *float64) {
 		data := make([]opts.LineData, to-from+1)
 		for i := range data {
 			data[i] = opts.LineData{Value: "-"}
@@ -183,14 +172,14 @@ func Disparity(in DisparityInput) (Chart, error) {
 			}
 		}
 		if any {
-			line.AddSeries(tr(l, name), data,
+			line.AddSeries(name, data,
 				charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Width: 2.5}),
 				charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 				charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 7}))
 		}
 	}
-	measure(wCV, colourObserved, func(d progress.Disparity) *float64 { return d.CV })
-	measure(wWilliamson, planColours[domain.PlanProvince], func(d progress.Disparity) *float64 { return d.Williamson })
+	measure(l.Get("chart.cv"), colourObserved, func(d progress.Disparity) *float64 { return d.CV })
+	measure(l.Get("chart.williamson"), planColours[domain.PlanProvince], func(d progress.Disparity) *float64 { return d.Williamson })
 	ymin, ymax, step := axisRange(all, 0, 1e9)
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(tooltipItem),
@@ -200,7 +189,7 @@ func Disparity(in DisparityInput) (Chart, error) {
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
 			AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
 	)
-	t := Table{Head: []string{tr(l, wYear), "n", tr(l, wCV), tr(l, wWilliamson), tr(l, wMaxMin)}}
+	t := Table{Head: []string{l.Get("chart.year"), "n", l.Get("chart.cv"), l.Get("chart.williamson"), l.Get("chart.maxMin")}}
 	opt := func(v *float64) string {
 		if v == nil {
 			return "–"
@@ -217,35 +206,30 @@ func sortInts(s []int) { slices.Sort(s) }
 
 // DistrictCaption describes a district chart in one sentence: the best and
 // worst district, the region's value and the coefficient of variation.
-func DistrictCaption(lang string, ind domain.Indicator, regionName string, d progress.Disparity, regionValue *float64, withTarget bool) string {
+func DistrictCaption(lang locale.Lang, ind domain.Indicator, regionName string, d progress.Disparity, regionValue *float64, withTarget bool) string {
 	if len(d.Ranking) == 0 {
 		return ""
 	}
 	best, worst := d.Ranking[0], d.Ranking[len(d.Ranking)-1]
 	v := func(x float64) string { return valueText(lang, ind, x) }
 	y := strconv.Itoa(d.Year)
-	if lang == progress.LangEN {
-		s := ind.Name(lang) + " in the " + strconv.Itoa(d.N) + " districts of " + regionName + ", " + y + ": best " + best.Name + " (" + v(best.Value) + "), worst " + worst.Name + " (" + v(worst.Value) + ")"
-		if regionValue != nil {
-			s += "; " + regionName + " " + v(*regionValue)
-		}
-		if d.CV != nil {
-			s += "; coefficient of variation " + progress.FormatNumber(lang, *d.CV, 3)
-		}
-		if withTarget {
-			s += ". Green bars meet the target, orange ones do not yet"
-		}
-		return s + "."
-	}
-	s := ind.Name(lang) + " di " + strconv.Itoa(d.N) + " kecamatan " + regionName + ", " + y + ": terbaik " + best.Name + " (" + v(best.Value) + "), terburuk " + worst.Name + " (" + v(worst.Value) + ")"
+	s := lang.Get("chart.caption.districts", ind.Name(lang), d.N, regionName, y, best.Name, v(best.Value), worst.Name, v(worst.Value))
 	if regionValue != nil {
 		s += "; " + regionName + " " + v(*regionValue)
 	}
 	if d.CV != nil {
-		s += "; koefisien variasi " + progress.FormatNumber(lang, *d.CV, 3)
+		s += lang.Get("chart.caption.cv", progress.FormatNumber(lang, *d.CV, 3))
 	}
 	if withTarget {
-		s += ". Batang hijau memenuhi target, oranye belum"
+		s += lang.Get("chart.caption.colours")
 	}
 	return s + "."
+}
+
+// yesNo says in words whether a district meets the target.
+func yesNo(l locale.Lang, meets bool) string {
+	if meets {
+		return l.Get("chart.yes")
+	}
+	return l.Get("chart.no")
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
 
@@ -45,7 +46,7 @@ func TestGoldenRendered(t *testing.T) {
 	stuntingTargets := []domain.Target{target("rpjmn", stunting, 2025, 18.8, 18.8), target("rpjmn", stunting, 2029, 14.2, 14.2)}
 	for _, tt := range []struct {
 		name    string
-		lang    string
+		lang    locale.Lang
 		ind     domain.Indicator
 		obs     []domain.Observation
 		targets []domain.Target
@@ -59,7 +60,7 @@ func TestGoldenRendered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := Series(SeriesInput{ID: ID("golden", tt.ind.Code, tt.lang), Lang: tt.lang, Analysis: a, Indicator: tt.ind,
+			c, err := Series(SeriesInput{ID: ID("golden", tt.ind.Code, string(tt.lang)), Lang: tt.lang, Analysis: a, Indicator: tt.ind,
 				Targets: tt.targets, Plans: plans, Caption: "caption"})
 			if err != nil {
 				t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"html/template"
 
-	"pantau/internal/progress"
+	"pantau/internal/locale"
 )
 
 //go:embed templates/chart.html
@@ -27,20 +27,6 @@ func Nonce() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// Words of the chart frame.
-var (
-	wDataTable   = progress.Text{ID: "Tabel data", EN: "Data table"}
-	wUnavailable = progress.Text{
-		ID: "Grafik tidak tersedia di server ini; data ditampilkan sebagai tabel.",
-		EN: "Charts are unavailable on this server; the data is shown as a table.",
-	}
-	wNoScript = progress.Text{
-		ID: "Grafik memerlukan JavaScript; data ditampilkan sebagai tabel.",
-		EN: "Charts need JavaScript; the data is shown as a table.",
-	}
-	wChartFailed = progress.Text{ID: "Grafik gagal dimuat.", EN: "The chart failed to load."}
-)
-
 // Render writes a chart as HTML: a container ECharts draws into, the option
 // as JSON in a non-executable <script type="application/json"> block with
 // the page's nonce, the caption, and the data table in a <details> element
@@ -51,7 +37,7 @@ var (
 // \u003e and \u0026, and U+2028/U+2029, so no string in the option can end
 // the block or start markup; the bootstrap script reads the block with
 // JSON.parse and evaluates nothing in it.
-func Render(c Chart, lang, nonce string) (template.HTML, error) {
+func Render(c Chart, lang locale.Lang, nonce string) (template.HTML, error) {
 	opt, err := json.Marshal(c.Option)
 	if err != nil {
 		return "", errorf("render %s: %w", c.ID, err)
@@ -66,10 +52,10 @@ func Render(c Chart, lang, nonce string) (template.HTML, error) {
 		"Available": Available(),
 		// Safe as template.JS: encoding/json output, escaped as above.
 		"Option":      template.JS(opt),
-		"DataTable":   tr(lang, wDataTable),
-		"Unavailable": tr(lang, wUnavailable),
-		"NoScript":    tr(lang, wNoScript),
-		"Failed":      tr(lang, wChartFailed),
+		"DataTable":   lang.Get("chart.dataTable"),
+		"Unavailable": lang.Get("chart.unavailable"),
+		"NoScript":    lang.Get("chart.noScript"),
+		"Failed":      lang.Get("chart.failed"),
 	})
 	if err != nil {
 		return "", errorf("render %s: %w", c.ID, err)

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
 
@@ -51,7 +52,7 @@ func StatusClass(s progress.Status) string {
 
 // Scorecard formats the progress engine's scorecard rows for a page.
 // Indicators give the decimals and names, plans the target's plan name.
-func Scorecard(lang string, rows []progress.ScorecardRow, inds map[string]domain.Indicator, plans map[string]domain.Plan) []ScoreRow {
+func Scorecard(lang locale.Lang, rows []progress.ScorecardRow, inds map[string]domain.Indicator, plans map[string]domain.Plan) []ScoreRow {
 	out := make([]ScoreRow, 0, len(rows))
 	for _, r := range rows {
 		ind, ok := inds[r.Indicator]
@@ -85,7 +86,7 @@ func Scorecard(lang string, rows []progress.ScorecardRow, inds map[string]domain
 			}
 			s.Change = sign + progress.FormatNumber(lang, d, ind.Decimals)
 			if ind.Unit == domain.UnitPercent {
-				s.Change += map[bool]string{true: " pts", false: " poin"}[lang == progress.LangEN]
+				s.Change += " " + lang.Get("chart.points")
 			}
 			s.Better = ind.Polarity.Sign()*c.Absolute > 0
 		}
@@ -102,8 +103,7 @@ func Scorecard(lang string, rows []progress.ScorecardRow, inds map[string]domain
 					if c.Percent != nil {
 						s.Capaian = progress.FormatNumber(lang, *c.Percent, 1) + "%"
 					} else {
-						gap := map[bool]string{true: "gap ", false: "selisih "}[lang == progress.LangEN]
-						s.Capaian = gap + progress.FormatValue(lang, c.Gap, ind.Decimals, ind.Unit)
+						s.Capaian = lang.Get("chart.gap") + " " + progress.FormatValue(lang, c.Gap, ind.Decimals, ind.Unit)
 					}
 				}
 			}

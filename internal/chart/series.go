@@ -7,18 +7,8 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
-)
-
-// Words on the charts, per language.
-var (
-	wObserved    = progress.Text{ID: "Realisasi", EN: "Observed"}
-	wProjection  = progress.Text{ID: "Proyeksi tren", EN: "Trend projection"}
-	wBand        = progress.Text{ID: "Rentang proyeksi 95%", EN: "95% projection range"}
-	wBreak       = progress.Text{ID: "Putus seri", EN: "Series break"}
-	wYear        = progress.Text{ID: "Tahun", EN: "Year"}
-	wPreliminary = progress.Text{ID: "angka sementara", EN: "preliminary"}
-	wTarget      = progress.Text{ID: "Target", EN: "Target"}
 )
 
 // bandBase is the invisible series the projection band stacks on; it has
@@ -33,7 +23,7 @@ var tooltipItem = opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter
 // SeriesInput is one indicator in one region: what the series chart shows.
 type SeriesInput struct {
 	ID   string
-	Lang string
+	Lang locale.Lang
 	// Analysis is progress.Analyze of the total series: its observations
 	// and projections are drawn.
 	Analysis  progress.Analysis
@@ -92,7 +82,7 @@ func Series(in SeriesInput) (Chart, error) {
 
 	// Observed values, one line per stretch between series breaks: a line
 	// across a break would suggest a comparison the data do not support.
-	observed := tr(l, wObserved)
+	observed := l.Get("chart.observed")
 	var segment []opts.LineData
 	var breakYear int
 	flush := func() {
@@ -111,7 +101,7 @@ func Series(in SeriesInput) (Chart, error) {
 				LineStyle: &opts.LineStyle{Color: colourNeutral, Type: "dashed", Width: 1},
 			}), func(s *charts.SingleSeries) {
 				s.MarkLines.Data = append(s.MarkLines.Data, map[string]any{
-					"name": tr(l, wBreak) + " " + strconv.Itoa(breakYear), "xAxis": strconv.Itoa(breakYear),
+					"name": l.Get("chart.break") + " " + strconv.Itoa(breakYear), "xAxis": strconv.Itoa(breakYear),
 				})
 			})
 		}
@@ -131,7 +121,7 @@ func Series(in SeriesInput) (Chart, error) {
 		name := strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value)
 		item := opts.LineData{Name: name, Value: p.Value}
 		if p.Status == domain.StatusPreliminary {
-			item.Name += " (" + tr(l, wPreliminary) + ")"
+			item.Name += " (" + l.Get("chart.preliminary") + ")"
 			item.Symbol = "emptyCircle"
 		}
 		segment[idx(p.Year)] = item
@@ -169,14 +159,14 @@ func Series(in SeriesInput) (Chart, error) {
 			charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
 		)
-		bandName := tr(l, wBand)
+		bandName := l.Get("chart.band")
 		line.AddSeries(bandName, band,
 			charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
 			charts.WithAreaStyleOpts(opts.AreaStyle{Color: colourBand, Opacity: opts.Float(0.35)}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourBand}),
 		)
-		projName := tr(l, wProjection)
+		projName := l.Get("chart.projection")
 		line.AddSeries(projName, proj,
 			charts.WithLineStyleOpts(opts.LineStyle{Color: colourObserved, Type: "dashed", Width: 2}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
@@ -208,7 +198,7 @@ func Series(in SeriesInput) (Chart, error) {
 		data := blank()
 		for _, t := range ts {
 			data[idx(t.Year)] = opts.LineData{
-				Name:  strconv.Itoa(t.Year) + ": " + tr(l, wTarget) + " " + targetText(l, ind, t),
+				Name:  strconv.Itoa(t.Year) + ": " + l.Get("chart.target") + " " + targetText(l, ind, t),
 				Value: t.Value(ind.Polarity),
 			}
 			inRange = append(inRange, t.Low, t.High)
@@ -241,16 +231,16 @@ func Series(in SeriesInput) (Chart, error) {
 }
 
 // unitName is the y-axis title.
-func unitName(lang, unit string) string {
+func unitName(lang locale.Lang, unit string) string {
 	switch unit {
 	case domain.UnitPercent:
 		return "%"
 	case domain.UnitIndex:
-		return map[bool]string{true: "index", false: "indeks"}[lang == progress.LangEN]
+		return lang.Get("chart.unit.index")
 	case domain.UnitRatio:
-		return map[bool]string{true: "ratio", false: "rasio"}[lang == progress.LangEN]
+		return lang.Get("chart.unit.ratio")
 	case domain.UnitPersons:
-		return map[bool]string{true: "people", false: "jiwa"}[lang == progress.LangEN]
+		return lang.Get("chart.unit.persons")
 	}
 	// A free-text unit is cut so that it cannot crowd the plot.
 	if r := []rune(unit); len(r) > 24 {
@@ -263,18 +253,18 @@ func unitName(lang, unit string) string {
 // and break), each plan's target, and the projection with its range.
 func seriesTable(in SeriesInput, targets []domain.Target, plans []domain.Plan) Table {
 	l, ind, a := in.Lang, in.Indicator, in.Analysis
-	t := Table{Head: []string{tr(l, wYear), tr(l, wObserved)}}
+	t := Table{Head: []string{l.Get("chart.year"), l.Get("chart.observed")}}
 	var withTargets []domain.Plan
 	for _, p := range plans {
 		for _, tg := range targets {
 			if tg.PlanCode == p.Code {
 				withTargets = append(withTargets, p)
-				t.Head = append(t.Head, tr(l, wTarget)+" "+p.Name)
+				t.Head = append(t.Head, l.Get("chart.target")+" "+p.Name)
 				break
 			}
 		}
 	}
-	t.Head = append(t.Head, tr(l, wProjection))
+	t.Head = append(t.Head, l.Get("chart.projection"))
 	rows := map[int][]string{}
 	row := func(y int) []string {
 		if r, ok := rows[y]; ok {
@@ -291,10 +281,10 @@ func seriesTable(in SeriesInput, targets []domain.Target, plans []domain.Plan) T
 	for _, p := range a.Points {
 		s := valueText(l, ind, p.Value)
 		if p.Status == domain.StatusPreliminary {
-			s += " (" + tr(l, wPreliminary) + ")"
+			s += " (" + l.Get("chart.preliminary") + ")"
 		}
 		if p.Break {
-			s += " (" + tr(l, wBreak) + ")"
+			s += " (" + l.Get("chart.break") + ")"
 		}
 		row(p.Year)[1] = s
 	}

@@ -152,6 +152,9 @@ func Load(ctx context.Context, st *store.Store) error {
 			return fmt.Errorf("demo: %s: %w", file.name, err)
 		}
 	}
+	if err := loadBoundaries(ctx, st); err != nil {
+		return err
+	}
 	return st.SetInstance(ctx, RegencyCode, store.PreparedByDemo)
 }
 

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"math"
+	"pantau/internal/locale"
 	"regexp"
 	"strings"
 )
@@ -132,10 +133,9 @@ var codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
 // lower-case letters, digits, '_', '.', '-', at most 64 characters.
 func ValidCode(s string) bool { return codePattern.MatchString(s) }
 
-// Name returns the indicator's name in lang ("id" or "en"), falling back to
-// Indonesian.
-func (ind Indicator) Name(lang string) string {
-	if lang == "en" && ind.NameEN != "" {
+// Name returns the indicator's name in lang, falling back to Indonesian.
+func (ind Indicator) Name(lang locale.Lang) string {
+	if lang == locale.EN && ind.NameEN != "" {
 		return ind.NameEN
 	}
 	return ind.NameID

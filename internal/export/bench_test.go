@@ -16,6 +16,7 @@ import (
 
 	"pantau/internal/benchdata"
 	"pantau/internal/export"
+	"pantau/internal/locale"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
 )
@@ -169,7 +170,7 @@ func exportAll(b *testing.B, st *store.Store, f export.Format) (time.Duration, i
 	var w countingWriter
 	stop := heapWatch()
 	start := time.Now()
-	e, err := export.Prepare(ctx, st, export.KindObservations, store.Selection{}, export.Options{Format: f, Locale: export.Indonesian})
+	e, err := export.Prepare(ctx, st, export.KindObservations, store.Selection{}, export.Options{Format: f, Locale: locale.ID})
 	if err != nil {
 		b.Fatal(err)
 	}

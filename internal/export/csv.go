@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"pantau/internal/locale"
 	"strconv"
 	"strings"
 )
@@ -143,7 +144,7 @@ type Table struct {
 }
 
 // NewTable starts a table on w.
-func NewTable(w io.Writer, l Locale) *Table {
+func NewTable(w io.Writer, l locale.Lang) *Table {
 	bw := bufio.NewWriter(w)
 	return &Table{bw: bw, out: Options{Locale: l}.csvOut(bw)}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // Format is an export format.
@@ -71,24 +72,16 @@ func (f Format) Extension() string {
 	return ".csv"
 }
 
-// Locale is a CSV file's conventions: "id" writes ';' and a decimal comma
-// with Indonesian headers, "en" ',' and a decimal point with English ones.
-// SDMX-CSV and Open SDG are machine formats: always ',' and a point.
-type Locale string
-
-// The locales.
-const (
-	Indonesian = Locale("id")
-	English    = Locale("en")
-)
-
-// ParseLocale reads a ?locale= value; empty means Indonesian.
-func ParseLocale(s string) (Locale, error) {
+// ParseLocale reads a ?locale= value, a CSV file's conventions: locale.ID
+// (the default) writes ';' and a decimal comma with Indonesian headers,
+// locale.EN ',' and a decimal point with English ones. SDMX-CSV and Open
+// SDG are machine formats: always ',' and a point.
+func ParseLocale(s string) (locale.Lang, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "", "id", "id-id", "in":
-		return Indonesian, nil
+		return locale.ID, nil
 	case "en", "en-us", "en-gb", "int", "international":
-		return English, nil
+		return locale.EN, nil
 	}
 	return "", domain.Errorf(domain.ErrInvalid, "locale %q: use id (';' and a decimal comma) or en (',' and a decimal point)", s)
 }
@@ -96,7 +89,7 @@ func ParseLocale(s string) (Locale, error) {
 // Options say what a writer writes and what it may look up.
 type Options struct {
 	Format Format
-	Locale Locale
+	Locale locale.Lang
 	// Indicators and Regions name the codes of the rows (names, units).
 	Indicators map[string]domain.Indicator
 	Regions    map[string]domain.Region
@@ -166,52 +159,32 @@ func Targets(w io.Writer, opts Options) (TargetWriter, error) {
 var errChanged = domain.Errorf(domain.ErrConflict, "the data changed while it was being exported; please try again")
 
 func (o Options) delimiter() byte {
-	if o.Locale == English {
+	if o.Locale == locale.EN {
 		return ','
 	}
 	return ';'
 }
 
 func (o Options) csvOut(w *bufio.Writer) *csvOut {
-	return newCSVOut(w, o.delimiter(), o.Locale != English)
+	return newCSVOut(w, o.delimiter(), o.Locale != locale.EN)
 }
 
 func (o Options) indicatorName(code string) string {
-	return o.Indicators[code].Name(string(o.Locale))
+	return o.Indicators[code].Name(o.Locale)
 }
 
 func (o Options) unit(code string) string { return o.Indicators[code].Unit }
 
 func (o Options) regionName(code string) string { return o.Regions[code].Name }
 
-// words are the CSV headers and values in each locale; the reader
-// understands both.
-var words = map[Locale]map[string]string{
-	Indonesian: {
-		"region": "kode_wilayah", "region_name": "nama_wilayah", "indicator": "kode_indikator", "indicator_name": "nama_indikator",
-		"year": "tahun", "value": "nilai", "unit": "satuan", "status": "status", "break": "putus_seri", "note": "catatan",
-		"plan": "rencana", "yes": "ya",
-		string(domain.StatusFinal): "final", string(domain.StatusPreliminary): "sementara", string(domain.StatusRevised): "revisi",
-	},
-	English: {
-		"region": "region_code", "region_name": "region_name", "indicator": "indicator_code", "indicator_name": "indicator_name",
-		"year": "year", "value": "value", "unit": "unit", "status": "status", "break": "series_break", "note": "note",
-		"plan": "plan", "yes": "yes",
-		string(domain.StatusFinal): "final", string(domain.StatusPreliminary): "preliminary", string(domain.StatusRevised): "revised",
-	},
-}
-
-func (o Options) word(k string) string {
-	if o.Locale == English {
-		return words[English][k]
-	}
-	return words[Indonesian][k]
-}
+// word is a CSV header or value in the file's language, from the
+// catalogue's "export." messages; the reader understands both languages.
+func (o Options) word(k string) string { return o.Locale.Get("export." + k) }
 
 // statusWord is a status as the locale writes it; unknown statuses pass.
 func (o Options) statusWord(s domain.Status) string {
-	if w := o.word(string(s)); w != "" {
-		return w
+	if id := "export." + string(s); o.Locale.Has(id) {
+		return o.Locale.Get(id)
 	}
 	return string(s)
 }
@@ -270,12 +243,12 @@ func (o Options) csvDims() ([]string, *dimCells) {
 	head := make([]string, len(o.Dimensions))
 	for i, d := range o.Dimensions {
 		head[i] = d
-		if o.Locale == English && englishDimension[d] != "" {
+		if o.Locale == locale.EN && englishDimension[d] != "" {
 			head[i] = englishDimension[d]
 		}
 	}
 	value := func(_, v string) string { return v }
-	if o.Locale == English {
+	if o.Locale == locale.EN {
 		value = func(_, v string) string {
 			if e := englishValue[v]; e != "" {
 				return e

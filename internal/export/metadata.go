@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // Metadata describes an export file: its conventions, what each column
@@ -13,12 +14,12 @@ import (
 // response) rather than inside it: a comment or title line would stop the
 // file from re-importing, and SDMX-CSV and Open SDG readers reject it too.
 type Metadata struct {
-	Format    Format `json:"format"`
-	Kind      string `json:"kind"`
-	MediaType string `json:"media_type"`
-	Locale    Locale `json:"locale,omitempty"`
-	Delimiter string `json:"delimiter,omitempty"`
-	Decimal   string `json:"decimal,omitempty"`
+	Format    Format      `json:"format"`
+	Kind      string      `json:"kind"`
+	MediaType string      `json:"media_type"`
+	Locale    locale.Lang `json:"locale,omitempty"`
+	Delimiter string      `json:"delimiter,omitempty"`
+	Decimal   string      `json:"decimal,omitempty"`
 	// Columns lists the header of the file in order (JSON: the fields of
 	// each object).
 	Columns    []ColumnDoc     `json:"columns"`
@@ -106,7 +107,7 @@ func Describe(opts Options, kind string, inds []domain.Indicator) (Metadata, err
 	delim, comma := ",", false
 	if opts.Format == CSV || opts.Format == CSVWide {
 		m.Locale = opts.Locale
-		delim, comma = string(opts.delimiter()), opts.Locale != English
+		delim, comma = string(opts.delimiter()), opts.Locale != locale.EN
 	}
 	m.Delimiter, m.Decimal = delim, "point"
 	if comma {

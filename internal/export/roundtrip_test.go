@@ -15,6 +15,7 @@ import (
 	"pantau/internal/export"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
+	"pantau/internal/locale"
 	"pantau/internal/pgtest"
 	"pantau/internal/store"
 )
@@ -145,22 +146,22 @@ func TestRoundTrip(t *testing.T) {
 			name    string
 			kind    string
 			format  export.Format
-			locale  export.Locale
+			locale  locale.Lang
 			sel     store.Selection
 			opts    ingest.Options
 			partial bool // the layout carries values and statuses only
 		}{
-			{name: "csv-id", format: export.CSV, locale: export.Indonesian},
-			{name: "csv-en", format: export.CSV, locale: export.English},
-			{name: "csv-wide-id", format: export.CSVWide, locale: export.Indonesian, partial: true},
-			{name: "csv-wide-en", format: export.CSVWide, locale: export.English, partial: true},
+			{name: "csv-id", format: export.CSV, locale: locale.ID},
+			{name: "csv-en", format: export.CSV, locale: locale.EN},
+			{name: "csv-wide-id", format: export.CSVWide, locale: locale.ID, partial: true},
+			{name: "csv-wide-en", format: export.CSVWide, locale: locale.EN, partial: true},
 			{name: "sdmx", format: export.SDMX},
 			{name: "opensdg", format: export.OpenSDG},
 			{name: "opensdg-one-series", format: export.OpenSDG, sel: store.Selection{Indicators: []string{"kemiskinan"}},
 				opts: ingest.Options{Indicator: "kemiskinan"}},
-			{name: "targets-csv-id", kind: export.KindTargets, format: export.CSV, locale: export.Indonesian},
-			{name: "targets-csv-en", kind: export.KindTargets, format: export.CSV, locale: export.English},
-			{name: "targets-csv-wide", kind: export.KindTargets, format: export.CSVWide, locale: export.Indonesian, partial: true},
+			{name: "targets-csv-id", kind: export.KindTargets, format: export.CSV, locale: locale.ID},
+			{name: "targets-csv-en", kind: export.KindTargets, format: export.CSV, locale: locale.EN},
+			{name: "targets-csv-wide", kind: export.KindTargets, format: export.CSVWide, locale: locale.ID, partial: true},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				data := exportBytes(t, src, tt.kind, tt.sel, export.Options{Format: tt.format, Locale: tt.locale})

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // longWriter writes one observation per row, the layout agencies upload:
@@ -359,7 +360,7 @@ func (w *openSDGWriter) Write(o domain.Observation) error {
 	out.text(o.RegionCode)
 	out.text(w.opts.unit(o.IndicatorCode))
 	out.num(o.Value)
-	out.text(English.statusWord(o.Status))
+	out.text(Options{Locale: locale.EN}.statusWord(o.Status))
 	if o.Break {
 		out.text("1")
 	} else {
@@ -370,8 +371,6 @@ func (w *openSDGWriter) Write(o domain.Observation) error {
 }
 
 func (w *openSDGWriter) Close() error { return w.bw.Flush() }
-
-func (l Locale) statusWord(s domain.Status) string { return Options{Locale: l}.statusWord(s) }
 
 // jsonWriter streams a JSON array, one object per row, written by hand so
 // that no row is held or reflected upon.

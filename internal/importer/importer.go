@@ -22,6 +22,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/ingest"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -234,7 +235,7 @@ func (j *job) keptFile() (store.UploadFile, error) {
 	if j.res.Report != nil {
 		f.Dialect, _ = json.Marshal(j.res.Report.Dialect)
 	}
-	f.Lang = j.req.Options.Lang
+	f.Lang = string(j.req.Options.Lang)
 	return f, nil
 }
 
@@ -350,7 +351,7 @@ func submissionOf(req Request, res Result) domain.Submission {
 	o := req.Options
 	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory})
 	return domain.Submission{Kind: req.kind(), AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
-		Lang: o.Lang, Options: string(opts), Counts: res.Upload.Counts}
+		Lang: string(o.Lang), Options: string(opts), Counts: res.Upload.Counts}
 }
 
 // Publish makes a submitted upload public: its kept file is imported again,
@@ -359,7 +360,7 @@ func submissionOf(req Request, res Result) domain.Submission {
 // by the reviewer in the same transaction. A file that no longer passes
 // (a catalogue change, say) is refused with its report, like any upload,
 // and stays submitted.
-func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Principal, lang string) (Result, error) {
+func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Principal, lang locale.Lang) (Result, error) {
 	if !domain.CanReview(reviewer) {
 		return Result{}, domain.Errorf(domain.ErrForbidden, "only the walidata publishes submitted uploads")
 	}
@@ -375,7 +376,7 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Pri
 // PreviewSubmission is a dry run of a submission's kept file against the
 // data of now: what publishing it would change, at most max new and max
 // changed values (0: DefaultPreview), of the keys only accepts (nil: all).
-func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang string, max int, only func(domain.SeriesKey) bool) (Result, error) {
+func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang locale.Lang, max int, only func(domain.SeriesKey) bool) (Result, error) {
 	return replay(ctx, st, id, lang, modePreview, func(_ domain.Submission, req *Request) error {
 		req.Preview, req.PreviewOnly = max, only
 		return nil
@@ -384,7 +385,7 @@ func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang stri
 
 // replay imports a submission's kept file as its sender sent it, in mode m,
 // after adjust has set what else differs (preview, publication).
-func replay(ctx context.Context, st *store.Store, id int64, lang string, m mode, adjust func(domain.Submission, *Request) error) (Result, error) {
+func replay(ctx context.Context, st *store.Store, id int64, lang locale.Lang, m mode, adjust func(domain.Submission, *Request) error) (Result, error) {
 	sub, err := st.Submission(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -467,15 +468,12 @@ func (g *gate) list() []string {
 	return out
 }
 
-func (g *gate) err(lang string) error {
+func (g *gate) err(lang locale.Lang) error {
 	codes := g.list()
 	if len(codes) == 0 {
 		return nil
 	}
-	if lang == "en" {
-		return domain.Errorf(domain.ErrForbidden, "agency %s may not upload indicators not assigned to it: %s", g.agency, strings.Join(codes, ", "))
-	}
-	return domain.Errorf(domain.ErrForbidden, "instansi %s tidak berwenang mengunggah indikator yang bukan tanggung jawabnya: %s", g.agency, strings.Join(codes, ", "))
+	return &domain.Error{Kind: domain.ErrForbidden, Message: lang.Get("importer.forbidden_indicators", g.agency, strings.Join(codes, ", "))}
 }
 
 // preview classifies a dry run's rows against the stored values (new,

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // maxPending bounds the rows held back while the decimal convention is
@@ -26,7 +27,7 @@ const maxFirstLines = 1 << 14
 // reader is one pass over one file.
 type reader struct {
 	opts    Options
-	lang    string
+	lang    locale.Lang
 	res     *resolver
 	rep     *Report
 	sch     *schema

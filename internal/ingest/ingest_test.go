@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 const testdata = "../../testdata/ingest"
@@ -479,7 +480,7 @@ func TestRepeatedColumn(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			emitted := 0
-			rep, err := ReadObservations(strings.NewReader(tt.file), cat, Options{Lang: tt.lang}, func(domain.Observation) error { emitted++; return nil })
+			rep, err := ReadObservations(strings.NewReader(tt.file), cat, Options{Lang: locale.Lang(tt.lang)}, func(domain.Observation) error { emitted++; return nil })
 			if !errors.Is(err, domain.ErrInvalid) || err.Error() != tt.want {
 				t.Fatalf("err = %v, want ErrInvalid %q", err, tt.want)
 			}

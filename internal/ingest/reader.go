@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // Options say what the caller knows about a file.
@@ -33,8 +34,8 @@ type Options struct {
 	Decimal Decimal
 	// MaxErrors caps the errors listed (the rest are counted); 0 means 1000.
 	MaxErrors int
-	// Lang is the language of messages: "id" (the default) or "en".
-	Lang string
+	// Lang is the language of messages; Indonesian unless locale.EN.
+	Lang locale.Lang
 	// Region names the region of a file without a region column (an Open
 	// SDG or SDMX file for one region), by code or name.
 	Region string
@@ -130,7 +131,7 @@ type Report struct {
 	rejected  int
 	errors    int
 	maxErrors int
-	lang      string
+	lang      locale.Lang
 }
 
 // Rejected is the number of values (or whole rows, when a row's problem

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // twinNames reads wilayah_nama_kembar.csv: rows copied unchanged from the
@@ -86,7 +87,7 @@ func TestNamesInTerritory(t *testing.T) {
 		t.Run(tt.territory+" "+tt.name+" "+tt.lang, func(t *testing.T) {
 			file := "nama_wilayah;kode_indikator;tahun;nilai\n" + tt.name + ";kemiskinan;2024;9,5\n"
 			var got []string
-			rep, err := ReadObservations(strings.NewReader(file), cat, Options{Territory: tt.territory, Lang: tt.lang}, func(o domain.Observation) error {
+			rep, err := ReadObservations(strings.NewReader(file), cat, Options{Territory: tt.territory, Lang: locale.Lang(tt.lang)}, func(o domain.Observation) error {
 				got = append(got, o.RegionCode)
 				return nil
 			})

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // AnticipatedResult is the verdict of ESCAP-style anticipated progress
@@ -48,10 +49,7 @@ func anticipate(ind domain.Indicator, win windowPoints, tw *Trend, g *goal, f va
 		Thresholds: append([]Threshold(nil), anticipatedThresholds...),
 	}}
 	if ind.Polarity == domain.Neutral || g == nil || !ind.ProgressSettings().Assess {
-		return r.finish(NotApplicable, Text{
-			"Tidak berlaku: tanpa target atau arah yang lebih baik, tidak ada yang diproyeksikan.",
-			"Not applicable: with no target or better direction there is nothing to project against.",
-		})
+		return r.finish(NotApplicable, say("progress.anticipated.na"))
 	}
 	r.Explanation.Target, r.Explanation.TargetYear = ptr(g.value), ptr(g.ref.Year)
 	r.Explanation.Direction = int(g.dir)
@@ -111,40 +109,27 @@ func anticipate(ind domain.Indicator, win windowPoints, tw *Trend, g *goal, f va
 		st = Accelerate
 	}
 	overshoot := st == OnTrack && !g.meets(proj)
-	return r.finish(st, both(func(l string) string {
+	return r.finish(st, both(func(l locale.Lang) string {
 		s := anticipatedSentence(l, st, base, g, f, proj, observed, r.Ratio, tw)
 		if overshoot && !math.IsInf(g.lo, 0) && !math.IsInf(g.hi, 0) {
 			// A band can be overshot: the trend crosses it and leaves on the
 			// other side.
-			s += map[bool]string{true: " The trend overshoots the band; it will need to level off.", false: " Tren melewati rentang sasaran; laju perlu melandai."}[l == LangEN]
+			s += " " + l.Get("progress.anticipated.overshoot")
 		}
 		return s
 	}))
 }
 
-func anticipatedSentence(l string, st Status, base Point, g *goal, f valueFormatter, proj float64, observed bool, ratio *float64, tw *Trend) string {
+func anticipatedSentence(l locale.Lang, st Status, base Point, g *goal, f valueFormatter, proj float64, observed bool, ratio *float64, tw *Trend) string {
 	t := f.target(l, g.ref.Low, g.ref.High)
 	first := itoa(tw.Years[0])
-	share := ""
+	share := l.Get("progress.anticipated.target", t)
 	if ratio != nil {
-		if l == LangEN {
-			share = "; from the base value " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") that covers " + FormatNumberTrim(l, *ratio*100, 0) + "% of the change needed to reach the target of " + t + " (ratio " + formatRatio(l, *ratio) + ")"
-		} else {
-			share = "; dari nilai awal " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") itu mencakup " + FormatNumberTrim(l, *ratio*100, 0) + "% dari perubahan yang dibutuhkan menuju target " + t + " (rasio " + formatRatio(l, *ratio) + ")"
-		}
-	} else if l == LangEN {
-		share = "; the target is " + t
-	} else {
-		share = "; targetnya " + t
+		share = l.Get("progress.anticipated.share", f.value(l, base.Value), base.Year, FormatNumberTrim(l, *ratio*100, 0), t, formatRatio(l, *ratio))
 	}
-	if l == LangEN {
-		if observed {
-			return capitalize(st.Label().EN) + ": the value observed in " + itoa(g.ref.Year) + " is " + f.value(l, proj) + share + "."
-		}
-		return capitalize(st.Label().EN) + ": the time-weighted trend since " + first + " projects " + f.value(l, proj) + " in " + itoa(g.ref.Year) + share + "."
-	}
+	label := capitalize(st.Label().In(l))
 	if observed {
-		return capitalize(st.Label().ID) + ": nilai teramati pada " + itoa(g.ref.Year) + " adalah " + f.value(l, proj) + share + "."
+		return l.Get("progress.anticipated.observed", label, g.ref.Year, f.value(l, proj), share)
 	}
-	return capitalize(st.Label().ID) + ": tren tertimbang sejak " + first + " memproyeksikan " + f.value(l, proj) + " pada " + itoa(g.ref.Year) + share + "."
+	return l.Get("progress.anticipated.projected", label, first, f.value(l, proj), g.ref.Year, share)
 }

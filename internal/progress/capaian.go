@@ -65,10 +65,7 @@ func CapaianOf(ind domain.Indicator, t domain.Target, realisasi float64) (Capaia
 		return c, false
 	}
 	if tv == 0 {
-		c.Note = &Text{
-			"Capaian tidak terdefinisi untuk target nol; yang dilaporkan adalah selisih absolut.",
-			"Capaian is undefined for a zero target; the absolute gap is reported instead.",
-		}
+		c.Note = ptr(say("progress.capaian.zero_target"))
 	}
 	return c, true
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // CaptionTarget is the target a caption mentions.
@@ -61,25 +62,19 @@ func Caption(in CaptionInput) Text {
 		pts = nil
 	}
 	f := newFormatter(ind, pts)
-	return both(func(l string) string {
+	return both(func(l locale.Lang) string {
 		name := ind.Name(l)
 		region := strings.TrimSpace(in.RegionName)
 		subject := name
 		if region != "" {
-			subject += map[string]string{LangID: " di ", LangEN: " in "}[langKey(l)] + region
+			subject = l.Get("progress.caption.in", name, region)
 		}
 		var s string
 		switch {
-		case len(pts) == 0 && l == LangEN:
-			s = "No data yet on " + lowerFirst(name)
-			if region != "" {
-				s += " for " + region
-			}
+		case len(pts) == 0 && region != "":
+			s = l.Get("progress.caption.no_data_region", lowerFirst(name), region)
 		case len(pts) == 0:
-			s = "Belum ada data " + lowerFirst(name)
-			if region != "" {
-				s += " untuk " + region
-			}
+			s = l.Get("progress.caption.no_data", lowerFirst(name))
 		case len(pts) == 1:
 			s = subject + ": " + f.value(l, pts[0].Value) + " (" + yearNote(l, pts[0]) + ")"
 		default:
@@ -87,29 +82,18 @@ func Caption(in CaptionInput) Text {
 			s = compareSentence(l, subject, prev, last, f)
 		}
 		if t := in.Target; t != nil {
-			tv := f.target(l, t.Low, t.High)
-			if l == LangEN {
-				s += "; " + t.Label + " target " + tv + " by " + itoa(t.Year)
-				if t.Illustrative {
-					s += " (illustrative)"
-				}
-			} else {
-				s += "; target " + t.Label + " " + tv + " pada " + itoa(t.Year)
-				if t.Illustrative {
-					s += " (data contoh)"
-				}
+			s += l.Get("progress.caption.target", t.Label, f.target(l, t.Low, t.High), t.Year)
+			if t.Illustrative {
+				s += " (" + l.Get("progress.caption.illustrative") + ")"
 			}
 		}
 		return s + "."
 	})
 }
 
-func compareSentence(l, subject string, prev, last Point, f valueFormatter) string {
+func compareSentence(l locale.Lang, subject string, prev, last Point, f valueFormatter) string {
 	if last.Break {
-		if l == LangEN {
-			return subject + ": " + f.value(l, last.Value) + " (" + yearNote(l, last) + ", new method; not comparable with " + itoa(prev.Year) + ")"
-		}
-		return subject + ": " + f.value(l, last.Value) + " (" + yearNote(l, last) + ", metode baru; tidak sebanding dengan " + itoa(prev.Year) + ")"
+		return l.Get("progress.caption.break", subject, f.value(l, last.Value), yearNote(l, last), prev.Year)
 	}
 	missing := ""
 	if last.Year-prev.Year > 1 {
@@ -117,39 +101,25 @@ func compareSentence(l, subject string, prev, last Point, f valueFormatter) stri
 		for y := prev.Year + 1; y < last.Year; y++ {
 			ys = append(ys, y)
 		}
-		missing = map[string]string{LangID: " (tidak ada data " + yearsText(ys) + ")", LangEN: " (no data for " + yearsText(ys) + ")"}[langKey(l)]
+		missing = " (" + l.Get("progress.caption.missing", yearsText(ys)) + ")"
 	}
 	a, b := f.value(l, prev.Value), f.value(l, last.Value)
 	d := roundTo(last.Value, f.decimals) - roundTo(prev.Value, f.decimals)
 	switch {
-	case d == 0 && l == LangEN:
-		return subject + " stayed at " + b + " from " + itoa(prev.Year) + " to " + yearNote(l, last) + missing
 	case d == 0:
-		return subject + " tetap " + b + " dari " + itoa(prev.Year) + " hingga " + yearNote(l, last) + missing
-	case l == LangEN:
-		verb := map[bool]string{true: " rose", false: " fell"}[d > 0]
-		return subject + verb + " from " + a + " (" + yearNote(l, prev) + ") to " + b + " (" + yearNote(l, last) + ")" + missing
+		return l.Get("progress.caption.stayed", subject, b, prev.Year, yearNote(l, last), missing)
+	case d > 0:
+		return l.Get("progress.caption.rose", subject, a, yearNote(l, prev), b, yearNote(l, last), missing)
 	}
-	verb := map[bool]string{true: " naik", false: " turun"}[d > 0]
-	return subject + verb + " dari " + a + " (" + yearNote(l, prev) + ") menjadi " + b + " (" + yearNote(l, last) + ")" + missing
+	return l.Get("progress.caption.fell", subject, a, yearNote(l, prev), b, yearNote(l, last), missing)
 }
 
 // yearNote is the year, with a mark for a preliminary value.
-func yearNote(l string, p Point) string {
+func yearNote(l locale.Lang, p Point) string {
 	if p.Status == domain.StatusPreliminary {
-		if l == LangEN {
-			return itoa(p.Year) + ", preliminary"
-		}
-		return itoa(p.Year) + ", angka sementara"
+		return l.Get("progress.caption.preliminary", p.Year)
 	}
 	return itoa(p.Year)
-}
-
-func langKey(l string) string {
-	if l == LangEN {
-		return LangEN
-	}
-	return LangID
 }
 
 // lowerFirst lower-cases the first letter of a name used mid-sentence,

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // DistrictValue is one district's value of an indicator in one year, with
@@ -88,7 +89,7 @@ func DisparityOf(ind domain.Indicator, year int, values []DistrictValue) (Dispar
 	if d.Mean > 0 {
 		d.CV = finite(d.SD / d.Mean)
 	} else {
-		d.Notes = append(d.Notes, Text{"Koefisien variasi tidak terdefinisi: rata-rata tidak positif.", "The coefficient of variation is undefined: the mean is not positive."})
+		d.Notes = append(d.Notes, say("progress.disparity.cv_undefined"))
 	}
 	byValue := slices.Clone(values)
 	slices.SortStableFunc(byValue, func(a, b DistrictValue) int { return cmp.Compare(a.Value, b.Value) })
@@ -98,11 +99,11 @@ func DisparityOf(ind domain.Indicator, year int, values []DistrictValue) (Dispar
 	if lo.Value > 0 {
 		d.MaxMin = finite(hi.Value / lo.Value)
 	} else {
-		d.Notes = append(d.Notes, Text{"Rasio maks/min tidak terdefinisi: nilai terendah tidak positif.", "The max/min ratio is undefined: the lowest value is not positive."})
+		d.Notes = append(d.Notes, say("progress.disparity.maxmin_undefined"))
 	}
 	d.WeightedMean, d.Williamson = williamson(values)
 	if d.Williamson == nil {
-		d.Notes = append(d.Notes, Text{"Indeks Williamson butuh jumlah penduduk setiap kecamatan dan rata-rata positif.", "The Williamson index needs every district's population and a positive mean."})
+		d.Notes = append(d.Notes, say("progress.disparity.williamson_needs"))
 	}
 	d.Ranking = rank(ind, values)
 	return d, nil
@@ -200,22 +201,16 @@ func DisparityOverTime(ind domain.Indicator, byYear map[int][]DistrictValue) (Di
 	t.CV = measureChange(t.Years, func(d Disparity) *float64 { return d.CV })
 	t.MaxMin = measureChange(t.Years, func(d Disparity) *float64 { return d.MaxMin })
 	t.Williamson = measureChange(t.Years, func(d Disparity) *float64 { return d.Williamson })
-	main, name := t.CV, Text{"koefisien variasi", "coefficient of variation"}
+	main, name := t.CV, "progress.disparity.cv"
 	if t.Williamson.Movement != TooFew {
-		main, name = t.Williamson, Text{"indeks Williamson", "Williamson index"}
+		main, name = t.Williamson, "progress.disparity.williamson"
 	}
-	t.Sentence = both(func(l string) string {
+	t.Sentence = both(func(l locale.Lang) string {
 		if main.Movement == TooFew || main.From == nil {
-			if l == LangEN {
-				return "Too few years to tell whether the gaps between districts are closing."
-			}
-			return "Tahun belum cukup untuk menilai apakah kesenjangan antarkecamatan menyempit."
+			return l.Get("progress.disparity.too_few")
 		}
-		verb := map[Movement]Text{Closing: {"menyempit", "are closing"}, Widening: {"melebar", "are widening"}, Stable: {"tetap", "are unchanged"}}[main.Movement].In(l)
-		if l == LangEN {
-			return "Gaps between districts " + verb + ": the " + name.EN + " went from " + FormatNumber(l, *main.From, 3) + " (" + itoa(*main.FromYear) + ") to " + FormatNumber(l, *main.To, 3) + " (" + itoa(*main.ToYear) + ")."
-		}
-		return "Kesenjangan antarkecamatan " + verb + ": " + name.ID + " dari " + FormatNumber(l, *main.From, 3) + " (" + itoa(*main.FromYear) + ") menjadi " + FormatNumber(l, *main.To, 3) + " (" + itoa(*main.ToYear) + ")."
+		verb := l.Get("progress.disparity." + string(main.Movement))
+		return l.Get("progress.disparity.moved", verb, l.Get(name), FormatNumber(l, *main.From, 3), *main.FromYear, FormatNumber(l, *main.To, 3), *main.ToYear)
 	})
 	return t, nil
 }

@@ -4,39 +4,17 @@ import (
 	"math"
 	"strings"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 	"golang.org/x/text/number"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
-
-// Languages Pantau writes in. Anything else falls back to Indonesian, the
-// default language of the pages.
-const (
-	LangID = "id"
-	LangEN = "en"
-)
-
-// Printers are safe for concurrent use (each Sprint takes its own state from
-// a pool), so one per language is shared.
-var (
-	printerID = message.NewPrinter(language.Indonesian)
-	printerEN = message.NewPrinter(language.English)
-)
-
-func printer(lang string) *message.Printer {
-	if lang == LangEN {
-		return printerEN
-	}
-	return printerID
-}
 
 // FormatNumber formats v with exactly decimals fraction digits in the
 // conventions of lang: Indonesian uses a decimal comma and dot thousands
 // ("1.234,56"), English the reverse. A value that rounds to zero prints
 // without a minus sign, and a non-finite value prints as "–".
-func FormatNumber(lang string, v float64, decimals int) string {
+func FormatNumber(lang locale.Lang, v float64, decimals int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
@@ -44,13 +22,13 @@ func FormatNumber(lang string, v float64, decimals int) string {
 		decimals = 0
 	}
 	v = roundTo(v, decimals)
-	return printer(lang).Sprint(number.Decimal(v, number.Scale(decimals)))
+	return lang.Printer().Sprint(number.Decimal(v, number.Scale(decimals)))
 }
 
 // FormatNumberTrim is FormatNumber with trailing fraction zeros dropped
 // ("0" rather than "0,00", "4,5" rather than "4,50"): targets are written
 // the way plans state them.
-func FormatNumberTrim(lang string, v float64, maxDecimals int) string {
+func FormatNumberTrim(lang locale.Lang, v float64, maxDecimals int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
@@ -58,7 +36,7 @@ func FormatNumberTrim(lang string, v float64, maxDecimals int) string {
 		maxDecimals = 0
 	}
 	v = roundTo(v, maxDecimals)
-	return printer(lang).Sprint(number.Decimal(v, number.MaxFractionDigits(maxDecimals)))
+	return lang.Printer().Sprint(number.Decimal(v, number.MaxFractionDigits(maxDecimals)))
 }
 
 // roundTo rounds half away from zero and turns -0 into 0, so that -0.001 at
@@ -75,18 +53,17 @@ func roundTo(v float64, decimals int) float64 {
 // FormatValue formats v with its unit as a reader expects it in lang:
 // "0,49%", "Rp509.264", "850.022 jiwa" / "850,022 people", "67,13".
 // Units Pantau does not know are appended after a space.
-func FormatValue(lang string, v float64, decimals int, unit string) string {
+func FormatValue(lang locale.Lang, v float64, decimals int, unit string) string {
 	return withUnit(lang, FormatNumber(lang, v, decimals), unit)
 }
 
 // FormatValueTrim is FormatValue without trailing fraction zeros, for
 // targets ("0%", "4,5%").
-func FormatValueTrim(lang string, v float64, maxDecimals int, unit string) string {
+func FormatValueTrim(lang locale.Lang, v float64, maxDecimals int, unit string) string {
 	return withUnit(lang, FormatNumberTrim(lang, v, maxDecimals), unit)
 }
 
-func withUnit(lang, s, unit string) string {
-	en := lang == LangEN
+func withUnit(lang locale.Lang, s, unit string) string {
 	switch unit {
 	case domain.UnitPercent, "%", "percent":
 		return s + "%"
@@ -95,35 +72,26 @@ func withUnit(lang, s, unit string) string {
 	case domain.UnitIndex, domain.UnitRatio, "":
 		return s
 	case domain.UnitPersons:
-		if en {
-			return s + " people"
-		}
-		return s + " jiwa"
+		return lang.Get("unit.persons", s)
 	case domain.UnitThousand:
-		if en {
-			return s + " thousand people"
-		}
-		return s + " ribu jiwa"
+		return lang.Get("unit.thousand", s)
 	case domain.UnitPercentPts:
-		if en {
-			return s + " points"
-		}
-		return s + " poin"
+		return lang.Get("unit.percent_pts", s)
 	}
 	return s + " " + strings.ReplaceAll(unit, "_", " ")
 }
 
 // formatRate formats a growth rate (0.125) as a percentage ("12,5%"), with
 // up to two decimals.
-func formatRate(lang string, r float64) string {
+func formatRate(lang locale.Lang, r float64) string {
 	return FormatNumberTrim(lang, r*100, 2) + "%"
 }
 
 // formatRatio formats a progress ratio with two decimals ("1,27").
-func formatRatio(lang string, r float64) string { return FormatNumber(lang, r, 2) }
+func formatRatio(lang locale.Lang, r float64) string { return FormatNumber(lang, r, 2) }
 
 // formatTarget formats a target: a single value, or "9,37–10,37%" for a range.
-func formatTarget(lang string, lo, hi float64, decimals int, unit string) string {
+func formatTarget(lang locale.Lang, lo, hi float64, decimals int, unit string) string {
 	if lo == hi {
 		return FormatValueTrim(lang, lo, decimals, unit)
 	}
@@ -153,17 +121,17 @@ func newFormatter(ind domain.Indicator, pts []Point) valueFormatter {
 }
 
 // value formats an observed or projected value with fixed decimals.
-func (f valueFormatter) value(lang string, v float64) string {
+func (f valueFormatter) value(lang locale.Lang, v float64) string {
 	return FormatValue(lang, v, f.decimals, f.unit)
 }
 
 // target formats a target as plans write it.
-func (f valueFormatter) target(lang string, lo, hi float64) string {
+func (f valueFormatter) target(lang locale.Lang, lo, hi float64) string {
 	return formatTarget(lang, lo, hi, f.decimals, f.unit)
 }
 
 // change formats an absolute change per year (no unit sign: "0,07 poin").
-func (f valueFormatter) change(lang string, v float64) string {
+func (f valueFormatter) change(lang locale.Lang, v float64) string {
 	d := f.decimals + 1
 	if f.unit == domain.UnitPercent {
 		return withUnit(lang, FormatNumberTrim(lang, v, d), domain.UnitPercentPts)
@@ -171,5 +139,12 @@ func (f valueFormatter) change(lang string, v float64) string {
 	return withUnit(lang, FormatNumberTrim(lang, v, d), f.unit)
 }
 
-// both builds a Text from one function of the language.
-func both(fn func(lang string) string) Text { return Text{fn(LangID), fn(LangEN)} }
+// both builds a Text from one function of the language, for messages
+// whose arguments are formatted per language (numbers, verbs).
+func both(fn func(lang locale.Lang) string) Text { return Text{fn(locale.ID), fn(locale.EN)} }
+
+// say is catalogue message id in both languages, for arguments that read
+// the same in each (years, names, year lists).
+func say(id string, args ...any) Text {
+	return Text{locale.ID.Get(id, args...), locale.EN.Get(id, args...)}
+}

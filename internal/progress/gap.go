@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // GroupSeries is one group of a disaggregated series, such as
@@ -101,17 +102,17 @@ func GapBetween(ind domain.Indicator, a, b GroupSeries) (GroupGap, error) {
 	for i, y := range g.Years {
 		years[i] = y.Year
 	}
-	g.YearsWhy = Text{"Tahun yang dimiliki kedua kelompok: " + yearsText(years) + ".", "Years both groups have: " + yearsText(years) + "."}
+	g.YearsWhy = say("progress.gap.years", yearsText(years))
 	if start > 0 && len(excluded) > 0 {
-		g.YearsWhy = Text{
-			g.YearsWhy.ID + " " + yearsText(excluded) + " tidak dibandingkan karena series break pada " + itoa(start) + ".",
-			g.YearsWhy.EN + " " + yearsText(excluded) + " are not compared because of the series break in " + itoa(start) + ".",
-		}
+		why := g.YearsWhy
+		g.YearsWhy = both(func(l locale.Lang) string {
+			return l.Get("progress.gap.years_break", why.In(l), yearsText(excluded), start)
+		})
 	}
 	f := newFormatter(ind, append(pa, pb...))
 	label := func(d domain.Disaggregation) string { return groupLabel(d) }
 	if len(g.Years) == 0 {
-		g.Sentence = Text{"Tidak ada tahun yang dimiliki kedua kelompok.", "The groups have no year in common."}
+		g.Sentence = say("progress.gap.no_common")
 		return g, nil
 	}
 	last := g.Years[len(g.Years)-1]
@@ -122,11 +123,8 @@ func GapBetween(ind domain.Indicator, a, b GroupSeries) (GroupGap, error) {
 		g.Better = b.Disagg
 	}
 	if len(g.Years) < 2 {
-		g.Sentence = both(func(l string) string {
-			if l == LangEN {
-				return "Gap between " + label(a.Disagg) + " and " + label(b.Disagg) + ": " + f.change(l, math.Abs(last.Gap)) + " in " + itoa(last.Year) + "; one year is not enough to tell whether it is closing."
-			}
-			return "Selisih " + label(a.Disagg) + " dan " + label(b.Disagg) + ": " + f.change(l, math.Abs(last.Gap)) + " pada " + itoa(last.Year) + "; satu tahun belum cukup untuk menilai apakah menyempit."
+		g.Sentence = both(func(l locale.Lang) string {
+			return l.Get("progress.gap.one_year", label(a.Disagg), label(b.Disagg), f.change(l, math.Abs(last.Gap)), last.Year)
 		})
 		return g, nil
 	}
@@ -135,12 +133,9 @@ func GapBetween(ind domain.Indicator, a, b GroupSeries) (GroupGap, error) {
 	d := math.Abs(last.Gap) - math.Abs(first.Gap)
 	g.Change = ptr(d)
 	g.Movement = movement(roundTo(math.Abs(last.Gap), f.decimals) - roundTo(math.Abs(first.Gap), f.decimals))
-	g.Sentence = both(func(l string) string {
-		verb := map[Movement]Text{Closing: {"menyempit", "narrowed"}, Widening: {"melebar", "widened"}, Stable: {"tetap", "stayed"}}[g.Movement].In(l)
-		if l == LangEN {
-			return "The gap between " + label(a.Disagg) + " and " + label(b.Disagg) + " " + verb + " from " + f.change(l, math.Abs(first.Gap)) + " (" + itoa(first.Year) + ") to " + f.change(l, math.Abs(last.Gap)) + " (" + itoa(last.Year) + ")."
-		}
-		return "Selisih " + label(a.Disagg) + " dan " + label(b.Disagg) + " " + verb + " dari " + f.change(l, math.Abs(first.Gap)) + " (" + itoa(first.Year) + ") menjadi " + f.change(l, math.Abs(last.Gap)) + " (" + itoa(last.Year) + ")."
+	g.Sentence = both(func(l locale.Lang) string {
+		verb := l.Get("progress.gap." + string(g.Movement))
+		return l.Get("progress.gap.moved", label(a.Disagg), label(b.Disagg), verb, f.change(l, math.Abs(first.Gap)), first.Year, f.change(l, math.Abs(last.Gap)), last.Year)
 	})
 	return g, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 func group(d string, yv ...float64) GroupSeries {
@@ -371,28 +372,28 @@ func TestCaption(t *testing.T) {
 
 func TestFormat(t *testing.T) {
 	for _, tt := range []struct {
-		lang     string
+		lang     locale.Lang
 		v        float64
 		decimals int
 		unit     string
 		want     string
 	}{
-		{LangID, 0.49, 2, domain.UnitPercent, "0,49%"},
-		{LangEN, 0.49, 2, domain.UnitPercent, "0.49%"},
-		{LangID, 20794405.5, 1, "", "20.794.405,5"},
-		{LangEN, 20794405.5, 1, "", "20,794,405.5"},
-		{LangID, 509264, 0, domain.UnitRupiah, "Rp509.264"},
-		{LangID, -0.001, 2, domain.UnitIndex, "0,00"},
-		{LangEN, 84.36, 2, domain.UnitThousand, "84.36 thousand people"},
-		{LangID, 1.5, 1, "ton", "1,5 ton"},
+		{locale.ID, 0.49, 2, domain.UnitPercent, "0,49%"},
+		{locale.EN, 0.49, 2, domain.UnitPercent, "0.49%"},
+		{locale.ID, 20794405.5, 1, "", "20.794.405,5"},
+		{locale.EN, 20794405.5, 1, "", "20,794,405.5"},
+		{locale.ID, 509264, 0, domain.UnitRupiah, "Rp509.264"},
+		{locale.ID, -0.001, 2, domain.UnitIndex, "0,00"},
+		{locale.EN, 84.36, 2, domain.UnitThousand, "84.36 thousand people"},
+		{locale.ID, 1.5, 1, "ton", "1,5 ton"},
 		{"fr", 0.49, 2, domain.UnitPercent, "0,49%"}, // unknown language: Indonesian
-		{LangID, math.NaN(), 2, "", "–"},
+		{locale.ID, math.NaN(), 2, "", "–"},
 	} {
 		if got := FormatValue(tt.lang, tt.v, tt.decimals, tt.unit); got != tt.want {
 			t.Errorf("FormatValue(%s, %g, %d, %q) = %q, want %q", tt.lang, tt.v, tt.decimals, tt.unit, got, tt.want)
 		}
 	}
-	if got := FormatNumber(LangID, 0.125, 3); got != "0,125" {
+	if got := FormatNumber(locale.ID, 0.125, 3); got != "0,125" {
 		t.Errorf("FormatNumber = %q", got)
 	}
 	if got := PlanLabel(plans[2]); got != "RPJMD Kab. Banyuasin" {

@@ -91,10 +91,7 @@ func rowOf(ind domain.Indicator, a Analysis) ScorecardRow {
 		r.Anticipated = Verdict{Status: an.Status, Label: an.Label, Ratio: an.Ratio, Projected: an.Projected, Sentence: an.Explanation.Sentence}
 	} else {
 		st := NotApplicable
-		r.Anticipated = Verdict{Status: st, Label: st.Label(), Sentence: Text{
-			"Tidak berlaku: belum ada target untuk diproyeksikan.",
-			"Not applicable: there is no target to project against.",
-		}}
+		r.Anticipated = Verdict{Status: st, Label: st.Label(), Sentence: say("progress.scorecard.no_target")}
 	}
 	r.SDG = Verdict{Status: sdg.Status, Label: sdg.Label, Ratio: sdg.Ratio, Fallback: sdg.Explanation.Fallback, Sentence: sdg.Explanation.Sentence}
 	return r

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // Method names, as they appear in Explanation.Method.
@@ -150,17 +151,11 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	r := SDGResult{Explanation: ex}
 	if ind.Polarity == domain.Neutral || ex.Direction == 0 {
 		r.SDGBuild.Status = NotAvailable
-		return r.finish(NotApplicable, Text{
-			"Tidak berlaku: indikator ini tidak punya arah yang lebih baik.",
-			"Not applicable: this indicator has no better direction.",
-		})
+		return r.finish(NotApplicable, say("progress.sdg.neutral"))
 	}
 	if !ind.ProgressSettings().Assess {
 		r.SDGBuild.Status = NotAvailable
-		return r.finish(NotApplicable, Text{
-			"Tidak berlaku: katalog menetapkan kemajuan indikator ini tidak dinilai.",
-			"Not applicable: the catalogue says this indicator's progress is not assessed.",
-		})
+		return r.finish(NotApplicable, say("progress.sdg.not_assessed"))
 	}
 	ws := win.points
 	if len(ws) == 0 {
@@ -198,17 +193,11 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 			}
 		}
 		r.Explanation.Ratio = r.Ratio
-		return r.finish(TargetAchieved, both(func(l string) string {
+		return r.finish(TargetAchieved, both(func(l locale.Lang) string {
 			if g.ref.Plan == bandPlan {
-				if l == LangEN {
-					return "Target achieved: the latest value, " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + "), is within the band " + f.target(l, g.lo, g.hi) + "."
-				}
-				return "Target tercapai: nilai terakhir, " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + "), berada dalam rentang " + f.target(l, g.lo, g.hi) + "."
+				return l.Get("progress.sdg.achieved_band", f.value(l, latest.Value), latest.Year, f.target(l, g.lo, g.hi))
 			}
-			if l == LangEN {
-				return "Target achieved: the latest value, " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + "), already meets the target of " + f.target(l, g.ref.Low, g.ref.High) + " for " + itoa(g.ref.Year) + "."
-			}
-			return "Target tercapai: nilai terakhir, " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + "), sudah memenuhi target " + f.target(l, g.ref.Low, g.ref.High) + " untuk " + itoa(g.ref.Year) + "."
+			return l.Get("progress.sdg.achieved", f.value(l, latest.Value), latest.Year, f.target(l, g.ref.Low, g.ref.High), g.ref.Year)
 		}))
 	}
 	if years < 1 {
@@ -222,33 +211,20 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 		r.Ratio = &R
 		r.Explanation.Ratio = r.Ratio
 		st := classify(R, sdgThresholdsNoTarget, Deterioration)
-		return r.finish(st, both(func(l string) string {
-			good := obsG*dir*sign > 0
-			if l == LangEN {
-				dirWord := "the right direction"
-				if !good {
-					dirWord = "the wrong direction"
-				}
-				if obsG == 0 {
-					return capitalize(st.Label().EN) + ": with no target to compare, the value has not changed since " + itoa(base.Year) + "."
-				}
-				return capitalize(st.Label().EN) + ": with no target to compare, the value has " + moved(l, obsG*sign) + " by " + formatRate(l, math.Abs(obsG)) + " a year since " + itoa(base.Year) + ", " + dirWord + "."
-			}
-			dirWord := "arah yang baik"
-			if !good {
-				dirWord = "arah yang buruk"
-			}
+		return r.finish(st, both(func(l locale.Lang) string {
+			label := capitalize(st.Label().In(l))
 			if obsG == 0 {
-				return capitalize(st.Label().ID) + ": tanpa target pembanding, nilainya tidak berubah sejak " + itoa(base.Year) + "."
+				return l.Get("progress.sdg.no_target_flat", label, base.Year)
 			}
-			return capitalize(st.Label().ID) + ": tanpa target pembanding, sejak " + itoa(base.Year) + " nilainya " + moved(l, obsG*sign) + " rata-rata " + formatRate(l, math.Abs(obsG)) + " per tahun, " + dirWord + "."
+			dirWord := l.Get("progress.sdg.right_direction")
+			if obsG*dir*sign <= 0 {
+				dirWord = l.Get("progress.sdg.wrong_direction")
+			}
+			return l.Get("progress.sdg.no_target", label, moved(l, obsG*sign), formatRate(l, math.Abs(obsG)), base.Year, dirWord)
 		}))
 	}
 	if g.ref.Year <= base.Year {
-		return r.finish(NotComputable, Text{
-			"Tidak dapat dihitung: tahun target " + itoa(g.ref.Year) + " tidak sesudah tahun dasar " + itoa(base.Year) + ".",
-			"Not computable: the target year " + itoa(g.ref.Year) + " is not after the base year " + itoa(base.Year) + ".",
-		})
+		return r.finish(NotComputable, say("progress.sdg.target_year", g.ref.Year, base.Year))
 	}
 	tYears := float64(g.ref.Year - base.Year)
 	r.RequiredAnnualChange = finite((g.value - base.Value) / tYears)
@@ -260,11 +236,8 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	}
 	reqG := growth(g.value, base.Value, g.ref.Year, base.Year)
 	if math.IsNaN(reqG) {
-		return r.finish(NotComputable, both(func(l string) string {
-			if l == LangEN {
-				return "Not computable: the target " + f.target(l, g.ref.Low, g.ref.High) + " has the opposite sign to the base value " + f.value(l, base.Value) + ", so no growth rate leads from one to the other."
-			}
-			return "Tidak dapat dihitung: target " + f.target(l, g.ref.Low, g.ref.High) + " berlawanan tanda dengan nilai awal " + f.value(l, base.Value) + ", sehingga tidak ada laju pertumbuhan yang menghubungkan keduanya."
+		return r.finish(NotComputable, both(func(l locale.Lang) string {
+			return l.Get("progress.sdg.opposite_sign", f.target(l, g.ref.Low, g.ref.High), f.value(l, base.Value))
 		}))
 	}
 	r.RequiredGrowth = finite(reqG)
@@ -280,7 +253,7 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	r.Ratio = &R
 	r.Explanation.Ratio = r.Ratio
 	st := classify(R, r.Explanation.Thresholds, Deterioration)
-	return r.finish(st, both(func(l string) string {
+	return r.finish(st, both(func(l locale.Lang) string {
 		return growthSentence(l, st, base, g, f, obsG*sign, reqG*sign, R)
 	}))
 }
@@ -308,10 +281,7 @@ func (r SDGResult) linearFallback(base, latest Point, g *goal, dir float64, f va
 	r.Explanation.Method = MethodLinearFallback
 	r.Explanation.Formula = "R = direction · Δobs_per_year / |Δreq_per_year|; Δreq_per_year = (target − base)/(target_year − base_year)"
 	r.Explanation.Fallback = true
-	r.Explanation.FallbackWhy = &Text{
-		"Target bernilai nol: laju pertumbuhan majemuk menuju nol tidak terdefinisi, dan sdg-build menggantinya dengan 0,001 sehingga hasilnya bergantung pada angka itu. Pantau membandingkan perubahan linear per tahun.",
-		"The target is zero: compound growth towards zero is undefined, and sdg-build replaces it with 0.001, which makes the result depend on that constant. Pantau compares linear change per year instead.",
-	}
+	r.Explanation.FallbackWhy = ptr(say("progress.sdg.fallback_why"))
 	obs, req := *r.ObservedAnnualChange, (g.value-base.Value)/float64(g.ref.Year-base.Year)
 	if req == 0 {
 		return r.finish(Deterioration, leftTargetSentence(base, latest, g, f))
@@ -324,19 +294,14 @@ func (r SDGResult) linearFallback(base, latest Point, g *goal, dir float64, f va
 	r.Explanation.Ratio = r.Ratio
 	st := classify(R, r.Explanation.Thresholds, Deterioration)
 	sb := r.SDGBuild
-	return r.finish(st, both(func(l string) string {
+	return r.finish(st, both(func(l locale.Lang) string {
 		sbText := ""
 		if sb.Ratio != nil {
-			if l == LangEN {
-				sbText = " sdg-build, which replaces the target with 0.001, gives a ratio of " + formatRatio(l, *sb.Ratio) + ": " + sb.Status.Label().EN + "."
-			} else {
-				sbText = " sdg-build, yang mengganti target dengan 0,001, memberi rasio " + formatRatio(l, *sb.Ratio) + ": " + sb.Status.Label().ID + "."
-			}
+			sbText = l.Get("progress.sdg.linear_sdgbuild", formatRatio(l, *sb.Ratio), sb.Status.Label().In(l))
 		}
-		if l == LangEN {
-			return capitalize(st.Label().EN) + " (linear path, as the target is " + f.target(l, g.ref.Low, g.ref.High) + "): since " + itoa(base.Year) + " the value has " + moved(l, obs) + " by " + f.change(l, math.Abs(obs)) + " a year; reaching " + f.target(l, g.ref.Low, g.ref.High) + " by " + itoa(g.ref.Year) + " needs a " + noun(l, req) + " of " + f.change(l, math.Abs(req)) + " a year (ratio " + formatRatio(l, R) + ")." + sbText
-		}
-		return capitalize(st.Label().ID) + " (jalur linear, karena target " + f.target(l, g.ref.Low, g.ref.High) + "): sejak " + itoa(base.Year) + " nilainya " + moved(l, obs) + " " + f.change(l, math.Abs(obs)) + " per tahun; untuk mencapai " + f.target(l, g.ref.Low, g.ref.High) + " pada " + itoa(g.ref.Year) + " dibutuhkan " + noun(l, req) + " " + f.change(l, math.Abs(req)) + " per tahun (rasio " + formatRatio(l, R) + ")." + sbText
+		t := f.target(l, g.ref.Low, g.ref.High)
+		return l.Get("progress.sdg.linear", capitalize(st.Label().In(l)), t, base.Year, moved(l, obs), f.change(l, math.Abs(obs)),
+			t, g.ref.Year, noun(l, req), f.change(l, math.Abs(req)), formatRatio(l, R), sbText)
 	}))
 }
 
@@ -348,7 +313,7 @@ func sdgBuild(base, latest Point, g *goal, dir float64) SDGBuild {
 	bv := base.Value
 	if bv == 0 {
 		bv = sdgZeroSubstitute
-		sb.Note = &Text{"sdg-build mengganti nilai awal nol dengan 0,001.", "sdg-build replaces a zero base value with 0.001."}
+		sb.Note = ptr(say("progress.sdgbuild.zero_base"))
 	}
 	sb.BaseValue = ptr(bv)
 	sign := 1.0
@@ -361,7 +326,7 @@ func sdgBuild(base, latest Point, g *goal, dir float64) SDGBuild {
 		target = g.value
 		if target == 0 {
 			target = sdgZeroSubstitute
-			sb.Note = &Text{"sdg-build mengganti target nol dengan 0,001.", "sdg-build replaces a zero target with 0.001."}
+			sb.Note = ptr(say("progress.sdgbuild.zero_target"))
 		}
 		sb.Target = ptr(target)
 		// is_target_achieved compares with the substituted target; Pantau's
@@ -384,7 +349,7 @@ func sdgBuild(base, latest Point, g *goal, dir float64) SDGBuild {
 		}
 		ok = !math.IsNaN(pv) && !math.IsInf(pv, 0)
 		if !ok {
-			sb.Note = &Text{"sdg-build gagal di sini (pembagian dengan nol atau pangkat tak terdefinisi).", "sdg-build fails here (division by zero or an undefined power)."}
+			sb.Note = ptr(say("progress.sdgbuild.fails"))
 		}
 	}
 	th := sdgThresholdsNoTarget
@@ -435,61 +400,39 @@ func (r SDGResult) finish(st Status, sentence Text) SDGResult {
 	return r
 }
 
-func growthSentence(l string, st Status, base Point, g *goal, f valueFormatter, obs, req, R float64) string {
-	t := f.target(l, g.ref.Low, g.ref.High)
-	if l == LangEN {
-		s := capitalize(st.Label().EN) + ": since " + itoa(base.Year) + " the value has "
-		if obs == 0 {
-			s += "not changed"
-		} else {
-			s += moved(l, obs) + " by " + formatRate(l, math.Abs(obs)) + " a year on average"
-		}
-		return s + "; reaching the target of " + t + " by " + itoa(g.ref.Year) + " needs a " + noun(l, req) + " of " + formatRate(l, math.Abs(req)) + " a year (ratio " + formatRatio(l, R) + ")."
+func growthSentence(l locale.Lang, st Status, base Point, g *goal, f valueFormatter, obs, req, R float64) string {
+	change := l.Get("progress.sdg.unchanged")
+	if obs != 0 {
+		change = l.Get("progress.sdg.moved_rate", moved(l, obs), formatRate(l, math.Abs(obs)))
 	}
-	s := capitalize(st.Label().ID) + ": sejak " + itoa(base.Year) + " nilainya "
-	if obs == 0 {
-		s += "tidak berubah"
-	} else {
-		s += moved(l, obs) + " rata-rata " + formatRate(l, math.Abs(obs)) + " per tahun"
-	}
-	return s + "; untuk mencapai target " + t + " pada " + itoa(g.ref.Year) + " dibutuhkan " + noun(l, req) + " " + formatRate(l, math.Abs(req)) + " per tahun (rasio " + formatRatio(l, R) + ")."
+	return l.Get("progress.sdg.growth", capitalize(st.Label().In(l)), base.Year, change,
+		f.target(l, g.ref.Low, g.ref.High), g.ref.Year, noun(l, req), formatRate(l, math.Abs(req)), formatRatio(l, R))
 }
 
-var overflowSentence = Text{
-	"Tidak dapat dihitung: rasio tidak terhingga (target hampir sama dengan nilai awal).",
-	"Not computable: the ratio is infinite (the target is all but equal to the base value).",
-}
+var overflowSentence = say("progress.sdg.overflow")
 
 func leftTargetSentence(base, latest Point, g *goal, f valueFormatter) Text {
-	return both(func(l string) string {
-		if l == LangEN {
-			return "Deterioration: the base value " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") was already at the target, and the latest value " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + ") has moved away from it."
-		}
-		return "Memburuk: nilai awal " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") sudah sama dengan target, tetapi nilai terakhir " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + ") menjauh darinya."
+	return both(func(l locale.Lang) string {
+		return l.Get("progress.sdg.left_target", f.value(l, base.Value), base.Year, f.value(l, latest.Value), latest.Year)
 	})
 }
 
 func undefinedGrowthSentence(base, latest Point, f valueFormatter) Text {
-	return both(func(l string) string {
-		if l == LangEN {
-			return "Not computable: a growth rate from " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") to " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + ") is undefined (a zero base value or a change of sign)."
-		}
-		return "Tidak dapat dihitung: laju pertumbuhan dari " + f.value(l, base.Value) + " (" + itoa(base.Year) + ") ke " + f.value(l, latest.Value) + " (" + itoa(latest.Year) + ") tidak terdefinisi (nilai awal nol atau tanda berubah)."
+	return both(func(l locale.Lang) string {
+		return l.Get("progress.sdg.undefined_growth", f.value(l, base.Value), base.Year, f.value(l, latest.Value), latest.Year)
 	})
 }
 
 // insufficientSentence says why there is too little data; why (optional)
 // adds a cause.
 func insufficientSentence(win windowPoints, why *Text) Text {
-	t := Text{
-		"Data belum cukup: dibutuhkan sedikitnya dua pengamatan. " + win.Why.ID,
-		"Insufficient data: at least two observations are needed. " + win.Why.EN,
-	}
-	if why != nil {
-		t.ID += " (" + why.ID + ")"
-		t.EN += " (" + why.EN + ")"
-	}
-	return t
+	return both(func(l locale.Lang) string {
+		s := l.Get("progress.sdg.insufficient", win.Why.In(l))
+		if why != nil {
+			s += " (" + why.In(l) + ")"
+		}
+		return s
+	})
 }
 
 func sdgInsufficient(w Window, why Text) SDGResult {
@@ -499,33 +442,22 @@ func sdgInsufficient(w Window, why Text) SDGResult {
 }
 
 // moved is the verb for a change of sign d: "naik"/"turun", "risen"/"fallen".
-func moved(l string, d float64) string {
+func moved(l locale.Lang, d float64) string {
 	switch {
-	case l == LangEN && d > 0:
-		return "risen"
-	case l == LangEN && d < 0:
-		return "fallen"
-	case l == LangEN:
-		return "stayed level"
 	case d > 0:
-		return "naik"
+		return l.Get("progress.moved.up")
 	case d < 0:
-		return "turun"
+		return l.Get("progress.moved.down")
 	}
-	return "tetap"
+	return l.Get("progress.moved.level")
 }
 
 // noun is the noun for a required change of sign d.
-func noun(l string, d float64) string {
-	switch {
-	case l == LangEN && d >= 0:
-		return "rise"
-	case l == LangEN:
-		return "fall"
-	case d >= 0:
-		return "kenaikan"
+func noun(l locale.Lang, d float64) string {
+	if d >= 0 {
+		return l.Get("progress.noun.rise")
 	}
-	return "penurunan"
+	return l.Get("progress.noun.fall")
 }
 
 func capitalize(s string) string {

@@ -172,8 +172,8 @@ func Analyze(s Series, opt Options) (Analysis, error) {
 	a.Points = pts
 	f := newFormatter(ind, pts)
 	if len(pts) == 0 {
-		a.Window = Window{Years: []int{}, Why: Text{"Belum ada pengamatan.", "No observations yet."}}
-		a.DirectionOfTravel = sdgInsufficient(a.Window, Text{"belum ada pengamatan", "there are no observations"})
+		a.Window = Window{Years: []int{}, Why: say("progress.window.none")}
+		a.DirectionOfTravel = sdgInsufficient(a.Window, say("progress.window.none_why"))
 		a.Assessments = assessAll(s, opt, a, f, nil)
 		a.Headline = headline(a.Assessments, opt.PlanCode)
 		return a, nil
@@ -196,10 +196,7 @@ func Analyze(s Series, opt Options) (Analysis, error) {
 		if g := growth(last.Value, first.Value, last.Year, first.Year); !math.IsNaN(g) {
 			a.CAGR = &g
 		} else {
-			a.CAGRNote = &Text{
-				"Laju pertumbuhan tidak terdefinisi: nilai awal nol atau tanda nilai berubah.",
-				"The growth rate is undefined: the first value is zero or the values change sign.",
-			}
+			a.CAGRNote = ptr(say("progress.cagr.undefined"))
 		}
 		years, ys := make([]int, len(ws)), make([]float64, len(ws))
 		for i, p := range ws {
@@ -210,10 +207,7 @@ func Analyze(s Series, opt Options) (Analysis, error) {
 		a.Trend, a.OLSTrend = &tw, &to
 		a.Projections = project(ind, tw, to, projectionYears(s, opt, latest.Year))
 	} else {
-		a.CAGRNote = &Text{
-			"Laju pertumbuhan butuh sedikitnya dua pengamatan sejak tahun dasar atau series break.",
-			"A growth rate needs at least two observations since the base year or series break.",
-		}
+		a.CAGRNote = ptr(say("progress.cagr.needs_two"))
 	}
 	a.Capaian = capaianAll(ind, pts, relevantTargets(s))
 	a.DirectionOfTravel = directionOfTravel(ind, win, f)
@@ -295,25 +289,13 @@ func window(pts []Point, baseYear int) windowPoints {
 	span := yearsText(w.Years)
 	switch {
 	case len(w.points) == 0:
-		w.Why = Text{
-			"Tidak ada pengamatan sejak tahun dasar " + strconv.Itoa(baseYear) + ".",
-			"No observation since the base year " + strconv.Itoa(baseYear) + ".",
-		}
+		w.Why = say("progress.window.none_since_base", baseYear)
 	case breakYear != 0:
-		w.Why = Text{
-			"Dipakai " + span + ": " + strconv.Itoa(breakYear) + " adalah awal metode baru (series break), jadi " + yearsText(w.Excluded) + " tidak dibandingkan.",
-			"Used " + span + ": " + strconv.Itoa(breakYear) + " starts a new method (series break), so " + yearsText(w.Excluded) + " are not compared.",
-		}
+		w.Why = say("progress.window.break", span, breakYear, yearsText(w.Excluded))
 	case len(w.Excluded) > 0:
-		w.Why = Text{
-			"Dipakai " + span + ": pengamatan sejak tahun dasar " + strconv.Itoa(baseYear) + "; " + yearsText(w.Excluded) + " sebelum tahun dasar.",
-			"Used " + span + ": observations from the base year " + strconv.Itoa(baseYear) + " on; " + yearsText(w.Excluded) + " precede it.",
-		}
+		w.Why = say("progress.window.before_base", span, baseYear, yearsText(w.Excluded))
 	default:
-		w.Why = Text{
-			"Dipakai " + span + ": semua pengamatan, tanpa series break.",
-			"Used " + span + ": all observations, with no series break.",
-		}
+		w.Why = say("progress.window.all", span)
 	}
 	return w
 }

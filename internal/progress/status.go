@@ -1,14 +1,19 @@
 package progress
 
-// Text is a short text in both of Pantau's languages.
+import "pantau/internal/locale"
+
+// Text is a sentence computed in both of Pantau's languages at once: the
+// API returns both ({"id": …, "en": …}) and pages pick one. Its words come
+// from the locale catalogue (say, both); only the numbers and names put
+// into them are this package's.
 type Text struct {
 	ID string `json:"id"`
 	EN string `json:"en"`
 }
 
-// In returns the text in lang, Indonesian unless lang is "en".
-func (t Text) In(lang string) string {
-	if lang == LangEN {
+// In returns the text in lang, Indonesian unless lang is locale.EN.
+func (t Text) In(lang locale.Lang) string {
+	if lang == locale.EN {
 		return t.EN
 	}
 	return t.ID
@@ -50,25 +55,11 @@ const (
 	NotAvailable = Status("not_available")
 )
 
-var statusLabels = map[Status]Text{
-	TargetAchieved:      {"target tercapai", "target achieved"},
-	SubstantialProgress: {"kemajuan substansial", "substantial progress"},
-	ModerateProgress:    {"kemajuan sedang", "moderate progress"},
-	LimitedProgress:     {"kemajuan terbatas", "limited progress"},
-	Deterioration:       {"memburuk", "deterioration"},
-	OnTrack:             {"sesuai jalur", "on track"},
-	Accelerate:          {"perlu percepatan", "needs acceleration"},
-	ReverseTrend:        {"tren harus dibalik", "trend must be reversed"},
-	InsufficientData:    {"data belum cukup", "insufficient data"},
-	NotComputable:       {"tidak dapat dihitung", "not computable"},
-	NotApplicable:       {"tidak berlaku", "not applicable"},
-	NotAvailable:        {"tidak tersedia", "not available"},
-}
-
-// Label returns the status as a reader should see it, in both languages.
+// Label returns the status as a reader should see it, in both languages:
+// the catalogue's "status.<status>", or the status itself when it has none.
 func (s Status) Label() Text {
-	if t, ok := statusLabels[s]; ok {
-		return t
+	if id := "status." + string(s); locale.ID.Has(id) {
+		return say(id)
 	}
 	return Text{string(s), string(s)}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -32,12 +33,12 @@ func (s *Server) renderAccount(c *gin.Context, status int, name string, data map
 	}
 	data["Title"] = t[strings.TrimSuffix(name, ".html")+"Title"]
 	data["LangQuery"] = ""
-	if l == "en" {
+	if l == locale.EN {
 		data["LangQuery"] = "?lang=en"
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", l)
+	h.Set("Content-Language", string(l))
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", accountCSP)
 	c.Status(status)
@@ -55,7 +56,7 @@ func (s *Server) accountError(c *gin.Context, err error) {
 
 // redirectLang sends the browser to path, keeping ?lang=en.
 func redirectLang(c *gin.Context, path string) {
-	if lang(c) == "en" && !strings.Contains(path, "lang=") {
+	if lang(c) == locale.EN && !strings.Contains(path, "lang=") {
 		if strings.Contains(path, "?") {
 			path += "&lang=en"
 		} else {
@@ -242,39 +243,4 @@ func truncate(s string, n int) string {
 }
 
 // accountTexts are the account pages' strings per language.
-var accountTexts = map[string]map[string]string{
-	"id": {
-		"loginTitle": "Masuk", "email": "Email", "password": "Kata sandi", "login": "Masuk",
-		"loginLead":   "Untuk staf OPD, perencana Bappeda dan administrator. Data yang sudah dipublikasikan dapat dibaca tanpa masuk.",
-		"badLogin":    "Email atau kata sandi salah, atau akun dikunci sementara setelah beberapa kali gagal. Coba lagi nanti.",
-		"csrf":        "Formulir sudah kedaluwarsa atau berasal dari situs lain. Muat ulang halaman lalu coba lagi.",
-		"internal":    "Terjadi kesalahan di server. Coba lagi nanti.",
-		"logoutTitle": "Keluar", "logoutLead": "Akhiri sesi Anda di perangkat ini?", "logout": "Keluar",
-		"accountTitle": "Akun", "name": "Nama", "role": "Peran", "agency": "Instansi",
-		"changePassword": "Ganti kata sandi", "currentPassword": "Kata sandi saat ini", "newPassword": "Kata sandi baru",
-		"confirmPassword": "Ulangi kata sandi baru", "save": "Simpan", "changed": "Kata sandi sudah diganti. Sesi lain akun ini telah diakhiri.",
-		"mismatch": "Kedua isian kata sandi baru tidak sama.", "wrongCurrent": "Kata sandi saat ini salah.",
-		"weakPassword": "Kata sandi baru harus %d karakter atau lebih (paling banyak %d byte) dan berbeda dari yang lama.",
-		"minHint":      "paling sedikit %d karakter", "home": "Beranda", "other": "English", "otherLang": "en",
-		"admin": "Administrasi", "auditLog": "Log audit (CSV)", "tokens": "Token API instansi", "users": "Pengguna",
-		"work": "Pekerjaan", "review": "Tinjauan walidata (pengajuan data)", "waiting": "%d menunggu", "upload": "Unggah data",
-		"role_admin": "administrator", "role_uploader": "pengunggah instansi", "role_planner": "perencana",
-	},
-	"en": {
-		"loginTitle": "Log in", "email": "Email", "password": "Password", "login": "Log in",
-		"loginLead":   "For agency staff, Bappeda planners and administrators. Published data can be read without logging in.",
-		"badLogin":    "Wrong email or password, or the account is locked for a while after repeated failures. Try again later.",
-		"csrf":        "The form has expired or came from another site. Reload the page and try again.",
-		"internal":    "Something went wrong on the server. Try again later.",
-		"logoutTitle": "Log out", "logoutLead": "End your session on this device?", "logout": "Log out",
-		"accountTitle": "Account", "name": "Name", "role": "Role", "agency": "Agency",
-		"changePassword": "Change password", "currentPassword": "Current password", "newPassword": "New password",
-		"confirmPassword": "New password again", "save": "Save", "changed": "Your password has been changed. The account's other sessions have been ended.",
-		"mismatch": "The two new passwords differ.", "wrongCurrent": "The current password is wrong.",
-		"weakPassword": "The new password needs %d or more characters (at most %d bytes) and must differ from the old one.",
-		"minHint":      "at least %d characters", "home": "Home", "other": "Bahasa Indonesia", "otherLang": "id",
-		"admin": "Administration", "auditLog": "Audit log (CSV)", "tokens": "Agency API tokens", "users": "Users",
-		"work": "Work", "review": "Walidata review (submitted data)", "waiting": "%d waiting", "upload": "Upload data",
-		"role_admin": "administrator", "role_uploader": "agency uploader", "role_planner": "planner",
-	},
-}
+var accountTexts = locale.Sections("account")

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -33,8 +34,8 @@ func (s *Server) requireAdminPage() gin.HandlerFunc {
 
 // adminPageTexts are the account pages' texts with the administration
 // pages' own, per language.
-var adminPageTexts = func() map[string]map[string]string {
-	out := map[string]map[string]string{}
+var adminPageTexts = func() map[locale.Lang]map[string]string {
+	out := map[locale.Lang]map[string]string{}
 	for l, t := range accountTexts {
 		out[l] = maps.Clone(t)
 		maps.Copy(out[l], adminTexts[l])
@@ -326,53 +327,4 @@ func (s *Server) revokeTokenPage(c *gin.Context) {
 }
 
 // adminTexts are the administration pages' strings per language.
-var adminTexts = map[string]map[string]string{
-	"id": {
-		"admin_usersTitle": "Pengguna", "admin_tokensTitle": "Token API instansi", "admin_forbiddenTitle": "Khusus administrator",
-		"forbiddenLead": "Halaman ini hanya untuk administrator.", "account": "Akun", "tokensShort": "Token API",
-		"created": "Dibuat", "lastLogin": "Terakhir masuk", "status": "Status", "actions": "Tindakan", "never": "belum pernah",
-		"active": "aktif", "disabledState": "nonaktif", "you": "Anda", "manage": "Kelola",
-		"changeRole": "Ubah nama, peran, instansi", "agencyHint": "Instansi hanya untuk pengunggah.", "noAgency": "—",
-		"disable": "Nonaktifkan", "enable": "Aktifkan kembali", "accountStatus": "Status akun", "enableHint": "Akun ini dinonaktifkan: pemiliknya tidak dapat masuk.", "disableHint": "Menonaktifkan mengakhiri semua sesi akun ini.",
-		"resetPassword": "Atur ulang kata sandi", "resetHint": "Kosongkan untuk membuat kata sandi acak. Semua sesi akun ini berakhir.",
-		"newUser": "Tambah pengguna", "initialPassword": "Kata sandi awal", "initialHint": "Kosongkan untuk membuat kata sandi acak yang ditampilkan sekali.",
-		"create": "Tambah", "apply": "Simpan",
-		"lastAdmin":  "Ini administrator aktif terakhir: jadikan akun lain administrator lebih dulu.",
-		"emailTaken": "Sudah ada akun dengan email itu.", "notFound": "Pengguna, token atau instansi tidak ditemukan.",
-		"invalid":    "Isian tidak valid: periksa email, peran (pengunggah perlu instansi) dan kata sandi (paling sedikit 10 karakter).",
-		"createdFor": "Akun %s sudah dibuat.", "resetFor": "Kata sandi %s sudah diatur ulang; semua sesinya berakhir.",
-		"passwordFor": "Kata sandi untuk %s", "shownOnce": "Ditampilkan sekali ini saja: salin sekarang dan serahkan lewat saluran yang aman.",
-		"copyHint":   "Klik untuk memilih seluruhnya, lalu salin (Ctrl+C / ⌘C).",
-		"ok_created": "Akun sudah dibuat.", "ok_updated": "Perubahan sudah disimpan.", "ok_disabled": "Akun dinonaktifkan; sesinya berakhir.",
-		"ok_enabled": "Akun diaktifkan kembali.", "ok_reset": "Kata sandi sudah diatur ulang; semua sesi akun itu berakhir.", "ok_revoked": "Token dicabut: tidak berlaku lagi.",
-		"label": "Label", "lastUsed": "Terakhir dipakai", "revoked": "dicabut", "revokedBy": "oleh", "revoke": "Cabut",
-		"newToken": "Buat token", "labelHint": "Untuk apa token ini, misalnya \"skrip impor BPS\".", "chooseAgency": "Pilih instansi",
-		"tokenCreated": "Token untuk %s sudah dibuat.", "tokenFor": "Token untuk %s",
-		"tokenUse": "Kirim di header Authorization: Bearer <token> ke /api/v1/uploads, atau ketik di halaman unggah.",
-		"noTokens": "Belum ada token.",
-	},
-	"en": {
-		"admin_usersTitle": "Users", "admin_tokensTitle": "Agency API tokens", "admin_forbiddenTitle": "Administrators only",
-		"forbiddenLead": "This page is for administrators only.", "account": "Account", "tokensShort": "API tokens",
-		"created": "Created", "lastLogin": "Last login", "status": "Status", "actions": "Actions", "never": "never",
-		"active": "active", "disabledState": "disabled", "you": "you", "manage": "Manage",
-		"changeRole": "Change name, role, agency", "agencyHint": "Only uploaders belong to an agency.", "noAgency": "—",
-		"disable": "Disable", "enable": "Enable again", "accountStatus": "Account status", "enableHint": "This account is disabled: its owner cannot log in.", "disableHint": "Disabling ends every session of this account.",
-		"resetPassword": "Reset password", "resetHint": "Leave empty to generate a random password. Every session of this account ends.",
-		"newUser": "Add a user", "initialPassword": "Initial password", "initialHint": "Leave empty to generate a random password, shown once.",
-		"create": "Add", "apply": "Save",
-		"lastAdmin":  "This is the last active administrator: make another account administrator first.",
-		"emailTaken": "An account with that email exists already.", "notFound": "No such user, token or agency.",
-		"invalid":    "Invalid input: check the email, the role (uploaders need an agency) and the password (at least 10 characters).",
-		"createdFor": "The account %s has been created.", "resetFor": "The password of %s has been reset; all its sessions have ended.",
-		"passwordFor": "Password for %s", "shownOnce": "Shown this once only: copy it now and hand it over by a safe channel.",
-		"copyHint":   "Click to select all of it, then copy (Ctrl+C / ⌘C).",
-		"ok_created": "The account has been created.", "ok_updated": "The change has been saved.", "ok_disabled": "The account is disabled; its sessions have ended.",
-		"ok_enabled": "The account is enabled again.", "ok_reset": "The password has been reset; every session of that account has ended.", "ok_revoked": "The token is revoked: it no longer works.",
-		"label": "Label", "lastUsed": "Last used", "revoked": "revoked", "revokedBy": "by", "revoke": "Revoke",
-		"newToken": "Create a token", "labelHint": "What the token is for, e.g. \"BPS import script\".", "chooseAgency": "Choose an agency",
-		"tokenCreated": "A token for %s has been created.", "tokenFor": "Token for %s",
-		"tokenUse": "Send it as Authorization: Bearer <token> to /api/v1/uploads, or type it into the upload page.",
-		"noTokens": "No tokens yet.",
-	},
-}
+var adminTexts = locale.Sections("admin")

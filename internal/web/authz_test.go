@@ -184,6 +184,7 @@ var policy = map[string]rule{
 	"GET /api/v1/regions":              {getReq("/api/v1/regions"), everyone(s200)},
 	"GET /api/v1/regions/:code":        {getReq("/api/v1/regions/16.07"), everyone(s200)},
 	"GET /api/v1/series":               {getReq("/api/v1/series?indicator=kemiskinan&region=16.07"), everyone(s200)},
+	"GET /api/v1/boundaries":           {getReq("/api/v1/boundaries?parent=16.07"), everyone(s200)},
 	"GET /api/v1/progress":             {getReq("/api/v1/progress?indicator=kemiskinan&region=16.07"), everyone(s200)},
 	"GET /api/v1/disparity":            {getReq("/api/v1/disparity?indicator=kemiskinan&parent=16.07"), everyone(s200)},
 	"GET /api/v1/alignment":            {getReq("/api/v1/alignment?indicator=kemiskinan&region=16.07"), everyone(s200)},
@@ -233,6 +234,10 @@ var policy = map[string]rule{
 	"GET /api/v1/me":     {getReq("/api/v1/me"), everyone(s200)},
 	"GET /api/v1/audit":  {getReq("/api/v1/audit?limit=5"), adminAPI(s200)},
 	"GET /api/v1/tokens": {getReq("/api/v1/tokens"), adminAPI(s200)},
+	// Boundaries are imported by administrators (a dry run here).
+	"POST /api/v1/boundaries": {func(int64) call {
+		return call{"POST", "/api/v1/boundaries?dry_run=true", "application/geo+json", []byte(matrixBoundaries)}
+	}, adminAPI(s200)},
 	"DELETE /api/v1/tokens/:id": {func(fresh int64) call { return call{method: "DELETE", url: fmt.Sprintf("/api/v1/tokens/%d", fresh)} },
 		adminAPI(s200)},
 
@@ -252,6 +257,10 @@ var policy = map[string]rule{
 		return form("POST", fmt.Sprintf("/admin/token/%d/cabut", fresh), nil)(fresh)
 	}, adminPage(want{303, "/admin/token"})},
 }
+
+// matrixBoundaries is one kecamatan of Banyuasin, Kemendagri-style.
+const matrixBoundaries = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"kode":"16.07.01","nama":"Banyuasin I"},
+"geometry":{"type":"Polygon","coordinates":[[[104.7,-2.9],[104.8,-2.9],[104.8,-2.8],[104.7,-2.9]]]}}]}`
 
 // matrixFixture is the people and tokens of the matrix, on one server.
 type matrixFixture struct {

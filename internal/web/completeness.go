@@ -12,6 +12,7 @@ import (
 	"pantau/internal/completeness"
 	"pantau/internal/domain"
 	"pantau/internal/export"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 	"pantau/internal/store"
 )
@@ -124,7 +125,7 @@ func (s *Server) getCompleteness(c *gin.Context) {
 }
 
 func (s *Server) completenessCSV(c *gin.Context, m completeness.Matrix) {
-	locale, err := export.ParseLocale(c.Query("locale"))
+	loc, err := export.ParseLocale(c.Query("locale"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -132,15 +133,11 @@ func (s *Server) completenessCSV(c *gin.Context, m completeness.Matrix) {
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="pantau-kelengkapan-%s-%d-%d.csv"`, m.Region.Code, m.From, m.To))
 	c.Status(http.StatusOK)
-	t := export.NewTable(c.Writer, locale)
-	head := []any{"kode_wilayah", "nama_wilayah", "kode_indikator", "nama_indikator", "instansi", "tahun", "keadaan"}
-	if locale == export.English {
-		head = []any{"region_code", "region_name", "indicator_code", "indicator_name", "agency", "year", "state"}
-	}
-	t.Row(head...)
+	t := export.NewTable(c.Writer, loc)
+	t.Row(csvHead(loc, "region_code", "region_name", "indicator_code", "indicator_name", "agency", "year", "state")...)
 	for _, r := range m.Rows {
 		name := r.NameID
-		if locale == export.English && r.NameEN != "" {
+		if loc == locale.EN && r.NameEN != "" {
 			name = r.NameEN
 		}
 		for _, cell := range r.Cells {
@@ -187,7 +184,7 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	rows := make([]completenessView, len(m.Rows))
 	for i, r := range m.Rows {
 		name := r.NameID
-		if l == "en" && r.NameEN != "" {
+		if l == locale.EN && r.NameEN != "" {
 			name = r.NameEN
 		}
 		rows[i] = completenessView{Row: r, Name: name, Percent: progress.FormatNumber(l, r.Counts.Percent, 1) + "%"}
@@ -204,30 +201,21 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	s.render(c, status, "completeness.html", map[string]any{
 		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem,
 		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
-		"Query":   query, "Other": map[string]string{"id": "en", "en": "id"}[l],
+		"Query":   query, "Other": l.Other(),
 		"States": []completeness.State{completeness.Present, completeness.Preliminary, completeness.Missing, completeness.Overdue},
 	})
 }
 
 // completenessTexts are the page's strings. State names double as the
 // cell text, so a state never relies on colour alone.
-var completenessTexts = map[string]map[string]string{
-	"id": {
-		"title": "Kelengkapan data", "region": "Wilayah", "indicator": "Indikator", "agency": "Instansi penanggung jawab",
-		"from": "Dari tahun", "to": "Sampai tahun", "show": "Tampilkan", "whole": "Kelengkapan seluruh wilayah",
-		"byAgency": "Per instansi", "matrix": "Matriks indikator × tahun × wilayah", "complete": "Lengkap", "cells": "sel",
-		"present": "Ada", "preliminary": "Sementara", "missing": "Belum ada", "overdue": "Terlambat",
-		"legend": "Keterangan", "download": "Unduh CSV", "api": "API JSON", "other": "English", "empty": "Tidak ada indikator yang diharapkan untuk wilayah ini.",
-		"rule": "Indikator diharapkan di suatu wilayah bila wilayah itu pernah memiliki nilainya, bila wilayah lain setingkat di sini memilikinya, atau bila ada target rencana untuknya. Nilai yang belum ada disebut terlambat bila tahunnya sudah lewat lebih dari setahun (tahun < tahun berjalan − 1).",
-		"home": "Beranda", "counts": "Ada %d · Sementara %d · Belum ada %d · Terlambat %d dari %d sel",
-	},
-	"en": {
-		"title": "Data completeness", "region": "Region", "indicator": "Indicator", "agency": "Responsible agency",
-		"from": "From year", "to": "To year", "show": "Show", "whole": "Completeness of the whole region",
-		"byAgency": "By agency", "matrix": "Indicators × years × regions", "complete": "Complete", "cells": "cells",
-		"present": "Present", "preliminary": "Preliminary", "missing": "Missing", "overdue": "Overdue",
-		"legend": "Legend", "download": "Download CSV", "api": "JSON API", "other": "Bahasa Indonesia", "empty": "No indicator is expected in this region.",
-		"rule": "An indicator is expected in a region when the region has ever had a value of it, when another region of the same level here has one, or when a plan sets a target for it there. A missing value is overdue when its year ended more than a year ago (year < current year − 1).",
-		"home": "Home", "counts": "Present %d · Preliminary %d · Missing %d · Overdue %d of %d cells",
-	},
+var completenessTexts = locale.Sections("completeness")
+
+// csvHead is a CSV download's header in the file's language: the
+// catalogue's "csv." column names.
+func csvHead(l locale.Lang, cols ...string) []any {
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = l.Get("csv." + c)
+	}
+	return head
 }

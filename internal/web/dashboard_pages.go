@@ -12,6 +12,7 @@ import (
 	"pantau/dashboards"
 	"pantau/internal/chart"
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 	"pantau/internal/store"
 )
@@ -35,7 +36,7 @@ type option struct {
 // pageCtx carries what every panel of one page request shares.
 type pageCtx struct {
 	c      *gin.Context
-	lang   string
+	lang   locale.Lang
 	nonce  string
 	region domain.Region
 	year   int // 0: latest
@@ -417,7 +418,7 @@ func hasIllustrativeTotal(sr store.Series) bool {
 	return false
 }
 
-func yearOptions(seen map[int]bool, selected int, l string) []option {
+func yearOptions(seen map[int]bool, selected int, l locale.Lang) []option {
 	out := []option{{Value: "", Label: texts[l]["latestYear"], Selected: selected == 0}}
 	ys := make([]int, 0, len(seen))
 	for y := range seen {
@@ -436,8 +437,8 @@ func esc(s string) string { return template.URLQueryEscaper(s) }
 
 // langParam keeps an explicit ?lang= on links.
 func langParam(c *gin.Context) string {
-	if l := c.Query("lang"); l == "en" || l == "id" {
-		return "&lang=" + l
+	if l, ok := locale.Parse(c.Query("lang")); ok {
+		return "&lang=" + string(l)
 	}
 	return ""
 }

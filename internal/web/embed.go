@@ -24,6 +24,7 @@ import (
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/export"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -58,7 +59,8 @@ const (
 type embedReq struct {
 	kind                        string // "i" or "d"
 	indicator, dashboard, panel string
-	region, plan, lang, theme   string
+	region, plan, theme         string
+	lang                        locale.Lang
 	year                        int
 	version                     int64 // pinned data version; 0: live
 	since                       int64 // live only: say if the data changed after this version
@@ -71,7 +73,7 @@ func (r embedReq) pinned() bool { return r.version > 0 }
 // templates and scripts is part of it, so a new release is not hidden
 // behind an old ETag.
 func (r embedReq) key(dataVersion int64) string {
-	return strings.Join([]string{r.kind, r.indicator, r.dashboard, r.panel, r.region, r.plan, r.lang, r.theme,
+	return strings.Join([]string{r.kind, r.indicator, r.dashboard, r.panel, r.region, r.plan, string(r.lang), r.theme,
 		strconv.Itoa(r.year), strconv.FormatInt(r.version, 10), strconv.FormatInt(r.since, 10), r.format,
 		strconv.FormatInt(dataVersion, 10), embedBuild}, "\x00")
 }
@@ -89,7 +91,7 @@ func (r embedReq) query(extra ...string) string {
 	}
 	set("region", r.region)
 	set("plan", r.plan)
-	set("lang", r.lang)
+	set("lang", string(r.lang))
 	set("theme", r.theme)
 	if r.year != 0 {
 		q.Set("year", strconv.Itoa(r.year))
@@ -119,7 +121,7 @@ func (r embedReq) fullPath() string {
 	q := url.Values{}
 	q.Set("region", r.region)
 	if r.lang != "" {
-		q.Set("lang", r.lang)
+		q.Set("lang", string(r.lang))
 	}
 	if r.kind == "i" {
 		if r.plan != "" {
@@ -375,7 +377,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		h.Set("Cache-Control", liveCacheControl)
 	}
 	h.Set("Vary", "Accept-Language")
-	h.Set("Content-Language", r.lang)
+	h.Set("Content-Language", string(r.lang))
 	if r.format == "" {
 		h.Set("Content-Security-Policy", embedCSP(chart.Nonce()))
 	} else {
@@ -481,7 +483,8 @@ type embedRow struct {
 // embedView is everything an embed shows, for the page and the downloads.
 type embedView struct {
 	Req                      embedReq
-	Lang, Theme              string
+	Lang                     locale.Lang
+	Theme                    string
 	T                        map[string]string
 	Title, Caption           string
 	Chart                    template.HTML
@@ -610,7 +613,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 }
 
 // seriesRows are the values a series or breakdown chart shows.
-func seriesRows(l string, sr store.Series, groups bool) []embedRow {
+func seriesRows(l locale.Lang, sr store.Series, groups bool) []embedRow {
 	var out []embedRow
 	for _, o := range sr.Observations {
 		if o.Disagg != domain.Total && !groups {
@@ -701,17 +704,9 @@ func (v *embedView) jsonDoc() map[string]any {
 // spreadsheet would run as a formula are neutralised by export.Table;
 // numbers are written as numbers in the language's convention.
 func (v *embedView) writeCSV(w *bytes.Buffer) error {
-	loc := export.Indonesian
-	if v.Lang == "en" {
-		loc = export.English
-	}
-	t := export.NewTable(w, loc)
-	head := []any{"kode_wilayah", "wilayah", "kode_indikator", "indikator", "tahun", "kelompok", "jenis", "rencana", "nilai", "nilai_atas",
-		"satuan", "status", "catatan", "sumber", "versi_data"}
-	if v.Lang == "en" {
-		head = []any{"region_code", "region", "indicator_code", "indicator", "year", "group", "kind", "plan", "value", "value_high",
-			"unit", "status", "note", "source", "data_version"}
-	}
+	t := export.NewTable(w, v.Lang)
+	head := csvHead(v.Lang, "region_code", "region", "indicator_code", "indicator", "year", "group", "kind", "plan", "value", "value_high",
+		"unit", "status", "note", "source", "data_version")
 	if err := t.Row(head...); err != nil {
 		return err
 	}
@@ -729,15 +724,10 @@ func (v *embedView) writeCSV(w *bytes.Buffer) error {
 	return t.Flush()
 }
 
-var monthNames = map[string][]string{
-	"id": {"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"},
-	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
-}
-
 // longDate is "5 Maret 2026" / "5 March 2026", in Jakarta time (WIB).
-func longDate(l string, t time.Time) string {
+func longDate(l locale.Lang, t time.Time) string {
 	t = t.In(wib)
-	return strconv.Itoa(t.Day()) + " " + monthNames[l][t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return strconv.Itoa(t.Day()) + " " + l.Get("month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
 }
 
 // wib is Western Indonesia Time (UTC+7, no daylight saving), fixed so the
@@ -745,26 +735,7 @@ func longDate(l string, t time.Time) string {
 var wib = time.FixedZone("WIB", 7*3600)
 
 // embedTexts are the embed's words.
-var embedTexts = map[string]map[string]string{
-	"id": {
-		"source": "Sumber", "updated": "diperbarui", "revised": "data direvisi pada", "open": "Lihat di Pantau",
-		"pinned": "versi data", "download": "Unduh", "illustrative": "data contoh / illustrative", "noData": "Belum ada data.",
-		"observation": "observasi", "target": "target", "noscript": "Grafik memerlukan JavaScript; buka tabel data di bawah.",
-		"embed": "Sematkan", "iframe": "Kode iframe", "script": "Kode dengan penyesuaian tinggi otomatis (skrip)",
-		"pinnedCode": "Versi tetap (tidak berubah bila data direvisi)", "copy": "Salin", "copied": "Tersalin",
-		"live":   "Grafik mengikuti data terbaru dan menandai bila data direvisi setelah hari ini.",
-		"oembed": "Atau tempel alamat halaman ini ke CMS yang mendukung oEmbed.", "images": "Gambar",
-	},
-	"en": {
-		"source": "Source", "updated": "updated", "revised": "data revised on", "open": "View on Pantau",
-		"pinned": "data version", "download": "Download", "illustrative": "data contoh / illustrative", "noData": "No data yet.",
-		"observation": "observation", "target": "target", "noscript": "The chart needs JavaScript; open the data table below.",
-		"embed": "Embed", "iframe": "Iframe code", "script": "Code that resizes to fit (script)",
-		"pinnedCode": "Pinned version (does not change when the data is revised)", "copy": "Copy", "copied": "Copied",
-		"live":   "The chart follows the newest data and says when it was revised after today.",
-		"oembed": "Or paste this page's address into a CMS that supports oEmbed.", "images": "Images",
-	},
-}
+var embedTexts = locale.Sections("embed")
 
 // embedScript serves /static/embed.js: a fixed URL pasted into other
 // sites, so it is cached for an hour and revalidated, not for a year.

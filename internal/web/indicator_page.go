@@ -12,6 +12,7 @@ import (
 
 	"pantau/internal/chart"
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
 
@@ -30,7 +31,7 @@ type verdictView struct {
 	Fallback               string
 }
 
-func verdictOf(l string, ind domain.Indicator, st progress.Status, label, sentence progress.Text, ex *progress.Explanation, ratio *float64) verdictView {
+func verdictOf(l locale.Lang, ind domain.Indicator, st progress.Status, label, sentence progress.Text, ex *progress.Explanation, ratio *float64) verdictView {
 	v := verdictView{Label: label.In(l), Class: chart.StatusClass(st), Sentence: sentence.In(l)}
 	if ex == nil {
 		return v
@@ -175,13 +176,13 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"Caption": a.caption.In(l), "Chart": main, "Breakdown": breakdown,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
-		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + l + "&indicator=" + esc(code) + "&region=" + esc(region)),
+		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + string(l) + "&indicator=" + esc(code) + "&region=" + esc(region)),
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
 		"Preview": preview,
 	})
 }
 
-func formatTarget(l string, ind domain.Indicator, t domain.Target) string {
+func formatTarget(l locale.Lang, ind domain.Indicator, t domain.Target) string {
 	if !t.IsRange() {
 		return progress.FormatValueTrim(l, t.Low, ind.Decimals, ind.Unit)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"pantau/dashboards"
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // oEmbed 1.0 (https://oembed.com): a CMS given the address of a Pantau
@@ -106,8 +107,8 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		return embedReq{}, unknown
 	}
 	q := u.Query()
-	r := embedReq{lang: "id", plan: q.Get("plan")}
-	if l := q.Get("lang"); l == "en" || l == "id" {
+	r := embedReq{lang: locale.ID, plan: q.Get("plan")}
+	if l, ok := locale.Parse(q.Get("lang")); ok {
 		r.lang = l
 	}
 	if t := q.Get("theme"); t == "light" || t == "dark" {

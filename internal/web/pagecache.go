@@ -106,7 +106,7 @@ func (s *Server) cached(h gin.HandlerFunc) gin.HandlerFunc {
 		}
 		// The host is part of the key: pages build embed code and links
 		// from it, and a forged Host header must not reach other readers.
-		key := c.Request.Host + "\x00" + lang(c) + "\x00" + c.Request.URL.RequestURI() + "\x00" + strconv.FormatInt(version, 10)
+		key := c.Request.Host + "\x00" + string(lang(c)) + "\x00" + c.Request.URL.RequestURI() + "\x00" + strconv.FormatInt(version, 10)
 		if p := s.pageCache.get(key); p != nil {
 			s.metrics.CacheHits.WithLabelValues("pages", "hit").Inc()
 			nonce := chart.Nonce()

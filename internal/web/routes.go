@@ -49,6 +49,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/regions", s.listRegions)
 	api.GET("/regions/:code", s.getRegion)
 	api.GET("/series", s.getSeries)
+	api.GET("/boundaries", s.getBoundaries)
 	api.GET("/progress", s.getProgress)
 	api.GET("/disparity", s.getDisparity)
 	api.GET("/alignment", s.getAlignment)
@@ -73,6 +74,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/me", s.getMe)
 	admin := s.requireRole(domain.RoleAdmin)
 	api.GET("/audit", admin, s.getAudit)
+	api.POST("/boundaries", admin, s.uploads.limit.limit(), s.postBoundaries)
 	api.GET("/tokens", admin, s.listTokens)
 	api.DELETE("/tokens/:id", admin, s.revokeToken)
 

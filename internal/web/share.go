@@ -10,6 +10,7 @@ import (
 
 	"pantau/dashboards"
 	"pantau/internal/chart"
+	"pantau/internal/locale"
 )
 
 // share gives chart pages what their "Embed" dialog and oEmbed discovery
@@ -21,7 +22,8 @@ type share struct {
 
 // shareView is one chart's embed dialog.
 type shareView struct {
-	ID, Lang                         string
+	ID                               string
+	Lang                             locale.Lang
 	T                                map[string]string
 	IframeCode, ScriptCode, Pinned   string
 	CSVURL, JSONURL                  string

@@ -16,6 +16,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -305,9 +306,10 @@ func (s *Server) postComment(c *gin.Context) {
 
 // reviewPage is what review_list.html and review.html show.
 type reviewPage struct {
-	Lang, Other, LangQuery, CSRF string
-	T                            map[string]string
-	By                           domain.Principal
+	Lang, Other     locale.Lang
+	LangQuery, CSRF string
+	T               map[string]string
+	By              domain.Principal
 	// The list.
 	State       string
 	States      []string
@@ -343,10 +345,10 @@ type reviewRow struct {
 
 func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
 	l := lang(c)
-	v := &reviewPage{Lang: l, Other: "en", T: reviewTexts[l], By: principal(c),
+	v := &reviewPage{Lang: l, Other: locale.EN, T: reviewTexts[l], By: principal(c),
 		States: []string{string(domain.Submitted), string(domain.Published), string(domain.Returned), string(domain.Withdrawn)}}
-	if l == "en" {
-		v.Other, v.LangQuery = "id", "?lang=en"
+	if l == locale.EN {
+		v.Other, v.LangQuery = locale.ID, "?lang=en"
 	}
 	if sess, ok := session(c); ok {
 		v.CSRF = sess.CSRF
@@ -366,7 +368,7 @@ func rowOf(sub domain.Submission) reviewRow {
 func (s *Server) renderReview(c *gin.Context, status int, name string, v *reviewPage) {
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", v.Lang)
+	h.Set("Content-Language", string(v.Lang))
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", accountCSP)
 	c.Status(status)
@@ -466,7 +468,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 				}
 				seen[key] = true
 				u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + "&pratinjau=" + strconv.FormatInt(sub.ID, 10)
-				if v.Lang == "en" {
+				if v.Lang == locale.EN {
 					u += "&lang=en"
 				}
 				v.Series = append(v.Series, seriesLink{Label: v.Names["i:"+ch.Indicator] + " — " + v.Names["r:"+ch.Region], URL: u})
@@ -533,38 +535,7 @@ func (s *Server) failAuth(c *gin.Context, err error) {
 }
 
 // reviewTexts are the review pages' strings.
-var reviewTexts = map[string]map[string]string{
-	"id": {
-		"title": "Tinjauan walidata", "other": "English", "heading": "Pengajuan data untuk ditinjau",
-		"intro":           "Unggahan instansi yang menunggu walidata. Nilainya belum tampil untuk publik (dasbor, sematan, API) sampai diterbitkan.",
-		"state_submitted": "Menunggu", "state_published": "Terbit", "state_returned": "Dikembalikan", "state_withdrawn": "Ditarik",
-		"none": "Tidak ada pengajuan.", "id": "No.", "file": "Berkas", "agency": "Instansi", "by": "Pengirim", "when": "Dikirim", "state": "Status",
-		"counts": "Baris", "new": "baru", "changed": "berubah", "unchanged": "tetap", "reviewed": "Ditinjau", "reason": "Alasan",
-		"upload": "Unggahan (versi data)", "download": "Unduh berkas asli", "preview": "Yang berubah bila diterbitkan sekarang",
-		"previewHelp": "Dihitung ulang terhadap data terbit saat ini; bisa berbeda dari saat pengajuan.",
-		"line":        "Baris", "indicator": "Indikator", "region": "Wilayah", "year": "Tahun", "old": "lama", "newValue": "baru", "more": "dan %d lainnya",
-		"nothing": "Tidak ada nilai yang berubah.", "publish": "Terbitkan", "return": "Kembalikan ke instansi", "withdraw": "Tarik pengajuan",
-		"note": "Alasan (wajib untuk mengembalikan)", "comments": "Diskusi", "noComments": "Belum ada komentar.", "comment": "Komentar", "send": "Kirim komentar",
-		"done_published": "Diterbitkan: nilainya kini tampil untuk publik.", "done_returned": "Dikembalikan ke instansi.", "done_withdrawn": "Pengajuan ditarik.", "done_commented": "Komentar terkirim.",
-		"nowRejected": "Berkas ini tidak lolos pemeriksaan terhadap data saat ini:", "internal": "Terjadi kesalahan di server. Coba lagi nanti.",
-		"charts": "Pratinjau grafik (seperti yang akan dilihat publik)", "back": "Semua pengajuan", "account": "Akun", "uploadLink": "Unggah data", "warnings": "Peringatan", "errors": "Kesalahan", "column": "Kolom", "value": "Nilai",
-	},
-	"en": {
-		"title": "Walidata review", "other": "Bahasa Indonesia", "heading": "Uploads submitted for review",
-		"intro":           "Agencies' uploads waiting for the walidata. None of their values is public (dashboards, embeds, API) until published.",
-		"state_submitted": "Waiting", "state_published": "Published", "state_returned": "Returned", "state_withdrawn": "Withdrawn",
-		"none": "No submissions.", "id": "No.", "file": "File", "agency": "Agency", "by": "Sent by", "when": "Sent", "state": "State",
-		"counts": "Rows", "new": "new", "changed": "changed", "unchanged": "unchanged", "reviewed": "Reviewed", "reason": "Reason",
-		"upload": "Upload (data version)", "download": "Download the original file", "preview": "What publishing it now would change",
-		"previewHelp": "Computed again against today's published data; it may differ from when it was submitted.",
-		"line":        "Line", "indicator": "Indicator", "region": "Region", "year": "Year", "old": "old", "newValue": "new", "more": "and %d more",
-		"nothing": "No value would change.", "publish": "Publish", "return": "Return to the agency", "withdraw": "Withdraw the submission",
-		"note": "Reason (required to return it)", "comments": "Discussion", "noComments": "No comments yet.", "comment": "Comment", "send": "Send comment",
-		"done_published": "Published: its values are now public.", "done_returned": "Returned to the agency.", "done_withdrawn": "Submission withdrawn.", "done_commented": "Comment sent.",
-		"nowRejected": "This file no longer passes the checks against today's data:", "internal": "Something went wrong on the server. Please try again later.",
-		"charts": "Preview the charts (as the public will see them)", "back": "All submissions", "account": "Account", "uploadLink": "Upload data", "warnings": "Warnings", "errors": "Errors", "column": "Column", "value": "Value",
-	},
-}
+var reviewTexts = locale.Sections("review")
 
 // seriesPreview is what the indicator page says about a preview.
 type seriesPreview struct {

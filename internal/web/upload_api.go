@@ -20,6 +20,7 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
+	"pantau/internal/locale"
 )
 
 // DefaultMaxUploadBytes bounds an upload body when Options leave it unset.
@@ -212,7 +213,7 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Princi
 		return req, domain.Errorf(domain.ErrInvalid, "decimal=%q: want comma or point", u.param("decimal"))
 	}
 	l := lang(c)
-	if v := u.param("lang"); v == "id" || v == "en" {
+	if v, ok := locale.Parse(u.param("lang")); ok {
 		l = v
 	}
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,

@@ -17,6 +17,7 @@ import (
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
 
@@ -126,7 +127,7 @@ var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region",
 
 // uploadView is what the page templates show.
 type uploadView struct {
-	Lang, Other string
+	Lang, Other locale.Lang
 	T           map[string]string
 	Nonce       string
 	Params      map[string]string
@@ -170,10 +171,10 @@ func (s *Server) uploadPage(c *gin.Context) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: "en", T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20,
+	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20,
 		ReviewRequired: s.requireReview}
-	if l == "en" {
-		v.Other = "id"
+	if l == locale.EN {
+		v.Other = locale.ID
 	}
 	if p := principal(c); p.LoggedIn() && p.CanUpload() {
 		v.By = &p
@@ -355,7 +356,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 }
 
 // changeRows formats a preview's changes in the page's language.
-func changeRows(res importer.Result, lang string) []changeRow {
+func changeRows(res importer.Result, lang locale.Lang) []changeRow {
 	out := make([]changeRow, 0, len(res.Changes))
 	for _, ch := range res.Changes {
 		r := changeRow{Line: ch.Line, Kind: ch.Kind, Indicator: ch.IndicatorCode, Region: ch.RegionCode, Year: fmt.Sprint(ch.Year),
@@ -369,7 +370,7 @@ func changeRows(res importer.Result, lang string) []changeRow {
 }
 
 // rangeText formats a value, or a target's range low–high.
-func rangeText(lang string, low float64, high *float64) string {
+func rangeText(lang locale.Lang, low float64, high *float64) string {
 	if high == nil {
 		return progress.FormatNumberTrim(lang, low, 6)
 	}
@@ -384,7 +385,7 @@ func (s *Server) renderUpload(c *gin.Context, status int, v *uploadView) {
 	v.ScriptURL = chart.UploadURL
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", v.Lang)
+	h.Set("Content-Language", string(v.Lang))
 	h.Set("Vary", "Accept-Language")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'nonce-"+v.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -395,59 +396,4 @@ func (s *Server) renderUpload(c *gin.Context, status int, v *uploadView) {
 }
 
 // uploadTexts are the upload page's strings.
-var uploadTexts = map[string]map[string]string{
-	"id": {
-		"title": "Unggah data — Pantau", "heading": "Unggah data indikator", "other": "English",
-		"intro": "Unggah berkas CSV observasi atau target. Berkas diperiksa lebih dulu: Anda melihat apa yang terdeteksi, baris yang salah, dan nilai yang akan berubah sebelum menyimpan.",
-		"token": "Token instansi", "tokenHelp": "Diberikan oleh operator (pantau token create --agency KODE).",
-		"file": "Berkas CSV", "fileHelp": "Paling besar %d MB. Pemisah , ; atau tab; UTF-8 atau Windows-1252.",
-		"sending": "Mengirim berkas… %d%", "checking": "Berkas terkirim; sedang diperiksa…", "failed": "Pengiriman gagal; periksa sambungan dan coba lagi.",
-		"options": "Pilihan (bila berkas tidak menyebutkannya)", "indicator": "Kode indikator (tabel satu indikator)",
-		"decimal": "Pemisah desimal", "auto": "deteksi otomatis", "comma": "koma (0,49)", "point": "titik (0.49)",
-		"targets": "Berkas berisi target rencana", "plan": "Kode rencana (untuk target)", "region": "Kode wilayah (berkas satu wilayah)",
-		"preview": "Periksa (pratinjau)", "confirm": "Simpan", "again": "Unggah berkas lain",
-		"detected": "Terdeteksi", "layout": "tata letak", "delimiter": "pemisah", "decimalWord": "desimal", "encoding": "enkode",
-		"counts": "Ringkasan", "new": "baru", "changed": "berubah", "unchanged": "tetap", "missing": "kosong", "rejected": "Berkas ditolak: perbaiki baris berikut lalu unggah lagi. Tidak ada yang disimpan.",
-		"rejectedWord": "ditolak", "errors": "Kesalahan", "warnings": "Peringatan", "line": "Baris", "column": "Kolom", "value": "Nilai", "reason": "Alasan",
-		"changes": "Nilai baru dan berubah", "old": "lama", "newValue": "baru", "kind": "jenis", "indicatorWord": "Indikator", "regionWord": "Wilayah", "year": "Tahun",
-		"more": "dan %d lainnya", "moreErrors": "dan %d masalah lainnya",
-		"ok": "Berkas dapat diterima. Tekan Simpan untuk menyimpannya.", "nothing": "Tidak ada yang berubah: semua nilai sudah tersimpan.",
-		"stored": "Tersimpan sebagai unggahan %d.", "storedFile": "Berkas asli (SHA-256 %s)",
-		"badToken": "Token tidak dikenal. Periksa token instansi Anda.", "expired": "Pratinjau sudah kedaluwarsa atau tidak ditemukan. Silakan pilih berkas lagi.",
-		"tooLarge": "Berkas lebih besar dari %d MB.", "internal": "Terjadi kesalahan di server. Coba lagi nanti.",
-		"role":     "Peran Anda (%s) tidak dapat mengunggah data. Masukkan token instansi, atau masuk sebagai pengunggah.",
-		"signedIn": "Anda masuk sebagai %s, mengunggah untuk %s.", "allAgencies": "semua instansi", "orToken": "Atau masuk dengan akun pengunggah:", "login": "Masuk",
-		"review": "Kirim ke walidata untuk ditinjau sebelum terbit", "reviewHelp": "Nilai baru baru tampil di dasbor dan sematan setelah walidata menerbitkannya.",
-		"reviewRequired": "Unggahan instansi ditinjau walidata sebelum terbit: nilai baru tampil di dasbor setelah diterbitkan.",
-		"confirmReview":  "Kirim untuk ditinjau", "submitted": "Terkirim ke walidata sebagai pengajuan %d. Belum ada yang tampil untuk publik sampai walidata menerbitkannya.",
-		"seeSubmission": "Lihat pengajuan", "okReview": "Berkas dapat diterima. Tekan Kirim untuk ditinjau: walidata memeriksanya sebelum terbit.",
-		"nothingToReview": "Tidak ada yang dikirim: semua nilai dalam berkas sudah tersimpan.",
-	},
-	"en": {
-		"title": "Upload data — Pantau", "heading": "Upload indicator data", "other": "Bahasa Indonesia",
-		"intro": "Upload a CSV of observations or targets. The file is checked first: you see what was detected, any bad rows and the values that would change before anything is stored.",
-		"token": "Agency token", "tokenHelp": "Given by the operator (pantau token create --agency CODE).",
-		"file": "CSV file", "fileHelp": "At most %d MB. Delimiter , ; or tab; UTF-8 or Windows-1252.",
-		"sending": "Sending the file… %d%", "checking": "File sent; checking it…", "failed": "Sending failed; check the connection and try again.",
-		"options": "Options (when the file does not say)", "indicator": "Indicator code (one-indicator table)",
-		"decimal": "Decimal mark", "auto": "detect", "comma": "comma (0,49)", "point": "point (0.49)",
-		"targets": "The file holds plan targets", "plan": "Plan code (for targets)", "region": "Region code (one-region file)",
-		"preview": "Check (preview)", "confirm": "Store", "again": "Upload another file",
-		"detected": "Detected", "layout": "layout", "delimiter": "delimiter", "decimalWord": "decimal", "encoding": "encoding",
-		"counts": "Summary", "new": "new", "changed": "changed", "unchanged": "unchanged", "missing": "missing", "rejected": "The file was rejected: fix the rows below and upload it again. Nothing was stored.",
-		"rejectedWord": "rejected", "errors": "Errors", "warnings": "Warnings", "line": "Line", "column": "Column", "value": "Value", "reason": "Reason",
-		"changes": "New and changed values", "old": "old", "newValue": "new", "kind": "kind", "indicatorWord": "Indicator", "regionWord": "Region", "year": "Year",
-		"more": "and %d more", "moreErrors": "and %d more problems",
-		"ok": "The file is acceptable. Press Store to store it.", "nothing": "Nothing changes: every value is stored already.",
-		"stored": "Stored as upload %d.", "storedFile": "Original file (SHA-256 %s)",
-		"badToken": "Unknown token. Check your agency token.", "expired": "The preview has expired or was not found. Please choose the file again.",
-		"tooLarge": "The file is larger than %d MB.", "internal": "Something went wrong on the server. Please try again later.",
-		"role":     "Your role (%s) cannot upload data. Type an agency token, or log in as an uploader.",
-		"signedIn": "You are logged in as %s, uploading for %s.", "allAgencies": "every agency", "orToken": "Or log in with an uploader account:", "login": "Log in",
-		"review": "Send to the walidata for review before publication", "reviewHelp": "New values appear on dashboards and embeds only once the walidata publishes them.",
-		"reviewRequired": "Agencies' uploads are reviewed by the walidata before publication: new values appear on dashboards once published.",
-		"confirmReview":  "Send for review", "submitted": "Sent to the walidata as submission %d. Nothing is public until the walidata publishes it.",
-		"seeSubmission": "See the submission", "okReview": "The file is acceptable. Press Send for review: the walidata checks it before publication.",
-		"nothingToReview": "Nothing was sent: every value in the file is stored already.",
-	},
-}
+var uploadTexts = locale.Sections("upload")

@@ -1,0 +1,225 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/boundary"
+	"pantau/internal/domain"
+	"pantau/internal/importer"
+	"pantau/internal/store"
+)
+
+// webShapes is the version of the simplification in boundary.WebCollection:
+// part of every ETag, so that a release that simplifies differently is not
+// answered 304 from a client's old copy.
+const webShapes = "1"
+
+// shapeKey names one answer of GET /api/v1/boundaries.
+type shapeKey struct {
+	st      *store.Store
+	version int64
+	parent  string
+	level   domain.Level
+}
+
+// shapeAnswer is a simplified collection, plain and gzip-compressed: the
+// simplification and the compression are done once per data version.
+type shapeAnswer struct {
+	plain, gz []byte
+}
+
+// shapeCache keeps the latest answers. The data version is in the key, so
+// an import makes every entry unreachable; the oldest go first once there
+// are shapeCacheEntries. It is keyed by store too, because tests run many
+// servers, each with its own versions, in one process.
+var shapeCache = struct {
+	sync.Mutex
+	entries map[shapeKey]*shapeAnswer
+	order   []shapeKey
+}{entries: map[shapeKey]*shapeAnswer{}}
+
+const shapeCacheEntries = 64
+
+func cachedShapes(k shapeKey) *shapeAnswer {
+	shapeCache.Lock()
+	defer shapeCache.Unlock()
+	return shapeCache.entries[k]
+}
+
+func keepShapes(k shapeKey, a *shapeAnswer) {
+	shapeCache.Lock()
+	defer shapeCache.Unlock()
+	if _, ok := shapeCache.entries[k]; ok {
+		return
+	}
+	shapeCache.entries[k] = a
+	shapeCache.order = append(shapeCache.order, k)
+	for len(shapeCache.order) > shapeCacheEntries {
+		delete(shapeCache.entries, shapeCache.order[0])
+		shapeCache.order = shapeCache.order[1:]
+	}
+}
+
+// getBoundaries answers the shapes of the regions below ?parent= (its
+// children; with ?level=, every region of that level under it, so
+// ?parent=ID&level=kabupaten_kota is the country's regencies) as a GeoJSON
+// FeatureCollection simplified for a map of boundary.MapPixels, with
+// properties.code and properties.name. Regions without a stored shape are
+// left out (an empty collection when none has one); an unknown parent is
+// 404. The answer is computed once per data version and sent gzip-compressed
+// to clients that accept it: the ETag is the data version's, so a
+// revalidation costs no work.
+func (s *Server) getBoundaries(c *gin.Context) {
+	ctx := c.Request.Context()
+	parent, level := strings.TrimSpace(c.Query("parent")), domain.Level(strings.TrimSpace(c.Query("level")))
+	if parent == "" {
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "parent is required (?parent=16.07 for Banyuasin's kecamatan, ?parent=ID for the provinces)"))
+		return
+	}
+	if level != "" {
+		if _, err := domain.LevelOfCode(parent); err != nil {
+			s.fail(c, err)
+			return
+		}
+		switch level {
+		case domain.LevelProvince, domain.LevelRegency, domain.LevelDistrict, domain.LevelVillage:
+		default:
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "level %q: want provinsi, kabupaten_kota, kecamatan or desa", level))
+			return
+		}
+	}
+	if _, err := s.store.Region(ctx, parent); err != nil {
+		s.fail(c, err)
+		return
+	}
+	version, err := s.store.DataVersion(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	etag := fmt.Sprintf(`"b%s-%d-%s-%s"`, webShapes, version, parent, level)
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Vary", "Accept-Encoding")
+	if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatches(inm, etag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	k := shapeKey{st: s.store, version: version, parent: parent, level: level}
+	a := cachedShapes(k)
+	if a == nil {
+		if a, err = s.simplifiedShapes(c, parent, level); err != nil {
+			s.fail(c, err)
+			return
+		}
+		keepShapes(k, a)
+	}
+	body := a.plain
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		body = a.gz
+		h.Set("Content-Encoding", "gzip")
+	}
+	c.Data(http.StatusOK, "application/geo+json", body)
+}
+
+func (s *Server) simplifiedShapes(c *gin.Context, parent string, level domain.Level) (*shapeAnswer, error) {
+	stored, err := s.store.ChildBoundaries(c.Request.Context(), parent, level)
+	if err != nil {
+		return nil, err
+	}
+	regions := make([]boundary.Region, len(stored))
+	for i, b := range stored {
+		regions[i] = boundary.Region{Code: b.RegionCode, Name: b.Name, Geometry: b.Geometry}
+	}
+	plain, err := boundary.WebCollection(regions)
+	if err != nil {
+		return nil, fmt.Errorf("web: boundaries below %s: %w", parent, err)
+	}
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // once per version: worth the best
+	w.Write(plain)
+	w.Close()
+	return &shapeAnswer{plain: plain, gz: gz.Bytes()}, nil
+}
+
+// acceptsGzip reads Accept-Encoding: gzip unless refused with q=0.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// postBoundaries imports a boundary file for an administrator: the whole
+// body (application/geo+json) or the multipart field "file", with
+// ?dry_run=, ?skip_unmatched=, ?code_property=, ?source= and ?licence=
+// (or form fields). It
+// answers the report — matched regions, unmatched features, invalid
+// geometry, regions without a feature — with 201 when stored, 200 for a
+// dry run, and 422 with the same report when nothing was stored.
+func (s *Server) postBoundaries(c *gin.Context) {
+	if c.Request.ContentLength > s.uploads.maxBytes {
+		s.failTooLarge(c)
+		return
+	}
+	u, err := s.readUpload(c)
+	if tooLarge(err) {
+		s.failTooLarge(c)
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer u.close()
+	if u.form == nil && c.Query("filename") == "" {
+		u.filename = "boundaries.geojson" // readUpload names a bare body for CSV
+	}
+	req := importer.BoundaryRequest{Filename: u.filename, CreatedBy: principal(c).Email,
+		CodeProperty: u.param("code_property"), Source: u.param("source"), Licence: u.param("licence"), MaxBytes: s.uploads.maxBytes}
+	if req.DryRun, err = u.flag("dry_run"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if req.SkipUnmatched, err = u.flag("skip_unmatched"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := importer.ImportBoundaries(c.Request.Context(), s.store, u.file, req)
+	switch {
+	case tooLarge(err):
+		s.failTooLarge(c)
+		return
+	case errors.Is(err, domain.ErrInvalid):
+		var details any
+		if res.Report != nil {
+			details = res
+		}
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", domain.Message(err), details))
+		return
+	case err != nil:
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if res.Stored {
+		status = http.StatusCreated
+		c.Header("Location", fmt.Sprintf("/api/v1/uploads/%d", res.Upload.ID))
+		c.Set(auditActionKey, "boundaries_import")
+		c.Set(auditObjectKey, fmt.Sprintf("upload:%d", res.Upload.ID))
+	}
+	c.JSON(status, gin.H{"data": res})
+}
