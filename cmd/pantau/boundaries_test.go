@@ -11,6 +11,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/pgtest"
+	"pantau/internal/store"
 	"pantau/internal/wilayah"
 )
 
@@ -65,6 +66,11 @@ func TestBoundariesImportCommand(t *testing.T) {
 				regions = append(regions, e.Region())
 			}
 			if err := st.PutRegions(ctx, regions...); err != nil {
+				t.Fatal(err)
+			}
+			// Prepared by hand as `pantau init --region 16` would record it:
+			// serve refuses a database never prepared.
+			if err := st.SetInstance(ctx, "16", store.PreparedByInit); err != nil {
 				t.Fatal(err)
 			}
 			st.Close()
