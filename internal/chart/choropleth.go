@@ -197,7 +197,7 @@ func Choropleth(in MapInput) (Chart, error) {
 func meetsTarget(ind domain.Indicator, t domain.Target, v float64) bool { return meets(ind, t, v) }
 
 // gradedClasses splits values into at most maxMapClasses equal intervals
-// on a round step (2, 2.5, 5 × 10ⁿ), best first for the polarity, the
+// on a round step (1, 2, 2.5, 5 × 10ⁿ), best first for the polarity, the
 // lightest colour on the best class.
 func gradedClasses(l locale.Lang, ind domain.Indicator, values []float64) []mapClass {
 	if len(values) == 0 {
@@ -212,7 +212,7 @@ func gradedClasses(l locale.Lang, ind domain.Indicator, values []float64) []mapC
 		start := math.Floor(lo/step) * step
 		bounds = []float64{round(start, step), round(start+step, step)}
 	} else {
-		step := niceStep((hi - lo) / float64(k))
+		step := niceStepBelow((hi - lo) / float64(k))
 		start := math.Floor(lo/step) * step
 		for b := start; ; b += step {
 			bounds = append(bounds, round(b, step))
@@ -221,7 +221,7 @@ func gradedClasses(l locale.Lang, ind domain.Indicator, values []float64) []mapC
 			}
 		}
 		for len(bounds)-1 > maxMapClasses {
-			step *= 2
+			step = niceStep(step * 1.5) // the next round step up
 			bounds = bounds[:0]
 			for b := start; ; b += step {
 				bounds = append(bounds, round(b, step))
@@ -245,6 +245,23 @@ func gradedClasses(l locale.Lang, ind domain.Indicator, values []float64) []mapC
 		classes[i].colour = colours[i]
 	}
 	return classes
+}
+
+// niceStepBelow is the largest 1, 2, 2.5 or 5 × 10ⁿ not above raw: a step
+// rounded down gives at least the classes asked for (the loop above
+// widens it when that makes too many).
+func niceStepBelow(raw float64) float64 {
+	if raw <= 0 || math.IsNaN(raw) || math.IsInf(raw, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := p
+	for _, m := range []float64{2, 2.5, 5} {
+		if m*p <= raw {
+			step = m * p
+		}
+	}
+	return step
 }
 
 // classOf is the index of the class holding v.
