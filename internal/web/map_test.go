@@ -122,7 +122,9 @@ func TestMapTabHTTP(t *testing.T) {
 		}
 		// The shapes the option names are there, one per kecamatan.
 		status, _, geo := fetch(t, base+opt.PantauMap.Shapes)
-		var fc struct{ Features []struct{ Properties struct{ Code string } } }
+		var fc struct {
+			Features []struct{ Properties struct{ Code string } }
+		}
 		if err := json.Unmarshal([]byte(geo), &fc); status != 200 || err != nil || len(fc.Features) != 21 {
 			t.Errorf("shapes: %d %v, %d features", status, err, len(fc.Features))
 		}
