@@ -122,7 +122,7 @@ func TestMapBrowser(t *testing.T) {
 				t.Errorf("%s: a chart failed or a payload ran", what)
 			}
 			file := filepath.Join(dir, "map-"+v.theme+"-"+strings.SplitN(v.size, ",", 2)[0]+".png")
-			chromium(t, bin, base+path, "--window-size="+strings.Replace(v.size, "900", "1100", 1), "--screenshot="+file)
+			chromium(t, bin, base+path, "--window-size="+strings.NewReplacer("1280,900", "1280,1100", "390,844", "390,1400").Replace(v.size), "--screenshot="+file)
 			if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
 				t.Errorf("screenshot %s: %v", file, err)
 			}

@@ -167,8 +167,19 @@
       if (dark) option.backgroundColor = 'transparent';
       var ready = option.pantauMap ? prepareMap(option, dark) : Promise.resolve(option);
       ready.then(function (option) {
+        // A map is no taller than its shapes need at this width (a phone's
+        // narrow map would leave a gap), up to the height the page gave.
+        var tallest = el.clientHeight;
+        var fitHeight = function () {
+          var f = option.pantauFit;
+          var want = Math.min(tallest, Math.ceil(f.top + f.bottom + (el.clientWidth - f.left - f.right) / f.aspect));
+          if (Math.abs(el.clientHeight - want) > 1) el.style.height = want + 'px';
+        };
+        if (option.pantauFit) {
+          fitHeight();
+          fitMap(option, el.clientWidth, el.clientHeight);
+        }
         var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'svg' });
-        if (option.pantauFit) fitMap(option, el.clientWidth, el.clientHeight);
         chart.setOption(option);
         if (option.series && option.series[0] && option.series[0].type === 'map') onMapClick(chart);
         el.setAttribute('data-chart-ready', 'true');
@@ -176,7 +187,12 @@
         charts.push(entry);
         if (window.ResizeObserver) {
           new ResizeObserver(function () {
-            if (option.pantauFit) entry.chart.setOption(fitMap(option, el.clientWidth, el.clientHeight));
+            if (option.pantauFit) {
+              fitHeight();
+              entry.chart.resize();
+              entry.chart.setOption(fitMap(option, el.clientWidth, el.clientHeight));
+              return;
+            }
             entry.chart.resize();
           }).observe(el);
         }
