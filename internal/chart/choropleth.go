@@ -123,10 +123,11 @@ func Choropleth(in MapInput) (Chart, error) {
 				idx = first + classOf(classes, v)
 			}
 			if in.Target != nil {
+				goal := in.PlanName + " " + strconv.Itoa(in.Target.Year) + " (" + targetText(l, ind, *in.Target) + ")"
 				if meets(v) {
-					tip = append(tip, l.Get("map.statusMeets", in.PlanName))
+					tip = append(tip, l.Get("map.statusMeets", goal))
 				} else {
-					tip = append(tip, l.Get("map.statusNotYet", in.PlanName))
+					tip = append(tip, l.Get("map.statusNotYet", goal))
 				}
 			} else if ind.Polarity != domain.Neutral {
 				tip = append(tip, l.Get("map.rank", ranked[r.Code], len(ranked)))

@@ -74,6 +74,37 @@ func (d drawnMap) shapes(legend int) int {
 	return n - legend
 }
 
+// mapHarness frames a map embed from the same origin, shows the tooltip
+// of Rambutan (16.07.06) through ECharts' own action, clicks the shape
+// where it is drawn and records what the map would open.
+const mapHarness = `<!doctype html><html><head><meta charset="utf-8"></head><body>
+<iframe id="f" src="%s" style="width:900px;height:1000px;border:0"></iframe>
+<script>
+var out = {};
+function done() { document.body.setAttribute('data-result', JSON.stringify(out)); }
+var f = document.getElementById('f');
+f.addEventListener('load', function () {
+  var w = f.contentWindow, d = f.contentDocument, tries = 0;
+  (function wait() {
+    var el = d.querySelector('[id$="-map"][data-chart-ready="true"]');
+    if (!el) { if (++tries < 60) return setTimeout(wait, 100); out.error = 'no map'; return done(); }
+    var inst = w.echarts.getInstanceByDom(el), series = inst.getModel().getSeriesByIndex(0);
+    var data = inst.getOption().series[0].data;
+    out.data = data.length;
+    out.regions = series.coordinateSystem.regions.length;
+    inst.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: data.findIndex(function (x) { return x.name === '16.07.06'; }) });
+    setTimeout(function () {
+      out.tip = Array.from(el.querySelectorAll('div')).filter(function (x) { return x.style.zIndex === '9999999'; }).map(function (x) { return x.innerText; }).join('|');
+      var geo = series.coordinateSystem, pt = geo.dataToPoint(geo.getRegion('16.07.06').getCenter()), r = el.getBoundingClientRect();
+      w.open = function (u) { out.opened = u; };
+      var ev = { clientX: r.left + pt[0], clientY: r.top + pt[1], bubbles: true };
+      ['mousemove', 'mousedown', 'mouseup', 'click'].forEach(function (t) { el.querySelector('div').dispatchEvent(new w.MouseEvent(t, ev)); });
+      setTimeout(done, 500);
+    }, 300);
+  })();
+});
+</script></body></html>`
+
 // TestMapBrowser draws the demo's kecamatan map in headless Chromium at
 // desktop and phone width, light and dark: 21 shapes filled in the
 // classes' colours, every one hatched as data contoh, the legend with its
@@ -183,6 +214,33 @@ func TestMapBrowser(t *testing.T) {
 		if png, err := base64.StdEncoding.DecodeString(ex.PNGData); err == nil {
 			os.WriteFile(filepath.Join(dir, "map-export.png"), png, 0o644)
 		}
+		// Hover and click, in the embed (pages may not be framed).
+		mux.HandleFunc("/map-harness.html", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, mapHarness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id")
+		})
+		dom = chromium(t, bin, host.URL+"/map-harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=10000")
+		r = resultAttr.FindStringSubmatch(dom)
+		if r == nil {
+			t.Fatal("map harness recorded nothing")
+		}
+		var hv struct {
+			Error, Tip, Opened string
+			Data, Regions      int
+		}
+		if err := json.Unmarshal([]byte(html.UnescapeString(r[1])), &hv); err != nil {
+			t.Fatal(err)
+		}
+		if hv.Error != "" || hv.Data != 21 || hv.Regions != 21 {
+			t.Errorf("map instance: %+v, want 21 data items on 21 shapes", hv)
+		}
+		if want := "Rambutan\n2025: 5,54%\nmemenuhi target RPJMD Kab. Banyuasin 2025 (8,9%)\ndata contoh (ilustratif)"; hv.Tip != want {
+			t.Errorf("tooltip %q, want %q", hv.Tip, want)
+		}
+		if hv.Opened != "/i/kemiskinan?region=16.07.06&lang=id" {
+			t.Errorf("a click on Rambutan opened %q", hv.Opened)
+		}
+
 		// A year only three kecamatan have: 18 grey shapes.
 		loadPartialYear(t, st)
 		dom = chromiumPage(t, bin, base, "/i/kemiskinan?region=16.07&tab=map&year=2026&lang=id", "--window-size=1280,900", "--dump-dom")
