@@ -157,6 +157,24 @@ func TestMapTabHTTP(t *testing.T) {
 			t.Error("chart tab changed")
 		}
 
+		// A district whose name is markup (and has no shape): text in the
+		// table, escaped data in the option.
+		loadHostile(t, st)
+		for _, path := range []string{"/i/kemiskinan?region=16.07&tab=map", "/i/kemiskinan?region=16.07&tab=table", "/embed/i/kemiskinan?region=16.07&tab=map"} {
+			status, h, body := fetch(t, base+path)
+			if status != 200 {
+				t.Fatalf("%s: %d", path, status)
+			}
+			if !strings.HasPrefix(path, "/embed/") {
+				checkCSP(t, path, h, body)
+			}
+			for _, bad := range []string{"<script>document", "<img src=x"} {
+				if strings.Contains(body, bad) {
+					t.Errorf("%s: payload %q reached the page unescaped", path, bad)
+				}
+			}
+		}
+
 		for _, tt := range []struct {
 			path, want string
 			status     int
