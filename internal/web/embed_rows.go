@@ -2,10 +2,10 @@ package web
 
 import (
 	"context"
-	"pantau/internal/locale"
 
 	"pantau/internal/chart"
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
