@@ -165,6 +165,10 @@ type recorder struct {
 	over bool
 }
 
+// Unwrap lets http.ResponseController reach the connection (MinRate's
+// read deadlines) through the recorder.
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *recorder) Write(b []byte) (int, error) {
 	w.keep(b)
 	return w.ResponseWriter.Write(b)

@@ -247,7 +247,10 @@ func TestStalledUpload(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer conn.Close()
-			fmt.Fprintf(conn, "POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: text/csv\r\nContent-Length: 20000\r\n\r\n%s",
+			// With an Idempotency-Key, whose recorder must not hide the
+			// connection's deadlines.
+			fmt.Fprintf(conn, "POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nIdempotency-Key: stall-1\r\n"+
+				"Content-Type: text/csv\r\nContent-Length: 20000\r\n\r\n%s",
 				token, povertyHeader+"16.07;kemiskinan_ekstrem;2024;0,51\n")
 			start := time.Now()
 			conn.SetReadDeadline(start.Add(10 * time.Second))

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -150,6 +151,9 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, domain.ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// A request body slower than its minimum rate (httpx.MinRate).
+		return http.StatusRequestTimeout, "too_slow"
 	case store.Unreachable(err):
 		// An outage, not a failure of this request: the client may try
 		// again (Retry-After, set by retryLater).

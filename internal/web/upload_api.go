@@ -323,7 +323,7 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 	switch {
 	case tooLarge(err):
 		s.failTooLarge(c)
-	case errors.Is(err, os.ErrDeadlineExceeded):
+	case errors.Is(err, os.ErrDeadlineExceeded): // statusOf's 408, with the rate
 		c.Header("Connection", "close")
 		c.AbortWithStatusJSON(http.StatusRequestTimeout, errorBody("too_slow",
 			fmt.Sprintf("the upload arrived slower than %d bytes per second (PANTAU_MIN_UPLOAD_RATE); nothing was stored", s.uploads.minRate), nil))
