@@ -288,8 +288,12 @@ func (s *Server) postUpload(c *gin.Context) {
 		return
 	}
 	u, err := s.readUpload(c)
-	if err != nil {
+	if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
 		s.failUpload(c, err, importer.Result{})
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	defer u.close()
