@@ -424,6 +424,7 @@ var english = map[string]string{
 	"progress.sdg.linear_sdgbuild":        " sdg-build, which replaces the target with 0.001, gives a ratio of %s: %s.",
 	"progress.sdg.moved_rate":             "%s by %s a year on average",
 	"progress.sdg.neutral":                "Not applicable: this indicator has no better direction.",
+	"progress.sdg.not_assessed":           "Not applicable: the catalogue says this indicator's progress is not assessed.",
 	"progress.sdg.no_target":              "%[1]s: with no target to compare, the value has %[2]s by %[3]s a year since %[4]d, %[5]s.",
 	"progress.sdg.no_target_flat":         "%s: with no target to compare, the value has not changed since %d.",
 	"progress.sdg.opposite_sign":          "Not computable: the target %s has the opposite sign to the base value %s, so no growth rate leads from one to the other.",

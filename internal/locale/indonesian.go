@@ -424,6 +424,7 @@ var indonesian = map[string]string{
 	"progress.sdg.linear_sdgbuild":        " sdg-build, yang mengganti target dengan 0,001, memberi rasio %s: %s.",
 	"progress.sdg.moved_rate":             "%s rata-rata %s per tahun",
 	"progress.sdg.neutral":                "Tidak berlaku: indikator ini tidak punya arah yang lebih baik.",
+	"progress.sdg.not_assessed":           "Tidak berlaku: katalog menetapkan kemajuan indikator ini tidak dinilai.",
 	"progress.sdg.no_target":              "%[1]s: tanpa target pembanding, sejak %[4]d nilainya %[2]s rata-rata %[3]s per tahun, %[5]s.",
 	"progress.sdg.no_target_flat":         "%s: tanpa target pembanding, nilainya tidak berubah sejak %d.",
 	"progress.sdg.opposite_sign":          "Tidak dapat dihitung: target %s berlawanan tanda dengan nilai awal %s, sehingga tidak ada laju pertumbuhan yang menghubungkan keduanya.",
