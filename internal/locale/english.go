@@ -10,6 +10,7 @@ var english = map[string]string{
 	"account.auditLog":        "Audit log (CSV)",
 	"account.badLogin":        "Wrong email or password, or the account is locked for a while after repeated failures. Try again later.",
 	"account.changePassword":  "Change password",
+	"account.catalogue":       "Catalogue (indicators, plans, regions, agencies)",
 	"account.changed":         "Your password has been changed. The account's other sessions have been ended.",
 	"account.confirmPassword": "New password again",
 	"account.csrf":            "The form has expired or came from another site. Reload the page and try again.",

@@ -10,6 +10,7 @@ var indonesian = map[string]string{
 	"account.auditLog":        "Log audit (CSV)",
 	"account.badLogin":        "Email atau kata sandi salah, atau akun dikunci sementara setelah beberapa kali gagal. Coba lagi nanti.",
 	"account.changePassword":  "Ganti kata sandi",
+	"account.catalogue":       "Katalog (indikator, rencana, wilayah, instansi)",
 	"account.changed":         "Kata sandi sudah diganti. Sesi lain akun ini telah diakhiri.",
 	"account.confirmPassword": "Ulangi kata sandi baru",
 	"account.csrf":            "Formulir sudah kedaluwarsa atau berasal dari situs lain. Muat ulang halaman lalu coba lagi.",

@@ -618,7 +618,10 @@ func (s *Server) catalogSaveRegion(c *gin.Context) {
 		err = fieldError(l, "bps_code", "badBPS", bps)
 	}
 	if err == nil {
-		_, err = s.applyCatalog(c, &catalogfile.Catalogue{Regions: []domain.Region{{Code: r.Code, BPSCode: bps}}}, false)
+		// The stored name is given so that only the BPS code changes; what
+		// the item leaves out (validity, successors) stays as stored.
+		item := catalogfile.NormalRegion(domain.Region{Code: r.Code, Name: r.Name, Level: r.Level, ParentCode: r.ParentCode, BPSCode: bps})
+		_, err = s.applyCatalog(c, &catalogfile.Catalogue{Regions: []domain.Region{item}}, false)
 	}
 	back := url.Values{}
 	for _, k := range []string{"induk", "q"} {
