@@ -129,7 +129,7 @@ func numText(l locale.Lang, v *float64) string {
 // indicatorForm is the indicator form's fields as typed.
 type indicatorForm struct {
 	Code, NameID, NameEN, Unit, Polarity, BandLow, BandHigh, Min, Max, Decimals string
-	Source, Definition, DefinitionEN, Frequency, SDGCode, NationalCode, Agency   string
+	Source, Definition, DefinitionEN, Frequency, SDGCode, NationalCode, Agency  string
 	Assess                                                                      bool
 	BaseYear, Substantial, Moderate, Limited                                    string
 }
@@ -274,9 +274,9 @@ type indicatorPreview struct {
 
 // assessmentRow is one series whose verdict changes, as the page shows it.
 type assessmentRow struct {
-	Region, Group                        string
-	SDGOld, SDGNew, AntOld, AntNew       string
-	SDGChanged, AntChanged               bool
+	Region, Group                  string
+	SDGOld, SDGNew, AntOld, AntNew string
+	SDGChanged, AntChanged         bool
 }
 
 var polarities = []string{string(domain.HigherIsBetter), string(domain.LowerIsBetter), string(domain.Band), string(domain.Neutral)}
