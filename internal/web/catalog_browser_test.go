@@ -18,7 +18,8 @@ import (
 // on /i/{the new indicator}; then previews a polarity change. Every step
 // is a real form in a real browser with the pages' scripts and policies.
 // Screenshots of the list and the edit preview (390 and 1280 px, light
-// and dark) go to PANTAU_SCREENSHOTS/TestCatalogBrowser.
+// and dark), the plans and the region tree go to
+// PANTAU_SCREENSHOTS/TestCatalogBrowser.
 func TestCatalogBrowser(t *testing.T) {
 	bin := browser(t)
 	shots := os.Getenv("PANTAU_SCREENSHOTS")
@@ -108,6 +109,12 @@ func TestCatalogBrowser(t *testing.T) {
 				b.screenshot(filepath.Join(dir, "katalog-list-"+suffix), width, dark)
 				preview()
 				b.screenshot(filepath.Join(dir, "katalog-preview-"+suffix), width, dark)
+			}
+		}
+		for _, width := range []int{390, 1280} {
+			for name, path := range map[string]string{"plans": "/admin/katalog/rencana", "regions": "/admin/katalog/wilayah?induk=16.07"} {
+				b.open(base + path)
+				b.screenshot(filepath.Join(dir, "katalog-"+name+"-"+strconv.Itoa(width)+"-light.png"), width, false)
 			}
 		}
 		t.Logf("screenshots in %s", dir)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -266,7 +267,7 @@ type indicatorView struct {
 }
 
 type indicatorPreview struct {
-	Fields   []catalogfile.FieldChange
+	Fields   []fieldRow
 	Assessed []assessmentRow
 	// Unchanged: the form as sent changes nothing.
 	Unchanged bool
@@ -364,7 +365,7 @@ func (s *Server) catalogSaveIndicator(c *gin.Context) {
 	if err == nil && !save {
 		v.Preview = &indicatorPreview{Unchanged: len(res.Changes) == 0}
 		if len(res.Changes) > 0 {
-			v.Preview.Fields = catalogfile.FieldChanges(res.Changes[0].Old, res.Changes[0].New)
+			v.Preview.Fields = fieldRows(l, catalogfile.FieldChanges(res.Changes[0].Old, res.Changes[0].New))
 			v.Preview.Assessed, err = s.reassessed(c, old, ind)
 		}
 	}
@@ -420,6 +421,42 @@ func (s *Server) reassessed(c *gin.Context, old, new domain.Indicator) ([]assess
 	return rows, nil
 }
 
+// fieldRow is one field of a previewed change as a person reads it: the
+// form's label, the file's field name, old → new in the page's language.
+type fieldRow struct{ Label, Field, Old, New string }
+
+func fieldRows(l locale.Lang, changes []catalogfile.FieldChange) []fieldRow {
+	t := catalogTexts[l]
+	value := func(field, raw string) string {
+		var v any
+		if json.Unmarshal([]byte(raw), &v) != nil {
+			return raw // "–", none
+		}
+		switch x := v.(type) {
+		case string:
+			if field == "polarity" {
+				return t["polarity_"+x]
+			}
+			return x
+		case bool:
+			return t[strconv.FormatBool(x)]
+		case float64:
+			return progress.FormatNumberTrim(l, x, 6)
+		}
+		return raw
+	}
+	out := make([]fieldRow, len(changes))
+	for i, ch := range changes {
+		short := ch.Field[strings.LastIndex(ch.Field, ".")+1:]
+		label := t["f_"+short]
+		if label == "" {
+			label = ch.Field
+		}
+		out[i] = fieldRow{Label: label, Field: ch.Field, Old: value(short, ch.Old), New: value(short, ch.New)}
+	}
+	return out
+}
+
 func ptrEq(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // ---- plans ----
@@ -468,7 +505,7 @@ type planRow struct {
 // catalogPlans answers GET /admin/katalog/rencana: the plans and the form
 // for a new one; ?amends=CODE fills it in as an amendment of that plan.
 func (s *Server) catalogPlans(c *gin.Context) {
-	f := planForm{Kind: string(domain.KindRPJMD), Status: string(domain.PlanFinal)}
+	f := planForm{Kind: string(domain.KindRPJMD), Level: string(domain.PlanRegency), Status: string(domain.PlanFinal)}
 	if code := c.Query("amends"); code != "" {
 		plans, err := s.store.Plans(c.Request.Context())
 		if err != nil {

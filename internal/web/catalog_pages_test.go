@@ -93,7 +93,7 @@ func TestCatalogPages(t *testing.T) {
 			"agency_code": {ind.AgencyCode}, "assess": {"true"}, "substantial": {"0,95"}, "moderate": {"0,6"}, "limited": {"0"}, "step": {"preview"}}
 		resp, page = b.do("POST", "/admin/katalog/indikator/kemiskinan", edit)
 		if resp.StatusCode != 200 || !strings.Contains(page, "Yang berubah bila disimpan") ||
-			!regexp.MustCompile(`<code>polarity</code></td><td[^>]*><del>&#34;lower&#34;</del></td><td[^>]*><ins>&#34;higher&#34;</ins>`).MatchString(page) {
+			!regexp.MustCompile(`Arah yang lebih baik<br><code class="hint">polarity</code></span></td><td[^>]*><span><del>lebih rendah lebih baik</del></span></td><td[^>]*><span><ins>lebih tinggi lebih baik</ins>`).MatchString(page) {
 			t.Fatalf("preview: %d %.2000s", resp.StatusCode, page)
 		}
 		if !strings.Contains(page, "Kabupaten Banyuasin (16.07)") || !regexp.MustCompile(`<del>[^<]+</del> → <ins>[^<]+</ins>`).MatchString(page) ||
