@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"pantau/internal/domain"
-	"pantau/internal/pgtest"
+	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/wilayah"
 )
 
@@ -45,10 +46,7 @@ func TestBoundariesImportCommand(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
-			}
+			url := testdb.URL(t, store.Dialect(engine))
 			getenv := env("PANTAU_DATABASE_URL", url)
 			st, err := openStore(ctx, url)
 			if err != nil {
@@ -65,6 +63,11 @@ func TestBoundariesImportCommand(t *testing.T) {
 				regions = append(regions, e.Region())
 			}
 			if err := st.PutRegions(ctx, regions...); err != nil {
+				t.Fatal(err)
+			}
+			// Prepared by hand as `pantau init --region 16` would record it:
+			// serve refuses a database never prepared.
+			if err := st.SetInstance(ctx, "16", store.PreparedByInit); err != nil {
 				t.Fatal(err)
 			}
 			st.Close()

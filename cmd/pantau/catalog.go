@@ -58,7 +58,8 @@ func catalogImport(ctx context.Context, args []string, getenv func(string) strin
 		fs.Usage()
 		return usageError("catalog import needs exactly one FILE or DIR")
 	}
-	if *lang != "id" && *lang != "en" {
+	msgLang, ok := locale.Parse(*lang)
+	if !ok {
 		return usageError("--lang %q: want id or en", *lang)
 	}
 	cfg, err := config.Parse(vals)
@@ -66,7 +67,7 @@ func catalogImport(ctx context.Context, args []string, getenv func(string) strin
 		return usageError("%v", err)
 	}
 	path := fs.Arg(0)
-	c, err := catalogfile.Read(path, *lang)
+	c, err := catalogfile.Read(path, msgLang)
 	if err != nil {
 		return catalogError(err)
 	}
@@ -75,7 +76,7 @@ func catalogImport(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer st.Close()
-	_, err = applyCatalog(ctx, st, c, path, "cli:"+getenv("USER"), *lang, *dryRun, stdout)
+	_, err = applyCatalog(ctx, st, c, path, "cli:"+getenv("USER"), msgLang, *dryRun, stdout)
 	return err
 }
 
@@ -96,7 +97,7 @@ func catalogError(err error) error {
 // and the counts, and applies the changes in one transaction (or, on a dry
 // run, checks them in one and rolls back). `catalog import` and `init`
 // share it, so the starter catalogue goes the way any file goes.
-func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue, name, by, lang string, dryRun bool, stdout io.Writer) (store.CatalogImport, error) {
+func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue, name, by string, lang locale.Lang, dryRun bool, stdout io.Writer) (store.CatalogImport, error) {
 	list, err := wilayah.Official()
 	if err != nil {
 		return store.CatalogImport{}, err
@@ -125,22 +126,21 @@ func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue
 			return imp, catalogError(refusal(c, lang, err))
 		}
 	}
-	words := [2]string{"catalogue: added %d, changed %d, removed %d, unchanged %d\n", "katalog: ditambah %d, diubah %d, dihapus %d, tetap %d\n"}
-	fmt.Fprintf(stdout, words[langIdx(lang)], added, changed, removed, plan.Unchanged)
+	fmt.Fprintln(stdout, lang.Get("catalogfile.counts", added, changed, removed, plan.Unchanged))
 	switch {
 	case len(plan.Changes) == 0:
-		fmt.Fprintln(stdout, [2]string{"nothing to change", "tidak ada yang berubah"}[langIdx(lang)])
+		fmt.Fprintln(stdout, lang.Get("catalogfile.nothing"))
 	case dryRun:
-		fmt.Fprintln(stdout, [2]string{"dry run: acceptable, nothing stored", "uji coba: dapat diterima, tidak ada yang disimpan"}[langIdx(lang)])
+		fmt.Fprintln(stdout, lang.Get("catalogfile.dry_run"))
 	default:
-		fmt.Fprintf(stdout, [2]string{"stored as catalogue import %d\n", "disimpan sebagai impor katalog %d\n"}[langIdx(lang)], imp.ID)
+		fmt.Fprintln(stdout, lang.Get("catalogfile.stored", imp.ID))
 	}
 	return imp, nil
 }
 
 // refusal puts the store's refusals (an entry in use, targets outside a
 // plan's new period) in the words and at the place of the file.
-func refusal(c *catalogfile.Catalogue, lang string, err error) error {
+func refusal(c *catalogfile.Catalogue, lang locale.Lang, err error) error {
 	var inUse *store.InUseError
 	var period *store.PeriodError
 	switch {
@@ -155,13 +155,6 @@ func refusal(c *catalogfile.Catalogue, lang string, err error) error {
 		return &exitError{code: 1, err: errors.New(domain.Message(err))}
 	}
 	return err
-}
-
-func langIdx(lang string) int {
-	if lang == "en" {
-		return 0
-	}
-	return 1
 }
 
 func catalogExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

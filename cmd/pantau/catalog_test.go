@@ -11,14 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // both runs fn on a new SQLite file and a new PostgreSQL database.
 func both(t *testing.T, fn func(t *testing.T, url string)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "pantau.db")) })
-	t.Run("postgres", func(t *testing.T) { fn(t, pgtest.URL(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, testdb.URL(t, store.Postgres)) })
 }
 
 // pantau runs one command and returns its exit code, stdout and stderr
@@ -234,7 +234,7 @@ func newURL(t *testing.T, url string) string {
 	if _, ok := store.IsSQLiteFile(url); ok {
 		return filepath.Join(t.TempDir(), "fresh.db")
 	}
-	return pgtest.URL(t)
+	return testdb.URL(t, store.Postgres)
 }
 
 func firstDiff(a, b string) string {

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"pantau/internal/demo"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // pantauProcess starts this test binary as `pantau args…` in its own process.
@@ -55,18 +55,9 @@ func snapshot(t *testing.T, url string) string {
 func TestKillDuringUpload(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
-			}
+			url := testdb.URL(t, store.Dialect(engine))
 			ctx := context.Background()
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			st := testdb.Open(t, url)
 			if err := demo.Load(ctx, st); err != nil {
 				t.Fatal(err)
 			}

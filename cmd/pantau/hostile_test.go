@@ -12,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/pgtest"
+	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // TestHostileQueries sends SQL metacharacters, invalid UTF-8 and absurd
@@ -21,10 +22,9 @@ import (
 func TestHostileQueries(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			args := []string{}
+			url, args := testdb.URL(t, store.Dialect(engine)), []string{}
 			if engine == "postgres" {
-				url, args = pgtest.URL(t), []string{"--demo"}
+				args = []string{"--demo"}
 			}
 			hostileQueries(t, startServer(t, env("PANTAU_DATABASE_URL", url, "PANTAU_LOG_LEVEL", "error"), args...))
 		})

@@ -42,7 +42,8 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 		fs.Usage()
 		return usageError("init needs --region CODE and no arguments")
 	}
-	if *lang != "id" && *lang != "en" {
+	msgLang, ok := locale.Parse(*lang)
+	if !ok {
 		return usageError("--lang %q: want id or en", *lang)
 	}
 	cfg, err := config.Parse(vals)
@@ -94,11 +95,11 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 	}
 	fmt.Fprintf(stdout, "regions: %d added, %d already there (%s)\n", imp.Added, imp.Unchanged, what)
 
-	starter, err := catalogfile.ReadYAML(bytes.NewReader(catalog.Starter()), starterName, *lang)
+	starter, err := catalogfile.ReadYAML(bytes.NewReader(catalog.Starter()), starterName, msgLang)
 	if err != nil {
 		return fmt.Errorf("the starter catalogue is broken: %w", err)
 	}
-	cimp, err := applyCatalog(ctx, st, starter, starterName, by, *lang, false, stdout)
+	cimp, err := applyCatalog(ctx, st, starter, starterName, by, msgLang, false, stdout)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 	targets := importer.Request{
 		Upload:  domain.Upload{Filename: targetsName, CreatedBy: by},
 		Targets: true,
-		Options: ingest.Options{Decimal: ingest.DecimalComma, Lang: locale.OfPrefix(*lang)},
+		Options: ingest.Options{Decimal: ingest.DecimalComma, Lang: msgLang},
 	}
 	// Run again, init checks first (a dry run): it must store nothing, not
 	// even an upload that changed nothing.

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"pantau/internal/pgtest"
+	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 func TestMain(m *testing.M) {
@@ -23,9 +25,7 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
+	testdb.Main(m)
 }
 
 // env returns a getenv that knows only the given variables.
@@ -85,6 +85,7 @@ func startServer(t *testing.T, getenv func(string) string, args ...string) strin
 		}
 		select {
 		case err := <-done:
+			done <- nil // the cleanup waits for serve to end: it has
 			t.Fatalf("serve stopped: %v\n%s", err, logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}
@@ -130,8 +131,8 @@ func TestServeDemoSeries(t *testing.T) {
 		args []string
 	}{
 		// A new SQLite file gets the demo without being asked.
-		{name: "sqlite", url: func(t *testing.T) string { return filepath.Join(t.TempDir(), "pantau.db") }},
-		{name: "postgres", url: func(t *testing.T) string { return pgtest.URL(t) }, args: []string{"--demo"}},
+		{name: "sqlite", url: func(t *testing.T) string { return testdb.URL(t, store.SQLite) }},
+		{name: "postgres", url: func(t *testing.T) string { return testdb.URL(t, store.Postgres) }, args: []string{"--demo"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			base := startServer(t, env("PANTAU_DATABASE_URL", tt.url(t), "PANTAU_LOG_LEVEL", "warn"), tt.args...)
@@ -363,7 +364,7 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 // behind a load balancer: an import through one process is served by both,
 // and imports from two processes at once both land in history.
 func TestTwoInstancesShareOnePostgres(t *testing.T) {
-	url := pgtest.URL(t)
+	url := testdb.URL(t, store.Postgres)
 	getenv := env("PANTAU_DATABASE_URL", url, "PANTAU_LOG_LEVEL", "error")
 	a := startServer(t, getenv, "--demo")
 	b := startServer(t, getenv)

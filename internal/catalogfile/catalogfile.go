@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // Kind is a kind of catalogue entry, named as its YAML list.
@@ -116,7 +117,7 @@ func (c *Catalogue) Len() int {
 	return len(c.Agencies) + len(c.Regions) + len(c.Indicators) + len(c.Plans) + len(c.Removals)
 }
 
-func (c *Catalogue) declare(r Ref, p Pos, lang string, probs *Problems) bool {
+func (c *Catalogue) declare(r Ref, p Pos, lang locale.Lang, probs *Problems) bool {
 	if c.pos == nil {
 		c.pos = map[Ref]Pos{}
 	}
@@ -130,7 +131,7 @@ func (c *Catalogue) declare(r Ref, p Pos, lang string, probs *Problems) bool {
 }
 
 // merge appends o's entries to c, refusing an entry declared in both.
-func (c *Catalogue) merge(o *Catalogue, lang string, probs *Problems) {
+func (c *Catalogue) merge(o *Catalogue, lang locale.Lang, probs *Problems) {
 	keep := func(r Ref) bool { return c.declare(r, o.pos[r], lang, probs) }
 	for _, a := range o.Agencies {
 		if keep(Ref{Agencies, a.Code}) {
@@ -224,7 +225,7 @@ func depth(code string) int {
 }
 
 // Problem is a problem with the entry r, placed where the file declared it.
-func (c *Catalogue) Problem(r Ref, field, lang, code string, args ...any) Problem {
+func (c *Catalogue) Problem(r Ref, field string, lang locale.Lang, code string, args ...any) Problem {
 	p := c.Where(r)
 	if field != "" {
 		p.Path = sub(p.Path, field)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 const good = `agencies:
@@ -59,7 +60,7 @@ func write(t *testing.T, name, text string) string {
 }
 
 func TestReadGood(t *testing.T) {
-	c, err := Read(write(t, "my.yaml", good), "id")
+	c, err := Read(write(t, "my.yaml", good), locale.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,42 +91,42 @@ func TestBadFiles(t *testing.T) {
 	}
 	for _, tt := range []struct {
 		name, file, text string
-		lang             string
+		lang             locale.Lang
 		line             int
 		path, code       string
 		msg              []string
 	}{
-		{name: "unknown field", file: "x.yaml", lang: "en", line: 5,
+		{name: "unknown field", file: "x.yaml", lang: locale.EN, line: 5,
 			text: "indicators:\n  - code: kemiskinan\n    name_id: K\n    unit: persen\n    polarty: lower\n",
 			path: "indicators[0].polarty", code: CodeUnknownField, msg: []string{`unknown field "polarty"`, `did you mean "polarity"?`}},
-		{name: "unknown field in Indonesian", file: "x.yaml", lang: "id", line: 5,
+		{name: "unknown field in Indonesian", file: "x.yaml", lang: locale.ID, line: 5,
 			text: "indicators:\n  - code: kemiskinan\n    name_id: K\n    unit: persen\n    polarty: lower\n",
 			path: "indicators[0].polarty", code: CodeUnknownField, msg: []string{`isian "polarty" tidak dikenal`, "mungkin maksud Anda"}},
-		{name: "bad polarity", file: "x.yaml", lang: "en", line: 9,
+		{name: "bad polarity", file: "x.yaml", lang: locale.EN, line: 9,
 			text: "agencies: []\nindicators:\n  - code: ok\n    name_id: OK\n    unit: persen\n    polarity: lower\n  - code: tpt\n    name_id: TPT\n    polarity: downwards\n    unit: persen\n",
 			path: "indicators[1].polarity", code: CodePolarity, msg: []string{`polarity "downwards"`}},
-		{name: "number expected", file: "x.yaml", lang: "en", line: 6,
+		{name: "number expected", file: "x.yaml", lang: locale.EN, line: 6,
 			text: "indicators:\n  - code: tpt\n    name_id: TPT\n    unit: persen\n    polarity: lower\n    min: nol\n",
 			path: "indicators[0].min", code: CodeBadValue, msg: []string{`"nol" is not a valid number`}},
-		{name: "amends cycle", file: "x.yaml", lang: "en", line: 2,
+		{name: "amends cycle", file: "x.yaml", lang: locale.EN, line: 2,
 			text: "plans:\n  - code: a\n    name: A\n    level: nasional\n    region: ID\n    start_year: 2025\n    end_year: 2029\n    amends: b\n",
 			path: "plans[0].amends", code: CodeAmendsCycle, msg: []string{"a → b → a"}},
-		{name: "unit change", file: "x.yaml", lang: "id", line: 2,
+		{name: "unit change", file: "x.yaml", lang: locale.ID, line: 2,
 			text: "indicators:\n  - code: kemiskinan\n    name_id: Kemiskinan\n    unit: jiwa\n    polarity: lower\n",
 			path: "indicators[0].unit", code: CodeUnitChange, msg: []string{`sudah bersatuan "persen"`, `"jiwa"`}},
-		{name: "removal of a used agency", file: "x.yaml", lang: "en", line: 2,
+		{name: "removal of a used agency", file: "x.yaml", lang: locale.EN, line: 2,
 			text: "agencies:\n  - code: bps\n    remove: true\n",
 			path: "agencies[0].remove", code: CodeInUse, msg: []string{"cannot remove agency bps: used by indicator kemiskinan"}},
-		{name: "removal of a plan another amends", file: "x.yaml", lang: "en", line: 2,
+		{name: "removal of a plan another amends", file: "x.yaml", lang: locale.EN, line: 2,
 			text: "plans:\n  - code: a\n    remove: true\n",
 			path: "plans[0].remove", code: CodeInUse, msg: []string{"used by plan b"}},
-		{name: "csv bad polarity names line and column", file: "indicators.csv", lang: "en", line: 3,
+		{name: "csv bad polarity names line and column", file: "indicators.csv", lang: locale.EN, line: 3,
 			text: "code;name_id;unit;polarity;min\nok;OK;persen;lower;0,5\ntpt;TPT;persen;naik;\n",
 			path: "polarity", code: CodePolarity, msg: []string{`polarity "naik"`}},
-		{name: "csv unknown column", file: "indicators.csv", lang: "en", line: 1,
+		{name: "csv unknown column", file: "indicators.csv", lang: locale.EN, line: 1,
 			text: "code,name_id,unit,polarty\nok,OK,persen,lower\n",
 			path: "polarty", code: CodeUnknownField, msg: []string{`unknown field "polarty"`}},
-		{name: "unknown agency", file: "x.yaml", lang: "en", line: 2,
+		{name: "unknown agency", file: "x.yaml", lang: locale.EN, line: 2,
 			text: "indicators:\n  - code: tpt\n    name_id: TPT\n    unit: persen\n    polarity: lower\n    agency_code: disnaker\n",
 			path: "indicators[0].agency_code", code: CodeUnknownRef, msg: []string{`agency "disnaker" is not in the catalogue or the file`}},
 	} {
@@ -155,7 +156,7 @@ func TestBadFiles(t *testing.T) {
 // TestWriteReadBack writes YAML and CSV and reads both back to the same
 // entries: nothing to change against the catalogue they came from.
 func TestWriteReadBack(t *testing.T) {
-	c, err := Read(write(t, "my.yaml", good), "en")
+	c, err := Read(write(t, "my.yaml", good), locale.EN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,17 +175,17 @@ func TestWriteReadBack(t *testing.T) {
 	}
 	f.Close()
 	for _, path := range []string{dir, f.Name()} {
-		back, err := Read(path, "en")
+		back, err := Read(path, locale.EN)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		plan, err := Compare(st, back, "en")
+		plan, err := Compare(st, back, locale.EN)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(plan.Changes) != 0 || plan.Unchanged != 7 {
 			for _, ch := range plan.Changes {
-				t.Log(Describe("en", ch))
+				t.Log(Describe(locale.EN, ch))
 			}
 			t.Errorf("%s: %d changes, %d unchanged; want 0 and 7", path, len(plan.Changes), plan.Unchanged)
 		}
@@ -195,7 +196,7 @@ func TestDescribe(t *testing.T) {
 	old := domain.Indicator{Code: "tpt", NameID: "TPT", Unit: "persen", Polarity: domain.LowerIsBetter}
 	nw := old
 	nw.Polarity = domain.HigherIsBetter
-	got := Describe("en", domain.CatalogChange{Kind: "indicators", Code: "tpt", Action: domain.CatalogChanged, Old: old, New: nw})
+	got := Describe(locale.EN, domain.CatalogChange{Kind: "indicators", Code: "tpt", Action: domain.CatalogChanged, Old: old, New: nw})
 	if got != `change indicator tpt: polarity "lower" → "higher"` {
 		t.Errorf("Describe = %q", got)
 	}
@@ -216,7 +217,7 @@ func TestReadDirectory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := Read(dir, "en")
+	c, err := Read(dir, locale.EN)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestReadDirectory(t *testing.T) {
 		t.Fatalf("read %+v", c)
 	}
 	os.WriteFile(filepath.Join(dir, "03-more.yaml"), []byte("indicators:\n  - code: tpt\n    name_id: TPT\n    unit: persen\n    polarity: lower\n"), 0o644)
-	_, err = Read(dir, "en")
+	_, err = Read(dir, locale.EN)
 	probs, ok := err.(Problems)
 	if !ok || len(probs) != 1 || probs[0].Code != CodeDuplicate || probs[0].File != filepath.Join(dir, "03-more.yaml") ||
 		!strings.Contains(probs[0].Message, "02-indicators.csv:2") {

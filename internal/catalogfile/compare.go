@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // Plan is what applying a catalogue file to the stored catalogue does:
@@ -67,7 +68,7 @@ func indexOf(st Stored) index {
 // A region item is a patch: what it leaves out (name, BPS code, validity,
 // successors) stays as stored, so that a file may add a BPS code to an
 // official region by its code alone. Other items are the whole entry.
-func Compare(st Stored, c *Catalogue, lang string) (Plan, error) {
+func Compare(st Stored, c *Catalogue, lang locale.Lang) (Plan, error) {
 	ix := indexOf(st)
 	var plan Plan
 	var probs Problems
@@ -218,7 +219,7 @@ func amendCycle(plans map[string]domain.Plan, code string) []string {
 // removals checks the entries marked for removal against the stored
 // entries that use them and orders them users first: plans, indicators,
 // regions (deepest first), agencies.
-func removals(ix index, c *Catalogue, removed map[Ref]bool, lang string, at func(Ref, string, string, ...any)) []domain.CatalogChange {
+func removals(ix index, c *Catalogue, removed map[Ref]bool, lang locale.Lang, at func(Ref, string, string, ...any)) []domain.CatalogChange {
 	var out []domain.CatalogChange
 	order := map[Kind]int{Plans: 0, Indicators: 1, Regions: 2, Agencies: 3}
 	refs := append([]Ref(nil), c.Removals...)
@@ -281,12 +282,8 @@ func removals(ix index, c *Catalogue, removed map[Ref]bool, lang string, at func
 
 // Describe is one change as a person reads it: the entry and, for a
 // change, each field old → new.
-func Describe(lang string, ch domain.CatalogChange) string {
-	name := KindName(lang, Kind(ch.Kind))
-	words := map[domain.CatalogAction][2]string{
-		domain.CatalogAdded: {"add", "tambah"}, domain.CatalogChanged: {"change", "ubah"}, domain.CatalogRemoved: {"remove", "hapus"},
-	}
-	head := fmt.Sprintf("%s %s %s", words[ch.Action][langIndex(lang)], name, ch.Code)
+func Describe(lang locale.Lang, ch domain.CatalogChange) string {
+	head := fmt.Sprintf("%s %s %s", lang.Get("catalogfile.action."+string(ch.Action)), KindName(lang, Kind(ch.Kind)), ch.Code)
 	if ch.Action != domain.CatalogChanged {
 		return head
 	}

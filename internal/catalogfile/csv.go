@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"pantau/internal/locale"
 )
 
 // csvKind tells a CSV file's kind from its name: agencies.csv,
@@ -49,7 +51,7 @@ var decimalComma = regexp.MustCompile(`^-?\d+,\d+$`)
 // has more of). Each row becomes the same node tree a YAML item would be,
 // so both formats share one decoder and one set of messages; a problem
 // names the line and the column.
-func readCSV(file string, b []byte, lang string) (*Catalogue, Problems) {
+func readCSV(file string, b []byte, lang locale.Lang) (*Catalogue, Problems) {
 	rd := &reader{file: file, lang: lang}
 	c := &Catalogue{}
 	kind, _ := csvKind(file)

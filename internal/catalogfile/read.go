@@ -14,12 +14,13 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // Read reads a catalogue from path: a YAML file, a CSV file named for its
 // kind (indicators.csv…), or a directory of such files read in name order
 // and merged. Every problem found is returned together, as Problems.
-func Read(path, lang string) (*Catalogue, error) {
+func Read(path string, lang locale.Lang) (*Catalogue, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,7 @@ func Read(path, lang string) (*Catalogue, error) {
 
 // ReadYAML reads one YAML catalogue from r; name is the file name problems
 // give.
-func ReadYAML(r io.Reader, name, lang string) (*Catalogue, error) {
+func ReadYAML(r io.Reader, name string, lang locale.Lang) (*Catalogue, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
@@ -98,7 +99,7 @@ func isCatalogueFile(name string) bool {
 // reader collects one file's problems.
 type reader struct {
 	file  string
-	lang  string
+	lang  locale.Lang
 	probs Problems
 }
 
@@ -111,7 +112,7 @@ func (rd *reader) add(line int, path, field, code string, args ...any) {
 // error has only a line and stops at the first, while walking the nodes
 // gives each problem its YAML path (indicators[3].polarty) as well and
 // finds them all.
-func readYAML(file string, b []byte, lang string) (*Catalogue, Problems) {
+func readYAML(file string, b []byte, lang locale.Lang) (*Catalogue, Problems) {
 	rd := &reader{file: file, lang: lang}
 	c := &Catalogue{}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
@@ -369,17 +370,13 @@ func fieldLine(node *yaml.Node, field string, def int) int {
 	return def
 }
 
-func typeName(lang string, t reflect.Type) string {
+func typeName(lang locale.Lang, t reflect.Type) string {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	names := map[reflect.Kind][2]string{
-		reflect.Int: {"whole number", "bilangan bulat"}, reflect.Float64: {"number", "angka"},
-		reflect.Bool: {"true/false value", "nilai true/false"}, reflect.String: {"text", "teks"},
-		reflect.Slice: {"list", "daftar"},
-	}
-	if n, ok := names[t.Kind()]; ok {
-		return n[langIndex(lang)]
+	switch k := t.Kind(); k {
+	case reflect.Int, reflect.Float64, reflect.Bool, reflect.String, reflect.Slice:
+		return lang.Get("catalogfile.type." + k.String())
 	}
 	return t.String()
 }

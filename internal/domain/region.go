@@ -67,6 +67,17 @@ func ParentOfCode(code string) string {
 	return code[:i]
 }
 
+// AncestryOfCode returns code and the code of every region above it,
+// nearest first, ending with the nation: the regions whose plans a region is
+// measured against (a regency's RPJMD, its province's RKPD, the RPJMN).
+func AncestryOfCode(code string) []string {
+	out := []string{code}
+	for c := ParentOfCode(code); c != ""; c = ParentOfCode(c) {
+		out = append(out, c)
+	}
+	return out
+}
+
 // IsBPSCode reports whether s has the shape of a BPS region code (16, 1607,
 // 1607010, 1607010001).
 func IsBPSCode(s string) bool { return bpsCode.MatchString(s) }

@@ -17,8 +17,8 @@ import (
 	"pantau/internal/benchdata"
 	"pantau/internal/export"
 	"pantau/internal/locale"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 const benchRows = benchdata.Rows
@@ -197,19 +197,8 @@ func BenchmarkExport1M(b *testing.B) {
 	for _, engine := range []string{"postgres", "sqlite"} {
 		b.Run(engine, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				dbURL := filepath.Join(b.TempDir(), "bench.db")
-				if engine == "postgres" {
-					dbURL = pgtest.URL(b)
-				}
-				ctx := context.Background()
-				st, err := store.Open(ctx, dbURL)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer st.Close()
-				if err := st.Migrate(ctx); err != nil {
-					b.Fatal(err)
-				}
+				dbURL := testdb.URL(b, store.Dialect(engine))
+				st := testdb.Open(b, dbURL)
 				seedBench(b, st)
 				var base float64
 				if engine == "postgres" {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,39 +14,18 @@ import (
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
 	"pantau/internal/locale"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testdb.Main(m) }
 
 // engines runs fn on SQLite and on PostgreSQL; fresh gives fn further empty,
 // migrated databases of the same engine.
 func engines(t *testing.T, fn func(t *testing.T, fresh func() *store.Store)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			n := 0
-			fn(t, func() *store.Store {
-				n++
-				url := filepath.Join(t.TempDir(), fmt.Sprintf("pantau%d.db", n))
-				if engine == "postgres" {
-					url = pgtest.URL(t)
-				}
-				ctx := context.Background()
-				st, err := store.Open(ctx, url)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				if err := st.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return st
-			})
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
+			fn(t, func() *store.Store { return testdb.New(t, engine) })
 		})
 	}
 }

@@ -14,8 +14,8 @@ import (
 	"pantau/internal/demo"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/wilayah"
 )
 
@@ -23,40 +23,26 @@ import (
 // and its 21 kecamatan, with BPS codes) and South Sumatra's 17 regencies,
 // but no shapes: once on SQLite, once on PostgreSQL.
 func catalogueStores(t *testing.T, fn func(t *testing.T, st *store.Store)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			ctx := context.Background()
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if err := demo.LoadCatalog(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		list, err := wilayah.Official()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var regencies []domain.Region
+		for _, e := range list.Children("16") {
+			if e.Code != demo.RegencyCode {
+				regencies = append(regencies, e.Region())
 			}
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := demo.LoadCatalog(ctx, st); err != nil {
-				t.Fatal(err)
-			}
-			list, err := wilayah.Official()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var regencies []domain.Region
-			for _, e := range list.Children("16") {
-				if e.Code != demo.RegencyCode {
-					regencies = append(regencies, e.Region())
-				}
-			}
-			if err := st.PutRegions(ctx, regencies...); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, st)
-		})
-	}
+		}
+		if err := st.PutRegions(ctx, regencies...); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, st)
+	})
 }
 
 // geoFeature is a feature of the demo's real files, read loosely so that

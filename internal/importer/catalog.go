@@ -46,7 +46,7 @@ func (r CatalogResult) Counts() (added, changed, removed int) {
 // the same change in a file. Refusals are catalogfile.Problems (ErrInvalid)
 // in the request's language.
 func ApplyCatalog(ctx context.Context, st *store.Store, req CatalogRequest) (CatalogResult, error) {
-	c, lang := req.Catalogue, req.Lang.String()
+	c, lang := req.Catalogue, req.Lang
 	list, err := wilayah.Official()
 	if err != nil {
 		return CatalogResult{}, fmt.Errorf("importer: catalogue: %w", err)
@@ -78,7 +78,7 @@ func ApplyCatalog(ctx context.Context, st *store.Store, req CatalogRequest) (Cat
 // catalogRefusal puts the store's refusals (an entry in use, targets
 // outside a plan's new period) in the words and at the place of the file,
 // as the CLI does.
-func catalogRefusal(c *catalogfile.Catalogue, lang string, err error) error {
+func catalogRefusal(c *catalogfile.Catalogue, lang locale.Lang, err error) error {
 	var inUse *store.InUseError
 	var period *store.PeriodError
 	switch {

@@ -5,8 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,39 +13,20 @@ import (
 	"pantau/internal/demo"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testdb.Main(m) }
 
 // demoStores runs fn on the demo, once on SQLite and once on PostgreSQL.
 func demoStores(t *testing.T, fn func(t *testing.T, st *store.Store)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			ctx := context.Background()
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
-			}
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
-			if err := demo.Load(ctx, st); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, st)
-		})
-	}
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		if err := demo.Load(context.Background(), st); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, st)
+	})
 }
 
 const poverty = "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0,47\n16.07;kemiskinan_ekstrem;2025;0,41\n"

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,16 +22,12 @@ import (
 	"time"
 
 	"pantau/internal/demo"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/web"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testdb.Main(m) }
 
 // readPaths are what readers fetch, round robin.
 var readPaths = []string{
@@ -63,19 +58,8 @@ func TestLoad(t *testing.T) {
 	}
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			url := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				url = pgtest.URL(t)
-			}
 			ctx := context.Background()
-			st, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			if err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			st := testdb.New(t, store.Dialect(engine))
 			if err := demo.Load(ctx, st); err != nil {
 				t.Fatal(err)
 			}

@@ -3,15 +3,18 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 func TestAccountsLoginLockoutSessions(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		if err := st.PutAgency(ctx, domain.Agency{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"}); err != nil {
 			t.Fatal(err)
@@ -111,58 +114,6 @@ func TestAccountsLoginLockoutSessions(t *testing.T) {
 	})
 }
 
-func TestTokensRevokeAndAudit(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		if err := st.PutAgency(ctx, domain.Agency{Code: "dinkes", Name: "Dinas Kesehatan"}); err != nil {
-			t.Fatal(err)
-		}
-		secret, tok, err := st.CreateToken(ctx, "dinkes", "laptop")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Authenticate(ctx, secret); err != nil {
-			t.Fatal(err)
-		}
-		list, err := st.AllTokens(ctx, "")
-		if err != nil || len(list) != 1 || list[0].LastUsedAt == nil || list[0].RevokedAt != nil {
-			t.Fatalf("tokens: %v %+v", err, list)
-		}
-		r, err := st.RevokeToken(ctx, tok.ID, "user:1:admin@x.id")
-		if err != nil || r.RevokedAt == nil || r.RevokedBy != "user:1:admin@x.id" {
-			t.Fatalf("revoke: %v %+v", err, r)
-		}
-		if _, err := st.Authenticate(ctx, secret); !errors.Is(err, domain.ErrUnauthorized) {
-			t.Fatalf("revoked token still authenticates: %v", err)
-		}
-		if _, err := st.RevokeToken(ctx, tok.ID, "again"); err != nil {
-			t.Fatalf("revoking twice: %v", err)
-		}
-		if _, err := st.RevokeToken(ctx, 999, "x"); !errors.Is(err, domain.ErrNotFound) {
-			t.Fatalf("unknown token: %v", err)
-		}
-		if l, _ := st.AllTokens(ctx, "other"); len(l) != 0 {
-			t.Fatalf("other agency's list: %+v", l)
-		}
-
-		for i, a := range []string{"one", "two", "three"} {
-			e := store.AuditFor(domain.TokenPrincipal(int64(i+1), "dinkes"))
-			e.Action, e.IP = a, "192.0.2.9"
-			if err := st.Audit(ctx, e); err != nil {
-				t.Fatal(err)
-			}
-		}
-		page, err := st.AuditLog(ctx, store.AuditQuery{Limit: 2})
-		if err != nil || len(page) != 2 || page[0].Action != "three" || page[1].Action != "two" || page[0].TokenID == nil || page[0].Principal != "token:3:dinkes" {
-			t.Fatalf("first page: %v %+v", err, page)
-		}
-		rest, err := st.AuditLog(ctx, store.AuditQuery{Before: page[1].ID, Limit: 2})
-		if err != nil || len(rest) != 1 || rest[0].Action != "one" || rest[0].At.IsZero() {
-			t.Fatalf("second page: %v %+v", err, rest)
-		}
-	})
-}
-
 func TestLockoutDelay(t *testing.T) {
 	for _, tt := range []struct {
 		failures int
@@ -175,4 +126,188 @@ func TestLockoutDelay(t *testing.T) {
 			t.Errorf("LockoutDelay(%d) = %v, want %v", tt.failures, got, tt.want)
 		}
 	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestUserAdministration(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for _, code := range []string{"bps-banyuasin", "dinkes-banyuasin"} {
+			if err := st.PutAgency(ctx, domain.Agency{Code: code, Name: code}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		const pw = "kata-sandi-panjang"
+		mk := func(email string, role domain.Role, agency string) domain.User {
+			u, err := st.CreateUser(ctx, domain.User{Email: email, Role: role, AgencyCode: agency}, pw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		admin := mk("admin@bappeda.id", domain.RoleAdmin, "")
+		staf := mk("staf@bps.id", domain.RoleUploader, "bps-banyuasin")
+
+		// Last login: none until the first one.
+		if u, _ := st.User(ctx, staf.ID); u.LastLoginAt != nil {
+			t.Fatalf("last login before any: %v", u.LastLoginAt)
+		}
+		secret, _, got, err := st.Login(ctx, staf.Email, pw, "")
+		if err != nil || got.LastLoginAt == nil {
+			t.Fatalf("login: %v %+v", err, got)
+		}
+		users, err := st.Users(ctx)
+		if err != nil || len(users) != 2 || users[1].LastLoginAt == nil || users[0].LastLoginAt != nil {
+			t.Fatalf("users: %v %+v", err, users)
+		}
+
+		// Edits, and the refusals each kind of bad edit gets.
+		_, after, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Name: ptr("  Staf BPS  "), AgencyCode: ptr("dinkes-banyuasin")})
+		if err != nil || after.Name != "Staf BPS" || after.AgencyCode != "dinkes-banyuasin" || after.Role != domain.RoleUploader {
+			t.Fatalf("rename and move: %v %+v", err, after)
+		}
+		if u, _ := st.User(ctx, staf.ID); u.Name != "Staf BPS" || u.AgencyCode != "dinkes-banyuasin" {
+			t.Fatalf("stored %+v", u)
+		}
+		for _, tt := range []struct {
+			name string
+			id   int64
+			ch   domain.UserChange
+			kind error
+		}{
+			{"unknown user", 9999, domain.UserChange{Name: ptr("x")}, domain.ErrNotFound},
+			{"unknown agency", staf.ID, domain.UserChange{AgencyCode: ptr("bpbd")}, domain.ErrNotFound},
+			{"uploader without agency", staf.ID, domain.UserChange{AgencyCode: ptr("")}, domain.ErrInvalid},
+			{"planner with agency", staf.ID, domain.UserChange{Role: ptr(domain.RolePlanner), AgencyCode: ptr("bps-banyuasin")}, domain.ErrInvalid},
+			{"no such role", staf.ID, domain.UserChange{Role: ptr(domain.RolePublic)}, domain.ErrInvalid},
+			{"name too long", staf.ID, domain.UserChange{Name: ptr(strings.Repeat("n", domain.MaxNameLength+1))}, domain.ErrInvalid},
+			{"last admin demoted", admin.ID, domain.UserChange{Role: ptr(domain.RolePlanner)}, domain.ErrConflict},
+			{"last admin disabled", admin.ID, domain.UserChange{Disabled: ptr(true)}, domain.ErrConflict},
+		} {
+			if _, _, err := st.UpdateUser(ctx, tt.id, tt.ch); !errors.Is(err, tt.kind) {
+				t.Errorf("%s: err = %v, want %v", tt.name, err, tt.kind)
+			}
+		}
+		// A role other than uploader drops the agency by itself.
+		if _, after, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Role: ptr(domain.RolePlanner)}); err != nil || after.AgencyCode != "" {
+			t.Fatalf("to planner: %v %+v", err, after)
+		}
+		if _, after, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Role: ptr(domain.RoleUploader), AgencyCode: ptr("bps-banyuasin")}); err != nil || after.AgencyCode != "bps-banyuasin" {
+			t.Fatalf("back to uploader: %v %+v", err, after)
+		}
+
+		// Disabling ends the sessions and refuses logins; enabling lets
+		// the person in again.
+		if _, _, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		st.DB().GetContext(ctx, &n, st.DB().Rebind(`SELECT count(*) FROM sessions WHERE user_id = ?`), staf.ID)
+		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, domain.ErrUnauthorized) || n != 0 {
+			t.Fatalf("session of a disabled account: %v, %d rows", err, n)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); !store.ErrBadLogin(err) {
+			t.Fatalf("disabled account logged in: %v", err)
+		}
+		if _, _, err := st.UpdateUser(ctx, staf.ID, domain.UserChange{Disabled: ptr(false)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); err != nil {
+			t.Fatalf("enabled account: %v", err)
+		}
+
+		// With a second active administrator the first may step down.
+		second := mk("kedua@bappeda.id", domain.RoleAdmin, "")
+		if _, _, err := st.UpdateUser(ctx, admin.ID, domain.UserChange{Role: ptr(domain.RolePlanner)}); err != nil {
+			t.Fatalf("demote with another admin: %v", err)
+		}
+		if _, _, err := st.UpdateUser(ctx, second.ID, domain.UserChange{Disabled: ptr(true)}); !errors.Is(err, domain.ErrConflict) {
+			t.Fatalf("disable the one admin left: %v", err)
+		}
+
+		// A reset: the new password works, the old one and every session
+		// do not, and a lockout is lifted.
+		secret, _, _, err = st.Login(ctx, staf.Email, pw, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < store.LockoutThreshold; i++ {
+			st.Login(ctx, staf.Email, "salah-salah-salah", "")
+		}
+		if err := st.SetPassword(ctx, staf.ID, "pendek"); !errors.Is(err, domain.ErrInvalid) {
+			t.Fatalf("short password: %v", err)
+		}
+		if err := st.SetPassword(ctx, 9999, "kata-sandi-baru-1"); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("unknown user: %v", err)
+		}
+		if err := st.SetPassword(ctx, staf.ID, "kata-sandi-baru-1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := st.SessionUser(ctx, secret); !errors.Is(err, domain.ErrUnauthorized) {
+			t.Fatalf("session survived the reset: %v", err)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, pw, ""); !store.ErrBadLogin(err) {
+			t.Fatalf("old password after reset: %v", err)
+		}
+		if _, _, _, err := st.Login(ctx, staf.Email, "kata-sandi-baru-1", ""); err != nil {
+			t.Fatalf("new password after reset: %v", err)
+		}
+
+		// Generated passwords are valid and differ.
+		a, b := domain.GeneratePassword(), domain.GeneratePassword()
+		if a == b || domain.ValidatePassword(a) != nil || strings.ContainsAny(a, "0O1lI") {
+			t.Fatalf("generated %q %q", a, b)
+		}
+
+		// Token labels are bounded.
+		if _, _, err := st.CreateToken(ctx, "bps-banyuasin", strings.Repeat("l", store.MaxTokenLabel+1)); !errors.Is(err, domain.ErrInvalid) {
+			t.Fatalf("long label: %v", err)
+		}
+		if _, tok, err := st.CreateToken(ctx, "bps-banyuasin", "  skrip impor  "); err != nil || tok.Label != "skrip impor" {
+			t.Fatalf("label: %v %+v", err, tok)
+		}
+	})
+}
+
+// TestLastAdminRace has two administrators disable each other at the same
+// moment, many times over: exactly one of each pair may succeed.
+func TestLastAdminRace(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for round := 0; round < 10; round++ {
+			var ids [2]int64
+			for i := range ids {
+				u, err := st.CreateUser(ctx, domain.User{Email: strings.Repeat("a", i+1) + "@r" + string(rune('a'+round)) + ".id", Role: domain.RoleAdmin}, "kata-sandi-panjang")
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids[i] = u.ID
+			}
+			var wg sync.WaitGroup
+			var errs [2]error
+			for i := range ids {
+				wg.Go(func() {
+					_, _, errs[i] = st.UpdateUser(ctx, ids[1-i], domain.UserChange{Disabled: ptr(true)})
+				})
+			}
+			wg.Wait()
+			ok := 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case !errors.Is(err, domain.ErrConflict):
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			if ok != 1 {
+				t.Fatalf("round %d: %d of two cross-disables succeeded, want 1 (%v)", round, ok, errs)
+			}
+			// Leave no active administrator for the next round's pair.
+			if _, err := st.DB().ExecContext(ctx, `UPDATE users SET role = 'planner'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 }

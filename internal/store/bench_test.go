@@ -16,8 +16,8 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 const benchRows = benchdata.Rows
@@ -76,11 +76,7 @@ func BenchmarkImport1M(b *testing.B) {
 	for _, engine := range []string{"postgres", "sqlite"} {
 		b.Run(engine, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				url := filepath.Join(b.TempDir(), "bench.db")
-				if engine == "postgres" {
-					url = pgtest.URL(b)
-				}
-				st := open(b, url)
+				st := testdb.New(b, store.Dialect(engine))
 				seedBench(b, st)
 				// The baseline runs before and after the imports, and the
 				// faster of the two counts: a slow moment of a shared

@@ -10,6 +10,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // manyRows is a source of n new keys of the seeded indicator (regions
@@ -49,7 +50,7 @@ func settled(t *testing.T, before int) {
 // or connection is left behind, and the next import on the same Store
 // works.
 func TestImportStopsCleanly(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		// Stored values, so that the stopped imports load them ahead (more
@@ -99,7 +100,7 @@ func TestImportStopsCleanly(t *testing.T) {
 // the import and stores nothing; the connection goes back to the pool and
 // the next import works.
 func TestImportAfterRejectedText(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		bad := obs(2023, 1)

@@ -12,6 +12,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/migrations"
 )
 
@@ -56,7 +57,7 @@ func migrationsOf(t *testing.T, st *store.Store) *goose.Provider {
 // version, the revision list with its source lines, and the current values;
 // and that migrating down gives the tables back.
 func TestMigrateToVersions(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		db := st.DB()
 		p, version := downToTables(t, st)
@@ -175,7 +176,7 @@ func TestMigrateToVersions(t *testing.T) {
 // from their upload (PostgreSQL's migration 6, SQLite's 7). Its id must not
 // be handed out again, and later imports must still be newer than it.
 func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		db := st.DB()
 		downToTables(t, st)
@@ -209,7 +210,7 @@ func TestMigrateOrphanUploadKeepsOrder(t *testing.T) {
 // them is refused while any is kept, and they stay readable; without one
 // it goes down and up again.
 func TestMigrateDownKeepsCompressedFiles(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		p, below := migrationsOf(t, st), int64(8)
 		if st.Dialect() == store.SQLite {

@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // TestSearchRegions finds regions by any part of the name in any case, by
 // Kemendagri code prefix and by BPS code prefix, shallower first; a LIKE
 // wildcard typed by a person matches only itself.
 func TestSearchRegions(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		for _, tt := range []struct {

@@ -118,3 +118,76 @@ func (v *StoredTargets) Get(t domain.Target) (domain.Target, bool) {
 
 // Err returns the first error a lookup met.
 func (v *StoredTargets) Err() error { return v.err }
+
+// TargetsIn returns every target set for the given regions.
+func (s *Store) TargetsIn(ctx context.Context, regionCodes []string) ([]domain.Target, error) {
+	q, args, err := sqlx.In(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
+		FROM targets WHERE region_code IN (?) ORDER BY indicator_code, plan_code, disagg, year`, regionCodes)
+	if err != nil {
+		return nil, fmt.Errorf("store: targets: %w", err)
+	}
+	out := []domain.Target{}
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: targets: %w", err)
+	}
+	return out, nil
+}
+
+// TargetedSeries lists the (indicator, region) pairs of the given regions
+// that some plan sets a target for.
+func (s *Store) TargetedSeries(ctx context.Context, regionCodes []string) ([][2]string, error) {
+	var out [][2]string
+	if len(regionCodes) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT DISTINCT indicator_code, region_code FROM targets WHERE region_code IN (?) ORDER BY indicator_code, region_code`, regionCodes)
+	if err != nil {
+		return nil, fmt.Errorf("store: targeted series: %w", err)
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: targeted series: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, fmt.Errorf("store: targeted series: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// TargetShape is ObservationShape for plan targets.
+func (s *Store) TargetShape(ctx context.Context, sel Selection) (ExportShape, error) {
+	return s.shape(ctx, "targets", sel)
+}
+
+// ExportTargets calls fn for every selected target in key order (plan,
+// indicator, region, disaggregation, year), from a database cursor.
+func (s *Store) ExportTargets(ctx context.Context, sel Selection, fn func(domain.Target) error) error {
+	where, args, err := sel.where()
+	if err != nil {
+		return err
+	}
+	rows, err := s.rdb.QueryxContext(ctx, s.rdb.Rebind(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
+		FROM targets`+where+` ORDER BY plan_code, indicator_code, region_code, disagg, year`), args...)
+	if err != nil {
+		return fmt.Errorf("store: export targets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t domain.Target
+		if err := rows.StructScan(&t); err != nil {
+			return fmt.Errorf("store: export targets: %w", err)
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: export targets: %w", err)
+	}
+	return nil
+}

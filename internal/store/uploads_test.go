@@ -15,6 +15,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // file is an UploadFile source over fixed bytes.
@@ -27,7 +28,7 @@ func file(content string) store.FileSource {
 }
 
 func TestUploadKeepsFileAndLines(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
 		// Bigger than one chunk, so chunks are joined in order.
@@ -89,69 +90,6 @@ func TestUploadKeepsFileAndLines(t *testing.T) {
 	})
 }
 
-func TestStoredValuesLoadPerIndicatorYear(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
-		seed(t, st)
-		ctx := context.Background()
-		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		v := st.StoredValues(ctx)
-		key := obs(2023, 0).SeriesKey
-		for i := 0; i < 3; i++ {
-			if got, ok := v.Value(key); !ok || got != 0.56 {
-				t.Fatalf("2023 = %v %v", got, ok)
-			}
-		}
-		other := key
-		other.RegionCode = "16"
-		if _, ok := v.Value(other); ok {
-			t.Error("a region without a value has one")
-		}
-		key.Year = 2022
-		if _, ok := v.Value(key); ok {
-			t.Error("2022 has a value")
-		}
-		if v.Queries != 2 || v.Err() != nil {
-			t.Errorf("%d queries (want one per indicator-year), err %v", v.Queries, v.Err())
-		}
-	})
-}
-
-func TestTokens(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
-		ctx := context.Background()
-		if _, _, err := st.CreateToken(ctx, "nope", ""); !errors.Is(err, domain.ErrNotFound) {
-			t.Fatalf("token for an unknown agency: %v", err)
-		}
-		if err := st.PutAgency(ctx, domain.Agency{Code: "bps-banyuasin", Name: "BPS Kabupaten Banyuasin"}); err != nil {
-			t.Fatal(err)
-		}
-		secret, tok, err := st.CreateToken(ctx, "bps-banyuasin", "ops")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stored string
-		st.DB().Get(&stored, `SELECT hash FROM tokens`)
-		if stored == "" || strings.Contains(stored, secret) || strings.Contains(secret, stored) {
-			t.Errorf("the table keeps %q for secret %q", stored, secret)
-		}
-		got, err := st.Authenticate(ctx, secret)
-		if err != nil || got.ID != tok.ID || got.AgencyCode != "bps-banyuasin" || got.LastUsedAt == nil {
-			t.Fatalf("authenticate = %+v, %v", got, err)
-		}
-		list, _ := st.Tokens(ctx, "bps-banyuasin")
-		if len(list) != 1 || list[0].LastUsedAt == nil {
-			t.Errorf("tokens = %+v", list)
-		}
-		for _, bad := range []string{"", "pantau_", secret + "x", strings.TrimPrefix(secret, "pantau_"), stored} {
-			if _, err := st.Authenticate(ctx, bad); !errors.Is(err, domain.ErrUnauthorized) {
-				t.Errorf("token %q: %v, want unauthorized", bad, err)
-			}
-		}
-	})
-}
-
 // bigFile is CSV-like text of n bytes, varied enough that it compresses
 // about as real uploads do rather than to nothing.
 func bigFile(n int) string {
@@ -167,7 +105,7 @@ func bigFile(n int) string {
 // is served back byte for byte; files kept before compression (an empty
 // encoding) are still served.
 func TestKeptFileIsCompressedInChunks(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
 		db := st.DB()
@@ -252,7 +190,7 @@ func (f *failingReader) Read(p []byte) (int, error) {
 // kept fails the import (chunks already compressed or stored included),
 // and nothing of it or the upload stays.
 func TestKeptFileReadFails(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		ctx := context.Background()
 		content := bigFile(5 << 20)

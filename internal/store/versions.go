@@ -96,7 +96,7 @@ func (s *Store) SeriesAt(ctx context.Context, indicatorCode, regionCode string, 
 	if out.Observations, err = s.ObservationsAt(ctx, indicatorCode, regionCode, v); err != nil {
 		return out, err
 	}
-	regions := Ancestors(regionCode)
+	regions := domain.AncestryOfCode(regionCode)
 	pred, predArgs, err := sqlx.In(`k.indicator_code = ? AND k.region_code IN (?)`, indicatorCode, regions)
 	if err != nil {
 		return out, fmt.Errorf("store: series targets at version: %w", err)
@@ -165,4 +165,13 @@ func (s *Store) VersionTime(ctx context.Context, v int64) (time.Time, error) {
 		return t, fmt.Errorf("store: version time %d: %w", v, err)
 	}
 	return t.UTC(), nil
+}
+
+// DataVersion is the id of the latest accepted upload (0 when none).
+func (s *Store) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.GetContext(ctx, &v, `SELECT COALESCE(MAX(id), 0) FROM uploads`); err != nil {
+		return 0, fmt.Errorf("store: data version: %w", err)
+	}
+	return v, nil
 }

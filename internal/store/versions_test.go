@@ -10,6 +10,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // snapshot is a series' values as text, for comparing versions.
@@ -31,7 +32,7 @@ func snapshot(s store.Series) string {
 // note-only changes and target amendments, then asks SeriesAt for every
 // version and wants each snapshot back exactly.
 func TestSeriesAtReplaysImports(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		noted := func(o domain.Observation, note string) domain.Observation { o.Note = note; return o }
@@ -110,7 +111,7 @@ func TestSeriesAtReplaysImports(t *testing.T) {
 // gaps in the upload ids and versions between uploads, and checks the
 // value of each key at each version against the rule by hand.
 func TestVersionQueryHandBuilt(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		db := st.DB()

@@ -45,7 +45,7 @@ func (s *Server) accountError(c *gin.Context, err error) {
 
 // redirectLang sends the browser to path, keeping ?lang=en.
 func redirectLang(c *gin.Context, path string) {
-	if lang(c) == "en" && !strings.Contains(path, "lang=") {
+	if lang(c) == locale.EN && !strings.Contains(path, "lang=") {
 		if strings.Contains(path, "?") {
 			path += "&lang=en"
 		} else {

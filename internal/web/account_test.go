@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"pantau/internal/demo"
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/web"
 )
 
@@ -26,14 +26,7 @@ import (
 func accountServer(t *testing.T, opt web.Options) (*store.Store, string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "pantau.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := testdb.SQLite(t)
 	if err := demo.Load(ctx, st); err != nil {
 		t.Fatal(err)
 	}

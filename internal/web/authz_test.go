@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -20,8 +19,8 @@ import (
 	"pantau/internal/demo"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // The columns of the authorization matrix: who makes the request.
@@ -301,7 +300,7 @@ type matrixFixture struct {
 func newMatrixFixture(t *testing.T, url string) *matrixFixture {
 	t.Helper()
 	ctx := context.Background()
-	st := openMigrated(t, url)
+	st := testdb.Open(t, url)
 	if err := demo.Load(ctx, st); err != nil {
 		t.Fatal(err)
 	}
@@ -432,11 +431,7 @@ func (f *matrixFixture) do(t *testing.T, row, col int, c call) *http.Response {
 func TestAuthorizationMatrix(t *testing.T) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		t.Run(engine, func(t *testing.T) {
-			u := filepath.Join(t.TempDir(), "pantau.db")
-			if engine == "postgres" {
-				u = pgtest.URL(t)
-			}
-			f := newMatrixFixture(t, u)
+			f := newMatrixFixture(t, testdb.URL(t, store.Dialect(engine)))
 			var missing []string
 			seen := map[string]bool{}
 			for row, r := range f.routes {

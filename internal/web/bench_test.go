@@ -18,11 +18,12 @@ import (
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/web"
 )
 
 func benchStore(b *testing.B, engine string) *store.Store {
-	return openMigrated(b, engineURL(b, engine))
+	return testdb.New(b, store.Dialect(engine))
 }
 
 // serverTime measures the handler alone (no network): the median of n

@@ -14,6 +14,7 @@ import (
 	"pantau/internal/catalogfile"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/locale"
 )
 
 // Catalogue API (/api/v1/catalog…), administrators only (routes.go): the
@@ -150,7 +151,7 @@ func (s *Server) postCatalog(c *gin.Context) {
 		return
 	}
 	l := lang(c)
-	cat, err := readCatalogBody(c, l.String())
+	cat, err := readCatalogBody(c, l)
 	if err == nil {
 		var res importer.CatalogResult
 		res, err = importer.ApplyCatalog(c.Request.Context(), s.store, importer.CatalogRequest{Catalogue: cat,
@@ -175,7 +176,7 @@ func (s *Server) postCatalog(c *gin.Context) {
 }
 
 // readCatalogBody reads the request's catalogue by its content type.
-func readCatalogBody(c *gin.Context, l string) (*catalogfile.Catalogue, error) {
+func readCatalogBody(c *gin.Context, l locale.Lang) (*catalogfile.Catalogue, error) {
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxCatalogBody)
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	var cat *catalogfile.Catalogue

@@ -241,7 +241,7 @@ func (s *Server) getAlignment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	targets, err := s.store.TargetsIn(ctx, store.Ancestors(region))
+	targets, err := s.store.TargetsIn(ctx, domain.AncestryOfCode(region))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -256,7 +256,7 @@ func (s *Server) getTargets(c *gin.Context) {
 		s.fail(c, domain.Errorf(domain.ErrInvalid, "region is required (?region=16.07)"))
 		return
 	}
-	targets, err := s.store.TargetsIn(c.Request.Context(), store.Ancestors(region))
+	targets, err := s.store.TargetsIn(c.Request.Context(), domain.AncestryOfCode(region))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -272,7 +272,7 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview
 	}
 	code := sr.Indicator.Code
 	regions := map[string]bool{}
-	for r := sr.Region.Code; r != ""; r = domain.ParentOfCode(r) {
+	for _, r := range domain.AncestryOfCode(sr.Region.Code) {
 		regions[r] = true
 	}
 	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k domain.SeriesKey) bool {

@@ -7,51 +7,21 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"pantau/internal/demo"
-	"pantau/internal/pgtest"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/web"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pgtest.Stop()
-	os.Exit(code)
-}
-
-// openMigrated opens the database at url for the test and migrates it.
-func openMigrated(t testing.TB, url string) *store.Store {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
-// engineURL is a fresh database of the engine: a SQLite file or a new
-// PostgreSQL database.
-func engineURL(t testing.TB, engine string) string {
-	if engine == "postgres" {
-		return pgtest.URL(t)
-	}
-	return filepath.Join(t.TempDir(), "pantau.db")
-}
+func TestMain(m *testing.M) { testdb.Main(m) }
 
 // openDemo is a fresh database of the engine with the demo loaded.
 func openDemo(t testing.TB, engine string) *store.Store {
 	t.Helper()
-	st := openMigrated(t, engineURL(t, engine))
+	st := testdb.New(t, store.Dialect(engine))
 	if err := demo.Load(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}

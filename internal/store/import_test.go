@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // Tests of what an import writes, row by row. SQLite's path upserts the rows
@@ -126,7 +128,7 @@ func importCounts(t *testing.T, st *store.Store, src store.ObservationSource, wa
 // only in an attribute is changed, with a revision; an identical row (which,
 // for a lacking attribute, means the value alone) writes nothing.
 func TestImportAttributesCarriedOrNot(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		seed(t, st)
 		const sem, rev, fin = domain.StatusPreliminary, domain.StatusRevised, domain.StatusFinal
 		var first []domain.Observation
@@ -212,7 +214,7 @@ func TestImportBatchBoundaries(t *testing.T) {
 	} {
 		for _, shape := range shapes {
 			t.Run(fmt.Sprintf("%d rows, %s", tt.rows, shape.name), func(t *testing.T) {
-				engines(t, func(t *testing.T, st *store.Store) {
+				testdb.Each(t, func(t *testing.T, st *store.Store) {
 					seed(t, st)
 					const sem = domain.StatusPreliminary
 					// Row i is year 1960+i; the first upload stores the
@@ -291,7 +293,7 @@ func TestImportRejectsKeyNamedTwice(t *testing.T) {
 		{"new key, carrying other attributes", []domain.Observation{carrying(obs(2030, 1), "sbn"), carrying(obs(2030, 2), "")}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			engines(t, func(t *testing.T, st *store.Store) {
+			testdb.Each(t, func(t *testing.T, st *store.Store) {
 				ctx := context.Background()
 				seed(t, st)
 				a := importCounts(t, st, rows(obs(2001, 1), obs(2002, 2)), domain.Counts{New: 2})
@@ -325,7 +327,7 @@ func TestImportRejectsKeyNamedTwice(t *testing.T) {
 func TestImportSeriesOfMixedUploads(t *testing.T) {
 	for _, regions := range []int{3, 2000} {
 		t.Run(fmt.Sprintf("%d regions", regions), func(t *testing.T) {
-			engines(t, func(t *testing.T, st *store.Store) {
+			testdb.Each(t, func(t *testing.T, st *store.Store) {
 				ctx := context.Background()
 				seed(t, st)
 				// Regency codes; the store does not look rows up in the
@@ -396,4 +398,262 @@ func TestImportSeriesOfMixedUploads(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestImportKeepsHistory(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		first, err := st.ImportObservations(ctx, domain.Upload{Filename: "a.csv", CreatedBy: "bps"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.New != 2 || first.Changed != 0 || first.Unchanged != 0 || first.ID == 0 {
+			t.Fatalf("first import = %+v, want 2 new", first)
+		}
+		// Same values again: nothing changes, no revision.
+		again, err := st.ImportObservations(ctx, domain.Upload{Filename: "a.csv"}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.New != 0 || again.Changed != 0 || again.Unchanged != 2 {
+			t.Fatalf("identical import = %+v, want 2 unchanged", again.Counts)
+		}
+		if revs, _ := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 0); len(revs) != 0 {
+			t.Fatalf("identical import wrote revisions: %+v", revs)
+		}
+		// 2024 revised, 2025 new; 2023 absent from the file and kept.
+		revised := obs(2024, 0.51)
+		revised.Status = domain.StatusRevised
+		third, err := st.ImportObservations(ctx, domain.Upload{Filename: "b.csv", CreatedBy: "dinsos"}, rows(revised, obs(2025, 0.40)), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if third.New != 1 || third.Changed != 1 || third.Unchanged != 0 || third.ID <= again.ID {
+			t.Fatalf("changed import = %+v", third)
+		}
+		revs, err := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != 1 {
+			t.Fatalf("revisions = %+v, want one", revs)
+		}
+		r := revs[0]
+		if r.Year != 2024 || r.OldValue != 0.49 || r.NewValue != 0.51 || r.OldUploadID != first.ID || r.UploadID != third.ID ||
+			r.ChangedBy != "dinsos" || r.OldStatus != domain.StatusFinal || r.ChangedAt.IsZero() {
+			t.Fatalf("revision = %+v", r)
+		}
+		s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int]float64{}
+		for _, o := range s.Observations {
+			got[o.Year] = o.Value
+		}
+		if fmt.Sprint(got) != fmt.Sprint(map[int]float64{2023: 0.56, 2024: 0.51, 2025: 0.40}) {
+			t.Fatalf("series = %v", got)
+		}
+		if v, _ := st.DataVersion(ctx); v != third.ID {
+			t.Fatalf("data version %d, want %d", v, third.ID)
+		}
+	})
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56)), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		bad := domain.Errorf(domain.ErrInvalid, "line 3: bad row")
+		_, err := st.ImportObservations(ctx, domain.Upload{}, func(emit func(domain.Observation) error) (domain.Counts, error) {
+			if err := emit(obs(2023, 0.60)); err != nil {
+				return domain.Counts{}, err
+			}
+			if err := emit(obs(2024, 0.49)); err != nil {
+				return domain.Counts{}, err
+			}
+			return domain.Counts{Rejected: 1}, bad
+		}, store.ImportOptions{})
+		if !errors.Is(err, domain.ErrInvalid) {
+			t.Fatalf("err = %v, want the source's ErrInvalid", err)
+		}
+		s, _ := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if len(s.Observations) != 1 || s.Observations[0].Value != 0.56 {
+			t.Fatalf("after a rejected import the series is %+v", s.Observations)
+		}
+		if revs, _ := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 0); len(revs) != 0 {
+			t.Fatalf("rejected import left revisions: %+v", revs)
+		}
+		// A dry run counts exactly, and stores nothing.
+		dry, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.60), obs(2024, 0.49)), store.ImportOptions{DryRun: true})
+		if err != nil || dry.New != 1 || dry.Changed != 1 {
+			t.Fatalf("dry run = %+v, %v", dry.Counts, err)
+		}
+		s, _ = st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if len(s.Observations) != 1 || s.Observations[0].Value != 0.56 {
+			t.Fatalf("after a dry run the series is %+v", s.Observations)
+		}
+	})
+}
+
+func TestConcurrentImportsLoseNoRevision(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2024, 0)), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		const n = 8
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := 1; i <= n; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				_, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2024, float64(i))), store.ImportOptions{})
+				errs <- err
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		revs, err := st.ObservationRevisions(ctx, "kemiskinan_ekstrem", "16.07", 2024)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(revs) != n {
+			t.Fatalf("%d revisions after %d concurrent changes", len(revs), n)
+		}
+		// The revisions chain: each old value is the previous new value.
+		prev := 0.0
+		seen := map[float64]bool{}
+		for _, r := range revs {
+			if r.OldValue != prev {
+				t.Fatalf("revision chain broken: old %g after new %g (%+v)", r.OldValue, prev, revs)
+			}
+			if seen[r.NewValue] {
+				t.Fatalf("value %g recorded twice", r.NewValue)
+			}
+			seen[r.NewValue] = true
+			prev = r.NewValue
+		}
+		s, _ := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if s.Observations[0].Value != prev {
+			t.Fatalf("stored %g, last revision says %g", s.Observations[0].Value, prev)
+		}
+	})
+}
+
+// TestImportKeepsTextExactly: notes, values and lines go through the
+// import's own COPY formatting on PostgreSQL; characters COPY escapes, and
+// values with many digits, must come back as they were sent.
+func TestImportKeepsTextExactly(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		a, b := obs(2023, 0.1+0.2), obs(2024, -1234567.000001)
+		a.Note, b.Note = "tab\there, line\nbreak, back\\slash\\N, cr\r, ünï", `\N`
+		a.Break, a.Line = true, 7
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(a, b), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		s, err := st.Series(ctx, "kemiskinan_ekstrem", "16.07")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Observations) != 2 {
+			t.Fatalf("%d observations", len(s.Observations))
+		}
+		for i, want := range []domain.Observation{a, b} {
+			got := s.Observations[i]
+			if got.Value != want.Value || got.Note != want.Note || got.Break != want.Break || got.Line != want.Line {
+				t.Errorf("stored %+v, sent %+v", got, want)
+			}
+		}
+	})
+}
+
+// TestBigReimportCounts crosses the size at which an import loads an
+// indicator's current values whole instead of looking keys up in batches,
+// and checks the counts and the attributes a file without them keeps.
+func TestBigReimportCounts(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		seed(t, st)
+		gen := func(regions int, absent domain.Attr, value func(i int) float64) []domain.Observation {
+			var out []domain.Observation
+			for r := 0; r < regions; r++ {
+				for y := 0; y < 10; y++ {
+					i := r*10 + y
+					o := obs(2000+y, value(i))
+					o.RegionCode = fmt.Sprintf("16.07.%04d", r)
+					o.Status, o.Note, o.Break, o.Absent = domain.Status("sementara"), "n", i%7 == 0, absent
+					out = append(out, o)
+				}
+			}
+			return out
+		}
+		first := gen(3000, 0, func(i int) float64 { return float64(i) })
+		up, err := st.ImportObservations(ctx, domain.Upload{}, rows(first...), store.ImportOptions{})
+		if err != nil || up.New != 30000 {
+			t.Fatalf("first load: %+v, %v", up.Counts, err)
+		}
+		// Every third value changes; 500 regions are new; status, note
+		// and break are not in the file.
+		again := gen(3500, domain.AttrStatus|domain.AttrNote|domain.AttrBreak, func(i int) float64 {
+			if i%3 == 0 {
+				return float64(i) + 0.5
+			}
+			return float64(i)
+		})
+		for i := range again {
+			again[i].Status, again[i].Note, again[i].Break = "", "", false
+		}
+		up, err = st.ImportObservations(ctx, domain.Upload{}, rows(again...), store.ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up.New != 5000 || up.Changed != 10000 || up.Unchanged != 20000 {
+			t.Fatalf("re-import counts %+v, want 5000 new, 10000 changed, 20000 unchanged", up.Counts)
+		}
+		var n int
+		if err := st.DB().GetContext(ctx, &n, `SELECT count(*) FROM observation_revisions`); err != nil || n != 10000 {
+			t.Fatalf("%d revisions, %v; want 10000", n, err)
+		}
+		var got struct {
+			Value  float64 `db:"value"`
+			Status string  `db:"status"`
+			Note   string  `db:"note"`
+			Break  bool    `db:"series_break"`
+		}
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note, series_break FROM observations
+			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.0000' AND year = 2000`)); err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != 0.5 || got.Status != "sementara" || got.Note != "n" || !got.Break {
+			t.Errorf("changed value without status, note and break: %+v, want 0.5 sementara n with a break", got)
+		}
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note, series_break FROM observations
+			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.0001' AND year = 2002`)); err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != 12.5 || got.Status != "sementara" || got.Note != "n" || got.Break {
+			t.Errorf("changed value without status, note and break: %+v, want 12.5 sementara n without a break", got)
+		}
+		if err := st.DB().GetContext(ctx, &got, st.DB().Rebind(`SELECT value, status, note, series_break FROM observations
+			WHERE indicator_code = 'kemiskinan_ekstrem' AND region_code = '16.07.3100' AND year = 2001`)); err != nil {
+			t.Fatal(err)
+		}
+		if got.Value != 31001 || got.Status != "final" || got.Note != "" || got.Break {
+			t.Errorf("new value without status, note and break: %+v, want 31001 final, no note, no break", got)
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // versionsRead is how many rows of observation_versions fn made
@@ -43,7 +44,7 @@ func versionsRead(t *testing.T, st *store.Store, fn func() error) int64 {
 // current values are a view over every version; these reads must look up
 // the regions they need, not read every version of the indicator.
 func TestIndicatorPageReadsItsRegionsOnly(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		var regencies []domain.Region
@@ -115,6 +116,35 @@ func TestIndicatorPageReadsItsRegionsOnly(t *testing.T) {
 			if n > most {
 				t.Errorf("%s read %d versions, want at most %d", c.name, n, most)
 			}
+		}
+	})
+}
+
+func TestStoredValuesLoadPerIndicatorYear(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		seed(t, st)
+		ctx := context.Background()
+		if _, err := st.ImportObservations(ctx, domain.Upload{}, rows(obs(2023, 0.56), obs(2024, 0.49)), store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		v := st.StoredValues(ctx)
+		key := obs(2023, 0).SeriesKey
+		for i := 0; i < 3; i++ {
+			if got, ok := v.Value(key); !ok || got != 0.56 {
+				t.Fatalf("2023 = %v %v", got, ok)
+			}
+		}
+		other := key
+		other.RegionCode = "16"
+		if _, ok := v.Value(other); ok {
+			t.Error("a region without a value has one")
+		}
+		key.Year = 2022
+		if _, ok := v.Value(key); ok {
+			t.Error("2022 has a value")
+		}
+		if v.Queries != 2 || v.Err() != nil {
+			t.Errorf("%d queries (want one per indicator-year), err %v", v.Queries, v.Err())
 		}
 	})
 }

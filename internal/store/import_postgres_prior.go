@@ -63,12 +63,6 @@ type priorValues struct {
 	fresh   []seriesKey
 }
 
-// seriesKey names a series: an observation's key without the year.
-type seriesKey struct {
-	indicator, region string
-	disagg            domain.Disaggregation
-}
-
 const (
 	// An indicator is loaded whole once it has loadAfterRows rows in the
 	// upload, or on its first row once the upload has loadAllAfterRows:
@@ -524,7 +518,7 @@ func (p *priorValues) classify(batch []domain.Observation, old []domain.Observat
 // newSeries returns the id this upload gives the series of k, which is not
 // stored: the next after the greatest given so far.
 func (p *priorValues) newSeries(k domain.SeriesKey) int32 {
-	sk := seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
+	sk := seriesOf(k)
 	if id, ok := p.created[sk]; ok {
 		return id
 	}

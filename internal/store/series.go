@@ -1,0 +1,501 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+
+	"pantau/internal/domain"
+)
+
+// seriesKey names a series: an observation's key without the year, the
+// three columns the series table keys a series by. Imports map it to the
+// series id (sqliteSeries, priorValues) and check keys per series (keySet).
+type seriesKey struct {
+	indicator, region string
+	disagg            domain.Disaggregation
+}
+
+// seriesOf is the series the observation key k belongs to.
+func seriesOf(k domain.SeriesKey) seriesKey {
+	return seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
+}
+
+// Series is everything stored about one indicator in one region: every
+// observation (all disaggregations) and the targets of every plan.
+type Series struct {
+	Indicator    domain.Indicator     `json:"indicator"`
+	Region       domain.Region        `json:"region"`
+	Observations []domain.Observation `json:"observations"`
+	Targets      []domain.Target      `json:"targets"`
+	Plans        []domain.Plan        `json:"plans"`
+}
+
+// Series returns one indicator's observations and targets in one region,
+// ordered by disaggregation and year. Unknown codes give ErrNotFound.
+func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (Series, error) {
+	var out Series
+	var err error
+	if out.Indicator, err = s.Indicator(ctx, indicatorCode); err != nil {
+		return out, err
+	}
+	if out.Region, err = s.Region(ctx, regionCode); err != nil {
+		return out, err
+	}
+	out.Observations = []domain.Observation{}
+	if err := s.rdb.SelectContext(ctx, &out.Observations, s.rdb.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status,
+		series_break, note, upload_id, updated_at, COALESCE(source_line, 0) AS source_line FROM observations WHERE indicator_code = ? AND region_code = ? ORDER BY disagg, year`),
+		indicatorCode, regionCode); err != nil {
+		return out, fmt.Errorf("store: series %s/%s: %w", indicatorCode, regionCode, err)
+	}
+	// A region is measured against its own plans and those of every level
+	// above it (the regency against its RPJMD, the province's RKPD, the RPJMN).
+	regions := domain.AncestryOfCode(regionCode)
+	q, args, err := sqlx.In(`SELECT plan_code, indicator_code, region_code, disagg, year, low, high, note, upload_id
+		FROM targets WHERE indicator_code = ? AND region_code IN (?) ORDER BY plan_code, disagg, year`, indicatorCode, regions)
+	if err != nil {
+		return out, fmt.Errorf("store: series targets: %w", err)
+	}
+	out.Targets = []domain.Target{}
+	if err := s.rdb.SelectContext(ctx, &out.Targets, s.rdb.Rebind(q), args...); err != nil {
+		return out, fmt.Errorf("store: series targets %s/%s: %w", indicatorCode, regionCode, err)
+	}
+	codes := map[string]bool{}
+	for _, t := range out.Targets {
+		codes[t.PlanCode] = true
+	}
+	out.Plans = []domain.Plan{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return out, err
+	}
+	for _, p := range plans {
+		if codes[p.Code] {
+			out.Plans = append(out.Plans, p)
+		}
+	}
+	return out, nil
+}
+
+// ObservationRevisions lists the history of one series, oldest first; year 0
+// means every year.
+func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionCode string, year int) ([]domain.Revision, error) {
+	q := `SELECT r.indicator_code, r.region_code, r.disagg, r.year, r.old_value, r.old_status, r.new_value, r.old_upload_id,
+		r.upload_id, COALESCE(u.created_by, '') AS changed_by, r.changed_at
+		FROM observation_revisions r LEFT JOIN uploads u ON u.id = r.upload_id
+		WHERE r.indicator_code = ? AND r.region_code = ?`
+	args := []any{indicatorCode, regionCode}
+	if year != 0 {
+		q, args = q+` AND r.year = ?`, append(args, year)
+	}
+	out := []domain.Revision{}
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q+` ORDER BY r.year, r.disagg, r.upload_id`), args...); err != nil {
+		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
+	}
+	return out, nil
+}
+
+// StoredValues looks up stored observations during an import, for the
+// reader's plausibility warnings (the value of the year before) and for a
+// dry run's list of changes (the value a row replaces). The reader asks per
+// row, so values are loaded lazily, one query per (indicator, year) — far
+// fewer than series: a yearly upload costs one query per indicator — and
+// cached; the cache is emptied when it grows past a bound, so memory stays
+// flat however big the file. It reads committed data, outside the import's
+// transaction.
+type StoredValues struct {
+	s      *Store
+	ctx    context.Context
+	mu     sync.Mutex
+	groups map[valueGroup]map[valueSlot]domain.Observation
+	size   int
+	err    error
+	// Queries counts the loads, for tests and logs.
+	Queries int
+}
+
+type valueGroup struct {
+	indicator string
+	year      int
+}
+
+type valueSlot struct {
+	region string
+	disagg domain.Disaggregation
+}
+
+// maxCachedValues bounds StoredValues' cache (about 100 bytes each).
+const maxCachedValues = 500_000
+
+// storedValuesOfVersionsSQL is the query of StoredValues on PostgreSQL:
+// the view's, with the newest version of each series' year asked for as
+// the first row of its index range (LIMIT 1). Through the view, right after
+// a big import (statistics not yet updated) the planner sorted each
+// series' versions instead, four times slower.
+const storedValuesOfVersionsSQL = `SELECT s.region_code, s.disagg, c.value, c.status, c.series_break, c.note, c.upload_id,
+		COALESCE(c.source_line, 0)
+	FROM series s
+	CROSS JOIN LATERAL (
+		SELECT v.value, v.status, v.series_break, v.note, v.upload_id, v.source_line FROM observation_versions v
+		WHERE v.series_id = s.id AND v.year = $2 ORDER BY v.upload_id DESC LIMIT 1
+	) c
+	WHERE s.indicator_code = $1`
+
+// StoredValues returns an empty lookup over the store's observations.
+func (s *Store) StoredValues(ctx context.Context) *StoredValues {
+	return &StoredValues{s: s, ctx: ctx, groups: map[valueGroup]map[valueSlot]domain.Observation{}}
+}
+
+// Get returns the stored observation for k.
+func (v *StoredValues) Get(k domain.SeriesKey) (domain.Observation, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	g := valueGroup{k.IndicatorCode, k.Year}
+	m, ok := v.groups[g]
+	if !ok {
+		m = v.load(g)
+	}
+	o, ok := m[valueSlot{k.RegionCode, k.Disagg}]
+	return o, ok
+}
+
+// Value returns the stored value for k; it has the shape of ingest.Options.Previous.
+func (v *StoredValues) Value(k domain.SeriesKey) (float64, bool) {
+	o, ok := v.Get(k)
+	return o.Value, ok
+}
+
+// Err returns the first error a load met (lookups then answer "not stored").
+func (v *StoredValues) Err() error {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.err
+}
+
+func (v *StoredValues) load(g valueGroup) map[valueSlot]domain.Observation {
+	m := map[valueSlot]domain.Observation{}
+	if v.err != nil {
+		return m
+	}
+	v.Queries++
+	q := `SELECT region_code, disagg, value, status, series_break, note, upload_id, COALESCE(source_line, 0)
+		FROM observations WHERE indicator_code = ? AND year = ?`
+	if v.s.dialect == Postgres {
+		q = storedValuesOfVersionsSQL
+	}
+	rows, err := v.s.db.QueryContext(v.ctx, v.s.db.Rebind(q), g.indicator, g.year)
+	if err != nil {
+		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
+		return m
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o := domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: g.indicator, Year: g.year}}
+		var brk sql.NullBool
+		if err := rows.Scan(&o.RegionCode, &o.Disagg, &o.Value, &o.Status, &brk, &o.Note, &o.UploadID, &o.Line); err != nil {
+			v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
+			return m
+		}
+		o.Break = brk.Bool
+		m[valueSlot{o.RegionCode, o.Disagg}] = o
+	}
+	if err := rows.Err(); err != nil {
+		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
+		return m
+	}
+	if v.size+len(m) > maxCachedValues {
+		clear(v.groups)
+		v.size = 0
+	}
+	v.groups[g] = m
+	v.size += len(m)
+	return m
+}
+
+// RegionSeries returns every indicator's series in one region: one Series
+// per indicator that has observations there, each with the targets of the
+// region and the regions above it. Three queries, whatever the number of
+// indicators: this is the scorecard's read.
+func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, error) {
+	region, err := s.Region(ctx, regionCode)
+	if err != nil {
+		return nil, err
+	}
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var obs []domain.Observation
+	if len(inds) > 0 {
+		codes := make([]string, len(inds))
+		for i, ind := range inds {
+			codes[i] = ind.Code
+		}
+		// Naming every indicator lets both engines seek the primary key
+		// (indicator, region, …) once per indicator instead of scanning the
+		// table for one region.
+		q, args, err := sqlx.In(`SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at
+			FROM observations WHERE indicator_code IN (?) AND region_code = ? ORDER BY indicator_code, disagg, year`, codes, regionCode)
+		if err != nil {
+			return nil, fmt.Errorf("store: region series: %w", err)
+		}
+		if err := s.rdb.SelectContext(ctx, &obs, s.rdb.Rebind(q), args...); err != nil {
+			return nil, fmt.Errorf("store: region series %s: %w", regionCode, err)
+		}
+	}
+	targets, err := s.TargetsIn(ctx, domain.AncestryOfCode(regionCode))
+	if err != nil {
+		return nil, err
+	}
+	plans, err := s.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byInd := map[string]*Series{}
+	var out []Series
+	for _, ind := range inds {
+		byInd[ind.Code] = &Series{Indicator: ind, Region: region, Observations: []domain.Observation{}, Targets: []domain.Target{}, Plans: plans}
+	}
+	for _, o := range obs {
+		if sr := byInd[o.IndicatorCode]; sr != nil {
+			sr.Observations = append(sr.Observations, o)
+		}
+	}
+	for _, t := range targets {
+		if sr := byInd[t.IndicatorCode]; sr != nil {
+			sr.Targets = append(sr.Targets, t)
+		}
+	}
+	for _, ind := range inds {
+		if sr := byInd[ind.Code]; len(sr.Observations) > 0 {
+			out = append(out, *sr)
+		}
+	}
+	return out, nil
+}
+
+// ChildObservations returns the total (not disaggregated) observations of
+// one indicator in every region directly below parent, all years.
+func (s *Store) ChildObservations(ctx context.Context, indicatorCode, parent string) ([]domain.Observation, error) {
+	out := []domain.Observation{}
+	children, err := s.childCodes(ctx, parent)
+	if err != nil || len(children) == 0 {
+		return out, err
+	}
+	q, args, err := sqlx.In(`SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id, updated_at
+		FROM observations WHERE indicator_code = ? AND region_code IN (?) AND disagg = '' ORDER BY year, region_code`, indicatorCode, children)
+	if err != nil {
+		return nil, fmt.Errorf("store: child observations: %w", err)
+	}
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: child observations %s/%s: %w", indicatorCode, parent, err)
+	}
+	return out, nil
+}
+
+// childCodes lists the codes of the regions directly below parent. Reads
+// of one indicator in a few regions name them: on PostgreSQL observations
+// is a view (the newest of each key's versions, migration 00006) that a
+// condition on its key columns narrows to their index ranges, while a join
+// with regions would read every version of the indicator.
+func (s *Store) childCodes(ctx context.Context, parent string) ([]string, error) {
+	var out []string
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(`SELECT code FROM regions WHERE parent_code = ? ORDER BY code`), parent); err != nil {
+		return nil, fmt.Errorf("store: regions below %s: %w", parent, err)
+	}
+	return out, nil
+}
+
+// RegionsWithData lists the regions that have at least one observation of
+// the indicator, by code: the choices of an indicator page's region selector.
+func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]domain.Region, error) {
+	out := []domain.Region{}
+	// OFFSET 0 keeps PostgreSQL from turning the EXISTS into a join with
+	// observations, a view (the newest of each key's versions, migration
+	// 00006) that a join cannot narrow: it would read every version of the
+	// indicator. As a subquery per region it reads that region's index range.
+	err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(regionSelect+`
+		WHERE EXISTS (SELECT 1 FROM observations o WHERE o.region_code = r.code AND o.indicator_code = ? LIMIT 1 OFFSET 0) ORDER BY r.code`),
+		true, indicatorCode)
+	if err != nil {
+		return nil, fmt.Errorf("store: regions with %s: %w", indicatorCode, err)
+	}
+	return out, nil
+}
+
+// Presence says that a region has a total (not disaggregated) value of an
+// indicator for a year, and its status.
+type Presence struct {
+	IndicatorCode string        `db:"indicator_code"`
+	RegionCode    string        `db:"region_code"`
+	Year          int           `db:"year"`
+	Status        domain.Status `db:"status"`
+}
+
+// Presences lists, for the given regions, every total value stored, all
+// years: what the completeness matrix is built from.
+func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence, error) {
+	out := []Presence{}
+	if len(regionCodes) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT indicator_code, region_code, year, status FROM observations
+		WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`, regionCodes)
+	if err != nil {
+		return nil, fmt.Errorf("store: presences: %w", err)
+	}
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: presences: %w", err)
+	}
+	return out, nil
+}
+
+// Selection narrows a bulk read; zero fields match everything.
+type Selection struct {
+	// Indicators lists indicator codes; empty means every indicator.
+	Indicators []string
+	// RegionSubtree is a Kemendagri code: the region and every region
+	// below it. Empty or "ID" means everywhere.
+	RegionSubtree string
+	// FromYear and ToYear bound the years, inclusive; 0 leaves a side open.
+	FromYear, ToYear int
+}
+
+// where returns the SQL condition and arguments of a selection, for a table
+// whose key columns are named as in observations and targets.
+func (sel Selection) where() (string, []any, error) {
+	var conds []string
+	var args []any
+	if len(sel.Indicators) > 0 {
+		q, a, err := sqlx.In(`indicator_code IN (?)`, sel.Indicators)
+		if err != nil {
+			return "", nil, fmt.Errorf("store: selection: %w", err)
+		}
+		conds, args = append(conds, q), append(args, a...)
+	}
+	if r := sel.RegionSubtree; r != "" && r != domain.NationalCode {
+		// Kemendagri codes nest by prefix ("16.07" ⊃ "16.07.01"); codes are
+		// validated, so they carry no LIKE wildcards.
+		conds, args = append(conds, `(region_code = ? OR region_code LIKE ?)`), append(args, r, r+".%")
+	}
+	if sel.FromYear != 0 {
+		conds, args = append(conds, `year >= ?`), append(args, sel.FromYear)
+	}
+	if sel.ToYear != 0 {
+		conds, args = append(conds, `year <= ?`), append(args, sel.ToYear)
+	}
+	if len(conds) == 0 {
+		return "", nil, nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+// ExportShape is what a writer must know before the first row: which
+// disaggregation dimensions occur (for their columns) and which years (for
+// the columns of a wide table).
+type ExportShape struct {
+	// Dimensions are the canonical dimension names, sorted.
+	Dimensions []string
+	// FromYear and ToYear span the selected rows (0 when there are none).
+	FromYear, ToYear int
+	// Rows is the number of rows selected.
+	Rows int64
+}
+
+// ObservationShape returns the shape of the observations a selection holds:
+// one grouped pass over the rows, whose result is a handful of rows.
+func (s *Store) ObservationShape(ctx context.Context, sel Selection) (ExportShape, error) {
+	return s.shape(ctx, "observations", sel)
+}
+
+func (s *Store) shape(ctx context.Context, table string, sel Selection) (ExportShape, error) {
+	where, args, err := sel.where()
+	if err != nil {
+		return ExportShape{}, err
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(`SELECT disagg, MIN(year), MAX(year), COUNT(*) FROM `+table+where+` GROUP BY disagg`), args...)
+	if err != nil {
+		return ExportShape{}, fmt.Errorf("store: export shape: %w", err)
+	}
+	defer rows.Close()
+	var out ExportShape
+	dims := map[string]bool{}
+	for rows.Next() {
+		var d string
+		var lo, hi int
+		var n int64
+		if err := rows.Scan(&d, &lo, &hi, &n); err != nil {
+			return out, fmt.Errorf("store: export shape: %w", err)
+		}
+		for k := range domain.Disaggregation(d).Pairs() {
+			dims[k] = true
+		}
+		if out.FromYear == 0 || lo < out.FromYear {
+			out.FromYear = lo
+		}
+		out.ToYear = max(out.ToYear, hi)
+		out.Rows += n
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store: export shape: %w", err)
+	}
+	for k := range dims {
+		out.Dimensions = append(out.Dimensions, k)
+	}
+	sort.Strings(out.Dimensions)
+	return out, nil
+}
+
+// ExportObservations calls fn for every selected observation in key order
+// (indicator, region, disaggregation, year), straight from a database
+// cursor: memory stays flat whatever the number of rows. Updated is left
+// zero: the data version of a row is its UploadID. An error from fn stops
+// the read and is returned as it is.
+func (s *Store) ExportObservations(ctx context.Context, sel Selection, fn func(domain.Observation) error) error {
+	where, args, err := sel.where()
+	if err != nil {
+		return err
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id
+		FROM observations`+where+` ORDER BY indicator_code, region_code, disagg, year`), args...)
+	if err != nil {
+		return fmt.Errorf("store: export observations: %w", err)
+	}
+	defer rows.Close()
+	var o domain.Observation
+	// Consecutive rows mostly repeat these; reusing the previous string
+	// keeps one copy alive instead of one per row.
+	var ind, region, disagg, status sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&ind, &region, &disagg, &o.Year, &o.Value, &status, &o.Break, &o.Note, &o.UploadID); err != nil {
+			return fmt.Errorf("store: export observations: %w", err)
+		}
+		o.IndicatorCode = reuse(o.IndicatorCode, ind)
+		o.RegionCode = reuse(o.RegionCode, region)
+		o.Disagg = domain.Disaggregation(reuse(string(o.Disagg), disagg))
+		o.Status = domain.Status(reuse(string(o.Status), status))
+		if err := fn(o); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: export observations: %w", err)
+	}
+	return nil
+}
+
+// reuse returns prev when b spells the same string, else a new string.
+func reuse(prev string, b []byte) string {
+	if string(b) == prev {
+		return prev
+	}
+	return string(b)
+}
