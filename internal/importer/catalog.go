@@ -51,6 +51,17 @@ func ApplyCatalog(ctx context.Context, st *store.Store, req CatalogRequest) (Cat
 	if err != nil {
 		return CatalogResult{}, fmt.Errorf("importer: catalogue: %w", err)
 	}
+	// Entries built in Go (a form's) are put in the form a file's are
+	// compared in, so that the defaults spelt out are no change.
+	for i := range c.Indicators {
+		c.Indicators[i] = catalogfile.NormalIndicator(c.Indicators[i])
+	}
+	for i := range c.Plans {
+		c.Plans[i] = catalogfile.NormalPlan(c.Plans[i])
+	}
+	for i := range c.Regions {
+		c.Regions[i] = catalogfile.NormalRegion(c.Regions[i])
+	}
 	c.FillRegionNames(func(code string) (string, bool) {
 		e, ok := list.Lookup(code)
 		return e.Name, ok
