@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"pantau/internal/demo"
 	"pantau/internal/store"
@@ -216,19 +218,30 @@ func TestMetricsAndHeaders(t *testing.T) {
 			t.Errorf("request id not echoed: %q", got)
 		}
 		http.Get(base + "/no/such/thing?x=1")
-		resp, err = http.Get(base + "/metrics")
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		for _, want := range []string{
+		wants := []string{
 			`pantau_http_requests_total{method="GET",route="/api/v1/series",status="200"} 1`,
 			`route="unmatched",status="404"`,
 			`pantau_http_request_duration_seconds_bucket{method="GET",route="/api/v1/series"`,
 			`go_sql_max_open_connections`,
 			`go_goroutines`,
-		} {
+		}
+		// A request is counted after its answer is written, so the client
+		// can ask /metrics before the count of its last request is in:
+		// read again for a short while before calling a line missing.
+		var body []byte
+		for try := 0; try < 50; try++ {
+			resp, err = http.Get(base + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !slices.ContainsFunc(wants, func(w string) bool { return !strings.Contains(string(body), w) }) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		for _, want := range wants {
 			if !strings.Contains(string(body), want) {
 				t.Errorf("/metrics lacks %s", want)
 			}
