@@ -45,8 +45,10 @@ const usage = `Pantau tracks regional development indicators against plan target
 Usage: pantau <command> [flags]
 
 Commands:
+  init      prepare an empty database for one government (init --region CODE)
   serve     run the HTTP service (dashboards, embeds, API)
   migrate   apply database migrations
+  catalog   import or export the catalogue (catalog import FILE|DIR, catalog export)
   import    import an observations or targets CSV
   demo      load the Kabupaten Banyuasin demo data
   boundaries  import region boundaries from GeoJSON (boundaries import FILE)
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, rest, getenv, stdout, stderr)
+	case "init":
+		return initInstance(ctx, rest, getenv, stdout, stderr)
+	case "catalog":
+		return catalogCommand(ctx, rest, getenv, stdout, stderr)
 	case "import":
 		return importFile(ctx, rest, getenv, stdout, stderr)
 	case "demo":
@@ -162,11 +168,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		log.Info("reading pages and the API from a replica")
 	}
-	if loadDemoData {
-		log.Info("loading demo data", "regency", "Kabupaten Banyuasin")
-		if err := demo.Load(ctx, st); err != nil {
-			return err
-		}
+	if err := prepared(ctx, st, loadDemoData, log); err != nil {
+		return err
 	}
 	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes,
 		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview})
@@ -202,6 +205,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	log.Info("stopped")
+	return nil
+}
+
+// prepared makes sure serve has an instance to show: the demo when asked
+// for (or on a new SQLite file) unless `pantau init` prepared the database
+// for a government, whose data the demo must never mix with; otherwise a
+// database never prepared stops serve with what to run.
+func prepared(ctx context.Context, st *store.Store, loadDemo bool, log *slog.Logger) error {
+	in, err := st.Instance(ctx)
+	switch {
+	case err == nil && in.PreparedBy != store.PreparedByDemo:
+		if loadDemo {
+			log.Warn("not loading the demo: pantau init prepared this database", "home_region", in.HomeRegion)
+		}
+		return nil
+	case err != nil && !errors.Is(err, domain.ErrNotFound):
+		return err
+	case loadDemo:
+		log.Info("loading demo data", "regency", "Kabupaten Banyuasin")
+		return demo.Load(ctx, st)
+	case err != nil:
+		return &exitError{code: 1, err: errors.New("this database has not been prepared: run `pantau init --region CODE` with your government's Kemendagri code " +
+			"(16.07 for Kabupaten Banyuasin, ID for a national instance), or `pantau serve --demo` for the Banyuasin demo")}
+	}
 	return nil
 }
 

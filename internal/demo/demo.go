@@ -8,6 +8,7 @@ package demo
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -108,9 +109,19 @@ func Regions() ([]domain.Region, error) {
 	return out, nil
 }
 
-// Load puts the demo catalogue and data into st. Loading twice changes
-// nothing the second time (the imports are idempotent).
+// Load puts the demo catalogue and data into st and marks the instance
+// prepared by the demo, with Banyuasin as its home. Loading twice changes
+// nothing the second time (the imports are idempotent). A database that
+// `pantau init` prepared for a government is refused (ErrConflict): the
+// demo's illustrative values must never mix with its data.
 func Load(ctx context.Context, st *store.Store) error {
+	in, err := st.Instance(ctx)
+	switch {
+	case err == nil && in.PreparedBy != store.PreparedByDemo:
+		return domain.Errorf(domain.ErrConflict, "this database was prepared by pantau %s for region %s: the demo is not loaded into it", in.PreparedBy, in.HomeRegion)
+	case err != nil && !errors.Is(err, domain.ErrNotFound):
+		return err
+	}
 	if err := LoadCatalog(ctx, st); err != nil {
 		return err
 	}
@@ -141,7 +152,10 @@ func Load(ctx context.Context, st *store.Store) error {
 			return fmt.Errorf("demo: %s: %w", file.name, err)
 		}
 	}
-	return loadBoundaries(ctx, st)
+	if err := loadBoundaries(ctx, st); err != nil {
+		return err
+	}
+	return st.SetInstance(ctx, RegencyCode, store.PreparedByDemo)
 }
 
 func embedded(name string) func() (string, error) {

@@ -56,10 +56,75 @@ type Indicator struct {
 	Decimals     int      `json:"decimals" db:"decimals"`
 	Source       string   `json:"source" db:"source"`
 	Definition   string   `json:"definition" db:"definition"`
+	DefinitionEN string   `json:"definition_en,omitempty" db:"definition_en"`
 	Frequency    string   `json:"frequency" db:"frequency"`
 	SDGCode      string   `json:"sdg_code,omitempty" db:"sdg_code"`
 	NationalCode string   `json:"national_code,omitempty" db:"national_code"`
 	AgencyCode   string   `json:"agency_code,omitempty" db:"agency_code"`
+	// Progress says how progress towards targets is assessed; nil means
+	// DefaultProgress.
+	Progress *ProgressSettings `json:"progress,omitempty" db:"progress"`
+}
+
+// ProgressSettings is how an indicator's progress is assessed: whether at
+// all (population is shown, never judged), from which base year, and the
+// ratio of observed to required change each status needs (sdg-build's
+// ProgressMeasure thresholds).
+type ProgressSettings struct {
+	Assess bool `json:"assess" db:"assess"`
+	// BaseYear 0 means the year before the plan starts (2024 for 2025–2029).
+	BaseYear   int                `json:"base_year" db:"base_year"`
+	Thresholds ProgressThresholds `json:"thresholds" db:"thresholds"`
+}
+
+// ProgressThresholds are the lowest ratios that earn substantial, moderate
+// and limited progress; below Limited is deterioration.
+type ProgressThresholds struct {
+	Substantial float64 `json:"substantial" db:"substantial"`
+	Moderate    float64 `json:"moderate" db:"moderate"`
+	Limited     float64 `json:"limited" db:"limited"`
+}
+
+// DefaultProgress is the assessment an indicator gets unless its catalogue
+// entry says otherwise: sdg-build's thresholds, the plan's base year.
+var DefaultProgress = ProgressSettings{Assess: true, Thresholds: ProgressThresholds{Substantial: 0.95, Moderate: 0.6, Limited: 0}}
+
+// ProgressSettings returns the indicator's progress settings, the defaults
+// when it has none of its own.
+func (ind Indicator) ProgressSettings() ProgressSettings {
+	if ind.Progress == nil {
+		return DefaultProgress
+	}
+	return *ind.Progress
+}
+
+// Validate checks the settings: thresholds descending, a plausible base year.
+func (p ProgressSettings) Validate() error {
+	t := p.Thresholds
+	for _, v := range []float64{t.Substantial, t.Moderate, t.Limited} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return Errorf(ErrInvalid, "progress thresholds must be finite numbers")
+		}
+	}
+	if !(t.Substantial >= t.Moderate && t.Moderate >= t.Limited) {
+		return Errorf(ErrInvalid, "progress thresholds %g, %g, %g: want substantial >= moderate >= limited", t.Substantial, t.Moderate, t.Limited)
+	}
+	if p.BaseYear != 0 {
+		if err := CheckYear(p.BaseYear); err != nil {
+			return Errorf(ErrInvalid, "progress base year: %v", err)
+		}
+	}
+	return nil
+}
+
+// CheckChange refuses a change of ind that would change what its stored
+// values mean: the unit. 9,5 persen and 9,5 jiwa are different
+// indicators, so a new unit needs a new code.
+func (ind Indicator) CheckChange(old Indicator) error {
+	if old.Unit != ind.Unit {
+		return Errorf(ErrInvalid, "indicator %s already has unit %q; a different unit (%q) is a different indicator: give it a new code", ind.Code, old.Unit, ind.Unit)
+	}
+	return nil
 }
 
 var codePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
@@ -101,6 +166,11 @@ func (ind Indicator) Validate() error {
 	}
 	if ind.Min != nil && ind.Max != nil && *ind.Min > *ind.Max {
 		return Errorf(ErrInvalid, "indicator %s: min %g above max %g", ind.Code, *ind.Min, *ind.Max)
+	}
+	if ind.Progress != nil {
+		if err := ind.Progress.Validate(); err != nil {
+			return Errorf(ErrInvalid, "indicator %s: %s", ind.Code, Message(err))
+		}
 	}
 	return nil
 }

@@ -15,6 +15,27 @@ const (
 	PlanRegency  = PlanLevel("kabupaten_kota")
 )
 
+// PlanKind is the kind of planning document.
+type PlanKind string
+
+// Plan kinds: the national and regional medium-term plans, the regional
+// annual work plan and an agency's strategic plan.
+const (
+	KindRPJMN   = PlanKind("RPJMN")
+	KindRPJMD   = PlanKind("RPJMD")
+	KindRKPD    = PlanKind("RKPD")
+	KindRenstra = PlanKind("Renstra")
+)
+
+// PlanStatus says whether a plan is adopted (final) or still a draft.
+type PlanStatus string
+
+// Plan statuses; an empty status is final (plans stored before statuses).
+const (
+	PlanDraft = PlanStatus("draft")
+	PlanFinal = PlanStatus("final")
+)
+
 // Plan is a planning document with targets: RPJMD Kab. Banyuasin 2025–2029,
 // RPJMN 2025–2029, RKPD Prov. Sumsel 2025. Amendments revise its targets;
 // they never overwrite them silently.
@@ -26,6 +47,12 @@ type Plan struct {
 	StartYear  int       `json:"start_year" db:"start_year"`
 	EndYear    int       `json:"end_year" db:"end_year"`
 	Source     string    `json:"source" db:"source"`
+	Kind       PlanKind  `json:"kind,omitempty" db:"kind"`
+	// LegalBasis is the regulation that adopts the plan (Perpres, Perda).
+	LegalBasis string     `json:"legal_basis,omitempty" db:"legal_basis"`
+	Status     PlanStatus `json:"status,omitempty" db:"status"`
+	// Amends is the code of the plan this one amends (a revised RPJMD).
+	Amends string `json:"amends,omitempty" db:"amends"`
 	// Illustrative marks a plan whose targets were generated for the demo.
 	Illustrative bool `json:"illustrative" db:"illustrative"`
 }
@@ -48,6 +75,44 @@ func (p Plan) Validate() error {
 	}
 	if p.EndYear < p.StartYear || p.EndYear > MaxYear {
 		return Errorf(ErrInvalid, "plan %s: end year %d before start %d", p.Code, p.EndYear, p.StartYear)
+	}
+	switch p.Kind {
+	case "", KindRPJMN, KindRPJMD, KindRKPD, KindRenstra:
+	default:
+		return Errorf(ErrInvalid, "plan %s: kind %q, want RPJMN, RPJMD, RKPD or Renstra", p.Code, p.Kind)
+	}
+	switch p.Status {
+	case "", PlanDraft, PlanFinal:
+	default:
+		return Errorf(ErrInvalid, "plan %s: status %q, want draft or final", p.Code, p.Status)
+	}
+	if p.Amends == p.Code {
+		return Errorf(ErrInvalid, "plan %s amends itself", p.Code)
+	}
+	return nil
+}
+
+// CheckAmendments refuses plans whose amends name an unknown plan or form a
+// cycle (A amends B amends A): an amendment chain must end in an original.
+func CheckAmendments(plans map[string]Plan) error {
+	for code := range plans {
+		seen := map[string]bool{}
+		chain := []string{code}
+		for c := code; ; {
+			seen[c] = true
+			next := plans[c].Amends
+			if next == "" {
+				break
+			}
+			if _, ok := plans[next]; !ok {
+				return Errorf(ErrInvalid, "plan %s amends %q, which is not a known plan", c, next)
+			}
+			chain = append(chain, next)
+			if seen[next] {
+				return Errorf(ErrInvalid, "plan amendments form a cycle: %s", strings.Join(chain, " → "))
+			}
+			c = next
+		}
 	}
 	return nil
 }

@@ -31,6 +31,12 @@ type Region struct {
 	Name       string `json:"name" db:"name"`
 	Level      Level  `json:"level" db:"level"`
 	ParentCode string `json:"parent_code,omitempty" db:"parent_code"`
+	// ValidFrom and ValidTo are the years a region existed, for pemekaran
+	// (a split or merge); 0 means open-ended.
+	ValidFrom int `json:"valid_from,omitempty" db:"valid_from"`
+	ValidTo   int `json:"valid_to,omitempty" db:"valid_to"`
+	// Successors are the regions it was split into or merged into.
+	Successors []string `json:"successors,omitempty" db:"-"`
 }
 
 var (
@@ -96,6 +102,22 @@ func (r Region) Validate() error {
 	}
 	if r.BPSCode != "" && !IsBPSCode(r.BPSCode) {
 		return Errorf(ErrInvalid, "region %s: BPS code %q is not numeric (16, 1607, 1607010)", r.Code, r.BPSCode)
+	}
+	for _, y := range []int{r.ValidFrom, r.ValidTo} {
+		if y != 0 && CheckYear(y) != nil {
+			return Errorf(ErrInvalid, "region %s: validity year %d outside %d–%d", r.Code, y, MinYear, MaxYear)
+		}
+	}
+	if r.ValidFrom != 0 && r.ValidTo != 0 && r.ValidTo < r.ValidFrom {
+		return Errorf(ErrInvalid, "region %s: valid_to %d before valid_from %d", r.Code, r.ValidTo, r.ValidFrom)
+	}
+	for _, s := range r.Successors {
+		if s == r.Code {
+			return Errorf(ErrInvalid, "region %s names itself as its successor", r.Code)
+		}
+		if _, err := LevelOfCode(s); err != nil {
+			return Errorf(ErrInvalid, "region %s: successor %q is not a Kemendagri code", r.Code, s)
+		}
 	}
 	return nil
 }

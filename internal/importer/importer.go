@@ -153,7 +153,19 @@ const (
 // Import reads r and stores its rows. A rejected file returns the result with
 // its report and an ErrInvalid error listing the rows; a file with another
 // agency's indicators returns ErrForbidden. Nothing is written then.
+//
+// Region names are resolved inside the instance's home region (as `pantau
+// init` or the demo stored it) unless the request names a territory.
 func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Result, error) {
+	if req.Options.Territory == "" {
+		home, err := st.HomeRegion(ctx)
+		switch {
+		case err == nil:
+			req.Options.Territory = home
+		case !errors.Is(err, domain.ErrNotFound):
+			return Result{}, err
+		}
+	}
 	return importAs(ctx, st, r, req, req.mode())
 }
 

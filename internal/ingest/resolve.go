@@ -90,7 +90,32 @@ func newResolver(cat *domain.Catalog) *resolver {
 		r.planIdx[c] = int32(len(r.plans))
 		r.plans = append(r.plans, cat.Plans[c])
 	}
+	// A plan may also be named by its name, as people write it ("RPJMD
+	// Kab. Banyuasin 2025–2029"): exactly, or in any case, spacing and
+	// dash. A name two plans share names neither.
+	names := map[string]int32{}
+	for i, p := range r.plans {
+		for _, k := range []string{"name:" + strings.TrimSpace(p.Name), "fold:" + foldPlanName(p.Name)} {
+			if _, dup := names[k]; dup {
+				names[k] = -1
+			} else {
+				names[k] = int32(i)
+			}
+		}
+	}
+	for k, i := range names {
+		if i >= 0 {
+			r.planIdx[k] = i
+		}
+	}
 	return r
+}
+
+// foldPlanName is a plan name in lower case, with single spaces and
+// hyphens for en and em dashes.
+func foldPlanName(s string) string {
+	s = strings.NewReplacer("–", "-", "—", "-").Replace(strings.ToLower(s))
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // indicator finds an indicator by code (exact, then in any case and
@@ -108,13 +133,12 @@ func (r *resolver) indicator(s string) int32 {
 	return -1
 }
 
-// plan finds a plan by code, in any case.
+// plan finds a plan by code, in any case, or by name.
 func (r *resolver) plan(s string) int32 {
-	if i, ok := r.planIdx[s]; ok {
-		return i
-	}
-	if i, ok := r.planIdx[strings.ToLower(s)]; ok {
-		return i
+	for _, k := range []string{s, strings.ToLower(s), "name:" + strings.TrimSpace(s), "fold:" + foldPlanName(s)} {
+		if i, ok := r.planIdx[k]; ok {
+			return i
+		}
 	}
 	return -1
 }
@@ -292,11 +316,12 @@ func (r *resolver) suggestIndicators(s string) []string {
 }
 
 func (r *resolver) suggestPlans(s string) []string {
-	var keys []string
+	var keys, labels []string
 	for _, p := range r.plans {
-		keys = append(keys, p.Code)
+		keys = append(keys, p.Code, foldPlanName(p.Name))
+		labels = append(labels, p.Code, p.Name)
 	}
-	return closest(strings.ToLower(s), keys, keys)
+	return closest(foldPlanName(s), keys, labels)
 }
 
 // closest returns up to three labels whose keys are within edit distance

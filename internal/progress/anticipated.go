@@ -48,7 +48,7 @@ func anticipate(ind domain.Indicator, win windowPoints, tw *Trend, g *goal, f va
 		YearsWhy:   win.Why,
 		Thresholds: append([]Threshold(nil), anticipatedThresholds...),
 	}}
-	if ind.Polarity == domain.Neutral || g == nil {
+	if ind.Polarity == domain.Neutral || g == nil || !ind.ProgressSettings().Assess {
 		return r.finish(NotApplicable, say("progress.anticipated.na"))
 	}
 	r.Explanation.Target, r.Explanation.TargetYear = ptr(g.value), ptr(g.ref.Year)

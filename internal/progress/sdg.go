@@ -141,7 +141,7 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	if g != nil {
 		ex.Method = MethodSDGGrowth
 		ex.Formula = "R = sign · CAGR_obs / |CAGR_req|; CAGR_req = (target/base)^(1/(target_year−base_year)) − 1"
-		th = sdgThresholdsTarget
+		th = targetThresholds(ind)
 		ex.Target, ex.TargetYear = ptr(g.value), ptr(g.ref.Year)
 		ex.Direction = int(g.dir)
 	} else {
@@ -152,6 +152,10 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	if ind.Polarity == domain.Neutral || ex.Direction == 0 {
 		r.SDGBuild.Status = NotAvailable
 		return r.finish(NotApplicable, say("progress.sdg.neutral"))
+	}
+	if !ind.ProgressSettings().Assess {
+		r.SDGBuild.Status = NotAvailable
+		return r.finish(NotApplicable, say("progress.sdg.not_assessed"))
 	}
 	ws := win.points
 	if len(ws) == 0 {
@@ -248,10 +252,21 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	}
 	r.Ratio = &R
 	r.Explanation.Ratio = r.Ratio
-	st := classify(R, sdgThresholdsTarget, Deterioration)
+	st := classify(R, r.Explanation.Thresholds, Deterioration)
 	return r.finish(st, both(func(l locale.Lang) string {
 		return growthSentence(l, st, base, g, f, obsG*sign, reqG*sign, R)
 	}))
+}
+
+// targetThresholds are methodology 2's thresholds for ind: those of its
+// catalogue entry (progress.thresholds), sdg-build's by default. sdgBuild
+// keeps sdg-build's own, since it reports what sdg-build would say.
+func targetThresholds(ind domain.Indicator) []Threshold {
+	if ind.Progress == nil {
+		return sdgThresholdsTarget
+	}
+	t := ind.Progress.Thresholds
+	return []Threshold{{SubstantialProgress, t.Substantial}, {ModerateProgress, t.Moderate}, {LimitedProgress, t.Limited}}
 }
 
 // linearFallback is Pantau's answer to a zero target: the compound growth needed to reach 0 is −100 % in
@@ -277,7 +292,7 @@ func (r SDGResult) linearFallback(base, latest Point, g *goal, dir float64, f va
 	}
 	r.Ratio = &R
 	r.Explanation.Ratio = r.Ratio
-	st := classify(R, sdgThresholdsTarget, Deterioration)
+	st := classify(R, r.Explanation.Thresholds, Deterioration)
 	sb := r.SDGBuild
 	return r.finish(st, both(func(l locale.Lang) string {
 		sbText := ""

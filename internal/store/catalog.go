@@ -102,8 +102,13 @@ func (s *Store) PutPlan(ctx context.Context, p domain.Plan) error {
 	return nil
 }
 
+// indicatorColumns names the progress settings as sqlx's nested-struct
+// columns ("progress.assess"), which fill Indicator.Progress.
 const indicatorColumns = `code, name_id, name_en, unit, polarity, band_low, band_high, min_value, max_value, decimals,
-	source, definition, frequency, sdg_code, national_code, COALESCE(agency_code, '') AS agency_code`
+	source, definition, definition_en, frequency, sdg_code, national_code, COALESCE(agency_code, '') AS agency_code,
+	progress_assess AS "progress.assess", progress_base_year AS "progress.base_year",
+	progress_substantial AS "progress.thresholds.substantial", progress_moderate AS "progress.thresholds.moderate",
+	progress_limited AS "progress.thresholds.limited"`
 
 // Indicators lists every indicator by code.
 func (s *Store) Indicators(ctx context.Context) ([]domain.Indicator, error) {
@@ -124,7 +129,8 @@ func (s *Store) Indicator(ctx context.Context, code string) (domain.Indicator, e
 	return ind, nil
 }
 
-const regionSelect = `SELECT r.code, COALESCE(b.bps_code, '') AS bps_code, r.name, r.level, COALESCE(r.parent_code, '') AS parent_code
+const regionSelect = `SELECT r.code, COALESCE(b.bps_code, '') AS bps_code, r.name, r.level, COALESCE(r.parent_code, '') AS parent_code,
+	r.valid_from, r.valid_to
 	FROM regions r LEFT JOIN region_bps_codes b ON b.region_code = r.code AND b.current = ?`
 
 // RegionFilter narrows Regions; zero fields match everything.
@@ -189,7 +195,8 @@ func (s *Store) BPSCodes(ctx context.Context) (map[string]string, error) {
 // Plans lists every plan.
 func (s *Store) Plans(ctx context.Context) ([]domain.Plan, error) {
 	out := []domain.Plan{}
-	if err := s.rdb.SelectContext(ctx, &out, `SELECT code, name, level, region_code, start_year, end_year, source, illustrative FROM plans ORDER BY code`); err != nil {
+	if err := s.rdb.SelectContext(ctx, &out, `SELECT code, name, level, region_code, start_year, end_year, source,
+		kind, legal_basis, status, amends, illustrative FROM plans ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: plans: %w", err)
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -118,8 +119,13 @@ func (s *Server) indexPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "index.html", map[string]any{"Indicators": inds, "HomeRegion": s.homeRegion()})
 }
 
-// homeRegion is the region indicator links open on: the first dashboard's.
+// homeRegion is the region indicator links open on: the instance's home
+// region as `pantau init` (or the demo) stored it; for a database prepared
+// before there was one, the first dashboard's.
 func (s *Server) homeRegion() string {
+	if home, err := s.store.HomeRegion(context.Background()); err == nil {
+		return home
+	}
 	if len(s.dashboards) > 0 {
 		return s.dashboards[0].Region
 	}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"pantau/internal/catalogfile"
+	"pantau/internal/config"
+	"pantau/internal/domain"
+	"pantau/internal/locale"
+	"pantau/internal/store"
+	"pantau/internal/wilayah"
+)
+
+const catalogUsage = `Usage: pantau catalog <import|export> [flags]
+
+  import [--dry-run] FILE|DIR   add and change agencies, regions, indicators and plans
+                                from a YAML file, a directory of YAML files, or CSV files
+                                (agencies.csv, regions.csv, indicators.csv, plans.csv);
+                                an entry the file leaves out stays; "remove: true" removes one
+  export [--format yaml|csv] [--out DIR]
+                                write the catalogue (YAML to standard output by default)
+`
+
+func catalogCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, catalogUsage)
+		return usageError("catalog needs import or export")
+	}
+	switch args[0] {
+	case "import":
+		return catalogImport(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return catalogExport(ctx, args[1:], getenv, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, catalogUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, catalogUsage)
+	return usageError("unknown catalog command %q", args[0])
+}
+
+func catalogImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("catalog import", "catalog import [--dry-run] FILE|DIR", stdout, stderr)
+	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	dryRun := fs.Bool("dry-run", false, "list every change old → new, store nothing")
+	lang := fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
+	if done, err := parse(fs, args, stdout); done {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return usageError("catalog import needs exactly one FILE or DIR")
+	}
+	msgLang, ok := locale.Parse(*lang)
+	if !ok {
+		return usageError("--lang %q: want id or en", *lang)
+	}
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	path := fs.Arg(0)
+	c, err := catalogfile.Read(path, msgLang)
+	if err != nil {
+		return catalogError(err)
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	_, err = applyCatalog(ctx, st, c, path, "cli:"+getenv("USER"), msgLang, *dryRun, stdout)
+	return err
+}
+
+// catalogError turns a catalogue file's problems into exit status 1 with
+// every problem listed.
+func catalogError(err error) error {
+	var probs catalogfile.Problems
+	if errors.As(err, &probs) || errors.Is(err, domain.ErrInvalid) || errors.Is(err, domain.ErrConflict) {
+		return &exitError{code: 1, err: err}
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return &exitError{code: 1, err: err}
+	}
+	return err
+}
+
+// applyCatalog compares c with the stored catalogue, prints every change
+// and the counts, and applies the changes in one transaction (or, on a dry
+// run, checks them in one and rolls back). `catalog import` and `init`
+// share it, so the starter catalogue goes the way any file goes.
+func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue, name, by string, lang locale.Lang, dryRun bool, stdout io.Writer) (store.CatalogImport, error) {
+	list, err := wilayah.Official()
+	if err != nil {
+		return store.CatalogImport{}, err
+	}
+	c.FillRegionNames(func(code string) (string, bool) {
+		e, ok := list.Lookup(code)
+		return e.Name, ok
+	})
+	all, codes := c.RegionsNeeded()
+	entries, err := st.CatalogEntries(ctx, all, codes...)
+	if err != nil {
+		return store.CatalogImport{}, err
+	}
+	plan, err := catalogfile.Compare(catalogfile.Stored(entries), c, lang)
+	if err != nil {
+		return store.CatalogImport{}, catalogError(err)
+	}
+	for _, ch := range plan.Changes {
+		fmt.Fprintln(stdout, catalogfile.Describe(lang, ch))
+	}
+	added, changed, removed := plan.Counts()
+	imp := store.CatalogImport{Filename: name, CreatedBy: by, Unchanged: plan.Unchanged}
+	if len(plan.Changes) > 0 {
+		imp, err = st.ApplyCatalog(ctx, imp, plan.Changes, by, dryRun)
+		if err != nil {
+			return imp, catalogError(refusal(c, lang, err))
+		}
+	}
+	fmt.Fprintln(stdout, lang.Get("catalogfile.counts", added, changed, removed, plan.Unchanged))
+	switch {
+	case len(plan.Changes) == 0:
+		fmt.Fprintln(stdout, lang.Get("catalogfile.nothing"))
+	case dryRun:
+		fmt.Fprintln(stdout, lang.Get("catalogfile.dry_run"))
+	default:
+		fmt.Fprintln(stdout, lang.Get("catalogfile.stored", imp.ID))
+	}
+	return imp, nil
+}
+
+// refusal puts the store's refusals (an entry in use, targets outside a
+// plan's new period) in the words and at the place of the file.
+func refusal(c *catalogfile.Catalogue, lang locale.Lang, err error) error {
+	var inUse *store.InUseError
+	var period *store.PeriodError
+	switch {
+	case errors.As(err, &inUse):
+		return catalogfile.Problems{c.Problem(catalogfile.Ref{Kind: catalogfile.Kind(inUse.Kind), Code: inUse.Code}, "remove", lang,
+			catalogfile.CodeInUse, catalogfile.KindName(lang, catalogfile.Kind(inUse.Kind)), inUse.Code, strings.Join(inUse.UsedBy, "; "))}
+	case errors.As(err, &period):
+		years := fmt.Sprint(period.Years)
+		return catalogfile.Problems{c.Problem(catalogfile.Ref{Kind: catalogfile.Plans, Code: period.Plan}, "end_year", lang,
+			catalogfile.CodeTargetsOutside, period.Plan, period.Start, period.End, strings.Trim(years, "[]"))}
+	case errors.Is(err, domain.ErrInvalid):
+		return &exitError{code: 1, err: errors.New(domain.Message(err))}
+	}
+	return err
+}
+
+func catalogExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("catalog export", "catalog export [--format yaml|csv] [--out DIR]", stdout, stderr)
+	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	format := fs.String("format", "yaml", "yaml (one file) or csv (one file per kind)")
+	out := fs.String("out", "", "directory to write catalog.yaml or the CSV files into (yaml: default standard output)")
+	if done, err := parse(fs, args, stdout); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("catalog export takes no arguments, got %q", fs.Args())
+	}
+	if *format != "yaml" && *format != "csv" {
+		return usageError("--format %q: want yaml or csv", *format)
+	}
+	if *format == "csv" && *out == "" {
+		return usageError("--format csv writes one file per kind: give --out DIR")
+	}
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	st, err := openStore(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	entries, err := st.CatalogEntries(ctx, true)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return &exitError{code: 1, err: err}
+		}
+	}
+	if *format == "csv" {
+		if err := catalogfile.WriteCSV(*out, catalogfile.Stored(entries)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote agencies.csv, regions.csv, indicators.csv and plans.csv to %s\n", *out)
+		return nil
+	}
+	var b bytes.Buffer
+	if err := catalogfile.WriteYAML(&b, catalogfile.Stored(entries)); err != nil {
+		return err
+	}
+	if *out == "" {
+		_, err := stdout.Write(b.Bytes())
+		return err
+	}
+	path := filepath.Join(*out, "catalog.yaml")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return &exitError{code: 1, err: err}
+	}
+	fmt.Fprintf(stderr, "wrote %s\n", path)
+	return nil
+}
