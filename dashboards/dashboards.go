@@ -19,6 +19,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"pantau/internal/domain"
 )
 
 //go:embed *.yaml
@@ -63,6 +65,12 @@ type Panel struct {
 	Plan string `yaml:"plan"`
 }
 
+// Embeddable reports whether the panel is a chart of one indicator, which
+// other sites may embed; KPI tiles and scorecards are not.
+func (p Panel) Embeddable() bool {
+	return p.Indicator != "" && p.Type != KPI && p.Type != Scorecard
+}
+
 // Dashboard is a page of panels over one region at a time.
 type Dashboard struct {
 	ID          string `yaml:"id"`
@@ -72,7 +80,8 @@ type Dashboard struct {
 	// (default: Region only).
 	Region  string   `yaml:"region"`
 	Regions []string `yaml:"regions"`
-	// ToYear ends the time axis and the projections (default 2029).
+	// ToYear ends the time axis and the projections (default
+	// domain.DefaultHorizon).
 	ToYear int     `yaml:"to_year"`
 	Panels []Panel `yaml:"panels"`
 	// File is where the definition came from, for messages.
@@ -165,7 +174,7 @@ func Parse(file string, b []byte) (Dashboard, error) {
 	}
 	d.File = file
 	if d.ToYear == 0 {
-		d.ToYear = 2029
+		d.ToYear = domain.DefaultHorizon
 	}
 	if len(d.Regions) == 0 && d.Region != "" {
 		d.Regions = []string{d.Region}
@@ -247,6 +256,15 @@ func (d Dashboard) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Panel returns the dashboard's panel with id.
+func (d Dashboard) Panel(id string) (Panel, bool) {
+	i := slices.IndexFunc(d.Panels, func(p Panel) bool { return p.ID == id })
+	if i < 0 {
+		return Panel{}, false
+	}
+	return d.Panels[i], true
 }
 
 // Find returns the dashboard with id.

@@ -83,3 +83,32 @@ func TestDirectoryOverrides(t *testing.T) {
 		t.Errorf("missing directory: %v", err)
 	}
 }
+
+func TestPanelLookup(t *testing.T) {
+	d := Dashboard{Panels: []Panel{
+		{ID: "tiles", Type: KPI, Indicators: []string{"a"}},
+		{ID: "table", Type: Scorecard},
+		{ID: "trend", Type: Series, Indicator: "a"},
+		{ID: "spread", Type: Disparity, Indicator: "a"},
+	}}
+	for _, tt := range []struct {
+		id         string
+		found, can bool
+	}{
+		{"tiles", true, false},
+		{"table", true, false},
+		{"trend", true, true},
+		{"spread", true, true},
+		{"nope", false, false},
+	} {
+		t.Run(tt.id, func(t *testing.T) {
+			p, ok := d.Panel(tt.id)
+			if ok != tt.found || ok && p.ID != tt.id {
+				t.Fatalf("Panel(%q) = %q, %v", tt.id, p.ID, ok)
+			}
+			if p.Embeddable() != tt.can {
+				t.Errorf("Panel(%q).Embeddable() = %v, want %v", tt.id, p.Embeddable(), tt.can)
+			}
+		})
+	}
+}

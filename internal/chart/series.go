@@ -32,8 +32,9 @@ type SeriesInput struct {
 	// a disaggregation are ignored.
 	Targets []domain.Target
 	Plans   []domain.Plan
-	// ToYear is the last year on the axis (default 2029, the end of the
-	// 2025–2029 plans).
+	// ToYear is the last year on the axis (default: the end of the
+	// headline's plan, else of the latest plan, else
+	// domain.DefaultHorizon).
 	ToYear  int
 	Caption string
 }
@@ -47,7 +48,11 @@ func Series(in SeriesInput) (Chart, error) {
 	l, ind := in.Lang, in.Indicator
 	a := in.Analysis
 	if in.ToYear == 0 {
-		in.ToYear = 2029
+		shown := ""
+		if a.Headline != nil {
+			shown = a.Headline.Target.Plan
+		}
+		in.ToYear = domain.Horizon(in.Plans, shown)
 	}
 	var targets []domain.Target
 	for _, t := range in.Targets {

@@ -165,3 +165,24 @@ func (t Target) Validate(plan Plan, ind Indicator) error {
 	}
 	return ind.CheckValue(t.High)
 }
+
+// DefaultHorizon is the year charts and projections run to when no plan
+// says otherwise: the end of the 2025–2029 RPJMN and RPJMD.
+const DefaultHorizon = 2029
+
+// Horizon is the year a series' charts and projections run to: the end
+// of the plan shown (code), else the latest end of plans, else
+// DefaultHorizon.
+func Horizon(plans []Plan, code string) int {
+	latest := 0
+	for _, p := range plans {
+		if code != "" && p.Code == code {
+			return p.EndYear
+		}
+		latest = max(latest, p.EndYear)
+	}
+	if latest == 0 {
+		return DefaultHorizon
+	}
+	return latest
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
 
@@ -102,7 +103,7 @@ func (s *Server) auditCSV(c *gin.Context, q store.AuditQuery) {
 	w.Flush()
 	if err != nil {
 		// The header is out: the truncated file is all we can do; log it.
-		s.log.Error("audit export", "id", c.GetString("request_id"), "err", err)
+		s.log.Error("audit export", "id", c.GetString(httpx.RequestIDKey), "err", err)
 	}
 }
 

@@ -16,14 +16,11 @@ import (
 	"pantau/internal/store"
 )
 
-// The account pages are plain HTML forms: no script, so their policy
-// allows none.
-const accountCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-// renderAccount writes one of the account pages (login.html, logout.html,
-// account.html) with the language's texts. They are never cached: they
-// carry a CSRF token, and the account page a person's details.
-func (s *Server) renderAccount(c *gin.Context, status int, name string, data map[string]any) {
+// accountLayout gives one of the account pages (login.html, logout.html,
+// account.html) the language's texts. They are never cached (accountFrame
+// is private): they carry a CSRF token, and the account page a person's
+// details. They write no nonce: they run no script.
+func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) string {
 	l := lang(c)
 	data["Lang"] = l
 	t, ok := data["T"].(map[string]string)
@@ -36,21 +33,13 @@ func (s *Server) renderAccount(c *gin.Context, status int, name string, data map
 	if l == locale.EN {
 		data["LangQuery"] = "?lang=en"
 	}
-	h := c.Writer.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", string(l))
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", accountCSP)
-	c.Status(status)
-	if err := s.pages.ExecuteTemplate(c.Writer, name, data); err != nil {
-		s.log.Error("render", "template", name, "err", err)
-	}
+	return ""
 }
 
 // accountError answers an account page request that failed on our side.
 func (s *Server) accountError(c *gin.Context, err error) {
-	s.log.Error("account page failed", "path", c.Request.URL.Path, "id", c.GetString("request_id"), "err", err)
-	s.renderAccount(c, http.StatusInternalServerError, "login.html", map[string]any{"Problem": accountTexts[lang(c)]["internal"]})
+	status, msg := s.problem(c, err, pageWords{internal: accountTexts[lang(c)]["internal"]})
+	s.renderPage(c, status, accountFrame, "login.html", map[string]any{"Problem": msg})
 	c.Abort()
 }
 
@@ -94,7 +83,7 @@ func (s *Server) renderLogin(c *gin.Context, status int, email, problem string) 
 	if v := c.PostForm("next"); v != "" {
 		next = v
 	}
-	s.renderAccount(c, status, "login.html", map[string]any{"CSRF": s.loginCSRF(c), "Email": email, "Problem": problem, "Next": safeNext(next)})
+	s.renderPage(c, status, accountFrame, "login.html", map[string]any{"CSRF": s.loginCSRF(c), "Email": email, "Problem": problem, "Next": safeNext(next)})
 }
 
 // loginPage answers GET /masuk.
@@ -152,7 +141,7 @@ func (s *Server) logoutPage(c *gin.Context) {
 		redirectLang(c, "/")
 		return
 	}
-	s.renderAccount(c, http.StatusOK, "logout.html", map[string]any{"CSRF": sess.CSRF, "Principal": principal(c)})
+	s.renderPage(c, http.StatusOK, accountFrame, "logout.html", map[string]any{"CSRF": sess.CSRF, "Principal": principal(c)})
 }
 
 // logout answers POST /keluar: the session ends on the server, not only in
@@ -192,7 +181,7 @@ func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
 		s.accountError(c, err)
 		return
 	}
-	s.renderAccount(c, status, "account.html", map[string]any{"Waiting": waiting, "User": u, "CSRF": sess.CSRF, "Problem": problem,
+	s.renderPage(c, status, accountFrame, "account.html", map[string]any{"Waiting": waiting, "User": u, "CSRF": sess.CSRF, "Problem": problem,
 		"Changed": c.Query("changed") == "1", "Admin": p.IsAdmin(), "MinPassword": domain.MinPasswordLength,
 		"CanUpload": p.CanUpload()})
 }

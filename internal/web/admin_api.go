@@ -36,15 +36,6 @@ func decodeJSON(c *gin.Context, v any, emptyOK bool) error {
 	return nil
 }
 
-// idParam reads a positive numeric path parameter.
-func idParam(c *gin.Context, what string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.Errorf(domain.ErrInvalid, "%s id %q is not a number", what, c.Param("id"))
-	}
-	return id, nil
-}
-
 // newUser is the body of POST /api/v1/users. Without a password one is
 // generated and answered once.
 type newUser struct {

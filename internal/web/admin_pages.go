@@ -27,7 +27,7 @@ func (s *Server) requireAdminPage() gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		s.renderAccount(c, http.StatusForbidden, "admin_forbidden.html", map[string]any{"T": adminPageTexts[lang(c)]})
+		s.renderPage(c, http.StatusForbidden, accountFrame, "admin_forbidden.html", map[string]any{"T": adminPageTexts[lang(c)]})
 		c.Abort()
 	}
 }
@@ -43,9 +43,9 @@ var adminPageTexts = func() map[locale.Lang]map[string]string {
 	return out
 }()
 
-// renderAdmin writes an administration page: the account pages' frame,
+// adminLayout gives an administration page the account pages' layout,
 // wide, with the session's CSRF token and the notice ?ok= names.
-func (s *Server) renderAdmin(c *gin.Context, status int, name string, data map[string]any) {
+func adminLayout(s *Server, c *gin.Context, name string, data map[string]any) string {
 	l := lang(c)
 	sess, _ := session(c)
 	data["T"] = adminPageTexts[l]
@@ -65,26 +65,26 @@ func (s *Server) renderAdmin(c *gin.Context, status int, name string, data map[s
 	if _, ok := data["At"]; !ok {
 		data["At"] = "top"
 	}
-	s.renderAccount(c, status, name, data)
+	return accountLayout(s, c, name, data)
 }
 
 // adminProblem turns a refused write into a message in the page's
 // language and the status to answer with; failures of our own are logged.
 func (s *Server) adminProblem(c *gin.Context, err error) (int, string) {
 	t := adminPageTexts[lang(c)]
-	status, _ := statusOf(err)
-	switch {
-	case store.ErrLastAdmin(err):
-		return status, t["lastAdmin"]
-	case errors.Is(err, domain.ErrConflict):
-		return status, t["emailTaken"]
-	case errors.Is(err, domain.ErrNotFound):
-		return status, t["notFound"] + " (" + domain.Message(err) + ")"
-	case errors.Is(err, domain.ErrInvalid):
-		return status, t["invalid"] + " (" + domain.Message(err) + ")"
-	}
-	s.log.Error("admin page failed", "path", c.Request.URL.Path, "id", c.GetString("request_id"), "err", err)
-	return http.StatusInternalServerError, t["internal"]
+	return s.problem(c, err, pageWords{internal: t["internal"], known: func(err error, _ int) (string, bool) {
+		switch {
+		case store.ErrLastAdmin(err):
+			return t["lastAdmin"], true
+		case errors.Is(err, domain.ErrConflict):
+			return t["emailTaken"], true
+		case errors.Is(err, domain.ErrNotFound):
+			return t["notFound"] + " (" + domain.Message(err) + ")", true
+		case errors.Is(err, domain.ErrInvalid):
+			return t["invalid"] + " (" + domain.Message(err) + ")", true
+		}
+		return "", false
+	}})
 }
 
 // when formats a time for the tables: UTC, to the minute.
@@ -140,7 +140,7 @@ func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = newUser{Role: string(domain.RolePlanner)}
 	}
-	s.renderAdmin(c, status, "admin_users.html", data)
+	s.renderPage(c, status, adminFrame, "admin_users.html", data)
 }
 
 // pageRoleAgency reads a form's role and agency; the agency select is
@@ -295,7 +295,7 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 			data[k] = ""
 		}
 	}
-	s.renderAdmin(c, status, "admin_tokens.html", data)
+	s.renderPage(c, status, adminFrame, "admin_tokens.html", data)
 }
 
 // createTokenPage answers POST /admin/token: the secret is on the answer,

@@ -150,13 +150,20 @@ func (s *Server) notFound(c *gin.Context) {
 	c.JSON(http.StatusNotFound, errorBody("not_found", "no such page or endpoint", nil))
 }
 
+// parseYear reads a year between domain.MinYear and domain.MaxYear: the
+// one way every parameter that names a year is read.
+func parseYear(raw string) (int, bool) {
+	y, err := strconv.Atoi(raw)
+	return y, err == nil && domain.CheckYear(y) == nil
+}
+
 // yearRange reads ?from= and ?to= (inclusive years; open when absent).
 func yearRange(c *gin.Context) (from, to int, err error) {
 	from, to = domain.MinYear, domain.MaxYear
 	for name, dst := range map[string]*int{"from": &from, "to": &to} {
 		if v := c.Query(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || domain.CheckYear(n) != nil {
+			n, ok := parseYear(v)
+			if !ok {
 				return 0, 0, domain.Errorf(domain.ErrInvalid, "%s %q is not a year between %d and %d", name, v, domain.MinYear, domain.MaxYear)
 			}
 			*dst = n
@@ -166,4 +173,13 @@ func yearRange(c *gin.Context) (from, to int, err error) {
 		return 0, 0, domain.Errorf(domain.ErrInvalid, "from %d is after to %d", from, to)
 	}
 	return from, to, nil
+}
+
+// idParam reads a positive numeric path parameter.
+func idParam(c *gin.Context, what string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.Errorf(domain.ErrInvalid, "%s id %q is not a number", what, c.Param("id"))
+	}
+	return id, nil
 }

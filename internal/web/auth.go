@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
 
@@ -51,21 +52,21 @@ type accounts struct {
 	// secureCookies marks cookies Secure even when the request did not
 	// arrive over TLS here (TLS ends at a proxy): PANTAU_SECURE_COOKIES.
 	secureCookies bool
-	login         *limiter
-	password      *limiter
-	tokens        *limiter
+	login         *httpx.Limiter
+	password      *httpx.Limiter
+	tokens        *httpx.Limiter
 }
 
 func newAccounts(secureCookies bool) *accounts {
 	return &accounts{
 		secureCookies: secureCookies,
 		// A person mistypes a few times; a password guesser needs thousands.
-		login: newLimiter(10, time.Minute, 10),
+		login: httpx.NewLimiter(10, time.Minute, 10),
 		// Password changes ask for the current password: the same guard.
-		password: newLimiter(10, time.Minute, 10),
+		password: httpx.NewLimiter(10, time.Minute, 10),
 		// Scripts with a token get a generous budget; a stolen or leaked
 		// token cannot be used to hammer the server.
-		tokens: newLimiter(600, time.Minute, 120),
+		tokens: httpx.NewLimiter(600, time.Minute, 120),
 	}
 }
 
@@ -142,8 +143,8 @@ func (s *Server) failToken(c *gin.Context, err error) {
 
 // allow takes one request from the client's budget in l, or answers 429
 // with Retry-After and reports false.
-func (s *Server) allow(c *gin.Context, l *limiter) bool {
-	wait := l.reserve(c.ClientIP(), time.Now())
+func (s *Server) allow(c *gin.Context, l *httpx.Limiter) bool {
+	wait := l.Reserve(c.ClientIP(), time.Now())
 	if wait <= 0 {
 		return true
 	}
@@ -151,6 +152,16 @@ func (s *Server) allow(c *gin.Context, l *limiter) bool {
 	c.Header("Retry-After", strconv.Itoa(int(secs)))
 	c.AbortWithStatusJSON(http.StatusTooManyRequests, errorBody("rate_limited", "too many requests; retry later", gin.H{"retry_after_seconds": secs}))
 	return false
+}
+
+// limit is middleware that lets a request through only when the client
+// has budget left in l (else allow's 429).
+func (s *Server) limit(l *httpx.Limiter) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if s.allow(c, l) {
+			c.Next()
+		}
+	}
 }
 
 // requireRole lets API requests through whose principal has one of roles:
@@ -186,7 +197,7 @@ func (s *Server) requireLogin() gin.HandlerFunc {
 			return
 		}
 		if c.GetBool(csrfFailedKey) {
-			s.renderAccount(c, http.StatusForbidden, "login.html", map[string]any{"Problem": accountTexts[lang(c)]["csrf"], "CSRF": s.loginCSRF(c), "Next": "/akun"})
+			s.renderPage(c, http.StatusForbidden, accountFrame, "login.html", map[string]any{"Problem": accountTexts[lang(c)]["csrf"], "CSRF": s.loginCSRF(c), "Next": "/akun"})
 			c.Abort()
 			return
 		}
@@ -301,7 +312,7 @@ func (s *Server) auditWrites() gin.HandlerFunc {
 			return
 		}
 		e := store.AuditFor(principal(c))
-		e.IP, e.RequestID, e.Method, e.Route, e.Status = c.ClientIP(), c.GetString("request_id"), c.Request.Method, c.FullPath(), status
+		e.IP, e.RequestID, e.Method, e.Route, e.Status = c.ClientIP(), c.GetString(httpx.RequestIDKey), c.Request.Method, c.FullPath(), status
 		e.Action = c.GetString(auditActionKey)
 		if e.Action == "" {
 			e.Action = c.Request.Method + " " + c.FullPath()

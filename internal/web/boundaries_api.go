@@ -13,6 +13,7 @@ import (
 
 	"pantau/internal/boundary"
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/importer"
 	"pantau/internal/store"
 )
@@ -110,7 +111,7 @@ func (s *Server) getBoundaries(c *gin.Context) {
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("Vary", "Accept-Encoding")
-	if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatches(inm, etag) {
+	if inm := c.GetHeader("If-None-Match"); inm != "" && httpx.Matches(inm, etag) {
 		c.Status(http.StatusNotModified)
 		return
 	}

@@ -163,11 +163,7 @@ func (s *Server) completenessPage(c *gin.Context) {
 			return
 		}
 	}
-	status, _ := statusOf(err)
-	msg := domain.Message(err)
-	if status == http.StatusInternalServerError {
-		s.log.Error("completeness page", "err", err)
-	}
+	status, msg := s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
 	s.renderCompleteness(c, status, completeness.Matrix{}, msg)
 }
 
@@ -198,7 +194,7 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 		agencies[i] = agencyView{a, progress.FormatNumber(l, a.Counts.Percent, 1) + "%"}
 	}
 	query := fmt.Sprintf("region=%s&from=%d&to=%d", m.Region.Code, m.From, m.To)
-	s.render(c, status, "completeness.html", map[string]any{
+	s.renderPage(c, status, publicFrame, "completeness.html", map[string]any{
 		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem,
 		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
 		"Query":   query, "Other": l.Other(),

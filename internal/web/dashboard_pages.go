@@ -50,8 +50,8 @@ type pageCtx struct {
 
 // queryYear reads ?year=; empty or invalid means the latest data.
 func queryYear(c *gin.Context) int {
-	y, err := strconv.Atoi(c.Query("year"))
-	if err != nil || y < domain.MinYear || y > domain.MaxYear {
+	y, ok := parseYear(c.Query("year"))
+	if !ok {
 		return 0
 	}
 	return y
@@ -137,8 +137,8 @@ type analysed struct {
 func analyse(sr store.Series, plan string, toYear int) (analysed, error) {
 	var out analysed
 	opt := progress.Options{PlanCode: plan}
-	if toYear > 2029 {
-		for y := 2025; y <= toYear; y++ {
+	if def := progress.DefaultProjectionYears; toYear > def[len(def)-1] {
+		for y := def[0]; y <= toYear; y++ {
 			opt.ProjectionYears = append(opt.ProjectionYears, y)
 		}
 	}
@@ -165,23 +165,40 @@ func analyse(sr store.Series, plan string, toYear int) (analysed, error) {
 	return out, nil
 }
 
-// seriesChart renders the main chart of a series, or "" when there is
-// nothing to draw.
-func (p *pageCtx) seriesChart(id string, sr store.Series, a analysed) (template.HTML, error) {
+// drawn is a rendered chart with its caption kept as data: embeds repeat
+// the caption in their JSON download.
+type drawn struct {
+	HTML    template.HTML
+	Caption string
+}
+
+// draw renders ch with the page's language and nonce.
+func (p *pageCtx) draw(ch chart.Chart) (drawn, error) {
+	h, err := chart.Render(ch, p.lang, p.nonce)
+	if err != nil {
+		return drawn{}, err
+	}
+	return drawn{HTML: h, Caption: ch.Caption}, nil
+}
+
+// seriesChart renders the main chart of a series, or nothing (HTML "")
+// when there is nothing to draw.
+func (p *pageCtx) seriesChart(id string, sr store.Series, a analysed) (drawn, error) {
 	if a.total == nil {
-		return "", nil
+		return drawn{}, nil
 	}
 	ch, err := chart.Series(chart.SeriesInput{ID: id, Lang: p.lang, Analysis: *a.total, Indicator: sr.Indicator,
 		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang)})
 	if err != nil {
-		return "", err
+		return drawn{}, err
 	}
-	return chart.Render(ch, p.lang, p.nonce)
+	return p.draw(ch)
 }
 
-func (p *pageCtx) breakdownChart(id string, sr store.Series, a analysed) (template.HTML, error) {
+// breakdownChart renders a series by group, or nothing when it has none.
+func (p *pageCtx) breakdownChart(id string, sr store.Series, a analysed) (drawn, error) {
 	if len(a.groups) == 0 {
-		return "", nil
+		return drawn{}, nil
 	}
 	caption := a.caption.In(p.lang)
 	if len(a.gaps) > 0 {
@@ -189,9 +206,9 @@ func (p *pageCtx) breakdownChart(id string, sr store.Series, a analysed) (templa
 	}
 	ch, err := chart.Breakdown(chart.BreakdownInput{ID: id, Lang: p.lang, Indicator: sr.Indicator, Total: a.total, Groups: a.groups, Caption: caption})
 	if err != nil {
-		return "", err
+		return drawn{}, err
 	}
-	return chart.Render(ch, p.lang, p.nonce)
+	return p.draw(ch)
 }
 
 // scoreRows is the scorecard of the region's series, limited to codes
@@ -227,19 +244,19 @@ func (p *pageCtx) scoreRows(codes []string, plan string, totalsOnly bool) ([]cha
 }
 
 // districtPanels renders the bar chart of one year or the disparity trend.
-func (s *Server) districtChart(p *pageCtx, id string, ind domain.Indicator, overTime bool) (template.HTML, bool, error) {
+func (s *Server) districtChart(p *pageCtx, id string, ind domain.Indicator, overTime bool) (drawn, bool, error) {
 	ctx := p.c.Request.Context()
 	obs, err := s.store.ChildObservationsAt(ctx, ind.Code, p.region.Code, p.version)
 	if err != nil {
-		return "", false, err
+		return drawn{}, false, err
 	}
 	pop, err := s.store.ChildObservationsAt(ctx, domain.PopulationCode, p.region.Code, p.version)
 	if err != nil {
-		return "", false, err
+		return drawn{}, false, err
 	}
 	children, err := s.store.Regions(ctx, store.RegionFilter{Parent: p.region.Code})
 	if err != nil {
-		return "", false, err
+		return drawn{}, false, err
 	}
 	illustrative := false
 	for _, o := range obs {
@@ -252,24 +269,24 @@ func (s *Server) districtChart(p *pageCtx, id string, ind domain.Indicator, over
 		}
 	}
 	if len(byYear) == 0 {
-		return "", illustrative, nil
+		return drawn{}, illustrative, nil
 	}
 	if overTime {
 		trend, err := progress.DisparityOverTime(ind, byYear)
 		if err != nil {
-			return "", illustrative, err
+			return drawn{}, illustrative, err
 		}
 		ch, err := chart.Disparity(chart.DisparityInput{ID: id, Lang: p.lang, Trend: trend, Caption: trend.Sentence.In(p.lang)})
 		if err != nil {
-			return "", illustrative, err
+			return drawn{}, illustrative, err
 		}
-		h, err := chart.Render(ch, p.lang, p.nonce)
-		return h, illustrative, err
+		dr, err := p.draw(ch)
+		return dr, illustrative, err
 	}
 	year := latestYear(byYear)
 	d, err := progress.DisparityOf(ind, year, byYear[year])
 	if err != nil {
-		return "", illustrative, err
+		return drawn{}, illustrative, err
 	}
 	in := chart.DistrictInput{ID: id, Lang: p.lang, Indicator: ind, Year: year, Disparity: d, ParentName: p.region.Name}
 	sr := p.series[ind.Code]
@@ -286,10 +303,10 @@ func (s *Server) districtChart(p *pageCtx, id string, ind domain.Indicator, over
 	in.Caption = chart.DistrictCaption(p.lang, ind, p.region.Name, d, in.ParentValue, in.Target != nil)
 	ch, err := chart.Districts(in)
 	if err != nil {
-		return "", illustrative, err
+		return drawn{}, illustrative, err
 	}
-	h, err := chart.Render(ch, p.lang, p.nonce)
-	return h, illustrative, err
+	dr, err := p.draw(ch)
+	return dr, illustrative, err
 }
 
 // nearestTarget is the most local plan's target for year, or its first
@@ -365,11 +382,13 @@ func (s *Server) dashboardPage(c *gin.Context) {
 			if a, err = analyse(sr, pn.Plan, d.ToYear); err != nil {
 				break
 			}
+			var dr drawn
 			if pn.Type == dashboards.Series {
-				v.Chart, err = p.seriesChart(id, sr, a)
+				dr, err = p.seriesChart(id, sr, a)
 			} else {
-				v.Chart, err = p.breakdownChart(id, sr, a)
+				dr, err = p.breakdownChart(id, sr, a)
 			}
+			v.Chart = dr.HTML
 			v.Empty = v.Chart == ""
 			v.Illustrative = isIllustrative(sr) && (pn.Type == dashboards.Breakdown || hasIllustrativeTotal(sr))
 		case dashboards.Districts, dashboards.Disparity:
@@ -377,7 +396,9 @@ func (s *Server) dashboardPage(c *gin.Context) {
 				v.Empty = true
 				break
 			}
-			v.Chart, v.Illustrative, err = s.districtChart(p, id, ind, pn.Type == dashboards.Disparity)
+			var dr drawn
+			dr, v.Illustrative, err = s.districtChart(p, id, ind, pn.Type == dashboards.Disparity)
+			v.Chart = dr.HTML
 			v.Empty = v.Chart == ""
 		}
 		if err != nil {
@@ -395,7 +416,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		}
 		regions = append(regions, option{Value: code, Label: name, Selected: code == region})
 	}
-	s.render(c, http.StatusOK, "dashboard.html", map[string]any{
+	s.renderPage(c, http.StatusOK, publicFrame, "dashboard.html", map[string]any{
 		"Dashboard": d, "Title": d.Title.In(l), "Description": d.Description.In(l), "Region": p.region,
 		"Panels": panels, "Regions": regions, "Years": yearOptions(yearsSeen, p.year, l),
 		"Illustrative": anyIllustrative, "Nonce": p.nonce, "HasCharts": true, "PageTitle": d.Title.In(l),

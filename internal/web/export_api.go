@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
 	"pantau/internal/export"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
 
@@ -53,8 +55,8 @@ func yearParam(c *gin.Context, name string) (int, error) {
 	if raw == "" {
 		return 0, nil
 	}
-	y, err := strconv.Atoi(raw)
-	if err != nil || domain.CheckYear(y) != nil {
+	y, ok := parseYear(raw)
+	if !ok {
 		return 0, domain.Errorf(domain.ErrInvalid, "%s=%q: want a year %d–%d", name, raw, domain.MinYear, domain.MaxYear)
 	}
 	return y, nil
@@ -111,7 +113,7 @@ func (s *Server) getExport(c *gin.Context) {
 		return
 	}
 	etag := exportETag(c, version)
-	if c.GetHeader("If-None-Match") == etag {
+	if httpx.NotModified(c, etag, time.Time{}) {
 		c.Header("ETag", etag)
 		c.Status(http.StatusNotModified)
 		return

@@ -66,7 +66,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		return
 	}
 	region := c.DefaultQuery("region", s.homeRegion())
-	p, err := s.newPageCtx(c, region, 2029)
+	p, err := s.newPageCtx(c, region, domain.DefaultHorizon)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -93,7 +93,8 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	a, err := analyse(sr, c.Query("plan"), 2029)
+	p.toYear = domain.Horizon(sr.Plans, c.Query("plan"))
+	a, err := analyse(sr, c.Query("plan"), p.toYear)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -171,9 +172,9 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
 	}
 	q := "?indicator=" + esc(code) + "&region=" + esc(region)
-	s.render(c, http.StatusOK, "indicator.html", map[string]any{
+	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
-		"Caption": a.caption.In(l), "Chart": main, "Breakdown": breakdown,
+		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
 		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + string(l) + "&indicator=" + esc(code) + "&region=" + esc(region)),

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -69,43 +66,4 @@ func (m *Metrics) observe() gin.HandlerFunc {
 func (m *Metrics) handler() gin.HandlerFunc {
 	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 	return gin.WrapH(h)
-}
-
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
-
-// requestID gives every request an id (the caller's X-Request-ID when it is
-// sane, else a new one), echoes it in the response and puts it in the logs.
-func requestID() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id := c.GetHeader("X-Request-ID")
-		if !requestIDPattern.MatchString(id) {
-			var b [8]byte
-			rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
-		c.Set("request_id", id)
-		c.Header("X-Request-ID", id)
-		c.Next()
-	}
-}
-
-// securityHeaders are sent on every response. Pages set their own
-// Content-Security-Policy with a nonce; embeds lift the framing ban.
-func securityHeaders() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		h := c.Writer.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if c.Request.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
-		}
-		c.Next()
-	}
-}
-
-// allowFraming lifts the framing ban for embeds.
-func allowFraming(c *gin.Context) {
-	c.Writer.Header().Del("X-Frame-Options")
 }

@@ -56,10 +56,8 @@ func (s *Server) oembed(c *gin.Context) {
 	width, height := oembedWidth, oembedHeight
 	if r.kind == "d" {
 		if d, ok := dashboards.Find(s.dashboards, r.dashboard); ok {
-			for _, pn := range d.Panels {
-				if pn.ID == r.panel && pn.Type == dashboards.Districts {
-					height = 640
-				}
+			if pn, ok := d.Panel(r.panel); ok && pn.Type == dashboards.Districts {
+				height = 640
 			}
 		}
 	}
@@ -119,7 +117,7 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 	} else {
 		return r, unknown
 	}
-	if y, err := strconv.Atoi(q.Get("year")); err == nil && y >= domain.MinYear && y <= domain.MaxYear {
+	if y, ok := parseYear(q.Get("year")); ok {
 		r.year = y
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
@@ -150,8 +148,7 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 			want = parts[2]
 		}
 		for _, pn := range d.Panels {
-			chartPanel := pn.Indicator != "" && pn.Type != dashboards.KPI && pn.Type != dashboards.Scorecard
-			if chartPanel && (want == "" || pn.ID == want) {
+			if pn.Embeddable() && (want == "" || pn.ID == want) {
 				r.panel = pn.ID
 				break
 			}
@@ -167,7 +164,7 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		return r, unknown
 	}
 	if r.pinned() {
-		cur, err := s.embeds.current(c.Request.Context(), s.store)
+		cur, err := s.embeds.Current(c.Request.Context())
 		if err != nil {
 			return r, err
 		}
@@ -188,10 +185,8 @@ func (s *Server) embedTitle(c *gin.Context, r embedReq) (string, error) {
 	code, title := r.indicator, ""
 	if r.kind == "d" {
 		d, _ := dashboards.Find(s.dashboards, r.dashboard)
-		for _, pn := range d.Panels {
-			if pn.ID == r.panel {
-				code, title = pn.Indicator, pn.Title.In(r.lang)
-			}
+		if pn, ok := d.Panel(r.panel); ok {
+			code, title = pn.Indicator, pn.Title.In(r.lang)
 		}
 	}
 	if title == "" {

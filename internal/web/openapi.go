@@ -98,7 +98,7 @@ func (s *Server) apiDocs(c *gin.Context) {
 		}
 		return ops[i].Path < ops[j].Path
 	})
-	s.render(c, http.StatusOK, "apidocs.html", map[string]any{"Doc": parsedDoc, "Ops": ops})
+	s.renderPage(c, http.StatusOK, publicFrame, "apidocs.html", map[string]any{"Doc": parsedDoc, "Ops": ops})
 }
 
 func firstTag(o docOperation) string {

@@ -51,18 +51,10 @@ func pageURLWith(c *gin.Context, key, value string) string {
 	return u.String()
 }
 
-// contentSecurityPolicy allows scripts only from this server and inline
-// scripts carrying the request's nonce. Styles may be inline: ECharts'
-// tooltips and SVG output use style attributes.
-func contentSecurityPolicy(nonce string) string {
-	return "default-src 'none'; script-src 'self' 'nonce-" + nonce + "'; style-src 'self' 'unsafe-inline'; " +
-		"img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-}
-
-// render writes a page template with the language's texts, a fresh CSP
-// nonce and the script URLs. data["Nonce"] may already hold the nonce the
-// page's charts were rendered with.
-func (s *Server) render(c *gin.Context, status int, name string, data map[string]any) {
+// publicLayout gives a public page the language's texts, a fresh CSP
+// nonce (returned) and the script URLs. data["Nonce"] may already hold
+// the nonce the page's charts were rendered with.
+func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) string {
 	l := lang(c)
 	nonce, _ := data["Nonce"].(string)
 	if nonce == "" {
@@ -81,33 +73,26 @@ func (s *Server) render(c *gin.Context, status int, name string, data map[string
 	data["LicenseURL"] = chart.LicenseURL
 	data["Dashboards"] = s.dashboards
 	data["Share"] = share{s: s, c: c} // embed dialogs and oEmbed discovery (share.go)
-	c.Header("Content-Type", "text/html; charset=utf-8")
-	c.Header("Content-Language", string(l))
-	c.Header("Vary", "Accept-Language")
-	c.Header("Content-Security-Policy", contentSecurityPolicy(nonce))
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Referrer-Policy", "strict-origin-when-cross-origin")
-	c.Status(status)
-	if err := s.pages.ExecuteTemplate(c.Writer, name, data); err != nil {
-		s.log.Error("render", "template", name, "err", err)
-	}
+	return nonce
 }
 
 // pageError answers a page request with an HTML error page: the user-safe
 // message for known error kinds, a generic one (and a log line) otherwise.
 func (s *Server) pageError(c *gin.Context, err error) {
-	status, _ := statusOf(err)
-	msg := texts[lang(c)]["errorInternal"]
-	switch status {
-	case http.StatusInternalServerError:
-		s.log.Error("page failed", "path", c.Request.URL.Path, "err", err)
-	case http.StatusNotFound:
-		msg = texts[lang(c)]["errorNotFound"]
-	default:
-		msg = texts[lang(c)]["errorBadRequest"]
-	}
-	s.render(c, status, "error.html", map[string]any{"Message": msg})
+	status, msg := s.problem(c, err, publicWords(lang(c)))
+	s.renderPage(c, status, publicFrame, "error.html", map[string]any{"Message": msg})
 	c.Abort()
+}
+
+// publicWords name the failures of public pages and embeds by status
+// only: a reader is told "not found" or "not valid", never more.
+func publicWords(l locale.Lang) pageWords {
+	return pageWords{internal: texts[l]["errorInternal"], known: func(_ error, status int) (string, bool) {
+		if status == http.StatusNotFound {
+			return texts[l]["errorNotFound"], true
+		}
+		return texts[l]["errorBadRequest"], true
+	}}
 }
 
 func (s *Server) indexPage(c *gin.Context) {
@@ -116,7 +101,7 @@ func (s *Server) indexPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "index.html", map[string]any{"Indicators": inds, "HomeRegion": s.homeRegion()})
+	s.renderPage(c, http.StatusOK, publicFrame, "index.html", map[string]any{"Indicators": inds, "HomeRegion": s.homeRegion()})
 }
 
 // homeRegion is the region indicator links open on: the instance's home

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"sort"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -190,8 +189,9 @@ func (s *Server) getDisparity(c *gin.Context) {
 	}
 	year := latestYear(byYear)
 	if y := c.Query("year"); y != "" {
-		if year, err = strconv.Atoi(y); err != nil {
-			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a number", y))
+		var ok bool
+		if year, ok = parseYear(y); !ok {
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a year between %d and %d", y, domain.MinYear, domain.MaxYear))
 			return
 		}
 	}
@@ -279,9 +279,9 @@ func (s *Server) getHistory(c *gin.Context) {
 	}
 	year := 0
 	if y := c.Query("year"); y != "" {
-		var err error
-		if year, err = strconv.Atoi(y); err != nil {
-			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a number", y))
+		var ok bool
+		if year, ok = parseYear(y); !ok {
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a year between %d and %d", y, domain.MinYear, domain.MaxYear))
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 )
 
 // routes is the whole HTTP surface of Pantau, in one table.
@@ -17,8 +18,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/completeness", s.completenessPage)
 	r.GET("/unggah", s.uploadPage)
 	r.GET("/upload", s.uploadPage)
-	r.POST("/unggah", s.uploads.limit.limit(), s.previewUploadPage)
-	r.POST("/unggah/simpan", s.uploads.limit.limit(), s.confirmUploadPage)
+	r.POST("/unggah", s.limit(s.uploads.limit), s.previewUploadPage)
+	r.POST("/unggah/simpan", s.limit(s.uploads.limit), s.confirmUploadPage)
 	r.GET("/d/:dashboard", s.cached(s.dashboardPage))
 	r.GET("/i/:indicator", s.cached(s.indicatorPage))
 	r.GET("/static/:file", s.staticFile)
@@ -32,18 +33,18 @@ func (s *Server) routes(r *gin.Engine) {
 
 	// Accounts: login (rate-limited per client), logout, password change.
 	r.GET("/masuk", s.loginPage)
-	r.POST("/masuk", s.accounts.login.limit(), s.login)
+	r.POST("/masuk", s.limit(s.accounts.login), s.login)
 	r.GET("/keluar", s.logoutPage)
 	r.POST("/keluar", s.requireLogin(), s.logout)
 	r.GET("/akun", s.requireLogin(), s.accountPage)
 	r.GET("/tinjau", s.requireLogin(), s.reviewListPage)
 	r.GET("/tinjau/:id", s.requireLogin(), s.reviewDetailPage)
 	r.POST("/tinjau/:id/:action", s.requireLogin(), s.reviewAction)
-	r.POST("/akun/sandi", s.requireLogin(), s.accounts.password.limit(), s.changePassword)
+	r.POST("/akun/sandi", s.requireLogin(), s.limit(s.accounts.password), s.changePassword)
 
 	r.GET("/api/docs", s.apiDocs)
 
-	api := r.Group("/api/v1", etagJSON("/api/v1/export", "/api/v1/series.csv"))
+	api := r.Group("/api/v1", httpx.ETagJSON("/api/v1/export", "/api/v1/series.csv"))
 	api.GET("/indicators", s.listIndicators)
 	api.GET("/indicators/:code", s.getIndicator)
 	api.GET("/regions", s.listRegions)
@@ -60,7 +61,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/export/metadata", s.getExportMetadata)
 	api.GET("/changes", s.getChanges)
 	api.GET("/completeness", s.getCompleteness)
-	api.POST("/uploads", s.uploads.limit.limit(), s.postUpload)
+	api.POST("/uploads", s.limit(s.uploads.limit), s.postUpload)
 	api.GET("/uploads/:id", s.getUploadDetail)
 	api.GET("/uploads/:id/file", s.getUploadFile)
 	api.GET("/submissions", s.listSubmissions)
@@ -74,7 +75,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/me", s.getMe)
 	admin := s.requireRole(domain.RoleAdmin)
 	api.GET("/audit", admin, s.getAudit)
-	api.POST("/boundaries", admin, s.uploads.limit.limit(), s.postBoundaries)
+	api.POST("/boundaries", admin, s.limit(s.uploads.limit), s.postBoundaries)
 	api.GET("/tokens", admin, s.listTokens)
 	api.DELETE("/tokens/:id", admin, s.revokeToken)
 

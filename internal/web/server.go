@@ -1,5 +1,7 @@
 // Package web is Pantau's HTTP edge: the Gin router (every route in
-// routes.go), thin handlers, server-rendered pages and the JSON API.
+// routes.go), thin handlers, server-rendered pages (all written by
+// renderPage, render.go) and the JSON API. The generic machinery under
+// them (caches, limits, ETags, headers) is internal/httpx.
 package web
 
 import (
@@ -13,7 +15,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/dashboards"
+	"pantau/internal/chart"
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/store"
 )
 
@@ -27,9 +31,9 @@ type Server struct {
 	pages   *template.Template
 	metrics *Metrics
 	// pageCache keeps rendered public pages by data version.
-	pageCache *pageCache
+	pageCache *httpx.PageCache
 	// embeds caches rendered embeds by request and data version.
-	embeds *embedCache
+	embeds *httpx.EmbedCache
 	// accounts holds the cookie policy and the login and token rate limits.
 	accounts *accounts
 	// uploads holds the upload endpoints' size limit and pending previews.
@@ -72,7 +76,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: newPageCache(64<<20, time.Minute), embeds: newEmbedCache(embedCacheEntries), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash,
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash,
 		requireReview: opt.RequireReview}
 	r := gin.New()
 	// Client addresses key rate limits: trust no X-Forwarded-For unless
@@ -80,7 +84,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err := r.SetTrustedProxies(nil); err != nil {
 		return nil, err
 	}
-	r.Use(requestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), securityHeaders(), validUTF8(),
+	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.ValidUTF8(refuseInput),
 		s.authenticate(), s.csrfProtect(), s.auditWrites())
 	s.routes(r)
 	return r, nil
@@ -91,7 +95,7 @@ func (s *Server) logRequests() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		s.log.Info("request", "id", c.GetString("request_id"), "method", c.Request.Method, "path", c.Request.URL.Path, "route", c.FullPath(),
+		s.log.Info("request", "id", c.GetString(httpx.RequestIDKey), "method", c.Request.Method, "path", c.Request.URL.Path, "route", c.FullPath(),
 			"status", c.Writer.Status(), "bytes", c.Writer.Size(), "duration", time.Since(start))
 	}
 }
@@ -107,6 +111,12 @@ func (s *Server) recoverer() gin.HandlerFunc {
 		}()
 		c.Next()
 	}
+}
+
+// refuseInput answers a request httpx.ValidUTF8 refuses: 400, in the API's
+// error shape.
+func refuseInput(c *gin.Context, message string) {
+	c.AbortWithStatusJSON(http.StatusBadRequest, errorBody("invalid", message, nil))
 }
 
 // errorBody is the one shape of every API error.

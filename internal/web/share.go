@@ -76,33 +76,31 @@ func (sh share) Panel(dashboard, panel, region string) *shareView {
 	if !ok {
 		return nil
 	}
-	for _, pn := range d.Panels {
-		if pn.ID != panel || pn.Indicator == "" || pn.Type == dashboards.KPI || pn.Type == dashboards.Scorecard {
-			continue
-		}
-		r := embedReq{kind: "d", dashboard: d.ID, panel: pn.ID, region: region, lang: lang(sh.c), theme: theme(sh.c), year: queryYear(sh.c)}
-		title, source := pn.Title.In(r.lang), ""
-		if ind, err := sh.s.store.Indicator(sh.c.Request.Context(), pn.Indicator); err == nil {
-			source = ind.Source
-			if title == "" {
-				title = ind.Name(r.lang)
-			}
-		}
-		if reg, err := sh.s.store.Region(sh.c.Request.Context(), region); err == nil {
-			title += " — " + reg.Name
-		}
-		height := 480
-		if pn.Type == dashboards.Districts {
-			height = 640
-		}
-		return sh.view(r, chart.ID(d.ID, pn.ID), title, source, height)
+	pn, ok := d.Panel(panel)
+	if !ok || !pn.Embeddable() {
+		return nil
 	}
-	return nil
+	r := embedReq{kind: "d", dashboard: d.ID, panel: pn.ID, region: region, lang: lang(sh.c), theme: theme(sh.c), year: queryYear(sh.c)}
+	title, source := pn.Title.In(r.lang), ""
+	if ind, err := sh.s.store.Indicator(sh.c.Request.Context(), pn.Indicator); err == nil {
+		source = ind.Source
+		if title == "" {
+			title = ind.Name(r.lang)
+		}
+	}
+	if reg, err := sh.s.store.Region(sh.c.Request.Context(), region); err == nil {
+		title += " — " + reg.Name
+	}
+	height := 480
+	if pn.Type == dashboards.Districts {
+		height = 640
+	}
+	return sh.view(r, chart.ID(d.ID, pn.ID), title, source, height)
 }
 
 func (sh share) view(r embedReq, chartID, title, source string, height int) *shareView {
 	base := sh.s.baseURL(sh.c)
-	version, _ := sh.s.embeds.current(sh.c.Request.Context(), sh.s.store)
+	version, _ := sh.s.embeds.Current(sh.c.Request.Context())
 	live := r
 	live.since = version
 	pinned := r

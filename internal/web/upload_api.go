@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
 	"pantau/internal/locale"
@@ -30,7 +31,7 @@ const DefaultMaxUploadBytes = 50 << 20
 // limit, and the files of page previews awaiting confirmation.
 type uploads struct {
 	maxBytes int64
-	limit    *limiter
+	limit    *httpx.Limiter
 	pending  *pendingFiles
 }
 
@@ -40,7 +41,7 @@ func newUploads(maxBytes int64) *uploads {
 	}
 	// Generous for people and scripts, a wall for a client hammering the
 	// token check or the importer.
-	return &uploads{maxBytes: maxBytes, limit: newLimiter(60, time.Minute, 20), pending: newPendingFiles(30 * time.Minute)}
+	return &uploads{maxBytes: maxBytes, limit: httpx.NewLimiter(60, time.Minute, 20), pending: newPendingFiles(30 * time.Minute)}
 }
 
 // uploadAnswer is the JSON of an upload or its preview.
@@ -290,18 +291,10 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 	}
 }
 
-func uploadID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return 0, domain.Errorf(domain.ErrInvalid, "upload id %q is not a number", c.Param("id"))
-	}
-	return id, nil
-}
-
 // getUploadDetail answers GET /api/v1/uploads/{id}: the upload, its counts,
 // the detected dialect and the SHA-256 of its file.
 func (s *Server) getUploadDetail(c *gin.Context) {
-	id, err := uploadID(c)
+	id, err := idParam(c, "upload")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -321,7 +314,7 @@ func (s *Server) getUploadDetail(c *gin.Context) {
 // getUploadFile answers GET /api/v1/uploads/{id}/file with the original
 // bytes, as a download (never rendered: it is whatever an agency sent).
 func (s *Server) getUploadFile(c *gin.Context) {
-	id, err := uploadID(c)
+	id, err := idParam(c, "upload")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -350,7 +343,7 @@ func (s *Server) sendKeptFile(c *gin.Context, sha string, size int64, filename, 
 	h.Set("Content-Length", strconv.FormatInt(size, 10))
 	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
 	h.Set("Cache-Control", cacheControl)
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	httpx.SetContentSecurityPolicy(h, httpx.SandboxPolicy, "")
 	c.Status(http.StatusOK)
 	if err := s.store.CopyUploadFile(c.Request.Context(), sha, c.Writer); err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Error("kept file", "sha256", sha, "err", err)

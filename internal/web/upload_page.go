@@ -2,7 +2,6 @@ package web
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -166,7 +165,7 @@ type changeRow struct {
 
 // uploadPage answers GET /unggah (and /upload): the form.
 func (s *Server) uploadPage(c *gin.Context) {
-	s.renderUpload(c, http.StatusOK, s.newUploadView(c))
+	s.renderPage(c, http.StatusOK, uploadFrame, "upload.html", s.newUploadView(c))
 }
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
@@ -191,7 +190,7 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 	if c.Request.ContentLength > s.uploads.maxBytes {
 		v.Error = fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
 		c.Header("Connection", "close")
-		s.renderUpload(c, http.StatusRequestEntityTooLarge, v)
+		s.renderPage(c, http.StatusRequestEntityTooLarge, uploadFrame, "upload.html", v)
 		return
 	}
 	u, err := s.readUpload(c)
@@ -202,7 +201,7 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 			status, v.Error = http.StatusRequestEntityTooLarge, fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
 			c.Header("Connection", "close")
 		}
-		s.renderUpload(c, status, v)
+		s.renderPage(c, status, uploadFrame, "upload.html", v)
 		return
 	}
 	defer u.close()
@@ -212,19 +211,19 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 	by, status, problem := s.pageUploader(c, v, u.param("token"))
 	if problem != "" {
 		v.Error = problem
-		s.renderUpload(c, status, v)
+		s.renderPage(c, status, uploadFrame, "upload.html", v)
 		return
 	}
 	id, f, err := s.uploads.pending.put(u.file, pendingFile{filename: u.filename, by: by, params: v.Params})
 	if tooLarge(err) {
 		v.Error = fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
-		s.renderUpload(c, http.StatusRequestEntityTooLarge, v)
+		s.renderPage(c, http.StatusRequestEntityTooLarge, uploadFrame, "upload.html", v)
 		return
 	}
 	if err != nil {
-		s.log.Error("upload page", "err", err)
-		v.Error = v.T["internal"]
-		s.renderUpload(c, http.StatusInternalServerError, v)
+		status, problem := s.problem(c, err, pageWords{internal: v.T["internal"]})
+		v.Error = problem
+		s.renderPage(c, status, uploadFrame, "upload.html", v)
 		return
 	}
 	if s.importPending(c, v, f, true) {
@@ -232,7 +231,7 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 	} else {
 		s.uploads.pending.drop(id)
 	}
-	s.renderUpload(c, v.status, v)
+	s.renderPage(c, v.status, uploadFrame, "upload.html", v)
 }
 
 // pageUploader decides who sends a file through the page: the logged-in
@@ -247,12 +246,10 @@ func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (doma
 	}
 	tok, err := s.store.Authenticate(c.Request.Context(), token)
 	if err != nil {
-		status, _ := statusOf(err)
-		if status != http.StatusUnauthorized {
-			s.log.Error("upload page", "err", err)
-			return domain.Principal{}, status, v.T["internal"]
-		}
-		return domain.Principal{}, status, v.T["badToken"]
+		status, problem := s.problem(c, err, pageWords{internal: v.T["internal"], known: func(_ error, status int) (string, bool) {
+			return v.T["badToken"], status == http.StatusUnauthorized
+		}})
+		return domain.Principal{}, status, problem
 	}
 	return domain.TokenPrincipal(tok.ID, tok.AgencyCode), 0, ""
 }
@@ -264,21 +261,18 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 	f, ok := s.uploads.pending.take(c.PostForm("pending"))
 	if !ok {
 		v.Error = v.T["expired"]
-		s.renderUpload(c, http.StatusGone, v)
+		s.renderPage(c, http.StatusGone, uploadFrame, "upload.html", v)
 		return
 	}
 	defer os.Remove(f.path)
 	if err := s.stillUploader(c, f.by); err != nil {
-		status, _ := statusOf(err)
-		if status == http.StatusInternalServerError {
-			s.log.Error("upload page", "err", err)
-		}
-		v.Error = domain.Message(err)
-		s.renderUpload(c, status, v)
+		var status int
+		status, v.Error = s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
+		s.renderPage(c, status, uploadFrame, "upload.html", v)
 		return
 	}
 	s.importPending(c, v, f, false)
-	s.renderUpload(c, v.status, v)
+	s.renderPage(c, v.status, uploadFrame, "upload.html", v)
 }
 
 // stillUploader checks that whoever previewed a file may still store it
@@ -349,8 +343,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	case errors.Is(err, domain.ErrInvalid):
 		v.status, v.Error = http.StatusUnprocessableEntity, v.T["rejected"]
 	default:
-		s.log.Error("upload page", "err", err)
-		v.status, v.Error = http.StatusInternalServerError, v.T["internal"]
+		v.status, v.Error = s.problem(c, err, pageWords{internal: v.T["internal"]})
 	}
 	return err == nil
 }
@@ -377,22 +370,11 @@ func rangeText(lang locale.Lang, low float64, high *float64) string {
 	return progress.FormatNumberTrim(lang, low, 6) + "–" + progress.FormatNumberTrim(lang, *high, 6)
 }
 
-// renderUpload writes upload.html with its own strict security policy.
-func (s *Server) renderUpload(c *gin.Context, status int, v *uploadView) {
-	var raw [16]byte
-	rand.Read(raw[:])
-	v.Nonce = base64.RawStdEncoding.EncodeToString(raw[:])
+// useNonce gives upload.html the nonce of its inline style and its
+// script; the page has a strict security policy of its own (uploadFrame).
+func (v *uploadView) useNonce(nonce string) {
+	v.Nonce = nonce
 	v.ScriptURL = chart.UploadURL
-	h := c.Writer.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", string(v.Lang))
-	h.Set("Vary", "Accept-Language")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'nonce-"+v.Nonce+"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	c.Status(status)
-	if err := s.pages.ExecuteTemplate(c.Writer, "upload.html", v); err != nil {
-		s.log.Error("render", "template", "upload.html", "err", err)
-	}
 }
 
 // uploadTexts are the upload page's strings.

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"pantau/internal/chart"
+	"pantau/internal/domain"
+	"pantau/internal/httpx"
+)
+
+// frame is how a family of pages is sent, besides its template: its
+// security policy, whether it is private, and the layout data its
+// templates expect.
+type frame struct {
+	policy httpx.Policy
+	// private pages (CSRF tokens, a person's details, an upload's
+	// contents) are never cached.
+	private bool
+	// vary: the page is shared by caches and follows Accept-Language.
+	vary bool
+	// layout fills a map-shaped page's common data (language, texts,
+	// theme, links) and returns the nonce its template writes ("" when it
+	// writes none). Views of their own type carry their layout already.
+	layout func(s *Server, c *gin.Context, name string, data map[string]any) string
+}
+
+var (
+	// publicFrame: dashboards, indicator pages, the index, completeness,
+	// the API docs and their error page.
+	publicFrame = frame{policy: httpx.PagePolicy, vary: true, layout: publicLayout}
+	// accountFrame: login, logout, the account page.
+	accountFrame = frame{policy: httpx.FormPolicy, private: true, layout: accountLayout}
+	// adminFrame: the administration pages, in the account pages' frame.
+	adminFrame = frame{policy: httpx.FormPolicy, private: true, layout: adminLayout}
+	// reviewFrame: the review list and a submission (a *reviewPage view).
+	reviewFrame = frame{policy: httpx.FormPolicy, private: true}
+	// uploadFrame: the upload page (an *uploadView), with its own script.
+	uploadFrame = frame{policy: httpx.UploadPolicy, private: true, vary: true}
+	// embedErrorFrame: an embed's error, in the frame another site gave it.
+	embedErrorFrame = frame{policy: httpx.EmbedPolicy, private: true}
+)
+
+// nonced is a page view of its own type that writes the CSP nonce.
+type nonced interface{ useNonce(nonce string) }
+
+// renderPage is the one page renderer: every HTML page is written here,
+// with its layout data, its language, its security policy and nonce and
+// its cache rule; name is the template, data what it shows.
+func (s *Server) renderPage(c *gin.Context, status int, f frame, name string, data any) {
+	nonce := ""
+	switch d := data.(type) {
+	case map[string]any:
+		if f.layout != nil {
+			nonce = f.layout(s, c, name, d)
+		}
+	case nonced:
+		nonce = chart.Nonce()
+		d.useNonce(nonce)
+	}
+	if nonce == "" {
+		// A policy with a nonce admits nothing by it when the page writes
+		// none (embeds load their scripts from files).
+		nonce = chart.Nonce()
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(lang(c)))
+	if f.vary {
+		h.Set("Vary", "Accept-Language")
+	}
+	if f.private {
+		h.Set("Cache-Control", "no-store")
+	}
+	httpx.SetContentSecurityPolicy(h, f.policy, nonce)
+	c.Status(status)
+	if err := s.pages.ExecuteTemplate(c.Writer, name, data); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+	}
+}
+
+// pageWords are how a family of pages names failures: internal for our
+// own (logged, never detailed to the reader); known for the error kinds
+// the reader may be told about, with the status they map to (false: the
+// family treats err as our own failure).
+type pageWords struct {
+	internal string
+	known    func(err error, status int) (string, bool)
+}
+
+// knownMessage tells the reader the domain's own message for every kind
+// of error it names (review, upload and completeness pages).
+func knownMessage(err error, _ int) (string, bool) { return domain.Message(err), true }
+
+// problem is the one way a page request's failure becomes what its reader
+// is shown: the status for err's kind (statusOf) and the family's message
+// for it. Failures of our own, and kinds the family does not name, are a
+// 500, logged with the request's id.
+func (s *Server) problem(c *gin.Context, err error, w pageWords) (int, string) {
+	status, _ := statusOf(err)
+	if status != http.StatusInternalServerError && w.known != nil {
+		if msg, ok := w.known(err, status); ok {
+			return status, msg
+		}
+	}
+	s.log.Error("page failed", "path", c.Request.URL.Path, "id", c.GetString(httpx.RequestIDKey), "err", err)
+	return http.StatusInternalServerError, w.internal
+}
