@@ -70,16 +70,17 @@ const (
 	Breakdown = "breakdown" // Indicator by disaggregation (women/men, urban/rural)
 	Districts = "districts" // Indicator across the districts of the region, one year
 	Disparity = "disparity" // spread between the districts over time
+	Map       = "map"       // Indicator as a choropleth of the districts, one year
 )
 
-var panelTypes = []string{KPI, Scorecard, Series, Breakdown, Districts, Disparity}
+var panelTypes = []string{KPI, Scorecard, Series, Breakdown, Districts, Disparity, Map}
 
 // Panel is one block of a dashboard.
 type Panel struct {
 	ID    string `yaml:"id"`
 	Type  string `yaml:"type"`
 	Title Text   `yaml:"title"`
-	// Indicator is required by series, breakdown, districts and disparity.
+	// Indicator is required by series, breakdown, districts, disparity and map.
 	Indicator string `yaml:"indicator"`
 	// Indicators limits kpi (required) and scorecard (optional: all).
 	Indicators []string `yaml:"indicators"`
@@ -272,7 +273,7 @@ func (d Dashboard) Validate() error {
 			continue
 		}
 		switch p.Type {
-		case Series, Breakdown, Districts, Disparity:
+		case Series, Breakdown, Districts, Disparity, Map:
 			if p.Indicator == "" {
 				bad(at+".indicator", "required for a %s panel", p.Type)
 			} else if !codePattern.MatchString(p.Indicator) {

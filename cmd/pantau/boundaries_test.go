@@ -65,6 +65,11 @@ func TestBoundariesImportCommand(t *testing.T) {
 			if err := st.PutRegions(ctx, regions...); err != nil {
 				t.Fatal(err)
 			}
+			// Prepared by hand as `pantau init --region 16` would record it:
+			// serve refuses a database never prepared.
+			if err := st.SetInstance(ctx, "16", store.PreparedByInit); err != nil {
+				t.Fatal(err)
+			}
 			st.Close()
 			file := writeFile(t, "BATAS_KABUPATEN_SUMSEL.geojson", bigRegencies(t))
 

@@ -85,6 +85,7 @@ func startServer(t *testing.T, getenv func(string) string, args ...string) strin
 		}
 		select {
 		case err := <-done:
+			done <- nil // the cleanup waits for serve to end: it has
 			t.Fatalf("serve stopped: %v\n%s", err, logs.String())
 		case <-time.After(50 * time.Millisecond):
 		}

@@ -7,6 +7,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // TestApplyCatalog applies catalogue changes on both engines: a dry run
@@ -14,7 +15,7 @@ import (
 // change, and a removal in use is refused with its users and leaves the
 // whole import unapplied.
 func TestApplyCatalog(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		seed(t, st)
 		if err := st.SetInstance(ctx, "16.07", store.PreparedByInit); err != nil {
@@ -97,7 +98,7 @@ func TestApplyCatalog(t *testing.T) {
 // TestAddRegions: the official list's regions are added once; a second
 // load adds nothing and records no import.
 func TestAddRegions(t *testing.T) {
-	engines(t, func(t *testing.T, st *store.Store) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		regions := []domain.Region{{Code: "ID", Name: "Indonesia", Level: domain.LevelNational}}
 		for _, c := range []string{"16", "16.06", "16.06.01", "16.06.01.2001"} {

@@ -35,6 +35,8 @@ type shapeKey struct {
 // simplification and the compression are done once per data version.
 type shapeAnswer struct {
 	plain, gz []byte
+	// codes are the regions that have a shape, for the map tab.
+	codes map[string]bool
 }
 
 // shapeCache keeps the latest answers. The data version is in the key, so
@@ -115,14 +117,10 @@ func (s *Server) getBoundaries(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	k := shapeKey{st: s.store, version: version, parent: parent, level: level}
-	a := cachedShapes(k)
-	if a == nil {
-		if a, err = s.simplifiedShapes(c, parent, level); err != nil {
-			s.fail(c, err)
-			return
-		}
-		keepShapes(k, a)
+	a, err := s.shapesAt(c, version, parent, level)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	body := a.plain
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
@@ -132,14 +130,31 @@ func (s *Server) getBoundaries(c *gin.Context) {
 	c.Data(http.StatusOK, "application/geo+json", body)
 }
 
+// shapesAt is the simplified collection below parent at data version,
+// from the cache when it was made before.
+func (s *Server) shapesAt(c *gin.Context, version int64, parent string, level domain.Level) (*shapeAnswer, error) {
+	k := shapeKey{st: s.store, version: version, parent: parent, level: level}
+	if a := cachedShapes(k); a != nil {
+		return a, nil
+	}
+	a, err := s.simplifiedShapes(c, parent, level)
+	if err != nil {
+		return nil, err
+	}
+	keepShapes(k, a)
+	return a, nil
+}
+
 func (s *Server) simplifiedShapes(c *gin.Context, parent string, level domain.Level) (*shapeAnswer, error) {
 	stored, err := s.store.ChildBoundaries(c.Request.Context(), parent, level)
 	if err != nil {
 		return nil, err
 	}
 	regions := make([]boundary.Region, len(stored))
+	codes := make(map[string]bool, len(stored))
 	for i, b := range stored {
 		regions[i] = boundary.Region{Code: b.RegionCode, Name: b.Name, Geometry: b.Geometry}
+		codes[b.RegionCode] = true
 	}
 	plain, err := boundary.WebCollection(regions)
 	if err != nil {
@@ -149,7 +164,7 @@ func (s *Server) simplifiedShapes(c *gin.Context, parent string, level domain.Le
 	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // once per version: worth the best
 	w.Write(plain)
 	w.Close()
-	return &shapeAnswer{plain: plain, gz: gz.Bytes()}, nil
+	return &shapeAnswer{plain: plain, gz: gz.Bytes(), codes: codes}, nil
 }
 
 // acceptsGzip reads Accept-Encoding: gzip unless refused with q=0.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -24,9 +25,10 @@ type panelView struct {
 	Chart           template.HTML
 	Rows            []chart.ScoreRow
 	Empty           bool
-	Note            string // said instead of "no data" when it is not missing data
-	Link            string
-	Illustrative    bool
+	// Note replaces "no data" when a panel is empty for another reason.
+	Note         string
+	Link         string
+	Illustrative bool
 }
 
 // option is one choice of a selector.
@@ -172,6 +174,8 @@ func analyse(sr store.Series, plan string, toYear int) (analysed, error) {
 type drawn struct {
 	HTML    template.HTML
 	Caption string
+	// Table is the chart's data, for the indicator page's table tab.
+	Table chart.Table
 }
 
 // draw renders ch with the page's language and nonce.
@@ -180,7 +184,7 @@ func (p *pageCtx) draw(ch chart.Chart) (drawn, error) {
 	if err != nil {
 		return drawn{}, err
 	}
-	return drawn{HTML: h, Caption: ch.Caption}, nil
+	return drawn{HTML: h, Caption: ch.Caption, Table: ch.Table}, nil
 }
 
 // seriesChart renders the main chart of a series, or nothing (HTML "")
@@ -494,6 +498,17 @@ func (s *Server) dashboardPage(c *gin.Context) {
 			dr, v.Illustrative, err = s.districtChart(p, id, ind, pn.Type == dashboards.Disparity)
 			v.Chart = dr.HTML
 			v.Empty = v.Chart == ""
+		case dashboards.Map:
+			if !known {
+				v.Empty = true
+				break
+			}
+			var m mapped
+			m, err = s.mapChart(p, id, ind)
+			v.Chart, v.Illustrative, v.Empty = m.HTML, m.Illustrative, m.HTML == ""
+			if m.NoShapes {
+				v.Note = fmt.Sprintf(texts[l]["noShapes"], p.region.Name)
+			}
 		}
 		if err != nil {
 			s.pageError(c, err)

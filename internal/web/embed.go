@@ -183,6 +183,9 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	v.JSONURL = r.path() + "?" + r.query("format", "json")
 	code, title, plan, typ := r.indicator, "", r.plan, dashboards.Series
 	id := chart.ID("embed", r.indicator, r.region)
+	if r.tab == "map" {
+		typ, id = dashboards.Map, chart.ID("embed", r.indicator, r.region, "map")
+	}
 	if r.kind == "d" {
 		d, _ := dashboards.Find(s.dashboards, r.dashboard)
 		pn, ok := d.Panel(r.panel)
@@ -233,6 +236,12 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 			return nil, err
 		}
 		v.rows = seriesRows(r.lang, sr, typ == dashboards.Breakdown)
+	case dashboards.Map:
+		m, err := s.mapChart(p, id, ind)
+		if err != nil {
+			return nil, err
+		}
+		v.Chart, v.Caption, v.Illustrative, v.rows = m.HTML, m.Caption, m.Illustrative, m.rows
 	default: // districts, disparity
 		var dr drawn
 		if dr, v.Illustrative, err = s.districtChart(p, id, ind, typ == dashboards.Disparity); err != nil {

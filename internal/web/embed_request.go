@@ -27,6 +27,7 @@ type embedReq struct {
 	version                     int64 // pinned data version; 0: live
 	since                       int64 // live only: say if the data changed after this version
 	format                      string
+	tab                         string // indicator embeds: "" (the chart) or "map"
 }
 
 func (r embedReq) pinned() bool { return r.version > 0 }
@@ -35,7 +36,7 @@ func (r embedReq) pinned() bool { return r.version > 0 }
 // templates and scripts is part of it, so a new release is not hidden
 // behind an old ETag.
 func (r embedReq) key(dataVersion int64) string {
-	return strings.Join([]string{r.kind, r.indicator, r.dashboard, r.panel, r.region, r.plan, string(r.lang), r.theme,
+	return strings.Join([]string{r.kind, r.indicator, r.tab, r.dashboard, r.panel, r.region, r.plan, string(r.lang), r.theme,
 		strconv.Itoa(r.year), strconv.FormatInt(r.version, 10), strconv.FormatInt(r.since, 10), r.format,
 		strconv.FormatInt(dataVersion, 10), embedBuild}, "\x00")
 }
@@ -55,6 +56,7 @@ func (r embedReq) query(extra ...string) string {
 	set("plan", r.plan)
 	set("lang", string(r.lang))
 	set("theme", r.theme)
+	set("tab", r.tab)
 	if r.year != 0 {
 		q.Set("year", strconv.Itoa(r.year))
 	}
@@ -88,6 +90,12 @@ func (r embedReq) fullPath() string {
 	if r.kind == "i" {
 		if r.plan != "" {
 			q.Set("plan", r.plan)
+		}
+		if r.tab != "" {
+			q.Set("tab", r.tab)
+			if r.year != 0 {
+				q.Set("year", strconv.Itoa(r.year))
+			}
 		}
 		return "/i/" + url.PathEscape(r.indicator) + "?" + q.Encode()
 	}
@@ -141,7 +149,14 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 	if kind == "i" {
 		r.indicator = c.Param("indicator")
 		r.region = c.DefaultQuery("region", s.homeRegion())
-		r.year = 0
+		switch t := c.Query("tab"); t {
+		case "", "chart":
+			r.year = 0 // the chart shows every year
+		case "map":
+			r.tab = t // the map shows one year
+		default:
+			return bad("tab")
+		}
 		return r, nil
 	}
 	r.dashboard, r.panel = c.Param("dashboard"), c.Param("panel")
@@ -160,6 +175,9 @@ func (r embedReq) fileName() string {
 	name := "pantau-" + r.indicator
 	if r.kind == "d" {
 		name = "pantau-" + r.dashboard + "-" + r.panel
+	}
+	if r.tab != "" {
+		name += "-" + r.tab
 	}
 	name += "-" + r.region
 	if r.version > 0 {

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,6 +67,11 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		return
 	}
 	region := c.DefaultQuery("region", s.homeRegion())
+	tab := c.DefaultQuery("tab", "chart")
+	if !slices.Contains(indicatorTabs, tab) {
+		s.pageError(c, domain.Errorf(domain.ErrInvalid, "tab %q: want chart, map or table", tab))
+		return
+	}
 	p, err := s.newPageCtx(c, region, domain.DefaultHorizon)
 	if err != nil {
 		s.pageError(c, err)
@@ -171,8 +177,16 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	for _, r := range withData {
 		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
 	}
+	var districts mapped
+	if tab != "chart" {
+		if districts, err = s.mapChart(p, chart.ID("indicator", code, region, "map"), ind); err != nil {
+			s.pageError(c, err)
+			return
+		}
+	}
 	q := "?indicator=" + esc(code) + "&region=" + esc(region)
 	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
+		"Tab": tab, "Tabs": tabLinks(c, l, tab), "Map": districts, "MapYear": p.year, "SeriesTable": main.Table,
 		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
 		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
@@ -181,6 +195,29 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
 		"Preview": preview,
 	})
+}
+
+// indicatorTabs are the views of an indicator page (?tab=), as PRODUCT.md
+// names them.
+var indicatorTabs = []string{"chart", "map", "table"}
+
+// tabLink is one link of the page's tab bar: plain links, so the tabs work
+// without JavaScript and each view has its own address.
+type tabLink struct {
+	Label, URL string
+	Current    bool
+}
+
+func tabLinks(c *gin.Context, l locale.Lang, current string) []tabLink {
+	out := make([]tabLink, len(indicatorTabs))
+	for i, t := range indicatorTabs {
+		v := t
+		if t == "chart" {
+			v = "" // the default: the address the page always had
+		}
+		out[i] = tabLink{Label: texts[l]["tab"+strings.ToUpper(t[:1])+t[1:]], URL: pageURLWith(c, "tab", v), Current: t == current}
+	}
+	return out
 }
 
 func formatTarget(l locale.Lang, ind domain.Indicator, t domain.Target) string {

@@ -69,6 +69,13 @@ func (sh share) Indicator(code, region string) *shareView {
 	return sh.view(r, chart.ID("indicator", code, region), title, source, 480)
 }
 
+// IndicatorMap is the dialog of an indicator page's map of year.
+func (sh share) IndicatorMap(code, region string, year int) *shareView {
+	v := sh.Indicator(code, region)
+	r := embedReq{kind: "i", indicator: code, region: region, lang: lang(sh.c), theme: theme(sh.c), tab: "map", year: year}
+	return sh.view(r, chart.ID("indicator", code, region, "map"), v.Title, v.Source, 640)
+}
+
 // Panel is the dialog of a dashboard panel, nil for panels that are not
 // charts (KPI tiles, scorecards).
 func (sh share) Panel(dashboard, panel, region string) *shareView {
@@ -92,7 +99,7 @@ func (sh share) Panel(dashboard, panel, region string) *shareView {
 		title += " — " + reg.Name
 	}
 	height := 480
-	if pn.Type == dashboards.Districts {
+	if pn.Type == dashboards.Districts || pn.Type == dashboards.Map {
 		height = 640
 	}
 	return sh.view(r, chart.ID(d.ID, pn.ID), title, source, height)

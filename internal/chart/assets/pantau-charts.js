@@ -44,6 +44,118 @@
     });
   }
 
+  // --- maps ---
+  // A map's option names its shapes (GeoJSON from /api/v1/boundaries, a
+  // URL the server wrote) under pantauMap; they are fetched once per URL,
+  // registered with ECharts under the series' map name and matched to the
+  // data by properties.code. The tooltip formatter lives here, in static
+  // code: it prints the texts the server put in each data item ("tip"),
+  // HTML-encoded, so a name from a boundary file or an upload stays text.
+  window.pantauCharts = { prepareMap: prepareMap };
+  var shapeRequests = {};
+  function shapes(url) {
+    if (!shapeRequests[url]) {
+      shapeRequests[url] = fetch(url, { credentials: 'same-origin' }).then(function (r) {
+        if (!r.ok) throw new Error('boundaries: HTTP ' + r.status);
+        return r.json();
+      });
+    }
+    return shapeRequests[url];
+  }
+  function bounds(features) {
+    var b = [Infinity, Infinity, -Infinity, -Infinity];
+    function walk(c) {
+      if (typeof c[0] === 'number') {
+        b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]);
+        b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
+        return;
+      }
+      c.forEach(walk);
+    }
+    features.forEach(function (f) { if (f.geometry) walk(f.geometry.coordinates); });
+    return b;
+  }
+  function mapTip(p) {
+    var t = p && p.data && p.data.tip;
+    if (!Array.isArray(t)) return '';
+    var enc = window.echarts.format.encodeHTML;
+    return t.map(function (x, i) { return i === 0 ? '<strong>' + enc(String(x)) + '</strong>' : enc(String(x)); }).join('<br/>');
+  }
+  // prepareMap registers a map option's shapes and lays the outline of
+  // the home region over the choropleth in the same projection; it
+  // resolves to the option, ready for setOption.
+  function prepareMap(option, dark) {
+    var pm = option.pantauMap;
+    delete option.pantauMap;
+    var s = option.series[0];
+    var name = s.map;
+    return Promise.all([shapes(pm.shapes), pm.outline ? shapes(pm.outline).catch(function () { return null; }) : null]).then(function (g) {
+      var fc = g[0];
+      if (!fc || !Array.isArray(fc.features) || !fc.features.length) throw new Error('no shapes');
+      window.echarts.registerMap(name, fc);
+      var b = bounds(fc.features);
+      // Both layers share bounds, box and the aspect of the latitude, so
+      // the outline falls exactly on the districts.
+      var box = [[b[0], b[3]], [b[2], b[1]]];
+      var aspect = Math.cos((b[1] + b[3]) / 2 * Math.PI / 180);
+      var edge = dark ? '#e6e8eb' : '#1b1f24';
+      s.boundingCoords = box;
+      s.aspectScale = aspect;
+      // The margins the server gave; fitMap turns them into a box of the
+      // shapes' own proportions (ECharts stretches a map to a box given
+      // by all four sides).
+      option.pantauFit = { top: s.top, bottom: s.bottom, left: s.left, right: s.right,
+        aspect: (b[2] - b[0]) * aspect / Math.max(b[3] - b[1], 1e-9) };
+      s.tooltip = { formatter: mapTip };
+      if (dark) s.itemStyle.borderColor = '#111418';
+      s.data.forEach(function (d) {
+        if (d.home) { d.itemStyle = d.itemStyle || {}; d.itemStyle.borderColor = edge; d.itemStyle.borderWidth = 2.5; }
+      });
+      var out = g[1] && pm.home ? g[1].features.filter(function (f) { return f.properties && f.properties.code === pm.home; }) : [];
+      if (out.length) {
+        window.echarts.registerMap(name + '-outline', { type: 'FeatureCollection', features: out });
+        option.geo = {
+          map: name + '-outline', silent: true, roam: false, z: 3, boundingCoords: box, aspectScale: aspect,
+          label: { show: false },
+          itemStyle: { areaColor: 'rgba(0,0,0,0)', borderColor: edge, borderWidth: 2.5 },
+          emphasis: { disabled: true }, tooltip: { show: false }
+        };
+      }
+      return option;
+    });
+  }
+  // fitMap places the map (and its outline) in a width × height chart:
+  // as large as the margins allow, in the shapes' proportions.
+  // It returns the layout for setOption.
+  function fitMap(option, width, height) {
+    var f = option.pantauFit;
+    var w = Math.max(width - f.left - f.right, 10), h = Math.max(height - f.top - f.bottom, 10);
+    if (w / h > f.aspect) w = h * f.aspect;
+    else h = w / f.aspect;
+    // Centred across, and down at the legend: a phone's narrow map leaves
+    // its spare height above it rather than between map and legend.
+    var box = { left: f.left + (width - f.left - f.right - w) / 2, top: height - f.bottom - h, width: w, height: h, right: null, bottom: null };
+    var layout = { series: [box] };
+    Object.assign(option.series[0], box);
+    if (option.geo) { Object.assign(option.geo, box); layout.geo = box; }
+    return layout;
+  }
+  window.pantauCharts.fitMap = fitMap;
+
+  // A click opens the region's page; on a touch screen the first tap shows
+  // the tooltip and a second tap on the same region opens it.
+  function onMapClick(chart) {
+    var tapped = null;
+    chart.on('click', function (p) {
+      var link = p && p.data && p.data.link;
+      if (typeof link !== 'string' || link.charAt(0) !== '/' || link.charAt(1) === '/') return;
+      var ev = p.event && p.event.event;
+      if (ev && ev.pointerType === 'touch' && tapped !== p.name) { tapped = p.name; return; }
+      if (root.hasAttribute('data-embed')) window.open(link, '_blank', 'noopener');
+      else window.location.href = link;
+    });
+  }
+
   var charts = [];
   function draw(el) {
     try {
@@ -52,14 +164,42 @@
       localiseAxes(option.xAxis);
       localiseAxes(option.yAxis);
       var dark = theme() === 'dark';
-      var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'svg' });
       if (dark) option.backgroundColor = 'transparent';
-      chart.setOption(option);
-      el.setAttribute('data-chart-ready', 'true');
-      charts.push({ el: el, chart: chart, option: option });
-      if (window.ResizeObserver) {
-        new ResizeObserver(function () { chart.resize(); }).observe(el);
-      }
+      var ready = option.pantauMap ? prepareMap(option, dark) : Promise.resolve(option);
+      ready.then(function (option) {
+        // A map is no taller than its shapes need at this width (a phone's
+        // narrow map would leave a gap), up to the height the page gave.
+        var tallest = el.clientHeight;
+        var fitHeight = function () {
+          var f = option.pantauFit;
+          var want = Math.min(tallest, Math.ceil(f.top + f.bottom + (el.clientWidth - f.left - f.right) / f.aspect));
+          if (Math.abs(el.clientHeight - want) > 1) el.style.height = want + 'px';
+        };
+        if (option.pantauFit) {
+          fitHeight();
+          fitMap(option, el.clientWidth, el.clientHeight);
+        }
+        var chart = window.echarts.init(el, dark ? 'dark' : null, { renderer: 'svg' });
+        chart.setOption(option);
+        if (option.series && option.series[0] && option.series[0].type === 'map') onMapClick(chart);
+        el.setAttribute('data-chart-ready', 'true');
+        var entry = { el: el, chart: chart, option: option };
+        charts.push(entry);
+        if (window.ResizeObserver) {
+          new ResizeObserver(function () {
+            if (option.pantauFit) {
+              fitHeight();
+              entry.chart.resize();
+              entry.chart.setOption(fitMap(option, el.clientWidth, el.clientHeight));
+              return;
+            }
+            entry.chart.resize();
+          }).observe(el);
+        }
+      }).catch(function (e) {
+        fail(el);
+        if (window.console) console.error('pantau chart', el.id, e);
+      });
     } catch (e) {
       fail(el);
       if (window.console) console.error('pantau chart', el.id, e);
@@ -80,6 +220,7 @@
         c.chart.dispose();
         c.chart = window.echarts.init(c.el, mq.matches ? 'dark' : null, { renderer: 'svg' });
         c.chart.setOption(c.option);
+        if (c.option.series && c.option.series[0] && c.option.series[0].type === 'map') onMapClick(c.chart);
       });
     };
     if (mq.addEventListener) mq.addEventListener('change', redraw);

@@ -72,10 +72,12 @@
       textStyle: { fontSize: 20, fontWeight: 'bold', color: '#1b1f24', width: inner, overflow: 'break', lineHeight: 26 },
       subtextStyle: { fontSize: 14, color: '#3f4650', width: inner, overflow: 'break', lineHeight: 20 }
     };
-    option.graphic = [{
+    // The chart's own graphics (a map's "hatched: data contoh" note) stay.
+    var own = Array.isArray(option.graphic) ? option.graphic : option.graphic ? [option.graphic] : [];
+    option.graphic = own.concat([{
       type: 'text', left: 24, bottom: 14,
       style: { text: meta.source, fill: '#5b6470', font: '12px sans-serif', width: inner, overflow: 'break', lineHeight: 17 }
-    }];
+    }]);
     // The page's grid leaves room for a legend wrapped at phone width;
     // the image is wide, so its legend takes the rows it needs there.
     var legends = Array.isArray(option.legend) ? option.legend : option.legend ? [option.legend] : [];
@@ -100,6 +102,18 @@
       g.left = Math.max(px(g.left, width), 24);
       g.right = Math.max(px(g.right, width), 24);
     });
+    // A map: the shapes under the caption, its legend (the visual map's
+    // classes) and the hatching note above the source.
+    if (option.visualMap && option.series && option.series[0] && option.series[0].type === 'map') {
+      var vm = option.visualMap;
+      var legendH = (vm.pieces || []).length * ((vm.itemHeight || 12) + (vm.itemGap || 8)) + 8;
+      height = top + 540 + legendH + foot;
+      vm.left = 24;
+      vm.bottom = foot + 4;
+      var s = option.series[0];
+      s.top = top + 8; s.bottom = foot + legendH + 16; s.left = 24; s.right = 24;
+      own.forEach(function (g) { g.right = 24; g.bottom = foot + 6; });
+    }
     option.backgroundColor = '#ffffff';
     option.animation = false;
     return { option: option, width: width, height: height };
@@ -119,6 +133,16 @@
   // renderImage draws the export option and returns a Blob of the format.
   function renderImage(meta, format) {
     var e = exportOption(meta, 960);
+    if (e.option.pantauMap && window.pantauCharts) {
+      return window.pantauCharts.prepareMap(e.option, false).then(function () {
+        window.pantauCharts.fitMap(e.option, e.width, e.height);
+        return drawImage(e, format);
+      });
+    }
+    return drawImage(e, format);
+  }
+
+  function drawImage(e, format) {
     if (format === 'svg') {
       var svgChart = window.echarts.init(null, null, { renderer: 'svg', ssr: true, width: e.width, height: e.height });
       svgChart.setOption(e.option);
