@@ -8,13 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"pantau/internal/catalogfile"
 	"pantau/internal/config"
 	"pantau/internal/domain"
-	"pantau/internal/importer"
 	"pantau/internal/locale"
 	"pantau/internal/store"
+	"pantau/internal/wilayah"
 )
 
 const catalogUsage = `Usage: pantau catalog <import|export> [flags]
@@ -92,33 +93,68 @@ func catalogError(err error) error {
 	return err
 }
 
-// applyCatalog applies c through the importer (compare with the stored
-// catalogue, apply in one transaction, or check and roll back on a dry
-// run) and prints every change and the counts. `catalog import` and `init`
+// applyCatalog compares c with the stored catalogue, prints every change
+// and the counts, and applies the changes in one transaction (or, on a dry
+// run, checks them in one and rolls back). `catalog import` and `init`
 // share it, so the starter catalogue goes the way any file goes.
 func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue, name, by string, lang locale.Lang, dryRun bool, stdout io.Writer) (store.CatalogImport, error) {
-	res, err := importer.ImportCatalog(ctx, st, c, importer.CatalogRequest{Name: name, CreatedBy: by, Lang: lang, DryRun: dryRun})
-	// The changes are listed even when the store then refuses them.
-	for _, ch := range res.Changes {
+	list, err := wilayah.Official()
+	if err != nil {
+		return store.CatalogImport{}, err
+	}
+	c.FillRegionNames(func(code string) (string, bool) {
+		e, ok := list.Lookup(code)
+		return e.Name, ok
+	})
+	all, codes := c.RegionsNeeded()
+	entries, err := st.CatalogEntries(ctx, all, codes...)
+	if err != nil {
+		return store.CatalogImport{}, err
+	}
+	plan, err := catalogfile.Compare(catalogfile.Stored(entries), c, lang)
+	if err != nil {
+		return store.CatalogImport{}, catalogError(err)
+	}
+	for _, ch := range plan.Changes {
 		fmt.Fprintln(stdout, catalogfile.Describe(lang, ch))
 	}
-	var probs catalogfile.Problems
-	if err != nil && res.Changes != nil && !errors.As(err, &probs) && errors.Is(err, domain.ErrInvalid) {
-		return res.Import, &exitError{code: 1, err: errors.New(domain.Message(err))}
+	added, changed, removed := plan.Counts()
+	imp := store.CatalogImport{Filename: name, CreatedBy: by, Unchanged: plan.Unchanged}
+	if len(plan.Changes) > 0 {
+		imp, err = st.ApplyCatalog(ctx, imp, plan.Changes, by, dryRun)
+		if err != nil {
+			return imp, catalogError(refusal(c, lang, err))
+		}
 	}
-	if err != nil {
-		return res.Import, catalogError(err)
-	}
-	fmt.Fprintln(stdout, lang.Get("catalogfile.counts", res.Added, res.Changed, res.Removed, res.Unchanged))
+	fmt.Fprintln(stdout, lang.Get("catalogfile.counts", added, changed, removed, plan.Unchanged))
 	switch {
-	case len(res.Changes) == 0:
+	case len(plan.Changes) == 0:
 		fmt.Fprintln(stdout, lang.Get("catalogfile.nothing"))
 	case dryRun:
 		fmt.Fprintln(stdout, lang.Get("catalogfile.dry_run"))
 	default:
-		fmt.Fprintln(stdout, lang.Get("catalogfile.stored", res.Import.ID))
+		fmt.Fprintln(stdout, lang.Get("catalogfile.stored", imp.ID))
 	}
-	return res.Import, nil
+	return imp, nil
+}
+
+// refusal puts the store's refusals (an entry in use, targets outside a
+// plan's new period) in the words and at the place of the file.
+func refusal(c *catalogfile.Catalogue, lang locale.Lang, err error) error {
+	var inUse *store.InUseError
+	var period *store.PeriodError
+	switch {
+	case errors.As(err, &inUse):
+		return catalogfile.Problems{c.Problem(catalogfile.Ref{Kind: catalogfile.Kind(inUse.Kind), Code: inUse.Code}, "remove", lang,
+			catalogfile.CodeInUse, catalogfile.KindName(lang, catalogfile.Kind(inUse.Kind)), inUse.Code, strings.Join(inUse.UsedBy, "; "))}
+	case errors.As(err, &period):
+		years := fmt.Sprint(period.Years)
+		return catalogfile.Problems{c.Problem(catalogfile.Ref{Kind: catalogfile.Plans, Code: period.Plan}, "end_year", lang,
+			catalogfile.CodeTargetsOutside, period.Plan, period.Start, period.End, strings.Trim(years, "[]"))}
+	case errors.Is(err, domain.ErrInvalid):
+		return &exitError{code: 1, err: errors.New(domain.Message(err))}
+	}
+	return err
 }
 
 func catalogExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -171,8 +171,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := prepared(ctx, st, loadDemoData, log); err != nil {
 		return err
 	}
-	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes,
-		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview})
+	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes, MinUploadRate: cfg.MinUploadRate,
+		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}
@@ -180,11 +180,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Addr:              cfg.Addr,
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       5 * time.Minute, // uploads of large files
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// The largest upload at the minimum rate, then its answer; the
+		// upload handlers hold a slower sender to the rate as it sends.
+		ReadTimeout:    cfg.UploadWindow(),
+		WriteTimeout:   cfg.UploadWindow() + config.ProcessingTime,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

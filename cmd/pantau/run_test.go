@@ -336,8 +336,17 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	if got := status("/healthz"); got != http.StatusOK {
 		t.Errorf("healthz = %d with the database down, want 200 (the process is alive)", got)
 	}
-	if got := status("/api/v1/indicators"); got != http.StatusInternalServerError {
-		t.Errorf("API = %d with the database down, want 500", got)
+	// Reads say the outage passes: 503 with Retry-After, as /readyz does
+	// (they used to answer 500).
+	for _, path := range []string{"/api/v1/indicators", "/api/v1/series?indicator=kemiskinan_ekstrem&region=16.07", "/i/kemiskinan_ekstrem"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s = %d, Retry-After %q with the database down, want 503 and Retry-After", path, resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
 	}
 	if err := cluster.Start(); err != nil {
 		t.Fatal(err)

@@ -26,6 +26,10 @@ type Config struct {
 	DashboardsDir string
 	// MaxUploadBytes bounds an upload body.
 	MaxUploadBytes int64
+	// MinUploadRate is the slowest an upload body may arrive, in bytes per
+	// second: a slower sender is cut off, and the server's timeouts are
+	// derived from it (UploadWindow).
+	MinUploadRate int64
 	// ReadDatabaseURL optionally names a PostgreSQL read replica for pages
 	// and the API.
 	ReadDatabaseURL string
@@ -35,6 +39,9 @@ type Config struct {
 	// RequireReview sends agencies' uploads to the walidata before the
 	// public sees them.
 	RequireReview bool
+	// TrustedProxies are the networks (CIDRs) of the proxies whose
+	// X-Forwarded-For names the client; empty trusts none.
+	TrustedProxies []string
 }
 
 // Setting is one environment variable with its flag.
@@ -52,8 +59,10 @@ var Settings = []Setting{
 	{"PANTAU_READ_HEADER_TIMEOUT", "read-header-timeout", "10s", "how long a client may take to send its request headers"},
 	{"PANTAU_DASHBOARDS_DIR", "dashboards-dir", "", "directory of dashboard YAML files overriding the embedded ones"},
 	{"PANTAU_MAX_UPLOAD_BYTES", "max-upload-bytes", "52428800", "largest accepted upload body, in bytes"},
+	{"PANTAU_MIN_UPLOAD_RATE", "min-upload-rate", "65536", "slowest accepted upload, in bytes per second; the read and write timeouts cover PANTAU_MAX_UPLOAD_BYTES at this rate"},
 	{"PANTAU_READ_DATABASE_URL", "read-database-url", "", "optional PostgreSQL read replica for pages and the API (postgres://…)"},
 	{"PANTAU_SECURE_COOKIES", "secure-cookies", "false", "mark session cookies Secure even on plain HTTP (TLS ends at a proxy); always on over TLS"},
+	{"PANTAU_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs (or addresses) of reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1/32,10.0.0.0/8"},
 	{"PANTAU_REQUIRE_REVIEW", "require-review", "false", "agencies' uploads wait for the walidata (an administrator) to publish them before the public sees them"},
 }
 
@@ -121,6 +130,10 @@ func Parse(vals map[string]*string) (Config, error) {
 		return c, fmt.Errorf("PANTAU_MAX_UPLOAD_BYTES %q: want a positive number of bytes", get("PANTAU_MAX_UPLOAD_BYTES"))
 	}
 	c.MaxUploadBytes = n
+	if _, err := fmt.Sscan(get("PANTAU_MIN_UPLOAD_RATE"), &n); err != nil || n <= 0 {
+		return c, fmt.Errorf("PANTAU_MIN_UPLOAD_RATE %q: want a positive number of bytes per second", get("PANTAU_MIN_UPLOAD_RATE"))
+	}
+	c.MinUploadRate = n
 	c.ReadDatabaseURL = get("PANTAU_READ_DATABASE_URL")
 	if c.ReadDatabaseURL != "" && !strings.HasPrefix(c.ReadDatabaseURL, "postgres://") && !strings.HasPrefix(c.ReadDatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("PANTAU_READ_DATABASE_URL: a read replica must be a postgres:// URL")
@@ -131,7 +144,54 @@ func Parse(vals map[string]*string) (Config, error) {
 	if c.RequireReview, err = boolSetting(get, "PANTAU_REQUIRE_REVIEW"); err != nil {
 		return c, err
 	}
+	if c.TrustedProxies, err = networks(get("PANTAU_TRUSTED_PROXIES")); err != nil {
+		return c, fmt.Errorf("PANTAU_TRUSTED_PROXIES: %w", err)
+	}
 	return c, nil
+}
+
+// UploadGrace is what an upload may lag behind its minimum rate: the
+// connection's start, a pause of the sender's network.
+const UploadGrace = 5 * time.Second
+
+// UploadWindow is how long the largest accepted upload takes at the minimum
+// rate, with UploadGrace: the read timeout. The write timeout adds
+// ProcessingTime, so the answer to an upload that arrived in time is never
+// cut off (a retry of an upload stored unanswered made a second version).
+func (c Config) UploadWindow() time.Duration {
+	return time.Duration(c.MaxUploadBytes/c.MinUploadRate)*time.Second + UploadGrace
+}
+
+// ProcessingTime is what the write timeout allows beyond UploadWindow:
+// importing the largest file and writing its answer.
+const ProcessingTime = 2 * time.Minute
+
+// networks reads a comma-separated list of CIDRs or addresses (an address
+// is its own /32 or /128), in CIDR form.
+func networks(list string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if ip := net.ParseIP(f); ip != nil {
+			bits := 128
+			if ip.To4() != nil {
+				bits = 32
+			}
+			f = fmt.Sprintf("%s/%d", f, bits)
+		}
+		ip, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR such as 10.0.0.0/8 or an address", f)
+		}
+		if !ip.Equal(n.IP) {
+			return nil, fmt.Errorf("%q has host bits set; did you mean %s?", f, n)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // boolSetting reads a true/false setting; empty is false.

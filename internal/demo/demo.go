@@ -88,7 +88,7 @@ func LoadCatalog(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	if _, err := importer.ImportCatalog(ctx, st, c, importer.CatalogRequest{Name: catalogueName, CreatedBy: "demo", Lang: locale.ID}); err != nil {
+	if _, err := importer.ApplyCatalog(ctx, st, importer.CatalogRequest{Catalogue: c, Filename: catalogueName, By: "demo", Lang: locale.ID}); err != nil {
 		return fmt.Errorf("demo: %s: %w", catalogueName, err)
 	}
 	return nil

@@ -167,12 +167,12 @@ func (rd *reader) problem(line, fieldIdx int, raw, code string, warning bool, ar
 
 // problemAs is problem with a message other than the code's own.
 func (rd *reader) problemAs(line, fieldIdx int, raw, code, msg string, warning bool, args ...any) {
-	e := RowError{Line: line, Value: raw, Code: code, Warning: warning}
+	e := RowError{Line: line, Value: clip(raw), Code: code, Warning: warning}
 	if fieldIdx >= 0 && rd.sch != nil && fieldIdx < len(rd.sch.fields) {
 		e.Column, e.Field = rd.sch.fields[fieldIdx].name, fieldIdx+1
 	}
 	if !rd.rep.full() {
-		e.Reason = text(rd.lang, msg, args...)
+		e.Reason = text(rd.lang, msg, clipArgs(raw, args)...)
 	}
 	rd.rep.add(e)
 }
@@ -234,7 +234,7 @@ func (rd *reader) readHeader(cr *recordReader) error {
 			return nil
 		}
 		if first == "" {
-			first = strconv.Quote(strings.Join(rec, rep.Dialect.Delimiter))
+			first = strconv.Quote(clip(strings.Join(rec, rep.Dialect.Delimiter)))
 		}
 	}
 	if first == "" {
@@ -1002,7 +1002,7 @@ func (rd *reader) settle(p *pending) {
 			return
 		}
 		if err := t.Validate(plan, *ind); err != nil { // the domain's last word
-			rep.add(RowError{Line: p.line, Value: p.raw, Reason: domain.Message(err), Code: CodeOutOfBounds})
+			rep.add(RowError{Line: p.line, Value: clip(p.raw), Reason: domain.Message(err), Code: CodeOutOfBounds})
 			rep.rejected++
 			return
 		}

@@ -58,7 +58,7 @@ func fileError(lang locale.Lang, code string, args ...any) error {
 	if code == "empty" {
 		kind = ErrEmpty
 	}
-	return &domain.Error{Kind: kind, Message: text(lang, code, args...)}
+	return &domain.Error{Kind: kind, Message: text(lang, code, clipArgs("", args)...)}
 }
 
 // didYouMean formats suggestions as a message suffix.

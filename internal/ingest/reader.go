@@ -131,6 +131,7 @@ type Report struct {
 	rejected  int
 	errors    int
 	maxErrors int
+	listed    int // bytes of the errors listed (see maxListedBytes)
 	lang      locale.Lang
 }
 
@@ -146,13 +147,18 @@ func (r *Report) Err() error {
 	}
 	var b strings.Builder
 	b.WriteString(text(r.lang, "rejected", max(r.rejected, 1)))
+	more := r.MoreErrors
 	for _, e := range r.Errors {
-		if !e.Warning {
+		switch {
+		case e.Warning:
+		case b.Len() > maxSummaryBytes:
+			more++ // listed in Errors, not spelt out here
+		default:
 			fmt.Fprintf(&b, "\n  %s", e)
 		}
 	}
-	if r.MoreErrors > 0 {
-		b.WriteString("\n  " + text(r.lang, "more", r.MoreErrors))
+	if more > 0 {
+		b.WriteString("\n  " + text(r.lang, "more", more))
 	}
 	return domain.Errorf(domain.ErrInvalid, "%s", b.String())
 }
@@ -163,15 +169,17 @@ func (r *Report) add(e RowError) {
 	} else {
 		r.errors++
 	}
-	if len(r.Errors) >= r.maxErrors {
+	if r.full() {
 		r.MoreErrors++
 		return
 	}
 	r.Errors = append(r.Errors, e)
+	r.listed += len(e.Column) + len(e.Value) + len(e.Reason)
 }
 
-// full reports whether further errors would only be counted.
-func (r *Report) full() bool { return len(r.Errors) >= r.maxErrors }
+// full reports whether further errors would only be counted: the list is
+// as long, or as large, as it may be.
+func (r *Report) full() bool { return len(r.Errors) >= r.maxErrors || r.listed >= maxListedBytes }
 
 // ErrEmpty is the kind of error returned for a file with no content; it is
 // itself of the kind domain.ErrInvalid.

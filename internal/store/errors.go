@@ -2,8 +2,10 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"syscall"
 
 	"github.com/lib/pq"
@@ -45,4 +47,24 @@ func isFull(err error) bool {
 		return true
 	}
 	return errors.Is(err, syscall.ENOSPC)
+}
+
+// Unreachable reports whether err says the database could not be reached
+// (a refused or dropped connection, a server shutting down or starting
+// up), not that a query was wrong: an outage that passes, which
+// the HTTP edge answers with 503 and Retry-After as /readyz does.
+func Unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		// Class 08: connection exception; 57P01–57P03: the server is
+		// shutting down, crashed, or cannot accept connections yet.
+		return pe.Code.Class() == "08" || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	// Only a failed dial: a read error on a connection may be the client's
+	// own (an upload body cut off), which is no outage.
+	var oe *net.OpError
+	return errors.As(err, &oe) && oe.Op == "dial" || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED)
 }

@@ -255,6 +255,30 @@ var policy = map[string]rule{
 	"POST /admin/token/:id/cabut": {func(fresh int64) call {
 		return form("POST", fmt.Sprintf("/admin/token/%d/cabut", fresh), nil)(fresh)
 	}, adminPage(want{303, "/admin/token"})},
+
+	// The catalogue: pages and API, administrators only.
+	"GET /admin/katalog":                 {getReq("/admin/katalog?q=kemiskinan"), adminPage(s200)},
+	"GET /admin/katalog/indikator/baru":  {getReq("/admin/katalog/indikator/baru"), adminPage(s200)},
+	"GET /admin/katalog/indikator/:code": {getReq("/admin/katalog/indikator/kemiskinan"), adminPage(s200)},
+	"POST /admin/katalog/indikator": {form("POST", "/admin/katalog/indikator", url.Values{"code": {"matrix_ind"}, "name_id": {"Indikator matriks"},
+		"unit": {"persen"}, "polarity": {"higher"}}), adminPage(want{303, "/admin/katalog/indikator/matrix_ind"})},
+	"POST /admin/katalog/indikator/:code": {form("POST", "/admin/katalog/indikator/ipm", url.Values{"name_id": {"Indeks Pembangunan Manusia"},
+		"unit": {"indeks"}, "polarity": {"higher"}, "assess": {"true"}, "step": {"preview"}}), adminPage(s200)},
+	"GET /admin/katalog/rencana": {getReq("/admin/katalog/rencana?amends=rpjmn-2025-2029"), adminPage(s200)},
+	"POST /admin/katalog/rencana": {form("POST", "/admin/katalog/rencana", url.Values{"code": {"matrix-plan"}, "name": {"Rencana matriks"}, "kind": {"RKPD"},
+		"level": {"kabupaten_kota"}, "region": {"16.07"}, "start_year": {"2026"}, "end_year": {"2026"}}), adminPage(want{303, "/admin/katalog/rencana"})},
+	"GET /admin/katalog/wilayah": {getReq("/admin/katalog/wilayah?induk=16.07"), adminPage(s200)},
+	"POST /admin/katalog/wilayah/:code": {form("POST", "/admin/katalog/wilayah/16.07?induk=16", url.Values{"bps_code": {"1607"}}),
+		adminPage(want{303, "/admin/katalog/wilayah"})},
+	"GET /admin/katalog/instansi":  {getReq("/admin/katalog/instansi"), adminPage(s200)},
+	"POST /admin/katalog/instansi": {form("POST", "/admin/katalog/instansi", url.Values{"code": {"matrix-agency"}, "name": {"Instansi matriks"}}), adminPage(want{303, "/admin/katalog/instansi"})},
+	"POST /admin/katalog/instansi/:code": {form("POST", "/admin/katalog/instansi/dinkes-banyuasin", url.Values{"name": {"Dinas Kesehatan Kabupaten Banyuasin"}}),
+		adminPage(want{303, "/admin/katalog/instansi"})},
+	"GET /api/v1/catalog":       {getReq("/api/v1/catalog"), adminAPI(s200)},
+	"GET /api/v1/catalog/:kind": {getReq("/api/v1/catalog/plans"), adminAPI(s200)},
+	"POST /api/v1/catalog": {func(int64) call {
+		return call{"POST", "/api/v1/catalog?dry_run=true", "application/yaml", []byte("agencies:\n  - code: matrix-yaml\n    name: Instansi YAML\n")}
+	}, adminAPI(s200)},
 }
 
 // matrixBoundaries is one kecamatan of Banyuasin, Kemendagri-style.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -47,8 +48,11 @@ func NewMetrics(st *store.Store) *Metrics {
 	return m
 }
 
-// observe records every request under its route template (never the raw
-// path, which would let anyone create unbounded label values).
+// observe records every request under its route template and a known
+// method. Neither the raw path nor the raw method is a label: a client
+// sends any token it likes as a method, and each new label value is a new
+// series kept for the life of the process (13 with the histogram), so
+// invented methods would grow /metrics and memory without bound.
 func (m *Metrics) observe() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -57,9 +61,21 @@ func (m *Metrics) observe() gin.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
-		m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
-		m.latency.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+		method := metricMethod(c.Request.Method)
+		m.requests.WithLabelValues(route, method, strconv.Itoa(c.Writer.Status())).Inc()
+		m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 	}
+}
+
+// metricMethod is the method's label: one of RFC 9110's methods, else
+// "other".
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
 }
 
 // handler serves /metrics in the Prometheus text format.

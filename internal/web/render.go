@@ -99,6 +99,11 @@ func knownMessage(err error, _ int) (string, bool) { return domain.Message(err),
 // 500, logged with the request's id.
 func (s *Server) problem(c *gin.Context, err error, w pageWords) (int, string) {
 	status, _ := statusOf(err)
+	if status == http.StatusServiceUnavailable {
+		s.log.Error("page failed: database unreachable", "path", c.Request.URL.Path, "id", c.GetString(httpx.RequestIDKey), "err", err)
+		retryLater(c)
+		return status, w.internal
+	}
 	if status != http.StatusInternalServerError && w.known != nil {
 		if msg, ok := w.known(err, status); ok {
 			return status, msg

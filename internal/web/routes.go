@@ -61,7 +61,7 @@ func (s *Server) routes(r *gin.Engine) {
 	api.GET("/export/metadata", s.getExportMetadata)
 	api.GET("/changes", s.getChanges)
 	api.GET("/completeness", s.getCompleteness)
-	api.POST("/uploads", s.limit(s.uploads.limit), s.postUpload)
+	api.POST("/uploads", s.limit(s.uploads.limit), s.idempotentUpload(), s.postUpload)
 	api.GET("/uploads/:id", s.getUploadDetail)
 	api.GET("/uploads/:id/file", s.getUploadFile)
 	api.GET("/submissions", s.listSubmissions)
@@ -94,6 +94,24 @@ func (s *Server) routes(r *gin.Engine) {
 	adm.GET("/token", s.tokensPage)
 	adm.POST("/token", s.createTokenPage)
 	adm.POST("/token/:id/cabut", s.revokeTokenPage)
+
+	// The catalogue (catalog_pages.go, catalog_api.go): each change a
+	// catalogue import by the administrator, as `pantau catalog import`.
+	adm.GET("/katalog", s.catalogIndicators)
+	adm.GET("/katalog/indikator/baru", s.catalogNewIndicator)
+	adm.POST("/katalog/indikator", s.catalogCreateIndicator)
+	adm.GET("/katalog/indikator/:code", s.catalogIndicator)
+	adm.POST("/katalog/indikator/:code", s.catalogSaveIndicator)
+	adm.GET("/katalog/rencana", s.catalogPlans)
+	adm.POST("/katalog/rencana", s.catalogCreatePlan)
+	adm.GET("/katalog/wilayah", s.catalogRegions)
+	adm.POST("/katalog/wilayah/:code", s.catalogSaveRegion)
+	adm.GET("/katalog/instansi", s.catalogAgencies)
+	adm.POST("/katalog/instansi", s.catalogCreateAgency)
+	adm.POST("/katalog/instansi/:code", s.catalogSaveAgency)
+	api.GET("/catalog", admin, s.getCatalog)
+	api.GET("/catalog/:kind", admin, s.getCatalogKind)
+	api.POST("/catalog", admin, s.postCatalog)
 
 	r.NoRoute(s.notFound)
 }

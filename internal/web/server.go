@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -49,6 +50,11 @@ type Options struct {
 	// MaxUploadBytes bounds an upload body (PANTAU_MAX_UPLOAD_BYTES); 0
 	// means DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// MinUploadRate is the slowest an upload body may arrive, in bytes per
+	// second (PANTAU_MIN_UPLOAD_RATE), after UploadGrace (0:
+	// DefaultUploadGrace); 0 means no minimum.
+	MinUploadRate int64
+	UploadGrace   time.Duration
 	// DashboardsDir holds dashboard YAML files that override or add to the
 	// embedded ones (PANTAU_DASHBOARDS_DIR).
 	DashboardsDir string
@@ -58,6 +64,9 @@ type Options struct {
 	// RequireReview sends every upload by an agency (token or uploader) to
 	// the walidata before the public sees it (PANTAU_REQUIRE_REVIEW).
 	RequireReview bool
+	// TrustedProxies are the CIDRs of proxies whose X-Forwarded-For (or
+	// X-Real-IP) names the client (PANTAU_TRUSTED_PROXIES); empty: none.
+	TrustedProxies []string
 }
 
 // New builds the HTTP handler. It fails when a dashboard definition is
@@ -76,15 +85,16 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes), dashboards: dash,
+	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes, opt.MinUploadRate, opt.UploadGrace), dashboards: dash,
 		requireReview: opt.RequireReview}
 	r := gin.New()
-	// Client addresses key rate limits: trust no X-Forwarded-For unless
-	// a proxy is configured, or anyone could pick their own address.
-	if err := r.SetTrustedProxies(nil); err != nil {
+	// Client addresses key rate limits and the audit log: trust no
+	// X-Forwarded-For except from a configured proxy, or anyone could pick
+	// their own address; behind one, the proxy's address is everyone's.
+	if err := r.SetTrustedProxies(opt.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.ValidUTF8(refuseInput),
+	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.ValidUTF8(refuseInput, fileRoutes...),
 		s.authenticate(), s.csrfProtect(), s.auditWrites())
 	s.routes(r)
 	return r, nil
@@ -141,6 +151,13 @@ func statusOf(err error) (int, string) {
 		return http.StatusUnauthorized, "unauthorized"
 	case errors.Is(err, domain.ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// A request body slower than its minimum rate (httpx.MinRate).
+		return http.StatusRequestTimeout, "too_slow"
+	case store.Unreachable(err):
+		// An outage, not a failure of this request: the client may try
+		// again (Retry-After, set by retryLater).
+		return http.StatusServiceUnavailable, "unavailable"
 	case errors.Is(err, store.ErrFull):
 		// The request was fine and may succeed once the operator frees
 		// space; 507 says exactly that (RFC 4918).
@@ -157,5 +174,19 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
 	}
-	c.AbortWithStatusJSON(status, errorBody(code, domain.Message(err), nil))
+	msg := domain.Message(err)
+	if status == http.StatusServiceUnavailable {
+		retryLater(c)
+		msg = unavailableMessage
+	}
+	c.AbortWithStatusJSON(status, errorBody(code, msg, nil))
+}
+
+// unavailableMessage is what a client is told during a database outage.
+const unavailableMessage = "the database is unreachable for the moment; try again shortly"
+
+// retryLater tells a client when to try again after an outage: a
+// PostgreSQL restart or fail-over takes seconds.
+func retryLater(c *gin.Context) {
+	c.Header("Retry-After", "5")
 }

@@ -10,10 +10,12 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,18 +33,47 @@ const DefaultMaxUploadBytes = 50 << 20
 // limit, and the files of page previews awaiting confirmation.
 type uploads struct {
 	maxBytes int64
-	limit    *httpx.Limiter
-	pending  *pendingFiles
+	// minRate (bytes/s) and grace hold a body to a minimum rate
+	// (httpx.MinRate): a stalled sender is cut off, not waited for.
+	minRate int64
+	grace   time.Duration
+	limit   *httpx.Limiter
+	pending *pendingFiles
+	// done remembers answers by Idempotency-Key.
+	done *httpx.Idempotency
 }
 
-func newUploads(maxBytes int64) *uploads {
+func newUploads(maxBytes, minRate int64, grace time.Duration) *uploads {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxUploadBytes
 	}
+	if grace <= 0 {
+		grace = DefaultUploadGrace
+	}
 	// Generous for people and scripts, a wall for a client hammering the
 	// token check or the importer.
-	return &uploads{maxBytes: maxBytes, limit: httpx.NewLimiter(60, time.Minute, 20), pending: newPendingFiles(30 * time.Minute)}
+	return &uploads{maxBytes: maxBytes, minRate: minRate, grace: grace, limit: httpx.NewLimiter(60, time.Minute, 20),
+		pending: newPendingFiles(30 * time.Minute), done: httpx.NewIdempotency(idempotencyWindow, 10000)}
 }
+
+// idempotencyWindow is how long an upload's answer is kept for a retry
+// with the same Idempotency-Key.
+const idempotencyWindow = 24 * time.Hour
+
+// idempotentUpload makes POST /api/v1/uploads idempotent by key, for each
+// token or account: a retry after a lost answer creates no second version.
+func (s *Server) idempotentUpload() gin.HandlerFunc {
+	return s.uploads.done.Handler(func(c *gin.Context) string {
+		if p := principal(c); p.CanUpload() {
+			return p.Source()
+		}
+		return ""
+	}, refuseInput)
+}
+
+// DefaultUploadGrace is how far an upload may lag behind its minimum rate
+// when Options leave it unset (config.UploadGrace).
+const DefaultUploadGrace = 5 * time.Second
 
 // uploadAnswer is the JSON of an upload or its preview.
 type uploadAnswer struct {
@@ -156,11 +187,16 @@ func (u *uploadRequest) close() {
 	}
 }
 
+// fileRoutes take a bare body as the file, whatever its Content-Type
+// (curl --data-binary says urlencoded): httpx.ValidUTF8 leaves their body
+// to readUpload.
+var fileRoutes = []string{"/api/v1/uploads", "/api/v1/boundaries", "/unggah"}
+
 // readUpload limits the body and finds the file: the whole body (text/csv
 // or anything not multipart), or the multipart part named "file". Multipart
 // files above 8 MB go to temporary files, not memory.
 func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.uploads.maxBytes)
+	c.Request.Body = httpx.MinRate(c.Writer, http.MaxBytesReader(c.Writer, c.Request.Body, s.uploads.maxBytes), s.uploads.minRate, s.uploads.grace)
 	u := &uploadRequest{query: func(k string) string { return strings.TrimSpace(c.Query(k)) }}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mt != "multipart/form-data" {
@@ -172,7 +208,7 @@ func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 		return u, nil
 	}
 	if err := c.Request.ParseMultipartForm(8 << 20); err != nil {
-		if tooLarge(err) {
+		if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, err
 		}
 		return nil, domain.Errorf(domain.ErrInvalid, "unreadable multipart form: %v", err)
@@ -183,12 +219,23 @@ func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 		u.close()
 		return nil, domain.Errorf(domain.ErrInvalid, "the form needs exactly one file in the field \"file\"")
 	}
+	// The file name and the fields are stored or looked up: bytes that are
+	// not UTF-8 would be a 500 on PostgreSQL and kept as they are on SQLite.
+	u.filename = path.Base(strings.ReplaceAll(files[0].Filename, `\`, "/"))
+	if !utf8.ValidString(u.filename) {
+		u.close()
+		return nil, domain.Errorf(domain.ErrInvalid, "the file name is not valid UTF-8; rename the file and send it again")
+	}
+	if msg := httpx.InvalidField("form field", u.form.Value); msg != "" {
+		u.close()
+		return nil, domain.Errorf(domain.ErrInvalid, "%s", msg)
+	}
 	f, err := files[0].Open()
 	if err != nil {
 		u.close()
 		return nil, fmt.Errorf("web: open uploaded file: %w", err)
 	}
-	u.file, u.filename = f, path.Base(strings.ReplaceAll(files[0].Filename, `\`, "/"))
+	u.file = f
 	return u, nil
 }
 
@@ -241,8 +288,8 @@ func (s *Server) postUpload(c *gin.Context) {
 		return
 	}
 	u, err := s.readUpload(c)
-	if tooLarge(err) {
-		s.failTooLarge(c)
+	if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
+		s.failUpload(c, err, importer.Result{})
 		return
 	}
 	if err != nil {
@@ -280,6 +327,10 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 	switch {
 	case tooLarge(err):
 		s.failTooLarge(c)
+	case errors.Is(err, os.ErrDeadlineExceeded): // statusOf's 408, with the rate
+		c.Header("Connection", "close")
+		c.AbortWithStatusJSON(http.StatusRequestTimeout, errorBody("too_slow",
+			fmt.Sprintf("the upload arrived slower than %d bytes per second (PANTAU_MIN_UPLOAD_RATE); nothing was stored", s.uploads.minRate), nil))
 	case errors.Is(err, domain.ErrForbidden):
 		c.AbortWithStatusJSON(http.StatusForbidden, errorBody("forbidden", domain.Message(err), gin.H{"forbidden": res.Forbidden}))
 	case errors.Is(err, domain.ErrInvalid) && res.Report != nil:

@@ -165,7 +165,14 @@ type changeRow struct {
 
 // uploadPage answers GET /unggah (and /upload): the form.
 func (s *Server) uploadPage(c *gin.Context) {
-	s.renderPage(c, http.StatusOK, uploadFrame, "upload.html", s.newUploadView(c))
+	v := s.newUploadView(c)
+	// A link may fill the form in (the catalogue's "upload targets" for a plan).
+	for _, k := range uploadParams {
+		if q := c.Query(k); q != "" {
+			v.Params[k] = q
+		}
+	}
+	s.renderPage(c, http.StatusOK, uploadFrame, "upload.html", v)
 }
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {

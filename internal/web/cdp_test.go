@@ -1,0 +1,250 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// cdpBrowser is headless Chromium driven over the DevTools protocol on a
+// pipe (--remote-debugging-pipe: JSON messages ending in NUL on fds 3 and
+// 4), for tests that must fill in forms and follow them as a person does:
+// it keeps its cookies, runs the pages' scripts and is refused what the
+// pages' security policies refuse. Scripts given to eval run as DevTools
+// runs them, outside the page's policy, the way a person's typing is.
+// Its languages are Indonesian (--accept-lang), as a Bappeda desk's are.
+type cdpBrowser struct {
+	t       *testing.T
+	w       *os.File
+	mu      sync.Mutex
+	next    int
+	pending map[int]chan cdpMessage
+	session string
+	cancel  context.CancelFunc
+}
+
+type cdpMessage struct {
+	ID     int             `json:"id"`
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// newCDPBrowser starts Chromium with one blank tab attached.
+func newCDPBrowser(t *testing.T, bin string) *cdpBrowser {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	toChrome, ours := mustPipe(t)
+	theirs, fromChrome := mustPipe(t)
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+		"--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+		"--accept-lang=id-ID,id", "--user-data-dir="+t.TempDir(), "--remote-debugging-pipe", "about:blank")
+	cmd.ExtraFiles = []*os.File{toChrome, fromChrome}
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	toChrome.Close()
+	fromChrome.Close()
+	b := &cdpBrowser{t: t, w: ours, pending: map[int]chan cdpMessage{}, cancel: cancel}
+	go b.read(theirs)
+	t.Cleanup(func() {
+		b.call("", "Browser.close", nil)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cancel()
+			<-done
+		}
+		cancel()
+		ours.Close()
+	})
+	var target struct {
+		TargetID string `json:"targetId"`
+	}
+	b.must(b.call("", "Target.createTarget", map[string]any{"url": "about:blank"}))(&target)
+	var attached struct {
+		SessionID string `json:"sessionId"`
+	}
+	b.must(b.call("", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}))(&attached)
+	b.session = attached.SessionID
+	b.must(b.call(b.session, "Page.enable", nil))(nil)
+	return b
+}
+
+func mustPipe(t *testing.T) (*os.File, *os.File) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, w
+}
+
+func (b *cdpBrowser) read(r *os.File) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	for {
+		raw, err := br.ReadBytes(0)
+		if err != nil {
+			return
+		}
+		var m cdpMessage
+		if json.Unmarshal(raw[:len(raw)-1], &m) != nil || m.ID == 0 {
+			continue // an event
+		}
+		b.mu.Lock()
+		ch := b.pending[m.ID]
+		delete(b.pending, m.ID)
+		b.mu.Unlock()
+		if ch != nil {
+			ch <- m
+		}
+	}
+}
+
+// call sends one command (to the browser when session is "") and waits
+// for its answer.
+func (b *cdpBrowser) call(session, method string, params any) (json.RawMessage, error) {
+	b.mu.Lock()
+	b.next++
+	id := b.next
+	ch := make(chan cdpMessage, 1)
+	b.pending[id] = ch
+	b.mu.Unlock()
+	msg := map[string]any{"id": id, "method": method}
+	if params != nil {
+		msg["params"] = params
+	}
+	if session != "" {
+		msg["sessionId"] = session
+	}
+	raw, _ := json.Marshal(msg)
+	if _, err := b.w.Write(append(raw, 0)); err != nil {
+		return nil, err
+	}
+	select {
+	case m := <-ch:
+		if m.Error != nil {
+			return nil, fmt.Errorf("%s: %s", method, m.Error.Message)
+		}
+		return m.Result, nil
+	case <-time.After(60 * time.Second):
+		return nil, fmt.Errorf("%s: no answer in 60 s", method)
+	}
+}
+
+func (b *cdpBrowser) must(raw json.RawMessage, err error) func(v any) {
+	b.t.Helper()
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return func(v any) {
+		if v != nil {
+			if err := json.Unmarshal(raw, v); err != nil {
+				b.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// eval runs a script in the page (awaiting a promise) and returns its
+// value as JSON; a thrown error fails the test.
+func (b *cdpBrowser) eval(script string) json.RawMessage {
+	b.t.Helper()
+	raw, err := b.call(b.session, "Runtime.evaluate", map[string]any{"expression": script, "awaitPromise": true, "returnByValue": true})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var r struct {
+		Result struct {
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+		Exception *struct {
+			Text      string `json:"text"`
+			Exception struct {
+				Description string `json:"description"`
+			} `json:"exception"`
+		} `json:"exceptionDetails"`
+	}
+	json.Unmarshal(raw, &r)
+	if r.Exception != nil {
+		b.t.Fatalf("script failed: %s %s\n%s", r.Exception.Text, r.Exception.Exception.Description, script)
+	}
+	return r.Result.Value
+}
+
+// text is eval for a script whose value is a string.
+func (b *cdpBrowser) text(script string) string {
+	b.t.Helper()
+	var s string
+	json.Unmarshal(b.eval(script), &s)
+	return s
+}
+
+// waitFor polls a script until it is true.
+func (b *cdpBrowser) waitFor(what, script string) {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		raw, err := b.call(b.session, "Runtime.evaluate", map[string]any{"expression": "!!(" + script + ")", "returnByValue": true})
+		if err == nil && strings.Contains(string(raw), `"value":true`) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.t.Fatalf("waited 30 s for %s; the page is %s: %.600s", what, b.text("location.href"), b.text("document.body ? document.body.innerText : ''"))
+}
+
+// open loads url and waits for it.
+func (b *cdpBrowser) open(url string) {
+	b.t.Helper()
+	b.eval(`window.__left = 1`)
+	b.must(b.call(b.session, "Page.navigate", map[string]any{"url": url}))(nil)
+	b.waitFor(url, `window.__left === undefined && document.readyState === "complete"`)
+}
+
+// submit runs a script that fills in and sends a form, and waits for the
+// page it leads to.
+func (b *cdpBrowser) submit(script string) {
+	b.t.Helper()
+	b.eval(`window.__left = 1; ` + script + `; true`)
+	b.waitFor("the answer to the form", `window.__left === undefined && document.readyState === "complete"`)
+}
+
+// screenshot saves the whole page at width CSS pixels, in the light or
+// dark colour scheme the system would ask for.
+func (b *cdpBrowser) screenshot(file string, width int, dark bool) {
+	b.t.Helper()
+	scheme := "light"
+	if dark {
+		scheme = "dark"
+	}
+	b.must(b.call(b.session, "Emulation.setEmulatedMedia", map[string]any{"features": []map[string]string{{"name": "prefers-color-scheme", "value": scheme}}}))(nil)
+	b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}))(nil)
+	var height float64
+	json.Unmarshal(b.eval(`document.documentElement.scrollHeight`), &height)
+	b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": int(height), "deviceScaleFactor": 1, "mobile": width < 600}))(nil)
+	var shot struct {
+		Data string `json:"data"`
+	}
+	b.must(b.call(b.session, "Page.captureScreenshot", map[string]any{"format": "png"}))(&shot)
+	png, err := base64.StdEncoding.DecodeString(shot.Data)
+	if err != nil || len(png) < 5000 {
+		b.t.Fatalf("screenshot %s: %d bytes, %v", file, len(png), err)
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.must(b.call(b.session, "Emulation.clearDeviceMetricsOverride", nil))(nil)
+}
