@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"pantau/internal/locale"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -21,6 +20,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 //go:embed *.yaml
@@ -38,6 +38,28 @@ func (t Text) In(lang locale.Lang) string {
 		return t.EN
 	}
 	return t.ID
+}
+
+// RegionPlaceholder in a title or description stands for the name of the
+// region shown, so one file serves every region a reader picks.
+const RegionPlaceholder = "{region}"
+
+// For returns the text in lang with RegionPlaceholder replaced by the
+// region's name as that language writes it (PlaceName).
+func (t Text) For(lang locale.Lang, regionName string) string {
+	return strings.ReplaceAll(t.In(lang), RegionPlaceholder, PlaceName(lang, regionName))
+}
+
+// PlaceName writes an official region name in lang: the Indonesian list's
+// "Kabupaten Banyuasin" is "Banyuasin Regency" in English. Names without
+// a level word (kecamatan, villages) are the same in both.
+func PlaceName(lang locale.Lang, name string) string {
+	for _, kind := range []string{"Kabupaten", "Kota", "Provinsi"} {
+		if rest, ok := strings.CutPrefix(name, kind+" "); ok && rest != "" {
+			return lang.Get("place."+strings.ToLower(kind), rest)
+		}
+	}
+	return name
 }
 
 // Panel types.
@@ -72,15 +94,28 @@ func (p Panel) Embeddable() bool {
 	return p.Indicator != "" && p.Type != KPI && p.Type != Scorecard
 }
 
+// Home in a dashboard's region or regions stands for the instance's home
+// region (the one `pantau init` recorded), so a file serves any government.
+const Home = "home"
+
 // Dashboard is a page of panels over one region at a time.
 type Dashboard struct {
 	ID          string `yaml:"id"`
 	Title       Text   `yaml:"title"`
 	Description Text   `yaml:"description"`
-	// Region is shown by default; Regions are the selector's choices
-	// (default: Region only).
+	// Region is shown by default: Home (also when omitted) or a code.
+	// Regions, when given, are the only regions the page shows and the
+	// selector's choices; without them the page shows any region of the
+	// instance and offers the home region, those above it and below it.
 	Region  string   `yaml:"region"`
 	Regions []string `yaml:"regions"`
+	// Instance, when set, lists the dashboard only on the instance whose
+	// home region it is: the demo's own dashboards stay out of other
+	// governments' instances.
+	Instance string `yaml:"instance"`
+	// Replaces names dashboards this one is listed instead of (and in the
+	// place of) where it is listed; their pages still answer.
+	Replaces []string `yaml:"replaces"`
 	// ToYear ends the time axis and the projections (default
 	// domain.DefaultHorizon).
 	ToYear int     `yaml:"to_year"`
@@ -92,7 +127,7 @@ type Dashboard struct {
 var (
 	idPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 	codePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,63}$`)
-	regionPattern = regexp.MustCompile(`^(ID|\d{2}(\.\d{2}){0,2}(\.\d{4})?)$`)
+	regionPattern = regexp.MustCompile(`^(home|ID|\d{2}(\.\d{2}){0,2}(\.\d{4})?)$`)
 )
 
 // Load returns the embedded dashboards, overridden (same id) or extended by
@@ -177,8 +212,8 @@ func Parse(file string, b []byte) (Dashboard, error) {
 	if d.ToYear == 0 {
 		d.ToYear = domain.DefaultHorizon
 	}
-	if len(d.Regions) == 0 && d.Region != "" {
-		d.Regions = []string{d.Region}
+	if d.Region == "" {
+		d.Region = Home
 	}
 	if err := d.Validate(); err != nil {
 		return d, err
@@ -200,14 +235,22 @@ func (d Dashboard) Validate() error {
 		bad("title.id", "the Indonesian title is required")
 	}
 	if !regionPattern.MatchString(d.Region) {
-		bad("region", "%q is not a Kemendagri region code such as 16.07 (or ID for Indonesia)", d.Region)
+		bad("region", "%q is not home or a Kemendagri region code such as 16.07 (or ID for Indonesia)", d.Region)
 	}
 	for i, r := range d.Regions {
 		if !regionPattern.MatchString(r) {
-			bad(fmt.Sprintf("regions[%d]", i), "%q is not a Kemendagri region code", r)
+			bad(fmt.Sprintf("regions[%d]", i), "%q is not home or a Kemendagri region code", r)
 		}
 	}
-	if d.Region != "" && !slices.Contains(d.Regions, d.Region) {
+	if d.Instance != "" && (d.Instance == Home || !regionPattern.MatchString(d.Instance)) {
+		bad("instance", "%q is not a Kemendagri region code", d.Instance)
+	}
+	for i, r := range d.Replaces {
+		if !idPattern.MatchString(r) || r == d.ID {
+			bad(fmt.Sprintf("replaces[%d]", i), "%q is not the id of another dashboard", r)
+		}
+	}
+	if len(d.Regions) > 0 && !slices.Contains(d.Regions, d.Region) {
 		bad("regions", "must include the default region %q", d.Region)
 	}
 	if d.ToYear < 2000 || d.ToYear > 2100 {
@@ -257,6 +300,74 @@ func (d Dashboard) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// DefaultRegion is the code of the region the page shows without
+// ?region=, for an instance whose home region is home.
+func (d Dashboard) DefaultRegion(home string) string {
+	return resolve(d.Region, home)
+}
+
+// Choices are the dashboard's explicit regions as codes (Home resolved);
+// nil when the dashboard shows any region of the instance.
+func (d Dashboard) Choices(home string) []string {
+	if len(d.Regions) == 0 {
+		return nil
+	}
+	out := make([]string, len(d.Regions))
+	for i, r := range d.Regions {
+		out[i] = resolve(r, home)
+	}
+	return out
+}
+
+// Shows reports whether the dashboard may show region code on an instance
+// whose home region is home.
+func (d Dashboard) Shows(code, home string) bool {
+	return d.ListedFor(home) && (len(d.Regions) == 0 || slices.Contains(d.Choices(home), code))
+}
+
+// ListedFor reports whether the dashboard belongs on an instance whose
+// home region is home (see Instance).
+func (d Dashboard) ListedFor(home string) bool {
+	return d.Instance == "" || d.Instance == home
+}
+
+func resolve(region, home string) string {
+	if region == Home || region == "" {
+		return home
+	}
+	return region
+}
+
+// Listed returns the dashboards an instance with home region home lists,
+// in order: those of another instance left out, a replaced one's place
+// taken by the one replacing it. The first is the instance's home
+// dashboard, which / leads to.
+func Listed(all []Dashboard, home string) []Dashboard {
+	replacedBy := map[string]Dashboard{}
+	for _, d := range all {
+		if d.ListedFor(home) {
+			for _, r := range d.Replaces {
+				replacedBy[r] = d
+			}
+		}
+	}
+	var out []Dashboard
+	seen := map[string]bool{}
+	for _, d := range all {
+		if !d.ListedFor(home) {
+			continue
+		}
+		if by, ok := replacedBy[d.ID]; ok {
+			d = by
+		}
+		if !seen[d.ID] {
+			seen[d.ID] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // Panel returns the dashboard's panel with id.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,56 +43,47 @@ func mustPantau(t *testing.T, getenv func(string) string, args ...string) string
 	return out
 }
 
-// Musi Banyuasin's own catalogue: an agency, an indicator and its RPJMD.
-const mubaCatalogue = `agencies:
-  - code: bappeda-muba
-    name: Bappeda Kabupaten Musi Banyuasin
-indicators:
-  - code: rumah_layak_huni
-    name_id: Persentase rumah tangga dengan akses hunian layak
-    name_en: Households with adequate housing
-    unit: persen
-    polarity: higher
-    decimals: 1
-    source: Dinas Perkim Kab. Musi Banyuasin (contoh)
-    definition: Persentase rumah tangga yang menempati hunian layak.
-    definition_en: Share of households living in adequate housing.
-    agency_code: bappeda-muba
-plans:
-  - code: rpjmd-muba-2025-2029
-    name: RPJMD Kab. Musi Banyuasin 2025–2029
-    kind: RPJMD
-    level: kabupaten_kota
-    region: "16.06"
-    start_year: 2025
-    end_year: 2029
-    source: RPJMD Kab. Musi Banyuasin (contoh)
-    legal_basis: Perda Kab. Musi Banyuasin tentang RPJMD 2025–2029 (contoh)
-    status: final
-`
+// Musi Banyuasin's files in testdata/muba (the README's example of a
+// second government): a catalogue of its own (an agency, an indicator, its
+// RPJMD), data naming kecamatan by name, targets naming the plan by name.
+var (
+	mubaCatalogue = mubaFile("my.yaml")
+	mubaData      = mubaFile("data.csv")
+	mubaTargets   = mubaFile("targets.csv")
+)
 
-// The regency's values, and its kecamatan named by name, not code.
-const mubaData = `kode_wilayah;kode_indikator;tahun;nilai
-16.06;rumah_layak_huni;2021;60,0
-16.06;rumah_layak_huni;2022;62,0
-16.06;rumah_layak_huni;2023;64,5
-16.06;rumah_layak_huni;2024;66,0
-Sekayu;rumah_layak_huni;2024;70,1
-Sungai Keruh;rumah_layak_huni;2024;58,3
-Babat Toman;rumah_layak_huni;2024;61,0
-`
+func mubaFile(name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "muba", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
-// The targets name their plan by its name as the Perda writes it.
-const mubaTargets = `rencana;kode_indikator;kode_wilayah;tahun;nilai
-RPJMD Kab. Musi Banyuasin 2025–2029;rumah_layak_huni;16.06;2025;68,0
-RPJMD Kab. Musi Banyuasin 2025–2029;rumah_layak_huni;16.06;2029;80,0
-`
+// muba writes testdata/muba's files into dir, as a user would have them.
+func muba(t *testing.T, dir string) {
+	t.Helper()
+	for name, text := range map[string]string{"my.yaml": mubaCatalogue, "data.csv": mubaData, "targets.csv": mubaTargets} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 // TestSecondGovernment builds Kabupaten Musi Banyuasin's instance with
-// commands and files only, on both engines, and reads its progress from
-// the running server.
+// commands and files only, as the README's "Start your own instance" says:
+// in an empty directory, init, catalog import, import, import --targets,
+// serve; on SQLite (the default pantau.db in that directory) and on
+// PostgreSQL (PANTAU_DATABASE_URL). It reads its progress from the API and
+// its own home dashboard from /.
 func TestSecondGovernment(t *testing.T) {
 	both(t, func(t *testing.T, url string) {
+		dir := t.TempDir()
+		t.Chdir(dir)
+		muba(t, dir)
+		if !strings.HasPrefix(url, "postgres") {
+			url = "" // the default: pantau.db in the working directory
+		}
 		getenv := env("PANTAU_DATABASE_URL", url, "PANTAU_LOG_LEVEL", "warn", "LANG", "en_US.UTF-8")
 		// Never prepared: serve says what to run.
 		if code, _, errs := pantau(t, getenv, "migrate"); code != 0 {
@@ -119,18 +111,17 @@ func TestSecondGovernment(t *testing.T) {
 			t.Errorf("init with a code not in the list: exit %d, %s", code, errs)
 		}
 
-		my := writeFile(t, "my.yaml", mubaCatalogue)
-		out = mustPantau(t, getenv, "catalog", "import", my)
+		out = mustPantau(t, getenv, "catalog", "import", "my.yaml")
 		for _, want := range []string{"add agency bappeda-muba", "add indicator rumah_layak_huni", "add plan rpjmd-muba-2025-2029", "added 3, changed 0, removed 0", "stored as catalogue import"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("catalog import output lacks %q:\n%s", want, out)
 			}
 		}
-		out = mustPantau(t, getenv, "import", writeFile(t, "data.csv", mubaData))
+		out = mustPantau(t, getenv, "import", "data.csv")
 		if !strings.Contains(out, "new 7") {
 			t.Errorf("data import: %s", out)
 		}
-		out = mustPantau(t, getenv, "import", "--targets", writeFile(t, "targets.csv", mubaTargets))
+		out = mustPantau(t, getenv, "import", "--targets", "targets.csv")
 		if !strings.Contains(out, "new 2") {
 			t.Errorf("targets import: %s", out)
 		}
@@ -180,7 +171,62 @@ func TestSecondGovernment(t *testing.T) {
 		if !strings.Contains(resp, "region=16.06") || !strings.Contains(resp, "Households with adequate housing") {
 			t.Errorf("home page does not open the home region's indicators:\n%.2000s", resp)
 		}
+		if url == "" {
+			if _, err := os.Stat(filepath.Join(dir, "pantau.db")); err != nil {
+				t.Errorf("the SQLite database is not pantau.db in the working directory: %v", err)
+			}
+		}
+		mubaDashboard(t, base)
 	})
+}
+
+// mubaDashboard follows / to the instance's home dashboard: it is titled
+// for Musi Banyuasin and shows its own indicator's progress against its
+// own RPJMD; the demo's Banyuasin dashboards are not there.
+func mubaDashboard(t *testing.T, base string) {
+	t.Helper()
+	index := getPage(t, base+"/")
+	m := regexp.MustCompile(`class="home-dashboard">[^<]*<a href="(/d/[a-z0-9-]+)"`).FindStringSubmatch(index)
+	if m == nil {
+		t.Fatalf("/ does not lead to a home dashboard:\n%.3000s", index)
+	}
+	if strings.Contains(index, "banyuasin\"") || strings.Contains(index, "kesenjangan-kecamatan") {
+		t.Errorf("/ lists the demo's dashboards on Musi Banyuasin's instance")
+	}
+	for _, tt := range []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{"<h1>Indikator Makro Kabupaten Musi Banyuasin</h1>", "Persentase rumah tangga dengan akses hunian layak",
+			"<td>80% (2029, RPJMD Kab. Musi Banyuasin)</td>", "kemajuan sedang"}},
+		{"?lang=en", []string{"<h1>Musi Banyuasin Regency: macro indicators</h1>", "Households with adequate housing", "moderate progress"}},
+		{"?region=16.06.01", []string{"<h1>Indikator Makro Sekayu</h1>"}},
+	} {
+		page := getPage(t, base+m[1]+tt.query)
+		for _, w := range tt.want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s%s lacks %q", m[1], tt.query, w)
+			}
+		}
+	}
+	// A kecamatan of an instance has its villages below it (no data for
+	// them here); a village has nothing below it, and the page says so.
+	if gaps := getPage(t, base+"/d/kesenjangan?region=16.06.01&lang=en"); !strings.Contains(gaps, "<h1>Sekayu: gaps between districts</h1>") ||
+		!strings.Contains(gaps, "No data for this panel yet.") {
+		t.Errorf("the gaps dashboard of a kecamatan:\n%.3000s", gaps)
+	}
+	var villages struct {
+		Data []struct {
+			Code, Name string
+		} `json:"data"`
+	}
+	if code := getJSON(t, base+"/api/v1/regions?parent=16.06.01", &villages); code != 200 || len(villages.Data) == 0 {
+		t.Fatalf("Sekayu's villages: %d, %+v", code, villages)
+	}
+	v := villages.Data[0]
+	if gaps := getPage(t, base+"/d/kesenjangan?lang=en&region="+v.Code); !strings.Contains(gaps, v.Name+" has no districts below it") {
+		t.Errorf("the gaps dashboard of village %s does not say it has none below it:\n%.3000s", v.Code, gaps)
+	}
 }
 
 func getPage(t *testing.T, url string) string {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -338,15 +339,93 @@ func nearestTarget(sr store.Series, year int) (*domain.Target, domain.Plan) {
 	return best, plans[best.PlanCode]
 }
 
-func (s *Server) dashboardPage(c *gin.Context) {
-	d, ok := dashboards.Find(s.dashboards, c.Param("dashboard"))
-	if !ok {
-		s.pageError(c, domain.Errorf(domain.ErrNotFound, "no dashboard %q", c.Param("dashboard")))
-		return
+// dashLink is a dashboard as the index and the navigation list it: its
+// title and description for the home region.
+type dashLink struct{ ID, Title, Description string }
+
+// listedDashboards are the instance's dashboards (dashboards.Listed), the
+// first being its home dashboard, titled for the home region.
+func (s *Server) listedDashboards(c *gin.Context) []dashLink {
+	home := s.homeRegion()
+	name := home
+	if r, err := s.store.Region(c.Request.Context(), home); err == nil {
+		name = r.Name
 	}
-	region := c.DefaultQuery("region", d.Region)
-	if !slices.Contains(d.Regions, region) {
-		s.pageError(c, domain.Errorf(domain.ErrNotFound, "dashboard %s does not show region %q", d.ID, region))
+	l := lang(c)
+	var out []dashLink
+	for _, d := range dashboards.Listed(s.dashboards, home) {
+		out = append(out, dashLink{ID: d.ID, Title: d.Title.For(l, name), Description: d.Description.For(l, name)})
+	}
+	return out
+}
+
+// dashboardAt finds dashboard id and the region it shows for a requested
+// one (empty: its default): the home region stands in for `home`, and a
+// dashboard of another instance, or a region it does not show, is not
+// found. Whether the region exists is the store's to say.
+func (s *Server) dashboardAt(id, region string) (dashboards.Dashboard, string, error) {
+	home := s.homeRegion()
+	d, ok := dashboards.Find(s.dashboards, id)
+	if !ok || !d.ListedFor(home) {
+		return d, "", domain.Errorf(domain.ErrNotFound, "no dashboard %q", id)
+	}
+	if region == "" {
+		region = d.DefaultRegion(home)
+	}
+	if !d.Shows(region, home) {
+		return d, "", domain.Errorf(domain.ErrNotFound, "dashboard %s does not show region %q", d.ID, region)
+	}
+	return d, region, nil
+}
+
+// regionChoices are the selector's regions: the dashboard's own list, or
+// the nation down to the home region and the regions right below it; the
+// region shown is always among them.
+func (s *Server) regionChoices(ctx context.Context, d dashboards.Dashboard, shown domain.Region) ([]option, error) {
+	home := s.homeRegion()
+	codes := d.Choices(home)
+	names := map[string]string{shown.Code: shown.Name}
+	if codes == nil {
+		var chain []domain.Region
+		for code, n := home, 0; code != "" && n < 8; n++ {
+			r, err := s.store.Region(ctx, code)
+			if err != nil {
+				break
+			}
+			chain = append(chain, r)
+			code = r.ParentCode
+		}
+		slices.Reverse(chain)
+		children, err := s.store.Regions(ctx, store.RegionFilter{Parent: home})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range append(chain, children...) {
+			codes = append(codes, r.Code)
+			names[r.Code] = r.Name
+		}
+		if !slices.Contains(codes, shown.Code) {
+			codes = append(codes, shown.Code)
+		}
+	}
+	var out []option
+	for _, code := range codes {
+		name, ok := names[code]
+		if !ok {
+			name = code
+			if r, err := s.store.Region(ctx, code); err == nil {
+				name = r.Name
+			}
+		}
+		out = append(out, option{Value: code, Label: name, Selected: code == shown.Code})
+	}
+	return out, nil
+}
+
+func (s *Server) dashboardPage(c *gin.Context) {
+	d, region, err := s.dashboardAt(c.Param("dashboard"), c.Query("region"))
+	if err != nil {
+		s.pageError(c, err)
 		return
 	}
 	p, err := s.newPageCtx(c, region, d.ToYear)
@@ -363,6 +442,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 			yearsSeen[o.Year] = true
 		}
 	}
+	var leaf *bool // whether the region has no regions below it, once asked
 	for _, pn := range d.Panels {
 		v := panelView{ID: pn.ID, Type: pn.Type, Title: pn.Title.In(l)}
 		id := chart.ID(d.ID, pn.ID)
@@ -401,6 +481,19 @@ func (s *Server) dashboardPage(c *gin.Context) {
 				v.Empty = true
 				break
 			}
+			if leaf == nil {
+				var below []domain.Region
+				if below, err = s.store.Regions(c.Request.Context(), store.RegionFilter{Parent: p.region.Code}); err != nil {
+					break
+				}
+				leaf = new(len(below) == 0)
+			}
+			if *leaf {
+				// A kecamatan has no districts: there is no gap to show,
+				// which is not the same as data not uploaded yet.
+				v.Empty, v.Note = true, l.Get("page.noDistricts", dashboards.PlaceName(l, p.region.Name))
+				break
+			}
 			var dr drawn
 			dr, v.Illustrative, err = s.districtChart(p, id, ind, pn.Type == dashboards.Disparity)
 			v.Chart = dr.HTML
@@ -424,18 +517,16 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		anyIllustrative = anyIllustrative || v.Illustrative
 		panels = append(panels, v)
 	}
-	var regions []option
-	for _, code := range d.Regions {
-		name := code
-		if r, err := s.store.Region(c.Request.Context(), code); err == nil {
-			name = r.Name
-		}
-		regions = append(regions, option{Value: code, Label: name, Selected: code == region})
+	regions, err := s.regionChoices(c.Request.Context(), d, p.region)
+	if err != nil {
+		s.pageError(c, err)
+		return
 	}
+	title := d.Title.For(l, p.region.Name)
 	s.renderPage(c, http.StatusOK, publicFrame, "dashboard.html", map[string]any{
-		"Dashboard": d, "Title": d.Title.In(l), "Description": d.Description.In(l), "Region": p.region,
+		"Dashboard": d, "Title": title, "Description": d.Description.For(l, p.region.Name), "Region": p.region,
 		"Panels": panels, "Regions": regions, "Years": yearOptions(yearsSeen, p.year, l),
-		"Illustrative": anyIllustrative, "Nonce": p.nonce, "HasCharts": true, "PageTitle": d.Title.In(l),
+		"Illustrative": anyIllustrative, "Nonce": p.nonce, "HasCharts": true, "PageTitle": title,
 	})
 }
 

@@ -3,13 +3,11 @@ package web
 import (
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
-	"pantau/dashboards"
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/locale"
@@ -162,13 +160,9 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 		return r, nil
 	}
 	r.dashboard, r.panel = c.Param("dashboard"), c.Param("panel")
-	d, ok := dashboards.Find(s.dashboards, r.dashboard)
-	if !ok {
-		return r, domain.Errorf(domain.ErrNotFound, "no dashboard %q", r.dashboard)
-	}
-	r.region = c.DefaultQuery("region", d.Region)
-	if !slices.Contains(d.Regions, r.region) {
-		return r, domain.Errorf(domain.ErrNotFound, "dashboard %s does not show region %q", d.ID, r.region)
+	var err error
+	if _, r.region, err = s.dashboardAt(r.dashboard, c.Query("region")); err != nil {
+		return r, err
 	}
 	r.plan = ""
 	return r, nil

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -153,11 +152,11 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 				break
 			}
 		}
-		r.region = q.Get("region")
-		if r.region == "" {
-			r.region = d.Region
+		var err error
+		if _, r.region, err = s.dashboardAt(d.ID, q.Get("region")); r.panel == "" || err != nil {
+			return r, unknown
 		}
-		if r.panel == "" || !slices.Contains(d.Regions, r.region) {
+		if _, err := s.store.Region(c.Request.Context(), r.region); err != nil {
 			return r, unknown
 		}
 	default:

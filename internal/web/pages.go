@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/chart"
+	"pantau/internal/domain"
 	"pantau/internal/locale"
 )
 
@@ -71,7 +72,7 @@ func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) s
 	data["EChartsURL"] = chart.EChartsURL
 	data["BootstrapURL"] = chart.BootstrapURL
 	data["LicenseURL"] = chart.LicenseURL
-	data["Dashboards"] = s.dashboards
+	data["Dashboards"] = s.listedDashboards(c)
 	data["Share"] = share{s: s, c: c} // embed dialogs and oEmbed discovery (share.go)
 	return nonce
 }
@@ -106,15 +107,12 @@ func (s *Server) indexPage(c *gin.Context) {
 
 // homeRegion is the region indicator links open on: the instance's home
 // region as `pantau init` (or the demo) stored it; for a database prepared
-// before there was one, the first dashboard's.
+// before there was one, the nation.
 func (s *Server) homeRegion() string {
 	if home, err := s.store.HomeRegion(context.Background()); err == nil {
 		return home
 	}
-	if len(s.dashboards) > 0 {
-		return s.dashboards[0].Region
-	}
-	return "ID"
+	return domain.NationalCode
 }
 
 // texts are the page strings per language.

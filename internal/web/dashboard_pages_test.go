@@ -1,0 +1,48 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDashboardRegions: a dashboard's title names the region shown, it
+// shows any region of the instance (a kecamatan included, whose gaps panel
+// says it has no districts), and the demo's dashboards replace the generic
+// ones on the demo's instance.
+func TestDashboardRegions(t *testing.T) {
+	demoServers(t, func(t *testing.T, base string) {
+		for _, tt := range []struct {
+			path      string
+			status    int
+			want, not []string
+		}{
+			{"/d/makro-banyuasin?region=16", 200, []string{"<h1>Indikator Makro Provinsi Sumatera Selatan</h1>"}, []string{"<h1>Indikator Makro Kabupaten Banyuasin"}},
+			{"/d/makro-banyuasin?region=16&lang=en", 200, []string{"<h1>Sumatera Selatan Province macro indicators</h1>"}, nil},
+			{"/d/makro-banyuasin", 200, []string{"<h1>Indikator Makro Kabupaten Banyuasin</h1>", `<option value="16.07.09">Makarti Jaya</option>`}, nil},
+			{"/d/makro-banyuasin?region=16.07.09", 200, []string{"<h1>Indikator Makro Makarti Jaya</h1>", `<option value="16.07.09" selected>`}, nil},
+			{"/d/kesenjangan-kecamatan?region=16.07.09", 200, []string{"Makarti Jaya tidak memiliki wilayah di bawahnya"}, nil},
+			{"/d/kesenjangan-kecamatan?region=16.07.09&lang=en", 200, []string{"Makarti Jaya has no districts below it"}, nil},
+			{"/d/kesenjangan-kecamatan?region=16.06", 404, nil, nil},
+			// The generic dashboards still answer (links to them keep
+			// working) but the demo lists its own in their place.
+			{"/d/makro", 200, []string{"<h1>Indikator Makro Kabupaten Banyuasin</h1>"}, nil},
+			{"/", 200, []string{`href="/d/makro-banyuasin"><strong>Indikator Makro Kabupaten Banyuasin</strong>`}, []string{`href="/d/makro"`, `href="/d/kesenjangan"`}},
+		} {
+			status, _, body := fetch(t, base+tt.path)
+			if status != tt.status {
+				t.Errorf("%s: status %d, want %d", tt.path, status, tt.status)
+				continue
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: lacks %q", tt.path, w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(body, n) {
+					t.Errorf("%s: has %q", tt.path, n)
+				}
+			}
+		}
+	})
+}
