@@ -183,7 +183,7 @@ func TestMapBrowser(t *testing.T) {
 		mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
 		host := httptest.NewServer(mux)
 		defer host.Close()
-		dom = chromium(t, bin, host.URL+"/harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=10000")
+		dom = chromium(t, bin, host.URL+"/harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=30000")
 		r := resultAttr.FindStringSubmatch(dom)
 		if r == nil {
 			t.Fatal("harness recorded nothing")
@@ -219,7 +219,7 @@ func TestMapBrowser(t *testing.T) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprintf(w, mapHarness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id")
 		})
-		dom = chromium(t, bin, host.URL+"/map-harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=10000")
+		dom = chromium(t, bin, host.URL+"/map-harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=30000")
 		r = resultAttr.FindStringSubmatch(dom)
 		if r == nil {
 			t.Fatal("map harness recorded nothing")
