@@ -39,8 +39,10 @@ func TestApplyCatalog(t *testing.T) {
 		if res, err = importer.ApplyCatalog(ctx, st, req); err != nil || res.Import.ID == 0 {
 			t.Fatalf("import: %+v %v", res, err)
 		}
+		// The demo's own catalogue import added ipm; this import is the
+		// one change after it.
 		revs, err := st.CatalogRevisions(ctx, domain.KindIndicators, "ipm")
-		if err != nil || len(revs) != 1 || revs[0].ImportID != res.Import.ID {
+		if n := len(revs); err != nil || n != 2 || revs[n-1].ImportID != res.Import.ID || revs[n-1].Action != "change" || revs[0].Action != "add" {
 			t.Errorf("revisions %+v %v", revs, err)
 		}
 		if again, err := importer.ApplyCatalog(ctx, st, req); err != nil || len(again.Changes) != 0 || again.Import.ID != 0 {
