@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"pantau/internal/boundary"
 	"pantau/internal/config"
@@ -16,15 +15,9 @@ import (
 // boundaries manages region boundaries: `pantau boundaries import FILE`.
 func boundaries(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const synopsis = "boundaries import [--dry-run] [--code-property P] [--skip-unmatched] [--source TEXT] [--licence TEXT] [--max-bytes N] FILE"
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(stdout, "Usage: pantau %s\n\nImports a GeoJSON FeatureCollection of region boundaries (from BIG, the Kemendagri-code\nrepositories or GADM): the property holding region codes is detected by matching the\ninstance's regions. Every feature must match a region and have a valid Polygon or\nMultiPolygon; otherwise nothing is stored and each problem is named.\n", synopsis)
-		if len(args) == 0 {
-			return usageError("boundaries needs a subcommand: import")
-		}
-		return nil
-	}
-	if args[0] != "import" {
-		return usageError("unknown boundaries subcommand %q: want import", args[0])
+	const about = "Imports a GeoJSON FeatureCollection of region boundaries (from BIG, the Kemendagri-code\nrepositories or GADM): the property holding region codes is detected by matching the\ninstance's regions. Every feature must match a region and have a valid Polygon or\nMultiPolygon; otherwise nothing is stored and each problem is named."
+	if done, err := subcommand(args, "boundaries", "import", synopsis, about, stdout); done {
+		return err
 	}
 	fs := newFlags("boundaries import", synopsis, stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
@@ -37,24 +30,15 @@ func boundaries(ctx context.Context, args []string, getenv func(string) string, 
 	if done, err := parse(fs, args[1:], stdout); done {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return usageError("boundaries import needs exactly one FILE")
-	}
-	cfg, err := config.Parse(vals)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	path := fs.Arg(0)
-	f, err := os.Open(path)
-	if err != nil {
-		return &exitError{code: 1, err: err}
-	}
-	defer f.Close()
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	path, err := oneFile(fs, "boundaries import")
 	if err != nil {
 		return err
 	}
+	f, st, err := openFileAndStore(ctx, vals, path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	defer st.Close()
 	res, err := importer.ImportBoundaries(ctx, st, f, importer.BoundaryRequest{
 		Filename: path, CreatedBy: "cli:" + getenv("USER"), Source: *source, Licence: *licence,

@@ -50,7 +50,7 @@ func catalogImport(ctx context.Context, args []string, getenv func(string) strin
 	fs := newFlags("catalog import", "catalog import [--dry-run] FILE|DIR", stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
 	dryRun := fs.Bool("dry-run", false, "list every change old → new, store nothing")
-	lang := fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
+	lang := langFlag(fs, getenv)
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
@@ -58,20 +58,16 @@ func catalogImport(ctx context.Context, args []string, getenv func(string) strin
 		fs.Usage()
 		return usageError("catalog import needs exactly one FILE or DIR")
 	}
-	msgLang, ok := locale.Parse(*lang)
-	if !ok {
-		return usageError("--lang %q: want id or en", *lang)
-	}
-	cfg, err := config.Parse(vals)
+	msgLang, url, err := langAndDatabase(*lang, vals)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	path := fs.Arg(0)
 	c, err := catalogfile.Read(path, msgLang)
 	if err != nil {
 		return catalogError(err)
 	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, url)
 	if err != nil {
 		return err
 	}
@@ -174,11 +170,7 @@ func catalogExport(ctx context.Context, args []string, getenv func(string) strin
 	if *format == "csv" && *out == "" {
 		return usageError("--format csv writes one file per kind: give --out DIR")
 	}
-	cfg, err := config.Parse(vals)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openConfigured(ctx, vals)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
-	"pantau/internal/locale"
 	"pantau/internal/store"
 	"pantau/internal/wilayah"
 )
@@ -34,7 +33,7 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 	fs := newFlags("init", "init --region CODE", stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
 	region := fs.String("region", "", `Kemendagri code of the instance's government ("16.06" for Kabupaten Musi Banyuasin, "16" for a province, "ID" for a national instance)`)
-	lang := fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
+	lang := langFlag(fs, getenv)
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
@@ -42,13 +41,9 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 		fs.Usage()
 		return usageError("init needs --region CODE and no arguments")
 	}
-	msgLang, ok := locale.Parse(*lang)
-	if !ok {
-		return usageError("--lang %q: want id or en", *lang)
-	}
-	cfg, err := config.Parse(vals)
+	msgLang, url, err := langAndDatabase(*lang, vals)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	start := time.Now()
 	list, err := wilayah.Official()
@@ -65,7 +60,7 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 			home = e
 		}
 	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, url)
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,20 @@ Commands:
 Run "pantau <command> --help" for a command's flags.
 `
 
+// commands are pantau's commands by the word that names them.
+var commands = map[string]func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error{
+	"serve":       serve,
+	"migrate":     migrate,
+	"init":        initInstance,
+	"catalog":     catalogCommand,
+	"import":      importFile,
+	"demo":        loadDemo,
+	"boundaries":  boundaries,
+	"token":       token,
+	"user":        user,
+	"healthcheck": healthcheck,
+}
+
 // run is the whole program; main only wires the process to it, and tests
 // call it directly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -67,27 +81,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return &exitError{code: 2}
 	}
 	cmd, rest := args[1], args[2:]
+	if c, ok := commands[cmd]; ok {
+		return c(ctx, rest, getenv, stdout, stderr)
+	}
 	switch cmd {
-	case "serve":
-		return serve(ctx, rest, getenv, stdout, stderr)
-	case "migrate":
-		return migrate(ctx, rest, getenv, stdout, stderr)
-	case "init":
-		return initInstance(ctx, rest, getenv, stdout, stderr)
-	case "catalog":
-		return catalogCommand(ctx, rest, getenv, stdout, stderr)
-	case "import":
-		return importFile(ctx, rest, getenv, stdout, stderr)
-	case "demo":
-		return loadDemo(ctx, rest, getenv, stdout, stderr)
-	case "boundaries":
-		return boundaries(ctx, rest, getenv, stdout, stderr)
-	case "token":
-		return token(ctx, rest, getenv, stdout, stderr)
-	case "user":
-		return user(ctx, rest, getenv, stdout, stderr)
-	case "healthcheck":
-		return healthcheck(ctx, rest, getenv, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -117,6 +114,97 @@ func parse(fs *flag.FlagSet, args []string, stdout io.Writer) (done bool, err er
 			return true, nil
 		}
 		return true, &exitError{code: 2}
+	}
+	return false, nil
+}
+
+// databaseURL reads a command's database setting; a bad one is a usage error.
+func databaseURL(vals map[string]*string) (string, error) {
+	cfg, err := config.Parse(vals)
+	if err != nil {
+		return "", usageError("%v", err)
+	}
+	return cfg.DatabaseURL, nil
+}
+
+// openConfigured opens and migrates the database a command's flags name.
+func openConfigured(ctx context.Context, vals map[string]*string) (*store.Store, error) {
+	url, err := databaseURL(vals)
+	if err != nil {
+		return nil, err
+	}
+	return openStore(ctx, url)
+}
+
+// openFileAndStore checks the database setting, opens the command's FILE
+// and then the database, in that order, so that a missing file leaves no
+// new database behind. The caller closes both.
+func openFileAndStore(ctx context.Context, vals map[string]*string, path string) (*os.File, *store.Store, error) {
+	url, err := databaseURL(vals)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, &exitError{code: 1, err: err}
+	}
+	st, err := openStore(ctx, url)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
+
+// oneFile is a command's FILE, its only argument.
+func oneFile(fs *flag.FlagSet, cmd string) (string, error) {
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return "", usageError("%s needs exactly one FILE", cmd)
+	}
+	return fs.Arg(0), nil
+}
+
+// langAndDatabase reads the two settings most commands share: the
+// language of their messages and the database.
+func langAndDatabase(lang string, vals map[string]*string) (locale.Lang, string, error) {
+	msgLang, err := messageLang(lang)
+	if err != nil {
+		return msgLang, "", err
+	}
+	url, err := databaseURL(vals)
+	return msgLang, url, err
+}
+
+// langFlag adds --lang, the language of a command's messages; $LANG is a
+// POSIX locale such as en_US.UTF-8, English if it says so.
+func langFlag(fs *flag.FlagSet, getenv func(string) string) *string {
+	return fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
+}
+
+// messageLang parses the value of --lang.
+func messageLang(s string) (locale.Lang, error) {
+	lang, ok := locale.Parse(s)
+	if !ok {
+		return lang, usageError("--lang %q: want id or en", s)
+	}
+	return lang, nil
+}
+
+// subcommand handles the words before a command's only subcommand
+// (`pantau token create`): none or a request for help prints the synopsis
+// and about; anything but want is a usage error. done reports that the
+// command ends here.
+func subcommand(args []string, name, want, synopsis, about string, stdout io.Writer) (done bool, err error) {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(stdout, "Usage: pantau %s\n\n%s\n", synopsis, about)
+		if len(args) == 0 {
+			return true, usageError("%s needs a subcommand: %s", name, want)
+		}
+		return true, nil
+	}
+	if args[0] != want {
+		return true, usageError("unknown %s subcommand %q: want %s", name, args[0], want)
 	}
 	return false, nil
 }
@@ -243,11 +331,7 @@ func databaseCommand(ctx context.Context, name string, args []string, getenv fun
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
-	cfg, err := config.Parse(vals)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openConfigured(ctx, vals)
 	if err != nil {
 		return err
 	}
@@ -280,37 +364,27 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	ind := fs.String("indicator", "", "indicator of a one-indicator file (BPS-style wide table)")
 	agency := fs.String("agency", "", "agency sending the file")
 	decimal := fs.String("decimal", "", "number convention when the file is ambiguous: comma (0,49) or point (0.49)")
-	// $LANG is a POSIX locale such as en_US.UTF-8: English if it says so.
-	lang := fs.String("lang", locale.OfPrefix(getenv("LANG")).String(), "language of messages: id or en (default from $LANG)")
+	lang := langFlag(fs, getenv)
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return usageError("import needs exactly one FILE")
+	path, err := oneFile(fs, "import")
+	if err != nil {
+		return err
 	}
 	dec, ok := ingest.ParseDecimal(*decimal)
 	if !ok {
 		return usageError("--decimal %q: want comma or point", *decimal)
 	}
-	msgLang, ok := locale.Parse(*lang)
-	if !ok {
-		return usageError("--lang %q: want id or en", *lang)
-	}
-	cfg, err := config.Parse(vals)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	path := fs.Arg(0)
-	f, err := os.Open(path)
-	if err != nil {
-		return &exitError{code: 1, err: err}
-	}
-	defer f.Close()
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	msgLang, err := messageLang(*lang)
 	if err != nil {
 		return err
 	}
+	f, st, err := openFileAndStore(ctx, vals, path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	defer st.Close()
 	res, err := importer.Import(ctx, st, f, importer.Request{
 		Upload:  domain.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},

@@ -12,15 +12,9 @@ import (
 // token manages agency API tokens: `pantau token create --agency CODE`.
 func token(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const synopsis = "token create --agency CODE [--label TEXT]"
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(stdout, "Usage: pantau %s\n\nCreates an API token for an agency's uploads and prints it once; only its hash is stored.\n", synopsis)
-		if len(args) == 0 {
-			return usageError("token needs a subcommand: create")
-		}
-		return nil
-	}
-	if args[0] != "create" {
-		return usageError("unknown token subcommand %q: want create", args[0])
+	const about = "Creates an API token for an agency's uploads and prints it once; only its hash is stored."
+	if done, err := subcommand(args, "token", "create", synopsis, about, stdout); done {
+		return err
 	}
 	fs := newFlags("token create", synopsis, stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
@@ -36,11 +30,7 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 		fs.Usage()
 		return usageError("token create needs --agency CODE")
 	}
-	cfg, err := config.Parse(vals)
-	if err != nil {
-		return usageError("%v", err)
-	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openConfigured(ctx, vals)
 	if err != nil {
 		return err
 	}

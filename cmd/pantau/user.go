@@ -22,15 +22,9 @@ var stdin io.Reader = os.Stdin
 // bootstraps the first administrator.
 func user(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	const synopsis = "user create --role admin|uploader|planner --email ADDRESS [--agency CODE] [--name TEXT] [--password-file FILE]"
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintf(stdout, "Usage: pantau %s\n\nCreates a person's account. The password is read from --password-file, or else from the first line of standard input; it is never printed.\n", synopsis)
-		if len(args) == 0 {
-			return usageError("user needs a subcommand: create")
-		}
-		return nil
-	}
-	if args[0] != "create" {
-		return usageError("unknown user subcommand %q: want create", args[0])
+	const about = "Creates a person's account. The password is read from --password-file, or else from the first line of standard input; it is never printed."
+	if done, err := subcommand(args, "user", "create", synopsis, about, stdout); done {
+		return err
 	}
 	fs := newFlags("user create", synopsis, stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
@@ -54,15 +48,15 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdout
 	if err := u.Validate(); err != nil {
 		return usageError("%s", domain.Message(err))
 	}
-	cfg, err := config.Parse(vals)
+	url, err := databaseURL(vals)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	pw, err := readPassword(*pwFile)
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, url)
 	if err != nil {
 		return err
 	}
