@@ -169,6 +169,18 @@ func slicesContains(ks []Kind, k Kind) bool {
 	return false
 }
 
+// entry decodes an item into it (a pointer to one of the item types,
+// whose code and remove fields are given; lower as checkCode takes it) and
+// reports whether it goes on to be checked: it decoded without problems,
+// its code is well formed and it is not a removal, which removal records.
+func (rd *reader) entry(c *Catalogue, kind Kind, node *yaml.Node, it any, code *string, remove *bool, pos Pos, lower bool, before int) bool {
+	rd.decode(node, reflect.ValueOf(it).Elem(), pos.Path)
+	if len(rd.probs) > before || !rd.checkCode(*code, pos, lower) {
+		return false
+	}
+	return !rd.removal(c, Ref{kind, *code}, *remove, pos)
+}
+
 // item decodes one item and checks it.
 func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, line int) {
 	before := len(rd.probs)
@@ -176,25 +188,17 @@ func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, li
 	switch kind {
 	case Agencies:
 		var it agencyItem
-		rd.decode(node, reflect.ValueOf(&it).Elem(), path)
-		if len(rd.probs) > before || !rd.checkCode(it.Code, pos, true) {
+		if !rd.entry(c, Agencies, node, &it, &it.Code, &it.Remove, pos, true, before) {
 			return
 		}
 		a := domain.Agency{Code: it.Code, Name: it.Name}
-		if rd.removal(c, Ref{Agencies, it.Code}, it.Remove, pos) {
-			return
-		}
 		rd.validate(a.Validate(), pos)
 		if len(rd.probs) == before && c.declare(Ref{Agencies, a.Code}, pos, rd.lang, &rd.probs) {
 			c.Agencies = append(c.Agencies, a)
 		}
 	case Regions:
 		var it regionItem
-		rd.decode(node, reflect.ValueOf(&it).Elem(), path)
-		if len(rd.probs) > before || !rd.checkCode(it.Code, pos, false) {
-			return
-		}
-		if rd.removal(c, Ref{Regions, it.Code}, it.Remove, pos) {
+		if !rd.entry(c, Regions, node, &it, &it.Code, &it.Remove, pos, false, before) {
 			return
 		}
 		r := it.region()
@@ -225,11 +229,7 @@ func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, li
 		}
 	case Indicators:
 		var it indicatorItem
-		rd.decode(node, reflect.ValueOf(&it).Elem(), path)
-		if len(rd.probs) > before || !rd.checkCode(it.Code, pos, true) {
-			return
-		}
-		if rd.removal(c, Ref{Indicators, it.Code}, it.Remove, pos) {
+		if !rd.entry(c, Indicators, node, &it, &it.Code, &it.Remove, pos, true, before) {
 			return
 		}
 		ind := it.indicator()
@@ -245,11 +245,7 @@ func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, li
 		}
 	case Plans:
 		var it planItem
-		rd.decode(node, reflect.ValueOf(&it).Elem(), path)
-		if len(rd.probs) > before || !rd.checkCode(it.Code, pos, true) {
-			return
-		}
-		if rd.removal(c, Ref{Plans, it.Code}, it.Remove, pos) {
+		if !rd.entry(c, Plans, node, &it, &it.Code, &it.Remove, pos, true, before) {
 			return
 		}
 		p := it.plan()

@@ -289,21 +289,32 @@ func (w *sdmxWriter) Write(o domain.Observation) error {
 	out.integer(o.Year)
 	out.num(o.Value)
 	out.text(w.opts.unit(o.IndicatorCode))
-	switch o.Status {
+	return out.obsAttributes(sdmxStatus(o.Status), o)
+}
+
+// sdmxStatus is the CL_OBS_STATUS code of a status.
+func sdmxStatus(s domain.Status) string {
+	switch s {
 	case domain.StatusPreliminary:
-		out.text("P")
+		return "P"
 	case domain.StatusRevised:
-		out.text("R")
-	default:
-		out.text("A")
+		return "R"
 	}
+	return "A"
+}
+
+// obsAttributes ends an SDMX or Open SDG row with the observation
+// attributes both put last: OBS_STATUS, SERIES_BREAK (1 or 0) and
+// COMMENT_OBS.
+func (c *csvOut) obsAttributes(status string, o domain.Observation) error {
+	c.text(status)
 	if o.Break {
-		out.text("1")
+		c.text("1")
 	} else {
-		out.text("0")
+		c.text("0")
 	}
-	out.text(o.Note)
-	return out.end()
+	c.text(o.Note)
+	return c.end()
 }
 
 func (w *sdmxWriter) Close() error { return w.bw.Flush() }
@@ -360,14 +371,7 @@ func (w *openSDGWriter) Write(o domain.Observation) error {
 	out.text(o.RegionCode)
 	out.text(w.opts.unit(o.IndicatorCode))
 	out.num(o.Value)
-	out.text(Options{Locale: locale.EN}.statusWord(o.Status))
-	if o.Break {
-		out.text("1")
-	} else {
-		out.text("0")
-	}
-	out.text(o.Note)
-	return out.end()
+	return out.obsAttributes(Options{Locale: locale.EN}.statusWord(o.Status), o)
 }
 
 func (w *openSDGWriter) Close() error { return w.bw.Flush() }

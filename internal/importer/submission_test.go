@@ -10,24 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/demo"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/store"
-	"pantau/internal/testdb"
 )
-
-func TestMain(m *testing.M) { testdb.Main(m) }
-
-// demoStores runs fn on the demo, once on SQLite and once on PostgreSQL.
-func demoStores(t *testing.T, fn func(t *testing.T, st *store.Store)) {
-	testdb.Each(t, func(t *testing.T, st *store.Store) {
-		if err := demo.Load(context.Background(), st); err != nil {
-			t.Fatal(err)
-		}
-		fn(t, st)
-	})
-}
 
 const poverty = "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0,47\n16.07;kemiskinan_ekstrem;2025;0,41\n"
 
@@ -46,16 +32,7 @@ func submit(t *testing.T, st *store.Store, file string) domain.Submission {
 // value is the stored (public) value of extreme poverty in Banyuasin.
 func value(t *testing.T, st *store.Store, year int) float64 {
 	t.Helper()
-	s, err := st.Series(context.Background(), "kemiskinan_ekstrem", "16.07")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range s.Observations {
-		if o.Year == year && o.Disagg == "" {
-			return o.Value
-		}
-	}
-	return -1
+	return storedValue(t, st, "kemiskinan_ekstrem", "16.07", year)
 }
 
 // TestSubmitThenPublish: a submission keeps its file and counts and

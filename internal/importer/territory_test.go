@@ -46,16 +46,7 @@ func putTwinNames(t *testing.T, st *store.Store) {
 // stored is the stored value of a year of poverty in a region, -1 if none.
 func stored(t *testing.T, st *store.Store, region string, year int) float64 {
 	t.Helper()
-	s, err := st.Series(context.Background(), "kemiskinan", region)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range s.Observations {
-		if o.Year == year && o.Disagg == "" {
-			return o.Value
-		}
-	}
-	return -1
+	return storedValue(t, st, "kemiskinan", region, year)
 }
 
 // TestNamesInTerritory: an upload naming kecamatan resolves them inside the

@@ -65,11 +65,18 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	if err := s.rdb.SelectContext(ctx, &out.Targets, s.rdb.Rebind(q), args...); err != nil {
 		return out, fmt.Errorf("store: series targets %s/%s: %w", indicatorCode, regionCode, err)
 	}
+	out.Plans, err = s.plansOf(ctx, out.Targets)
+	return out, err
+}
+
+// plansOf lists the plans that set the targets, in the order of Plans;
+// none for no targets, without asking the database.
+func (s *Store) plansOf(ctx context.Context, targets []domain.Target) ([]domain.Plan, error) {
 	codes := map[string]bool{}
-	for _, t := range out.Targets {
+	for _, t := range targets {
 		codes[t.PlanCode] = true
 	}
-	out.Plans = []domain.Plan{}
+	out := []domain.Plan{}
 	if len(codes) == 0 {
 		return out, nil
 	}
@@ -79,7 +86,7 @@ func (s *Store) Series(ctx context.Context, indicatorCode, regionCode string) (S
 	}
 	for _, p := range plans {
 		if codes[p.Code] {
-			out.Plans = append(out.Plans, p)
+			out = append(out, p)
 		}
 	}
 	return out, nil

@@ -106,24 +106,8 @@ func (s *Store) SeriesAt(ctx context.Context, indicatorCode, regionCode string, 
 	if err := s.rdb.SelectContext(ctx, &out.Targets, s.rdb.Rebind(q), atArgs(v, predArgs...)...); err != nil {
 		return out, fmt.Errorf("store: series targets %s/%s at version %d: %w", indicatorCode, regionCode, v, err)
 	}
-	out.Plans = []domain.Plan{}
-	codes := map[string]bool{}
-	for _, t := range out.Targets {
-		codes[t.PlanCode] = true
-	}
-	if len(codes) == 0 {
-		return out, nil
-	}
-	plans, err := s.Plans(ctx)
-	if err != nil {
-		return out, err
-	}
-	for _, p := range plans {
-		if codes[p.Code] {
-			out.Plans = append(out.Plans, p)
-		}
-	}
-	return out, nil
+	out.Plans, err = s.plansOf(ctx, out.Targets)
+	return out, err
 }
 
 // ChildObservationsAt is ChildObservations as it stood at data version v;
