@@ -485,3 +485,15 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N)/1e6, "cpu-ms/op")
 }
+
+// TestEveryProvinceHasAZone: times shown for a region are in its
+// province's zone (domain.ZoneOf), so no province of the list may fall
+// back to the default.
+func TestEveryProvinceHasAZone(t *testing.T) {
+	l := mustOfficial(t)
+	for _, p := range l.Children(domain.NationalCode) {
+		if z, ok := domain.ZoneOf(p.Code); !ok {
+			t.Errorf("%s %s has no time zone (got the default %s)", p.Code, p.Name, z.Abbrev)
+		}
+	}
+}
