@@ -491,7 +491,11 @@ func BenchmarkSuggest(b *testing.B) {
 // back to the default.
 func TestEveryProvinceHasAZone(t *testing.T) {
 	l := mustOfficial(t)
-	for _, p := range l.Children(domain.NationalCode) {
+	provinces := l.Children(domain.NationalCode)
+	if len(provinces) != 38 {
+		t.Fatalf("%d provinces", len(provinces))
+	}
+	for _, p := range provinces {
 		if z, ok := domain.ZoneOf(p.Code); !ok {
 			t.Errorf("%s %s has no time zone (got the default %s)", p.Code, p.Name, z.Abbrev)
 		}
