@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -488,5 +489,26 @@ func TestRepeatedColumn(t *testing.T) {
 				t.Errorf("%d rows read, %d emitted after a refused header", rep.Rows, emitted)
 			}
 		})
+	}
+}
+
+func TestParseTyped(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		prefer Decimal
+		want   float64
+		ok     bool
+	}{
+		{"9,58", DecimalComma, 9.58, true}, {"9.58", DecimalComma, 9.58, true},
+		{"9,58", DecimalPoint, 9.58, true}, {"9.58", DecimalPoint, 9.58, true},
+		{" 850.022 ", DecimalComma, 850022, true}, {"850.022", DecimalPoint, 850.022, true},
+		{"1.234.567,5", DecimalPoint, 1234567.5, true}, {"1,234,567.5", DecimalComma, 1234567.5, true},
+		{"-0,5", DecimalPoint, -0.5, true}, {"12", DecimalComma, 12, true},
+		{"abc", DecimalComma, 0, false}, {"1,2,3", DecimalComma, 0, false}, {"", DecimalComma, 0, false},
+	} {
+		got, ok := ParseTyped(tt.in, tt.prefer)
+		if ok != tt.ok || ok && math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("ParseTyped(%q, %v) = %v %v, want %v %v", tt.in, tt.prefer, got, ok, tt.want, tt.ok)
+		}
 	}
 }

@@ -50,8 +50,38 @@ type reviewPage struct {
 	CanNote   bool
 }
 
-// seriesLink is a link to a previewed indicator page.
+// seriesLink is a link to an indicator page (previewed, or changed by an
+// upload).
 type seriesLink struct{ Label, URL string }
+
+// changeNames names the indicators and regions of changes from the
+// catalogue (keys "i:CODE", "r:CODE") and links each indicator and region
+// they touch, once, with query added to each link; max bounds the links
+// (negative: no bound).
+func changeNames(cat *domain.Catalog, changes []changeRow, l locale.Lang, query string, max int) (map[string]string, []seriesLink) {
+	names := map[string]string{}
+	var links []seriesLink
+	seen := map[string]bool{}
+	for _, ch := range changes {
+		if ind, ok := cat.Indicators[ch.Indicator]; ok {
+			names["i:"+ch.Indicator] = ind.Name(l)
+		}
+		if r, ok := cat.Regions[ch.Region]; ok {
+			names["r:"+ch.Region] = r.Name
+		}
+		key := ch.Indicator + "\x00" + ch.Region
+		if seen[key] || len(links) == max {
+			continue
+		}
+		seen[key] = true
+		u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + query
+		if l == locale.EN {
+			u += "&lang=en"
+		}
+		links = append(links, seriesLink{Label: cmp.Or(names["i:"+ch.Indicator], ch.Indicator) + " — " + cmp.Or(names["r:"+ch.Region], ch.Region), URL: u})
+	}
+	return names, links
+}
 
 // maxSeriesLinks bounds the preview links a review page lists.
 const maxSeriesLinks = 12
@@ -154,26 +184,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 		a := answerOf(res)
 		v.Answer, v.Changes = &a, changeRows(res, v.Lang)
 		if cat, err := s.store.Catalog(ctx); err == nil {
-			v.Names = map[string]string{}
-			seen := map[string]bool{}
-			for _, ch := range v.Changes {
-				if ind, ok := cat.Indicators[ch.Indicator]; ok {
-					v.Names["i:"+ch.Indicator] = ind.Name(v.Lang)
-				}
-				if r, ok := cat.Regions[ch.Region]; ok {
-					v.Names["r:"+ch.Region] = r.Name
-				}
-				key := ch.Indicator + "\x00" + ch.Region
-				if seen[key] || len(v.Series) == maxSeriesLinks {
-					continue
-				}
-				seen[key] = true
-				u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + "&pratinjau=" + strconv.FormatInt(sub.ID, 10)
-				if v.Lang == locale.EN {
-					u += "&lang=en"
-				}
-				v.Series = append(v.Series, seriesLink{Label: v.Names["i:"+ch.Indicator] + " — " + v.Names["r:"+ch.Region], URL: u})
-			}
+			v.Names, v.Series = changeNames(cat, v.Changes, v.Lang, "&pratinjau="+strconv.FormatInt(sub.ID, 10), maxSeriesLinks)
 		}
 		if err != nil && v.Problem == "" {
 			v.Problem = v.T["nowRejected"] + " " + domain.Message(err)

@@ -1,13 +1,17 @@
 package web
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +20,7 @@ import (
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/ingest"
 	"pantau/internal/locale"
 	"pantau/internal/progress"
 )
@@ -50,6 +55,8 @@ type pendingFile struct {
 	by      domain.Principal
 	params  map[string]string
 	expires time.Time
+	// links are the pages the previewed file changes, shown once stored.
+	links []seriesLink
 }
 
 func newPendingFiles(ttl time.Duration) *pendingFiles {
@@ -105,6 +112,15 @@ func (p *pendingFiles) take(id string) (pendingFile, bool) {
 	return f, ok
 }
 
+// keep puts a taken file back under its id for another ttl: a file
+// refused for want of an indicator waits for the uploader to choose one.
+func (p *pendingFiles) keep(id string, f pendingFile) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f.expires = time.Now().Add(p.ttl)
+	p.files[id] = f
+}
+
 // drop forgets a pending file and deletes it.
 func (p *pendingFiles) drop(id string) {
 	if f, ok := p.take(id); ok {
@@ -127,6 +143,7 @@ var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region",
 // uploadView is what the page templates show.
 type uploadView struct {
 	Lang, Other locale.Lang
+	OtherURL    string
 	T           map[string]string
 	Nonce       string
 	Params      map[string]string
@@ -152,7 +169,45 @@ type uploadView struct {
 	// WillReview says confirming sends the file to the walidata, and
 	// NothingToReview that it was sent but changes nothing.
 	WillReview, NothingToReview bool
-	status                      int
+	// Refusal is a file refused whole (empty, not a table, no indicator…),
+	// with what to do about it.
+	Refusal *refusal
+	// Indicators are those the uploader may send, by agency: the form's
+	// choice of indicator, and a wide table's when it names none.
+	Indicators []indicatorGroup
+	// Names are the catalogue's names of the codes Changes show ("i:CODE",
+	// "r:CODE"); Links the indicator pages a stored upload changed.
+	Names map[string]string
+	Links []seriesLink
+	// Grid is the form for typing one indicator's values for one year.
+	Grid   *gridView
+	status int
+}
+
+// refusal is a file-level refusal as the page tells it: What went wrong
+// and Todo, what to do, in an agency clerk's words; Detail is the reader's
+// own message, folded under "Detail teknis".
+type refusal struct {
+	Code, What, Todo, Detail string
+	// ChooseIndicator: a wide table that names no indicator, resent as it
+	// is (kept server-side) with the one chosen.
+	ChooseIndicator bool
+}
+
+// refusalOf words a file-level refusal (ingest.FileProblem's code); a code
+// without words of its own gets the general ones and the reader's message.
+func refusalOf(t map[string]string, code, detail string) *refusal {
+	r := &refusal{Code: code, What: t["refuse_"+code], Todo: t["todo_"+code], Detail: detail, ChooseIndicator: code == "need_ind"}
+	if r.What == "" || code == "other" {
+		r.What, r.Todo, r.Detail = t["refuse_other"], detail, ""
+	}
+	return r
+}
+
+// indicatorGroup is one agency's indicators, as a select's optgroup.
+type indicatorGroup struct {
+	Agency string
+	Items  []option
 }
 
 type changeRow struct {
@@ -172,7 +227,45 @@ func (s *Server) uploadPage(c *gin.Context) {
 			v.Params[k] = q
 		}
 	}
+	s.withIndicators(c, v)
 	s.renderPage(c, http.StatusOK, uploadFrame, "upload.html", v)
+}
+
+// withIndicators lists the indicators v's uploader may choose from: their
+// agency's when logged in as an uploader, every one (grouped by agency)
+// otherwise, since a token typed in is known only once the form is sent.
+func (s *Server) withIndicators(c *gin.Context, v *uploadView) {
+	agency := ""
+	if v.By != nil {
+		agency = v.By.UploadAgency()
+	}
+	s.indicatorChoice(c, v, agency)
+}
+
+func (s *Server) indicatorChoice(c *gin.Context, v *uploadView, agency string) {
+	cat, err := s.store.Catalog(c.Request.Context())
+	if err != nil {
+		s.log.Error("upload page: catalogue", "err", err)
+		return
+	}
+	groups := map[string]*indicatorGroup{}
+	for _, ind := range cat.Indicators {
+		if agency != "" && ind.AgencyCode != agency {
+			continue
+		}
+		g := groups[ind.AgencyCode]
+		if g == nil {
+			g = &indicatorGroup{Agency: cmp.Or(cat.Agencies[ind.AgencyCode].Name, ind.AgencyCode, v.T["noAgency"])}
+			groups[ind.AgencyCode] = g
+		}
+		g.Items = append(g.Items, option{Value: ind.Code, Label: ind.Name(v.Lang), Selected: ind.Code == v.Params["indicator"]})
+	}
+	v.Indicators = v.Indicators[:0]
+	for _, g := range groups {
+		slices.SortFunc(g.Items, func(a, b option) int { return cmp.Compare(a.Label, b.Label) })
+		v.Indicators = append(v.Indicators, *g)
+	}
+	slices.SortFunc(v.Indicators, func(a, b indicatorGroup) int { return cmp.Compare(a.Agency, b.Agency) })
 }
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
@@ -181,6 +274,14 @@ func (s *Server) newUploadView(c *gin.Context) *uploadView {
 		ReviewRequired: s.requireReview}
 	if l == locale.EN {
 		v.Other = locale.ID
+	}
+	// The other language's link keeps a form's choices; a page that
+	// answers a POST links to the empty form.
+	v.OtherURL = "/unggah?lang=" + string(v.Other)
+	if c.Request.Method == http.MethodGet {
+		q := c.Request.URL.Query()
+		q.Set("lang", string(v.Other))
+		v.OtherURL = c.Request.URL.Path + "?" + q.Encode()
 	}
 	if p := principal(c); p.LoggedIn() && p.CanUpload() {
 		v.By = &p
@@ -233,12 +334,49 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 		s.renderPage(c, status, uploadFrame, "upload.html", v)
 		return
 	}
-	if s.importPending(c, v, f, true) {
+	s.previewPending(c, v, id, f)
+}
+
+// previewPending shows the dry run of a pending file: kept for confirming
+// when accepted, or for choosing its indicator when that is all it lacks;
+// otherwise deleted.
+func (s *Server) previewPending(c *gin.Context, v *uploadView, id string, f pendingFile) {
+	if s.importPending(c, v, &f, true) || (v.Refusal != nil && v.Refusal.ChooseIndicator) {
+		s.uploads.pending.keep(id, f)
 		v.Pending = id
 	} else {
 		s.uploads.pending.drop(id)
+		os.Remove(f.path)
+	}
+	if v.Refusal != nil && v.Refusal.ChooseIndicator {
+		s.indicatorChoice(c, v, f.by.UploadAgency())
 	}
 	s.renderPage(c, v.status, uploadFrame, "upload.html", v)
+}
+
+// chooseIndicatorPage answers POST /unggah/indikator: a wide table that
+// named no indicator, checked again, as it was sent, with the one chosen
+// on the refusal (the file waits server-side as a preview does).
+func (s *Server) chooseIndicatorPage(c *gin.Context) {
+	v := s.newUploadView(c)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10)
+	id := c.PostForm("pending")
+	f, ok := s.uploads.pending.take(id)
+	if !ok {
+		v.Error = v.T["expired"]
+		s.renderPage(c, http.StatusGone, uploadFrame, "upload.html", v)
+		return
+	}
+	if err := s.stillUploader(c, f.by); err != nil {
+		os.Remove(f.path)
+		var status int
+		status, v.Error = s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
+		s.renderPage(c, status, uploadFrame, "upload.html", v)
+		return
+	}
+	f.params = maps.Clone(f.params)
+	f.params["indicator"] = strings.TrimSpace(c.PostForm("indicator"))
+	s.previewPending(c, v, id, f)
 }
 
 // pageUploader decides who sends a file through the page: the logged-in
@@ -278,7 +416,10 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 		s.renderPage(c, status, uploadFrame, "upload.html", v)
 		return
 	}
-	s.importPending(c, v, f, false)
+	s.importPending(c, v, &f, false)
+	if v.Confirmed && v.Submission == nil {
+		v.Links = f.links
+	}
 	s.renderPage(c, v.status, uploadFrame, "upload.html", v)
 }
 
@@ -309,7 +450,7 @@ func (s *Server) stillUploader(c *gin.Context, by domain.Principal) error {
 // importPending runs the importer over a pending file, a dry run for the
 // preview or the real import, and fills the view; it reports whether the
 // file was accepted.
-func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dryRun bool) bool {
+func (s *Server) importPending(c *gin.Context, v *uploadView, f *pendingFile, dryRun bool) bool {
 	v.Params, v.Filename = f.params, f.filename
 	file, err := os.Open(f.path)
 	if err != nil {
@@ -334,6 +475,9 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	v.Result, v.Answer, v.Submission = &res, &a, res.Submission
 	v.WillReview, v.NothingToReview = req.Review, res.NothingToReview
 	v.Changes = changeRows(res, v.Lang)
+	if cat, cerr := s.store.Catalog(c.Request.Context()); cerr == nil && dryRun {
+		v.Names, f.links = changeNames(cat, v.Changes, v.Lang, "", -1)
+	}
 	v.status = http.StatusOK
 	switch {
 	case err == nil && res.NothingToReview:
@@ -347,6 +491,12 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	case err == nil:
 	case errors.Is(err, domain.ErrForbidden):
 		v.status, v.Error = http.StatusForbidden, domain.Message(err)
+	case errors.Is(err, domain.ErrInvalid) && ingest.FileProblem(err) != "":
+		v.status, v.Refusal = http.StatusUnprocessableEntity, refusalOf(v.T, ingest.FileProblem(err), domain.Message(err))
+	case errors.Is(err, domain.ErrInvalid) && len(a.Errors) == 0:
+		// Refused for a reason no row carries (an option that names nothing
+		// known, a rule over the whole file): its own message says which.
+		v.status, v.Refusal = http.StatusUnprocessableEntity, refusalOf(v.T, "other", domain.Message(err))
 	case errors.Is(err, domain.ErrInvalid):
 		v.status, v.Error = http.StatusUnprocessableEntity, v.T["rejected"]
 	default:
@@ -384,5 +534,83 @@ func (v *uploadView) useNonce(nonce string) {
 	v.ScriptURL = chart.UploadURL
 }
 
-// uploadTexts are the upload page's strings.
-var uploadTexts = locale.Sections("upload")
+// uploadTexts are the upload page's strings: its section, and the
+// refusals, the technical fold and the typing form ("unggah.").
+var uploadTexts = func() map[locale.Lang]map[string]string {
+	out := locale.Sections("upload")
+	for l, m := range locale.Sections("unggah") {
+		maps.Copy(out[l], m)
+	}
+	return out
+}()
+
+// techRow is one line of the "Detail teknis" fold.
+type techRow struct {
+	Label, Value string
+	// Code: the value is written as code (a fingerprint, a command).
+	Code bool
+}
+
+// Technical is what the reader detected, in words, then the technical
+// names: the fold a clerk may skip and IT staff may need.
+func (v *uploadView) Technical() []techRow {
+	t := v.T
+	var rows []techRow
+	if v.Refusal != nil && v.Refusal.Detail != "" {
+		rows = append(rows, techRow{Label: t["reason"], Value: v.Refusal.Detail})
+	}
+	if v.Answer == nil {
+		return rows
+	}
+	if d := v.Answer.Dialect; d != nil && d.Layout != "" {
+		delim := d.Delimiter
+		if delim == "\t" {
+			delim = t["tab"]
+		}
+		dec := t["from_none"]
+		switch d.Decimal {
+		case ingest.DecimalComma:
+			dec = t["comma"]
+		case ingest.DecimalPoint:
+			dec = t["point"]
+		}
+		from := ""
+		switch {
+		case d.DecimalFrom == "stated":
+			from = t["from_stated"]
+		case strings.HasPrefix(d.DecimalFrom, "line "):
+			from = fmt.Sprintf(t["from_line"], strings.TrimPrefix(d.DecimalFrom, "line "))
+		case d.DecimalFrom == "whole numbers":
+			from = t["from_whole"]
+		case d.DecimalFrom == "layout":
+			from = t["from_layout"]
+		}
+		if from != "" && d.Decimal != "" {
+			dec += " (" + from + ")"
+		}
+		enc := d.Encoding
+		if d.BOM {
+			enc += " (BOM)"
+		}
+		rows = append(rows,
+			techRow{Label: t["t_layout"], Value: cmp.Or(t["layout_"+d.Layout], d.Layout) + " · " + d.Layout},
+			techRow{Label: t["t_delimiter"], Value: delim, Code: true},
+			techRow{Label: t["t_decimal"], Value: dec},
+			techRow{Label: t["t_encoding"], Value: enc})
+		if d.HeaderLine > 0 {
+			rows = append(rows, techRow{Label: t["t_header"], Value: fmt.Sprint(d.HeaderLine)})
+		}
+		cli := "pantau import --dry-run"
+		if d.Decimal != "" {
+			cli += " --decimal " + string(d.Decimal)
+		}
+		if ind := v.Params["indicator"]; ind != "" {
+			cli += " --indicator " + ind
+		}
+		rows = append(rows, techRow{Label: t["t_cli"], Value: cli + " " + cmp.Or(v.Filename, "FILE"), Code: true})
+	}
+	if v.Answer.SHA256 != "" {
+		rows = append(rows, techRow{Label: t["t_sha"], Value: v.Answer.SHA256, Code: true})
+	}
+	return rows
+}
