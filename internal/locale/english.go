@@ -480,6 +480,13 @@ var english = map[string]string{
 	"month.8":           "August",
 	"month.9":           "September",
 
+	// Who changed a value, as the history and review pages name them (internal/web/people.go).
+	"people.cli":     "command line (%s)",
+	"people.demo":    "Pantau demo data",
+	"people.token":   "token %s",
+	"people.tokenNo": "token no. %d",
+	"people.userNo":  "user no. %d",
+
 	"page.anticipated":       "Projection (ESCAP)",
 	"page.api":               "JSON API",
 	"page.auto":              "auto",

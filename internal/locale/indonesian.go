@@ -480,6 +480,13 @@ var indonesian = map[string]string{
 	"month.8":           "Agustus",
 	"month.9":           "September",
 
+	// Who changed a value, as the history and review pages name them (internal/web/people.go).
+	"people.cli":     "baris perintah (%s)",
+	"people.demo":    "data contoh Pantau",
+	"people.token":   "token %s",
+	"people.tokenNo": "token no. %d",
+	"people.userNo":  "pengguna no. %d",
+
 	"page.anticipated":       "Proyeksi (ESCAP)",
 	"page.api":               "API JSON",
 	"page.auto":              "otomatis",

@@ -35,13 +35,15 @@ type reviewPage struct {
 	Submissions []reviewRow
 	// One submission.
 	Sub      *reviewRow
-	Comments []domain.Comment
+	Comments []commentRow
 	Answer   *uploadAnswer
 	Changes  []changeRow
 	Problem  string
 	Done     string
-	// Names are the catalogue's names of the codes the changes show.
-	Names map[string]string
+	// Names are the catalogue's names of the codes the changes show, and
+	// Agencies the agencies' names by code.
+	Names    map[string]string
+	Agencies map[string]string
 	// Series link to the indicator pages with the submission's values put
 	// in (?pratinjau=), one per indicator and region it changes.
 	Series    []seriesLink
@@ -86,10 +88,18 @@ func changeNames(cat *domain.Catalog, changes []changeRow, l locale.Lang, query 
 // maxSeriesLinks bounds the preview links a review page lists.
 const maxSeriesLinks = 12
 
-// reviewRow is a submission with what the pages show about it.
+// reviewRow is a submission with what the pages show about it: who sent
+// and reviewed it by name and agency, when in the home region's zone.
 type reviewRow struct {
 	domain.Submission
-	When, Reviewed string
+	When, Reviewed   string
+	Sender, Reviewer string
+}
+
+// commentRow is a comment with its author named and its time zoned.
+type commentRow struct {
+	domain.Comment
+	Who, When string
 }
 
 func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
@@ -105,10 +115,24 @@ func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
 	return v
 }
 
-func rowOf(sub domain.Submission) reviewRow {
-	r := reviewRow{Submission: sub, When: sub.SubmittedAt.Format("2006-01-02 15:04 MST")}
+// whoAndWhen names the people and zones the times of the review pages.
+type whoAndWhen struct {
+	who  *people
+	zone domain.Zone
+}
+
+func (s *Server) whoAndWhen(c *gin.Context, l locale.Lang) (whoAndWhen, error) {
+	who, err := s.people(c.Request.Context(), l)
+	return whoAndWhen{who: who, zone: s.homeZone(c.Request.Context())}, err
+}
+
+func (w whoAndWhen) row(l locale.Lang, sub domain.Submission) reviewRow {
+	r := reviewRow{Submission: sub, When: localTime(l, sub.SubmittedAt, w.zone), Sender: w.who.name(sub.SubmittedBy)}
 	if sub.ReviewedAt != nil {
-		r.Reviewed = sub.ReviewedAt.Format("2006-01-02 15:04 MST")
+		r.Reviewed = localTime(l, *sub.ReviewedAt, w.zone)
+	}
+	if sub.ReviewedBy != "" {
+		r.Reviewer = w.who.name(sub.ReviewedBy)
 	}
 	return r
 }
@@ -135,8 +159,14 @@ func (s *Server) reviewListPage(c *gin.Context) {
 		s.reviewProblem(c, v, err)
 		return
 	}
+	ww, err := s.whoAndWhen(c, v.Lang)
+	if err != nil {
+		s.reviewProblem(c, v, err)
+		return
+	}
+	v.Agencies = ww.who.agencies
 	for _, sub := range subs {
-		v.Submissions = append(v.Submissions, rowOf(sub))
+		v.Submissions = append(v.Submissions, ww.row(v.Lang, sub))
 	}
 	s.renderPage(c, http.StatusOK, reviewFrame, "review_list.html", v)
 }
@@ -163,14 +193,23 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 		s.reviewProblem(c, v, err)
 		return
 	}
-	row := rowOf(sub)
-	v.Sub = &row
+	ww, err := s.whoAndWhen(c, v.Lang)
+	if err != nil {
+		s.reviewProblem(c, v, err)
+		return
+	}
+	row := ww.row(v.Lang, sub)
+	v.Sub, v.Agencies = &row, ww.who.agencies
 	if done := c.Query("selesai"); v.Problem == "" && v.T["done_"+done] != "" {
 		v.Done = v.T["done_"+done]
 	}
-	if v.Comments, err = s.store.Comments(ctx, sub.ID); err != nil {
+	comments, err := s.store.Comments(ctx, sub.ID)
+	if err != nil {
 		s.reviewProblem(c, v, err)
 		return
+	}
+	for _, cm := range comments {
+		v.Comments = append(v.Comments, commentRow{Comment: cm, Who: ww.who.name(cm.Author), When: localTime(v.Lang, cm.At, ww.zone)})
 	}
 	v.CanReview = domain.CanReview(v.By) && sub.State == domain.Submitted
 	v.CanClose = domain.CanWithdraw(v.By, sub) && sub.State == domain.Submitted
