@@ -827,6 +827,8 @@ var english = map[string]string{
 	"unggah.gridYear":            "Year %d is outside the years that can be filled in.",
 	"unggah.gridYearLabel":       "Year",
 	"unggah.indicatorHelp":       "Only for a one-indicator table (years as columns, like a BPS table).",
+	"unggah.keptFile":            "Download the original file",
+	"unggah.pickIndicator":       "— choose an indicator —",
 	"unggah.layout_long":         "long: one row per value",
 	"unggah.layout_opensdg":      "Open SDG",
 	"unggah.layout_sdmx-csv-1.0": "SDMX-CSV 1.0",

@@ -827,6 +827,8 @@ var indonesian = map[string]string{
 	"unggah.gridYear":            "Tahun %d di luar rentang yang dapat diisi.",
 	"unggah.gridYearLabel":       "Tahun",
 	"unggah.indicatorHelp":       "Hanya untuk tabel satu indikator (tahun sebagai kolom, seperti tabel BPS).",
+	"unggah.keptFile":            "Unduh berkas asli",
+	"unggah.pickIndicator":       "— pilih indikator —",
 	"unggah.layout_long":         "memanjang: satu baris per nilai",
 	"unggah.layout_opensdg":      "Open SDG",
 	"unggah.layout_sdmx-csv-1.0": "SDMX-CSV 1.0",

@@ -111,7 +111,7 @@ func (s *Server) fillGrid(c *gin.Context, v *uploadView, code string, year int, 
 	for i, r := range regions {
 		row := gridRow{Code: r.Code, Name: r.Name, Child: i > 0}
 		if val, ok := values.Value(domain.SeriesKey{IndicatorCode: code, RegionCode: r.Code, Year: year}); ok {
-			row.Current = progress.FormatNumberTrim(v.Lang, val, 6)
+			row.Current = progress.FormatNumber(v.Lang, val, ind.Decimals)
 		}
 		row.Value = entered[r.Code]
 		g.Rows = append(g.Rows, row)

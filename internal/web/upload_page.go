@@ -162,6 +162,8 @@ type uploadView struct {
 	// CSRF their session's token.
 	By   *domain.Principal
 	CSRF string
+	// AgencyName is the logged-in uploader's agency, by name.
+	AgencyName string
 	// ReviewRequired says agencies' uploads wait for the walidata.
 	ReviewRequired bool
 	// Submission is what a confirmed file sent for review became.
@@ -270,7 +272,7 @@ func (s *Server) indicatorChoice(c *gin.Context, v *uploadView, agency string) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20,
+	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: (s.uploads.maxBytes + 1<<20 - 1) >> 20,
 		ReviewRequired: s.requireReview}
 	if l == locale.EN {
 		v.Other = locale.ID
@@ -285,6 +287,9 @@ func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	}
 	if p := principal(c); p.LoggedIn() && p.CanUpload() {
 		v.By = &p
+		if cat, err := s.store.Catalog(c.Request.Context()); err == nil {
+			v.AgencyName = cat.Agencies[p.AgencyCode].Name
+		}
 		if sess, ok := session(c); ok {
 			v.CSRF = sess.CSRF
 		}
