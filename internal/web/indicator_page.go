@@ -164,11 +164,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	}
 	var history [][]string
 	if len(revs) > 0 {
-		who, err := s.people(ctx, l)
-		if err != nil {
-			s.pageError(c, err)
-			return
-		}
+		who := s.people(ctx, l)
 		zone, _ := domain.ZoneOf(p.region.Code)
 		for _, r := range revs {
 			history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -24,31 +25,29 @@ type people struct {
 	agencies map[string]string
 }
 
-// people reads the accounts, tokens and agencies once for a page.
-func (s *Server) people(ctx context.Context, l locale.Lang) (*people, error) {
+// people reads the accounts, tokens and agencies once for a page. Names
+// are a courtesy: when they cannot be read the page still shows, naming
+// people by account or token number (the failure is logged).
+func (s *Server) people(ctx context.Context, l locale.Lang) *people {
 	p := &people{lang: l, users: map[int64]domain.User{}, tokens: map[int64]string{}, agencies: map[string]string{}}
 	users, err := s.store.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
 	for _, u := range users {
 		p.users[u.ID] = u
 	}
-	tokens, err := s.store.AllTokens(ctx, "")
-	if err != nil {
-		return nil, err
-	}
+	tokens, terr := s.store.AllTokens(ctx, "")
 	for _, t := range tokens {
 		p.tokens[t.ID] = t.Label
 	}
-	cat, err := s.store.Catalog(ctx)
-	if err != nil {
-		return nil, err
+	cat, cerr := s.store.Catalog(ctx)
+	if cerr == nil {
+		for code, a := range cat.Agencies {
+			p.agencies[code] = a.Name
+		}
 	}
-	for code, a := range cat.Agencies {
-		p.agencies[code] = a.Name
+	if err := cmp.Or(err, terr, cerr); err != nil {
+		s.log.Error("people's names", "err", err)
 	}
-	return p, nil
+	return p
 }
 
 // name is source as a person reads it: "Siti Aminah (BPS Kabupaten

@@ -121,9 +121,8 @@ type whoAndWhen struct {
 	zone domain.Zone
 }
 
-func (s *Server) whoAndWhen(c *gin.Context, l locale.Lang) (whoAndWhen, error) {
-	who, err := s.people(c.Request.Context(), l)
-	return whoAndWhen{who: who, zone: s.homeZone(c.Request.Context())}, err
+func (s *Server) whoAndWhen(c *gin.Context, l locale.Lang) whoAndWhen {
+	return whoAndWhen{who: s.people(c.Request.Context(), l), zone: s.homeZone(c.Request.Context())}
 }
 
 func (w whoAndWhen) row(l locale.Lang, sub domain.Submission) reviewRow {
@@ -159,11 +158,7 @@ func (s *Server) reviewListPage(c *gin.Context) {
 		s.reviewProblem(c, v, err)
 		return
 	}
-	ww, err := s.whoAndWhen(c, v.Lang)
-	if err != nil {
-		s.reviewProblem(c, v, err)
-		return
-	}
+	ww := s.whoAndWhen(c, v.Lang)
 	v.Agencies = ww.who.agencies
 	for _, sub := range subs {
 		v.Submissions = append(v.Submissions, ww.row(v.Lang, sub))
@@ -193,11 +188,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 		s.reviewProblem(c, v, err)
 		return
 	}
-	ww, err := s.whoAndWhen(c, v.Lang)
-	if err != nil {
-		s.reviewProblem(c, v, err)
-		return
-	}
+	ww := s.whoAndWhen(c, v.Lang)
 	row := ww.row(v.Lang, sub)
 	v.Sub, v.Agencies = &row, ww.who.agencies
 	if done := c.Query("selesai"); v.Problem == "" && v.T["done_"+done] != "" {
