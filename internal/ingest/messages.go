@@ -86,18 +86,6 @@ func FileProblem(err error) string {
 	return ""
 }
 
-// didYouMean formats suggestions as a message suffix.
-func didYouMean(lang locale.Lang, cands []string) string {
-	if len(cands) == 0 {
-		return ""
-	}
-	q := make([]string, len(cands))
-	for i, c := range cands {
-		q[i] = strconv.Quote(c)
-	}
-	return lang.Get("ingest.did_you_mean", strings.Join(q, lang.Get("ingest.or")))
-}
-
 // formatNumber writes v for a message in the language's convention.
 func formatNumber(lang locale.Lang, v float64) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)
