@@ -50,6 +50,10 @@ type pageCtx struct {
 	series map[string]store.Series // the region's series by indicator
 	// version pins district reads to a data version (embeds); 0: now.
 	version int64
+	// scope and compared are an indicator chart's year range and the
+	// regions beside its own (compare.go); zero on dashboards.
+	scope    chartScope
+	compared []comparedRegion
 }
 
 // queryYear reads ?year=; empty or invalid means the latest data.
@@ -194,7 +198,8 @@ func (p *pageCtx) seriesChart(id string, sr store.Series, a analysed) (drawn, er
 		return drawn{}, nil
 	}
 	ch, err := chart.Series(chart.SeriesInput{ID: id, Lang: p.lang, Analysis: *a.total, Indicator: sr.Indicator,
-		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang)})
+		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang),
+		From: p.scope.from, To: p.scope.to, Region: sr.Region.Name, Compared: chartCompared(p.compared)})
 	if err != nil {
 		return drawn{}, err
 	}

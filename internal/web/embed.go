@@ -215,6 +215,12 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		p.toYear = domain.Horizon(sr.Plans, plan)
 	}
 	sr = asOf(sr, p.year)
+	if r.kind == "i" && r.tab == "" {
+		p.scope = r.scope
+		if p.compared, err = s.loadCompared(ctx, c, r.lang, ind, r.scope, pinned); err != nil {
+			return nil, err
+		}
+	}
 	p.series[code] = sr
 	p.inds[code] = ind
 	switch typ {

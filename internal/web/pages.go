@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -88,7 +89,10 @@ func (s *Server) pageError(c *gin.Context, err error) {
 // publicWords name the failures of public pages and embeds by status
 // only: a reader is told "not found" or "not valid", never more.
 func publicWords(l locale.Lang) pageWords {
-	return pageWords{internal: texts[l]["errorInternal"], known: func(_ error, status int) (string, bool) {
+	return pageWords{internal: texts[l]["errorInternal"], known: func(err error, status int) (string, bool) {
+		if se := (*scopeError)(nil); errors.As(err, &se) {
+			return se.message(l), true // the reader's own compare= or year
+		}
 		if status == http.StatusNotFound {
 			return texts[l]["errorNotFound"], true
 		}
