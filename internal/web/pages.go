@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -106,7 +107,12 @@ func (s *Server) indexPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	s.renderPage(c, http.StatusOK, publicFrame, "index.html", map[string]any{"Indicators": inds, "HomeRegion": s.homeRegion()})
+	q := strings.TrimSpace(c.Query("q"))
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	s.renderPage(c, http.StatusOK, publicFrame, "index.html", map[string]any{
+		"Indicators": searchIndicators(inds, q, lang(c)), "HomeRegion": s.homeRegion(), "Query": q})
 }
 
 // homeRegion is the region indicator links open on: the instance's home
