@@ -289,12 +289,13 @@ func Series(in SeriesInput) (Chart, error) {
 		if colour == "" {
 			colour = colourNeutral
 		}
-		line.AddSeries(p.Name, data,
+		name := progress.PlanName(l, p)
+		line.AddSeries(name, data,
 			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Type: "dotted", Width: 1.5}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "diamond", SymbolSize: 11}),
 		)
-		legend = append(legend, p.Name)
+		legend = append(legend, name)
 	}
 
 	lo, hi := ind.Bounds()
@@ -348,7 +349,7 @@ func seriesTable(in SeriesInput, targets []domain.Target, plans []domain.Plan) T
 		for _, tg := range targets {
 			if tg.PlanCode == p.Code {
 				withTargets = append(withTargets, p)
-				t.Head = append(t.Head, l.Get("chart.target")+" "+p.Name)
+				t.Head = append(t.Head, l.Get("chart.target")+" "+progress.PlanName(l, p))
 				break
 			}
 		}

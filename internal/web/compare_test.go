@@ -1,9 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
+
+	"pantau/internal/domain"
+	"pantau/internal/store"
 )
 
 // rowYears are the years (row headers) of the first data table in a page.
@@ -102,4 +106,60 @@ func TestCompareAndRange(t *testing.T) {
 			t.Errorf("a query matching nothing: %s", got)
 		}
 	})
+}
+
+// TestEnglishPages reads the English indicator pages and index as an
+// English reader: units, frequencies, groups and plan labels in English,
+// the illustrative badge in one language, the English definition where the
+// catalogue has one and, where it has none, one sentence saying so.
+func TestEnglishPages(t *testing.T) {
+	demoServersWithStore(t, func(t *testing.T, base string, st *store.Store) {
+		_, _, page := fetch(t, base+"/i/kemiskinan?region=16.07&lang=en")
+		_, _, groups := fetch(t, base+"/i/tpt?region=16.07&lang=en")
+		_, _, index := fetch(t, base+"/?lang=en")
+		for what, body := range map[string]string{"kemiskinan": page, "tpt": groups, "index": index} {
+			text := visibleText(body)
+			for _, bad := range []string{"persen", "tahunan", "perempuan", "laki-laki", "data contoh", "(capaian)", "Persentase"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("English %s page says %q: …%s…", what, bad, around(text, bad))
+				}
+			}
+		}
+		for _, want := range []string{"<dd>percent</dd>", "<dd>annual</dd>", "Share of the population below the poverty line",
+			"RPJMD Kab. Banyuasin 2025–2029 (illustrative)", `<span class="badge demo">illustrative</span>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("English kemiskinan page lacks %s", want)
+			}
+		}
+		if !strings.Contains(groups, "gap between women and men") {
+			t.Errorf("English tpt page does not name its groups in English")
+		}
+		if strings.Contains(page, "Indonesian only") {
+			t.Errorf("a page with an English definition says it has none")
+		}
+
+		ind := domain.Indicator{Code: "air_minum", NameID: "Akses air minum layak", NameEN: "Access to safe drinking water",
+			Unit: domain.UnitPercent, Polarity: domain.HigherIsBetter, Decimals: 1, Frequency: "tahunan",
+			Definition: "Persentase rumah tangga dengan akses air minum layak."}
+		if err := st.PutIndicator(context.Background(), ind); err != nil {
+			t.Fatal(err)
+		}
+		_, _, only := fetch(t, base+"/i/air_minum?region=16.07&lang=en")
+		if n := strings.Count(only, "Definition available in Indonesian only"); n != 1 {
+			t.Errorf("an indicator without an English definition says so %d times, want once", n)
+		}
+		if !strings.Contains(only, `<p class="lead" lang="id">Persentase rumah tangga`) {
+			t.Errorf("the Indonesian definition on an English page is not marked lang=id")
+		}
+	})
+}
+
+var tags = regexp.MustCompile(`(?s)<script.*?</script>|<style.*?</style>|<[^>]*>`)
+
+// visibleText is a page's text without markup, scripts and styles.
+func visibleText(body string) string { return tags.ReplaceAllString(body, " ") }
+
+func around(text, s string) string {
+	i := strings.Index(text, s)
+	return text[max(0, i-60):min(len(text), i+len(s)+60)]
 }

@@ -134,7 +134,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		for _, as := range t.Assessments {
 			pl := plans[as.Target.Plan]
 			tg := domain.Target{Low: as.Target.Low, High: as.Target.High}
-			v := assessmentView{Plan: pl.Name, Year: strconv.Itoa(as.Target.Year), Illustrative: pl.Illustrative,
+			v := assessmentView{Plan: progress.PlanBase(pl), Year: strconv.Itoa(as.Target.Year), Illustrative: pl.Illustrative,
 				Target: formatTarget(l, ind, tg), Required: "–"}
 			if as.RequiredAnnualChange != nil {
 				unit := ind.Unit
@@ -159,7 +159,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 			if cp.Percent != nil {
 				pct = progress.FormatNumber(l, *cp.Percent, 1) + "%"
 			}
-			capaian = append(capaian, []string{strconv.Itoa(cp.Year), plans[cp.Plan].Name,
+			capaian = append(capaian, []string{strconv.Itoa(cp.Year), progress.PlanName(l, plans[cp.Plan]),
 				progress.FormatValue(l, cp.Realisasi, ind.Decimals, ind.Unit),
 				formatTarget(l, ind, domain.Target{Low: cp.TargetLow, High: cp.TargetHi}), pct,
 				map[bool]string{true: "✓", false: "✗"}[cp.Met]})
@@ -193,6 +193,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		}
 	}
 	q := "?indicator=" + esc(code) + "&region=" + esc(region)
+	definition, definitionID := definitionIn(l, ind)
 	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Tab": tab, "Tabs": tabLinks(c, l, tab), "Map": districts, "MapYear": p.year, "SeriesTable": main.Table,
 		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
@@ -202,7 +203,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + string(l) + "&indicator=" + esc(code) + "&region=" + esc(region)),
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
 		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c, p.region, withData, p.scope),
-		"From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
+		"Definition": definition, "DefinitionIndonesian": definitionID, "From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
 	})
 }
 

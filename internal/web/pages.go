@@ -24,6 +24,28 @@ var templateFuncs = template.FuncMap{
 	"verdictData": func(page map[string]any, v any) map[string]any {
 		return map[string]any{"T": page["T"], "Lang": page["Lang"], "V": v}
 	},
+	// unitName and frequencyName are a catalogue's unit and frequency
+	// codes ("persen", "tahunan") in the reader's words; a free-text unit
+	// is shown as the catalogue wrote it.
+	"unitName":      func(l locale.Lang, unit string) string { return catalogWord(l, "unit.", unit) },
+	"frequencyName": func(l locale.Lang, f string) string { return catalogWord(l, "freq.", f) },
+}
+
+func catalogWord(l locale.Lang, prefix, code string) string {
+	if w, ok := texts[l][prefix+code]; ok {
+		return w
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+// definitionIn is an indicator's definition for readers of l, and whether
+// it is the Indonesian one standing in for a missing English text (the
+// page says so rather than switch language silently).
+func definitionIn(l locale.Lang, ind domain.Indicator) (string, bool) {
+	if l == locale.EN && ind.DefinitionEN != "" {
+		return ind.DefinitionEN, false
+	}
+	return ind.Definition, l == locale.EN && ind.Definition != ""
 }
 
 // lang picks the page language: ?lang= first, then Accept-Language;
