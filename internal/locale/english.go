@@ -226,6 +226,7 @@ var english = map[string]string{
 	"embed.embed":        "Embed",
 	"embed.iframe":       "Iframe code",
 	"embed.illustrative": "illustrative",
+	"embed.demoSource":   "illustrative values generated for the demo, not published",
 	"embed.images":       "Images",
 	"embed.live":         "The chart follows the newest data and says when it was revised after today.",
 	"embed.noData":       "No data yet.",

@@ -226,6 +226,7 @@ var indonesian = map[string]string{
 	"embed.embed":        "Sematkan",
 	"embed.iframe":       "Kode iframe",
 	"embed.illustrative": "data contoh",
+	"embed.demoSource":   "data contoh yang dibuat untuk demo, tidak dipublikasikan",
 	"embed.images":       "Gambar",
 	"embed.live":         "Grafik mengikuti data terbaru dan menandai bila data direvisi setelah hari ini.",
 	"embed.noData":       "Belum ada data.",

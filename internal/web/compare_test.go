@@ -163,3 +163,46 @@ func around(text, s string) string {
 	i := strings.Index(text, s)
 	return text[max(0, i-60):min(len(text), i+len(s)+60)]
 }
+
+// TestIllustrativeExports follows generated demo values out of Pantau:
+// the page's PNG export names them illustrative, and a kecamatan's embed,
+// CSV and export metadata credit no publisher for them.
+func TestIllustrativeExports(t *testing.T) {
+	demoServers(t, func(t *testing.T, base string) {
+		exportAttrs := regexp.MustCompile(`data-export="png"[^>]*`)
+		for _, path := range []string{"/d/kesenjangan-kecamatan", "/i/kemiskinan?region=16.07.01", "/i/kemiskinan?region=16.07.01&tab=map"} {
+			_, _, body := fetch(t, base+path)
+			for _, b := range exportAttrs.FindAllString(body, -1) {
+				if !strings.Contains(b, "(data contoh)\"") || strings.Contains(b, "BPS") {
+					t.Errorf("%s: a PNG export of generated values: %s", path, b)
+				}
+			}
+		}
+		_, _, body := fetch(t, base+"/i/kemiskinan?region=16.07&lang=en")
+		if b := exportAttrs.FindString(body); !strings.Contains(b, "(illustrative)\"") || !strings.Contains(b, "Source: BPS") {
+			t.Errorf("the regency's PNG export (published values, illustrative targets): %s", b)
+		}
+		_, _, body = fetch(t, base+"/embed/i/kemiskinan?region=16.07.01&format=csv")
+		if strings.Contains(body, "BPS Kabupaten Banyuasin") || !strings.Contains(body, "data contoh yang dibuat untuk demo") {
+			t.Errorf("a kecamatan's embed CSV credits its generated values to: %.400s", body)
+		}
+		_, _, body = fetch(t, base+"/embed/i/kemiskinan?region=16.07.01")
+		if strings.Contains(body, "BPS Kabupaten Banyuasin") {
+			t.Errorf("a kecamatan's embed credits BPS for generated values")
+		}
+		var meta struct {
+			Data struct {
+				Metadata struct {
+					Indicators []struct{ Source string }
+					Notes      []string
+					Rows       int64 `json:"illustrative_rows"`
+				}
+			}
+		}
+		get(t, base+"/api/v1/export/metadata?indicator=kemiskinan&region=16.07.01", &meta)
+		m := meta.Data.Metadata
+		if m.Rows == 0 || len(m.Indicators) != 1 || strings.Contains(m.Indicators[0].Source, "BPS") || !strings.Contains(strings.Join(m.Notes, " "), "illustrative") {
+			t.Errorf("a kecamatan export's metadata: %+v", m)
+		}
+	})
+}

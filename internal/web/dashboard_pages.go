@@ -535,6 +535,22 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	})
 }
 
+// allGenerated reports whether every total observation of the series is
+// generated demo data (the demo's kecamatan): nobody published it.
+func allGenerated(sr store.Series) bool {
+	n := 0
+	for _, o := range sr.Observations {
+		if o.Disagg != domain.Total {
+			continue
+		}
+		if !illustrativeNote(o.Note) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
 // hasIllustrativeTotal reports whether the total series itself (not only
 // its groups) or its targets are illustrative.
 func hasIllustrativeTotal(sr store.Series) bool {
