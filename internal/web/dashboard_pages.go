@@ -584,10 +584,16 @@ func yearOptions(seen map[int]bool, selected int, l locale.Lang) []option {
 // esc escapes a path or query part.
 func esc(s string) string { return template.URLQueryEscaper(s) }
 
-// langParam keeps an explicit ?lang= on links.
+// langParam keeps an explicit ?lang= and ?theme= on links
+// ("&lang=en&theme=dark"): a reader who chose them keeps them on the next
+// page without a cookie, so shared caches stay correct.
 func langParam(c *gin.Context) string {
+	s := ""
 	if l, ok := locale.Parse(c.Query("lang")); ok {
-		return "&lang=" + string(l)
+		s += "&lang=" + string(l)
 	}
-	return ""
+	if t := theme(c); t != "" {
+		s += "&theme=" + t
+	}
+	return s
 }

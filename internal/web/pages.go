@@ -19,7 +19,7 @@ var templateFuncs = template.FuncMap{
 	// rowsData and verdictData pass a part of a page to a sub-template
 	// together with the page's language, texts and region.
 	"rowsData": func(page map[string]any, rows any) map[string]any {
-		return map[string]any{"T": page["T"], "Lang": page["Lang"], "Region": page["Region"], "Rows": rows}
+		return map[string]any{"T": page["T"], "Lang": page["Lang"], "Region": page["Region"], "Keep": page["Keep"], "Rows": rows}
 	},
 	"verdictData": func(page map[string]any, v any) map[string]any {
 		return map[string]any{"T": page["T"], "Lang": page["Lang"], "V": v}
@@ -63,6 +63,19 @@ func theme(c *gin.Context) string {
 	return ""
 }
 
+// kept is what a page's links carry on for the reader: an explicit
+// language and theme, as a query (Q: "?lang=en&theme=dark") or its
+// continuation (A: "&lang=en&theme=dark"); both empty by default.
+type kept struct{ Q, A template.URL }
+
+func keptParams(c *gin.Context) kept {
+	p := langParam(c)
+	if p == "" {
+		return kept{}
+	}
+	return kept{Q: template.URL("?" + p[1:]), A: template.URL(p)}
+}
+
 // pageURLWith returns the request's path and query with key set to value
 // (removed when value is empty), for language, theme and selector links.
 func pageURLWith(c *gin.Context, key, value string) string {
@@ -89,6 +102,7 @@ func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) s
 	data["Lang"] = l
 	data["T"] = texts[l]
 	data["Theme"] = theme(c)
+	data["Keep"] = keptParams(c)
 	data["OtherLangURL"] = pageURLWith(c, "lang", texts[l]["otherLang"])
 	data["LightURL"] = pageURLWith(c, "theme", "light")
 	data["DarkURL"] = pageURLWith(c, "theme", "dark")

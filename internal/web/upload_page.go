@@ -127,6 +127,8 @@ var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region",
 // uploadView is what the page templates show.
 type uploadView struct {
 	Lang, Other locale.Lang
+	// Theme is ?theme=light|dark, as on the public pages.
+	Theme string
 	T           map[string]string
 	Nonce       string
 	Params      map[string]string
@@ -177,7 +179,7 @@ func (s *Server) uploadPage(c *gin.Context) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20,
+	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20, Theme: theme(c),
 		ReviewRequired: s.requireReview}
 	if l == locale.EN {
 		v.Other = locale.ID
