@@ -146,10 +146,12 @@ var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region",
 type uploadView struct {
 	Lang, Other locale.Lang
 	OtherURL    string
-	T           map[string]string
-	Nonce       string
-	Params      map[string]string
-	Error       string
+	// Theme is ?theme=light|dark, as on the public pages.
+	Theme  string
+	T      map[string]string
+	Nonce  string
+	Params map[string]string
+	Error  string
 	// Preview and result.
 	Result    *importer.Result
 	Answer    *uploadAnswer
@@ -274,7 +276,7 @@ func (s *Server) indicatorChoice(c *gin.Context, v *uploadView, agency string) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: (s.uploads.maxBytes + 1<<20 - 1) >> 20,
+	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: (s.uploads.maxBytes + 1<<20 - 1) >> 20, Theme: theme(c),
 		ReviewRequired: s.requireReview}
 	if l == locale.EN {
 		v.Other = locale.ID
