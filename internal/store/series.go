@@ -338,6 +338,30 @@ func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]do
 	return out, nil
 }
 
+// RegionsHavingData says which of the regions have a stored value of any
+// of the indicators: the marks of the region picker's list of children.
+// It reads the series table (a series exists once a value of it is
+// stored; values are never deleted) by its unique index on (indicator,
+// region, disaggregation): one probe per pair, whatever the data's size.
+func (s *Store) RegionsHavingData(ctx context.Context, indicators, regions []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(indicators) == 0 || len(regions) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT DISTINCT region_code FROM series WHERE indicator_code IN (?) AND region_code IN (?)`, indicators, regions)
+	if err != nil {
+		return nil, fmt.Errorf("store: regions having data: %w", err)
+	}
+	var codes []string
+	if err := s.rdb.SelectContext(ctx, &codes, s.rdb.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: regions having data: %w", err)
+	}
+	for _, c := range codes {
+		out[c] = true
+	}
+	return out, nil
+}
+
 // Presence says that a region has a total (not disaggregated) value of an
 // indicator for a year, and its status.
 type Presence struct {
