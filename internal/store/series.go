@@ -338,6 +338,10 @@ func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]do
 	return out, nil
 }
 
+// havingDataSQL probes the series key (indicator, region, disaggregation)
+// once per pair.
+const havingDataSQL = `SELECT DISTINCT region_code FROM series WHERE indicator_code IN (?) AND region_code IN (?)`
+
 // RegionsHavingData says which of the regions have a stored value of any
 // of the indicators: the marks of the region picker's list of children.
 // It reads the series table (a series exists once a value of it is
@@ -348,7 +352,7 @@ func (s *Store) RegionsHavingData(ctx context.Context, indicators, regions []str
 	if len(indicators) == 0 || len(regions) == 0 {
 		return out, nil
 	}
-	q, args, err := sqlx.In(`SELECT DISTINCT region_code FROM series WHERE indicator_code IN (?) AND region_code IN (?)`, indicators, regions)
+	q, args, err := sqlx.In(havingDataSQL, indicators, regions)
 	if err != nil {
 		return nil, fmt.Errorf("store: regions having data: %w", err)
 	}
@@ -371,6 +375,11 @@ type Presence struct {
 	Status        domain.Status `db:"status"`
 }
 
+// presencesSQL reads by region alone: the series_region index (migrations
+// postgres 00014, sqlite 00013) makes each region one index range.
+const presencesSQL = `SELECT indicator_code, region_code, year, status FROM observations
+	WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`
+
 // Presences lists, for the given regions, every total value stored, all
 // years: what the completeness matrix is built from.
 func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence, error) {
@@ -378,8 +387,7 @@ func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence
 	if len(regionCodes) == 0 {
 		return out, nil
 	}
-	q, args, err := sqlx.In(`SELECT indicator_code, region_code, year, status FROM observations
-		WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`, regionCodes)
+	q, args, err := sqlx.In(presencesSQL, regionCodes)
 	if err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
 	}

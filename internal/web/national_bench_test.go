@@ -56,15 +56,29 @@ func BenchmarkNational(b *testing.B) {
 			}
 			st.Close()
 			natURL := testdb.URL(b, store.Dialect(engine))
-			nst := testdb.Open(b, natURL)
-			start := time.Now()
-			n, err := benchdata.LoadNational(ctx, nst, root)
-			if err != nil {
-				b.Fatal(err)
+			// SQLite's national file is kept under .cache/ (by generator
+			// version and root): the load takes minutes, a copy seconds.
+			cached := filepath.Join("..", "..", ".cache", fmt.Sprintf("national-v%d-%s.db", benchdata.NationalVersion, root))
+			if engine == "sqlite" && copyFile(cached, natURL) == nil {
+				fmt.Printf("\nnational %s: copied from %s\n", engine, cached)
+				testdb.Open(b, natURL).Close() // migrations newer than the file
+			} else {
+				nst := testdb.Open(b, natURL)
+				start := time.Now()
+				n, err := benchdata.LoadNational(ctx, nst, root)
+				if err != nil {
+					b.Fatal(err)
+				}
+				load := time.Since(start)
+				nst.Close()
+				fmt.Printf("\nnational %s: %d regions, %d values loaded in %.1f s (%.0f values/s)\n", engine, n.Regions, n.Values, load.Seconds(), float64(n.Values)/load.Seconds())
+				b.ReportMetric(float64(n.Values)/load.Seconds(), "load-values/s")
+				if engine == "sqlite" {
+					if err := os.MkdirAll(filepath.Dir(cached), 0o755); err == nil && copyFile(natURL, cached+".tmp") == nil {
+						os.Rename(cached+".tmp", cached)
+					}
+				}
 			}
-			load := time.Since(start)
-			nst.Close()
-			fmt.Printf("\nnational %s: %d regions, %d values loaded in %.1f s (%.0f values/s)\n", engine, n.Regions, n.Values, load.Seconds(), float64(n.Values)/load.Seconds())
 			demoSrv := startPantau(b, bin, demoURL)
 			natSrv := startPantau(b, bin, natURL)
 			for i := 0; i < b.N; i++ {
@@ -78,9 +92,26 @@ func BenchmarkNational(b *testing.B) {
 			fmt.Printf("server RSS while serving: national %.0f MB (peak %.0f MB), demo %.0f MB (peak %.0f MB); goal < 300 MB\n", natRSS, natPeak, demoRSS, demoPeak)
 			b.ReportMetric(natPeak, "national-peak-RSS-MB")
 			b.ReportMetric(demoPeak, "demo-peak-RSS-MB")
-			b.ReportMetric(float64(n.Values)/load.Seconds(), "load-values/s")
 		})
 	}
+}
+
+// copyFile copies the file at from to to.
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // buildPantau builds cmd/pantau once for the benchmark's servers.
@@ -318,15 +349,19 @@ func nationalTable(b *testing.B, nat, dem *pantauServer, root string) worstRatio
 				continue
 			}
 			pr, sr := nc.p99/dc.p99, float64(nc.size)/float64(dc.size)
+			// The search's goal is absolute (under 10 ms); its answers are
+			// longer where more regions match, as they should be.
+			search := kind.name == "search"
 			flag := ""
-			if pr > 2 || sr > 2 || (kind.name == "search" && nc.p99 >= 10) {
+			if (!search && (pr > 2 || sr > 2)) || (search && nc.p99 >= 10) {
 				flag = "  ✗"
 			}
 			fmt.Printf("%-10s %-10s %7.1f / %7.1f %9s │ %7.1f / %7.1f %9s │ %6.2f %6.2f%s\n", kind.name, lv.level,
 				nc.p50, nc.p99, kb(nc.size), dc.p50, dc.p99, kb(dc.size), pr, sr, flag)
-			w.p99Ratio, w.sizeRatio = max(w.p99Ratio, pr), max(w.sizeRatio, sr)
-			if kind.name == "search" {
+			if search {
 				w.searchP99 = max(w.searchP99, nc.p99)
+			} else {
+				w.p99Ratio, w.sizeRatio = max(w.p99Ratio, pr), max(w.sizeRatio, sr)
 			}
 		}
 	}
