@@ -184,6 +184,17 @@ func (s *Store) primary() *Store {
 	return &p
 }
 
+// Analyze refreshes the planner's statistics of every table. After a bulk
+// load of millions of rows PostgreSQL has none until autovacuum comes by
+// (a minute or more), and plans meanwhile as for empty tables; SQLite has
+// none until asked.
+func (s *Store) Analyze(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	return nil
+}
+
 // Ping checks that the database answers. When it does not, the idle
 // connections are dropped: after a server restart they are dead sockets,
 // and each would otherwise fail one request before the pool notices.
