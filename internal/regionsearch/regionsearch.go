@@ -185,24 +185,9 @@ const (
 	ranks
 )
 
-// depths is the number of levels, nation to village.
+// depths is the number of levels, nation to village (domain.Level.Depth):
+// at equal match a province comes before a regency of the same name.
 const depths = 5
-
-// depth orders levels from the top, so that at equal match a province
-// comes before a regency of the same name.
-func depth(l domain.Level) int {
-	switch l {
-	case domain.LevelNational:
-		return 0
-	case domain.LevelProvince:
-		return 1
-	case domain.LevelRegency:
-		return 2
-	case domain.LevelDistrict:
-		return 3
-	}
-	return 4
-}
 
 // word is where a word of a folded name starts: key is the name from
 // there on (a substring of the folded name, not a copy).
@@ -231,7 +216,7 @@ func isWordStart(name string, k int) bool {
 // every name, per level, and the BPS codes.
 func (ix *Index) buildSearch() {
 	for i, name := range ix.folded {
-		d := depth(ix.regions[i].Level)
+		d := ix.regions[i].Level.Depth()
 		bareAt := len(name) - len(ix.bare[i])
 		for k := 0; k < len(name); k++ {
 			if !isWordStart(name, k) {
@@ -326,7 +311,7 @@ func (ix *Index) searchCode(h *hits, q string) {
 		if ix.regions[i].Code == q {
 			rank = exactCode
 		}
-		h.add(rank, depth(ix.regions[i].Level), i)
+		h.add(rank, ix.regions[i].Level.Depth(), i)
 	}
 	lo = sort.Search(len(ix.bpsSorted), func(i int) bool { return ix.bpsSorted[i].code >= q })
 	for k := lo; k < len(ix.bpsSorted) && strings.HasPrefix(ix.bpsSorted[k].code, q); k++ {
@@ -335,7 +320,7 @@ func (ix *Index) searchCode(h *hits, q string) {
 		if ix.bpsSorted[k].code == q {
 			rank = exactCode
 		}
-		h.add(rank, depth(ix.regions[i].Level), i)
+		h.add(rank, ix.regions[i].Level.Depth(), i)
 	}
 }
 
