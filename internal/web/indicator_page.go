@@ -180,14 +180,15 @@ func (s *Server) indicatorPage(c *gin.Context) {
 				localTime(l, r.ChangedAt, zone), who.name(r.ChangedBy), "#" + strconv.FormatInt(r.UploadID, 10)})
 		}
 	}
-	withData, err := s.store.RegionsWithData(ctx, code)
+	picker, err := s.regionPicker(c, p.region, []string{code})
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	var regions []option
-	for _, r := range withData {
-		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
+	withData, err := s.compareCandidates(ctx, p.region, code)
+	if err != nil {
+		s.pageError(c, err)
+		return
 	}
 	var districts mapped
 	if tab != "chart" {
@@ -200,7 +201,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	definition, definitionID := definitionIn(l, ind)
 	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Tab": tab, "Tabs": tabLinks(c, l, tab), "Map": districts, "MapYear": p.year, "SeriesTable": main.Table,
-		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
+		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Picker": picker,
 		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
