@@ -126,7 +126,9 @@ type Result struct {
 	NothingToReview bool `json:"nothing_to_review,omitempty"`
 }
 
-// Change is one value a dry run would write.
+// Change is one value a dry run would write. A changed value says which of
+// its attributes change (Changed); the old and new of each are given
+// whether or not it is among them, so a reader sees what stays too.
 type Change struct {
 	domain.SeriesKey
 	// Kind is "new" or "changed".
@@ -137,6 +139,19 @@ type Change struct {
 	OldStatus domain.Status `json:"old_status,omitempty"`
 	New       float64       `json:"new_value"`
 	Status    domain.Status `json:"new_status,omitempty"`
+	// OldNote and OldBreak are the stored value's (nil for a new value).
+	OldNote  *string `json:"old_note,omitempty"`
+	NewNote  string  `json:"new_note"`
+	OldBreak *bool   `json:"old_break,omitempty"`
+	NewBreak bool    `json:"new_break"`
+	// OldUnit and NewUnit are the unit of the stored and the new value:
+	// the indicator's, both, since a file stating another unit is refused.
+	OldUnit string `json:"old_unit,omitempty"`
+	NewUnit string `json:"new_unit,omitempty"`
+	// Changed lists what a changed value changes: value, status, break,
+	// note (see domain.Attr.Names); Attrs is the same as a set.
+	Changed []string    `json:"changed,omitempty"`
+	Attrs   domain.Attr `json:"-"`
 	// Plan, OldHigh and High are a target's: its plan, and the upper ends
 	// of ranges (Old and New then hold the lower ends).
 	Plan    string   `json:"plan,omitempty"`
@@ -193,6 +208,7 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	}
 	j := &job{ctx: ctx, st: st, req: req, mode: m, cat: cat, src: src, values: values, res: res,
 		gate: newGate(cat, req), pv: newPreview(req, m, values, st.StoredTargets(ctx))}
+	j.pv.cat = cat
 	if req.Targets {
 		j.res.Upload, err = j.targets()
 	} else {
@@ -480,6 +496,7 @@ func (g *gate) err(lang locale.Lang) error {
 // changed, unchanged: the same rules as the store's) and lists the new and
 // changed ones, up to max of each, of the keys only accepts.
 type preview struct {
+	cat        *domain.Catalog
 	values     *store.StoredValues
 	targets    *store.StoredTargets
 	max        int
@@ -504,7 +521,7 @@ func (p *preview) add(o domain.Observation) {
 	if p.off {
 		return
 	}
-	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status}
+	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status, NewNote: o.Note, NewBreak: o.Break, NewUnit: p.unit(o.IndicatorCode)}
 	old, ok := p.values.Get(o.SeriesKey)
 	switch {
 	case !ok:
@@ -519,10 +536,20 @@ func (p *preview) add(o domain.Observation) {
 	default:
 		p.total.Changed++
 		o = o.Keep(old)
-		c.Kind, c.Status = KindChanged, o.Status
-		c.Old, c.OldStatus = &old.Value, old.Status
+		c.Kind, c.Status, c.NewNote, c.NewBreak = KindChanged, o.Status, o.Note, o.Break
+		c.Old, c.OldStatus, c.OldNote, c.OldBreak, c.OldUnit = &old.Value, old.Status, &old.Note, &old.Break, c.NewUnit
+		c.Attrs = o.Differs(old)
+		c.Changed = c.Attrs.Names()
 	}
 	p.list(c)
+}
+
+// unit is the unit of an indicator's values.
+func (p *preview) unit(code string) string {
+	if p.cat == nil {
+		return ""
+	}
+	return p.cat.Indicators[code].Unit
 }
 
 // addTarget is add for a plan target: a target changes when its value,
@@ -531,7 +558,7 @@ func (p *preview) addTarget(t domain.Target) {
 	if p.off {
 		return
 	}
-	c := Change{SeriesKey: t.SeriesKey, Plan: t.PlanCode, New: t.Low}
+	c := Change{SeriesKey: t.SeriesKey, Plan: t.PlanCode, New: t.Low, NewNote: t.Note, NewUnit: p.unit(t.IndicatorCode)}
 	if t.IsRange() {
 		c.High = &t.High
 	}
@@ -545,10 +572,17 @@ func (p *preview) addTarget(t domain.Target) {
 		return
 	default:
 		p.total.Changed++
-		c.Kind, c.Old = KindChanged, &old.Low
+		c.Kind, c.Old, c.OldNote, c.OldUnit = KindChanged, &old.Low, &old.Note, c.NewUnit
 		if old.IsRange() {
 			c.OldHigh = &old.High
 		}
+		if old.Low != t.Low || old.High != t.High {
+			c.Attrs |= domain.AttrValue
+		}
+		if old.Note != t.Note {
+			c.Attrs |= domain.AttrNote
+		}
+		c.Changed = c.Attrs.Names()
 	}
 	p.list(c)
 }

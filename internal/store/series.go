@@ -93,19 +93,46 @@ func (s *Store) plansOf(ctx context.Context, targets []domain.Target) ([]domain.
 }
 
 // ObservationRevisions lists the history of one series, oldest first; year 0
-// means every year.
+// means every year. Each revision says which attributes it changed: the
+// tables keep a revision's old note and break, not its new ones, which are
+// the next revision's old ones, or the current value's after the last.
 func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionCode string, year int) ([]domain.Revision, error) {
-	q := `SELECT r.indicator_code, r.region_code, r.disagg, r.year, r.old_value, r.old_status, r.new_value, r.old_upload_id,
-		r.upload_id, COALESCE(u.created_by, '') AS changed_by, r.changed_at
+	q := `SELECT r.indicator_code, r.region_code, r.disagg, r.year, r.old_value, r.old_status, r.new_value, r.new_status, r.old_note, r.old_break,
+		r.old_upload_id, r.upload_id, COALESCE(u.created_by, '') AS changed_by, r.changed_at
 		FROM observation_revisions r LEFT JOIN uploads u ON u.id = r.upload_id
 		WHERE r.indicator_code = ? AND r.region_code = ?`
+	cur := `SELECT indicator_code, region_code, disagg, year, value, status, series_break, note FROM observations
+		WHERE indicator_code = ? AND region_code = ?`
 	args := []any{indicatorCode, regionCode}
 	if year != 0 {
-		q, args = q+` AND r.year = ?`, append(args, year)
+		q, cur, args = q+` AND r.year = ?`, cur+` AND year = ?`, append(args, year)
 	}
 	out := []domain.Revision{}
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q+` ORDER BY r.year, r.disagg, r.upload_id`), args...); err != nil {
 		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	var now []domain.Observation
+	if err := s.rdb.SelectContext(ctx, &now, s.rdb.Rebind(cur), args...); err != nil {
+		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
+	}
+	current := make(map[domain.SeriesKey]domain.Observation, len(now))
+	for _, o := range now {
+		current[o.SeriesKey] = o
+	}
+	for i := range out {
+		r := &out[i]
+		if i+1 < len(out) && out[i+1].SeriesKey == r.SeriesKey {
+			r.NewNote, r.NewBreak = out[i+1].OldNote, out[i+1].OldBreak
+		} else if o, ok := current[r.SeriesKey]; ok {
+			r.NewNote, r.NewBreak = o.Note, o.Break
+		}
+		oldObs := domain.Observation{Value: r.OldValue, Status: r.OldStatus, Break: r.OldBreak, Note: r.OldNote}
+		newObs := domain.Observation{Value: r.NewValue, Status: r.NewStatus, Break: r.NewBreak, Note: r.NewNote}
+		r.Attrs = newObs.Differs(oldObs)
+		r.Changed = r.Attrs.Names()
 	}
 	return out, nil
 }

@@ -161,6 +161,15 @@ type changeRow struct {
 	Disagg, Old, New              string
 	// Plan is a target's plan.
 	Plan string
+	// What says what a changed value changes ("hanya catatan berubah"),
+	// Kept that its value stays, and Details each other attribute's old →
+	// new (templates/upload_changes.html).
+	What    string
+	Kept    bool
+	Details []string
+	// Also says what else changes beside a changed value; NewWord and
+	// KeptWord are "new" and "unchanged" in the page's language.
+	Also, NewWord, KeptWord string
 }
 
 // uploadPage answers GET /unggah (and /upload): the form.
@@ -364,9 +373,42 @@ func changeRows(res importer.Result, lang locale.Lang) []changeRow {
 		if ch.Old != nil {
 			r.Old = rangeText(lang, *ch.Old, ch.OldHigh)
 		}
+		r.NewWord, r.KeptWord = lang.Get("upload.new"), lang.Get("changes.kept")
+		if ch.Kind == importer.KindChanged {
+			r.What, r.Kept, r.Details = ch.Attrs.Describe(lang), ch.Attrs&domain.AttrValue == 0, changeDetails(lang, ch)
+			if !r.Kept && ch.Attrs != domain.AttrValue {
+				r.Also = r.What
+			}
+		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// changeDetails spells out each attribute other than the value that a
+// change changes, old → new.
+func changeDetails(lang locale.Lang, ch importer.Change) []string {
+	var out []string
+	word := func(a string) string { return lang.Get("changes.attr_" + a) }
+	if ch.Attrs&domain.AttrStatus != 0 {
+		out = append(out, word("status")+": "+statusWord(lang, ch.OldStatus)+" → "+statusWord(lang, ch.Status))
+	}
+	if ch.Attrs&domain.AttrBreak != 0 && ch.OldBreak != nil {
+		yes := map[bool]string{true: "✓", false: "–"}
+		out = append(out, word("break")+": "+yes[*ch.OldBreak]+" → "+yes[ch.NewBreak])
+	}
+	if ch.Attrs&domain.AttrNote != 0 && ch.OldNote != nil {
+		out = append(out, word("note")+": “"+*ch.OldNote+"” → “"+ch.NewNote+"”")
+	}
+	return out
+}
+
+// statusWord is a status in words (final, sementara, revisi).
+func statusWord(lang locale.Lang, st domain.Status) string {
+	if id := "ingest.status_" + string(st); lang.Has(id) {
+		return lang.Get(id)
+	}
+	return string(st)
 }
 
 // rangeText formats a value, or a target's range low–high.
