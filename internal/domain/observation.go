@@ -207,12 +207,12 @@ func (o Observation) SameAs(old Observation) bool {
 // changed it: who, when and which upload.
 type Revision struct {
 	SeriesKey
-	PlanCode    string    `json:"plan,omitempty" db:"plan_code"`
-	OldValue    float64   `json:"old_value" db:"old_value"`
-	OldHigh     *float64  `json:"old_high,omitempty" db:"old_high"`
-	OldStatus   Status    `json:"old_status,omitempty" db:"old_status"`
-	NewValue    float64   `json:"new_value" db:"new_value"`
-	NewHigh     *float64  `json:"new_high,omitempty" db:"new_high"`
+	PlanCode  string   `json:"plan,omitempty" db:"plan_code"`
+	OldValue  float64  `json:"old_value" db:"old_value"`
+	OldHigh   *float64 `json:"old_high,omitempty" db:"old_high"`
+	OldStatus Status   `json:"old_status,omitempty" db:"old_status"`
+	NewValue  float64  `json:"new_value" db:"new_value"`
+	NewHigh   *float64 `json:"new_high,omitempty" db:"new_high"`
 	// The other attributes, old and new (observations only; a revision
 	// of a target changes its value or note). Changed lists the ones that
 	// changed (Attr.Names), Attrs is the same as a set.
