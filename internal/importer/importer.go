@@ -48,6 +48,12 @@ type Request struct {
 	// submission, and nothing of it is public until Publish. With DryRun it
 	// is only the check.
 	Review bool
+	// ConfirmRequired refuses (ErrInvalid, Result.NeedsConfirmation) to
+	// store or submit a file with plausibility warnings or broken rules
+	// unless ConfirmWarnings says the sender has checked them: the API and
+	// the page ask for it; the command line and the demo do not.
+	ConfirmRequired bool
+	ConfirmWarnings bool
 	// publishes is the submission this import publishes (see Publish).
 	publishes *store.Publication
 }
@@ -124,6 +130,13 @@ type Result struct {
 	// NothingToReview says a file sent for review was not kept: every
 	// value in it is stored already.
 	NothingToReview bool `json:"nothing_to_review,omitempty"`
+	// Warnings are the values found implausible and the validation rules
+	// broken, at most maxWarnings; MoreWarnings counts the rest.
+	Warnings     []Warning `json:"warnings,omitempty"`
+	MoreWarnings int       `json:"more_warnings,omitempty"`
+	// NeedsConfirmation says the file was refused only for its warnings:
+	// sent again with ConfirmWarnings it goes through.
+	NeedsConfirmation bool `json:"needs_confirmation,omitempty"`
 }
 
 // Change is one value a dry run would write. A changed value says which of
@@ -209,6 +222,7 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	j := &job{ctx: ctx, st: st, req: req, mode: m, cat: cat, src: src, values: values, res: res,
 		gate: newGate(cat, req), pv: newPreview(req, m, values, st.StoredTargets(ctx))}
 	j.pv.cat = cat
+	j.plaus = newPlausibility(req.Options.Lang, cat, values)
 	if req.Targets {
 		j.res.Upload, err = j.targets()
 	} else {
@@ -228,6 +242,7 @@ type job struct {
 	values *store.StoredValues
 	gate   *gate
 	pv     *preview
+	plaus  *plausibility
 	res    Result
 }
 
@@ -264,6 +279,7 @@ func (j *job) observations() (domain.Upload, error) {
 				return nil
 			}
 			j.pv.add(o)
+			j.plaus.check(o)
 			return emit(o)
 		}))
 	}
@@ -314,7 +330,22 @@ func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
 	if err := j.pv.targets.Err(); err != nil {
 		return c, err
 	}
-	return c, rep.Err()
+	if err := rep.Err(); err != nil {
+		return c, err
+	}
+	return c, j.confirmed()
+}
+
+// confirmed refuses to store or submit a file with warnings its sender
+// has not confirmed (when the caller asks for confirmation). Publishing
+// a submission needs none: its sender confirmed it when submitting.
+func (j *job) confirmed() error {
+	n := j.plaus.count
+	if n == 0 || !j.req.ConfirmRequired || j.req.ConfirmWarnings || j.req.publishes != nil || j.res.DryRun {
+		return nil
+	}
+	j.res.NeedsConfirmation = true
+	return &domain.Error{Kind: domain.ErrInvalid, Message: j.req.Options.Lang.Get("changes.confirmNeeded", n)}
 }
 
 // conclude fills the result once the store is done (err is its answer),
@@ -322,6 +353,7 @@ func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
 func (j *job) conclude(err error) (Result, error) {
 	res := &j.res
 	res.Changes, res.MoreChanges = j.pv.changes, j.pv.more
+	res.Warnings, res.MoreWarnings = j.plaus.list, j.plaus.count-len(j.plaus.list)
 	res.SHA256, res.Size = j.src.sum(), j.src.n
 	res.Forbidden = j.gate.list()
 	res.Accepted = err == nil

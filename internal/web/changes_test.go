@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -175,4 +178,136 @@ func waitFor(t *testing.T, url, want string) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// warningItem is one of an upload answer's warnings.
+type warningItem struct {
+	Code              string   `json:"code"`
+	Indicator         string   `json:"indicator"`
+	Region            string   `json:"region"`
+	Year              int      `json:"year"`
+	Old               *float64 `json:"old_value"`
+	New               *float64 `json:"new_value"`
+	Against           string   `json:"against"`
+	Reason            string   `json:"reason"`
+	NeedsConfirmation bool     `json:"needs_confirmation"`
+}
+
+// TestPlausibilityWarnings: each warning case in the dry run, a 422 that
+// lists them when storing without confirm_warnings (nothing stored), and
+// the file stored once confirmed; a value outside the indicator's bounds
+// stays an error.
+func TestPlausibilityWarnings(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		type answer struct {
+			Warnings []warningItem `json:"warnings"`
+		}
+		for _, tt := range []struct {
+			name, query, body string
+			code, against     string
+			year              int
+			old, new          float64
+		}{
+			{"decimal slip against the stored value", "decimal=comma", "16.07;penduduk;2023;850,022\n", "decimal_slip", "stored", 2023, 850022, 850.022},
+			{"tenfold against the stored year before", "", "16.07;kemiskinan_ekstrem;2025;4,9\n", "tenfold", "previous_year", 2025, 0.49, 4.9},
+			{"tenfold below the file's own year before", "", "16.07;kemiskinan_ekstrem;2025;0,45\n16.07;kemiskinan_ekstrem;2026;0,04\n", "tenfold", "previous_year", 2026, 0.45, 0.04},
+			{"a percentage jumping more than its range allows", "", "16.07;kemiskinan;2025;35\n", "percent_jump", "previous_year", 2025, 9.31, 35},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				before := srv.extremePoverty(t)
+				body := povertyHeader + tt.body
+				status, r, _ := srv.post(t, srv.bps, "dry_run=true&"+tt.query, body)
+				if status != 200 {
+					t.Fatalf("dry run: %d %+v", status, r.Error)
+				}
+				status, r, _ = srv.post(t, srv.bps, tt.query, body)
+				var refused answer
+				if err := json.Unmarshal(r.Error.Details, &refused); err != nil || status != 422 || r.Error.Code != "warnings" || !strings.Contains(r.Error.Message, "confirm_warnings") {
+					t.Fatalf("without confirmation: %d %+v %v", status, r.Error, err)
+				}
+				var w *warningItem
+				for i := range refused.Warnings {
+					if refused.Warnings[i].Code == tt.code {
+						w = &refused.Warnings[i]
+					}
+				}
+				if w == nil || w.Region != "16.07" || w.Year != tt.year || w.Against != tt.against || w.Old == nil || *w.Old != tt.old ||
+					w.New == nil || *w.New != tt.new || !w.NeedsConfirmation || !strings.Contains(w.Reason, "Kabupaten Banyuasin") {
+					t.Fatalf("warnings %+v, want %s against %s %d %g → %g", refused.Warnings, tt.code, tt.against, tt.year, tt.old, tt.new)
+				}
+				if tt.code == "decimal_slip" && !strings.Contains(w.Reason, "850,022 dan 850.022") {
+					t.Errorf("the decimal slip is not called out: %s", w.Reason)
+				}
+				if got := srv.extremePoverty(t); got != before {
+					t.Fatalf("refused upload stored: %s → %s", before, got)
+				}
+				if status, r, _ := srv.post(t, srv.bps, "confirm_warnings=true&"+tt.query, body); status != 201 {
+					t.Fatalf("confirmed: %d %+v", status, r.Error)
+				}
+			})
+		}
+		// A plausible file needs no confirmation; a value outside the
+		// indicator's bounds is refused outright.
+		if status, r, _ := srv.post(t, srv.bps, "", povertyHeader+"16.07;kemiskinan;2025;9,1\n"); status != 201 {
+			t.Errorf("plausible file: %d %+v", status, r.Error)
+		}
+		if status, r, _ := srv.post(t, srv.bps, "confirm_warnings=true", povertyHeader+"16.07;kemiskinan;2025;120\n"); status != 422 || r.Error.Code != "rejected" {
+			t.Errorf("value above 100%%: %d %+v", status, r.Error)
+		}
+	})
+}
+
+// TestWarningsOnPages: the preview lists the warnings and asks for the box
+// to be ticked; confirming without it stores nothing, with it stores; the
+// walidata sees the same warnings when reviewing a submission.
+func TestWarningsOnPages(t *testing.T) {
+	slip := []byte(povertyHeader + "16.07;penduduk;2023;850,022\n")
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		confirm := func(html, tick string) (int, string) {
+			t.Helper()
+			m := regexp.MustCompile(`name="pending" value="([0-9a-f]{32})"`).FindStringSubmatch(html)
+			if m == nil {
+				t.Fatalf("no confirm form:\n%s", html)
+			}
+			form := url.Values{"pending": {m[1]}}
+			if tick != "" {
+				form.Set("confirm_warnings", tick)
+			}
+			resp, err := http.PostForm(srv.base+"/unggah/simpan", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		status, html := previewPage(t, srv, "id", slip, "decimal", "comma")
+		if status != 200 || !strings.Contains(html, "850,022 dan 850.022") || !strings.Contains(html, `name="confirm_warnings" value="true" required`) {
+			t.Fatalf("preview: %d\n%s", status, html)
+		}
+		if status, html := confirm(html, ""); status != 422 || !strings.Contains(html, "confirm_warnings") {
+			t.Errorf("confirmed without the box: %d\n%s", status, html)
+		}
+		_, html = previewPage(t, srv, "id", slip, "decimal", "comma")
+		if status, html := confirm(html, "true"); status != 201 {
+			t.Errorf("confirmed with the box: %d\n%s", status, html)
+		}
+		// A plausible file asks for no box.
+		if _, html := previewPage(t, srv, "id", []byte(povertyHeader+"16.07;kemiskinan;2025;9,1\n")); strings.Contains(html, `name="confirm_warnings"`) {
+			t.Error("a plausible file asks for confirmation")
+		}
+	})
+	reviewServers(t, func(t *testing.T, srv reviewServer) {
+		if status, r, _ := srv.post(t, srv.bps, "decimal=comma", string(slip)); status != 422 || r.Error.Code != "warnings" {
+			t.Fatalf("submission without confirmation: %d %+v", status, r.Error)
+		}
+		status, r, _ := srv.post(t, srv.bps, "decimal=comma&confirm_warnings=true", string(slip))
+		if status != 202 {
+			t.Fatalf("submission: %d %+v", status, r.Error)
+		}
+		resp, body := srv.admin.do("GET", fmt.Sprintf("/tinjau/%d", r.Data.Submission.ID), nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, "850,022 dan 850.022") {
+			t.Errorf("the walidata's review page lacks the warning: %d\n%s", resp.StatusCode, body)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"sync"
@@ -152,7 +153,11 @@ type uploadView struct {
 	// WillReview says confirming sends the file to the walidata, and
 	// NothingToReview that it was sent but changes nothing.
 	WillReview, NothingToReview bool
-	status                      int
+	// Confirm counts the warnings the sender must confirm before storing
+	// (templates/upload_changes.html); CT are their words.
+	Confirm int
+	CT      map[string]string
+	status  int
 }
 
 type changeRow struct {
@@ -281,6 +286,10 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 		return
 	}
 	defer os.Remove(f.path)
+	// The preview's parameters, and the sender's confirmation of its
+	// warnings (the box ticked in the preview).
+	f.params = maps.Clone(f.params)
+	f.params["confirm_warnings"] = c.PostForm("confirm_warnings")
 	if err := s.stillUploader(c, f.by); err != nil {
 		var status int
 		status, v.Error = s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
@@ -343,6 +352,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	v.Result, v.Answer, v.Submission = &res, &a, res.Submission
 	v.WillReview, v.NothingToReview = req.Review, res.NothingToReview
 	v.Changes = changeRows(res, v.Lang)
+	v.Confirm, v.CT = len(res.Warnings)+res.MoreWarnings, changesTexts[v.Lang]
 	v.status = http.StatusOK
 	switch {
 	case err == nil && res.NothingToReview:
@@ -356,6 +366,8 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f pendingFile, dry
 	case err == nil:
 	case errors.Is(err, domain.ErrForbidden):
 		v.status, v.Error = http.StatusForbidden, domain.Message(err)
+	case res.NeedsConfirmation:
+		v.status, v.Error = http.StatusUnprocessableEntity, domain.Message(err)
 	case errors.Is(err, domain.ErrInvalid):
 		v.status, v.Error = http.StatusUnprocessableEntity, v.T["rejected"]
 	default:
@@ -426,5 +438,6 @@ func (v *uploadView) useNonce(nonce string) {
 	v.ScriptURL = chart.UploadURL
 }
 
-// uploadTexts are the upload page's strings.
-var uploadTexts = locale.Sections("upload")
+// uploadTexts are the upload page's strings; changesTexts those of its
+// changes and warnings (templates/upload_changes.html).
+var uploadTexts, changesTexts = locale.Sections("upload"), locale.Sections("changes")
