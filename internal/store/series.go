@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -135,123 +134,6 @@ func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionC
 		r.Changed = r.Attrs.Names()
 	}
 	return out, nil
-}
-
-// StoredValues looks up stored observations during an import, for the
-// reader's plausibility warnings (the value of the year before) and for a
-// dry run's list of changes (the value a row replaces). The reader asks per
-// row, so values are loaded lazily, one query per (indicator, year) — far
-// fewer than series: a yearly upload costs one query per indicator — and
-// cached; the cache is emptied when it grows past a bound, so memory stays
-// flat however big the file. It reads committed data, outside the import's
-// transaction.
-type StoredValues struct {
-	s      *Store
-	ctx    context.Context
-	mu     sync.Mutex
-	groups map[valueGroup]map[valueSlot]domain.Observation
-	size   int
-	err    error
-	// Queries counts the loads, for tests and logs.
-	Queries int
-}
-
-type valueGroup struct {
-	indicator string
-	year      int
-}
-
-type valueSlot struct {
-	region string
-	disagg domain.Disaggregation
-}
-
-// maxCachedValues bounds StoredValues' cache (about 100 bytes each).
-const maxCachedValues = 500_000
-
-// storedValuesOfVersionsSQL is the query of StoredValues on PostgreSQL:
-// the view's, with the newest version of each series' year asked for as
-// the first row of its index range (LIMIT 1). Through the view, right after
-// a big import (statistics not yet updated) the planner sorted each
-// series' versions instead, four times slower.
-const storedValuesOfVersionsSQL = `SELECT s.region_code, s.disagg, c.value, c.status, c.series_break, c.note, c.upload_id,
-		COALESCE(c.source_line, 0)
-	FROM series s
-	CROSS JOIN LATERAL (
-		SELECT v.value, v.status, v.series_break, v.note, v.upload_id, v.source_line FROM observation_versions v
-		WHERE v.series_id = s.id AND v.year = $2 ORDER BY v.upload_id DESC LIMIT 1
-	) c
-	WHERE s.indicator_code = $1`
-
-// StoredValues returns an empty lookup over the store's observations.
-func (s *Store) StoredValues(ctx context.Context) *StoredValues {
-	return &StoredValues{s: s, ctx: ctx, groups: map[valueGroup]map[valueSlot]domain.Observation{}}
-}
-
-// Get returns the stored observation for k.
-func (v *StoredValues) Get(k domain.SeriesKey) (domain.Observation, bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	g := valueGroup{k.IndicatorCode, k.Year}
-	m, ok := v.groups[g]
-	if !ok {
-		m = v.load(g)
-	}
-	o, ok := m[valueSlot{k.RegionCode, k.Disagg}]
-	return o, ok
-}
-
-// Value returns the stored value for k; it has the shape of ingest.Options.Previous.
-func (v *StoredValues) Value(k domain.SeriesKey) (float64, bool) {
-	o, ok := v.Get(k)
-	return o.Value, ok
-}
-
-// Err returns the first error a load met (lookups then answer "not stored").
-func (v *StoredValues) Err() error {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.err
-}
-
-func (v *StoredValues) load(g valueGroup) map[valueSlot]domain.Observation {
-	m := map[valueSlot]domain.Observation{}
-	if v.err != nil {
-		return m
-	}
-	v.Queries++
-	q := `SELECT region_code, disagg, value, status, series_break, note, upload_id, COALESCE(source_line, 0)
-		FROM observations WHERE indicator_code = ? AND year = ?`
-	if v.s.dialect == Postgres {
-		q = storedValuesOfVersionsSQL
-	}
-	rows, err := v.s.db.QueryContext(v.ctx, v.s.db.Rebind(q), g.indicator, g.year)
-	if err != nil {
-		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
-		return m
-	}
-	defer rows.Close()
-	for rows.Next() {
-		o := domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: g.indicator, Year: g.year}}
-		var brk sql.NullBool
-		if err := rows.Scan(&o.RegionCode, &o.Disagg, &o.Value, &o.Status, &brk, &o.Note, &o.UploadID, &o.Line); err != nil {
-			v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
-			return m
-		}
-		o.Break = brk.Bool
-		m[valueSlot{o.RegionCode, o.Disagg}] = o
-	}
-	if err := rows.Err(); err != nil {
-		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
-		return m
-	}
-	if v.size+len(m) > maxCachedValues {
-		clear(v.groups)
-		v.size = 0
-	}
-	v.groups[g] = m
-	v.size += len(m)
-	return m
 }
 
 // RegionSeries returns every indicator's series in one region: one Series
