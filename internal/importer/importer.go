@@ -134,6 +134,9 @@ type Result struct {
 	// broken, at most maxWarnings; MoreWarnings counts the rest.
 	Warnings     []Warning `json:"warnings,omitempty"`
 	MoreWarnings int       `json:"more_warnings,omitempty"`
+	// RuleErrors are the validation rules of error severity the file
+	// breaks: it is rejected.
+	RuleErrors []ingest.RowError `json:"rule_errors,omitempty"`
 	// NeedsConfirmation says the file was refused only for its warnings:
 	// sent again with ConfirmWarnings it goes through.
 	NeedsConfirmation bool `json:"needs_confirmation,omitempty"`
@@ -222,7 +225,7 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	j := &job{ctx: ctx, st: st, req: req, mode: m, cat: cat, src: src, values: values, res: res,
 		gate: newGate(cat, req), pv: newPreview(req, m, values, st.StoredTargets(ctx))}
 	j.pv.cat = cat
-	j.plaus = newPlausibility(req.Options.Lang, cat, values)
+	j.plaus, j.rules = newPlausibility(req.Options.Lang, cat, values), newRuleCheck(cat)
 	if req.Targets {
 		j.res.Upload, err = j.targets()
 	} else {
@@ -243,6 +246,7 @@ type job struct {
 	gate   *gate
 	pv     *preview
 	plaus  *plausibility
+	rules  *ruleCheck
 	res    Result
 }
 
@@ -280,6 +284,7 @@ func (j *job) observations() (domain.Upload, error) {
 			}
 			j.pv.add(o)
 			j.plaus.check(o)
+			j.rules.add(o)
 			return emit(o)
 		}))
 	}
@@ -331,6 +336,12 @@ func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
 		return c, err
 	}
 	if err := rep.Err(); err != nil {
+		return c, err
+	}
+	if j.res.RuleErrors = j.rules.run(j.plaus, j.values); len(j.res.RuleErrors) > 0 {
+		return c, &domain.Error{Kind: domain.ErrInvalid, Message: j.req.Options.Lang.Get("changes.ruleStop", len(j.res.RuleErrors))}
+	}
+	if err := j.values.Err(); err != nil {
 		return c, err
 	}
 	return c, j.confirmed()

@@ -123,6 +123,7 @@ func answerOf(res importer.Result) uploadAnswer {
 		}
 	}
 	a.Warnings = append(a.Warnings, res.Warnings...)
+	a.Errors = append(a.Errors, res.RuleErrors...)
 	if res.Accepted && !res.DryRun && res.Upload.ID != 0 {
 		a.FileURL = fmt.Sprintf("/api/v1/uploads/%d/file", res.Upload.ID)
 	}
