@@ -297,6 +297,12 @@ func TestWarningsOnPages(t *testing.T) {
 			t.Error("a plausible file asks for confirmation")
 		}
 	})
+}
+
+// TestWarningsInReview: the walidata sees a submission's warnings when
+// reviewing it; submitting one needs the sender's confirmation.
+func TestWarningsInReview(t *testing.T) {
+	slip := []byte(povertyHeader + "16.07;penduduk;2023;850,022\n")
 	reviewServers(t, func(t *testing.T, srv reviewServer) {
 		if status, r, _ := srv.post(t, srv.bps, "decimal=comma", string(slip)); status != 422 || r.Error.Code != "warnings" {
 			t.Fatalf("submission without confirmation: %d %+v", status, r.Error)
