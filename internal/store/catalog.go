@@ -110,25 +110,52 @@ const indicatorColumns = `code, name_id, name_en, unit, polarity, band_low, band
 	source, definition, definition_en, frequency, sdg_code, national_code, COALESCE(agency_code, '') AS agency_code,
 	progress_assess AS "progress.assess", progress_base_year AS "progress.base_year",
 	progress_substantial AS "progress.thresholds.substantial", progress_moderate AS "progress.thresholds.moderate",
-	progress_limited AS "progress.thresholds.limited"`
+	progress_limited AS "progress.thresholds.limited", rules`
+
+// indicatorRow is an indicator as stored: its rules one per line.
+type indicatorRow struct {
+	domain.Indicator
+	RuleLines string `db:"rules"`
+}
+
+func (r indicatorRow) indicator() domain.Indicator {
+	ind := r.Indicator
+	ind.Rules = ruleList(r.RuleLines)
+	return ind
+}
+
+// ruleList splits stored rule lines; none is nil.
+func ruleList(lines string) []string {
+	var out []string
+	for _, l := range strings.Split(lines, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
 
 // Indicators lists every indicator by code.
 func (s *Store) Indicators(ctx context.Context) ([]domain.Indicator, error) {
-	out := []domain.Indicator{}
-	if err := s.rdb.SelectContext(ctx, &out, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
+	var rows []indicatorRow
+	if err := s.rdb.SelectContext(ctx, &rows, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: indicators: %w", err)
+	}
+	out := make([]domain.Indicator, len(rows))
+	for i, r := range rows {
+		out[i] = r.indicator()
 	}
 	return out, nil
 }
 
 // Indicator returns one indicator, or ErrNotFound.
 func (s *Store) Indicator(ctx context.Context, code string) (domain.Indicator, error) {
-	var ind domain.Indicator
-	err := s.rdb.GetContext(ctx, &ind, s.rdb.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
+	var row indicatorRow
+	err := s.rdb.GetContext(ctx, &row, s.rdb.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
 	if err != nil {
-		return ind, notFound(err, "indicator %q not found", code)
+		return row.Indicator, notFound(err, "indicator %q not found", code)
 	}
-	return ind, nil
+	return row.indicator(), nil
 }
 
 const regionSelect = `SELECT r.code, COALESCE(b.bps_code, '') AS bps_code, r.name, r.level, COALESCE(r.parent_code, '') AS parent_code,

@@ -176,7 +176,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		zone, _ := domain.ZoneOf(p.region.Code)
 		for _, r := range revs {
 			history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),
-				progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit),
+				progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), revisedTo(l, ind, r),
 				localTime(l, r.ChangedAt, zone), who.name(r.ChangedBy), "#" + strconv.FormatInt(r.UploadID, 10)})
 		}
 	}
@@ -210,6 +210,26 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c, p.region, withData, p.scope),
 		"Generated": allGenerated(sr), "Definition": definition, "DefinitionIndonesian": definitionID, "From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
 	})
+}
+
+// revisedTo is a revision's new-value cell: the new value, and what else
+// changed; when the value stayed, only what changed ("9,58% · hanya
+// catatan berubah: …"), never 9,58% → 9,58%.
+func revisedTo(l locale.Lang, ind domain.Indicator, r domain.Revision) string {
+	v := progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit)
+	switch {
+	case r.Attrs == domain.AttrValue || r.Attrs == 0:
+		return v
+	case r.Attrs&domain.AttrValue != 0:
+		return v + " · " + r.Attrs.Describe(l)
+	}
+	what := l.Get("changes.kept") + " · " + r.Attrs.Describe(l)
+	if r.Attrs&domain.AttrNote != 0 {
+		what += ": “" + r.OldNote + "” → “" + r.NewNote + "”"
+	} else if r.Attrs == domain.AttrStatus {
+		what += ": " + statusWord(l, r.OldStatus) + " → " + statusWord(l, r.NewStatus)
+	}
+	return what
 }
 
 // indicatorTabs are the views of an indicator page (?tab=), as PRODUCT.md
