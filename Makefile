@@ -7,18 +7,24 @@ export PATH := $(PATH):/usr/local/go/bin
 all: build
 
 # ECharts comes from npm (pinned in package.json and package-lock.json) and is
-# embedded in the binary: Pantau serves it itself and needs no CDN.
+# embedded in the binary: Pantau serves it itself and needs no CDN. esbuild
+# (pinned there too) bundles only the parts Pantau uses, listed in
+# internal/chart/echarts/index.js. Every embedded script is then compressed
+# once, here, with brotli and gzip (X.br, X.gz beside it; all generated,
+# not committed), and served so by negotiation.
 ECHARTS_DIR := node_modules/echarts
 CHART_ASSETS := internal/chart/assets
 
 assets: $(CHART_ASSETS)/echarts.min.js $(CHART_ASSETS)/LICENSE-echarts
+	$(GO) run ./internal/chart/precompress $(CHART_ASSETS)
 
 $(ECHARTS_DIR)/dist/echarts.min.js $(ECHARTS_DIR)/LICENSE: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(ECHARTS_DIR)/dist/echarts.min.js $(ECHARTS_DIR)/LICENSE
 
-$(CHART_ASSETS)/echarts.min.js: $(ECHARTS_DIR)/dist/echarts.min.js
-	cp $< $@
+$(CHART_ASSETS)/echarts.min.js: internal/chart/echarts/index.js $(ECHARTS_DIR)/dist/echarts.min.js
+	node_modules/.bin/esbuild $< --bundle --minify --format=iife --target=es2017 --legal-comments=none \
+		'--define:process.env.NODE_ENV="production"' --log-level=warning --outfile=$@
 
 # echarts.min.js bundles zrender, so both licences travel with it.
 $(CHART_ASSETS)/LICENSE-echarts: $(ECHARTS_DIR)/LICENSE
@@ -61,4 +67,4 @@ loadtest:
 	PANTAU_LOADTEST=1 $(GO) test -count=1 -run TestLoad -v ./internal/loadtest
 
 clean:
-	rm -rf bin $(CHART_ASSETS)/echarts.min.js $(CHART_ASSETS)/LICENSE-echarts
+	rm -rf bin $(CHART_ASSETS)/echarts.min.js $(CHART_ASSETS)/LICENSE-echarts $(CHART_ASSETS)/*.br $(CHART_ASSETS)/*.gz
