@@ -142,16 +142,18 @@ func plainTags(inm, coding string) string {
 	return strings.Join(out, ", ")
 }
 
-// addVary adds Accept-Encoding to h's Vary unless it is there.
+// addVary adds Accept-Encoding to h's Vary unless it is there, in one
+// field (a client reading only the first Vary line still sees it all).
 func addVary(h http.Header) {
-	for _, v := range h.Values("Vary") {
+	vs := h.Values("Vary")
+	for _, v := range vs {
 		for _, f := range strings.Split(v, ",") {
 			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Accept-Encoding") {
 				return
 			}
 		}
 	}
-	h.Add("Vary", "Accept-Encoding")
+	h.Set("Vary", strings.Join(append(vs, "Accept-Encoding"), ", "))
 }
 
 var (

@@ -115,6 +115,7 @@ func TestCompress(t *testing.T) {
 	})
 	r.HEAD("/page", func(c *gin.Context) { c.Data(http.StatusOK, "text/html; charset=utf-8", page) })
 	r.GET("/kept", func(c *gin.Context) {
+		c.Header("Vary", "Accept-Language") // one Vary field must name both
 		c.Header("ETag", etag)
 		if NotModified(c, etag, time.Time{}) {
 			c.Status(http.StatusNotModified)
