@@ -2,7 +2,7 @@
 GO      ?= go
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: all assets build run test bench fuzz vet loadtest clean
+.PHONY: all assets build run test bench bench-lighthouse fuzz vet loadtest clean
 
 all: build
 
@@ -59,6 +59,27 @@ fuzz:
 # same run (e.g. import rows/s vs a plain COPY of the same rows).
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./...
+	$(MAKE) bench-lighthouse
+
+# Lighthouse (pinned in tools/lighthouse) in Debian's Chromium: mobile
+# scores of the demo's pages (tools/lighthouse/run.mjs), this tree's build
+# beside a build of LIGHTHOUSE_BASE measured in the same run (by default the
+# commit before compression and the lean ECharts; LIGHTHOUSE_BASE= measures
+# this tree alone).
+LIGHTHOUSE_BASE ?= 88acf6e
+CHROME_PATH ?= /usr/bin/chromium
+bench-lighthouse: build tools/lighthouse/node_modules
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; targets="branch=$(CURDIR)/bin/pantau"; \
+	if [ -n "$(LIGHTHOUSE_BASE)" ]; then \
+		mkdir $$tmp/src; git archive $(LIGHTHOUSE_BASE) | tar -x -C $$tmp/src; cp -r node_modules $$tmp/src/; \
+		touch $$tmp/src/node_modules/echarts/dist/echarts.min.js $$tmp/src/node_modules/echarts/LICENSE; \
+		$(MAKE) -s -C $$tmp/src build >/dev/null; targets="base=$$tmp/src/bin/pantau $$targets"; \
+	fi; \
+	cd tools/lighthouse && CHROME_PATH=$(CHROME_PATH) node run.mjs $$targets
+
+tools/lighthouse/node_modules: tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund
+	touch $@
 
 # Bounded load test on loopback: readers on pages and the API while uploads
 # run, on SQLite and PostgreSQL; prints req/s and p99, fails on any error or
