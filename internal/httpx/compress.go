@@ -1,10 +1,12 @@
 package httpx
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -234,6 +236,8 @@ type compressWriter struct {
 	buf     []byte
 	decided bool
 	enc     encoder // nil: identity
+	// hijacked: the handler took the connection; nothing more is written.
+	hijacked bool
 }
 
 func (w *compressWriter) WriteHeader(code int) {
@@ -287,8 +291,24 @@ func (w *compressWriter) Status() int {
 
 func (w *compressWriter) Written() bool { return w.decided || len(w.buf) > 0 }
 
+// Hijack hands the connection over (a failed stream is cut off so): what
+// is held back or inside the compressor is dropped, never sent after.
+func (w *compressWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := w.ResponseWriter.Hijack()
+	if err == nil {
+		w.hijacked = true
+	}
+	return conn, rw, err
+}
+
 // finish ends the answer once the handlers returned.
 func (w *compressWriter) finish() {
+	if w.hijacked {
+		if w.enc != nil {
+			release(w.enc)
+		}
+		return
+	}
 	if !w.decided {
 		w.decide(len(w.buf) >= MinCompressSize)
 	}

@@ -93,7 +93,11 @@ try {
   for (const p of pages) {
     const all = targets.map(() => []);
     for (let r = 0; r < runs; r++) {
-      for (let i = 0; i < targets.length; i++) all[i].push(await measure(chrome, servers[i].base + p.path));
+      for (let i = 0; i < targets.length; i++) {
+        const s = await measure(chrome, servers[i].base + p.path);
+        console.error(`lighthouse: ${p.path} ${targets[i].name} run ${r + 1}: performance ${s.performance}, TBT ${s.tbt} ms`);
+        all[i].push(s);
+      }
     }
     results[p.path] = {};
     targets.forEach((t, i) => {
