@@ -175,6 +175,10 @@ var english = map[string]string{
 	"chart.year":                         "Year",
 	"chart.yes":                          "yes",
 
+	"completeness.pageNext":    "Next rows ›",
+	"completeness.pagePrev":    "‹ Previous rows",
+	"completeness.pageRows":    "Rows %d–%d of %d",
+	"completeness.pages":       "Pages of the matrix",
 	"completeness.agency":      "Responsible agency",
 	"completeness.api":         "JSON API",
 	"completeness.byAgency":    "By agency",

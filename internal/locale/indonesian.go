@@ -175,6 +175,10 @@ var indonesian = map[string]string{
 	"chart.year":                         "Tahun",
 	"chart.yes":                          "ya",
 
+	"completeness.pageNext":    "Baris berikutnya ›",
+	"completeness.pagePrev":    "‹ Baris sebelumnya",
+	"completeness.pageRows":    "Baris %d–%d dari %d",
+	"completeness.pages":       "Halaman matriks",
 	"completeness.agency":      "Instansi penanggung jawab",
 	"completeness.api":         "API JSON",
 	"completeness.byAgency":    "Per instansi",
