@@ -115,7 +115,7 @@ func TestChoroplethMarksIllustrativeAndHome(t *testing.T) {
 	if _, ok := b["itemStyle"]; ok {
 		t.Errorf("published value hatched: %v", b)
 	}
-	if tip := a["tip"].([]any); tip[len(tip)-1] != "data contoh (ilustratif)" {
+	if tip := a["tip"].([]any); tip[len(tip)-1] != "data contoh" {
 		t.Errorf("tooltip texts %q lack the illustrative label", tip)
 	}
 	if g, ok := opt["graphic"].([]any); !ok || !strings.Contains(g[0].(map[string]any)["style"].(map[string]any)["text"].(string), "data contoh") {
@@ -139,7 +139,7 @@ func TestChoroplethNamesAreText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := Render(ch, locale.EN, "n")
+	h, err := Render(ch, locale.EN)
 	if err != nil {
 		t.Fatal(err)
 	}
