@@ -239,6 +239,7 @@ func Series(in SeriesInput) (Chart, error) {
 	}
 
 	// Compared regions: their observed values only, one line each.
+	var cmpNames []string
 	for i, c := range in.Compared {
 		data := blank()
 		for _, p := range c.Points {
@@ -254,7 +255,15 @@ func Series(in SeriesInput) (Chart, error) {
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "rect", SymbolSize: 6, ConnectNulls: opts.Bool(true)}),
 		)
-		legend = append(legend, c.Name)
+		cmpNames = append(cmpNames, c.Name)
+	}
+	if len(cmpNames) > 0 {
+		// The regions read first in the legend, the main one leading.
+		at := 0
+		if len(legend) > 0 && legend[0] == observed {
+			at = 1
+		}
+		legend = slices.Insert(legend, at, cmpNames...)
 	}
 
 	// Targets, one series per plan, most local plan first.
