@@ -171,10 +171,14 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		return
 	}
 	var history [][]string
-	for _, r := range revs {
-		history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),
-			progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit),
-			r.ChangedAt.Format("2006-01-02 15:04"), r.ChangedBy, "#" + strconv.FormatInt(r.UploadID, 10)})
+	if len(revs) > 0 {
+		who := s.people(ctx, l)
+		zone, _ := domain.ZoneOf(p.region.Code)
+		for _, r := range revs {
+			history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),
+				progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit),
+				localTime(l, r.ChangedAt, zone), who.name(r.ChangedBy), "#" + strconv.FormatInt(r.UploadID, 10)})
+		}
 	}
 	withData, err := s.store.RegionsWithData(ctx, code)
 	if err != nil {
