@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html/template"
 	"net/http"
@@ -153,6 +154,9 @@ type embedView struct {
 	Indicator                domain.Indicator
 	Region                   domain.Region
 	Source, Updated, Revised string
+	// RevisedLabel introduces Revised: "data direvisi pada", or what was
+	// updated when only a note or a status changed.
+	RevisedLabel             string
 	Illustrative, Pinned     bool
 	DataVersion              int64
 	UpdatedAt                time.Time
@@ -284,13 +288,54 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	if !v.UpdatedAt.IsZero() {
 		v.Updated = longDate(r.lang, v.UpdatedAt)
 	}
-	// A live embed pasted at version `since`: say when its data changed.
+	// A live embed pasted at version `since`: say when its data changed,
+	// and what, when only a note or a status did (an upload that changed
+	// nothing shown says nothing).
 	if r.since > 0 && newest > r.since {
-		if t, err := s.embeds.VersionTime(ctx, newest); err == nil {
-			v.Revised = longDate(r.lang, t)
+		what, err := revisedSince(ctx, s.store, code, r.region, r.since, p.year, sr)
+		if err != nil {
+			return nil, err
+		}
+		if t, err := s.embeds.VersionTime(ctx, newest); err == nil && what != 0 {
+			v.Revised, v.RevisedLabel = longDate(r.lang, t), v.T["revised"]
+			if what&domain.AttrValue == 0 {
+				v.RevisedLabel = r.lang.Get("changes.embedAttrs", what.List(r.lang))
+			}
 		}
 	}
 	return v, nil
+}
+
+// revisedSince returns what differs between the series shown (now) and
+// the same series at version since: AttrValue for a value or target added
+// or changed, else the attributes of the values that changed.
+func revisedSince(ctx context.Context, st *store.Store, code, region string, since int64, year int, now store.Series) (domain.Attr, error) {
+	then, err := st.SeriesAt(ctx, code, region, since)
+	if err != nil {
+		return 0, err
+	}
+	then = asOf(then, year)
+	old := make(map[domain.SeriesKey]domain.Observation, len(then.Observations))
+	for _, o := range then.Observations {
+		old[o.SeriesKey] = o
+	}
+	var what domain.Attr
+	for _, o := range now.Observations {
+		prev, ok := old[o.SeriesKey]
+		if !ok {
+			return domain.AttrValue, nil
+		}
+		what |= o.Differs(prev)
+	}
+	if len(now.Targets) != len(then.Targets) {
+		return what | domain.AttrValue, nil
+	}
+	for i, t := range now.Targets {
+		if u := then.Targets[i]; t.SeriesKey != u.SeriesKey || t.PlanCode != u.PlanCode || t.Low != u.Low || t.High != u.High {
+			return what | domain.AttrValue, nil
+		}
+	}
+	return what, nil
 }
 
 // jsonDoc is the JSON download: the rows with the indicator's metadata.
