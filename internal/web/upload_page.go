@@ -122,7 +122,7 @@ func (p *pendingFiles) sweep(now time.Time) {
 }
 
 // uploadParams are the form fields that shape an import.
-var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region", "review"}
+var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region", "review", "sheet"}
 
 // uploadView is what the page templates show.
 type uploadView struct {
