@@ -20,6 +20,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/upload", s.uploadPage)
 	r.POST("/unggah", s.limit(s.uploads.limit), s.previewUploadPage)
 	r.POST("/unggah/simpan", s.limit(s.uploads.limit), s.confirmUploadPage)
+	r.GET("/unggah/templat", s.requireLogin(), s.uploadTemplatePage)
+	r.GET("/upload/template", s.requireLogin(), s.uploadTemplatePage)
 	r.GET("/d/:dashboard", s.cached(s.dashboardPage))
 	r.GET("/i/:indicator", s.cached(s.indicatorPage))
 	r.GET("/static/:file", s.staticFile)

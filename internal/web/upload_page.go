@@ -128,9 +128,11 @@ var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region",
 type uploadView struct {
 	Lang, Other locale.Lang
 	T           map[string]string
-	Nonce       string
-	Params      map[string]string
-	Error       string
+	// X are the words of the templates and the workbook fields.
+	X      map[string]string
+	Nonce  string
+	Params map[string]string
+	Error  string
 	// Preview and result.
 	Result    *importer.Result
 	Answer    *uploadAnswer
@@ -177,7 +179,7 @@ func (s *Server) uploadPage(c *gin.Context) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20,
+	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], X: templateTexts[l], Params: map[string]string{}, MaxMB: s.uploads.maxBytes >> 20,
 		ReviewRequired: s.requireReview}
 	if l == locale.EN {
 		v.Other = locale.ID
@@ -386,3 +388,6 @@ func (v *uploadView) useNonce(nonce string) {
 
 // uploadTexts are the upload page's strings.
 var uploadTexts = locale.Sections("upload")
+
+// templateTexts are the words of the templates (their link, the sheet field).
+var templateTexts = locale.Sections("xlsx.template")
