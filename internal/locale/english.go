@@ -816,4 +816,5 @@ var english = map[string]string{
 	"xlsx.template.link":               "Download a template to fill in (Excel)",
 	"xlsx.template.link_csv":           "or CSV",
 	"xlsx.template.sheet":              "Excel sheet (when the workbook has several tables)",
+	"xlsx.template.workbook":           "Excel workbook, sheet",
 }

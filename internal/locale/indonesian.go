@@ -816,4 +816,5 @@ var indonesian = map[string]string{
 	"xlsx.template.link":               "Unduh templat untuk diisi (Excel)",
 	"xlsx.template.link_csv":           "atau CSV",
 	"xlsx.template.sheet":              "Lembar Excel (bila buku kerja berisi beberapa tabel)",
+	"xlsx.template.workbook":           "buku kerja Excel, lembar",
 }

@@ -293,6 +293,9 @@ func TestUploadWorkbookBrowser(t *testing.T) {
 			t.Errorf("the preview lacks %s = %s: %.1500s", key, s, page)
 		}
 	}
+	if !strings.Contains(page, "buku kerja Excel, lembar gini, ipm, kemiskinan, kemiskinan_ekstrem,") {
+		t.Errorf("the preview does not say it read the workbook's sheets: %.600s", page)
+	}
 	shoot(b, "2-preview")
 	b.submit(`document.querySelector('form[action^="/unggah/simpan"] button').click()`)
 	if page := b.text("document.body.innerText"); !strings.Contains(page, "Tersimpan sebagai unggahan") {
@@ -310,6 +313,18 @@ func TestUploadWorkbookBrowser(t *testing.T) {
 		shoot(b, "4-indicator-"+region)
 		break
 	}
+
+	// A BPS table with a word where a number belongs: the page names the cell.
+	bad := filepath.Join(t.TempDir(), "tabel-bps.xlsx")
+	if err := os.WriteFile(bad, bpsPoverty(t, "nol koma empat"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.open(base + "/unggah")
+	b.setFile("#file", bad)
+	b.eval(`document.querySelector("#indicator").value = "kemiskinan_ekstrem";
+		window.__left = 1; document.querySelector("form[data-upload] button[type=submit]").click(); true`)
+	b.waitFor("the refusal naming the cell", `document.body.innerText.includes("Tabel!C4")`)
+	shoot(b, "5-refused")
 	t.Logf("screenshots in %s", dir)
 }
 
