@@ -22,9 +22,9 @@ import (
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// workbook builds an .xlsx from rows per sheet (first sheet first), with
+// buildWorkbook builds an .xlsx from rows per sheet (first sheet first), with
 // the merged ranges given ("Tabel!A1:F1").
-func workbook(t testing.TB, sheets []string, rows map[string][][]any, merges ...string) []byte {
+func buildWorkbook(t testing.TB, sheets []string, rows map[string][][]any, merges ...string) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -58,7 +58,7 @@ func workbook(t testing.TB, sheets []string, rows map[string][][]any, merges ...
 // bpsPoverty is a BPS-style workbook of extreme poverty: a merged title,
 // the header over two rows, years as number cells, a merged source line.
 func bpsPoverty(t testing.TB, v2024 any) []byte {
-	return workbook(t, []string{"Tabel"}, map[string][][]any{"Tabel": {
+	return buildWorkbook(t, []string{"Tabel"}, map[string][][]any{"Tabel": {
 		{"Persentase Penduduk Miskin Ekstrem, Kabupaten Banyuasin"},
 		{"Kode Wilayah", "Nama Wilayah", "Persentase (%)"},
 		{nil, nil, 2024, 2025},
