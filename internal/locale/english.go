@@ -818,7 +818,7 @@ var english = map[string]string{
 	"upload.errors":          "Errors",
 	"upload.expired":         "The preview has expired or was not found. Please choose the file again.",
 	"upload.failed":          "Sending failed; check the connection and try again.",
-	"upload.file":            "CSV file",
+	"upload.file":            "CSV or Excel (.xlsx) file",
 	"upload.fileHelp":        "At most %d MB. Delimiter , ; or tab; UTF-8 or Windows-1252.",
 	"upload.heading":         "Upload indicator data",
 	"upload.indicator":       "Indicator code (one-indicator table)",

@@ -818,7 +818,7 @@ var indonesian = map[string]string{
 	"upload.errors":          "Kesalahan",
 	"upload.expired":         "Pratinjau sudah kedaluwarsa atau tidak ditemukan. Silakan pilih berkas lagi.",
 	"upload.failed":          "Pengiriman gagal; periksa sambungan dan coba lagi.",
-	"upload.file":            "Berkas CSV",
+	"upload.file":            "Berkas CSV atau Excel (.xlsx)",
 	"upload.fileHelp":        "Paling besar %d MB. Pemisah , ; atau tab; UTF-8 atau Windows-1252.",
 	"upload.heading":         "Unggah data indikator",
 	"upload.indicator":       "Kode indikator (tabel satu indikator)",
