@@ -43,6 +43,12 @@ type Request struct {
 	// PreviewOnly, when set, limits a dry run's Changes to the keys it
 	// accepts (the counts still cover the whole file).
 	PreviewOnly func(domain.SeriesKey) bool
+	// CheckFirst reads the whole file once, against the catalogue and the
+	// agency's gate only, before the import's transaction begins: a refused
+	// file never takes the import lock, and the transaction only writes.
+	// It needs a reader that can go back (io.Seeker: a spooled upload);
+	// for any other it does nothing.
+	CheckFirst bool
 	// Review sends the file to the walidata instead of storing it: it is
 	// checked exactly as an import would be (a dry run), then kept as a
 	// submission, and nothing of it is public until Publish. With DryRun it
@@ -60,7 +66,9 @@ type mode int
 const (
 	// modeStore writes the rows as a new data version and keeps the file.
 	modeStore mode = iota
-	// modeDryRun goes through the store's import path and rolls it back.
+	// modeDryRun reads the stored values only, as modePreview does: it
+	// takes no write lock and no transaction, so a dry run (however slow
+	// its sender) never holds up another agency's upload.
 	modeDryRun
 	// modeSubmit is a dry run whose file is then kept as a submission for
 	// review; it lists no changes.
@@ -69,6 +77,9 @@ const (
 	// path: no transaction, no import lock (previews of submissions, which
 	// people open at will).
 	modePreview
+	// modeCheck is CheckFirst's pass: the reader and the gate, no stored
+	// values, nothing written.
+	modeCheck
 )
 
 // mode reads the request's flags: Review without DryRun submits, DryRun
@@ -90,6 +101,9 @@ func (m mode) writes() bool { return m == modeStore }
 // keepsFile reports whether the bytes read are kept: as the upload's file,
 // or as the submission's.
 func (m mode) keepsFile() bool { return m == modeStore || m == modeSubmit }
+
+// compares reports whether rows are compared with the stored values.
+func (m mode) compares() bool { return m != modeStore && m != modeCheck }
 
 // kind is what the file holds.
 func (req Request) kind() domain.UploadKind {
@@ -166,7 +180,16 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 			return Result{}, err
 		}
 	}
-	return importAs(ctx, st, r, req, req.mode())
+	m := req.mode()
+	if rs, ok := r.(io.Seeker); ok && req.CheckFirst && m == modeStore {
+		if res, err := importAs(ctx, st, r, req, modeCheck); err != nil {
+			return res, err
+		}
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return Result{}, fmt.Errorf("importer: read the file again: %w", err)
+		}
+	}
+	return importAs(ctx, st, r, req, m)
 }
 
 // importAs is Import in mode m; replaying a submission picks its mode.
@@ -188,7 +211,9 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	src := newSource(r, m.keepsFile())
 	defer src.close()
 	values := st.StoredValues(ctx)
-	if req.Options.Previous == nil {
+	// The check pass looks for refusals; the warnings that compare with
+	// the stored values come with the import's own pass.
+	if req.Options.Previous == nil && m != modeCheck {
 		req.Options.Previous = values.Value
 	}
 	j := &job{ctx: ctx, st: st, req: req, mode: m, cat: cat, src: src, values: values, res: res,
@@ -251,7 +276,7 @@ func (j *job) observations() (domain.Upload, error) {
 			return emit(o)
 		}))
 	}
-	if j.mode == modePreview {
+	if !j.mode.writes() {
 		return j.pv.readOnly(j.req.Upload, domain.UploadObservations, func() (domain.Counts, error) {
 			return read(func(domain.Observation) error { return nil })
 		})
@@ -270,7 +295,7 @@ func (j *job) targets() (domain.Upload, error) {
 			return emit(t)
 		}))
 	}
-	if j.mode == modePreview {
+	if !j.mode.writes() {
 		return j.pv.readOnly(j.req.Upload, domain.UploadTargets, func() (domain.Counts, error) {
 			return read(func(domain.Target) error { return nil })
 		})
@@ -496,7 +521,7 @@ func newPreview(req Request, m mode, values *store.StoredValues, targets *store.
 	if p.max == 0 {
 		p.max = DefaultPreview
 	}
-	p.off = m.writes()
+	p.off = !m.compares()
 	return p
 }
 

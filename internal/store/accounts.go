@@ -256,12 +256,16 @@ func (s *Store) SessionUser(ctx context.Context, secret string) (Session, domain
 		return sess, u, domain.Errorf(domain.ErrUnauthorized, "the account is disabled")
 	}
 	if now.Sub(sess.LastSeenAt) >= sessionTouchInterval {
-		_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, sess.IDHash)
+		tctx, cancel := context.WithTimeout(ctx, touchTimeout)
+		defer cancel()
+		_, err := s.db.ExecContext(tctx, s.db.Rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, sess.IDHash)
 		switch {
 		case err == nil:
 			sess.LastSeenAt = now
 		case !isFull(err):
-			return sess, u, fmt.Errorf("store: session: %w", err)
+			// A busy or failing database must not make a read fail: the
+			// session is good, the caller logs the touch.
+			return sess, u, fmt.Errorf("%w: session: %w", ErrTouch, err)
 		}
 		// A full database must not log people out of reading: the touch
 		// is skipped and tried again on the next request.

@@ -97,12 +97,14 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 	}
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= tokenTouchInterval {
-		_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE tokens SET last_used_at = ? WHERE id = ?`), now, t.ID)
+		tctx, cancel := context.WithTimeout(ctx, touchTimeout)
+		defer cancel()
+		_, err := s.db.ExecContext(tctx, s.db.Rebind(`UPDATE tokens SET last_used_at = ? WHERE id = ?`), now, t.ID)
 		switch {
 		case err == nil:
 			t.LastUsedAt = &now
 		case !isFull(err):
-			return Token{}, fmt.Errorf("store: authenticate: %w", err)
+			return t, fmt.Errorf("%w: token %d: %w", ErrTouch, t.ID, err)
 		}
 		// On a full database the touch is skipped (it is bookkeeping, tried
 		// again on the next request): the token still works, and the

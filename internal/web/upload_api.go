@@ -158,6 +158,7 @@ type uploadRequest struct {
 	file     io.Reader
 	filename string
 	form     *multipart.Form
+	spooled  *httpx.Spooled
 	query    func(string) string
 }
 
@@ -185,29 +186,49 @@ func (u *uploadRequest) close() {
 	if u.form != nil {
 		u.form.RemoveAll()
 	}
+	if u.spooled != nil {
+		u.spooled.Close()
+	}
 }
+
+// spoolInMemory is how much of an upload is held in memory while it is
+// received; the rest of a larger one goes to a temporary file.
+const spoolInMemory = 1 << 20
 
 // fileRoutes take a bare body as the file, whatever its Content-Type
 // (curl --data-binary says urlencoded): httpx.ValidUTF8 leaves their body
 // to readUpload.
 var fileRoutes = []string{"/api/v1/uploads", "/api/v1/boundaries", "/unggah"}
 
-// readUpload limits the body and finds the file: the whole body (text/csv
-// or anything not multipart), or the multipart part named "file". Multipart
-// files above 8 MB go to temporary files, not memory.
+// readUpload limits the body, receives it whole and finds the file: the
+// whole body (text/csv or anything not multipart), or the multipart part
+// named "file". Either is spooled (httpx.Spool; ParseMultipartForm) before
+// anything reads it: a slow sender holds only its own connection, never
+// the import's transaction. Bodies above 1 MB go to temporary files, not
+// memory.
 func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 	c.Request.Body = httpx.MinRate(c.Writer, http.MaxBytesReader(c.Writer, c.Request.Body, s.uploads.maxBytes), s.uploads.minRate, s.uploads.grace)
 	u := &uploadRequest{query: func(k string) string { return strings.TrimSpace(c.Query(k)) }}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mt != "multipart/form-data" {
-		u.file = c.Request.Body
+		sp, err := httpx.Spool(c.Request.Body, spoolInMemory)
+		if err != nil {
+			if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
+				return nil, err
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, domain.Errorf(domain.ErrInvalid, "the upload was cut off before its end; nothing was stored")
+			}
+			return nil, fmt.Errorf("web: receive upload: %w", err)
+		}
+		u.file, u.spooled = sp, sp
 		u.filename = path.Base(strings.ReplaceAll(c.Query("filename"), `\`, "/"))
 		if u.filename == "." || u.filename == "/" {
 			u.filename = "upload.csv"
 		}
 		return u, nil
 	}
-	if err := c.Request.ParseMultipartForm(8 << 20); err != nil {
+	if err := c.Request.ParseMultipartForm(spoolInMemory); err != nil {
 		if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, err
 		}
@@ -267,6 +288,9 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Princi
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
 		Encoding: u.param("encoding"), Lang: l}
 	req.Agency = p.UploadAgency()
+	// The file is spooled: a refused one is found before the import's
+	// transaction, which then only writes.
+	req.CheckFirst = true
 	req.Upload = domain.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.Source()}
 	return req, nil
 }

@@ -251,7 +251,7 @@ func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (doma
 	if p := principal(c); token == "" && p.LoggedIn() {
 		return p, http.StatusForbidden, fmt.Sprintf(v.T["role"], p.Role)
 	}
-	tok, err := s.store.Authenticate(c.Request.Context(), token)
+	tok, err := s.token(c, token)
 	if err != nil {
 		status, problem := s.problem(c, err, pageWords{internal: v.T["internal"], known: func(_ error, status int) (string, bool) {
 			return v.T["badToken"], status == http.StatusUnauthorized
