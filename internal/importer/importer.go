@@ -208,7 +208,7 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	// The bytes are hashed as the reader reads them and, when they are kept,
 	// copied to a temporary file that the store keeps once the rows are in:
 	// the file is read once, and never held whole in memory.
-	src := newSource(r, m.keepsFile())
+	src := newSource(ctx, r, m.keepsFile())
 	defer src.close()
 	values := st.StoredValues(ctx)
 	// The check pass looks for refusals; the warnings that compare with
@@ -619,6 +619,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // source is the upload's bytes as the reader reads them: hashed, counted
 // and, when the file is to be kept, copied to an unlinked temporary file.
 type source struct {
+	// ctx stops the reading when the import is cancelled (its client is
+	// gone): the passes that hold no transaction would read on otherwise.
+	ctx  context.Context
 	r    io.Reader
 	h    hash.Hash
 	n    int64
@@ -627,8 +630,8 @@ type source struct {
 	werr error
 }
 
-func newSource(r io.Reader, keep bool) *source {
-	s := &source{r: r, h: sha256.New()}
+func newSource(ctx context.Context, r io.Reader, keep bool) *source {
+	s := &source{ctx: ctx, r: r, h: sha256.New()}
 	if keep {
 		f, err := os.CreateTemp("", "pantau-upload-*")
 		if err != nil {
@@ -641,6 +644,9 @@ func newSource(r io.Reader, keep bool) *source {
 }
 
 func (s *source) Read(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := s.r.Read(p)
 	if n > 0 {
 		s.h.Write(p[:n])
