@@ -25,9 +25,10 @@ const (
 	SessionIdle     = 2 * time.Hour
 )
 
-// Lockout: after LockoutThreshold consecutive failed logins an account
-// refuses further attempts for LockoutBase, doubling with every further
-// failure up to LockoutMax. A successful login resets the count.
+// Lockout: after LockoutThreshold consecutive failed logins from one source
+// (login_failures.go) the account refuses further attempts from that
+// source for LockoutBase, doubling with every further failure up to
+// LockoutMax. A successful login from the source resets its count.
 const (
 	LockoutThreshold = 5
 	LockoutBase      = time.Minute
@@ -147,11 +148,9 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (string, 
 	email = domain.NormalizeEmail(email)
 	var row struct {
 		domain.User
-		Hash        string     `db:"password_hash"`
-		Failed      int        `db:"failed_logins"`
-		LockedUntil *time.Time `db:"locked_until"`
+		Hash string `db:"password_hash"`
 	}
-	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT `+userColumns+`, password_hash, failed_logins, locked_until FROM users WHERE email = ?`), email)
+	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`), email)
 	if isNoRows(err) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return "", Session{}, domain.User{}, errBadLogin
@@ -160,41 +159,31 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (string, 
 		return "", Session{}, domain.User{}, fmt.Errorf("store: login: %w", err)
 	}
 	now := s.now()
-	if row.LockedUntil != nil && now.Before(*row.LockedUntil) {
+	source := loginSource(ip)
+	locked, err := s.lockedOut(ctx, row.ID, source, now)
+	if err != nil {
+		return "", Session{}, domain.User{}, err
+	}
+	if locked {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return "", Session{}, domain.User{}, errBadLogin
 	}
 	if bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) != nil || row.Disabled {
-		if err := s.loginFailed(ctx, row.ID, now); err != nil {
+		if err := s.loginFailed(ctx, row.ID, source, now); err != nil {
 			return "", Session{}, domain.User{}, err
 		}
 		return "", Session{}, domain.User{}, errBadLogin
 	}
-	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`), now, row.ID); err != nil {
-		return "", Session{}, domain.User{}, fmt.Errorf("store: login: %w", err)
+	if err := s.loginSucceeded(ctx, row.ID, source, now); err != nil {
+		return "", Session{}, domain.User{}, err
 	}
 	row.User.LastLoginAt = &now
 	secret, sess, err := s.CreateSession(ctx, row.ID, ip)
 	return secret, sess, row.User, err
 }
 
-// loginFailed counts a failure and, past the threshold, locks the account.
-func (s *Store) loginFailed(ctx context.Context, userID int64, now time.Time) error {
-	var n int
-	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`), userID); err != nil {
-		return fmt.Errorf("store: login failed: %w", err)
-	}
-	if n < LockoutThreshold {
-		return nil
-	}
-	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET locked_until = ? WHERE id = ?`), now.Add(LockoutDelay(n)), userID); err != nil {
-		return fmt.Errorf("store: login failed: %w", err)
-	}
-	return nil
-}
-
-// LockoutDelay is how long an account stays locked after n consecutive
-// failures (0 below the threshold).
+// LockoutDelay is how long a source stays locked out of an account after n
+// consecutive failures (0 below the threshold).
 func LockoutDelay(n int) time.Duration {
 	if n < LockoutThreshold {
 		return 0
@@ -310,6 +299,9 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next 
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 			return fmt.Errorf("store: change password: end sessions: %w", err)
+		}
+		if err := clearLockouts(ctx, tx, userID); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -465,6 +457,9 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 			return fmt.Errorf("store: set password: end sessions: %w", err)
+		}
+		if err := clearLockouts(ctx, tx, userID); err != nil {
+			return err
 		}
 		return nil
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/locale"
 	"pantau/internal/store"
 )
@@ -60,12 +61,30 @@ func adminLayout(s *Server, c *gin.Context, name string, data map[string]any) st
 			}
 		}
 	}
+	data["Lockouts"] = s.lockoutNotices(c)
 	// Notices show at the top of the page, or beside the create form
 	// (whose action jumps to it, #baru) for that form's answers.
 	if _, ok := data["At"]; !ok {
 		data["At"] = "top"
 	}
 	return accountLayout(s, c, name, data)
+}
+
+// lockoutNotices tells administrators which sources are locked out of
+// which accounts now: a stranger's guessing shows, though it locks out no
+// one but the stranger.
+func (s *Server) lockoutNotices(c *gin.Context) []string {
+	locks, err := s.store.Lockouts(c.Request.Context())
+	if err != nil {
+		s.log.Error("lockouts", "id", c.GetString(httpx.RequestIDKey), "err", err)
+		return nil
+	}
+	l := lang(c)
+	out := make([]string, len(locks))
+	for i, k := range locks {
+		out[i] = l.Get("scope.lockout", k.Source, k.Email, k.Failures, when(&k.LockedUntil))
+	}
+	return out
 }
 
 // adminProblem turns a refused write into a message in the page's
