@@ -37,6 +37,11 @@ type Request struct {
 	// ErrForbidden, and nothing is stored. Empty means no limit (the
 	// operator's command line, the demo).
 	Agency string
+	// Scope, with Agency, limits the upload to the regions and plans the
+	// token or account may write: a value of a region outside its
+	// territory, or a target of a plan it does not own, fails the whole
+	// upload with ErrForbidden naming them (domain.Scope).
+	Scope domain.Scope
 	// Preview caps each list of a dry run's Changes (new values, changed
 	// values); 0 means DefaultPreview, negative means no list.
 	Preview int
@@ -269,7 +274,7 @@ func (j *job) keptFile() (store.UploadFile, error) {
 func (j *job) observations() (domain.Upload, error) {
 	read := func(emit func(domain.Observation) error) (domain.Counts, error) {
 		return j.finish(ingest.ReadObservations(j.src, j.cat, j.req.Options, func(o domain.Observation) error {
-			if !j.gate.allow(o.IndicatorCode) {
+			if !j.gate.allow(o.IndicatorCode, o.RegionCode, "") {
 				return nil
 			}
 			j.pv.add(o)
@@ -288,7 +293,7 @@ func (j *job) observations() (domain.Upload, error) {
 func (j *job) targets() (domain.Upload, error) {
 	read := func(emit func(domain.Target) error) (domain.Counts, error) {
 		return j.finish(ingest.ReadTargets(j.src, j.cat, j.req.Options, func(t domain.Target) error {
-			if !j.gate.allow(t.IndicatorCode) {
+			if !j.gate.allow(t.IndicatorCode, t.RegionCode, t.PlanCode) {
 				return nil
 			}
 			j.pv.addTarget(t)
@@ -370,11 +375,13 @@ type readOptions struct {
 	// Territory is the one the names were resolved in when it was checked:
 	// the file is published as it was reviewed.
 	Territory string `json:"territory,omitempty"`
+	// Scope is the sender's, checked again when it is published.
+	Scope domain.Scope `json:"scope,omitzero"`
 }
 
 func submissionOf(req Request, res Result) domain.Submission {
 	o := req.Options
-	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory})
+	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory, Scope: req.Scope})
 	return domain.Submission{Kind: req.kind(), AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
 		Lang: string(o.Lang), Options: string(opts), Counts: res.Upload.Counts}
 }
@@ -424,6 +431,7 @@ func replay(ctx context.Context, st *store.Store, id int64, lang locale.Lang, m 
 		Targets: sub.Kind == domain.UploadTargets,
 		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Territory: ro.Territory, Lang: lang},
 		Agency:  sub.AgencyCode,
+		Scope:   ro.Scope,
 	}
 	if err := adjust(sub, &req); err != nil {
 		return Result{}, err
@@ -458,32 +466,50 @@ func replay(ctx context.Context, st *store.Store, id int64, lang locale.Lang, m 
 	return importAs(ctx, st, tmp, req, m)
 }
 
-// gate keeps an agency to its own indicators. Rows of other indicators are
-// not passed on; reading goes on so that the error names all of them.
+// gate keeps an agency to its own indicators, and a token or account to
+// its territory and plans. Rows beyond them are not passed on; reading
+// goes on so that the error names all of them.
 type gate struct {
 	agency    string
+	scope     domain.Scope
+	home      string
 	cat       *domain.Catalog
 	forbidden map[string]bool
+	regions   map[string]bool
+	plans     map[string]bool
 }
 
 func newGate(cat *domain.Catalog, req Request) *gate {
-	return &gate{agency: req.Agency, cat: cat, forbidden: map[string]bool{}}
+	return &gate{agency: req.Agency, scope: req.Scope, home: req.Options.Territory, cat: cat,
+		forbidden: map[string]bool{}, regions: map[string]bool{}, plans: map[string]bool{}}
 }
 
-func (g *gate) allow(code string) bool {
+// allow checks a row of indicator code for region (and, for a target, of
+// plan).
+func (g *gate) allow(code, region, plan string) bool {
 	if g.agency == "" {
 		return true
 	}
 	if g.cat.Indicators[code].AgencyCode != g.agency {
 		g.forbidden[code] = true
 	}
+	// A plan given to the token is its permission for the plan's regions;
+	// any other row keeps to the territory.
+	if !g.scope.Covers(region) && (plan == "" || !slices.Contains(g.scope.Plans, plan)) {
+		g.regions[region] = true
+	}
+	if plan != "" && !g.plans[plan] && !g.scope.MayWritePlan(g.cat.Plans[plan], g.home) {
+		g.plans[plan] = true
+	}
 	// Once one row is refused the upload fails: pass nothing more on.
-	return len(g.forbidden) == 0
+	return len(g.forbidden)+len(g.regions)+len(g.plans) == 0
 }
 
-func (g *gate) list() []string {
-	out := make([]string, 0, len(g.forbidden))
-	for code := range g.forbidden {
+func (g *gate) list() []string { return sortedKeys(g.forbidden) }
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for code := range m {
 		out = append(out, code)
 	}
 	slices.Sort(out)
@@ -494,11 +520,30 @@ func (g *gate) list() []string {
 }
 
 func (g *gate) err(lang locale.Lang) error {
-	codes := g.list()
-	if len(codes) == 0 {
+	var msgs []string
+	if codes := g.list(); len(codes) > 0 {
+		msgs = append(msgs, lang.Get("importer.forbidden_indicators", g.agency, strings.Join(codes, ", ")))
+	}
+	if regions := sortedKeys(g.regions); len(regions) > 0 {
+		msgs = append(msgs, lang.Get("scope.forbidden_regions", g.scope.TerritoryText(), strings.Join(firstFew(regions), ", ")))
+	}
+	if plans := sortedKeys(g.plans); len(plans) > 0 {
+		msgs = append(msgs, lang.Get("scope.forbidden_plans", g.agency, strings.Join(plans, ", ")))
+	}
+	if len(msgs) == 0 {
 		return nil
 	}
-	return &domain.Error{Kind: domain.ErrForbidden, Message: lang.Get("importer.forbidden_indicators", g.agency, strings.Join(codes, ", "))}
+	return &domain.Error{Kind: domain.ErrForbidden, Message: strings.Join(msgs, "; ")}
+}
+
+// firstFew bounds a list named in a message: a national file sent with a
+// district's token would name thousands of regions.
+func firstFew(codes []string) []string {
+	const few = 10
+	if len(codes) <= few {
+		return codes
+	}
+	return append(codes[:few:few], fmt.Sprintf("… (+%d)", len(codes)-few))
 }
 
 // preview classifies a dry run's rows against the stored values (new,

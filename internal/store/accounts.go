@@ -54,7 +54,7 @@ var errBadLogin = domain.Errorf(domain.ErrUnauthorized, "wrong email or password
 // database failure).
 func ErrBadLogin(err error) bool { return errors.Is(err, errBadLogin) }
 
-const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_code, created_at, disabled, last_login_at`
+const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_code, created_at, disabled, last_login_at, territory, plans`
 
 // CreateUser stores a new account with a bcrypt hash of password.
 // ErrConflict when the address is taken, ErrNotFound for an unknown agency.
@@ -67,6 +67,11 @@ func (s *Store) CreateUser(ctx context.Context, u domain.User, password string) 
 	if err := domain.ValidatePassword(password); err != nil {
 		return u, err
 	}
+	scope, err := domain.ParseScope(u.Territory, u.Plans)
+	if err != nil {
+		return u, err
+	}
+	u.Territory, u.Plans = scope.TerritoryText(), scope.PlansText()
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
 	if err != nil {
 		return u, fmt.Errorf("store: create user: hash: %w", err)
@@ -83,8 +88,8 @@ func (s *Store) CreateUser(ctx context.Context, u domain.User, password string) 
 		return u, domain.Errorf(domain.ErrConflict, "an account for %s exists already", u.Email)
 	}
 	u.CreatedAt = s.now()
-	err = s.db.GetContext(ctx, &u.ID, s.db.Rebind(`INSERT INTO users (email, name, role, agency_code, password_hash, created_at, password_changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), u.Email, u.Name, u.Role, agency, string(hash), u.CreatedAt, u.CreatedAt)
+	err = s.db.GetContext(ctx, &u.ID, s.db.Rebind(`INSERT INTO users (email, name, role, agency_code, password_hash, created_at, password_changed_at, territory, plans)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), u.Email, u.Name, u.Role, agency, string(hash), u.CreatedAt, u.CreatedAt, u.Territory, u.Plans)
 	if err != nil {
 		// Two creations racing on one address: the unique index decides.
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
@@ -319,7 +324,7 @@ type TokenStatus struct {
 // is set, newest first.
 func (s *Store) AllTokens(ctx context.Context, agency string) ([]TokenStatus, error) {
 	out := []TokenStatus{}
-	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at, revoked_at, revoked_by
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT `+tokenColumns+`, revoked_at, revoked_by
 		FROM tokens WHERE (? = '' OR agency_code = ?) ORDER BY id DESC`), agency, agency)
 	if err != nil {
 		return nil, fmt.Errorf("store: tokens: %w", err)
@@ -333,7 +338,7 @@ func (s *Store) AllTokens(ctx context.Context, agency string) ([]TokenStatus, er
 func (s *Store) RevokeToken(ctx context.Context, id int64, by string) (TokenStatus, error) {
 	var t TokenStatus
 	get := func() error {
-		return s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at, revoked_at, revoked_by FROM tokens WHERE id = ?`), id)
+		return s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT `+tokenColumns+`, revoked_at, revoked_by FROM tokens WHERE id = ?`), id)
 	}
 	if err := get(); err != nil {
 		return t, notFound(err, "token %d not found", id)

@@ -40,6 +40,9 @@ var adminPageTexts = func() map[locale.Lang]map[string]string {
 	for l, t := range accountTexts {
 		out[l] = maps.Clone(t)
 		maps.Copy(out[l], adminTexts[l])
+		for k, v := range scopeTexts[l] {
+			out[l]["scope_"+k] = v
+		}
 	}
 	return out
 }()
@@ -309,7 +312,7 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 	}
 	data["Tokens"] = rows
 	data["Agencies"] = agencies
-	for _, k := range []string{"Agency", "Label"} {
+	for _, k := range []string{"Agency", "Label", "Territory", "Plans"} {
 		if _, ok := data[k]; !ok {
 			data[k] = ""
 		}
@@ -321,10 +324,11 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 // once.
 func (s *Server) createTokenPage(c *gin.Context) {
 	t := adminPageTexts[lang(c)]
-	secret, tok, err := s.addToken(c, c.PostForm("agency"), c.PostForm("label"))
+	secret, tok, err := s.addToken(c, c.PostForm("agency"), c.PostForm("label"), c.PostForm("territory"), c.PostForm("plans"))
 	if err != nil {
 		status, problem := s.adminProblem(c, err)
-		s.renderTokens(c, status, map[string]any{"Problem": problem, "Agency": c.PostForm("agency"), "Label": c.PostForm("label"), "At": "create"})
+		s.renderTokens(c, status, map[string]any{"Problem": problem, "Agency": c.PostForm("agency"), "Label": c.PostForm("label"),
+			"Territory": c.PostForm("territory"), "Plans": c.PostForm("plans"), "At": "create"})
 		return
 	}
 	s.renderTokens(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["tokenCreated"], tok.AgencyCode), "At": "create",
@@ -347,3 +351,6 @@ func (s *Server) revokeTokenPage(c *gin.Context) {
 
 // adminTexts are the administration pages' strings per language.
 var adminTexts = locale.Sections("admin")
+
+// scopeTexts name a token's or account's scope (as scope_… on the pages).
+var scopeTexts = locale.Sections("scope")

@@ -114,7 +114,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				s.failToken(c, err)
 				return
 			}
-			p = domain.TokenPrincipal(tok.ID, tok.AgencyCode)
+			p = tokenPrincipal(tok)
 		} else if secret, err := c.Cookie(sessionCookie); err == nil && secret != "" {
 			sess, u, err := s.store.SessionUser(ctx, secret)
 			err = s.touched(c, err)
@@ -138,6 +138,14 @@ func (s *Server) authenticate() gin.HandlerFunc {
 func (s *Server) token(c *gin.Context, secret string) (store.Token, error) {
 	tok, err := s.store.Authenticate(c.Request.Context(), secret)
 	return tok, s.touched(c, err)
+}
+
+// tokenPrincipal is who a token's requests come from: an uploader for its
+// agency, within its scope.
+func tokenPrincipal(tok store.Token) domain.Principal {
+	p := domain.TokenPrincipal(tok.ID, tok.AgencyCode)
+	p.Scope = tok.Scope()
+	return p
 }
 
 // touched logs a failed touch (store.ErrTouch) and lets the request go on

@@ -287,7 +287,7 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Princi
 	}
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
 		Encoding: u.param("encoding"), Lang: l}
-	req.Agency = p.UploadAgency()
+	req.Agency, req.Scope = p.UploadAgency(), p.Scope
 	// The file is spooled: a refused one is found before the import's
 	// transaction, which then only writes.
 	req.CheckFirst = true

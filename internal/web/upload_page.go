@@ -258,7 +258,7 @@ func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (doma
 		}})
 		return domain.Principal{}, status, problem
 	}
-	return domain.TokenPrincipal(tok.ID, tok.AgencyCode), 0, ""
+	return tokenPrincipal(tok), 0, ""
 }
 
 // confirmUploadPage answers POST /unggah/simpan: the previewed file, for real.
