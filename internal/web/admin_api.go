@@ -45,6 +45,9 @@ type newUser struct {
 	Role     string `json:"role"`
 	Agency   string `json:"agency"`
 	Password string `json:"password"`
+	// Territory and Plans are an uploader's scope (domain.ParseScope).
+	Territory string `json:"territory"`
+	Plans     string `json:"plans"`
 }
 
 // listUsers answers GET /api/v1/users: every account, oldest first.
@@ -87,7 +90,8 @@ func (s *Server) addUser(c *gin.Context, req newUser) (domain.User, string, erro
 		generated = domain.GeneratePassword()
 		req.Password = generated
 	}
-	u, err := s.store.CreateUser(c.Request.Context(), domain.User{Email: req.Email, Name: req.Name, Role: role, AgencyCode: req.Agency}, req.Password)
+	u, err := s.store.CreateUser(c.Request.Context(), domain.User{Email: req.Email, Name: req.Name, Role: role, AgencyCode: req.Agency,
+		Territory: req.Territory, Plans: req.Plans}, req.Password)
 	if err != nil {
 		return u, "", err
 	}
@@ -106,7 +110,7 @@ func userDetail(u domain.User) string {
 	if u.Disabled {
 		d += " disabled"
 	}
-	return d
+	return d + scopeDetail(domain.ScopeOf(u.Territory, u.Plans))
 }
 
 // updateUser answers PATCH /api/v1/users/{id}: name, role, agency,

@@ -181,7 +181,8 @@ func pageRoleAgency(c *gin.Context) (role, agency string) {
 func (s *Server) createUserPage(c *gin.Context) {
 	t := adminPageTexts[lang(c)]
 	role, agency := pageRoleAgency(c)
-	req := newUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: role, Agency: agency, Password: c.PostForm("password")}
+	req := newUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: role, Agency: agency, Password: c.PostForm("password"),
+		Territory: c.PostForm("territory"), Plans: c.PostForm("plans")}
 	u, generated, err := s.addUser(c, req)
 	if err != nil {
 		status, problem := s.adminProblem(c, err)

@@ -2,11 +2,14 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"pantau/internal/domain"
+	"pantau/internal/store"
+	"pantau/internal/web"
 )
 
 // TestTokenScope: a BPS Banyuasin token may not write the national plan's
@@ -83,4 +86,35 @@ func TestTokenScope(t *testing.T) {
 			t.Errorf("the scoped token is not listed with its scope: %+v", toks)
 		}
 	})
+}
+
+// TestAccountScope: an uploader account made with a territory through the
+// API keeps to it, and the audit log's user_create names it.
+func TestAccountScope(t *testing.T) {
+	st, base := accountServer(t, web.Options{})
+	admin := newAPIClient(t, base, "admin@bappeda.id", "kata-sandi-panjang")
+	var made userAnswer
+	if got := admin.call("POST", "/api/v1/users", `{"email":"staf@bps.id","role":"uploader","agency":"bps-banyuasin","password":"kata-sandi-panjang","territory":"16.07.01"}`, &made); got != http.StatusCreated || made.Data.Territory != "16.07.01" {
+		t.Fatalf("create a scoped uploader: %d %+v", got, made.Data)
+	}
+	entries, err := st.AuditLog(context.Background(), store.AuditQuery{Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) == 0 || entries[0].Action != "user_create" || !strings.Contains(entries[0].Detail, `territory "16.07.01"`) {
+		t.Errorf("audit of the creation: %+v", entries)
+	}
+	staf := newAPIClient(t, base, "staf@bps.id", "kata-sandi-panjang")
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/uploads?dry_run=true", strings.NewReader(povertyHeader+"16.07.02;kemiskinan;2024;11,5\n"))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("X-CSRF-Token", staf.csrf)
+	resp, err := staf.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "16.07.02") {
+		t.Errorf("the scoped uploader writing another district: %d %s", resp.StatusCode, body)
+	}
 }
