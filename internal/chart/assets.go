@@ -35,6 +35,8 @@ var (
 	LicenseURL   string
 	// UploadURL is the upload page's progress script.
 	UploadURL string
+	// PickerURL is the region picker's search-as-you-type script.
+	PickerURL string
 )
 
 func init() {
@@ -58,6 +60,7 @@ func init() {
 	Static[name] = StaticFile{b, "text/javascript; charset=utf-8"}
 	BootstrapURL = "/static/" + name
 	UploadURL = hashedScript("pantau-upload")
+	PickerURL = hashedScript("pantau-picker")
 }
 
 // hashedScript serves assets/<base>.js under a name carrying its content

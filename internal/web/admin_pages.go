@@ -40,9 +40,6 @@ var adminPageTexts = func() map[locale.Lang]map[string]string {
 	for l, t := range accountTexts {
 		out[l] = maps.Clone(t)
 		maps.Copy(out[l], adminTexts[l])
-		for k, v := range scopeTexts[l] {
-			out[l]["scope_"+k] = v
-		}
 	}
 	return out
 }()
@@ -352,6 +349,3 @@ func (s *Server) revokeTokenPage(c *gin.Context) {
 
 // adminTexts are the administration pages' strings per language.
 var adminTexts = locale.Sections("admin")
-
-// scopeTexts name a token's or account's scope (as scope_… on the pages).
-var scopeTexts = locale.Sections("scope")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -50,6 +51,10 @@ type pageCtx struct {
 	series map[string]store.Series // the region's series by indicator
 	// version pins district reads to a data version (embeds); 0: now.
 	version int64
+	// scope and compared are an indicator chart's year range and the
+	// regions beside its own (compare.go); zero on dashboards.
+	scope    chartScope
+	compared []comparedRegion
 }
 
 // queryYear reads ?year=; empty or invalid means the latest data.
@@ -194,7 +199,8 @@ func (p *pageCtx) seriesChart(id string, sr store.Series, a analysed) (drawn, er
 		return drawn{}, nil
 	}
 	ch, err := chart.Series(chart.SeriesInput{ID: id, Lang: p.lang, Analysis: *a.total, Indicator: sr.Indicator,
-		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang)})
+		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang),
+		From: p.scope.from, To: p.scope.to, Region: sr.Region.Name, Compared: chartCompared(p.compared)})
 	if err != nil {
 		return drawn{}, err
 	}
@@ -378,48 +384,21 @@ func (s *Server) dashboardAt(id, region string) (dashboards.Dashboard, string, e
 	return d, region, nil
 }
 
-// regionChoices are the selector's regions: the dashboard's own list, or
-// the nation down to the home region and the regions right below it; the
-// region shown is always among them.
-func (s *Server) regionChoices(ctx context.Context, d dashboards.Dashboard, shown domain.Region) ([]option, error) {
-	home := s.homeRegion()
-	codes := d.Choices(home)
-	names := map[string]string{shown.Code: shown.Name}
-	if codes == nil {
-		var chain []domain.Region
-		for code, n := home, 0; code != "" && n < 8; n++ {
-			r, err := s.store.Region(ctx, code)
-			if err != nil {
-				break
-			}
-			chain = append(chain, r)
-			code = r.ParentCode
-		}
-		slices.Reverse(chain)
-		children, err := s.store.Regions(ctx, store.RegionFilter{Parent: home})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range append(chain, children...) {
-			codes = append(codes, r.Code)
-			names[r.Code] = r.Name
-		}
-		if !slices.Contains(codes, shown.Code) {
-			codes = append(codes, shown.Code)
-		}
-	}
+// regionChoices are the selector's regions for a dashboard with a list
+// of its own (nil for one that shows any region: it has the region picker
+// instead); the region shown is always among them.
+func (s *Server) regionChoices(ctx context.Context, d dashboards.Dashboard, shown domain.Region) []option {
 	var out []option
-	for _, code := range codes {
-		name, ok := names[code]
-		if !ok {
-			name = code
-			if r, err := s.store.Region(ctx, code); err == nil {
-				name = r.Name
-			}
+	for _, code := range d.Choices(s.homeRegion()) {
+		name := code
+		if code == shown.Code {
+			name = shown.Name
+		} else if r, err := s.store.Region(ctx, code); err == nil {
+			name = r.Name
 		}
 		out = append(out, option{Value: code, Label: name, Selected: code == shown.Code})
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) dashboardPage(c *gin.Context) {
@@ -517,17 +496,38 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		anyIllustrative = anyIllustrative || v.Illustrative
 		panels = append(panels, v)
 	}
-	regions, err := s.regionChoices(c.Request.Context(), d, p.region)
-	if err != nil {
-		s.pageError(c, err)
-		return
+	regions := s.regionChoices(c.Request.Context(), d, p.region)
+	var picker *pickerView
+	if regions == nil {
+		pv, err := s.regionPicker(c, p.region, slices.Sorted(maps.Keys(p.inds)))
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		picker = &pv
 	}
 	title := d.Title.For(l, p.region.Name)
 	s.renderPage(c, http.StatusOK, publicFrame, "dashboard.html", map[string]any{
 		"Dashboard": d, "Title": title, "Description": d.Description.For(l, p.region.Name), "Region": p.region,
-		"Panels": panels, "Regions": regions, "Years": yearOptions(yearsSeen, p.year, l),
+		"Panels": panels, "Regions": regions, "Picker": picker, "Years": yearOptions(yearsSeen, p.year, l),
 		"Illustrative": anyIllustrative, "Nonce": p.nonce, "HasCharts": true, "PageTitle": title,
 	})
+}
+
+// allGenerated reports whether every total observation of the series is
+// generated demo data (the demo's kecamatan): nobody published it.
+func allGenerated(sr store.Series) bool {
+	n := 0
+	for _, o := range sr.Observations {
+		if o.Disagg != domain.Total {
+			continue
+		}
+		if !illustrativeNote(o.Note) {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // hasIllustrativeTotal reports whether the total series itself (not only
@@ -563,10 +563,16 @@ func yearOptions(seen map[int]bool, selected int, l locale.Lang) []option {
 // esc escapes a path or query part.
 func esc(s string) string { return template.URLQueryEscaper(s) }
 
-// langParam keeps an explicit ?lang= on links.
+// langParam keeps an explicit ?lang= and ?theme= on links
+// ("&lang=en&theme=dark"): a reader who chose them keeps them on the next
+// page without a cookie, so shared caches stay correct.
 func langParam(c *gin.Context) string {
+	s := ""
 	if l, ok := locale.Parse(c.Query("lang")); ok {
-		return "&lang=" + string(l)
+		s += "&lang=" + string(l)
 	}
-	return ""
+	if t := theme(c); t != "" {
+		s += "&theme=" + t
+	}
+	return s
 }

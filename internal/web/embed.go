@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html/template"
 	"net/http"
@@ -153,6 +154,9 @@ type embedView struct {
 	Indicator                domain.Indicator
 	Region                   domain.Region
 	Source, Updated, Revised string
+	// RevisedLabel introduces Revised: "data direvisi pada", or what was
+	// updated when only a note or a status changed.
+	RevisedLabel             string
 	Illustrative, Pinned     bool
 	DataVersion              int64
 	UpdatedAt                time.Time
@@ -215,6 +219,12 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		p.toYear = domain.Horizon(sr.Plans, plan)
 	}
 	sr = asOf(sr, p.year)
+	if r.kind == "i" && r.tab == "" {
+		p.scope = r.scope
+		if p.compared, err = s.loadCompared(ctx, c, r.lang, ind, r.scope, pinned); err != nil {
+			return nil, err
+		}
+	}
 	p.series[code] = sr
 	p.inds[code] = ind
 	switch typ {
@@ -270,16 +280,62 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	if v.Source == "" {
 		v.Source = "Pantau"
 	}
+	if v.Illustrative && allIllustrative(v.rows) {
+		// Generated values (the demo's kecamatan) are nobody's publication:
+		// crediting the indicator's source would put words in its mouth.
+		v.Source = v.T["demoSource"]
+	}
 	if !v.UpdatedAt.IsZero() {
 		v.Updated = longDate(r.lang, v.UpdatedAt)
 	}
-	// A live embed pasted at version `since`: say when its data changed.
+	// A live embed pasted at version `since`: say when its data changed,
+	// and what, when only a note or a status did (an upload that changed
+	// nothing shown says nothing).
 	if r.since > 0 && newest > r.since {
-		if t, err := s.embeds.VersionTime(ctx, newest); err == nil {
-			v.Revised = longDate(r.lang, t)
+		what, err := revisedSince(ctx, s.store, code, r.region, r.since, p.year, sr)
+		if err != nil {
+			return nil, err
+		}
+		if t, err := s.embeds.VersionTime(ctx, newest); err == nil && what != 0 {
+			v.Revised, v.RevisedLabel = longDate(r.lang, t), v.T["revised"]
+			if what&domain.AttrValue == 0 {
+				v.RevisedLabel = r.lang.Get("changes.embedAttrs", what.List(r.lang))
+			}
 		}
 	}
 	return v, nil
+}
+
+// revisedSince returns what differs between the series shown (now) and
+// the same series at version since: AttrValue for a value or target added
+// or changed, else the attributes of the values that changed.
+func revisedSince(ctx context.Context, st *store.Store, code, region string, since int64, year int, now store.Series) (domain.Attr, error) {
+	then, err := st.SeriesAt(ctx, code, region, since)
+	if err != nil {
+		return 0, err
+	}
+	then = asOf(then, year)
+	old := make(map[domain.SeriesKey]domain.Observation, len(then.Observations))
+	for _, o := range then.Observations {
+		old[o.SeriesKey] = o
+	}
+	var what domain.Attr
+	for _, o := range now.Observations {
+		prev, ok := old[o.SeriesKey]
+		if !ok {
+			return domain.AttrValue, nil
+		}
+		what |= o.Differs(prev)
+	}
+	if len(now.Targets) != len(then.Targets) {
+		return what | domain.AttrValue, nil
+	}
+	for i, t := range now.Targets {
+		if u := then.Targets[i]; t.SeriesKey != u.SeriesKey || t.PlanCode != u.PlanCode || t.Low != u.Low || t.High != u.High {
+			return what | domain.AttrValue, nil
+		}
+	}
+	return what, nil
 }
 
 // jsonDoc is the JSON download: the rows with the indicator's metadata.
@@ -303,6 +359,31 @@ func (v *embedView) jsonDoc() map[string]any {
 	return doc
 }
 
+// allIllustrative reports whether every value shown (targets aside) is
+// generated demo data.
+func allIllustrative(rows []embedRow) bool {
+	n := 0
+	for _, r := range rows {
+		if r.Kind == "target" {
+			continue
+		}
+		if !illustrativeNote(r.Note) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// rowSource is the source a CSV row credits: never the indicator's
+// publisher for a generated value.
+func (v *embedView) rowSource(r embedRow) string {
+	if illustrativeNote(r.Note) {
+		return v.T["demoSource"]
+	}
+	return v.Source
+}
+
 // writeCSV writes the CSV download: one row per value, with the
 // indicator's name, unit and source on every row. Text cells that a
 // spreadsheet would run as a formula are neutralised by export.Table;
@@ -321,7 +402,7 @@ func (v *embedView) writeCSV(w *bytes.Buffer) error {
 			high = *r.High
 		}
 		if err := t.Row(r.RegionCode, r.RegionName, v.Indicator.Code, v.Indicator.Name(v.Lang), r.Year, r.Group, kind[r.Kind], r.Plan,
-			r.Value, high, v.Indicator.Unit, r.Status, r.Note, v.Source, int(v.DataVersion)); err != nil {
+			r.Value, high, v.Indicator.Unit, r.Status, r.Note, v.rowSource(r), int(v.DataVersion)); err != nil {
 			return err
 		}
 	}

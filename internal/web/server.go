@@ -44,6 +44,9 @@ type Server struct {
 	dashboards []dashboards.Dashboard
 	// requireReview sends agencies' uploads to the walidata first.
 	requireReview bool
+	// regions are the stored regions in memory, for the region picker
+	// and search (region_picker.go).
+	regions regionCache
 }
 
 // Options are New's optional settings.
@@ -88,6 +91,11 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	}
 	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes, opt.MinUploadRate, opt.UploadGrace), dashboards: dash,
 		requireReview: opt.RequireReview}
+	// The region index at start-up, so that no reader waits for it; a
+	// database not ready yet is retried by the first request that needs it.
+	if _, err := s.regionIndex(context.Background()); err != nil {
+		log.Warn("region index not built at start-up", "err", err)
+	}
 	r := gin.New()
 	// Client addresses key rate limits and the audit log: trust no
 	// X-Forwarded-For except from a configured proxy, or anyone could pick
