@@ -89,7 +89,7 @@ const (
 	// people open at will).
 	modePreview
 	// modeCheck is CheckFirst's pass: the reader and the gate, no stored
-	// values, nothing written.
+	// values (no plausibility warnings, no rules), nothing written.
 	modeCheck
 )
 
@@ -313,8 +313,10 @@ func (j *job) observations() (domain.Upload, error) {
 				return nil
 			}
 			j.pv.add(o)
-			j.plaus.check(o)
-			j.rules.add(o)
+			if j.mode != modeCheck { // the import's own pass weighs the values
+				j.plaus.check(o)
+				j.rules.add(o)
+			}
 			return emit(o)
 		}))
 	}
@@ -367,6 +369,12 @@ func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
 	}
 	if err := rep.Err(); err != nil {
 		return c, err
+	}
+	if j.mode == modeCheck {
+		// Refusals of the file itself only: rules and warnings compare
+		// with the stored values, in the import's own pass, which answers
+		// as it always has (a full disk before an unconfirmed warning).
+		return c, nil
 	}
 	if j.res.RuleErrors = j.rules.run(j.plaus, j.values); len(j.res.RuleErrors) > 0 {
 		return c, &domain.Error{Kind: domain.ErrInvalid, Message: j.req.Options.Lang.Get("changes.ruleStop", len(j.res.RuleErrors))}
