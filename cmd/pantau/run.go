@@ -407,6 +407,11 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 			}
 		}
 	}
+	// Plausibility warnings and broken rules: the operator's command line
+	// stores without asking, but says so.
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w.RowError)
+	}
 	c := res.Upload.Counts
 	fmt.Fprintf(stdout, "new %d, changed %d, unchanged %d, missing %d, rejected %d\n", c.New, c.Changed, c.Unchanged, c.Missing, c.Rejected)
 	if err != nil {

@@ -183,9 +183,9 @@ type drawn struct {
 	Table chart.Table
 }
 
-// draw renders ch with the page's language and nonce.
+// draw renders ch in the page's language.
 func (p *pageCtx) draw(ch chart.Chart) (drawn, error) {
-	h, err := chart.Render(ch, p.lang, p.nonce)
+	h, err := chart.Render(ch, p.lang)
 	if err != nil {
 		return drawn{}, err
 	}

@@ -103,7 +103,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err := r.SetTrustedProxies(opt.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.ValidUTF8(refuseInput, fileRoutes...),
+	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.Compress(), httpx.ValidUTF8(refuseInput, fileRoutes...),
 		s.authenticate(), s.csrfProtect(), s.auditWrites())
 	s.routes(r)
 	return r, nil

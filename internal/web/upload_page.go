@@ -653,7 +653,7 @@ func (v *uploadView) Technical() []techRow {
 			from = t["from_layout"]
 		}
 		if from != "" && d.Decimal != "" {
-			dec += " (" + from + ")"
+			dec += ", " + from
 		}
 		enc := d.Encoding
 		if d.BOM {
