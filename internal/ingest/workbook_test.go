@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -100,7 +99,7 @@ func readAll(t testing.TB, data []byte, opts Options) ([]domain.Observation, *Re
 // observations, line for row, and the workbook's dialect says where it
 // was read from.
 func TestWorkbookMatchesCSV(t *testing.T) {
-	csv, err := os.ReadFile(filepath.Join(testdata, "bps_wide_kemiskinan.csv"))
+	csv, err := os.ReadFile(testdata + "/bps_wide_kemiskinan.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
