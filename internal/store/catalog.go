@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -30,6 +31,7 @@ func (s *Store) PutAgency(ctx context.Context, a domain.Agency) error {
 // before their children (or already exist). A region's BPS code goes into the
 // bridge table as its current code.
 func (s *Store) PutRegions(ctx context.Context, regions ...domain.Region) error {
+	defer s.regionWrites.Add(1)
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, r := range regions {
 			if err := r.Validate(); err != nil {
@@ -189,6 +191,18 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]domain.Region, e
 		return nil, fmt.Errorf("store: regions: %w", err)
 	}
 	return out, nil
+}
+
+// RegionsVersion changes whenever the stored regions may have: every
+// catalogue import (the CLI's, the catalogue pages', `pantau init`'s) and
+// every PutRegions of this process. It is one index read, so a copy of the
+// regions in memory can check it on every request.
+func (s *Store) RegionsVersion(ctx context.Context) (string, error) {
+	var id int64
+	if err := s.rdb.GetContext(ctx, &id, `SELECT COALESCE(MAX(id), 0) FROM catalog_imports`); err != nil {
+		return "", fmt.Errorf("store: regions version: %w", err)
+	}
+	return strconv.FormatInt(id, 10) + "." + strconv.FormatInt(s.regionWrites.Load(), 10), nil
 }
 
 // Region returns one region by its Kemendagri code, or ErrNotFound.

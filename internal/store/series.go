@@ -247,6 +247,34 @@ func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]do
 	return out, nil
 }
 
+// havingDataSQL probes the series key (indicator, region, disaggregation)
+// once per pair.
+const havingDataSQL = `SELECT DISTINCT region_code FROM series WHERE indicator_code IN (?) AND region_code IN (?)`
+
+// RegionsHavingData says which of the regions have a stored value of any
+// of the indicators: the marks of the region picker's list of children.
+// It reads the series table (a series exists once a value of it is
+// stored; values are never deleted) by its unique index on (indicator,
+// region, disaggregation): one probe per pair, whatever the data's size.
+func (s *Store) RegionsHavingData(ctx context.Context, indicators, regions []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(indicators) == 0 || len(regions) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(havingDataSQL, indicators, regions)
+	if err != nil {
+		return nil, fmt.Errorf("store: regions having data: %w", err)
+	}
+	var codes []string
+	if err := s.rdb.SelectContext(ctx, &codes, s.rdb.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: regions having data: %w", err)
+	}
+	for _, c := range codes {
+		out[c] = true
+	}
+	return out, nil
+}
+
 // Presence says that a region has a total (not disaggregated) value of an
 // indicator for a year, and its status.
 type Presence struct {
@@ -256,6 +284,11 @@ type Presence struct {
 	Status        domain.Status `db:"status"`
 }
 
+// presencesSQL reads by region alone: the series_region index (migrations
+// postgres 00014, sqlite 00013) makes each region one index range.
+const presencesSQL = `SELECT indicator_code, region_code, year, status FROM observations
+	WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`
+
 // Presences lists, for the given regions, every total value stored, all
 // years: what the completeness matrix is built from.
 func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence, error) {
@@ -263,8 +296,7 @@ func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence
 	if len(regionCodes) == 0 {
 		return out, nil
 	}
-	q, args, err := sqlx.In(`SELECT indicator_code, region_code, year, status FROM observations
-		WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`, regionCodes)
+	q, args, err := sqlx.In(presencesSQL, regionCodes)
 	if err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
 	}

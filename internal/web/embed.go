@@ -98,7 +98,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	}
 	if e := s.embeds.Get(key); e != nil {
 		s.metrics.CacheHits.WithLabelValues("embed", "hit").Inc()
-		c.Data(http.StatusOK, e.ContentType, e.Body)
+		e.Serve(c)
 		return
 	}
 	s.metrics.CacheHits.WithLabelValues("embed", "miss").Inc()
@@ -126,8 +126,9 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		s.embedError(c, r, err)
 		return
 	}
-	s.embeds.Put(&httpx.Entry{Key: key, Live: !r.pinned(), At: time.Now(), Body: buf.Bytes(), ContentType: ctype})
-	c.Data(http.StatusOK, ctype, buf.Bytes())
+	e := &httpx.Entry{Key: key, Live: !r.pinned(), At: time.Now(), Body: buf.Bytes(), ContentType: ctype}
+	s.embeds.Put(e)
+	e.Serve(c)
 }
 
 // embedError answers in the embed's frame: a short page anyone may frame,
@@ -221,7 +222,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	sr = asOf(sr, p.year)
 	if r.kind == "i" && r.tab == "" {
 		p.scope = r.scope
-		if p.compared, err = s.loadCompared(ctx, c, r.lang, ind, r.scope, pinned); err != nil {
+		if p.compared, err = s.loadCompared(ctx, c.Request.URL, r.lang, ind, r.scope, pinned); err != nil {
 			return nil, err
 		}
 	}
@@ -425,14 +426,8 @@ var embedTexts = locale.Sections("embed")
 // embedScript serves /static/embed.js: a fixed URL pasted into other
 // sites, so it is cached for an hour and revalidated, not for a year.
 func (s *Server) embedScript(c *gin.Context) {
-	etag := httpx.ETag(chart.EmbedScript)
-	c.Header("ETag", etag)
 	c.Header("Cache-Control", "public, max-age=3600, stale-while-revalidate=86400")
 	c.Header("Access-Control-Allow-Origin", "*")
 	c.Header("Cross-Origin-Resource-Policy", "cross-origin")
-	if httpx.NotModified(c, etag, time.Time{}) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	c.Data(http.StatusOK, "text/javascript; charset=utf-8", chart.EmbedScript)
+	serveAsset(c, "embed.js", chart.EmbedScript, "text/javascript; charset=utf-8")
 }

@@ -99,11 +99,11 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	if p.scope, err = parseScope(c, region); err != nil {
+	if p.scope, err = parseScope(c.Request.URL.Query(), region); err != nil {
 		s.pageError(c, err)
 		return
 	}
-	if p.compared, err = s.loadCompared(ctx, c, l, ind, p.scope, 0); err != nil {
+	if p.compared, err = s.loadCompared(ctx, c.Request.URL, l, ind, p.scope, 0); err != nil {
 		s.pageError(c, err)
 		return
 	}
@@ -180,14 +180,15 @@ func (s *Server) indicatorPage(c *gin.Context) {
 				localTime(l, r.ChangedAt, zone), who.name(r.ChangedBy), "#" + strconv.FormatInt(r.UploadID, 10)})
 		}
 	}
-	withData, err := s.store.RegionsWithData(ctx, code)
+	picker, err := s.regionPicker(c, p.region, []string{code})
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	var regions []option
-	for _, r := range withData {
-		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
+	withData, err := s.compareCandidates(ctx, p.region, code)
+	if err != nil {
+		s.pageError(c, err)
+		return
 	}
 	var districts mapped
 	if tab != "chart" {
@@ -200,13 +201,13 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	definition, definitionID := definitionIn(l, ind)
 	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Tab": tab, "Tabs": tabLinks(c, l, tab), "Map": districts, "MapYear": p.year, "SeriesTable": main.Table,
-		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
+		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Picker": picker,
 		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
 		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + string(l) + "&indicator=" + esc(code) + "&region=" + esc(region)),
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
-		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c, p.region, withData, p.scope),
+		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c.Request.URL, p.region, withData, p.scope),
 		"Generated": allGenerated(sr), "Definition": definition, "DefinitionIndonesian": definitionID, "From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
 	})
 }

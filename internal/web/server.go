@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -43,6 +44,9 @@ type Server struct {
 	dashboards []dashboards.Dashboard
 	// requireReview sends agencies' uploads to the walidata first.
 	requireReview bool
+	// regions are the stored regions in memory, for the region picker
+	// and search (region_picker.go).
+	regions regionCache
 }
 
 // Options are New's optional settings.
@@ -87,6 +91,11 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	}
 	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes, opt.MinUploadRate, opt.UploadGrace), dashboards: dash,
 		requireReview: opt.RequireReview}
+	// The region index at start-up, so that no reader waits for it; a
+	// database not ready yet is retried by the first request that needs it.
+	if _, err := s.regionIndex(context.Background()); err != nil {
+		log.Warn("region index not built at start-up", "err", err)
+	}
 	r := gin.New()
 	// Client addresses key rate limits and the audit log: trust no
 	// X-Forwarded-For except from a configured proxy, or anyone could pick
@@ -94,7 +103,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err := r.SetTrustedProxies(opt.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.ValidUTF8(refuseInput, fileRoutes...),
+	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.Compress(), httpx.ValidUTF8(refuseInput, fileRoutes...),
 		s.authenticate(), s.csrfProtect(), s.auditWrites())
 	s.routes(r)
 	return r, nil
@@ -171,6 +180,13 @@ func statusOf(err error) (int, string) {
 // logged: the operator has to act on them.
 func (s *Server) fail(c *gin.Context, err error) {
 	status, code := statusOf(err)
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The client went away and its request (an import) was stopped
+		// and rolled back: nobody reads this answer, nothing to act on.
+		s.log.Info("request cancelled by its client", "path", c.Request.URL.Path, "err", err)
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
 	}
@@ -181,6 +197,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	c.AbortWithStatusJSON(status, errorBody(code, msg, nil))
 }
+
+// statusClientClosed is what the metrics and the audit log record for a
+// request its client abandoned (nginx's 499): no one receives it.
+const statusClientClosed = 499
 
 // unavailableMessage is what a client is told during a database outage.
 const unavailableMessage = "the database is unreachable for the moment; try again shortly"
