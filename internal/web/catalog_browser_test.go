@@ -29,10 +29,7 @@ func TestCatalogBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := newCDPBrowser(t, bin)
-		b.open(base + "/masuk")
-		b.submit(`document.querySelector("#email").value = "admin@bappeda.id";
-			document.querySelector("#password").value = "kata-sandi-panjang";
-			document.querySelector("form button[type=submit]").click()`)
+		b.signIn(base, "admin@bappeda.id", "kata-sandi-panjang")
 		if got := b.text("location.pathname"); got != "/akun" {
 			t.Fatalf("after signing in: %s", got)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -220,6 +221,15 @@ func (b *cdpBrowser) submit(script string) {
 	b.t.Helper()
 	b.eval(`window.__left = 1; ` + script + `; true`)
 	b.waitFor("the answer to the form", `window.__left === undefined && document.readyState === "complete"`)
+}
+
+// signIn signs in on /masuk as email with password, as a person does.
+func (b *cdpBrowser) signIn(base, email, password string) {
+	b.t.Helper()
+	b.open(base + "/masuk")
+	b.submit(`document.querySelector("#email").value = ` + strconv.Quote(email) + `;
+		document.querySelector("#password").value = ` + strconv.Quote(password) + `;
+		document.querySelector("form button[type=submit]").click()`)
 }
 
 // screenshot saves the whole page at width CSS pixels, in the light or

@@ -307,10 +307,7 @@ func TestWarningsBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := newCDPBrowser(t, bin)
-	b.open(base + "/masuk")
-	b.submit(`document.querySelector("#email").value = "staf@bps.id";
-		document.querySelector("#password").value = "kata-sandi-panjang";
-		document.querySelector("form button[type=submit]").click()`)
+	b.signIn(base, "staf@bps.id", "kata-sandi-panjang")
 	choose := func(csv string) {
 		t.Helper()
 		b.open(base + "/unggah")
