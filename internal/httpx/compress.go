@@ -291,6 +291,10 @@ func (w *compressWriter) Status() int {
 
 func (w *compressWriter) Written() bool { return w.decided || len(w.buf) > 0 }
 
+// Unwrap lets http.ResponseController reach the connection (read
+// deadlines: MinRate); its Flush still goes through the compressor.
+func (w *compressWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // Hijack hands the connection over (a failed stream is cut off so): what
 // is held back or inside the compressor is dropped, never sent after.
 func (w *compressWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {

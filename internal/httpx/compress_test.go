@@ -136,8 +136,15 @@ func TestCompress(t *testing.T) {
 			c.Writer.WriteString("16.07,12.5\n")
 		}
 	})
+	r.GET("/deadline", func(c *gin.Context) {
+		// MinRate sets read deadlines through the writer Compress wraps.
+		if err := http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(time.Minute)); err != nil {
+			c.String(http.StatusInternalServerError, err.Error())
+		}
+	})
 	srv := httptest.NewServer(r)
 	defer srv.Close()
+
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	get := func(method, path, ae, inm string) *http.Response {
 		t.Helper()
@@ -153,6 +160,10 @@ func TestCompress(t *testing.T) {
 			t.Fatal(err)
 		}
 		return res
+	}
+
+	if res := get("GET", "/deadline", "br", ""); res.StatusCode != http.StatusOK {
+		t.Errorf("read deadline through Compress: status %d", res.StatusCode)
 	}
 
 	for _, tt := range []struct {
