@@ -196,6 +196,10 @@ var english = map[string]string{
 	"changes.warnRatio":     "%[1]s, %[2]d: %[3]s is %[4]s times %[5]s (%[6]s). Check the unit and the decimal mark.",
 	"changes.warnings":      "Warnings to check",
 
+	"completeness.pageNext":    "Next rows ›",
+	"completeness.pagePrev":    "‹ Previous rows",
+	"completeness.pageRows":    "Rows %d–%d of %d",
+	"completeness.pages":       "Pages of the matrix",
 	"completeness.agency":      "Responsible agency",
 	"completeness.api":         "JSON API",
 	"completeness.byAgency":    "By agency",

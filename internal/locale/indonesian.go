@@ -196,6 +196,10 @@ var indonesian = map[string]string{
 	"changes.warnRatio":     "%[1]s, %[2]d: %[3]s adalah %[4]s kali %[5]s (%[6]s). Periksa satuan dan tanda desimal.",
 	"changes.warnings":      "Peringatan yang perlu diperiksa",
 
+	"completeness.pageNext":    "Baris berikutnya ›",
+	"completeness.pagePrev":    "‹ Baris sebelumnya",
+	"completeness.pageRows":    "Baris %d–%d dari %d",
+	"completeness.pages":       "Halaman matriks",
 	"completeness.agency":      "Instansi penanggung jawab",
 	"completeness.api":         "API JSON",
 	"completeness.byAgency":    "Per instansi",
