@@ -129,6 +129,24 @@ func multipartCSV() (string, []byte) {
 }
 
 // uploadCSV names one indicator of bps-banyuasin.
+// scopeRules are uploads the matrix sends beyond each route's one: the
+// targets of plans, which belong to the plan's owner (issue 21.9). The
+// instance is Banyuasin's: its agencies own the regency's RPJMD, and no
+// one but an administrator (or a token given the plan) writes the RPJMN.
+var scopeRules = []struct {
+	name string
+	rule
+}{
+	{"an RPJMN target", rule{func(int64) call {
+		return call{"POST", "/api/v1/uploads?dry_run=true&targets=true", "text/csv",
+			[]byte("rencana;kode_indikator;kode_wilayah;tahun;nilai\nrpjmn-2025-2029;kemiskinan;ID;2029;25\n")}
+	}, [nCols]want{s401, s401, s401, s403, s403, s401, s403, s403, s200}}},
+	{"an RPJMD Banyuasin target", rule{func(int64) call {
+		return call{"POST", "/api/v1/uploads?dry_run=true&targets=true", "text/csv",
+			[]byte("rencana;kode_indikator;kode_wilayah;tahun;nilai\nrpjmd-banyuasin-2025-2029;kemiskinan;16.07;2029;9\n")}
+	}, [nCols]want{s401, s401, s401, s403, s200, s401, s403, s200, s200}}},
+}
+
 const uploadCSV = "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2024;10,5\n"
 
 // loginCSRF is the double-submit token the browser columns carry.
@@ -163,6 +181,14 @@ var policy = map[string]rule{
 		[nCols]want{s401, s401, s401, s401, s401, s401, s403, s200, s200}},
 	"POST /unggah/simpan": {form("POST", "/unggah/simpan", url.Values{"id": {"00000000000000000000000000000000"}}),
 		everyone(want{code: http.StatusGone})},
+	// A wide table's indicator chosen on its refusal: the kept file is
+	// unknown here, whoever asks. The grid form is anyone's to see; sending
+	// it is an upload, taken as POST /unggah takes one.
+	"POST /unggah/indikator": {form("POST", "/unggah/indikator", url.Values{"pending": {"00000000000000000000000000000000"}, "indicator": {"kemiskinan"}}),
+		everyone(want{code: http.StatusGone})},
+	"GET /unggah/isian": {getReq("/unggah/isian?indicator=kemiskinan&tahun=2024"), everyone(s200)},
+	"POST /unggah/isian": {form("POST", "/unggah/isian", url.Values{"indicator": {"kemiskinan"}, "tahun": {"2024"}, "nilai_16.07": {"10,5"}}),
+		[nCols]want{s401, s401, s401, s401, s401, s401, s403, s200, s200}},
 
 	// Accounts.
 	"GET /masuk": {getReq("/masuk"), [nCols]want{s200, s200, s401, s200, s200, s200, {303, "/akun"}, {303, "/akun"}, {303, "/akun"}}},
@@ -460,6 +486,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 					}
 					if resp.StatusCode == http.StatusUnauthorized && strings.HasPrefix(r.Path, "/api/") && resp.Header.Get("WWW-Authenticate") == "" {
 						t.Errorf("%s %s as %s: 401 without WWW-Authenticate", c.method, c.url, colNames[col])
+					}
+				}
+			}
+			for i, r := range scopeRules {
+				for col := 0; col < nCols; col++ {
+					c := r.req(0)
+					resp := f.do(t, len(f.routes)+1+i, col, c)
+					if w := r.want[col]; resp.StatusCode != w.code {
+						t.Errorf("%s %s (%s) as %s: got %d, want %s", c.method, c.url, r.name, colNames[col], resp.StatusCode, w)
 					}
 				}
 			}
