@@ -5,6 +5,20 @@
   'use strict';
   var root = document.documentElement;
   var lang = root.getAttribute('lang') === 'en' ? 'en' : 'id';
+  // Print opens folded explanations (browsers without ::details-content
+  // print them as a bare summary) and folds them back afterwards.
+  window.addEventListener('beforeprint', function () {
+    document.querySelectorAll('main details:not([open]):not(.chart-data):not(.embed-dialog)').forEach(function (d) {
+      d.open = true;
+      d.setAttribute('data-print-opened', '');
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    document.querySelectorAll('details[data-print-opened]').forEach(function (d) {
+      d.open = false;
+      d.removeAttribute('data-print-opened');
+    });
+  });
   var els = document.querySelectorAll('[data-chart]');
   if (!els.length) return;
 
