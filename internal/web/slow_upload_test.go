@@ -89,7 +89,7 @@ func TestSlowUploadHoldsNothing(t *testing.T) {
 			var wg sync.WaitGroup
 			slow := map[string]int{}
 			var mu sync.Mutex
-			for _, path := range []string{"/api/v1/uploads", "/api/v1/uploads?dry_run=true"} {
+			for _, path := range []string{"/api/v1/uploads?confirm_warnings=true", "/api/v1/uploads?dry_run=true"} {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -136,7 +136,7 @@ func TestSlowUploadHoldsNothing(t *testing.T) {
 			}, http.StatusSeeOther)
 			others.Wait()
 			wg.Wait()
-			if slow["/api/v1/uploads"] != http.StatusCreated || slow["/api/v1/uploads?dry_run=true"] != http.StatusOK {
+			if slow["/api/v1/uploads?confirm_warnings=true"] != http.StatusCreated || slow["/api/v1/uploads?dry_run=true"] != http.StatusOK {
 				t.Errorf("the slow uploads answered %v, want 201 and 200", slow)
 			}
 		})
