@@ -186,6 +186,12 @@ var policy = map[string]rule{
 	// it is an upload, taken as POST /unggah takes one.
 	"POST /unggah/indikator": {form("POST", "/unggah/indikator", url.Values{"pending": {"00000000000000000000000000000000"}, "indicator": {"kemiskinan"}}),
 		everyone(want{code: http.StatusGone})},
+	// A template to fill in: an uploader's own agency's indicators, an
+	// administrator's any; a planner uploads nothing (403).
+	"GET /unggah/templat": {getReq("/unggah/templat?indicator=kemiskinan&format=csv"),
+		[nCols]want{toLogin, toLogin, s401, toLogin, toLogin, toLogin, s403, s200, s200}},
+	"GET /upload/template": {getReq("/upload/template?indicator=kemiskinan&format=xlsx"),
+		[nCols]want{toLogin, toLogin, s401, toLogin, toLogin, toLogin, s403, s200, s200}},
 	"GET /unggah/isian": {getReq("/unggah/isian?indicator=kemiskinan&tahun=2024"), everyone(s200)},
 	"POST /unggah/isian": {form("POST", "/unggah/isian", url.Values{"indicator": {"kemiskinan"}, "tahun": {"2024"}, "nilai_16.07": {"10,5"}}),
 		[nCols]want{s401, s401, s401, s401, s401, s401, s403, s200, s200}},
