@@ -16,6 +16,7 @@ import (
 	"pantau/internal/export"
 	"pantau/internal/httpx"
 	"pantau/internal/locale"
+	"pantau/internal/ogimage"
 	"pantau/internal/store"
 )
 
@@ -71,7 +72,8 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		s.embedError(c, r, err)
 		return
 	}
-	key := r.key(version)
+	// Absolute links in the page follow the address it was asked at.
+	key := r.key(version) + "\x00" + s.baseURL(c)
 	etag := httpx.ETag([]byte(key))
 	h.Set("ETag", etag)
 	if !modified.IsZero() {
@@ -84,9 +86,13 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	}
 	h.Set("Vary", "Accept-Language")
 	h.Set("Content-Language", string(r.lang))
-	if r.format == "" {
+	switch r.format {
+	case "":
 		httpx.SetContentSecurityPolicy(h, httpx.EmbedPolicy, chart.Nonce())
-	} else {
+	case "png": // a social preview: shown inline by chat apps and sites
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	default:
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Content-Disposition", `attachment; filename="`+r.fileName()+`.`+r.format+`"`)
 	}
@@ -118,6 +124,12 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	case "json":
 		ctype = "application/json; charset=utf-8"
 		err = json.NewEncoder(&buf).Encode(v.jsonDoc())
+	case "png":
+		ctype = "image/png"
+		var b []byte
+		if b, err = ogimage.Render(v.card()); err == nil {
+			buf.Write(b)
+		}
 	default:
 		err = s.pages.ExecuteTemplate(&buf, "embed.html", v)
 	}
@@ -161,6 +173,11 @@ type embedView struct {
 	EChartsURL, BootstrapURL string
 	ShareURL                 string
 	rows                     []embedRow
+	panelType                string
+	// CanonicalURL is FullURL made absolute; Preview the social preview
+	// tags, its picture this embed's PNG at its data version.
+	CanonicalURL string
+	Preview      *preview
 }
 
 // buildEmbed reads the embed's data at version and renders its chart.
@@ -195,7 +212,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		code, title, plan, typ, p.toYear = pn.Indicator, pn.Title.In(r.lang), pn.Plan, pn.Type, d.ToYear
 		id = chart.ID(d.ID, pn.ID)
 	}
-	v.ChartID = id
+	v.ChartID, v.panelType = id, typ
 	ind, err := s.store.Indicator(ctx, code)
 	if err != nil {
 		return nil, err
@@ -270,6 +287,13 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	if v.Source == "" {
 		v.Source = "Pantau"
 	}
+	base := s.baseURL(c)
+	v.CanonicalURL = base + v.FullURL
+	img := r
+	img.version, img.since, img.theme = version, 0, ""
+	v.Preview = &preview{Title: v.Title, Description: shorten(v.Caption, 200), URL: v.CanonicalURL, SiteName: "Pantau",
+		Local: ogLocale[r.lang], Image: base + img.path() + "?" + img.query("format", "png"), ImageAlt: v.Title,
+		ImageWidth: ogimage.Width, ImageHeight: ogimage.Height}
 	if !v.UpdatedAt.IsZero() {
 		v.Updated = longDate(r.lang, v.UpdatedAt)
 	}

@@ -127,7 +127,7 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 		return bad("theme")
 	}
 	switch r.format {
-	case "", "csv", "json":
+	case "", "csv", "json", "png":
 	default:
 		return bad("format")
 	}

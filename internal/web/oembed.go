@@ -11,6 +11,7 @@ import (
 	"pantau/dashboards"
 	"pantau/internal/domain"
 	"pantau/internal/locale"
+	"pantau/internal/ogimage"
 )
 
 // oEmbed 1.0 (https://oembed.com): a CMS given the address of a Pantau
@@ -37,6 +38,10 @@ type oembedReply struct {
 	ProviderName string `json:"provider_name"`
 	ProviderURL  string `json:"provider_url"`
 	CacheAge     int    `json:"cache_age"`
+	// The chart's social preview picture (ogimage).
+	ThumbnailURL    string `json:"thumbnail_url"`
+	ThumbnailWidth  int    `json:"thumbnail_width"`
+	ThumbnailHeight int    `json:"thumbnail_height"`
 }
 
 func (s *Server) oembed(c *gin.Context) {
@@ -88,7 +93,8 @@ func (s *Server) oembed(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
 	c.JSON(http.StatusOK, oembedReply{Version: "1.0", Type: "rich", Width: width, Height: height, Title: v,
 		HTML:         iframeCode(base+r.path()+"?"+r.query(), v, width, height),
-		ProviderName: "Pantau", ProviderURL: base + "/", CacheAge: cacheAge})
+		ProviderName: "Pantau", ProviderURL: base + "/", CacheAge: cacheAge,
+		ThumbnailURL: s.oembedThumbnail(c, base, r), ThumbnailWidth: ogimage.Width, ThumbnailHeight: ogimage.Height})
 }
 
 // oembedTarget maps a page or embed URL of this server to the embed that
@@ -100,7 +106,7 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		return embedReq{}, domain.Errorf(domain.ErrInvalid, "url is required")
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.EqualFold(u.Host, c.Request.Host) {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !s.ownHost(c, u.Host) {
 		return embedReq{}, unknown
 	}
 	q := u.Query()
@@ -172,6 +178,16 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		}
 	}
 	return r, nil
+}
+
+// ownHost: host is this server's, as the request reached it or as
+// PANTAU_PUBLIC_URL names it.
+func (s *Server) ownHost(c *gin.Context, host string) bool {
+	if strings.EqualFold(host, c.Request.Host) {
+		return true
+	}
+	pub, err := url.Parse(s.publicURL)
+	return s.publicURL != "" && err == nil && strings.EqualFold(host, pub.Host)
 }
 
 // embedTitle is the title an embed shows: the chart's and the region's name.

@@ -34,7 +34,14 @@ type shareView struct {
 // baseURL is this server's address as the reader reached it. Without TLS
 // at the server, https is assumed when cookies are marked Secure (TLS ends
 // at a proxy): an http iframe would be blocked on an https news site.
+//
+// PANTAU_PUBLIC_URL, when set, is used instead: links in previews and
+// embed codes then name the public address even when a request came in
+// through an internal one.
 func (s *Server) baseURL(c *gin.Context) string {
+	if s.publicURL != "" {
+		return s.publicURL
+	}
 	scheme := "http"
 	if c.Request.TLS != nil || s.accounts.secureCookies {
 		scheme = "https"
