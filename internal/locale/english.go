@@ -228,6 +228,7 @@ var english = map[string]string{
 	"share.link":                "Link to this chart",
 	"share.manifestDescription": "Regional development indicators of Indonesian local governments",
 	"share.mark":                "(illustrative data)",
+	"share.more":                "Share · download",
 	"share.options":             "Options",
 	"share.plain":               "Plain (chart, caption and source only)",
 	"share.share":               "Share",

@@ -228,6 +228,7 @@ var indonesian = map[string]string{
 	"share.link":                "Tautan ke grafik ini",
 	"share.manifestDescription": "Indikator pembangunan daerah pemerintah daerah di Indonesia",
 	"share.mark":                "(data contoh)",
+	"share.more":                "Bagikan · unduh",
 	"share.options":             "Pilihan",
 	"share.plain":               "Polos (hanya grafik, keterangan dan sumber)",
 	"share.share":               "Bagikan",

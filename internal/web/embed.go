@@ -178,6 +178,9 @@ type embedView struct {
 	// tags, its picture this embed's PNG at its data version.
 	CanonicalURL string
 	Preview      *preview
+	Share        *shareLinks
+	// HideTitle and Plain are the host page's display options.
+	HideTitle, Plain bool
 }
 
 // buildEmbed reads the embed's data at version and renders its chart.
@@ -195,7 +198,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	}
 	v := &embedView{Req: r, Lang: r.lang, Theme: r.theme, T: embedTexts[r.lang], Region: p.region, Pinned: r.pinned(),
 		DataVersion: version, EChartsURL: chart.EChartsURL, BootstrapURL: chart.BootstrapURL, ShareURL: chart.ShareURL,
-		FullURL: r.fullPath(), ExportName: r.fileName()}
+		FullURL: r.fullPath(), ExportName: r.fileName(), HideTitle: r.noTitle, Plain: r.plain}
 	v.CSVURL = r.path() + "?" + r.query("format", "csv")
 	v.JSONURL = r.path() + "?" + r.query("format", "json")
 	code, title, plan, typ := r.indicator, "", r.plan, dashboards.Series
@@ -294,6 +297,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	v.Preview = &preview{Title: v.Title, Description: shorten(v.Caption, 200), URL: v.CanonicalURL, SiteName: "Pantau",
 		Local: ogLocale[r.lang], Image: base + img.path() + "?" + img.query("format", "png"), ImageAlt: v.Title,
 		ImageWidth: ogimage.Width, ImageHeight: ogimage.Height}
+	v.Share = newShareLinks(r.lang, "share", v.CanonicalURL, v.Title)
 	if !v.UpdatedAt.IsZero() {
 		v.Updated = longDate(r.lang, v.UpdatedAt)
 	}

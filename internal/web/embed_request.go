@@ -28,6 +28,11 @@ type embedReq struct {
 	since                       int64 // live only: say if the data changed after this version
 	format                      string
 	tab                         string // indicator embeds: "" (the chart) or "map"
+	// Display options a host page picks (the embed dialog lists them):
+	// noTitle (?title=0) leaves the title to the article, plain (?plain=1)
+	// drops the chrome (downloads, share links, padding) but never the
+	// caption, the source line or the link back.
+	noTitle, plain bool
 }
 
 func (r embedReq) pinned() bool { return r.version > 0 }
@@ -38,7 +43,7 @@ func (r embedReq) pinned() bool { return r.version > 0 }
 func (r embedReq) key(dataVersion int64) string {
 	return strings.Join([]string{r.kind, r.indicator, r.tab, r.dashboard, r.panel, r.region, r.plan, string(r.lang), r.theme,
 		strconv.Itoa(r.year), strconv.FormatInt(r.version, 10), strconv.FormatInt(r.since, 10), r.format,
-		strconv.FormatInt(dataVersion, 10), embedBuild}, "\x00")
+		strconv.FormatInt(dataVersion, 10), strconv.FormatBool(r.noTitle), strconv.FormatBool(r.plain), embedBuild}, "\x00")
 }
 
 // embedBuild changes with the scripts a rendered embed refers to.
@@ -57,6 +62,12 @@ func (r embedReq) query(extra ...string) string {
 	set("lang", string(r.lang))
 	set("theme", r.theme)
 	set("tab", r.tab)
+	if r.noTitle {
+		q.Set("title", "0")
+	}
+	if r.plain {
+		q.Set("plain", "1")
+	}
 	if r.year != 0 {
 		q.Set("year", strconv.Itoa(r.year))
 	}
@@ -125,6 +136,20 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 		r.theme = t
 	default:
 		return bad("theme")
+	}
+	switch c.Query("title") {
+	case "", "1":
+	case "0":
+		r.noTitle = true
+	default:
+		return bad("title")
+	}
+	switch c.Query("plain") {
+	case "", "0":
+	case "1":
+		r.plain = true
+	default:
+		return bad("plain")
 	}
 	switch r.format {
 	case "", "csv", "json", "png":

@@ -20,11 +20,9 @@ import (
 // another host is simply unknown (404), so this endpoint cannot be made to
 // request anything.
 
-// oembedDefault is the size offered when the consumer sets no maximum.
-const (
-	oembedWidth  = 640
-	oembedHeight = 480
-)
+// oembedWidth is the width offered when the consumer sets no maximum;
+// the height is embedHeight's for the chart.
+const oembedWidth = 640
 
 // oembedReply is the rich-type answer; every field the spec requires for
 // "rich" (version, type, html, width, height) is always present.
@@ -57,14 +55,18 @@ func (s *Server) oembed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	width, height := oembedWidth, oembedHeight
+	typ := dashboards.Series
+	if r.tab == "map" {
+		typ = dashboards.Map
+	}
 	if r.kind == "d" {
 		if d, ok := dashboards.Find(s.dashboards, r.dashboard); ok {
-			if pn, ok := d.Panel(r.panel); ok && pn.Type == dashboards.Districts {
-				height = 640
+			if pn, ok := d.Panel(r.panel); ok {
+				typ = pn.Type
 			}
 		}
 	}
+	width, height := oembedWidth, embedHeight(typ)
 	for _, m := range []struct {
 		name string
 		v    *int
@@ -98,8 +100,9 @@ func (s *Server) oembed(c *gin.Context) {
 }
 
 // oembedTarget maps a page or embed URL of this server to the embed that
-// shows it: /i/{indicator}?region=, /d/{dashboard}?region=#panel-{id} (the
-// first chart panel without a fragment), or an /embed/ URL itself.
+// shows it: /i/{indicator}?region=, /d/{dashboard}?region=&panel={id} (or
+// #panel-{id}; without either, none), or an /embed/ URL itself, with its
+// display options.
 func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 	unknown := domain.Errorf(domain.ErrNotFound, "no embeddable Pantau chart at that address")
 	if raw == "" {
@@ -125,13 +128,19 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 	if y, ok := parseYear(q.Get("year")); ok {
 		r.year = y
 	}
+	r.noTitle, r.plain = q.Get("title") == "0", q.Get("plain") == "1"
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 	if len(parts) > 0 && parts[0] == "embed" {
 		parts = parts[1:]
 	}
 	switch {
 	case len(parts) == 2 && parts[0] == "i":
-		r.kind, r.indicator, r.year = "i", parts[1], 0
+		r.kind, r.indicator = "i", parts[1]
+		if q.Get("tab") == "map" {
+			r.tab = "map" // the map of one year
+		} else {
+			r.year = 0
+		}
 		r.region = q.Get("region")
 		if r.region == "" {
 			r.region = s.homeRegion()
@@ -148,12 +157,17 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 			return r, unknown
 		}
 		r.kind, r.dashboard, r.plan = "d", d.ID, ""
-		want := strings.TrimPrefix(u.Fragment, "panel-")
+		// A dashboard page names its panel (?panel= or #panel-ID): no
+		// silent first panel, which would embed a chart nobody chose.
+		want := q.Get("panel")
+		if want == "" {
+			want = strings.TrimPrefix(u.Fragment, "panel-")
+		}
 		if len(parts) == 3 {
 			want = parts[2]
 		}
 		for _, pn := range d.Panels {
-			if pn.Embeddable() && (want == "" || pn.ID == want) {
+			if pn.Embeddable() && want != "" && pn.ID == want {
 				r.panel = pn.ID
 				break
 			}

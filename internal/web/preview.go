@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	neturl "net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,11 +51,7 @@ func (sh share) Preview(d map[string]any) *preview {
 		p.Description = words["description"]
 	}
 	p.Description = shorten(p.Description, 200)
-	u := *sh.c.Request.URL
-	q := u.Query()
-	q.Del("theme") // one page, whatever its reader's theme
-	u.RawQuery = q.Encode()
-	p.URL = base + u.RequestURI()
+	p.URL = sh.pageURL()
 	if r, ok := sh.previewOf(); ok {
 		if v, err := sh.s.embeds.Current(sh.c.Request.Context()); err == nil && v > 0 {
 			r.version = v // the picture of this data version: a new one gets a new URL
@@ -93,6 +90,37 @@ func (sh share) previewOf() (embedReq, bool) {
 		}
 	}
 	return embedReq{}, false
+}
+
+// shareLinks is a share area: the link to copy and the plain links that
+// open WhatsApp, X and Facebook with it.
+type shareLinks struct {
+	ID, URL, WhatsApp, X, Facebook string
+	T                              map[string]string
+}
+
+// newShareLinks builds the share area for the absolute url titled title.
+func newShareLinks(l locale.Lang, id, url, title string) *shareLinks {
+	esc := neturl.QueryEscape
+	return &shareLinks{ID: id, URL: url, T: shareTexts[l],
+		WhatsApp: "https://wa.me/?text=" + strings.ReplaceAll(esc(title+" "+url), "+", "%20"),
+		X:        "https://x.com/intent/post?url=" + esc(url) + "&text=" + esc(title),
+		Facebook: "https://www.facebook.com/sharer/sharer.php?u=" + esc(url)}
+}
+
+// Links is the share area of the page, for its address without the
+// reader's theme.
+func (sh share) Links(title string) *shareLinks {
+	return newShareLinks(lang(sh.c), "share-page", sh.pageURL(), title)
+}
+
+// pageURL is the page's absolute address without the reader's theme.
+func (sh share) pageURL() string {
+	u := *sh.c.Request.URL
+	q := u.Query()
+	q.Del("theme")
+	u.RawQuery = q.Encode()
+	return sh.s.baseURL(sh.c) + u.RequestURI()
 }
 
 // ogLocale is og:locale for each language.

@@ -206,6 +206,15 @@
       // The height is not a secret: any host page may learn it.
       window.parent.postMessage({ 'pantau-embed': { height: h, charts: drawn } }, '*');
     }
+    // Without /static/embed.js on the host the embed fills the frame's
+    // height; once the host's script says it sizes the frame, the embed
+    // takes its content's own height and reports that.
+    window.addEventListener('message', function (e) {
+      if (e.source !== window.parent || !e.data || typeof e.data !== 'object' || !e.data['pantau-embed-host']) return;
+      if (root.classList.contains('sized')) return;
+      root.classList.add('sized');
+      report();
+    });
     report();
     if (window.ResizeObserver) new ResizeObserver(report).observe(box);
     window.addEventListener('resize', report);
