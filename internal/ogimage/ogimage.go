@@ -67,8 +67,12 @@ type Card struct {
 	// Source is the source line, drawn at the foot.
 	Source  string
 	Unit    string
-	Series  []Series
-	Targets []Target
+	Series []Series
+	// Projection continues the first series as a dashed trend line (from
+	// its latest value), named ProjectionName in the legend.
+	Projection     []Point
+	ProjectionName string
+	Targets        []Target
 	Bars    []Bar
 	// NoData is said where there is nothing to draw.
 	NoData string
@@ -216,6 +220,20 @@ func (c Card) plot() (*plot.Plot, error) {
 		}
 		drawn = true
 	}
+	if drawn && len(c.Projection) > 1 {
+		xys := make(plotter.XYs, len(c.Projection))
+		for j, pt := range c.Projection {
+			xys[j] = plotter.XY{X: float64(pt.Year), Y: pt.Value}
+		}
+		l, sc, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width, l.Dashes = palette[0], 3, []vg.Length{12, 8}
+		sc.Color, sc.Shape, sc.Radius = palette[0], draw.RingGlyph{}, 5
+		p.Add(l, sc)
+		p.Legend.Add(c.ProjectionName, l, sc)
+	}
 	if drawn {
 		plans := []string{}
 		byPlan := map[string][]Target{}
@@ -262,7 +280,7 @@ func (c Card) plot() (*plot.Plot, error) {
 		return nil, nil
 	}
 	bars := c.Bars
-	const most = 18
+	const most = 30 // a regency's kecamatan fit; beyond, the first (highest) ones
 	if len(bars) > most {
 		bars = bars[:most]
 	}
@@ -280,7 +298,7 @@ func (c Card) plot() (*plot.Plot, error) {
 	bc.Horizontal, bc.Color, bc.LineStyle.Width = true, palette[0], 0
 	p.Add(bc)
 	p.NominalY(names...)
-	p.Y.Tick.Label.Font.Size = vg.Length(math.Min(18, 300/float64(len(bars))+4))
+	p.Y.Tick.Label.Font.Size = vg.Length(math.Min(18, 260/float64(len(bars))+4))
 	p.X.Label.Text = c.Unit
 	p.X.Tick.Marker = numberTicks{c.Comma}
 	p.X.Min = math.Min(0, p.X.Min)

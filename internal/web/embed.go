@@ -174,6 +174,8 @@ type embedView struct {
 	ShareURL                 string
 	rows                     []embedRow
 	panelType                string
+	// projection is the series chart's trend line, for the preview PNG.
+	projection []ogimage.Point
 	// CanonicalURL is FullURL made absolute; Preview the social preview
 	// tags, its picture this embed's PNG at its data version.
 	CanonicalURL string
@@ -247,6 +249,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		if typ == dashboards.Series {
 			dr, err = p.seriesChart(id, sr, a)
 			v.Illustrative = hasIllustrativeTotal(sr)
+			v.projection = projectionLine(a.total, p.toYear)
 		} else {
 			dr, err = p.breakdownChart(id, sr, a)
 			v.Illustrative = isIllustrative(sr)

@@ -137,11 +137,55 @@ func TestEmbedFitBrowser(t *testing.T) {
 				case fit.SourceBottom <= 0 || fit.SourceBottom > fit.Height || fit.LinkBottom <= 0 || fit.LinkBottom > fit.Height:
 					t.Errorf("%s at %d px: source (%.0f) or link back (%.0f) not inside the %.0f px frame", name, width, fit.SourceBottom, fit.LinkBottom, fit.Height)
 				}
-				if name == "iframe indicator-kemiskinan_ekstrem-16.07" && (width == 390 || width == 1280) {
+				if name == "iframe chart-indicator-kemiskinan_ekstrem-16_07" && (width == 390 || width == 1280) {
 					b.screenshot(filepath.Join(dir, fmt.Sprintf("host-%d-light.png", width)), width, false)
 					b.screenshot(filepath.Join(dir, fmt.Sprintf("host-%d-dark.png", width)), width, true)
 				}
 			}
 		}
 	})
+}
+
+// TestEmbedOptionsBrowser: the Embed dialog's options rewrite its codes as
+// they change, and the embed applies them (no title, dark theme, plain);
+// the share area's copy button and links are there. Screenshots of the
+// share area and the dialog at 390 and 1280 px, light and dark.
+func TestEmbedOptionsBrowser(t *testing.T) {
+	bin := browser(t)
+	base, _ := serveStore(t, openDemo(t, "sqlite"))
+	dir := t.TempDir()
+	if shots := os.Getenv("PANTAU_SCREENSHOTS"); shots != "" {
+		dir = filepath.Join(shots, "TestEmbedOptionsBrowser")
+		os.MkdirAll(dir, 0o755)
+	}
+	b := newCDPBrowser(t, bin)
+	b.open(base + "/i/kemiskinan_ekstrem?region=16.07")
+	if n := b.text(`String(document.querySelectorAll('.share-links a[href^="https://wa.me/?text="], .share-links a[href^="https://x.com/intent/post?url="], .share-links a[href^="https://www.facebook.com/sharer/sharer.php?u="]').length)`); n != "3" {
+		t.Errorf("share links: %s of 3", n)
+	}
+	if v := b.text(`document.querySelector('.share-links .share-url').value`); !strings.HasPrefix(v, base+"/i/kemiskinan_ekstrem?") {
+		t.Errorf("share URL %q", v)
+	}
+	b.eval(`document.querySelector('.share-links [data-copy]').offsetParent !== null`)
+	dialog := `document.querySelector('details.embed-dialog')`
+	b.eval(dialog + `.open = true; true`)
+	code := b.text(`(function () { var d = ` + dialog + `;
+  d.querySelector('[data-embed-opt=title]').click();
+  var s = d.querySelector('[data-embed-opt=theme]'); s.value = 'dark'; s.dispatchEvent(new Event('change', {bubbles: true}));
+  return d.querySelector('textarea').value; })()`)
+	if !strings.Contains(code, "theme=dark") || !strings.Contains(code, "title=0") || strings.Contains(code, "plain=1") {
+		t.Errorf("iframe code after the options: %s", code)
+	}
+	for _, width := range []int{390, 1280} {
+		for _, dark := range []bool{false, true} {
+			b.screenshot(filepath.Join(dir, fmt.Sprintf("indicator-%d-%v.png", width, map[bool]string{false: "light", true: "dark"}[dark])), width, dark)
+		}
+	}
+	src := html.UnescapeString(regexp.MustCompile(`src="([^"]*)"`).FindStringSubmatch(code)[1])
+	b.open(src + "&plain=1")
+	got := b.text(`JSON.stringify({h1: !!document.querySelector('h1'), theme: document.documentElement.dataset.theme || '', plain: document.documentElement.classList.contains('plain'),
+  source: !!document.querySelector('.foot .src'), link: !!document.querySelector('.foot a[target=_blank]'), more: !!document.querySelector('details.more')})`)
+	if got != `{"h1":false,"theme":"dark","plain":true,"source":true,"link":true,"more":false}` {
+		t.Errorf("embed with the options: %s", got)
+	}
 }

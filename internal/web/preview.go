@@ -12,6 +12,7 @@ import (
 	"pantau/dashboards"
 	"pantau/internal/locale"
 	"pantau/internal/ogimage"
+	"pantau/internal/progress"
 )
 
 // Social previews: the Open Graph and Twitter card tags of every public
@@ -192,6 +193,9 @@ func (v *embedView) card() ogimage.Card {
 			c.Targets = append(c.Targets, t)
 		}
 	}
+	if len(c.Series) == 1 && len(v.projection) > 1 {
+		c.Projection, c.ProjectionName = v.projection, v.Lang.Get("chart.projection")
+	}
 	if len(c.Series) == 1 {
 		c.Series[0].Name = "" // the total alone needs no legend entry
 	}
@@ -199,6 +203,21 @@ func (v *embedView) card() ogimage.Card {
 		slices.SortFunc(c.Series[i].Points, func(a, b ogimage.Point) int { return cmp.Compare(a.Year, b.Year) })
 	}
 	return c
+}
+
+// projectionLine is the trend as the series chart draws it: from the
+// latest observation through the projected years up to toYear.
+func projectionLine(a *progress.Analysis, toYear int) []ogimage.Point {
+	if a == nil || a.Latest == nil || len(a.Projections) == 0 {
+		return nil
+	}
+	out := []ogimage.Point{{Year: a.Latest.Year, Value: a.Latest.Value}}
+	for _, p := range a.Projections {
+		if p.Year > a.Latest.Year && (toYear == 0 || p.Year <= toYear) {
+			out = append(out, ogimage.Point{Year: p.Year, Value: p.Value})
+		}
+	}
+	return out
 }
 
 // seriesPanel: the embed's dashboard panel is drawn over years (a series

@@ -29,6 +29,10 @@ type shareView struct {
 	CSVURL, JSONURL                  string
 	ChartID, Title, Source, FileName string
 	Images                           bool
+	// S and Page are the share area's and the pages' words (options,
+	// theme names); Theme the page's, which the codes start with.
+	S, Page map[string]string
+	Theme   string
 }
 
 // baseURL is this server's address as the reader reached it. Without TLS
@@ -129,7 +133,8 @@ func (sh share) view(r embedReq, chartID, title, source string, height int) *sha
 	live.since = version
 	pinned := r
 	pinned.version = version
-	v := &shareView{ID: "embed-" + chartID, Lang: r.lang, T: embedTexts[r.lang], ChartID: chartID, Title: title, Source: source,
+	v := &shareView{ID: "embed-" + chartID, Lang: r.lang, T: embedTexts[r.lang], S: shareTexts[r.lang], Page: texts[r.lang], Theme: r.theme,
+		ChartID: chartID, Title: title, Source: source,
 		FileName: r.fileName(), Images: chart.Available(),
 		CSVURL: r.path() + "?" + r.query("format", "csv"), JSONURL: r.path() + "?" + r.query("format", "json")}
 	v.IframeCode = iframeCode(base+live.path()+"?"+live.query(), title, 0, height)
