@@ -230,6 +230,7 @@ var english = map[string]string{
 	"share.mark":                "(illustrative data)",
 	"share.more":                "Share · download",
 	"share.options":             "Options",
+	"share.params":              "In the address",
 	"share.plain":               "Plain (chart, caption and source only)",
 	"share.share":               "Share",
 	"share.theme":               "Theme",

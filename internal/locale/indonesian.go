@@ -230,6 +230,7 @@ var indonesian = map[string]string{
 	"share.mark":                "(data contoh)",
 	"share.more":                "Bagikan · unduh",
 	"share.options":             "Pilihan",
+	"share.params":              "Di alamat",
 	"share.plain":               "Polos (hanya grafik, keterangan dan sumber)",
 	"share.share":               "Bagikan",
 	"share.theme":               "Tema",
