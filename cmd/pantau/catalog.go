@@ -8,14 +8,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"pantau/internal/catalogfile"
 	"pantau/internal/config"
 	"pantau/internal/domain"
+	"pantau/internal/importer"
 	"pantau/internal/locale"
 	"pantau/internal/store"
-	"pantau/internal/wilayah"
 )
 
 const catalogUsage = `Usage: pantau catalog <import|export> [flags]
@@ -89,68 +88,33 @@ func catalogError(err error) error {
 	return err
 }
 
-// applyCatalog compares c with the stored catalogue, prints every change
-// and the counts, and applies the changes in one transaction (or, on a dry
-// run, checks them in one and rolls back). `catalog import` and `init`
+// applyCatalog applies c through importer.ApplyCatalog (the path of the
+// web's forms and API, so a file is refused exactly as the same change on a
+// page), prints every change and the counts. `catalog import` and `init`
 // share it, so the starter catalogue goes the way any file goes.
 func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue, name, by string, lang locale.Lang, dryRun bool, stdout io.Writer) (store.CatalogImport, error) {
-	list, err := wilayah.Official()
+	res, err := importer.ApplyCatalog(ctx, st, importer.CatalogRequest{Catalogue: c, Filename: name, By: by, DryRun: dryRun, Lang: lang})
 	if err != nil {
-		return store.CatalogImport{}, err
+		var probs catalogfile.Problems
+		if !errors.As(err, &probs) && errors.Is(err, domain.ErrInvalid) {
+			return res.Import, &exitError{code: 1, err: errors.New(domain.Message(err))}
+		}
+		return res.Import, catalogError(err)
 	}
-	c.FillRegionNames(func(code string) (string, bool) {
-		e, ok := list.Lookup(code)
-		return e.Name, ok
-	})
-	all, codes := c.RegionsNeeded()
-	entries, err := st.CatalogEntries(ctx, all, codes...)
-	if err != nil {
-		return store.CatalogImport{}, err
-	}
-	plan, err := catalogfile.Compare(catalogfile.Stored(entries), c, lang)
-	if err != nil {
-		return store.CatalogImport{}, catalogError(err)
-	}
-	for _, ch := range plan.Changes {
+	for _, ch := range res.Changes {
 		fmt.Fprintln(stdout, catalogfile.Describe(lang, ch))
 	}
-	added, changed, removed := plan.Counts()
-	imp := store.CatalogImport{Filename: name, CreatedBy: by, Unchanged: plan.Unchanged}
-	if len(plan.Changes) > 0 {
-		imp, err = st.ApplyCatalog(ctx, imp, plan.Changes, by, dryRun)
-		if err != nil {
-			return imp, catalogError(refusal(c, lang, err))
-		}
-	}
-	fmt.Fprintln(stdout, lang.Get("catalogfile.counts", added, changed, removed, plan.Unchanged))
+	added, changed, removed := res.Counts()
+	fmt.Fprintln(stdout, lang.Get("catalogfile.counts", added, changed, removed, res.Import.Unchanged))
 	switch {
-	case len(plan.Changes) == 0:
+	case len(res.Changes) == 0:
 		fmt.Fprintln(stdout, lang.Get("catalogfile.nothing"))
 	case dryRun:
 		fmt.Fprintln(stdout, lang.Get("catalogfile.dry_run"))
 	default:
-		fmt.Fprintln(stdout, lang.Get("catalogfile.stored", imp.ID))
+		fmt.Fprintln(stdout, lang.Get("catalogfile.stored", res.Import.ID))
 	}
-	return imp, nil
-}
-
-// refusal puts the store's refusals (an entry in use, targets outside a
-// plan's new period) in the words and at the place of the file.
-func refusal(c *catalogfile.Catalogue, lang locale.Lang, err error) error {
-	var inUse *store.InUseError
-	var period *store.PeriodError
-	switch {
-	case errors.As(err, &inUse):
-		return catalogfile.Problems{c.Problem(catalogfile.Ref{Kind: catalogfile.Kind(inUse.Kind), Code: inUse.Code}, "remove", lang,
-			catalogfile.CodeInUse, catalogfile.KindName(lang, catalogfile.Kind(inUse.Kind)), inUse.Code, strings.Join(inUse.UsedBy, "; "))}
-	case errors.As(err, &period):
-		years := fmt.Sprint(period.Years)
-		return catalogfile.Problems{c.Problem(catalogfile.Ref{Kind: catalogfile.Plans, Code: period.Plan}, "end_year", lang,
-			catalogfile.CodeTargetsOutside, period.Plan, period.Start, period.End, strings.Trim(years, "[]"))}
-	case errors.Is(err, domain.ErrInvalid):
-		return &exitError{code: 1, err: errors.New(domain.Message(err))}
-	}
-	return err
+	return res.Import, nil
 }
 
 func catalogExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"pantau/internal/locale"
+	"pantau/internal/textmatch"
 )
 
 // csvKind tells a CSV file's kind from its name: agencies.csv,
@@ -92,7 +93,7 @@ func readCSV(file string, b []byte, lang locale.Lang) (*Catalogue, Problems) {
 			for n := range known {
 				names = append(names, n)
 			}
-			rd.add(1, cols[i], cols[i], CodeUnknownField, cols[i], didYouMean(lang, closest(cols[i], names)))
+			rd.add(1, cols[i], cols[i], CodeUnknownField, cols[i], lang.DidYouMean(textmatch.Closest(cols[i], names, nil, 2)))
 			bad = true
 		}
 	}

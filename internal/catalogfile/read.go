@@ -15,6 +15,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/locale"
+	"pantau/internal/textmatch"
 )
 
 // Read reads a catalogue from path: a YAML file, a CSV file named for its
@@ -328,7 +329,7 @@ func (rd *reader) decode(node *yaml.Node, v reflect.Value, path string) {
 				names = append(names, n)
 			}
 			sort.Strings(names)
-			rd.add(key.Line, fpath, key.Value, CodeUnknownField, key.Value, didYouMean(rd.lang, closest(key.Value, names)))
+			rd.add(key.Line, fpath, key.Value, CodeUnknownField, key.Value, rd.lang.DidYouMean(textmatch.Closest(key.Value, names, nil, 2)))
 			continue
 		}
 		f := v.Field(idx)

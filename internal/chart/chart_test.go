@@ -2,6 +2,7 @@ package chart
 
 import (
 	"encoding/json"
+	"fmt"
 	"html"
 	"os"
 	"regexp"
@@ -149,6 +150,59 @@ func TestSeriesProjectionDashedWithBand(t *testing.T) {
 		if l == bandBase {
 			t.Error("the band's base series is in the legend")
 		}
+	}
+}
+
+// A two-point series is projected without a range (no residuals to
+// estimate it from): the legend must not promise a band nobody can see.
+func TestSeriesNoBandLegendWithoutBand(t *testing.T) {
+	opt := seriesChart(t, poverty, obs(poverty, map[int]float64{2023: 9.58, 2024: 9.31}, 0), nil)
+	if len(seriesNamed(opt, "Proyeksi tren")) != 1 {
+		t.Fatal("a two-point series has no projection to test with")
+	}
+	for _, l := range opt["legend"].(map[string]any)["data"].([]any) {
+		if l == "Rentang proyeksi 95%" {
+			t.Errorf("legend %v names a projection range, but none is drawn", opt["legend"])
+		}
+	}
+}
+
+// Compared regions are lines of their own, in colours of their own,
+// without targets; From/To trim the axis.
+func TestSeriesCompareAndRange(t *testing.T) {
+	a, err := progress.Analyze(progress.Series{Indicator: poverty, RegionCode: "16.07",
+		Observations: obs(poverty, map[int]float64{2021: 10.75, 2022: 10, 2023: 9.58, 2024: 9.31}, 0), Plans: plans}, progress.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Series(SeriesInput{ID: "c", Lang: "id", Analysis: a, Indicator: poverty, Plans: plans, Region: "Kabupaten Banyuasin", From: 2022, To: 2025,
+		Targets:  []domain.Target{target("rpjmd", poverty, 2029, 6.5, 6.5)},
+		Compared: []Compared{{Name: "Sumatera Selatan", Points: []progress.Point{{Year: 2020, Value: 12}, {Year: 2023, Value: 11}}}, {Name: "Indonesia", Points: []progress.Point{{Year: 2023, Value: 9}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(c.Option)
+	var opt map[string]any
+	json.Unmarshal(b, &opt)
+	if got := opt["xAxis"].([]any)[0].(map[string]any)["data"]; fmt.Sprint(got) != "[2022 2023 2024 2025]" {
+		t.Errorf("axis %v, want 2022..2025", got)
+	}
+	colours := map[any]bool{}
+	for _, name := range []string{"Kabupaten Banyuasin", "Sumatera Selatan", "Indonesia"} {
+		s := seriesNamed(opt, name)
+		if len(s) != 1 {
+			t.Fatalf("%d series named %s", len(s), name)
+		}
+		colours[s[0]["itemStyle"].(map[string]any)["color"]] = true
+	}
+	if len(colours) != 3 {
+		t.Errorf("compared regions share colours: %v", colours)
+	}
+	if len(seriesNamed(opt, "RPJMD Kab. Banyuasin 2025–2029 (data contoh)")) != 0 {
+		t.Errorf("a target beyond To is drawn")
+	}
+	if fmt.Sprint(c.Table.Head) != "[Tahun Kabupaten Banyuasin Sumatera Selatan Indonesia Proyeksi tren]" {
+		t.Errorf("table head %v", c.Table.Head)
 	}
 }
 

@@ -115,7 +115,7 @@ func TestChoroplethMarksIllustrativeAndHome(t *testing.T) {
 	if _, ok := b["itemStyle"]; ok {
 		t.Errorf("published value hatched: %v", b)
 	}
-	if tip := a["tip"].([]any); tip[len(tip)-1] != "data contoh (ilustratif)" {
+	if tip := a["tip"].([]any); tip[len(tip)-1] != "data contoh" {
 		t.Errorf("tooltip texts %q lack the illustrative label", tip)
 	}
 	if g, ok := opt["graphic"].([]any); !ok || !strings.Contains(g[0].(map[string]any)["style"].(map[string]any)["text"].(string), "data contoh") {

@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -37,7 +38,30 @@ type SeriesInput struct {
 	// domain.DefaultHorizon).
 	ToYear  int
 	Caption string
+	// From and To, when not 0, trim the axis to a reader's year range
+	// (?from=, ?to=); what lies outside is neither drawn nor tabled.
+	From, To int
+	// Region names the main region's line when others are compared.
+	Region string
+	// Compared are other regions' observed values drawn beside the main
+	// region's, each in a colour and legend entry of its own; targets and
+	// projections stay the main region's alone.
+	Compared []Compared
 }
+
+// Compared is one region's observed values on another region's chart.
+type Compared struct {
+	Name   string
+	Points []progress.Point
+}
+
+// MaxCompared is how many regions a chart shows beside its own: more
+// lines than colours a reader can tell apart is a tangle.
+const MaxCompared = 6
+
+// comparedColours stay clear of the observed blue and the plans' amber,
+// purple and green.
+var comparedColours = []string{"#db2777", "#0891b2", "#65a30d", "#ea580c", "#4f46e5", "#78716c"}
 
 // Series builds the main chart of an indicator: the observed values as a
 // line (broken at a series break, which is marked), each plan's targets as
@@ -70,6 +94,28 @@ func Series(in SeriesInput) (Chart, error) {
 	for _, t := range targets {
 		from, to = min(from, t.Year), max(to, t.Year)
 	}
+	for _, c := range in.Compared {
+		for _, p := range c.Points {
+			from, to = min(from, p.Year), max(to, p.Year)
+		}
+	}
+	if in.From > 0 && in.From > from {
+		from = in.From
+	}
+	if in.To > 0 && in.To < to {
+		to = in.To
+	}
+	if to < from {
+		return Chart{}, errorf("series %s: no year between %d and %d", ind.Code, in.From, in.To)
+	}
+	shown := func(y int) bool { return y >= from && y <= to }
+	a.Points = slices.DeleteFunc(slices.Clone(a.Points), func(p progress.Point) bool { return !shown(p.Year) })
+	a.Projections = slices.DeleteFunc(slices.Clone(a.Projections), func(p progress.Projection) bool { return !shown(p.Year) })
+	targets = slices.DeleteFunc(targets, func(t domain.Target) bool { return !shown(t.Year) })
+	if a.Latest != nil && !shown(a.Latest.Year) {
+		a.Latest = nil // the projection starts from a year not shown
+	}
+	in.Analysis = a
 	cats := years(from, to)
 	idx := func(y int) int { return y - from }
 	blank := func() []opts.LineData {
@@ -88,6 +134,9 @@ func Series(in SeriesInput) (Chart, error) {
 	// Observed values, one line per stretch between series breaks: a line
 	// across a break would suggest a comparison the data do not support.
 	observed := l.Get("chart.observed")
+	if len(in.Compared) > 0 && in.Region != "" {
+		observed = in.Region
+	}
 	var segment []opts.LineData
 	var breakYear int
 	flush := func() {
@@ -160,6 +209,12 @@ func Series(in SeriesInput) (Chart, error) {
 			band[idx(p.Year)] = opts.LineData{Value: hi - lo}
 			inRange = append(inRange, p.Value, lo, hi)
 		}
+		// A band is drawn only where the projection has a range (a
+		// two-point series has none); no legend entry promises one otherwise.
+		hasBand := false
+		for _, p := range a.Projections {
+			hasBand = hasBand || (p.Low != nil && p.High != nil && *p.High > *p.Low)
+		}
 		line.AddSeries(bandBase, base,
 			charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
 			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
@@ -177,7 +232,29 @@ func Series(in SeriesInput) (Chart, error) {
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "emptyCircle", SymbolSize: 5}),
 		)
-		legend = append(legend, projName, bandName)
+		legend = append(legend, projName)
+		if hasBand {
+			legend = append(legend, bandName)
+		}
+	}
+
+	// Compared regions: their observed values only, one line each.
+	for i, c := range in.Compared {
+		data := blank()
+		for _, p := range c.Points {
+			if !shown(p.Year) {
+				continue
+			}
+			data[idx(p.Year)] = opts.LineData{Name: strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value), Value: p.Value}
+			inRange = append(inRange, p.Value)
+		}
+		colour := comparedColours[i%len(comparedColours)]
+		line.AddSeries(c.Name, data,
+			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Width: 2}),
+			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "rect", SymbolSize: 6, ConnectNulls: opts.Bool(true)}),
+		)
+		legend = append(legend, c.Name)
 	}
 
 	// Targets, one series per plan, most local plan first.
@@ -212,12 +289,13 @@ func Series(in SeriesInput) (Chart, error) {
 		if colour == "" {
 			colour = colourNeutral
 		}
-		line.AddSeries(p.Name, data,
+		name := progress.PlanName(l, p)
+		line.AddSeries(name, data,
 			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Type: "dotted", Width: 1.5}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "diamond", SymbolSize: 11}),
 		)
-		legend = append(legend, p.Name)
+		legend = append(legend, name)
 	}
 
 	lo, hi := ind.Bounds()
@@ -259,12 +337,19 @@ func unitName(lang locale.Lang, unit string) string {
 func seriesTable(in SeriesInput, targets []domain.Target, plans []domain.Plan) Table {
 	l, ind, a := in.Lang, in.Indicator, in.Analysis
 	t := Table{Head: []string{l.Get("chart.year"), l.Get("chart.observed")}}
+	if len(in.Compared) > 0 && in.Region != "" {
+		t.Head[1] = in.Region
+	}
+	for _, c := range in.Compared {
+		t.Head = append(t.Head, c.Name)
+	}
+	firstTarget := len(t.Head)
 	var withTargets []domain.Plan
 	for _, p := range plans {
 		for _, tg := range targets {
 			if tg.PlanCode == p.Code {
 				withTargets = append(withTargets, p)
-				t.Head = append(t.Head, l.Get("chart.target")+" "+p.Name)
+				t.Head = append(t.Head, l.Get("chart.target")+" "+progress.PlanName(l, p))
 				break
 			}
 		}
@@ -293,10 +378,17 @@ func seriesTable(in SeriesInput, targets []domain.Target, plans []domain.Plan) T
 		}
 		row(p.Year)[1] = s
 	}
+	for i, c := range in.Compared {
+		for _, p := range c.Points {
+			if (in.From == 0 || p.Year >= in.From) && (in.To == 0 || p.Year <= in.To) {
+				row(p.Year)[2+i] = valueText(l, ind, p.Value)
+			}
+		}
+	}
 	for i, p := range withTargets {
 		for _, tg := range targets {
 			if tg.PlanCode == p.Code {
-				row(tg.Year)[2+i] = targetText(l, ind, tg)
+				row(tg.Year)[firstTarget+i] = targetText(l, ind, tg)
 			}
 		}
 	}

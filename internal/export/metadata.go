@@ -25,6 +25,8 @@ type Metadata struct {
 	Columns    []ColumnDoc     `json:"columns"`
 	Indicators []IndicatorMeta `json:"indicators"`
 	Notes      []string        `json:"notes"`
+	// Illustrative counts the generated demo values in the file.
+	Illustrative int64 `json:"illustrative_rows,omitempty"`
 }
 
 // ColumnDoc is one column and its meaning.

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"pantau/internal/domain"
@@ -90,7 +91,21 @@ func Prepare(ctx context.Context, st *store.Store, kind string, sel store.Select
 
 // Metadata describes the file WriteTo writes.
 func (e *Export) Metadata() (Metadata, error) {
-	return Describe(e.Opts, e.Kind, e.inds)
+	m, err := Describe(e.Opts, e.Kind, e.inds)
+	if err != nil || e.Shape.Illustrative == 0 {
+		return m, err
+	}
+	// Generated demo values are nobody's publication: the file says which
+	// they are and, when it holds nothing else, credits no publisher.
+	m.Notes = append(m.Notes, fmt.Sprintf("%d of the %d rows are illustrative (data contoh): generated for the demo, not published; their note says so.",
+		e.Shape.Illustrative, e.Shape.Rows))
+	if e.Shape.Illustrative == e.Shape.Rows {
+		for i := range m.Indicators {
+			m.Indicators[i].Source = "data contoh (ilustratif) / illustrative: generated for the demo, not published"
+		}
+	}
+	m.Illustrative = e.Shape.Illustrative
+	return m, nil
 }
 
 // WriteTo streams the export to w, row by row from a database cursor, and

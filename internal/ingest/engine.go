@@ -339,7 +339,7 @@ func (rd *reader) setup() error {
 	}
 	if o := strings.TrimSpace(rd.opts.Indicator); o != "" {
 		if rd.fileInd = rd.res.indicator(o); rd.fileInd < 0 {
-			return fileError(rd.lang, "opt_ind", o, didYouMean(rd.lang, rd.res.suggestIndicators(o)))
+			return fileError(rd.lang, "opt_ind", o, rd.lang.DidYouMean(rd.res.suggestIndicators(o)))
 		}
 	} else if s.ind < 0 {
 		return fileError(rd.lang, "need_ind")
@@ -350,7 +350,7 @@ func (rd *reader) setup() error {
 		case len(l.candidates) > 0:
 			return fileError(rd.lang, "opt_region_ambiguous", o, rd.candidates(l))
 		case rd.fileRegion < 0:
-			return fileError(rd.lang, "opt_region", o, didYouMean(rd.lang, rd.res.suggestRegions(o)))
+			return fileError(rd.lang, "opt_region", o, rd.lang.DidYouMean(rd.res.suggestRegions(o)))
 		}
 	} else if s.region < 0 && s.regionName < 0 {
 		return fileError(rd.lang, "need_region")
@@ -358,7 +358,7 @@ func (rd *reader) setup() error {
 	if rd.targets {
 		if o := strings.TrimSpace(rd.opts.Plan); o != "" {
 			if rd.filePlan = rd.res.plan(o); rd.filePlan < 0 {
-				return fileError(rd.lang, "opt_plan", o, didYouMean(rd.lang, rd.res.suggestPlans(o)))
+				return fileError(rd.lang, "opt_plan", o, rd.lang.DidYouMean(rd.res.suggestPlans(o)))
 			}
 		} else if s.plan < 0 {
 			return fileError(rd.lang, "need_plan")
@@ -528,7 +528,7 @@ func (rd *reader) suggest(f func(string) []string, raw string) string {
 	if rd.rep.full() {
 		return ""
 	}
-	return didYouMean(rd.lang, f(raw))
+	return rd.lang.DidYouMean(f(raw))
 }
 
 func (rd *reader) rowRegion(c *rowCtx, rec []string) {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -488,5 +489,23 @@ func TestRepeatedColumn(t *testing.T) {
 				t.Errorf("%d rows read, %d emitted after a refused header", rep.Rows, emitted)
 			}
 		})
+	}
+}
+
+func TestParseTyped(t *testing.T) {
+	// What a person typing on an Indonesian page and on an English one
+	// means; NaN: not a number. Only "850.022" differs between them.
+	typed := map[string][2]float64{
+		"9,58": {9.58, 9.58}, "9.58": {9.58, 9.58}, " 850.022 ": {850022, 850.022},
+		"1.234.567,5": {1234567.5, 1234567.5}, "1,234,567.5": {1234567.5, 1234567.5}, "-0,5": {-0.5, -0.5}, "12": {12, 12},
+		"abc": {math.NaN(), math.NaN()}, "1,2,3": {math.NaN(), math.NaN()}, "": {math.NaN(), math.NaN()},
+	}
+	for in, want := range typed {
+		for i, prefer := range []Decimal{DecimalComma, DecimalPoint} {
+			got, ok := ParseTyped(in, prefer)
+			if ok == math.IsNaN(want[i]) || ok && math.Abs(got-want[i]) > 1e-9 {
+				t.Errorf("ParseTyped(%q, %v) = %v %v, want %v", in, prefer, got, ok, want[i])
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -58,19 +59,31 @@ func fileError(lang locale.Lang, code string, args ...any) error {
 	if code == "empty" {
 		kind = ErrEmpty
 	}
-	return &domain.Error{Kind: kind, Message: text(lang, code, clipArgs("", args)...)}
+	return &FileError{Code: code, err: &domain.Error{Kind: kind, Message: text(lang, code, clipArgs("", args)...)}}
 }
 
-// didYouMean formats suggestions as a message suffix.
-func didYouMean(lang locale.Lang, cands []string) string {
-	if len(cands) == 0 {
-		return ""
+// FileError is a refusal of the whole file rather than of rows in it (an
+// empty file, a binary one, a workbook, no header, a wide table that does
+// not name its indicator). Code is the refusal's catalogue id after
+// "ingest." ("empty", "binary", "xlsx", "need_ind"…), so a page can say
+// what to do about it in its own words; the message is domain.Message's.
+type FileError struct {
+	Code string
+	err  *domain.Error
+}
+
+func (e *FileError) Error() string { return e.err.Message }
+
+// Unwrap gives errors.Is the kind and domain.Message the message.
+func (e *FileError) Unwrap() error { return e.err }
+
+// FileProblem returns the Code of a file-level refusal in err's chain, or "".
+func FileProblem(err error) string {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe.Code
 	}
-	q := make([]string, len(cands))
-	for i, c := range cands {
-		q[i] = strconv.Quote(c)
-	}
-	return lang.Get("ingest.did_you_mean", strings.Join(q, lang.Get("ingest.or")))
+	return ""
 }
 
 // formatNumber writes v for a message in the language's convention.

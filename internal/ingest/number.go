@@ -328,3 +328,24 @@ func parseStatus(s string) (domain.Status, bool) {
 	st, err := domain.ParseStatus(s)
 	return st, err == nil
 }
+
+// ParseTyped reads a number a person typed into a form: "9,58" and "9.58"
+// both mean nine point five eight; only when either mark could be the
+// decimal one ("1.234") does prefer, the page language's convention,
+// decide. Thousands marks and spaces are allowed; anything else is not a
+// number.
+func ParseTyped(s string, prefer Decimal) (float64, bool) {
+	s = strings.TrimSpace(s)
+	sh := shapeOf(s)
+	d := prefer
+	switch {
+	case sh.ambiguous:
+	case sh.comma:
+		d = DecimalComma
+	case sh.point:
+		d = DecimalPoint
+	default:
+		return 0, false
+	}
+	return parseNumber(s, d)
+}

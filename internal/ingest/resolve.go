@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"pantau/internal/domain"
+	"pantau/internal/textmatch"
 )
 
 // resolver finds catalogue entries from what a file writes: codes, BPS
@@ -298,7 +299,7 @@ func (r *resolver) suggestRegions(s string) []string {
 	if !looksCode {
 		q = normName(s)
 	}
-	return closest(q, keys, labels)
+	return textmatch.Closest(q, keys, labels, 3)
 }
 
 // suggestIndicators lists the closest indicator codes to s.
@@ -312,7 +313,7 @@ func (r *resolver) suggestIndicators(s string) []string {
 		keys = append(keys, ind.Code, normName(ind.NameID))
 		labels = append(labels, ind.Code, ind.Code)
 	}
-	return closest(normalizeHeader(s), keys, labels)
+	return textmatch.Closest(normalizeHeader(s), keys, labels, 3)
 }
 
 func (r *resolver) suggestPlans(s string) []string {
@@ -321,61 +322,5 @@ func (r *resolver) suggestPlans(s string) []string {
 		keys = append(keys, p.Code, foldPlanName(p.Name))
 		labels = append(labels, p.Code, p.Name)
 	}
-	return closest(foldPlanName(s), keys, labels)
-}
-
-// closest returns up to three labels whose keys are within edit distance
-// max(1, len/3) of q, nearest first.
-func closest(q string, keys, labels []string) []string {
-	limit := max(1, len([]rune(q))/3)
-	type hit struct {
-		d     int
-		label string
-	}
-	var hits []hit
-	seen := map[string]bool{}
-	for i, k := range keys {
-		if k == "" || abs(len(k)-len(q)) > limit*2 {
-			continue
-		}
-		if d := editDistance(q, k); d <= limit && !seen[labels[i]] {
-			seen[labels[i]] = true
-			hits = append(hits, hit{d, labels[i]})
-		}
-	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].d < hits[j].d })
-	var out []string
-	for i := 0; i < len(hits) && i < 3; i++ {
-		out = append(out, hits[i].label)
-	}
-	return out
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
-// editDistance is the Levenshtein distance between a and b, by rune.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	return textmatch.Closest(foldPlanName(s), keys, labels, 3)
 }

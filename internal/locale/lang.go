@@ -6,6 +6,7 @@
 package locale
 
 import (
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -97,4 +98,17 @@ func (l Lang) Printer() *message.Printer {
 		return printerEN
 	}
 	return printerID
+}
+
+// DidYouMean formats suggestions as a message suffix (` — did you mean "a"
+// or "b"?`), empty when there are none: the file readers' hints.
+func (l Lang) DidYouMean(cands []string) string {
+	if len(cands) == 0 {
+		return ""
+	}
+	q := make([]string, len(cands))
+	for i, c := range cands {
+		q[i] = strconv.Quote(c)
+	}
+	return l.Get("ingest.did_you_mean", strings.Join(q, l.Get("ingest.or")))
 }

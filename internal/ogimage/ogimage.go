@@ -65,15 +65,15 @@ type Card struct {
 	Mark    string
 	Caption string
 	// Source is the source line, drawn at the foot.
-	Source  string
-	Unit    string
+	Source string
+	Unit   string
 	Series []Series
 	// Projection continues the first series as a dashed trend line (from
 	// its latest value), named ProjectionName in the legend.
 	Projection     []Point
 	ProjectionName string
 	Targets        []Target
-	Bars    []Bar
+	Bars           []Bar
 	// NoData is said where there is nothing to draw.
 	NoData string
 	// Comma writes the axis's decimals with a comma (Indonesian).

@@ -30,13 +30,39 @@ type CaptionInput struct {
 
 var planYears = regexp.MustCompile(`\s*\d{4}(\s*[–-]\s*\d{4})?\s*$`)
 
-// PlanLabel is a plan's name without its trailing period, as captions cite
-// it: "RPJMN 2025–2029" → "RPJMN".
-func PlanLabel(p domain.Plan) string {
-	if l := planYears.ReplaceAllString(p.Name, ""); l != "" {
-		return l
+// illustrativeMark is the marker a catalogue may end an illustrative
+// plan's name with: "(data contoh)", "(ilustratif)", "(illustrative)".
+var illustrativeMark = regexp.MustCompile(`(?i)\s*\((data contoh|contoh|ilustratif|illustrative)[^)]*\)\s*$`)
+
+// PlanBase is a plan's name without the illustrative marker of its
+// catalogue entry: readers are told in their own language instead.
+func PlanBase(p domain.Plan) string {
+	if p.Illustrative {
+		if n := illustrativeMark.ReplaceAllString(p.Name, ""); n != "" {
+			return n
+		}
 	}
 	return p.Name
+}
+
+// PlanName is a plan's name for readers of l: an illustrative plan's
+// marker in the language of l ("(data contoh)", "(illustrative)").
+func PlanName(l locale.Lang, p domain.Plan) string {
+	if !p.Illustrative {
+		return p.Name
+	}
+	return PlanBase(p) + " (" + l.Get("progress.caption.illustrative") + ")"
+}
+
+// PlanLabel is a plan's name without its trailing period (nor its
+// illustrative marker, which captions add in their own language), as
+// captions cite it: "RPJMN 2025–2029" → "RPJMN".
+func PlanLabel(p domain.Plan) string {
+	name := PlanBase(p)
+	if l := planYears.ReplaceAllString(name, ""); l != "" {
+		return l
+	}
+	return name
 }
 
 // CaptionTargetOf builds the caption target of a plan's target.

@@ -15,28 +15,24 @@ import (
 // ("1.234,56"), English the reverse. A value that rounds to zero prints
 // without a minus sign, and a non-finite value prints as "–".
 func FormatNumber(lang locale.Lang, v float64, decimals int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	if decimals < 0 {
-		decimals = 0
-	}
-	v = roundTo(v, decimals)
-	return lang.Printer().Sprint(number.Decimal(v, number.Scale(decimals)))
+	return formatDecimal(lang, v, decimals, number.Scale)
 }
 
 // FormatNumberTrim is FormatNumber with trailing fraction zeros dropped
 // ("0" rather than "0,00", "4,5" rather than "4,50"): targets are written
 // the way plans state them.
 func FormatNumberTrim(lang locale.Lang, v float64, maxDecimals int) string {
+	return formatDecimal(lang, v, maxDecimals, number.MaxFractionDigits)
+}
+
+// formatDecimal rounds v to decimals places and prints it with the
+// fraction option digits builds ("–" for a non-finite value).
+func formatDecimal(lang locale.Lang, v float64, decimals int, digits func(int) number.Option) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
-	if maxDecimals < 0 {
-		maxDecimals = 0
-	}
-	v = roundTo(v, maxDecimals)
-	return lang.Printer().Sprint(number.Decimal(v, number.MaxFractionDigits(maxDecimals)))
+	decimals = max(decimals, 0)
+	return lang.Printer().Sprint(number.Decimal(roundTo(v, decimals), digits(decimals)))
 }
 
 // roundTo rounds half away from zero and turns -0 into 0, so that -0.001 at

@@ -110,7 +110,6 @@ func GapBetween(ind domain.Indicator, a, b GroupSeries) (GroupGap, error) {
 		})
 	}
 	f := newFormatter(ind, append(pa, pb...))
-	label := func(d domain.Disaggregation) string { return groupLabel(d) }
 	if len(g.Years) == 0 {
 		g.Sentence = say("progress.gap.no_common")
 		return g, nil
@@ -124,7 +123,7 @@ func GapBetween(ind domain.Indicator, a, b GroupSeries) (GroupGap, error) {
 	}
 	if len(g.Years) < 2 {
 		g.Sentence = both(func(l locale.Lang) string {
-			return l.Get("progress.gap.one_year", label(a.Disagg), label(b.Disagg), f.change(l, math.Abs(last.Gap)), last.Year)
+			return l.Get("progress.gap.one_year", groupLabel(l, a.Disagg), groupLabel(l, b.Disagg), f.change(l, math.Abs(last.Gap)), last.Year)
 		})
 		return g, nil
 	}
@@ -135,7 +134,7 @@ func GapBetween(ind domain.Indicator, a, b GroupSeries) (GroupGap, error) {
 	g.Movement = movement(roundTo(math.Abs(last.Gap), f.decimals) - roundTo(math.Abs(first.Gap), f.decimals))
 	g.Sentence = both(func(l locale.Lang) string {
 		verb := l.Get("progress.gap." + string(g.Movement))
-		return l.Get("progress.gap.moved", label(a.Disagg), label(b.Disagg), verb, f.change(l, math.Abs(first.Gap)), first.Year, f.change(l, math.Abs(last.Gap)), last.Year)
+		return l.Get("progress.gap.moved", groupLabel(l, a.Disagg), groupLabel(l, b.Disagg), verb, f.change(l, math.Abs(first.Gap)), first.Year, f.change(l, math.Abs(last.Gap)), last.Year)
 	})
 	return g, nil
 }
@@ -198,9 +197,9 @@ func sameExcept(a, b map[string]string, dim string) bool {
 	return true
 }
 
-// groupLabel writes a disaggregation for a sentence: "perempuan",
-// "perdesaan, kelompok_umur=15-24".
-func groupLabel(d domain.Disaggregation) string {
+// groupLabel writes a disaggregation for a sentence in l: "perempuan" or
+// "women", "perdesaan, kelompok_umur=15-24".
+func groupLabel(l locale.Lang, d domain.Disaggregation) string {
 	if d == domain.Total {
 		return "total"
 	}
@@ -209,6 +208,9 @@ func groupLabel(d domain.Disaggregation) string {
 		k, v, _ := strings.Cut(p, "=")
 		if k == "jenis_kelamin" || k == "daerah" {
 			parts[i] = strings.ReplaceAll(v, "_", "-")
+			if id := "progress.group." + v; l.Has(id) {
+				parts[i] = l.Get(id)
+			}
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -415,6 +415,10 @@ type ExportShape struct {
 	FromYear, ToYear int
 	// Rows is the number of rows selected.
 	Rows int64
+	// Illustrative is how many of them are generated demo values (a note
+	// saying "ilustratif" or "illustrative"), which the file must not
+	// credit to the indicator's publisher.
+	Illustrative int64
 }
 
 // ObservationShape returns the shape of the observations a selection holds:
@@ -428,7 +432,9 @@ func (s *Store) shape(ctx context.Context, table string, sel Selection) (ExportS
 	if err != nil {
 		return ExportShape{}, err
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(`SELECT disagg, MIN(year), MAX(year), COUNT(*) FROM `+table+where+` GROUP BY disagg`), args...)
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(`SELECT disagg, MIN(year), MAX(year), COUNT(*),
+		SUM(CASE WHEN LOWER(note) LIKE '%ilustratif%' OR LOWER(note) LIKE '%illustrative%' THEN 1 ELSE 0 END)
+		FROM `+table+where+` GROUP BY disagg`), args...)
 	if err != nil {
 		return ExportShape{}, fmt.Errorf("store: export shape: %w", err)
 	}
@@ -438,8 +444,8 @@ func (s *Store) shape(ctx context.Context, table string, sel Selection) (ExportS
 	for rows.Next() {
 		var d string
 		var lo, hi int
-		var n int64
-		if err := rows.Scan(&d, &lo, &hi, &n); err != nil {
+		var n, demo int64
+		if err := rows.Scan(&d, &lo, &hi, &n, &demo); err != nil {
 			return out, fmt.Errorf("store: export shape: %w", err)
 		}
 		for k := range domain.Disaggregation(d).Pairs() {
@@ -450,6 +456,7 @@ func (s *Store) shape(ctx context.Context, table string, sel Selection) (ExportS
 		}
 		out.ToYear = max(out.ToYear, hi)
 		out.Rows += n
+		out.Illustrative += demo
 	}
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("store: export shape: %w", err)

@@ -29,9 +29,17 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 		data["T"] = t
 	}
 	data["Title"] = t[strings.TrimSuffix(name, ".html")+"Title"]
-	data["LangQuery"] = ""
+	q := ""
 	if l == locale.EN {
-		data["LangQuery"] = "?lang=en"
+		q = "&lang=en"
+	}
+	if t := theme(c); t != "" {
+		q += "&theme=" + t
+	}
+	data["Theme"] = theme(c)
+	data["LangQuery"] = ""
+	if q != "" {
+		data["LangQuery"] = "?" + q[1:]
 	}
 	return ""
 }

@@ -50,6 +50,10 @@ type pageCtx struct {
 	series map[string]store.Series // the region's series by indicator
 	// version pins district reads to a data version (embeds); 0: now.
 	version int64
+	// scope and compared are an indicator chart's year range and the
+	// regions beside its own (compare.go); zero on dashboards.
+	scope    chartScope
+	compared []comparedRegion
 }
 
 // queryYear reads ?year=; empty or invalid means the latest data.
@@ -194,7 +198,8 @@ func (p *pageCtx) seriesChart(id string, sr store.Series, a analysed) (drawn, er
 		return drawn{}, nil
 	}
 	ch, err := chart.Series(chart.SeriesInput{ID: id, Lang: p.lang, Analysis: *a.total, Indicator: sr.Indicator,
-		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang)})
+		Targets: sr.Targets, Plans: sr.Plans, ToYear: p.toYear, Caption: a.caption.In(p.lang),
+		From: p.scope.from, To: p.scope.to, Region: sr.Region.Name, Compared: chartCompared(p.compared)})
 	if err != nil {
 		return drawn{}, err
 	}
@@ -530,6 +535,22 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	})
 }
 
+// allGenerated reports whether every total observation of the series is
+// generated demo data (the demo's kecamatan): nobody published it.
+func allGenerated(sr store.Series) bool {
+	n := 0
+	for _, o := range sr.Observations {
+		if o.Disagg != domain.Total {
+			continue
+		}
+		if !illustrativeNote(o.Note) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
 // hasIllustrativeTotal reports whether the total series itself (not only
 // its groups) or its targets are illustrative.
 func hasIllustrativeTotal(sr store.Series) bool {
@@ -563,10 +584,16 @@ func yearOptions(seen map[int]bool, selected int, l locale.Lang) []option {
 // esc escapes a path or query part.
 func esc(s string) string { return template.URLQueryEscaper(s) }
 
-// langParam keeps an explicit ?lang= on links.
+// langParam keeps an explicit ?lang= and ?theme= on links
+// ("&lang=en&theme=dark"): a reader who chose them keeps them on the next
+// page without a cookie, so shared caches stay correct.
 func langParam(c *gin.Context) string {
+	s := ""
 	if l, ok := locale.Parse(c.Query("lang")); ok {
-		return "&lang=" + string(l)
+		s += "&lang=" + string(l)
 	}
-	return ""
+	if t := theme(c); t != "" {
+		s += "&theme=" + t
+	}
+	return s
 }

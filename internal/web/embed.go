@@ -176,6 +176,8 @@ type embedView struct {
 	panelType                string
 	// projection is the series chart's trend line, for the preview PNG.
 	projection []ogimage.Point
+	// compared are the regions drawn beside the main one (compare=).
+	compared []comparedRegion
 	// CanonicalURL is FullURL made absolute; Preview the social preview
 	// tags, its picture this embed's PNG at its data version.
 	CanonicalURL string
@@ -237,6 +239,13 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		p.toYear = domain.Horizon(sr.Plans, plan)
 	}
 	sr = asOf(sr, p.year)
+	if r.kind == "i" && r.tab == "" {
+		p.scope = r.scope
+		if p.compared, err = s.loadCompared(ctx, c, r.lang, ind, r.scope, pinned); err != nil {
+			return nil, err
+		}
+		v.compared = p.compared
+	}
 	p.series[code] = sr
 	p.inds[code] = ind
 	switch typ {
@@ -293,6 +302,11 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	if v.Source == "" {
 		v.Source = "Pantau"
 	}
+	if v.Illustrative && allIllustrative(v.rows) {
+		// Generated values (the demo's kecamatan) are nobody's publication:
+		// crediting the indicator's source would put words in its mouth.
+		v.Source = v.T["demoSource"]
+	}
 	base := s.baseURL(c)
 	v.CanonicalURL = base + v.FullURL
 	img := r
@@ -334,6 +348,31 @@ func (v *embedView) jsonDoc() map[string]any {
 	return doc
 }
 
+// allIllustrative reports whether every value shown (targets aside) is
+// generated demo data.
+func allIllustrative(rows []embedRow) bool {
+	n := 0
+	for _, r := range rows {
+		if r.Kind == "target" {
+			continue
+		}
+		if !illustrativeNote(r.Note) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// rowSource is the source a CSV row credits: never the indicator's
+// publisher for a generated value.
+func (v *embedView) rowSource(r embedRow) string {
+	if illustrativeNote(r.Note) {
+		return v.T["demoSource"]
+	}
+	return v.Source
+}
+
 // writeCSV writes the CSV download: one row per value, with the
 // indicator's name, unit and source on every row. Text cells that a
 // spreadsheet would run as a formula are neutralised by export.Table;
@@ -352,7 +391,7 @@ func (v *embedView) writeCSV(w *bytes.Buffer) error {
 			high = *r.High
 		}
 		if err := t.Row(r.RegionCode, r.RegionName, v.Indicator.Code, v.Indicator.Name(v.Lang), r.Year, r.Group, kind[r.Kind], r.Plan,
-			r.Value, high, v.Indicator.Unit, r.Status, r.Note, v.Source, int(v.DataVersion)); err != nil {
+			r.Value, high, v.Indicator.Unit, r.Status, r.Note, v.rowSource(r), int(v.DataVersion)); err != nil {
 			return err
 		}
 	}

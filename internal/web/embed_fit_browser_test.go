@@ -122,7 +122,7 @@ func TestEmbedFitBrowser(t *testing.T) {
 				b.open(host.URL + "/artikel?code=" + strings.ReplaceAll(name, " ", "+"))
 				var fit frameFit
 				time.Sleep(300 * time.Millisecond)
-				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+				for deadline := time.Now().Add(45 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 					json.Unmarshal(frameEval(b, measureFrame), &fit)
 					if fit.Ready {
 						break

@@ -27,7 +27,8 @@ type embedReq struct {
 	version                     int64 // pinned data version; 0: live
 	since                       int64 // live only: say if the data changed after this version
 	format                      string
-	tab                         string // indicator embeds: "" (the chart) or "map"
+	tab                         string     // indicator embeds: "" (the chart) or "map"
+	scope                       chartScope // indicator charts: compare=, from=, to= (compare.go)
 	// Display options a host page picks (the embed dialog lists them):
 	// noTitle (?title=0) leaves the title to the article, plain (?plain=1)
 	// drops the chrome (downloads, share links, padding) but never the
@@ -43,7 +44,7 @@ func (r embedReq) pinned() bool { return r.version > 0 }
 func (r embedReq) key(dataVersion int64) string {
 	return strings.Join([]string{r.kind, r.indicator, r.tab, r.dashboard, r.panel, r.region, r.plan, string(r.lang), r.theme,
 		strconv.Itoa(r.year), strconv.FormatInt(r.version, 10), strconv.FormatInt(r.since, 10), r.format,
-		strconv.FormatInt(dataVersion, 10), strconv.FormatBool(r.noTitle), strconv.FormatBool(r.plain), embedBuild}, "\x00")
+		strconv.FormatInt(dataVersion, 10), strconv.FormatBool(r.noTitle), strconv.FormatBool(r.plain), embedBuild, r.scope.query()}, "\x00")
 }
 
 // embedBuild changes with the scripts a rendered embed refers to.
@@ -68,6 +69,7 @@ func (r embedReq) query(extra ...string) string {
 	if r.plain {
 		q.Set("plain", "1")
 	}
+	r.scope.set(q)
 	if r.year != 0 {
 		q.Set("year", strconv.Itoa(r.year))
 	}
@@ -102,6 +104,7 @@ func (r embedReq) fullPath() string {
 		if r.plan != "" {
 			q.Set("plan", r.plan)
 		}
+		r.scope.set(q)
 		if r.tab != "" {
 			q.Set("tab", r.tab)
 			if r.year != 0 {
@@ -181,6 +184,10 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 			r.tab = t // the map shows one year
 		default:
 			return bad("tab")
+		}
+		var err error
+		if r.scope, err = parseScope(c, r.region); err != nil {
+			return r, err
 		}
 		return r, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/locale"
+	"pantau/internal/progress"
 	"pantau/internal/store"
 )
 
@@ -41,7 +42,7 @@ func seriesRows(l locale.Lang, sr store.Series, groups bool) []embedRow {
 	}
 	plans := map[string]string{}
 	for _, p := range sr.Plans {
-		plans[p.Code] = p.Name
+		plans[p.Code] = progress.PlanName(l, p)
 	}
 	for _, t := range sr.Targets {
 		if t.Disagg != domain.Total {

@@ -79,7 +79,7 @@ func TestEmbedHTTP(t *testing.T) {
 		checkEmbedHeaders(t, "live", h, false)
 		for _, w := range []string{"<h1>Kemiskinan ekstrem — Kabupaten Banyuasin", "turun dari 0,56% (2023) menjadi 0,49% (2024)",
 			"Sumber: Forum Konsultasi Publik", "diperbarui ", `href="/i/kemiskinan_ekstrem?lang=id&amp;region=16.07"`,
-			"data contoh / illustrative", `<table>`, `name="viewport"`, `data-export="png"`, `data-export="svg"`, "format=csv", "format=json"} {
+			"data contoh", `<table>`, `name="viewport"`, `data-export="png"`, `data-export="svg"`, "format=csv", "format=json"} {
 			if !strings.Contains(body, w) {
 				t.Errorf("embed lacks %q", w)
 			}

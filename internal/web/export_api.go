@@ -96,18 +96,24 @@ func exportETag(c *gin.Context, version int64) string {
 	return fmt.Sprintf(`"v%d-%s"`, version, hex.EncodeToString(h[:6]))
 }
 
+// exportQuery reads an export's parameters and the data version they are
+// answered at.
+func (s *Server) exportQuery(c *gin.Context) (string, store.Selection, export.Options, int64, error) {
+	kind, sel, opts, err := exportRequest(c)
+	if err != nil {
+		return kind, sel, opts, 0, err
+	}
+	version, err := s.store.DataVersion(c.Request.Context())
+	return kind, sel, opts, version, err
+}
+
 // getExport streams a bulk export. Everything that can fail before the
 // first row (bad parameters, unknown codes) is answered as a JSON error;
 // a failure after the first byte closes the connection, so a client never
 // mistakes a truncated file for a complete one.
 func (s *Server) getExport(c *gin.Context) {
 	ctx := c.Request.Context()
-	kind, sel, opts, err := exportRequest(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	version, err := s.store.DataVersion(ctx)
+	kind, sel, opts, version, err := s.exportQuery(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -162,12 +168,7 @@ func (s *Server) abortStream(c *gin.Context, err error) {
 // definitions, the data version and the row count.
 func (s *Server) getExportMetadata(c *gin.Context) {
 	ctx := c.Request.Context()
-	kind, sel, opts, err := exportRequest(c)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	version, err := s.store.DataVersion(ctx)
+	kind, sel, opts, version, err := s.exportQuery(c)
 	if err != nil {
 		s.fail(c, err)
 		return

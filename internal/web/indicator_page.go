@@ -99,6 +99,14 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	if p.scope, err = parseScope(c, region); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	if p.compared, err = s.loadCompared(ctx, c, l, ind, p.scope, 0); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	p.toYear = domain.Horizon(sr.Plans, c.Query("plan"))
 	a, err := analyse(sr, c.Query("plan"), p.toYear)
 	if err != nil {
@@ -126,7 +134,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		for _, as := range t.Assessments {
 			pl := plans[as.Target.Plan]
 			tg := domain.Target{Low: as.Target.Low, High: as.Target.High}
-			v := assessmentView{Plan: pl.Name, Year: strconv.Itoa(as.Target.Year), Illustrative: pl.Illustrative,
+			v := assessmentView{Plan: progress.PlanBase(pl), Year: strconv.Itoa(as.Target.Year), Illustrative: pl.Illustrative,
 				Target: formatTarget(l, ind, tg), Required: "–"}
 			if as.RequiredAnnualChange != nil {
 				unit := ind.Unit
@@ -151,7 +159,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 			if cp.Percent != nil {
 				pct = progress.FormatNumber(l, *cp.Percent, 1) + "%"
 			}
-			capaian = append(capaian, []string{strconv.Itoa(cp.Year), plans[cp.Plan].Name,
+			capaian = append(capaian, []string{strconv.Itoa(cp.Year), progress.PlanName(l, plans[cp.Plan]),
 				progress.FormatValue(l, cp.Realisasi, ind.Decimals, ind.Unit),
 				formatTarget(l, ind, domain.Target{Low: cp.TargetLow, High: cp.TargetHi}), pct,
 				map[bool]string{true: "✓", false: "✗"}[cp.Met]})
@@ -163,10 +171,14 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		return
 	}
 	var history [][]string
-	for _, r := range revs {
-		history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),
-			progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit),
-			r.ChangedAt.Format("2006-01-02 15:04"), r.ChangedBy, "#" + strconv.FormatInt(r.UploadID, 10)})
+	if len(revs) > 0 {
+		who := s.people(ctx, l)
+		zone, _ := domain.ZoneOf(p.region.Code)
+		for _, r := range revs {
+			history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),
+				progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit),
+				localTime(l, r.ChangedAt, zone), who.name(r.ChangedBy), "#" + strconv.FormatInt(r.UploadID, 10)})
+		}
 	}
 	withData, err := s.store.RegionsWithData(ctx, code)
 	if err != nil {
@@ -185,6 +197,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		}
 	}
 	q := "?indicator=" + esc(code) + "&region=" + esc(region)
+	definition, definitionID := definitionIn(l, ind)
 	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Tab": tab, "Tabs": tabLinks(c, l, tab), "Map": districts, "MapYear": p.year, "SeriesTable": main.Table,
 		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
@@ -193,7 +206,8 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
 		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + string(l) + "&indicator=" + esc(code) + "&region=" + esc(region)),
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
-		"Preview": preview,
+		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c, p.region, withData, p.scope),
+		"Generated": allGenerated(sr), "Definition": definition, "DefinitionIndonesian": definitionID, "From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
 	})
 }
 

@@ -144,7 +144,7 @@ func TestMapBrowser(t *testing.T) {
 				t.Errorf("%s: %d shapes hatched, want every demo value (21)", what, hatched)
 			}
 			texts := strings.Join(d.texts, "|")
-			for _, w := range append(legend, "Arsiran: data contoh (ilustratif)") {
+			for _, w := range append(legend, "Arsiran: data contoh") {
 				if !strings.Contains(texts, w) {
 					t.Errorf("%s: the map does not show %q (texts %q)", what, w, d.texts)
 				}
@@ -234,7 +234,7 @@ func TestMapBrowser(t *testing.T) {
 		if hv.Error != "" || hv.Data != 21 || hv.Regions != 21 {
 			t.Errorf("map instance: %+v, want 21 data items on 21 shapes", hv)
 		}
-		if want := "Rambutan\n2025: 5,54%\nmemenuhi target RPJMD Kab. Banyuasin 2025 (8,9%)\ndata contoh (ilustratif)"; hv.Tip != want {
+		if want := "Rambutan\n2025: 5,54%\nmemenuhi target RPJMD Kab. Banyuasin 2025 (8,9%)\ndata contoh"; hv.Tip != want {
 			t.Errorf("tooltip %q, want %q", hv.Tip, want)
 		}
 		if hv.Opened != "/i/kemiskinan?region=16.07.06&lang=id" {

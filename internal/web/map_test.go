@@ -114,7 +114,7 @@ func TestMapTabHTTP(t *testing.T) {
 		}
 		for _, d := range opt.Series[0].Data {
 			if d.Name == "16.07.06" {
-				want := []string{"Rambutan", "2025: 5,54%", "memenuhi target RPJMD Kab. Banyuasin 2025 (8,9%)", "data contoh (ilustratif)"}
+				want := []string{"Rambutan", "2025: 5,54%", "memenuhi target RPJMD Kab. Banyuasin 2025 (8,9%)", "data contoh"}
 				if strings.Join(d.Tip, "|") != strings.Join(want, "|") || d.Link != "/i/kemiskinan?region=16.07.06&lang=id" {
 					t.Errorf("Rambutan: tip %q link %q", d.Tip, d.Link)
 				}

@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,11 +19,33 @@ var templateFuncs = template.FuncMap{
 	// rowsData and verdictData pass a part of a page to a sub-template
 	// together with the page's language, texts and region.
 	"rowsData": func(page map[string]any, rows any) map[string]any {
-		return map[string]any{"T": page["T"], "Lang": page["Lang"], "Region": page["Region"], "Rows": rows}
+		return map[string]any{"T": page["T"], "Lang": page["Lang"], "Region": page["Region"], "Keep": page["Keep"], "Rows": rows}
 	},
 	"verdictData": func(page map[string]any, v any) map[string]any {
 		return map[string]any{"T": page["T"], "Lang": page["Lang"], "V": v}
 	},
+	// unitName and frequencyName are a catalogue's unit and frequency
+	// codes ("persen", "tahunan") in the reader's words; a free-text unit
+	// is shown as the catalogue wrote it.
+	"unitName":      func(l locale.Lang, unit string) string { return catalogWord(l, "unit.", unit) },
+	"frequencyName": func(l locale.Lang, f string) string { return catalogWord(l, "freq.", f) },
+}
+
+func catalogWord(l locale.Lang, prefix, code string) string {
+	if w, ok := texts[l][prefix+code]; ok {
+		return w
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+// definitionIn is an indicator's definition for readers of l, and whether
+// it is the Indonesian one standing in for a missing English text (the
+// page says so rather than switch language silently).
+func definitionIn(l locale.Lang, ind domain.Indicator) (string, bool) {
+	if l == locale.EN && ind.DefinitionEN != "" {
+		return ind.DefinitionEN, false
+	}
+	return ind.Definition, l == locale.EN && ind.Definition != ""
 }
 
 // lang picks the page language: ?lang= first, then Accept-Language;
@@ -37,6 +61,19 @@ func theme(c *gin.Context) string {
 		return t
 	}
 	return ""
+}
+
+// kept is what a page's links carry on for the reader: an explicit
+// language and theme, as a query (Q: "?lang=en&theme=dark") or its
+// continuation (A: "&lang=en&theme=dark"); both empty by default.
+type kept struct{ Q, A template.URL }
+
+func keptParams(c *gin.Context) kept {
+	p := langParam(c)
+	if p == "" {
+		return kept{}
+	}
+	return kept{Q: template.URL("?" + p[1:]), A: template.URL(p)}
 }
 
 // pageURLWith returns the request's path and query with key set to value
@@ -65,6 +102,7 @@ func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) s
 	data["Lang"] = l
 	data["T"] = texts[l]
 	data["Theme"] = theme(c)
+	data["Keep"] = keptParams(c)
 	data["OtherLangURL"] = pageURLWith(c, "lang", texts[l]["otherLang"])
 	data["LightURL"] = pageURLWith(c, "theme", "light")
 	data["DarkURL"] = pageURLWith(c, "theme", "dark")
@@ -88,7 +126,10 @@ func (s *Server) pageError(c *gin.Context, err error) {
 // publicWords name the failures of public pages and embeds by status
 // only: a reader is told "not found" or "not valid", never more.
 func publicWords(l locale.Lang) pageWords {
-	return pageWords{internal: texts[l]["errorInternal"], known: func(_ error, status int) (string, bool) {
+	return pageWords{internal: texts[l]["errorInternal"], known: func(err error, status int) (string, bool) {
+		if se := (*scopeError)(nil); errors.As(err, &se) {
+			return se.message(l), true // the reader's own compare= or year
+		}
 		if status == http.StatusNotFound {
 			return texts[l]["errorNotFound"], true
 		}
@@ -102,7 +143,12 @@ func (s *Server) indexPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	s.renderPage(c, http.StatusOK, publicFrame, "index.html", map[string]any{"Indicators": inds, "HomeRegion": s.homeRegion()})
+	q := strings.TrimSpace(c.Query("q"))
+	if len(q) > 200 {
+		q = q[:200]
+	}
+	s.renderPage(c, http.StatusOK, publicFrame, "index.html", map[string]any{
+		"Indicators": searchIndicators(inds, q, lang(c)), "HomeRegion": s.homeRegion(), "Query": q})
 }
 
 // homeRegion is the region indicator links open on: the instance's home

@@ -51,10 +51,10 @@ func TestPages(t *testing.T) {
 		}{
 			{"/", []string{"Indikator Makro Kabupaten Banyuasin", "Kesenjangan antar kecamatan", `/i/kemiskinan?region=16.07`}},
 			{"/?lang=en", []string{"Banyuasin Regency macro indicators", "Poverty rate (P0)"}},
-			{"/d/makro-banyuasin", []string{"Indikator Makro Kabupaten Banyuasin", "0,49%", "data contoh / illustrative", "kemajuan", "<details", `data-chart="chart-makro-banyuasin-kemiskinan-option"`}},
+			{"/d/makro-banyuasin", []string{"Indikator Makro Kabupaten Banyuasin", "0,49%", "data contoh", "kemajuan", "<details", `data-chart="chart-makro-banyuasin-kemiskinan-option"`}},
 			{"/d/makro-banyuasin?lang=en&region=16", []string{"Provinsi Sumatera Selatan", "10.97%"}},
 			{"/d/makro-banyuasin?year=2023", []string{"9,58%"}},
-			{"/d/kesenjangan-kecamatan", []string{"Rantau Bayur", "koefisien variasi", "Williamson", "data contoh / illustrative"}},
+			{"/d/kesenjangan-kecamatan", []string{"Rantau Bayur", "koefisien variasi", "Williamson", "data contoh"}},
 			{"/i/kemiskinan_ekstrem?region=16.07", []string{"Kemiskinan ekstrem", "turun dari 0,56% (2023) menjadi 0,49% (2024)", "Definisi", "Forum Konsultasi Publik", "format=csv", "/api/v1/series?indicator=kemiskinan_ekstrem"}},
 			{"/i/kemiskinan_ekstrem?region=16.07&lang=en", []string{"Extreme poverty", "fell from 0.56% (2023) to 0.49% (2024)", "Revision history"}},
 			{"/i/stunting?region=16.07", []string{"Putus seri", "SKI 2023"}},

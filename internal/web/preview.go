@@ -69,7 +69,11 @@ func (sh share) previewOf() (embedReq, bool) {
 	l := lang(c)
 	path := c.Request.URL.Path
 	if code, ok := strings.CutPrefix(path, "/i/"); ok {
-		return embedReq{kind: "i", indicator: code, region: c.DefaultQuery("region", sh.s.homeRegion()), plan: c.Query("plan"), lang: l}, true
+		r := embedReq{kind: "i", indicator: code, region: c.DefaultQuery("region", sh.s.homeRegion()), plan: c.Query("plan"), lang: l}
+		if sc, err := parseScope(c, r.region); err == nil {
+			r.scope = sc // the regions and years the page's chart shows
+		}
+		return r, true
 	}
 	want, id := c.Query("panel"), ""
 	if d, ok := strings.CutPrefix(path, "/d/"); ok {
@@ -196,7 +200,19 @@ func (v *embedView) card() ogimage.Card {
 	if len(c.Series) == 1 && len(v.projection) > 1 {
 		c.Projection, c.ProjectionName = v.projection, v.Lang.Get("chart.projection")
 	}
-	if len(c.Series) == 1 {
+	if len(c.Series) == 1 && len(v.compared) > 0 {
+		// Regions side by side (compare=), each named, as the chart does.
+		c.Series[0].Name = v.Region.Name
+		for _, cr := range v.compared {
+			sr := ogimage.Series{Name: cr.Region.Name}
+			for _, pt := range cr.points {
+				if (v.Req.scope.from == 0 || pt.Year >= v.Req.scope.from) && (v.Req.scope.to == 0 || pt.Year <= v.Req.scope.to) {
+					sr.Points = append(sr.Points, ogimage.Point{Year: pt.Year, Value: pt.Value})
+				}
+			}
+			c.Series = append(c.Series, sr)
+		}
+	} else if len(c.Series) == 1 {
 		c.Series[0].Name = "" // the total alone needs no legend entry
 	}
 	for i := range c.Series {

@@ -35,13 +35,15 @@ type reviewPage struct {
 	Submissions []reviewRow
 	// One submission.
 	Sub      *reviewRow
-	Comments []domain.Comment
+	Comments []commentRow
 	Answer   *uploadAnswer
 	Changes  []changeRow
 	Problem  string
 	Done     string
-	// Names are the catalogue's names of the codes the changes show.
-	Names map[string]string
+	// Names are the catalogue's names of the codes the changes show, and
+	// Agencies the agencies' names by code.
+	Names    map[string]string
+	Agencies map[string]string
 	// Series link to the indicator pages with the submission's values put
 	// in (?pratinjau=), one per indicator and region it changes.
 	Series    []seriesLink
@@ -50,16 +52,54 @@ type reviewPage struct {
 	CanNote   bool
 }
 
-// seriesLink is a link to a previewed indicator page.
+// seriesLink is a link to an indicator page (previewed, or changed by an
+// upload).
 type seriesLink struct{ Label, URL string }
+
+// changeNames names the indicators and regions of changes from the
+// catalogue (keys "i:CODE", "r:CODE") and links each indicator and region
+// they touch, once, with query added to each link; max bounds the links
+// (negative: no bound).
+func changeNames(cat *domain.Catalog, changes []changeRow, l locale.Lang, query string, max int) (map[string]string, []seriesLink) {
+	names := map[string]string{}
+	var links []seriesLink
+	seen := map[string]bool{}
+	for _, ch := range changes {
+		if ind, ok := cat.Indicators[ch.Indicator]; ok {
+			names["i:"+ch.Indicator] = ind.Name(l)
+		}
+		if r, ok := cat.Regions[ch.Region]; ok {
+			names["r:"+ch.Region] = r.Name
+		}
+		key := ch.Indicator + "\x00" + ch.Region
+		if seen[key] || len(links) == max {
+			continue
+		}
+		seen[key] = true
+		u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + query
+		if l == locale.EN {
+			u += "&lang=en"
+		}
+		links = append(links, seriesLink{Label: cmp.Or(names["i:"+ch.Indicator], ch.Indicator) + " — " + cmp.Or(names["r:"+ch.Region], ch.Region), URL: u})
+	}
+	return names, links
+}
 
 // maxSeriesLinks bounds the preview links a review page lists.
 const maxSeriesLinks = 12
 
-// reviewRow is a submission with what the pages show about it.
+// reviewRow is a submission with what the pages show about it: who sent
+// and reviewed it by name and agency, when in the home region's zone.
 type reviewRow struct {
 	domain.Submission
-	When, Reviewed string
+	When, Reviewed   string
+	Sender, Reviewer string
+}
+
+// commentRow is a comment with its author named and its time zoned.
+type commentRow struct {
+	domain.Comment
+	Who, When string
 }
 
 func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
@@ -75,10 +115,23 @@ func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
 	return v
 }
 
-func rowOf(sub domain.Submission) reviewRow {
-	r := reviewRow{Submission: sub, When: sub.SubmittedAt.Format("2006-01-02 15:04 MST")}
+// whoAndWhen names the people and zones the times of the review pages.
+type whoAndWhen struct {
+	who  *people
+	zone domain.Zone
+}
+
+func (s *Server) whoAndWhen(c *gin.Context, l locale.Lang) whoAndWhen {
+	return whoAndWhen{who: s.people(c.Request.Context(), l), zone: s.homeZone(c.Request.Context())}
+}
+
+func (w whoAndWhen) row(l locale.Lang, sub domain.Submission) reviewRow {
+	r := reviewRow{Submission: sub, When: localTime(l, sub.SubmittedAt, w.zone), Sender: w.who.name(sub.SubmittedBy)}
 	if sub.ReviewedAt != nil {
-		r.Reviewed = sub.ReviewedAt.Format("2006-01-02 15:04 MST")
+		r.Reviewed = localTime(l, *sub.ReviewedAt, w.zone)
+	}
+	if sub.ReviewedBy != "" {
+		r.Reviewer = w.who.name(sub.ReviewedBy)
 	}
 	return r
 }
@@ -105,8 +158,10 @@ func (s *Server) reviewListPage(c *gin.Context) {
 		s.reviewProblem(c, v, err)
 		return
 	}
+	ww := s.whoAndWhen(c, v.Lang)
+	v.Agencies = ww.who.agencies
 	for _, sub := range subs {
-		v.Submissions = append(v.Submissions, rowOf(sub))
+		v.Submissions = append(v.Submissions, ww.row(v.Lang, sub))
 	}
 	s.renderPage(c, http.StatusOK, reviewFrame, "review_list.html", v)
 }
@@ -133,14 +188,19 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 		s.reviewProblem(c, v, err)
 		return
 	}
-	row := rowOf(sub)
-	v.Sub = &row
+	ww := s.whoAndWhen(c, v.Lang)
+	row := ww.row(v.Lang, sub)
+	v.Sub, v.Agencies = &row, ww.who.agencies
 	if done := c.Query("selesai"); v.Problem == "" && v.T["done_"+done] != "" {
 		v.Done = v.T["done_"+done]
 	}
-	if v.Comments, err = s.store.Comments(ctx, sub.ID); err != nil {
+	comments, err := s.store.Comments(ctx, sub.ID)
+	if err != nil {
 		s.reviewProblem(c, v, err)
 		return
+	}
+	for _, cm := range comments {
+		v.Comments = append(v.Comments, commentRow{Comment: cm, Who: ww.who.name(cm.Author), When: localTime(v.Lang, cm.At, ww.zone)})
 	}
 	v.CanReview = domain.CanReview(v.By) && sub.State == domain.Submitted
 	v.CanClose = domain.CanWithdraw(v.By, sub) && sub.State == domain.Submitted
@@ -154,26 +214,7 @@ func (s *Server) showSubmission(c *gin.Context, v *reviewPage, status int) {
 		a := answerOf(res)
 		v.Answer, v.Changes = &a, changeRows(res, v.Lang)
 		if cat, err := s.store.Catalog(ctx); err == nil {
-			v.Names = map[string]string{}
-			seen := map[string]bool{}
-			for _, ch := range v.Changes {
-				if ind, ok := cat.Indicators[ch.Indicator]; ok {
-					v.Names["i:"+ch.Indicator] = ind.Name(v.Lang)
-				}
-				if r, ok := cat.Regions[ch.Region]; ok {
-					v.Names["r:"+ch.Region] = r.Name
-				}
-				key := ch.Indicator + "\x00" + ch.Region
-				if seen[key] || len(v.Series) == maxSeriesLinks {
-					continue
-				}
-				seen[key] = true
-				u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + "&pratinjau=" + strconv.FormatInt(sub.ID, 10)
-				if v.Lang == locale.EN {
-					u += "&lang=en"
-				}
-				v.Series = append(v.Series, seriesLink{Label: v.Names["i:"+ch.Indicator] + " — " + v.Names["r:"+ch.Region], URL: u})
-			}
+			v.Names, v.Series = changeNames(cat, v.Changes, v.Lang, "&pratinjau="+strconv.FormatInt(sub.ID, 10), maxSeriesLinks)
 		}
 		if err != nil && v.Problem == "" {
 			v.Problem = v.T["nowRejected"] + " " + domain.Message(err)

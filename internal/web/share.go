@@ -33,6 +33,21 @@ type shareView struct {
 	// theme names); Theme the page's, which the codes start with.
 	S, Page map[string]string
 	Theme   string
+	// Illustrative marks the exported images as demo data (Marked).
+	Illustrative bool
+}
+
+// Marked is the dialog with its image exports marked as illustrative when
+// the chart shows demo data (a PNG travels without the page's badge), and
+// crediting no publisher when every value shown was generated.
+func (v *shareView) Marked(illustrative, generated bool) *shareView {
+	if v != nil {
+		v.Illustrative = illustrative
+		if generated {
+			v.Source = v.T["demoSource"]
+		}
+	}
+	return v
 }
 
 // baseURL is this server's address as the reader reached it. Without TLS

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"pantau/internal/domain"
 	"pantau/internal/store"
 	"pantau/internal/web"
@@ -433,6 +435,348 @@ func TestUploadPage(t *testing.T) {
 		// A preview is confirmed once.
 		if status, html := page("POST", "/unggah/simpan", strings.NewReader(confirm), "application/x-www-form-urlencoded"); status != 410 || !strings.Contains(html, "kedaluwarsa") {
 			t.Errorf("second confirm: %d", status)
+		}
+	})
+}
+
+// pageClient sends the upload page's forms as a browser without scripts
+// does, and returns the status and the HTML.
+type pageClient struct {
+	t    *testing.T
+	base string
+}
+
+func (pc pageClient) do(method, path string, body io.Reader, contentType string) (int, string) {
+	pc.t.Helper()
+	req, _ := http.NewRequest(method, pc.base+path, body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		pc.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		pc.t.Errorf("%s %s: %s", method, path, resp.Header.Get("Content-Type"))
+	}
+	return resp.StatusCode, string(b)
+}
+
+// file posts a file through the upload form, with fields.
+func (pc pageClient) file(path, name string, content []byte, fields map[string]string) (int, string) {
+	pc.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(content)
+	mw.Close()
+	return pc.do("POST", path, &b, mw.FormDataContentType())
+}
+
+func (pc pageClient) form(path string, v url.Values) (int, string) {
+	pc.t.Helper()
+	return pc.do("POST", path, strings.NewReader(v.Encode()), "application/x-www-form-urlencoded")
+}
+
+var pendingID = regexp.MustCompile(`name="pending" value="([0-9a-f]{32})"`)
+
+// workbook is a real .xlsx, as Excel saves one.
+func workbook(t *testing.T) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"kode_wilayah", "kode_indikator", "tahun", "nilai"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"16.07", "kemiskinan_ekstrem", 2024, 0.47})
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestUploadPageRefusals: a file refused as a whole says why and what to
+// do, on the page, in the page's language — never "fix the rows below"
+// with no rows; a wide table that names no indicator offers the agency's
+// indicators and is checked again, as it was sent, with the one chosen.
+func TestUploadPageRefusals(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		pc := pageClient{t: t, base: srv.base}
+		token := map[string]string{"token": srv.bps}
+		generic := []string{"perbaiki baris berikut", "fix the rows below"}
+		for _, tt := range []struct {
+			name, path, file string
+			content          []byte
+			want             []string
+		}{
+			{"empty", "/unggah", "kosong.csv", nil, []string{"Berkas yang dipilih kosong", "pilih berkas itu lagi"}},
+			{"blank lines", "/unggah", "kosong.csv", []byte("\n\n  \n"), []string{"Berkas yang dipilih kosong"}},
+			{"binary", "/unggah", "foto.csv", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 200)...),
+				[]string{"bukan tabel yang dapat dibaca", "simpan sebagai CSV UTF-8"}},
+			{"binary in English", "/unggah?lang=en", "photo.csv", []byte("%PDF-1.7\n\x00\x01\x02\x03binary"),
+				[]string{"not a table Pantau can read", "save it as CSV UTF-8", "Upload indicator data"}},
+			{"no header", "/unggah", "catatan.csv", []byte("Laporan tahunan\nisi bebas tanpa tabel\n"),
+				[]string{"tidak menemukan baris judul kolom", "kode_wilayah (atau nama_wilayah), tahun dan nilai", "Detail teknis"}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				status, html := pc.file(tt.path, tt.file, tt.content, token)
+				if status != 422 || pendingID.MatchString(html) {
+					t.Errorf("%d, confirm form %v", status, pendingID.MatchString(html))
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(html, w) {
+						t.Errorf("the page lacks %q:\n%s", w, html)
+					}
+				}
+				for _, g := range generic {
+					if strings.Contains(html, g) {
+						t.Errorf("the page says %q with no rows", g)
+					}
+				}
+			})
+		}
+
+		// A workbook: refused with the way to save it as CSV until the
+		// reader takes workbooks; then previewed as its CSV would be.
+		t.Run("xlsx", func(t *testing.T) {
+			status, html := pc.file("/unggah", "kemiskinan.xlsx", workbook(t), token)
+			switch status {
+			case 422:
+				if !strings.Contains(html, "buku kerja Excel") || !strings.Contains(html, "CSV UTF-8") {
+					t.Errorf("workbook refused without the way out:\n%s", html)
+				}
+			case 200:
+				if !strings.Contains(html, "0,49 → <strong>0,47</strong>") {
+					t.Errorf("workbook preview:\n%s", html)
+				}
+			default:
+				t.Errorf("workbook: %d\n%s", status, html)
+			}
+		})
+
+		// A BPS-style wide table with no indicator: the agency's indicators
+		// to choose from, the file kept, then the same file checked again.
+		wide := []byte("kode_wilayah;nama_wilayah;2023;2024\n16.07;Kab. Banyu Asin;0,56;0,47\n")
+		status, html := pc.file("/unggah", "tabel-bps.csv", wide, token)
+		m := pendingID.FindStringSubmatch(html)
+		if status != 422 || m == nil || !strings.Contains(html, "tidak menyebut indikator") || !strings.Contains(html, `action="/unggah/indikator`) {
+			t.Fatalf("wide table without indicator: %d\n%s", status, html)
+		}
+		sel := regexp.MustCompile(`(?s)<select id="choose-indicator".*?</select>`).FindString(html)
+		if !strings.Contains(sel, `value="kemiskinan_ekstrem"`) || !strings.Contains(sel, ">Kemiskinan ekstrem</option>") || strings.Contains(sel, "stunting") {
+			t.Errorf("the choice is not BPS Banyuasin's indicators: %s", sel)
+		}
+		if strings.Contains(srv.extremePoverty(t), "0.47") {
+			t.Fatal("a refused file stored values")
+		}
+		status, html = pc.form("/unggah/indikator", url.Values{"pending": {m[1]}, "indicator": {"kemiskinan_ekstrem"}})
+		m2 := pendingID.FindStringSubmatch(html)
+		if status != 200 || m2 == nil || !strings.Contains(html, "0,49 → <strong>0,47</strong>") || !strings.Contains(html, "--indicator kemiskinan_ekstrem") {
+			t.Fatalf("checked again with the indicator: %d\n%s", status, html)
+		}
+		// Names first: the indicator and region by name, codes small.
+		if !strings.Contains(html, `<td>Kemiskinan ekstrem<br><small class="code">kemiskinan_ekstrem</small>`) {
+			t.Errorf("the preview does not name the indicator before its code")
+		}
+		if !regexp.MustCompile(`Banyuasin<br><small class="code">16\.07</small>`).MatchString(html) {
+			t.Errorf("the preview does not name the region before its code")
+		}
+		if !regexp.MustCompile(`(?s)<details class="tech">.*SHA-256.*</details>`).MatchString(html) {
+			t.Errorf("SHA-256 is not folded under the technical details")
+		}
+		status, html = pc.form("/unggah/simpan", url.Values{"pending": {m2[1]}})
+		if status != 201 || !strings.Contains(html, `href="/i/kemiskinan_ekstrem?region=16.07"`) || !strings.Contains(html, "Halaman yang berubah") {
+			t.Fatalf("stored: %d\n%s", status, html)
+		}
+		if got := srv.extremePoverty(t); !strings.Contains(got, "2024:0.47") {
+			t.Errorf("after confirming: %s", got)
+		}
+		// The kept file is gone once used: choosing again finds nothing.
+		if status, _ := pc.form("/unggah/indikator", url.Values{"pending": {m[1]}, "indicator": {"kemiskinan_ekstrem"}}); status != 410 {
+			t.Errorf("a used file chosen again: %d", status)
+		}
+		// Another agency's token cannot choose for a file it did not send.
+		status, html = pc.file("/unggah", "tabel-bps.csv", wide, map[string]string{"token": srv.health})
+		m = pendingID.FindStringSubmatch(html)
+		sel = regexp.MustCompile(`(?s)<select id="choose-indicator".*?</select>`).FindString(html)
+		if status != 422 || m == nil || strings.Contains(sel, `value="kemiskinan_ekstrem"`) || !strings.Contains(sel, "Dinas Kesehatan") {
+			t.Fatalf("health office's wide table: %d %s", status, sel)
+		}
+		if status, _ = pc.form("/unggah/indikator", url.Values{"pending": {m[1]}, "indicator": {"kemiskinan_ekstrem"}}); status != 403 {
+			t.Errorf("the health office chose BPS's indicator: %d", status)
+		}
+	})
+}
+
+// TestUploadGridForm: one indicator, one year, the instance's regions with
+// their stored values; what is typed in becomes an ordinary upload —
+// previewed, confirmed, kept as CSV, in the revision history.
+func TestUploadGridForm(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		pc := pageClient{t: t, base: srv.base}
+		status, html := pc.do("GET", "/unggah", nil, "")
+		if status != 200 || !strings.Contains(html, `action="/unggah/isian"`) || !strings.Contains(html, `name="tahun"`) {
+			t.Fatalf("the upload page lacks the grid chooser: %d", status)
+		}
+		status, html = pc.do("GET", "/unggah/isian?indicator=kemiskinan_ekstrem&tahun=2024", nil, "")
+		if status != 200 || !strings.Contains(html, `id="cur-16.07">0,49</td>`) || !strings.Contains(html, `name="nilai_16.07.01"`) ||
+			strings.Count(html, `inputmode="decimal"`) < 20 || !strings.Contains(html, "Banyuasin I") {
+			t.Fatalf("grid: %d\n%s", status, html)
+		}
+		if status, _ := pc.do("GET", "/unggah/isian?indicator=tidak_ada&tahun=2024", nil, ""); status != 404 {
+			t.Errorf("an unknown indicator's grid: %d", status)
+		}
+		// A box that is not a number: the grid again, the box marked, nothing read.
+		v := url.Values{"token": {srv.bps}, "indicator": {"kemiskinan_ekstrem"}, "tahun": {"2024"}, "nilai_16.07": {"0.45"}, "nilai_16.07.01": {"satu"}}
+		status, html = pc.form("/unggah/isian", v)
+		if status != 422 || !strings.Contains(html, `aria-invalid="true"`) || !strings.Contains(html, "“satu” bukan angka") || !strings.Contains(html, `value="0.45"`) {
+			t.Fatalf("bad box: %d\n%s", status, html)
+		}
+		// "0.45" on the Indonesian page and "1,25" both read as decimals.
+		v.Set("nilai_16.07.01", "1,25")
+		status, html = pc.form("/unggah/isian", v)
+		m := pendingID.FindStringSubmatch(html)
+		if status != 200 || m == nil || !strings.Contains(html, "0,49 → <strong>0,45</strong>") || !strings.Contains(html, "<strong>1,25</strong>") {
+			t.Fatalf("grid preview: %d\n%s", status, html)
+		}
+		if strings.Contains(srv.extremePoverty(t), "0.45") {
+			t.Fatal("the grid's preview stored values")
+		}
+		status, html = pc.form("/unggah/simpan", url.Values{"pending": {m[1]}})
+		if status != 201 || !strings.Contains(html, `href="/i/kemiskinan_ekstrem?region=16.07.01"`) {
+			t.Fatalf("grid stored: %d\n%s", status, html)
+		}
+		if got := srv.extremePoverty(t); !strings.Contains(got, "2024:0.45") {
+			t.Errorf("after the grid: %s", got)
+		}
+		var hist struct {
+			Data []struct {
+				Year      int     `json:"year"`
+				OldValue  float64 `json:"old_value"`
+				NewValue  float64 `json:"new_value"`
+				UploadID  int64   `json:"upload_id"`
+				ChangedBy string  `json:"changed_by"`
+			} `json:"data"`
+		}
+		get(t, srv.base+"/api/v1/observations/history?indicator=kemiskinan_ekstrem&region=16.07", &hist)
+		if len(hist.Data) != 1 || hist.Data[0].OldValue != 0.49 || hist.Data[0].NewValue != 0.45 || !strings.HasPrefix(hist.Data[0].ChangedBy, "token:") {
+			t.Fatalf("history: %+v", hist.Data)
+		}
+		resp, err := http.Get(srv.base + "/api/v1/uploads/" + itoa(hist.Data[0].UploadID) + "/file")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(kept) != "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan_ekstrem;2024;0.45\n16.07.01;kemiskinan_ekstrem;2024;1.25\n" {
+			t.Errorf("kept file: %q", kept)
+		}
+		// The English page reads "0.5" and "0,5" alike; "1.250" is 1.25 there.
+		status, html = pc.form("/unggah/isian?lang=en", url.Values{"token": {srv.bps}, "indicator": {"kemiskinan_ekstrem"}, "tahun": {"2025"},
+			"nilai_16.07": {"0,5"}, "nilai_16.07.01": {"1.250"}})
+		if status != 200 || !strings.Contains(html, "<strong>0.5</strong>") || !strings.Contains(html, "<strong>1.25</strong>") {
+			t.Errorf("English grid: %d\n%s", status, html)
+		}
+	})
+}
+
+// sessionClient is a person logged in: forms carry the session's CSRF token.
+type sessionClient struct {
+	b    *acctBrowser
+	csrf string
+}
+
+func signedIn(t *testing.T, base, email, password string) sessionClient {
+	t.Helper()
+	b := newAcctBrowser(t, base)
+	if resp := b.login(email, password); resp.StatusCode != 303 {
+		t.Fatalf("login %s: %d", email, resp.StatusCode)
+	}
+	_, page := b.do("GET", "/unggah", nil)
+	return sessionClient{b: b, csrf: formToken(t, page)}
+}
+
+func (sc sessionClient) form(path string, v url.Values) (int, string) {
+	v.Set("csrf_token", sc.csrf)
+	resp, body := sc.b.do("POST", path, v)
+	return resp.StatusCode, body
+}
+
+func (sc sessionClient) do(method, path string, _ io.Reader, _ string) (int, string) {
+	resp, body := sc.b.do(method, path, nil)
+	return resp.StatusCode, body
+}
+
+// TestHistoryNamesAndZones: the revision history and the review pages name
+// people by display name and agency and write times in the region's zone.
+func TestHistoryNamesAndZones(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		ctx := context.Background()
+		pc := pageClient{t: t, base: srv.base}
+		if _, err := srv.st.CreateUser(ctx, domain.User{Email: "siti@bps.go.id", Name: "Siti Aminah", Role: domain.RoleUploader, AgencyCode: "bps-banyuasin"}, "kata-sandi-panjang"); err != nil {
+			t.Fatal(err)
+		}
+		jar := signedIn(t, srv.base, "siti@bps.go.id", "kata-sandi-panjang")
+		status, html := jar.form("/unggah/isian", url.Values{"indicator": {"kemiskinan_ekstrem"}, "tahun": {"2024"}, "nilai_16.07": {"0,44"}})
+		m := pendingID.FindStringSubmatch(html)
+		if status != 200 || m == nil {
+			t.Fatalf("signed-in grid: %d\n%s", status, html)
+		}
+		if status, html = jar.form("/unggah/simpan", url.Values{"pending": {m[1]}}); status != 201 {
+			t.Fatalf("signed-in confirm: %d\n%s", status, html)
+		}
+		// A token with a label: its label and agency.
+		label, _, err := srv.st.CreateToken(ctx, "bps-banyuasin", "Laptop statistik")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status, r, _ := srv.post(t, label, "", povertyHeader+"16.07;kemiskinan_ekstrem;2023;0,55\n"); status != 201 {
+			t.Fatalf("token upload: %d %+v", status, r.Error)
+		}
+		_, page := pc.do("GET", "/i/kemiskinan_ekstrem?region=16.07", nil, "")
+		hist := regexp.MustCompile(`(?s)<h2[^>]*>Riwayat revisi.*?</table>`).FindString(page)
+		if hist == "" {
+			hist = page
+		}
+		for _, w := range []string{"Siti Aminah (BPS Kabupaten Banyuasin)", "token Laptop statistik (BPS Kabupaten Banyuasin)", " WIB</td>"} {
+			if !strings.Contains(hist, w) {
+				t.Errorf("history lacks %q:\n%s", w, hist)
+			}
+		}
+		if strings.Contains(hist, "user:") || strings.Contains(hist, "token:") {
+			t.Errorf("history shows a raw source:\n%s", hist)
+		}
+		if !regexp.MustCompile(`<td>\d{1,2} (Jan|Feb|Mar|Apr|Mei|Jun|Jul|Agu|Sep|Okt|Nov|Des) 20\d\d \d\d\.\d\d WIB</td>`).MatchString(hist) {
+			t.Errorf("history times are not written as 2 Des 2026 09.15 WIB:\n%s", hist)
+		}
+		_, en := pc.do("GET", "/i/kemiskinan_ekstrem?region=16.07&lang=en", nil, "")
+		if !regexp.MustCompile(`<td>\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d \d\d:\d\d WIB</td>`).MatchString(en) {
+			t.Errorf("English history times")
+		}
+
+		// Review: the sender by name, the time in the home region's zone.
+		v := url.Values{"indicator": {"kemiskinan_ekstrem"}, "tahun": {"2025"}, "nilai_16.07": {"0,41"}, "review": {"true"}}
+		status, html = jar.form("/unggah/isian", v)
+		if m = pendingID.FindStringSubmatch(html); status != 200 || m == nil {
+			t.Fatalf("review grid: %d\n%s", status, html)
+		}
+		if status, html = jar.form("/unggah/simpan", url.Values{"pending": {m[1]}}); status != 202 {
+			t.Fatalf("sent for review: %d\n%s", status, html)
+		}
+		status, list := jar.do("GET", "/tinjau?state=submitted", nil, "")
+		if status != 200 || !strings.Contains(list, "<td>Siti Aminah (BPS Kabupaten Banyuasin)</td>") || !regexp.MustCompile(`\d\d\.\d\d WIB</td>`).MatchString(list) {
+			t.Errorf("review list: %d\n%s", status, list)
+		}
+		id := regexp.MustCompile(`href="/tinjau/(\d+)"`).FindStringSubmatch(list)
+		if id == nil {
+			t.Fatal("no submission listed")
+		}
+		_, detail := jar.do("GET", "/tinjau/"+id[1], nil, "")
+		if !strings.Contains(detail, "<dd>Siti Aminah (BPS Kabupaten Banyuasin)</dd>") || !strings.Contains(detail, "BPS Kabupaten Banyuasin <small><code>bps-banyuasin</code></small>") {
+			t.Errorf("review detail:\n%s", detail)
 		}
 	})
 }

@@ -485,3 +485,19 @@ func BenchmarkSuggest(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime(b)-before)/float64(b.N)/1e6, "cpu-ms/op")
 }
+
+// TestEveryProvinceHasAZone: times shown for a region are in its
+// province's zone (domain.ZoneOf), so no province of the list may fall
+// back to the default.
+func TestEveryProvinceHasAZone(t *testing.T) {
+	l := mustOfficial(t)
+	provinces := l.Children(domain.NationalCode)
+	if len(provinces) != 38 {
+		t.Fatalf("%d provinces", len(provinces))
+	}
+	for _, p := range provinces {
+		if z, ok := domain.ZoneOf(p.Code); !ok {
+			t.Errorf("%s %s has no time zone (got the default %s)", p.Code, p.Name, z.Abbrev)
+		}
+	}
+}
