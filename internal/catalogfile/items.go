@@ -46,6 +46,7 @@ type indicatorItem struct {
 	NationalCode string        `yaml:"national_code,omitempty"`
 	AgencyCode   string        `yaml:"agency_code,omitempty"`
 	Progress     *progressItem `yaml:"progress,omitempty"`
+	Rules        []string      `yaml:"rules,omitempty"`
 	Remove       bool          `yaml:"remove,omitempty"`
 }
 
@@ -96,7 +97,7 @@ func (it indicatorItem) indicator() domain.Indicator {
 	ind := domain.Indicator{Code: it.Code, NameID: it.NameID, NameEN: it.NameEN, Unit: it.Unit, Polarity: domain.Polarity(it.Polarity),
 		BandLow: it.BandLow, BandHigh: it.BandHigh, Min: it.Min, Max: it.Max, Decimals: DefaultDecimals, Source: it.Source,
 		Definition: it.Definition, DefinitionEN: it.DefinitionEN, Frequency: it.Frequency, SDGCode: it.SDGCode,
-		NationalCode: it.NationalCode, AgencyCode: it.AgencyCode}
+		NationalCode: it.NationalCode, AgencyCode: it.AgencyCode, Rules: it.Rules}
 	if it.Decimals != nil {
 		ind.Decimals = *it.Decimals
 	}
@@ -130,7 +131,7 @@ func itemOfIndicator(ind domain.Indicator) indicatorItem {
 	it := indicatorItem{Code: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Unit: ind.Unit, Polarity: string(ind.Polarity),
 		BandLow: ind.BandLow, BandHigh: ind.BandHigh, Min: ind.Min, Max: ind.Max, Decimals: &dec, Source: ind.Source,
 		Definition: ind.Definition, DefinitionEN: ind.DefinitionEN, Frequency: ind.Frequency, SDGCode: ind.SDGCode,
-		NationalCode: ind.NationalCode, AgencyCode: ind.AgencyCode}
+		NationalCode: ind.NationalCode, AgencyCode: ind.AgencyCode, Rules: ind.Rules}
 	if p := ind.Progress; p != nil {
 		assess := p.Assess
 		s, m, l := p.Thresholds.Substantial, p.Thresholds.Moderate, p.Thresholds.Limited
@@ -167,11 +168,20 @@ func itemOfPlan(p domain.Plan) planItem {
 }
 
 // NormalIndicator is the form indicators are compared in: progress
-// settings equal to the defaults are no settings of its own.
+// settings equal to the defaults are no settings of its own, rules are
+// written in their canonical form (none: nil).
 func NormalIndicator(ind domain.Indicator) domain.Indicator {
 	if ind.Progress != nil && *ind.Progress == domain.DefaultProgress {
 		ind.Progress = nil
 	}
+	var rules []string
+	for _, text := range ind.Rules {
+		if r, err := domain.ParseRule(text); err == nil {
+			text = r.String()
+		}
+		rules = append(rules, text) // a bad rule is kept for Validate to name
+	}
+	ind.Rules = rules
 	return ind
 }
 

@@ -139,7 +139,7 @@ func TestChoroplethNamesAreText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := Render(ch, locale.EN, "n")
+	h, err := Render(ch, locale.EN)
 	if err != nil {
 		t.Fatal(err)
 	}

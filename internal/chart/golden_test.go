@@ -32,7 +32,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// TestGoldenRendered renders charts from fixed inputs, with a fixed nonce,
+// TestGoldenRendered renders charts from fixed inputs
 // to the exact HTML a page embeds: option JSON, stable chart IDs, the data
 // table and caption. Any change in what the browser receives shows up as
 // a diff to review.
@@ -65,7 +65,7 @@ func TestGoldenRendered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			html, err := Render(c, tt.lang, "GOLDEN-NONCE")
+			html, err := Render(c, tt.lang)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +91,7 @@ func TestGoldenRendered(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		html, err := Render(c, "id", "GOLDEN-NONCE")
+		html, err := Render(c, "id")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,16 +28,19 @@ func Nonce() string {
 }
 
 // Render writes a chart as HTML: a container ECharts draws into, the option
-// as JSON in a non-executable <script type="application/json"> block with
-// the page's nonce, the caption, and the data table in a <details> element
-// (open when charts are unavailable).
+// as JSON in a non-executable <script type="application/json"> block, the
+// caption, and the data table in a <details> element (open when charts are
+// unavailable). The block carries no CSP nonce: it is data, never run, so
+// script-src does not govern it, and without a per-request value in it a
+// page's bytes are the same for every reader and can be cached coded
+// (httpx.PageCache).
 //
 // This replaces go-echarts' Render, which is unsafe for data from uploads
 // (see the package comment). json.Marshal escapes <, > and & as \u003c,
 // \u003e and \u0026, and U+2028/U+2029, so no string in the option can end
 // the block or start markup; the bootstrap script reads the block with
 // JSON.parse and evaluates nothing in it.
-func Render(c Chart, lang locale.Lang, nonce string) (template.HTML, error) {
+func Render(c Chart, lang locale.Lang) (template.HTML, error) {
 	opt, err := json.Marshal(c.Option)
 	if err != nil {
 		return "", errorf("render %s: %w", c.ID, err)
@@ -48,7 +51,7 @@ func Render(c Chart, lang locale.Lang, nonce string) (template.HTML, error) {
 	}
 	var buf bytes.Buffer
 	err = chartTemplate.Execute(&buf, map[string]any{
-		"ID": c.ID, "Caption": c.Caption, "Table": c.Table, "Height": height, "Nonce": nonce,
+		"ID": c.ID, "Caption": c.Caption, "Table": c.Table, "Height": height,
 		"Available": Available(),
 		// Safe as template.JS: encoding/json output, escaped as above.
 		"Option":      template.JS(opt),

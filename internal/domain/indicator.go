@@ -64,6 +64,9 @@ type Indicator struct {
 	// Progress says how progress towards targets is assessed; nil means
 	// DefaultProgress.
 	Progress *ProgressSettings `json:"progress,omitempty" db:"progress"`
+	// Rules are validation rules checked on every upload, as written in
+	// the catalogue ("kemiskinan_ekstrem <= kemiskinan"; see Rule).
+	Rules []string `json:"rules,omitempty" db:"-"`
 }
 
 // ProgressSettings is how an indicator's progress is assessed: whether at
@@ -166,6 +169,11 @@ func (ind Indicator) Validate() error {
 	}
 	if ind.Min != nil && ind.Max != nil && *ind.Min > *ind.Max {
 		return Errorf(ErrInvalid, "indicator %s: min %g above max %g", ind.Code, *ind.Min, *ind.Max)
+	}
+	for _, rule := range ind.Rules {
+		if _, err := ParseRule(rule); err != nil {
+			return Errorf(ErrInvalid, "indicator %s: %s", ind.Code, Message(err))
+		}
 	}
 	if ind.Progress != nil {
 		if err := ind.Progress.Validate(); err != nil {

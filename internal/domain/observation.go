@@ -2,7 +2,10 @@ package domain
 
 import (
 	"math"
+	"strings"
 	"time"
+
+	"pantau/internal/locale"
 )
 
 // Status is how final a published value is.
@@ -94,7 +97,77 @@ const (
 	AttrStatus Attr = 1 << iota
 	AttrBreak
 	AttrNote
+	// AttrValue and AttrUnit complete what a change can touch (Differs):
+	// the value, and the unit, which the indicator fixes (a file stating
+	// another unit is refused), so a stored value never changes it.
+	AttrValue
+	AttrUnit
 )
+
+// attrOrder is the order attributes are named in, the value first.
+var attrOrder = []struct {
+	attr Attr
+	name string
+}{{AttrValue, "value"}, {AttrStatus, "status"}, {AttrBreak, "break"}, {AttrNote, "note"}, {AttrUnit, "unit"}}
+
+// Differs returns the attributes in which storing o over old changes
+// something: empty when SameAs.
+func (o Observation) Differs(old Observation) Attr {
+	var a Attr
+	if o.Value != old.Value {
+		a |= AttrValue
+	}
+	if o.Status != old.Status {
+		a |= AttrStatus
+	}
+	if o.Break != old.Break {
+		a |= AttrBreak
+	}
+	if o.Note != old.Note {
+		a |= AttrNote
+	}
+	return a
+}
+
+// Names lists the attributes by their API names (value, status, break,
+// note, unit), value first; nil for none.
+func (a Attr) Names() []string {
+	var out []string
+	for _, x := range attrOrder {
+		if a&x.attr != 0 {
+			out = append(out, x.name)
+		}
+	}
+	return out
+}
+
+// List names the attributes in words: "catatan dan status" / "note and
+// status".
+func (a Attr) List(l locale.Lang) string {
+	names := a.Names()
+	words := make([]string, len(names))
+	for i, n := range names {
+		words[i] = l.Get("changes.attr_" + n)
+	}
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + l.Get("changes.and") + words[len(words)-1]
+}
+
+// Describe says in words what changed: "hanya catatan berubah" / "only the
+// note changed" when the value did not, "nilai dan status berubah" / "the
+// value and status changed" when it did; "" for nothing.
+func (a Attr) Describe(l locale.Lang) string {
+	if a == 0 {
+		return ""
+	}
+	list := a.List(l)
+	if a&AttrValue != 0 {
+		return l.Get("changes.changed", list)
+	}
+	return l.Get("changes.only", list)
+}
 
 // Keep fills the attributes o's source did not carry from old, the stored
 // observation it replaces.
@@ -134,12 +207,22 @@ func (o Observation) SameAs(old Observation) bool {
 // changed it: who, when and which upload.
 type Revision struct {
 	SeriesKey
-	PlanCode    string    `json:"plan,omitempty" db:"plan_code"`
-	OldValue    float64   `json:"old_value" db:"old_value"`
-	OldHigh     *float64  `json:"old_high,omitempty" db:"old_high"`
-	OldStatus   Status    `json:"old_status,omitempty" db:"old_status"`
-	NewValue    float64   `json:"new_value" db:"new_value"`
-	NewHigh     *float64  `json:"new_high,omitempty" db:"new_high"`
+	PlanCode  string   `json:"plan,omitempty" db:"plan_code"`
+	OldValue  float64  `json:"old_value" db:"old_value"`
+	OldHigh   *float64 `json:"old_high,omitempty" db:"old_high"`
+	OldStatus Status   `json:"old_status,omitempty" db:"old_status"`
+	NewValue  float64  `json:"new_value" db:"new_value"`
+	NewHigh   *float64 `json:"new_high,omitempty" db:"new_high"`
+	// The other attributes, old and new (observations only; a revision
+	// of a target changes its value or note). Changed lists the ones that
+	// changed (Attr.Names), Attrs is the same as a set.
+	NewStatus   Status    `json:"new_status,omitempty" db:"new_status"`
+	OldNote     string    `json:"old_note" db:"old_note"`
+	NewNote     string    `json:"new_note" db:"-"`
+	OldBreak    bool      `json:"old_break" db:"old_break"`
+	NewBreak    bool      `json:"new_break" db:"-"`
+	Changed     []string  `json:"changed,omitempty" db:"-"`
+	Attrs       Attr      `json:"-" db:"-"`
 	OldUploadID int64     `json:"old_upload_id" db:"old_upload_id"`
 	UploadID    int64     `json:"upload_id" db:"upload_id"`
 	ChangedBy   string    `json:"changed_by" db:"changed_by"`

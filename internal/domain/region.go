@@ -18,6 +18,17 @@ const (
 	LevelVillage  = Level("desa")
 )
 
+// Depth is the level's place from the top: 0 for the nation, 4 for a
+// village (and for a level it does not know).
+func (l Level) Depth() int {
+	for i, x := range [...]Level{LevelNational, LevelProvince, LevelRegency, LevelDistrict} {
+		if x == l {
+			return i
+		}
+	}
+	return 4
+}
+
 // NationalCode is the code Pantau gives Indonesia as a whole; Kemendagri has
 // none for the nation.
 const NationalCode = "ID"

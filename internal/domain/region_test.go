@@ -22,3 +22,11 @@ func TestAncestryOfCode(t *testing.T) {
 		})
 	}
 }
+
+func TestLevelDepth(t *testing.T) {
+	for want, l := range []Level{LevelNational, LevelProvince, LevelRegency, LevelDistrict, LevelVillage} {
+		if got := l.Depth(); got != want {
+			t.Errorf("%s: depth %d, want %d", l, got, want)
+		}
+	}
+}

@@ -31,11 +31,21 @@ type PageCache struct {
 }
 
 type cachedPage struct {
-	key    string
+	key string
+	// body holds a placeholder where the nonce was, for pages that write
+	// it; kept is set instead for pages that do not (their bytes are the
+	// same for every reader), with its coded forms and an ETag.
 	body   []byte
+	kept   *Variants
+	etag   string
+	size   int
 	header http.Header
 	at     time.Time
 }
+
+// keptOverhead is what a kept page's coded forms add to its bytes in the
+// cache's bound (brotli and gzip of HTML: about a fifth each).
+const keptOverhead = 2
 
 // noncePlaceholder stands for the nonce in cached bytes; it cannot occur
 // in a rendered page (templates escape NUL).
@@ -66,7 +76,7 @@ func (pc *PageCache) get(key string) *cachedPage {
 }
 
 func (pc *PageCache) put(p *cachedPage) {
-	if len(p.body) > pc.maxBytes/8 {
+	if p.size > pc.maxBytes/8 {
 		return // one page may not crowd out the others
 	}
 	pc.mu.Lock()
@@ -75,7 +85,7 @@ func (pc *PageCache) put(p *cachedPage) {
 		pc.remove(el)
 	}
 	pc.entries[p.key] = pc.order.PushFront(p)
-	pc.bytes += len(p.body)
+	pc.bytes += p.size
 	for pc.bytes > pc.maxBytes {
 		pc.remove(pc.order.Back())
 	}
@@ -84,13 +94,16 @@ func (pc *PageCache) put(p *cachedPage) {
 func (pc *PageCache) remove(el *list.Element) {
 	p := pc.order.Remove(el).(*cachedPage)
 	delete(pc.entries, p.key)
-	pc.bytes -= len(p.body)
+	pc.bytes -= p.size
 }
 
 // Serve answers c from the entry under key, or runs h and keeps its answer
 // under key when it may be shared: a 200 with a nonce in its policy, no
-// cookie set and no Cache-Control that forbids it. It reports whether the
-// answer came from the cache.
+// cookie set and no Cache-Control that forbids it. A page whose body does
+// not write its nonce is the same for every reader: it is kept with its
+// coded forms (each made once, not per request) and an ETag, so readers
+// revalidate with If-None-Match. It reports whether the answer came from
+// the cache.
 func (pc *PageCache) Serve(c *gin.Context, key string, h gin.HandlerFunc) (hit bool) {
 	if p := pc.get(key); p != nil {
 		nonce := pc.nonce()
@@ -99,17 +112,21 @@ func (pc *PageCache) Serve(c *gin.Context, key string, h gin.HandlerFunc) (hit b
 			hdr[k] = append([]string(nil), vs...)
 		}
 		hdr.Set("Content-Security-Policy", cspNonce.ReplaceAllString(p.header.Get("Content-Security-Policy"), "'nonce-"+nonce+"'"))
+		if p.kept != nil {
+			serveKept(c, p)
+			return true
+		}
 		c.Status(http.StatusOK)
 		c.Writer.Write(bytes.ReplaceAll(p.body, noncePlaceholder, []byte(nonce)))
 		return true
 	}
 	status, body := buffer(c, h)
-	c.Writer.WriteHeader(status)
-	c.Writer.Write(body)
 	hdr := c.Writer.Header()
 	m := cspNonce.FindStringSubmatch(hdr.Get("Content-Security-Policy"))
 	if cc := hdr.Get("Cache-Control"); status != http.StatusOK || m == nil || hdr.Get("Set-Cookie") != "" ||
 		strings.Contains(cc, "no-store") || strings.Contains(cc, "private") {
+		c.Writer.WriteHeader(status)
+		c.Writer.Write(body)
 		return false
 	}
 	keep := http.Header{}
@@ -118,9 +135,30 @@ func (pc *PageCache) Serve(c *gin.Context, key string, h gin.HandlerFunc) (hit b
 			keep[k] = append([]string(nil), vs...)
 		}
 	}
-	pc.put(&cachedPage{key: key, header: keep, at: time.Now(),
-		body: bytes.ReplaceAll(body, []byte(m[1]), noncePlaceholder)})
+	p := &cachedPage{key: key, header: keep, at: time.Now()}
+	if bytes.Contains(body, []byte(m[1])) {
+		p.body = bytes.ReplaceAll(body, []byte(m[1]), noncePlaceholder)
+		p.size = len(p.body)
+		c.Writer.WriteHeader(status)
+		c.Writer.Write(body)
+	} else {
+		p.kept, p.etag, p.size = NewVariants(body, nil, nil), ETag(body), len(body)*keptOverhead
+		serveKept(c, p)
+	}
+	pc.put(p)
 	return false
+}
+
+// serveKept answers c with a kept page: 304 when the reader has it.
+func serveKept(c *gin.Context, p *cachedPage) {
+	c.Header("ETag", p.etag)
+	if NotModified(c, p.etag, time.Time{}) {
+		c.Writer.Header().Del("Content-Type")
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	p.kept.Serve(c, http.StatusOK, p.header.Get("Content-Type"))
 }
 
 const (
@@ -164,6 +202,16 @@ type Entry struct {
 	At          time.Time
 	Body        []byte
 	ContentType string
+	coded       *Variants
+}
+
+// Serve answers c with e, coded as c accepts; each coded form is made
+// once for the entry, not per request.
+func (e *Entry) Serve(c *gin.Context) {
+	if e.coded == nil {
+		e.coded = NewVariants(e.Body, nil, nil) // an entry not (yet) Put
+	}
+	e.coded.Serve(c, http.StatusOK, e.ContentType)
 }
 
 // NewEmbedCache keeps up to max answers, with data versions read from src.
@@ -251,6 +299,9 @@ func (ec *EmbedCache) Put(e *Entry) {
 	defer ec.mu.Unlock()
 	if el, ok := ec.entries[e.Key]; ok {
 		ec.order.Remove(el)
+	}
+	if e.coded == nil {
+		e.coded = NewVariants(e.Body, nil, nil)
 	}
 	ec.entries[e.Key] = ec.order.PushFront(e)
 	for ec.order.Len() > ec.max {

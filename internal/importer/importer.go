@@ -48,6 +48,12 @@ type Request struct {
 	// submission, and nothing of it is public until Publish. With DryRun it
 	// is only the check.
 	Review bool
+	// ConfirmRequired refuses (ErrInvalid, Result.NeedsConfirmation) to
+	// store or submit a file with plausibility warnings or broken rules
+	// unless ConfirmWarnings says the sender has checked them: the API and
+	// the page ask for it; the command line and the demo do not.
+	ConfirmRequired bool
+	ConfirmWarnings bool
 	// publishes is the submission this import publishes (see Publish).
 	publishes *store.Publication
 }
@@ -124,9 +130,21 @@ type Result struct {
 	// NothingToReview says a file sent for review was not kept: every
 	// value in it is stored already.
 	NothingToReview bool `json:"nothing_to_review,omitempty"`
+	// Warnings are the values found implausible and the validation rules
+	// broken, at most maxWarnings; MoreWarnings counts the rest.
+	Warnings     []Warning `json:"warnings,omitempty"`
+	MoreWarnings int       `json:"more_warnings,omitempty"`
+	// RuleErrors are the validation rules of error severity the file
+	// breaks: it is rejected.
+	RuleErrors []ingest.RowError `json:"rule_errors,omitempty"`
+	// NeedsConfirmation says the file was refused only for its warnings:
+	// sent again with ConfirmWarnings it goes through.
+	NeedsConfirmation bool `json:"needs_confirmation,omitempty"`
 }
 
-// Change is one value a dry run would write.
+// Change is one value a dry run would write. A changed value says which of
+// its attributes change (Changed); the old and new of each are given
+// whether or not it is among them, so a reader sees what stays too.
 type Change struct {
 	domain.SeriesKey
 	// Kind is "new" or "changed".
@@ -137,6 +155,19 @@ type Change struct {
 	OldStatus domain.Status `json:"old_status,omitempty"`
 	New       float64       `json:"new_value"`
 	Status    domain.Status `json:"new_status,omitempty"`
+	// OldNote and OldBreak are the stored value's (nil for a new value).
+	OldNote  *string `json:"old_note,omitempty"`
+	NewNote  string  `json:"new_note"`
+	OldBreak *bool   `json:"old_break,omitempty"`
+	NewBreak bool    `json:"new_break"`
+	// OldUnit and NewUnit are the unit of the stored and the new value:
+	// the indicator's, both, since a file stating another unit is refused.
+	OldUnit string `json:"old_unit,omitempty"`
+	NewUnit string `json:"new_unit,omitempty"`
+	// Changed lists what a changed value changes: value, status, break,
+	// note (see domain.Attr.Names); Attrs is the same as a set.
+	Changed []string    `json:"changed,omitempty"`
+	Attrs   domain.Attr `json:"-"`
 	// Plan, OldHigh and High are a target's: its plan, and the upper ends
 	// of ranges (Old and New then hold the lower ends).
 	Plan    string   `json:"plan,omitempty"`
@@ -193,6 +224,8 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	}
 	j := &job{ctx: ctx, st: st, req: req, mode: m, cat: cat, src: src, values: values, res: res,
 		gate: newGate(cat, req), pv: newPreview(req, m, values, st.StoredTargets(ctx))}
+	j.pv.cat = cat
+	j.plaus, j.rules = newPlausibility(req.Options.Lang, cat, values), newRuleCheck(cat)
 	if req.Targets {
 		j.res.Upload, err = j.targets()
 	} else {
@@ -212,6 +245,8 @@ type job struct {
 	values *store.StoredValues
 	gate   *gate
 	pv     *preview
+	plaus  *plausibility
+	rules  *ruleCheck
 	res    Result
 }
 
@@ -248,6 +283,8 @@ func (j *job) observations() (domain.Upload, error) {
 				return nil
 			}
 			j.pv.add(o)
+			j.plaus.check(o)
+			j.rules.add(o)
 			return emit(o)
 		}))
 	}
@@ -298,7 +335,28 @@ func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
 	if err := j.pv.targets.Err(); err != nil {
 		return c, err
 	}
-	return c, rep.Err()
+	if err := rep.Err(); err != nil {
+		return c, err
+	}
+	if j.res.RuleErrors = j.rules.run(j.plaus, j.values); len(j.res.RuleErrors) > 0 {
+		return c, &domain.Error{Kind: domain.ErrInvalid, Message: j.req.Options.Lang.Get("changes.ruleStop", len(j.res.RuleErrors))}
+	}
+	if err := j.values.Err(); err != nil {
+		return c, err
+	}
+	return c, j.confirmed()
+}
+
+// confirmed refuses to store or submit a file with warnings its sender
+// has not confirmed (when the caller asks for confirmation). Publishing
+// a submission needs none: its sender confirmed it when submitting.
+func (j *job) confirmed() error {
+	n := j.plaus.count
+	if n == 0 || !j.req.ConfirmRequired || j.req.ConfirmWarnings || j.req.publishes != nil || j.res.DryRun {
+		return nil
+	}
+	j.res.NeedsConfirmation = true
+	return &domain.Error{Kind: domain.ErrInvalid, Message: j.req.Options.Lang.Get("changes.confirmNeeded", n)}
 }
 
 // conclude fills the result once the store is done (err is its answer),
@@ -306,6 +364,7 @@ func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
 func (j *job) conclude(err error) (Result, error) {
 	res := &j.res
 	res.Changes, res.MoreChanges = j.pv.changes, j.pv.more
+	res.Warnings, res.MoreWarnings = j.plaus.list, j.plaus.count-len(j.plaus.list)
 	res.SHA256, res.Size = j.src.sum(), j.src.n
 	res.Forbidden = j.gate.list()
 	res.Accepted = err == nil
@@ -480,6 +539,7 @@ func (g *gate) err(lang locale.Lang) error {
 // changed, unchanged: the same rules as the store's) and lists the new and
 // changed ones, up to max of each, of the keys only accepts.
 type preview struct {
+	cat        *domain.Catalog
 	values     *store.StoredValues
 	targets    *store.StoredTargets
 	max        int
@@ -504,7 +564,7 @@ func (p *preview) add(o domain.Observation) {
 	if p.off {
 		return
 	}
-	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status}
+	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status, NewNote: o.Note, NewBreak: o.Break, NewUnit: p.unit(o.IndicatorCode)}
 	old, ok := p.values.Get(o.SeriesKey)
 	switch {
 	case !ok:
@@ -519,10 +579,20 @@ func (p *preview) add(o domain.Observation) {
 	default:
 		p.total.Changed++
 		o = o.Keep(old)
-		c.Kind, c.Status = KindChanged, o.Status
-		c.Old, c.OldStatus = &old.Value, old.Status
+		c.Kind, c.Status, c.NewNote, c.NewBreak = KindChanged, o.Status, o.Note, o.Break
+		c.Old, c.OldStatus, c.OldNote, c.OldBreak, c.OldUnit = &old.Value, old.Status, &old.Note, &old.Break, c.NewUnit
+		c.Attrs = o.Differs(old)
+		c.Changed = c.Attrs.Names()
 	}
 	p.list(c)
+}
+
+// unit is the unit of an indicator's values.
+func (p *preview) unit(code string) string {
+	if p.cat == nil {
+		return ""
+	}
+	return p.cat.Indicators[code].Unit
 }
 
 // addTarget is add for a plan target: a target changes when its value,
@@ -531,7 +601,7 @@ func (p *preview) addTarget(t domain.Target) {
 	if p.off {
 		return
 	}
-	c := Change{SeriesKey: t.SeriesKey, Plan: t.PlanCode, New: t.Low}
+	c := Change{SeriesKey: t.SeriesKey, Plan: t.PlanCode, New: t.Low, NewNote: t.Note, NewUnit: p.unit(t.IndicatorCode)}
 	if t.IsRange() {
 		c.High = &t.High
 	}
@@ -545,10 +615,17 @@ func (p *preview) addTarget(t domain.Target) {
 		return
 	default:
 		p.total.Changed++
-		c.Kind, c.Old = KindChanged, &old.Low
+		c.Kind, c.Old, c.OldNote, c.OldUnit = KindChanged, &old.Low, &old.Note, c.NewUnit
 		if old.IsRange() {
 			c.OldHigh = &old.High
 		}
+		if old.Low != t.Low || old.High != t.High {
+			c.Attrs |= domain.AttrValue
+		}
+		if old.Note != t.Note {
+			c.Attrs |= domain.AttrNote
+		}
+		c.Changed = c.Attrs.Names()
 	}
 	p.list(c)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -30,6 +31,7 @@ func (s *Store) PutAgency(ctx context.Context, a domain.Agency) error {
 // before their children (or already exist). A region's BPS code goes into the
 // bridge table as its current code.
 func (s *Store) PutRegions(ctx context.Context, regions ...domain.Region) error {
+	defer s.regionWrites.Add(1)
 	return s.inTx(ctx, func(tx *sqlx.Tx) error {
 		for _, r := range regions {
 			if err := r.Validate(); err != nil {
@@ -108,25 +110,52 @@ const indicatorColumns = `code, name_id, name_en, unit, polarity, band_low, band
 	source, definition, definition_en, frequency, sdg_code, national_code, COALESCE(agency_code, '') AS agency_code,
 	progress_assess AS "progress.assess", progress_base_year AS "progress.base_year",
 	progress_substantial AS "progress.thresholds.substantial", progress_moderate AS "progress.thresholds.moderate",
-	progress_limited AS "progress.thresholds.limited"`
+	progress_limited AS "progress.thresholds.limited", rules`
+
+// indicatorRow is an indicator as stored: its rules one per line.
+type indicatorRow struct {
+	domain.Indicator
+	RuleLines string `db:"rules"`
+}
+
+func (r indicatorRow) indicator() domain.Indicator {
+	ind := r.Indicator
+	ind.Rules = ruleList(r.RuleLines)
+	return ind
+}
+
+// ruleList splits stored rule lines; none is nil.
+func ruleList(lines string) []string {
+	var out []string
+	for _, l := range strings.Split(lines, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
 
 // Indicators lists every indicator by code.
 func (s *Store) Indicators(ctx context.Context) ([]domain.Indicator, error) {
-	out := []domain.Indicator{}
-	if err := s.rdb.SelectContext(ctx, &out, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
+	var rows []indicatorRow
+	if err := s.rdb.SelectContext(ctx, &rows, `SELECT `+indicatorColumns+` FROM indicators ORDER BY code`); err != nil {
 		return nil, fmt.Errorf("store: indicators: %w", err)
+	}
+	out := make([]domain.Indicator, len(rows))
+	for i, r := range rows {
+		out[i] = r.indicator()
 	}
 	return out, nil
 }
 
 // Indicator returns one indicator, or ErrNotFound.
 func (s *Store) Indicator(ctx context.Context, code string) (domain.Indicator, error) {
-	var ind domain.Indicator
-	err := s.rdb.GetContext(ctx, &ind, s.rdb.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
+	var row indicatorRow
+	err := s.rdb.GetContext(ctx, &row, s.rdb.Rebind(`SELECT `+indicatorColumns+` FROM indicators WHERE code = ?`), code)
 	if err != nil {
-		return ind, notFound(err, "indicator %q not found", code)
+		return row.Indicator, notFound(err, "indicator %q not found", code)
 	}
-	return ind, nil
+	return row.indicator(), nil
 }
 
 const regionSelect = `SELECT r.code, COALESCE(b.bps_code, '') AS bps_code, r.name, r.level, COALESCE(r.parent_code, '') AS parent_code,
@@ -162,6 +191,18 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]domain.Region, e
 		return nil, fmt.Errorf("store: regions: %w", err)
 	}
 	return out, nil
+}
+
+// RegionsVersion changes whenever the stored regions may have: every
+// catalogue import (the CLI's, the catalogue pages', `pantau init`'s) and
+// every PutRegions of this process. It is one index read, so a copy of the
+// regions in memory can check it on every request.
+func (s *Store) RegionsVersion(ctx context.Context) (string, error) {
+	var id int64
+	if err := s.rdb.GetContext(ctx, &id, `SELECT COALESCE(MAX(id), 0) FROM catalog_imports`); err != nil {
+		return "", fmt.Errorf("store: regions version: %w", err)
+	}
+	return strconv.FormatInt(id, 10) + "." + strconv.FormatInt(s.regionWrites.Load(), 10), nil
 }
 
 // Region returns one region by its Kemendagri code, or ErrNotFound.

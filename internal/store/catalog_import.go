@@ -316,8 +316,8 @@ func putIndicator(ctx context.Context, tx *sqlx.Tx, ind domain.Indicator) error 
 	_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO indicators
 		(code, name_id, name_en, unit, polarity, band_low, band_high, min_value, max_value, decimals, source, definition, definition_en,
 		 frequency, sdg_code, national_code, agency_code,
-		 progress_assess, progress_base_year, progress_substantial, progress_moderate, progress_limited)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		 progress_assess, progress_base_year, progress_substantial, progress_moderate, progress_limited, rules)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name_id = excluded.name_id, name_en = excluded.name_en, unit = excluded.unit,
 			polarity = excluded.polarity, band_low = excluded.band_low, band_high = excluded.band_high,
 			min_value = excluded.min_value, max_value = excluded.max_value, decimals = excluded.decimals,
@@ -325,10 +325,10 @@ func putIndicator(ctx context.Context, tx *sqlx.Tx, ind domain.Indicator) error 
 			frequency = excluded.frequency, sdg_code = excluded.sdg_code, national_code = excluded.national_code,
 			agency_code = excluded.agency_code, progress_assess = excluded.progress_assess,
 			progress_base_year = excluded.progress_base_year, progress_substantial = excluded.progress_substantial,
-			progress_moderate = excluded.progress_moderate, progress_limited = excluded.progress_limited`),
+			progress_moderate = excluded.progress_moderate, progress_limited = excluded.progress_limited, rules = excluded.rules`),
 		ind.Code, ind.NameID, ind.NameEN, ind.Unit, ind.Polarity, ind.BandLow, ind.BandHigh, ind.Min, ind.Max,
 		ind.Decimals, ind.Source, ind.Definition, ind.DefinitionEN, ind.Frequency, ind.SDGCode, ind.NationalCode, agency,
-		p.Assess, p.BaseYear, p.Thresholds.Substantial, p.Thresholds.Moderate, p.Thresholds.Limited)
+		p.Assess, p.BaseYear, p.Thresholds.Substantial, p.Thresholds.Moderate, p.Thresholds.Limited, strings.Join(ind.Rules, "\n"))
 	return wrap(err, "put indicator %s", ind.Code)
 }
 

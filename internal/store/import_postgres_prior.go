@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -61,6 +62,11 @@ type priorValues struct {
 	stored  int32
 	created map[seriesKey]int32
 	fresh   []seriesKey
+
+	// limit, when set, replaces maxPriorEntries as the most values one
+	// indicator's load may hold (StoredValues' reads, which have no
+	// batched lookups to fall back on).
+	limit int
 }
 
 const (
@@ -287,7 +293,7 @@ func (p *priorValues) readValues(q driver.QueryerContext, pi *priorIndicator, ke
 			return fmt.Errorf("unexpected current values %T (%d and %d bytes)", row, len(years), len(values))
 		}
 		from := len(pi.vals)
-		if from+len(years)/4 > maxPriorEntries {
+		if limit := cmp.Or(p.limit, maxPriorEntries); from+len(years)/4 > limit {
 			pi.tooBig, pi.series, pi.vals, pi.strs, pi.strIDs = true, nil, nil, nil, nil
 			return nil
 		}
@@ -321,29 +327,31 @@ func (pi *priorIndicator) setAttributes(vals []priorYear, v driver.Value) error 
 	if err := json.Unmarshal(text, &attrs); err != nil {
 		return fmt.Errorf("attributes: %w", err)
 	}
-	str := func(s string) uint32 {
-		switch s {
-		case string(domain.StatusFinal):
-			return 0
-		case "":
-			return 1
-		}
-		id, ok := pi.strIDs[s]
-		if !ok {
-			id = uint32(len(pi.strs))
-			pi.strIDs[s] = id
-			pi.strs = append(pi.strs, s)
-		}
-		return id
-	}
 	for _, a := range attrs {
 		for i := range vals {
 			if vals[i].year == a.Year {
-				vals[i].brk, vals[i].status, vals[i].note = a.Break, str(a.Status), str(a.Note)
+				vals[i].brk, vals[i].status, vals[i].note = a.Break, pi.intern(a.Status), pi.intern(a.Note)
 			}
 		}
 	}
 	return nil
+}
+
+// intern returns the index of a status or note in pi.strs, adding it.
+func (pi *priorIndicator) intern(s string) uint32 {
+	switch s {
+	case string(domain.StatusFinal):
+		return 0
+	case "":
+		return 1
+	}
+	id, ok := pi.strIDs[s]
+	if !ok {
+		id = uint32(len(pi.strs))
+		pi.strIDs[s] = id
+		pi.strs = append(pi.strs, s)
+	}
+	return id
 }
 
 // seriesOfIndicatorSQL lists an indicator's series.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -93,138 +92,48 @@ func (s *Store) plansOf(ctx context.Context, targets []domain.Target) ([]domain.
 }
 
 // ObservationRevisions lists the history of one series, oldest first; year 0
-// means every year.
+// means every year. Each revision says which attributes it changed: the
+// tables keep a revision's old note and break, not its new ones, which are
+// the next revision's old ones, or the current value's after the last.
 func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionCode string, year int) ([]domain.Revision, error) {
-	q := `SELECT r.indicator_code, r.region_code, r.disagg, r.year, r.old_value, r.old_status, r.new_value, r.old_upload_id,
-		r.upload_id, COALESCE(u.created_by, '') AS changed_by, r.changed_at
+	q := `SELECT r.indicator_code, r.region_code, r.disagg, r.year, r.old_value, r.old_status, r.new_value, r.new_status, r.old_note, r.old_break,
+		r.old_upload_id, r.upload_id, COALESCE(u.created_by, '') AS changed_by, r.changed_at
 		FROM observation_revisions r LEFT JOIN uploads u ON u.id = r.upload_id
 		WHERE r.indicator_code = ? AND r.region_code = ?`
+	cur := `SELECT indicator_code, region_code, disagg, year, value, status, series_break, note FROM observations
+		WHERE indicator_code = ? AND region_code = ?`
 	args := []any{indicatorCode, regionCode}
 	if year != 0 {
-		q, args = q+` AND r.year = ?`, append(args, year)
+		q, cur, args = q+` AND r.year = ?`, cur+` AND year = ?`, append(args, year)
 	}
 	out := []domain.Revision{}
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q+` ORDER BY r.year, r.disagg, r.upload_id`), args...); err != nil {
 		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
 	}
-	return out, nil
-}
-
-// StoredValues looks up stored observations during an import, for the
-// reader's plausibility warnings (the value of the year before) and for a
-// dry run's list of changes (the value a row replaces). The reader asks per
-// row, so values are loaded lazily, one query per (indicator, year) — far
-// fewer than series: a yearly upload costs one query per indicator — and
-// cached; the cache is emptied when it grows past a bound, so memory stays
-// flat however big the file. It reads committed data, outside the import's
-// transaction.
-type StoredValues struct {
-	s      *Store
-	ctx    context.Context
-	mu     sync.Mutex
-	groups map[valueGroup]map[valueSlot]domain.Observation
-	size   int
-	err    error
-	// Queries counts the loads, for tests and logs.
-	Queries int
-}
-
-type valueGroup struct {
-	indicator string
-	year      int
-}
-
-type valueSlot struct {
-	region string
-	disagg domain.Disaggregation
-}
-
-// maxCachedValues bounds StoredValues' cache (about 100 bytes each).
-const maxCachedValues = 500_000
-
-// storedValuesOfVersionsSQL is the query of StoredValues on PostgreSQL:
-// the view's, with the newest version of each series' year asked for as
-// the first row of its index range (LIMIT 1). Through the view, right after
-// a big import (statistics not yet updated) the planner sorted each
-// series' versions instead, four times slower.
-const storedValuesOfVersionsSQL = `SELECT s.region_code, s.disagg, c.value, c.status, c.series_break, c.note, c.upload_id,
-		COALESCE(c.source_line, 0)
-	FROM series s
-	CROSS JOIN LATERAL (
-		SELECT v.value, v.status, v.series_break, v.note, v.upload_id, v.source_line FROM observation_versions v
-		WHERE v.series_id = s.id AND v.year = $2 ORDER BY v.upload_id DESC LIMIT 1
-	) c
-	WHERE s.indicator_code = $1`
-
-// StoredValues returns an empty lookup over the store's observations.
-func (s *Store) StoredValues(ctx context.Context) *StoredValues {
-	return &StoredValues{s: s, ctx: ctx, groups: map[valueGroup]map[valueSlot]domain.Observation{}}
-}
-
-// Get returns the stored observation for k.
-func (v *StoredValues) Get(k domain.SeriesKey) (domain.Observation, bool) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	g := valueGroup{k.IndicatorCode, k.Year}
-	m, ok := v.groups[g]
-	if !ok {
-		m = v.load(g)
+	if len(out) == 0 {
+		return out, nil
 	}
-	o, ok := m[valueSlot{k.RegionCode, k.Disagg}]
-	return o, ok
-}
-
-// Value returns the stored value for k; it has the shape of ingest.Options.Previous.
-func (v *StoredValues) Value(k domain.SeriesKey) (float64, bool) {
-	o, ok := v.Get(k)
-	return o.Value, ok
-}
-
-// Err returns the first error a load met (lookups then answer "not stored").
-func (v *StoredValues) Err() error {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.err
-}
-
-func (v *StoredValues) load(g valueGroup) map[valueSlot]domain.Observation {
-	m := map[valueSlot]domain.Observation{}
-	if v.err != nil {
-		return m
+	var now []domain.Observation
+	if err := s.rdb.SelectContext(ctx, &now, s.rdb.Rebind(cur), args...); err != nil {
+		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
 	}
-	v.Queries++
-	q := `SELECT region_code, disagg, value, status, series_break, note, upload_id, COALESCE(source_line, 0)
-		FROM observations WHERE indicator_code = ? AND year = ?`
-	if v.s.dialect == Postgres {
-		q = storedValuesOfVersionsSQL
+	current := make(map[domain.SeriesKey]domain.Observation, len(now))
+	for _, o := range now {
+		current[o.SeriesKey] = o
 	}
-	rows, err := v.s.db.QueryContext(v.ctx, v.s.db.Rebind(q), g.indicator, g.year)
-	if err != nil {
-		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
-		return m
-	}
-	defer rows.Close()
-	for rows.Next() {
-		o := domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: g.indicator, Year: g.year}}
-		var brk sql.NullBool
-		if err := rows.Scan(&o.RegionCode, &o.Disagg, &o.Value, &o.Status, &brk, &o.Note, &o.UploadID, &o.Line); err != nil {
-			v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
-			return m
+	for i := range out {
+		r := &out[i]
+		if i+1 < len(out) && out[i+1].SeriesKey == r.SeriesKey {
+			r.NewNote, r.NewBreak = out[i+1].OldNote, out[i+1].OldBreak
+		} else if o, ok := current[r.SeriesKey]; ok {
+			r.NewNote, r.NewBreak = o.Note, o.Break
 		}
-		o.Break = brk.Bool
-		m[valueSlot{o.RegionCode, o.Disagg}] = o
+		oldObs := domain.Observation{Value: r.OldValue, Status: r.OldStatus, Break: r.OldBreak, Note: r.OldNote}
+		newObs := domain.Observation{Value: r.NewValue, Status: r.NewStatus, Break: r.NewBreak, Note: r.NewNote}
+		r.Attrs = newObs.Differs(oldObs)
+		r.Changed = r.Attrs.Names()
 	}
-	if err := rows.Err(); err != nil {
-		v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)
-		return m
-	}
-	if v.size+len(m) > maxCachedValues {
-		clear(v.groups)
-		v.size = 0
-	}
-	v.groups[g] = m
-	v.size += len(m)
-	return m
+	return out, nil
 }
 
 // RegionSeries returns every indicator's series in one region: one Series
@@ -338,6 +247,34 @@ func (s *Store) RegionsWithData(ctx context.Context, indicatorCode string) ([]do
 	return out, nil
 }
 
+// havingDataSQL probes the series key (indicator, region, disaggregation)
+// once per pair.
+const havingDataSQL = `SELECT DISTINCT region_code FROM series WHERE indicator_code IN (?) AND region_code IN (?)`
+
+// RegionsHavingData says which of the regions have a stored value of any
+// of the indicators: the marks of the region picker's list of children.
+// It reads the series table (a series exists once a value of it is
+// stored; values are never deleted) by its unique index on (indicator,
+// region, disaggregation): one probe per pair, whatever the data's size.
+func (s *Store) RegionsHavingData(ctx context.Context, indicators, regions []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(indicators) == 0 || len(regions) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(havingDataSQL, indicators, regions)
+	if err != nil {
+		return nil, fmt.Errorf("store: regions having data: %w", err)
+	}
+	var codes []string
+	if err := s.rdb.SelectContext(ctx, &codes, s.rdb.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: regions having data: %w", err)
+	}
+	for _, c := range codes {
+		out[c] = true
+	}
+	return out, nil
+}
+
 // Presence says that a region has a total (not disaggregated) value of an
 // indicator for a year, and its status.
 type Presence struct {
@@ -347,6 +284,11 @@ type Presence struct {
 	Status        domain.Status `db:"status"`
 }
 
+// presencesSQL reads by region alone: the series_region index (migrations
+// postgres 00014, sqlite 00013) makes each region one index range.
+const presencesSQL = `SELECT indicator_code, region_code, year, status FROM observations
+	WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`
+
 // Presences lists, for the given regions, every total value stored, all
 // years: what the completeness matrix is built from.
 func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence, error) {
@@ -354,8 +296,7 @@ func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence
 	if len(regionCodes) == 0 {
 		return out, nil
 	}
-	q, args, err := sqlx.In(`SELECT indicator_code, region_code, year, status FROM observations
-		WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`, regionCodes)
+	q, args, err := sqlx.In(presencesSQL, regionCodes)
 	if err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -57,6 +58,10 @@ type Store struct {
 	// now is the clock; tests may replace it.
 	now     func() time.Time
 	maxIdle int
+	// regionWrites counts PutRegions calls, which (unlike catalogue
+	// imports) leave no row behind to say the regions changed (see
+	// RegionsVersion).
+	regionWrites *atomic.Int64 // shared by primary() views
 }
 
 // DefaultURL is the database used when PANTAU_DATABASE_URL is not set.
@@ -82,7 +87,7 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	db.SetMaxIdleConns(maxIdle)
-	s := &Store{db: db, rdb: db, dialect: dialect, maxIdle: maxIdle, now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{db: db, rdb: db, dialect: dialect, maxIdle: maxIdle, now: func() time.Time { return time.Now().UTC() }, regionWrites: new(atomic.Int64)}
 	if dialect == Postgres {
 		// Connects on first use; three: the two loaders of priorValues and its batched lookups.
 		if s.lookups, err = sqlx.Open(string(dialect), dsn); err != nil {
@@ -177,6 +182,17 @@ func (s *Store) primary() *Store {
 	p := *s
 	p.rdb = s.db
 	return &p
+}
+
+// Analyze refreshes the planner's statistics of every table. After a bulk
+// load of millions of rows PostgreSQL has none until autovacuum comes by
+// (a minute or more), and plans meanwhile as for empty tables; SQLite has
+// none until asked.
+func (s *Store) Analyze(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "ANALYZE"); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	return nil
 }
 
 // Ping checks that the database answers. When it does not, the idle

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
-	"pantau/internal/store"
+	"pantau/internal/regionsearch"
 )
 
 func (s *Server) healthz(c *gin.Context) {
@@ -49,20 +49,36 @@ func (s *Server) getIndicator(c *gin.Context) {
 }
 
 // listRegions answers /api/v1/regions, filtered by parent, level or
-// subtree, a page at a time (limit, offset; meta.next is the next page).
+// subtree, a page at a time (limit, offset; meta.next is the next page);
+// with ?q= the best matches of a search by name or code instead
+// (regionsearch.Index.Search), each with the names of the regions it lies
+// in. Both read the regions held in memory, so a page costs its own size,
+// not the country's.
 func (s *Server) listRegions(c *gin.Context) {
-	f := store.RegionFilter{Parent: c.Query("parent"), Level: domain.Level(c.Query("level")), Subtree: c.Query("subtree")}
+	ix, err := s.regionIndex(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if q, ok := c.GetQuery("q"); ok {
+		pg, err := pageOf(c, searchMax)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if c.Query("limit") == "" {
+			pg.limit = searchDefault
+		}
+		c.JSON(http.StatusOK, gin.H{"data": searchHits(ix, q, pg.limit), "meta": gin.H{"q": q, "limit": pg.limit, "offset": 0}})
+		return
+	}
 	pg, err := pageOf(c, 1000)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	regions, err := s.store.Regions(c.Request.Context(), f)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, pg.apply(c, regions))
+	regions, total := ix.List(regionsearch.Filter{Parent: c.Query("parent"), Level: domain.Level(c.Query("level")), Subtree: c.Query("subtree")}, pg.offset, pg.limit)
+	c.JSON(http.StatusOK, pg.apply(c, regions, total))
 }
 
 // page is a window over a list answer.
@@ -86,12 +102,10 @@ func pageOf(c *gin.Context, max int) (page, error) {
 	return p, nil
 }
 
-// apply cuts the page out of all and describes it: total, and the URL of
-// the next page when there is one.
-func (p page) apply(c *gin.Context, all []domain.Region) gin.H {
-	total := len(all)
-	lo := min(p.offset, total)
-	hi := min(lo+p.limit, total)
+// apply describes the page of rows out of total: the URL of the next page
+// when there is one.
+func (p page) apply(c *gin.Context, rows []domain.Region, total int) gin.H {
+	hi := min(p.offset, total) + len(rows)
 	meta := gin.H{"total": total, "limit": p.limit, "offset": p.offset}
 	if hi < total {
 		q := c.Request.URL.Query()
@@ -99,7 +113,7 @@ func (p page) apply(c *gin.Context, all []domain.Region) gin.H {
 		q.Set("limit", strconv.Itoa(p.limit))
 		meta["next"] = c.Request.URL.Path + "?" + q.Encode()
 	}
-	return gin.H{"data": all[lo:hi], "meta": meta}
+	return gin.H{"data": rows, "meta": meta}
 }
 
 func (s *Server) getRegion(c *gin.Context) {

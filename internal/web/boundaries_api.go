@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"net/http"
@@ -31,10 +29,10 @@ type shapeKey struct {
 	level   domain.Level
 }
 
-// shapeAnswer is a simplified collection, plain and gzip-compressed: the
-// simplification and the compression are done once per data version.
+// shapeAnswer is a simplified collection with its coded forms: the
+// simplification and each compression are done once per data version.
 type shapeAnswer struct {
-	plain, gz []byte
+	coded *httpx.Variants
 	// codes are the regions that have a shape, for the map tab.
 	codes map[string]bool
 }
@@ -77,9 +75,9 @@ func keepShapes(k shapeKey, a *shapeAnswer) {
 // FeatureCollection simplified for a map of boundary.MapPixels, with
 // properties.code and properties.name. Regions without a stored shape are
 // left out (an empty collection when none has one); an unknown parent is
-// 404. The answer is computed once per data version and sent gzip-compressed
-// to clients that accept it: the ETag is the data version's, so a
-// revalidation costs no work.
+// 404. The answer is computed once per data version and sent compressed
+// (brotli or gzip, each made once) to clients that accept it: the ETag is
+// the data version's, so a revalidation costs no work.
 func (s *Server) getBoundaries(c *gin.Context) {
 	ctx := c.Request.Context()
 	parent, level := strings.TrimSpace(c.Query("parent")), domain.Level(strings.TrimSpace(c.Query("level")))
@@ -112,7 +110,6 @@ func (s *Server) getBoundaries(c *gin.Context) {
 	etag := fmt.Sprintf(`"b%s-%d-%s-%s"`, webShapes, version, parent, level)
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", "Accept-Encoding")
 	if inm := c.GetHeader("If-None-Match"); inm != "" && httpx.Matches(inm, etag) {
 		c.Status(http.StatusNotModified)
 		return
@@ -122,12 +119,7 @@ func (s *Server) getBoundaries(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	body := a.plain
-	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
-		body = a.gz
-		h.Set("Content-Encoding", "gzip")
-	}
-	c.Data(http.StatusOK, "application/geo+json", body)
+	a.coded.Serve(c, http.StatusOK, "application/geo+json")
 }
 
 // shapesAt is the simplified collection below parent at data version,
@@ -160,23 +152,7 @@ func (s *Server) simplifiedShapes(c *gin.Context, parent string, level domain.Le
 	if err != nil {
 		return nil, fmt.Errorf("web: boundaries below %s: %w", parent, err)
 	}
-	var gz bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // once per version: worth the best
-	w.Write(plain)
-	w.Close()
-	return &shapeAnswer{plain: plain, gz: gz.Bytes(), codes: codes}, nil
-}
-
-// acceptsGzip reads Accept-Encoding: gzip unless refused with q=0.
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-		}
-	}
-	return false
+	return &shapeAnswer{coded: httpx.NewVariants(plain, nil, nil), codes: codes}, nil
 }
 
 // postBoundaries imports a boundary file for an administrator: the whole

@@ -155,6 +155,30 @@ type compareLink struct {
 	Code, Label, URL string
 }
 
+// compareCandidates are the regions compareSuggestions chooses from: the
+// shown region's ancestors and its siblings that have data for the
+// indicator — a few dozen read from the region index, not every region
+// with data (a national instance has 83,000 villages).
+func (s *Server) compareCandidates(ctx context.Context, region domain.Region, indicator string) ([]domain.Region, error) {
+	ix, err := s.regionIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cands := ix.Ancestry(region.Code)
+	if region.ParentCode != "" {
+		cands = append(cands, ix.Children(region.ParentCode)...)
+	}
+	codes := make([]string, len(cands))
+	for i, r := range cands {
+		codes[i] = r.Code
+	}
+	has, err := s.store.RegionsHavingData(ctx, []string{indicator}, codes)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(cands, func(r domain.Region) bool { return !has[r.Code] }), nil
+}
+
 // compareSuggestions are the regions a reader most likely wants beside
 // region: its ancestors (province, nation) first, then a few siblings,
 // among those with data for the indicator and not compared yet.

@@ -14,7 +14,7 @@ import (
 	"pantau/internal/export"
 	"pantau/internal/locale"
 	"pantau/internal/progress"
-	"pantau/internal/store"
+	"pantau/internal/regionsearch"
 )
 
 // completenessRequest reads ?region=&from=&to= with their defaults: the
@@ -53,11 +53,11 @@ func (s *Server) completenessRequest(c *gin.Context) (region string, from, to in
 // defaultRegion is the first regency (Pantau's first users are regencies),
 // else the nation.
 func (s *Server) defaultRegion(ctx context.Context) (string, error) {
-	regs, err := s.store.Regions(ctx, store.RegionFilter{Level: domain.LevelRegency})
+	ix, err := s.regionIndex(ctx)
 	if err != nil {
 		return "", err
 	}
-	if len(regs) > 0 {
+	if regs, _ := ix.List(regionsearch.Filter{Level: domain.LevelRegency}, 0, 1); len(regs) > 0 {
 		return regs[0].Code, nil
 	}
 	return domain.NationalCode, nil
@@ -69,10 +69,11 @@ func (s *Server) completenessMatrix(ctx context.Context, region string, from, to
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
-	children, err := s.store.Regions(ctx, store.RegionFilter{Parent: region})
+	ix, err := s.regionIndex(ctx)
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
+	children := ix.Children(region)
 	codes := []string{root.Code}
 	for _, r := range children {
 		codes = append(codes, r.Code)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -182,9 +183,9 @@ type drawn struct {
 	Table chart.Table
 }
 
-// draw renders ch with the page's language and nonce.
+// draw renders ch in the page's language.
 func (p *pageCtx) draw(ch chart.Chart) (drawn, error) {
-	h, err := chart.Render(ch, p.lang, p.nonce)
+	h, err := chart.Render(ch, p.lang)
 	if err != nil {
 		return drawn{}, err
 	}
@@ -383,48 +384,21 @@ func (s *Server) dashboardAt(id, region string) (dashboards.Dashboard, string, e
 	return d, region, nil
 }
 
-// regionChoices are the selector's regions: the dashboard's own list, or
-// the nation down to the home region and the regions right below it; the
-// region shown is always among them.
-func (s *Server) regionChoices(ctx context.Context, d dashboards.Dashboard, shown domain.Region) ([]option, error) {
-	home := s.homeRegion()
-	codes := d.Choices(home)
-	names := map[string]string{shown.Code: shown.Name}
-	if codes == nil {
-		var chain []domain.Region
-		for code, n := home, 0; code != "" && n < 8; n++ {
-			r, err := s.store.Region(ctx, code)
-			if err != nil {
-				break
-			}
-			chain = append(chain, r)
-			code = r.ParentCode
-		}
-		slices.Reverse(chain)
-		children, err := s.store.Regions(ctx, store.RegionFilter{Parent: home})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range append(chain, children...) {
-			codes = append(codes, r.Code)
-			names[r.Code] = r.Name
-		}
-		if !slices.Contains(codes, shown.Code) {
-			codes = append(codes, shown.Code)
-		}
-	}
+// regionChoices are the selector's regions for a dashboard with a list
+// of its own (nil for one that shows any region: it has the region picker
+// instead); the region shown is always among them.
+func (s *Server) regionChoices(ctx context.Context, d dashboards.Dashboard, shown domain.Region) []option {
 	var out []option
-	for _, code := range codes {
-		name, ok := names[code]
-		if !ok {
-			name = code
-			if r, err := s.store.Region(ctx, code); err == nil {
-				name = r.Name
-			}
+	for _, code := range d.Choices(s.homeRegion()) {
+		name := code
+		if code == shown.Code {
+			name = shown.Name
+		} else if r, err := s.store.Region(ctx, code); err == nil {
+			name = r.Name
 		}
 		out = append(out, option{Value: code, Label: name, Selected: code == shown.Code})
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) dashboardPage(c *gin.Context) {
@@ -522,15 +496,20 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		anyIllustrative = anyIllustrative || v.Illustrative
 		panels = append(panels, v)
 	}
-	regions, err := s.regionChoices(c.Request.Context(), d, p.region)
-	if err != nil {
-		s.pageError(c, err)
-		return
+	regions := s.regionChoices(c.Request.Context(), d, p.region)
+	var picker *pickerView
+	if regions == nil {
+		pv, err := s.regionPicker(c, p.region, slices.Sorted(maps.Keys(p.inds)))
+		if err != nil {
+			s.pageError(c, err)
+			return
+		}
+		picker = &pv
 	}
 	title := d.Title.For(l, p.region.Name)
 	s.renderPage(c, http.StatusOK, publicFrame, "dashboard.html", map[string]any{
 		"Dashboard": d, "Title": title, "Description": d.Description.For(l, p.region.Name), "Region": p.region,
-		"Panels": panels, "Regions": regions, "Years": yearOptions(yearsSeen, p.year, l),
+		"Panels": panels, "Regions": regions, "Picker": picker, "Years": yearOptions(yearsSeen, p.year, l),
 		"Illustrative": anyIllustrative, "Nonce": p.nonce, "HasCharts": true, "PageTitle": title,
 	})
 }

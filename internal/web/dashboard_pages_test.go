@@ -18,8 +18,8 @@ func TestDashboardRegions(t *testing.T) {
 		}{
 			{"/d/makro-banyuasin?region=16", 200, []string{"<h1>Indikator Makro Provinsi Sumatera Selatan</h1>"}, []string{"<h1>Indikator Makro Kabupaten Banyuasin"}},
 			{"/d/makro-banyuasin?region=16&lang=en", 200, []string{"<h1>Sumatera Selatan Province macro indicators</h1>"}, nil},
-			{"/d/makro-banyuasin", 200, []string{"<h1>Indikator Makro Kabupaten Banyuasin</h1>", `<option value="16.07.09">Makarti Jaya</option>`}, nil},
-			{"/d/makro-banyuasin?region=16.07.09", 200, []string{"<h1>Indikator Makro Makarti Jaya</h1>", `<option value="16.07.09" selected>`}, nil},
+			{"/d/makro-banyuasin", 200, []string{"<h1>Indikator Makro Kabupaten Banyuasin</h1>", `<a href="/d/makro-banyuasin?region=16.07.09">Makarti Jaya</a>`}, nil},
+			{"/d/makro-banyuasin?region=16.07.09", 200, []string{"<h1>Indikator Makro Makarti Jaya</h1>", `› <strong aria-current="page">Makarti Jaya</strong>`}, nil},
 			{"/d/kesenjangan-kecamatan?region=16.07.09", 200, []string{"Makarti Jaya tidak memiliki wilayah di bawahnya"}, nil},
 			{"/d/kesenjangan-kecamatan?region=16.07.09&lang=en", 200, []string{"Makarti Jaya has no districts below it"}, nil},
 			{"/d/kesenjangan-kecamatan?region=16.06", 404, nil, nil},

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html/template"
 	"net/http"
@@ -103,7 +104,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	}
 	if e := s.embeds.Get(key); e != nil {
 		s.metrics.CacheHits.WithLabelValues("embed", "hit").Inc()
-		c.Data(http.StatusOK, e.ContentType, e.Body)
+		e.Serve(c)
 		return
 	}
 	s.metrics.CacheHits.WithLabelValues("embed", "miss").Inc()
@@ -137,8 +138,9 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		s.embedError(c, r, err)
 		return
 	}
-	s.embeds.Put(&httpx.Entry{Key: key, Live: !r.pinned(), At: time.Now(), Body: buf.Bytes(), ContentType: ctype})
-	c.Data(http.StatusOK, ctype, buf.Bytes())
+	e := &httpx.Entry{Key: key, Live: !r.pinned(), At: time.Now(), Body: buf.Bytes(), ContentType: ctype}
+	s.embeds.Put(e)
+	e.Serve(c)
 }
 
 // embedError answers in the embed's frame: a short page anyone may frame,
@@ -165,6 +167,9 @@ type embedView struct {
 	Indicator                domain.Indicator
 	Region                   domain.Region
 	Source, Updated, Revised string
+	// RevisedLabel introduces Revised: "data direvisi pada", or what was
+	// updated when only a note or a status changed.
+	RevisedLabel             string
 	Illustrative, Pinned     bool
 	DataVersion              int64
 	UpdatedAt                time.Time
@@ -318,13 +323,54 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	if !v.UpdatedAt.IsZero() {
 		v.Updated = longDate(r.lang, v.UpdatedAt)
 	}
-	// A live embed pasted at version `since`: say when its data changed.
+	// A live embed pasted at version `since`: say when its data changed,
+	// and what, when only a note or a status did (an upload that changed
+	// nothing shown says nothing).
 	if r.since > 0 && newest > r.since {
-		if t, err := s.embeds.VersionTime(ctx, newest); err == nil {
-			v.Revised = longDate(r.lang, t)
+		what, err := revisedSince(ctx, s.store, code, r.region, r.since, p.year, sr)
+		if err != nil {
+			return nil, err
+		}
+		if t, err := s.embeds.VersionTime(ctx, newest); err == nil && what != 0 {
+			v.Revised, v.RevisedLabel = longDate(r.lang, t), v.T["revised"]
+			if what&domain.AttrValue == 0 {
+				v.RevisedLabel = r.lang.Get("changes.embedAttrs", what.List(r.lang))
+			}
 		}
 	}
 	return v, nil
+}
+
+// revisedSince returns what differs between the series shown (now) and
+// the same series at version since: AttrValue for a value or target added
+// or changed, else the attributes of the values that changed.
+func revisedSince(ctx context.Context, st *store.Store, code, region string, since int64, year int, now store.Series) (domain.Attr, error) {
+	then, err := st.SeriesAt(ctx, code, region, since)
+	if err != nil {
+		return 0, err
+	}
+	then = asOf(then, year)
+	old := make(map[domain.SeriesKey]domain.Observation, len(then.Observations))
+	for _, o := range then.Observations {
+		old[o.SeriesKey] = o
+	}
+	var what domain.Attr
+	for _, o := range now.Observations {
+		prev, ok := old[o.SeriesKey]
+		if !ok {
+			return domain.AttrValue, nil
+		}
+		what |= o.Differs(prev)
+	}
+	if len(now.Targets) != len(then.Targets) {
+		return what | domain.AttrValue, nil
+	}
+	for i, t := range now.Targets {
+		if u := then.Targets[i]; t.SeriesKey != u.SeriesKey || t.PlanCode != u.PlanCode || t.Low != u.Low || t.High != u.High {
+			return what | domain.AttrValue, nil
+		}
+	}
+	return what, nil
 }
 
 // jsonDoc is the JSON download: the rows with the indicator's metadata.
@@ -414,14 +460,8 @@ var embedTexts = locale.Sections("embed")
 // embedScript serves /static/embed.js: a fixed URL pasted into other
 // sites, so it is cached for an hour and revalidated, not for a year.
 func (s *Server) embedScript(c *gin.Context) {
-	etag := httpx.ETag(chart.EmbedScript)
-	c.Header("ETag", etag)
 	c.Header("Cache-Control", "public, max-age=3600, stale-while-revalidate=86400")
 	c.Header("Access-Control-Allow-Origin", "*")
 	c.Header("Cross-Origin-Resource-Policy", "cross-origin")
-	if httpx.NotModified(c, etag, time.Time{}) {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	c.Data(http.StatusOK, "text/javascript; charset=utf-8", chart.EmbedScript)
+	serveAsset(c, "embed.js", chart.EmbedScript, "text/javascript; charset=utf-8")
 }

@@ -176,18 +176,19 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		zone, _ := domain.ZoneOf(p.region.Code)
 		for _, r := range revs {
 			history = append(history, []string{strconv.Itoa(r.Year), chart.GroupLabel(l, r.Disagg),
-				progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit),
+				progress.FormatValue(l, r.OldValue, ind.Decimals, ind.Unit), revisedTo(l, ind, r),
 				localTime(l, r.ChangedAt, zone), who.name(r.ChangedBy), "#" + strconv.FormatInt(r.UploadID, 10)})
 		}
 	}
-	withData, err := s.store.RegionsWithData(ctx, code)
+	picker, err := s.regionPicker(c, p.region, []string{code})
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
-	var regions []option
-	for _, r := range withData {
-		regions = append(regions, option{Value: r.Code, Label: r.Name, Selected: r.Code == region})
+	withData, err := s.compareCandidates(ctx, p.region, code)
+	if err != nil {
+		s.pageError(c, err)
+		return
 	}
 	var districts mapped
 	if tab != "chart" {
@@ -200,7 +201,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	definition, definitionID := definitionIn(l, ind)
 	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Tab": tab, "Tabs": tabLinks(c, l, tab), "Map": districts, "MapYear": p.year, "SeriesTable": main.Table,
-		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Regions": regions,
+		"Indicator": ind, "Name": ind.Name(l), "Region": p.region, "Picker": picker,
 		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
@@ -209,6 +210,26 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c, p.region, withData, p.scope),
 		"Generated": allGenerated(sr), "Definition": definition, "DefinitionIndonesian": definitionID, "From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
 	})
+}
+
+// revisedTo is a revision's new-value cell: the new value, and what else
+// changed; when the value stayed, only what changed ("9,58% · hanya
+// catatan berubah: …"), never 9,58% → 9,58%.
+func revisedTo(l locale.Lang, ind domain.Indicator, r domain.Revision) string {
+	v := progress.FormatValue(l, r.NewValue, ind.Decimals, ind.Unit)
+	switch {
+	case r.Attrs == domain.AttrValue || r.Attrs == 0:
+		return v
+	case r.Attrs&domain.AttrValue != 0:
+		return v + " · " + r.Attrs.Describe(l)
+	}
+	what := l.Get("changes.kept") + " · " + r.Attrs.Describe(l)
+	if r.Attrs&domain.AttrNote != 0 {
+		what += ": “" + r.OldNote + "” → “" + r.NewNote + "”"
+	} else if r.Attrs == domain.AttrStatus {
+		what += ": " + statusWord(l, r.OldStatus) + " → " + statusWord(l, r.NewStatus)
+	}
+	return what
 }
 
 // indicatorTabs are the views of an indicator page (?tab=), as PRODUCT.md

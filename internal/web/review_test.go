@@ -283,7 +283,8 @@ func TestReviewWorkflow(t *testing.T) {
 		}
 
 		// Returned with a reason (none: 400), then it cannot be published.
-		_, r2, _ := srv.post(t, srv.bps, "", povertyHeader+"16.07;kemiskinan_ekstrem;2024;4,7\n")
+		// (4,7 is tenfold the stored 0,47: a warning the sender confirms.)
+		_, r2, _ := srv.post(t, srv.bps, "confirm_warnings=true", povertyHeader+"16.07;kemiskinan_ekstrem;2024;4,7\n")
 		path2 := fmt.Sprintf("/api/v1/submissions/%d", r2.Data.Submission.ID)
 		if got, _ := srv.api(t, srv.admin, "", "POST", path2+"/return", map[string]string{"note": ""}); got != 400 {
 			t.Errorf("return without a reason: %d, want 400", got)

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -45,6 +46,9 @@ type Server struct {
 	requireReview bool
 	// publicURL is PANTAU_PUBLIC_URL, "" to follow each request's host.
 	publicURL string
+	// regions are the stored regions in memory, for the region picker
+	// and search (region_picker.go).
+	regions regionCache
 }
 
 // Options are New's optional settings.
@@ -92,6 +96,11 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	}
 	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes, opt.MinUploadRate, opt.UploadGrace), dashboards: dash,
 		requireReview: opt.RequireReview, publicURL: opt.PublicURL}
+	// The region index at start-up, so that no reader waits for it; a
+	// database not ready yet is retried by the first request that needs it.
+	if _, err := s.regionIndex(context.Background()); err != nil {
+		log.Warn("region index not built at start-up", "err", err)
+	}
 	r := gin.New()
 	// Client addresses key rate limits and the audit log: trust no
 	// X-Forwarded-For except from a configured proxy, or anyone could pick
@@ -99,7 +108,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 	if err := r.SetTrustedProxies(opt.TrustedProxies); err != nil {
 		return nil, err
 	}
-	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.ValidUTF8(refuseInput, fileRoutes...),
+	r.Use(httpx.RequestID(), s.recoverer(), s.logRequests(), s.metrics.observe(), httpx.SecurityHeaders(), httpx.Compress(), httpx.ValidUTF8(refuseInput, fileRoutes...),
 		s.authenticate(), s.csrfProtect(), s.auditWrites())
 	s.routes(r)
 	return r, nil

@@ -3,15 +3,20 @@ package web
 import (
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/chart"
+	"pantau/internal/httpx"
 )
 
 // staticFile serves the embedded chart assets. Scripts have a version or
 // content hash in their name, so they are cached for a year as immutable;
-// the licence text is not versioned and is cached for a day.
+// the licence text is not versioned and is cached for a day. Each goes
+// out as make assets compressed it (brotli, gzip) when the client accepts
+// that, else plain.
 func (s *Server) staticFile(c *gin.Context) {
 	name := c.Param("file")
 	f, ok := chart.Static[name]
@@ -25,5 +30,41 @@ func (s *Server) staticFile(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=86400")
 	}
 	c.Header("X-Content-Type-Options", "nosniff")
-	c.Data(http.StatusOK, f.ContentType, f.Body)
+	serveAsset(c, name, f.Body, f.ContentType)
+}
+
+// serveAsset answers with an embedded file under its ETag, coded from
+// the forms made at build time (chart.Coded), or once here when absent.
+func serveAsset(c *gin.Context, name string, body []byte, contentType string) {
+	a := asset(name, body)
+	c.Header("ETag", a.etag)
+	if httpx.NotModified(c, a.etag, time.Time{}) {
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	a.Serve(c, http.StatusOK, contentType)
+}
+
+type codedAsset struct {
+	*httpx.Variants
+	etag string
+}
+
+var (
+	assetsMu sync.Mutex
+	assets   = map[string]codedAsset{}
+)
+
+// asset is the embedded file name with its coded forms, made once.
+func asset(name string, body []byte) codedAsset {
+	assetsMu.Lock()
+	defer assetsMu.Unlock()
+	a, ok := assets[name]
+	if !ok {
+		gz, br := chart.Coded(body)
+		a = codedAsset{httpx.NewVariants(body, gz, br), httpx.ETag(body)}
+		assets[name] = a
+	}
+	return a
 }

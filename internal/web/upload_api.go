@@ -86,10 +86,15 @@ type uploadAnswer struct {
 	Dialect  *ingest.Dialect `json:"dialect,omitempty"`
 	// Errors lists every rejected row (line, column, value, reason), up to
 	// the reader's cap; MoreErrors counts the rest.
-	Errors     []ingest.RowError `json:"errors"`
-	Warnings   []ingest.RowError `json:"warnings"`
-	MoreErrors int               `json:"more_errors,omitempty"`
-	Forbidden  []string          `json:"forbidden,omitempty"`
+	Errors []ingest.RowError `json:"errors"`
+	// Warnings are the reader's (no confirmation needed) and then the
+	// plausibility warnings and broken rules, which name the region, year,
+	// old and new value and need confirm_warnings=true to store the file.
+	Warnings          []importer.Warning `json:"warnings"`
+	MoreWarnings      int                `json:"more_warnings,omitempty"`
+	NeedsConfirmation bool               `json:"needs_confirmation,omitempty"`
+	MoreErrors        int                `json:"more_errors,omitempty"`
+	Forbidden         []string           `json:"forbidden,omitempty"`
 	// Changes previews a dry run: new values, and changed ones old → new.
 	Changes     []importer.Change `json:"changes,omitempty"`
 	MoreChanges int               `json:"more_changes,omitempty"`
@@ -104,19 +109,21 @@ type uploadAnswer struct {
 
 func answerOf(res importer.Result) uploadAnswer {
 	a := uploadAnswer{Upload: res.Upload, Counts: res.Upload.Counts, Accepted: res.Accepted, DryRun: res.DryRun, SHA256: res.SHA256, Size: res.Size,
-		Errors: []ingest.RowError{}, Warnings: []ingest.RowError{}, Forbidden: res.Forbidden, Changes: res.Changes, MoreChanges: res.MoreChanges,
-		Submission: res.Submission, NothingToReview: res.NothingToReview}
+		Errors: []ingest.RowError{}, Warnings: []importer.Warning{}, Forbidden: res.Forbidden, Changes: res.Changes, MoreChanges: res.MoreChanges,
+		Submission: res.Submission, NothingToReview: res.NothingToReview, MoreWarnings: res.MoreWarnings, NeedsConfirmation: res.NeedsConfirmation}
 	if rep := res.Report; rep != nil {
 		a.Dialect = &rep.Dialect
 		a.MoreErrors = rep.MoreErrors
 		for _, e := range rep.Errors {
 			if e.Warning {
-				a.Warnings = append(a.Warnings, e)
+				a.Warnings = append(a.Warnings, importer.Warning{RowError: e})
 			} else {
 				a.Errors = append(a.Errors, e)
 			}
 		}
 	}
+	a.Warnings = append(a.Warnings, res.Warnings...)
+	a.Errors = append(a.Errors, res.RuleErrors...)
 	if res.Accepted && !res.DryRun && res.Upload.ID != 0 {
 		a.FileURL = fmt.Sprintf("/api/v1/uploads/%d/file", res.Upload.ID)
 	}
@@ -256,6 +263,10 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Princi
 		return req, err
 	}
 	req.Review = domain.NeedsReview(p, s.requireReview, asked)
+	req.ConfirmRequired = true
+	if req.ConfirmWarnings, err = u.flag("confirm_warnings"); err != nil {
+		return req, err
+	}
 	dec, ok := ingest.ParseDecimal(u.param("decimal"))
 	if !ok {
 		return req, domain.Errorf(domain.ErrInvalid, "decimal=%q: want comma or point", u.param("decimal"))
@@ -333,6 +344,8 @@ func (s *Server) failUpload(c *gin.Context, err error, res importer.Result) {
 			fmt.Sprintf("the upload arrived slower than %d bytes per second (PANTAU_MIN_UPLOAD_RATE); nothing was stored", s.uploads.minRate), nil))
 	case errors.Is(err, domain.ErrForbidden):
 		c.AbortWithStatusJSON(http.StatusForbidden, errorBody("forbidden", domain.Message(err), gin.H{"forbidden": res.Forbidden}))
+	case errors.Is(err, domain.ErrInvalid) && res.NeedsConfirmation:
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("warnings", domain.Message(err), answerOf(res)))
 	case errors.Is(err, domain.ErrInvalid) && res.Report != nil:
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody("rejected", domain.Message(err), answerOf(res)))
 	case errors.Is(err, domain.ErrInvalid):

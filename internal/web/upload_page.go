@@ -185,6 +185,10 @@ type uploadView struct {
 	// "r:CODE"); Links the indicator pages a stored upload changed.
 	Names map[string]string
 	Links []seriesLink
+	// Confirm counts the warnings the sender must confirm before storing
+	// (templates/upload_changes.html); CT are their words.
+	Confirm int
+	CT      map[string]string
 	// Grid is the form for typing one indicator's values for one year.
 	Grid   *gridView
 	status int
@@ -222,6 +226,15 @@ type changeRow struct {
 	Disagg, Old, New              string
 	// Plan is a target's plan.
 	Plan string
+	// What says what a changed value changes ("hanya catatan berubah"),
+	// Kept that its value stays, and Details each other attribute's old →
+	// new (templates/upload_changes.html).
+	What    string
+	Kept    bool
+	Details []string
+	// Also says what else changes beside a changed value; NewWord and
+	// KeptWord are "new" and "unchanged" in the page's language.
+	Also, NewWord, KeptWord string
 }
 
 // uploadPage answers GET /unggah (and /upload): the form.
@@ -419,6 +432,10 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 		return
 	}
 	defer os.Remove(f.path)
+	// The preview's parameters, and the sender's confirmation of its
+	// warnings (the box ticked in the preview).
+	f.params = maps.Clone(f.params)
+	f.params["confirm_warnings"] = c.PostForm("confirm_warnings")
 	if err := s.stillUploader(c, f.by); err != nil {
 		var status int
 		status, v.Error = s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
@@ -484,6 +501,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f *pendingFile, dr
 	v.Result, v.Answer, v.Submission = &res, &a, res.Submission
 	v.WillReview, v.NothingToReview = req.Review, res.NothingToReview
 	v.Changes = changeRows(res, v.Lang)
+	v.Confirm, v.CT = len(res.Warnings)+res.MoreWarnings, changesTexts[v.Lang]
 	if cat, cerr := s.store.Catalog(c.Request.Context()); cerr == nil && dryRun {
 		v.Names, f.links = changeNames(cat, v.Changes, v.Lang, "", -1)
 	}
@@ -500,6 +518,8 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f *pendingFile, dr
 	case err == nil:
 	case errors.Is(err, domain.ErrForbidden):
 		v.status, v.Error = http.StatusForbidden, domain.Message(err)
+	case res.NeedsConfirmation:
+		v.status, v.Error = http.StatusUnprocessableEntity, domain.Message(err)
 	case errors.Is(err, domain.ErrInvalid) && ingest.FileProblem(err) != "":
 		v.status, v.Refusal = http.StatusUnprocessableEntity, refusalOf(v.T, ingest.FileProblem(err), domain.Message(err))
 	case errors.Is(err, domain.ErrInvalid) && len(a.Errors) == 0:
@@ -523,9 +543,42 @@ func changeRows(res importer.Result, lang locale.Lang) []changeRow {
 		if ch.Old != nil {
 			r.Old = rangeText(lang, *ch.Old, ch.OldHigh)
 		}
+		r.NewWord, r.KeptWord = lang.Get("upload.new"), lang.Get("changes.kept")
+		if ch.Kind == importer.KindChanged {
+			r.What, r.Kept, r.Details = ch.Attrs.Describe(lang), ch.Attrs&domain.AttrValue == 0, changeDetails(lang, ch)
+			if !r.Kept && ch.Attrs != domain.AttrValue {
+				r.Also = r.What
+			}
+		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// changeDetails spells out each attribute other than the value that a
+// change changes, old → new.
+func changeDetails(lang locale.Lang, ch importer.Change) []string {
+	var out []string
+	word := func(a string) string { return lang.Get("changes.attr_" + a) }
+	if ch.Attrs&domain.AttrStatus != 0 {
+		out = append(out, word("status")+": "+statusWord(lang, ch.OldStatus)+" → "+statusWord(lang, ch.Status))
+	}
+	if ch.Attrs&domain.AttrBreak != 0 && ch.OldBreak != nil {
+		yes := map[bool]string{true: "✓", false: "–"}
+		out = append(out, word("break")+": "+yes[*ch.OldBreak]+" → "+yes[ch.NewBreak])
+	}
+	if ch.Attrs&domain.AttrNote != 0 && ch.OldNote != nil {
+		out = append(out, word("note")+": “"+*ch.OldNote+"” → “"+ch.NewNote+"”")
+	}
+	return out
+}
+
+// statusWord is a status in words (final, sementara, revisi).
+func statusWord(lang locale.Lang, st domain.Status) string {
+	if id := "ingest.status_" + string(st); lang.Has(id) {
+		return lang.Get(id)
+	}
+	return string(st)
 }
 
 // rangeText formats a value, or a target's range low–high.
@@ -821,3 +874,7 @@ func (s *Server) postGridPage(c *gin.Context) {
 	v.Grid = nil
 	s.previewPending(c, v, id, f)
 }
+
+// changesTexts are the words of the page's changes and warnings
+// (templates/upload_changes.html).
+var changesTexts = locale.Sections("changes")

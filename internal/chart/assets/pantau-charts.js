@@ -186,7 +186,13 @@
         var entry = { el: el, chart: chart, option: option };
         charts.push(entry);
         if (window.ResizeObserver) {
+          // The observer also reports the size the chart was just drawn
+          // at: redrawing for that would draw every chart twice.
+          var size = el.clientWidth + 'x' + el.clientHeight;
           new ResizeObserver(function () {
+            var now = el.clientWidth + 'x' + el.clientHeight;
+            if (now === size) return;
+            size = now;
             if (option.pantauFit) {
               fitHeight();
               entry.chart.resize();
@@ -205,7 +211,19 @@
       if (window.console) console.error('pantau chart', el.id, e);
     }
   }
-  els.forEach(draw);
+  // One chart per task, those in view first: a page with many charts
+  // never holds the main thread for all of them at once, and what the
+  // reader sees is drawn before what is below it.
+  var queue = Array.prototype.slice.call(els);
+  var inView = function (el) { var r = el.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; };
+  queue = queue.filter(inView).concat(queue.filter(function (el) { return !inView(el); }));
+  function drawNext() {
+    draw(queue.shift());
+    if (queue.length) setTimeout(drawNext, 0);
+  }
+  drawNext();
+  // Printing draws at once whatever is still waiting.
+  window.addEventListener('beforeprint', function () { while (queue.length) draw(queue.shift()); });
 
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.chart.resize(); }); });
   // Print at the paper's width.

@@ -1,0 +1,319 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// changeItem is one item of a dry run's changes, with the attributes.
+type changeItem struct {
+	Indicator string   `json:"indicator"`
+	Region    string   `json:"region"`
+	Year      int      `json:"year"`
+	Kind      string   `json:"kind"`
+	Old       *float64 `json:"old_value"`
+	New       float64  `json:"new_value"`
+	OldStatus string   `json:"old_status"`
+	NewStatus string   `json:"new_status"`
+	OldNote   *string  `json:"old_note"`
+	NewNote   string   `json:"new_note"`
+	OldUnit   string   `json:"old_unit"`
+	NewUnit   string   `json:"new_unit"`
+	Changed   []string `json:"changed"`
+}
+
+// dryChanges posts body as a dry run and returns its changes.
+func dryChanges(t *testing.T, srv uploadServer, body []byte) []changeItem {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads?dry_run=true", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+srv.bps)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var r struct {
+		Data struct {
+			Changes []changeItem `json:"changes"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("dry run: %d %v: %s", resp.StatusCode, err, raw)
+	}
+	return r.Data.Changes
+}
+
+// previewPage posts body to /unggah as the BPS token and returns the page.
+func previewPage(t *testing.T, srv uploadServer, lang string, body []byte, fields ...string) (int, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("token", srv.bps)
+	for i := 0; i+1 < len(fields); i += 2 {
+		mw.WriteField(fields[i], fields[i+1])
+	}
+	fw, _ := mw.CreateFormFile("file", "data.csv")
+	fw.Write(body)
+	mw.Close()
+	resp, err := http.Post(srv.base+"/unggah?lang="+lang, mw.FormDataContentType(), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	html, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(html)
+}
+
+// TestNoteAndStatusOnlyChanges is issue 18's case: the demo's own numbers
+// with other notes (testdata/ingest/excel_windows1252.csv) change only the
+// notes, and the dry run, the preview, the history and a live embed pasted
+// before say so instead of 9,58 → 9,58; then a status-only change.
+func TestNoteAndStatusOnlyChanges(t *testing.T) {
+	file, err := os.ReadFile("../../testdata/ingest/excel_windows1252.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		ctx := context.Background()
+		v1, err := srv.st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes := dryChanges(t, srv, file)
+		if len(changes) != 5 {
+			t.Fatalf("changes: %+v", changes)
+		}
+		for _, c := range changes {
+			if c.Kind != "changed" || !slices.Equal(c.Changed, []string{"note"}) || c.Old == nil || *c.Old != c.New ||
+				c.OldNote == nil || *c.OldNote == c.NewNote || c.OldUnit == "" || c.OldUnit != c.NewUnit {
+				t.Errorf("%s %d: %+v, want a note-only change", c.Indicator, c.Year, c)
+			}
+		}
+		status, html := previewPage(t, srv, "id", file)
+		if status != 200 || strings.Count(html, "hanya catatan berubah") != 5 || strings.Contains(html, "9,58 → <strong>9,58") {
+			t.Fatalf("preview: %d\n%s", status, html)
+		}
+		if _, en := previewPage(t, srv, "en", file); !strings.Contains(en, "only the note changed") {
+			t.Error("English preview does not say only the note changed")
+		}
+
+		// Stored: the history and a live embed say the note changed.
+		if status, r, _ := srv.post(t, srv.bps, "", string(file)); status != 201 {
+			t.Fatalf("upload: %d %+v", status, r.Error)
+		}
+		var hist struct {
+			Data []struct {
+				Year    int      `json:"year"`
+				Changed []string `json:"changed"`
+				OldNote string   `json:"old_note"`
+				NewNote string   `json:"new_note"`
+			} `json:"data"`
+		}
+		get(t, srv.base+"/api/v1/observations/history?indicator=kemiskinan&region=16.07&year=2023", &hist)
+		if n := len(hist.Data); n == 0 || !slices.Equal(hist.Data[n-1].Changed, []string{"note"}) || hist.Data[n-1].NewNote != "Susenas Maret – BPS" {
+			t.Errorf("history: %+v", hist.Data)
+		}
+		_, _, page := fetch(t, srv.base+"/i/kemiskinan?region=16.07")
+		if !strings.Contains(page, "tetap · hanya catatan berubah") || strings.Contains(page, "<td>9,58%</td><td>9,58%</td>") {
+			t.Errorf("history on the indicator page does not say only the note changed")
+		}
+		embed := srv.base + "/embed/i/kemiskinan?region=16.07&lang=id&since=" + strconv.FormatInt(v1, 10)
+		waitFor(t, embed, "catatan diperbarui pada")
+		if _, _, body := fetch(t, embed); strings.Contains(body, "data direvisi pada") {
+			t.Error("a note-only change says the data was revised")
+		}
+
+		// A status-only change (no note column: the notes stay).
+		v2, _ := srv.st.DataVersion(ctx)
+		status1 := []byte("kode_wilayah;kode_indikator;tahun;nilai;status\n16.07;kemiskinan_ekstrem;2023;0,56;sementara\n")
+		changes = dryChanges(t, srv, status1)
+		if len(changes) != 1 || !slices.Equal(changes[0].Changed, []string{"status"}) || changes[0].NewStatus != "sementara" || changes[0].OldStatus == "sementara" {
+			t.Fatalf("status change: %+v", changes)
+		}
+		if _, html := previewPage(t, srv, "id", status1); !strings.Contains(html, "hanya status berubah") || !strings.Contains(html, "→ sementara") {
+			t.Errorf("preview of a status change:\n%s", html)
+		}
+		if status, r, _ := srv.post(t, srv.bps, "", string(status1)); status != 201 {
+			t.Fatalf("upload: %d %+v", status, r.Error)
+		}
+		_, _, page = fetch(t, srv.base+"/i/kemiskinan_ekstrem?region=16.07&lang=en")
+		if !strings.Contains(page, "only the status changed") {
+			t.Error("history does not say only the status changed")
+		}
+		waitFor(t, srv.base+"/embed/i/kemiskinan_ekstrem?region=16.07&lang=id&since="+strconv.FormatInt(v2, 10), "status diperbarui pada")
+		// A value change still says the data was revised.
+		revise(t, srv.st, "0,45")
+		waitFor(t, srv.base+"/embed/i/kemiskinan_ekstrem?region=16.07&lang=id&since="+strconv.FormatInt(v2, 10), "data direvisi pada")
+	})
+}
+
+// waitFor fetches url until its body holds want (the server trusts its
+// data version for a second).
+func waitFor(t *testing.T, url, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, _, body := fetch(t, url)
+		if strings.Contains(body, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%s does not say %q", url, want)
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// warningItem is one of an upload answer's warnings.
+type warningItem struct {
+	Code              string   `json:"code"`
+	Indicator         string   `json:"indicator"`
+	Region            string   `json:"region"`
+	Year              int      `json:"year"`
+	Old               *float64 `json:"old_value"`
+	New               *float64 `json:"new_value"`
+	Against           string   `json:"against"`
+	Reason            string   `json:"reason"`
+	NeedsConfirmation bool     `json:"needs_confirmation"`
+}
+
+// TestPlausibilityWarnings: each warning case in the dry run, a 422 that
+// lists them when storing without confirm_warnings (nothing stored), and
+// the file stored once confirmed; a value outside the indicator's bounds
+// stays an error.
+func TestPlausibilityWarnings(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		type answer struct {
+			Warnings []warningItem `json:"warnings"`
+		}
+		for _, tt := range []struct {
+			name, query, body string
+			code, against     string
+			year              int
+			old, new          float64
+		}{
+			{"decimal slip against the stored value", "decimal=comma", "16.07;penduduk;2023;850,022\n", "decimal_slip", "stored", 2023, 850022, 850.022},
+			{"tenfold against the stored year before", "", "16.07;kemiskinan_ekstrem;2025;4,9\n", "tenfold", "previous_year", 2025, 0.49, 4.9},
+			{"tenfold below the file's own year before", "", "16.07;kemiskinan_ekstrem;2025;0,45\n16.07;kemiskinan_ekstrem;2026;0,04\n", "tenfold", "previous_year", 2026, 0.45, 0.04},
+			{"a percentage jumping more than its range allows", "", "16.07;kemiskinan;2025;35\n", "percent_jump", "previous_year", 2025, 9.31, 35},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				before := srv.extremePoverty(t)
+				body := povertyHeader + tt.body
+				status, r, _ := srv.post(t, srv.bps, "dry_run=true&"+tt.query, body)
+				if status != 200 {
+					t.Fatalf("dry run: %d %+v", status, r.Error)
+				}
+				status, r, _ = srv.post(t, srv.bps, tt.query, body)
+				var refused answer
+				if err := json.Unmarshal(r.Error.Details, &refused); err != nil || status != 422 || r.Error.Code != "warnings" || !strings.Contains(r.Error.Message, "confirm_warnings") {
+					t.Fatalf("without confirmation: %d %+v %v", status, r.Error, err)
+				}
+				var w *warningItem
+				for i := range refused.Warnings {
+					if refused.Warnings[i].Code == tt.code {
+						w = &refused.Warnings[i]
+					}
+				}
+				if w == nil || w.Region != "16.07" || w.Year != tt.year || w.Against != tt.against || w.Old == nil || *w.Old != tt.old ||
+					w.New == nil || *w.New != tt.new || !w.NeedsConfirmation || !strings.Contains(w.Reason, "Kabupaten Banyuasin") {
+					t.Fatalf("warnings %+v, want %s against %s %d %g → %g", refused.Warnings, tt.code, tt.against, tt.year, tt.old, tt.new)
+				}
+				if tt.code == "decimal_slip" && !strings.Contains(w.Reason, "850,022 dan 850.022") {
+					t.Errorf("the decimal slip is not called out: %s", w.Reason)
+				}
+				if got := srv.extremePoverty(t); got != before {
+					t.Fatalf("refused upload stored: %s → %s", before, got)
+				}
+				if status, r, _ := srv.post(t, srv.bps, "confirm_warnings=true&"+tt.query, body); status != 201 {
+					t.Fatalf("confirmed: %d %+v", status, r.Error)
+				}
+			})
+		}
+		// A plausible file needs no confirmation; a value outside the
+		// indicator's bounds is refused outright.
+		if status, r, _ := srv.post(t, srv.bps, "", povertyHeader+"16.07;kemiskinan;2025;9,1\n"); status != 201 {
+			t.Errorf("plausible file: %d %+v", status, r.Error)
+		}
+		if status, r, _ := srv.post(t, srv.bps, "confirm_warnings=true", povertyHeader+"16.07;kemiskinan;2025;120\n"); status != 422 || r.Error.Code != "rejected" {
+			t.Errorf("value above 100%%: %d %+v", status, r.Error)
+		}
+	})
+}
+
+// TestWarningsOnPages: the preview lists the warnings and asks for the box
+// to be ticked; confirming without it stores nothing, with it stores; the
+// walidata sees the same warnings when reviewing a submission.
+func TestWarningsOnPages(t *testing.T) {
+	slip := []byte(povertyHeader + "16.07;penduduk;2023;850,022\n")
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		confirm := func(html, tick string) (int, string) {
+			t.Helper()
+			m := regexp.MustCompile(`name="pending" value="([0-9a-f]{32})"`).FindStringSubmatch(html)
+			if m == nil {
+				t.Fatalf("no confirm form:\n%s", html)
+			}
+			form := url.Values{"pending": {m[1]}}
+			if tick != "" {
+				form.Set("confirm_warnings", tick)
+			}
+			resp, err := http.PostForm(srv.base+"/unggah/simpan", form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, string(b)
+		}
+		status, html := previewPage(t, srv, "id", slip, "decimal", "comma")
+		if status != 200 || !strings.Contains(html, "850,022 dan 850.022") || !strings.Contains(html, `name="confirm_warnings" value="true" required`) {
+			t.Fatalf("preview: %d\n%s", status, html)
+		}
+		if status, html := confirm(html, ""); status != 422 || !strings.Contains(html, "confirm_warnings") {
+			t.Errorf("confirmed without the box: %d\n%s", status, html)
+		}
+		_, html = previewPage(t, srv, "id", slip, "decimal", "comma")
+		if status, html := confirm(html, "true"); status != 201 {
+			t.Errorf("confirmed with the box: %d\n%s", status, html)
+		}
+		// A plausible file asks for no box.
+		if _, html := previewPage(t, srv, "id", []byte(povertyHeader+"16.07;kemiskinan;2025;9,1\n")); strings.Contains(html, `name="confirm_warnings"`) {
+			t.Error("a plausible file asks for confirmation")
+		}
+	})
+}
+
+// TestWarningsInReview: the walidata sees a submission's warnings when
+// reviewing it; submitting one needs the sender's confirmation.
+func TestWarningsInReview(t *testing.T) {
+	slip := []byte(povertyHeader + "16.07;penduduk;2023;850,022\n")
+	reviewServers(t, func(t *testing.T, srv reviewServer) {
+		if status, r, _ := srv.post(t, srv.bps, "decimal=comma", string(slip)); status != 422 || r.Error.Code != "warnings" {
+			t.Fatalf("submission without confirmation: %d %+v", status, r.Error)
+		}
+		status, r, _ := srv.post(t, srv.bps, "decimal=comma&confirm_warnings=true", string(slip))
+		if status != 202 {
+			t.Fatalf("submission: %d %+v", status, r.Error)
+		}
+		resp, body := srv.admin.do("GET", fmt.Sprintf("/tinjau/%d", r.Data.Submission.ID), nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, "850,022 dan 850.022") {
+			t.Errorf("the walidata's review page lacks the warning: %d\n%s", resp.StatusCode, body)
+		}
+	})
+}
