@@ -47,13 +47,14 @@ test: assets vet
 	$(GO) test -count=1 -timeout 15m ./...
 	$(MAKE) fuzz FUZZTIME=10s
 
-# Coverage-guided fuzzing of the CSV reader, bounded in time (make test runs
+# Coverage-guided fuzzing of the CSV and workbook readers, bounded in time (make test runs
 # each target for 10 s; run longer with make fuzz FUZZTIME=5m).
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReadObservations$$' -fuzztime $(FUZZTIME) ./internal/ingest
 	$(GO) test -run '^$$' -fuzz '^FuzzReadTargets$$' -fuzztime $(FUZZTIME) ./internal/ingest
 	$(GO) test -run '^$$' -fuzz '^FuzzRecordReader$$' -fuzztime $(FUZZTIME) ./internal/ingest
+	$(GO) test -run '^$$' -fuzz '^FuzzReadWorkbook$$' -fuzztime $(FUZZTIME) ./internal/ingest
 
 # Benchmarks print their figures as ratios against a baseline measured in the
 # same run (e.g. import rows/s vs a plain COPY of the same rows).

@@ -20,7 +20,7 @@ import (
 // The fields CATALOG_FORMAT.md allows, per kind; a field outside these is a
 // typo the catalogue reader would refuse.
 var (
-	indicatorFields = fields("code name_id name_en unit polarity band_low band_high min max decimals source definition definition_en frequency sdg_code national_code agency_code progress")
+	indicatorFields = fields("code name_id name_en unit polarity band_low band_high min max decimals source definition definition_en frequency sdg_code national_code agency_code progress rules")
 	progressFields  = fields("assess base_year thresholds")
 	planFields      = fields("code name kind level region start_year end_year source legal_basis status amends illustrative")
 	agencyFields    = fields("code name")

@@ -357,13 +357,14 @@ func loadDemo(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 func importFile(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("import", "import [--dry-run] [--targets] [--indicator CODE] [--agency CODE] [--decimal comma|point] FILE", stdout, stderr)
+	fs := newFlags("import", "import [--dry-run] [--targets] [--indicator CODE] [--agency CODE] [--decimal comma|point] [--sheet NAME] FILE", stdout, stderr)
 	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
 	dryRun := fs.Bool("dry-run", false, "check the file and show what would change, store nothing")
 	targets := fs.Bool("targets", false, "the file holds plan targets, not observations")
 	ind := fs.String("indicator", "", "indicator of a one-indicator file (BPS-style wide table)")
 	agency := fs.String("agency", "", "agency sending the file")
 	decimal := fs.String("decimal", "", "number convention when the file is ambiguous: comma (0,49) or point (0.49)")
+	sheet := fs.String("sheet", "", "sheet of an Excel workbook (.xlsx) to read; default: the only sheet with a table")
 	lang := langFlag(fs, getenv)
 	if done, err := parse(fs, args, stdout); done {
 		return err
@@ -389,11 +390,15 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	res, err := importer.Import(ctx, st, f, importer.Request{
 		Upload:  domain.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
 		Targets: *targets, DryRun: *dryRun,
-		Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: msgLang},
+		Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: msgLang, Sheet: *sheet},
 	})
 	if res.Report != nil {
 		d := res.Report.Dialect
-		fmt.Fprintf(stdout, "detected: layout %s, delimiter %q, decimal %s, BOM %v\n", d.Layout, d.Delimiter, orDash(string(d.Decimal)), d.BOM)
+		if d.Format == "xlsx" {
+			fmt.Fprintf(stdout, "detected: workbook, sheet %s, layout %s, header row %d\n", strings.Join(d.Sheets, ", "), orDash(d.Layout), d.HeaderLine)
+		} else {
+			fmt.Fprintf(stdout, "detected: layout %s, delimiter %q, decimal %s, BOM %v\n", d.Layout, d.Delimiter, orDash(string(d.Decimal)), d.BOM)
+		}
 	}
 	if res.Report != nil {
 		for _, e := range res.Report.Errors {
@@ -401,6 +406,11 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 				fmt.Fprintf(stdout, "warning: %s\n", e)
 			}
 		}
+	}
+	// Plausibility warnings and broken rules: the operator's command line
+	// stores without asking, but says so.
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stdout, "warning: %s\n", w.RowError)
 	}
 	c := res.Upload.Counts
 	fmt.Fprintf(stdout, "new %d, changed %d, unchanged %d, missing %d, rejected %d\n", c.New, c.Changed, c.Unchanged, c.Missing, c.Rejected)

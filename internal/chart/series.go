@@ -1,7 +1,6 @@
 package chart
 
 import (
-	"slices"
 	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -109,9 +108,9 @@ func Series(in SeriesInput) (Chart, error) {
 		return Chart{}, errorf("series %s: no year between %d and %d", ind.Code, in.From, in.To)
 	}
 	shown := func(y int) bool { return y >= from && y <= to }
-	a.Points = slices.DeleteFunc(slices.Clone(a.Points), func(p progress.Point) bool { return !shown(p.Year) })
-	a.Projections = slices.DeleteFunc(slices.Clone(a.Projections), func(p progress.Projection) bool { return !shown(p.Year) })
-	targets = slices.DeleteFunc(targets, func(t domain.Target) bool { return !shown(t.Year) })
+	a.Points = within(a.Points, func(p progress.Point) bool { return shown(p.Year) })
+	a.Projections = within(a.Projections, func(p progress.Projection) bool { return shown(p.Year) })
+	targets = within(targets, func(t domain.Target) bool { return shown(t.Year) })
 	if a.Latest != nil && !shown(a.Latest.Year) {
 		a.Latest = nil // the projection starts from a year not shown
 	}
@@ -239,6 +238,7 @@ func Series(in SeriesInput) (Chart, error) {
 	}
 
 	// Compared regions: their observed values only, one line each.
+	var cmpNames []string
 	for i, c := range in.Compared {
 		data := blank()
 		for _, p := range c.Points {
@@ -254,7 +254,15 @@ func Series(in SeriesInput) (Chart, error) {
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "rect", SymbolSize: 6, ConnectNulls: opts.Bool(true)}),
 		)
-		legend = append(legend, c.Name)
+		cmpNames = append(cmpNames, c.Name)
+	}
+	if len(cmpNames) > 0 {
+		// The regions read first in the legend, the main one leading.
+		at := 0
+		if len(legend) > 0 && legend[0] == observed {
+			at = 1
+		}
+		legend = append(legend[:at:at], append(cmpNames, legend[at:]...)...)
 	}
 
 	// Targets, one series per plan, most local plan first.
@@ -311,6 +319,18 @@ func Series(in SeriesInput) (Chart, error) {
 		}),
 	)
 	return Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans), Height: 300 + 22*legendRows(legend)}, nil
+}
+
+// within is the items of xs that ok keeps, in a new slice: the analysis
+// passed in is the caller's.
+func within[T any](xs []T, ok func(T) bool) []T {
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // unitName is the y-axis title.

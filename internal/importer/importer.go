@@ -404,11 +404,13 @@ type readOptions struct {
 	// Territory is the one the names were resolved in when it was checked:
 	// the file is published as it was reviewed.
 	Territory string `json:"territory,omitempty"`
+	// Sheet is the workbook sheet read (an .xlsx of several).
+	Sheet string `json:"sheet,omitempty"`
 }
 
 func submissionOf(req Request, res Result) domain.Submission {
 	o := req.Options
-	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory})
+	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory, Sheet: o.Sheet})
 	return domain.Submission{Kind: req.kind(), AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
 		Lang: string(o.Lang), Options: string(opts), Counts: res.Upload.Counts}
 }
@@ -456,7 +458,7 @@ func replay(ctx context.Context, st *store.Store, id int64, lang locale.Lang, m 
 	req := Request{
 		Upload:  domain.Upload{Filename: sub.Filename, AgencyCode: sub.AgencyCode, CreatedBy: sub.SubmittedBy},
 		Targets: sub.Kind == domain.UploadTargets,
-		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Territory: ro.Territory, Lang: lang},
+		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Territory: ro.Territory, Sheet: ro.Sheet, Lang: lang},
 		Agency:  sub.AgencyCode,
 	}
 	if err := adjust(sub, &req); err != nil {

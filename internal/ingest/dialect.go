@@ -55,8 +55,10 @@ func openText(r io.Reader, opts Options, d *Dialect) (*bufio.Reader, error) {
 		if head, err = br.Peek(sniffSize); err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 			return nil, fmt.Errorf("ingest: read: %w", err)
 		}
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return nil, fileError(lang, "xlsx")
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		// An old Excel 97–2003 .xls (a compound document): workbooks
+		// (zip) are read before openText is called.
+		return nil, fileError(lang, "xls")
 	}
 	if binary(head) {
 		return nil, fileError(lang, "binary")

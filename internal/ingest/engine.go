@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -36,6 +38,9 @@ type reader struct {
 	emitTgt func(domain.Target) error
 	emitErr error
 	stopped bool
+	// sheet is the workbook sheet being read ("" for a CSV file): errors
+	// then name cells (Tabel!D7), and numeric cells are read as numbers.
+	sheet string
 
 	// What the file is about when a column does not say: -1 for none.
 	fileInd, fileRegion, filePlan int32
@@ -111,6 +116,8 @@ type pending struct {
 	status      domain.Status
 	brk         bool
 	note        string
+	// exact marks a workbook's numeric cell, read without a convention.
+	exact bool
 	// absent marks attributes the file did not state, so the store keeps
 	// the stored ones instead of resetting them.
 	absent domain.Attr
@@ -171,6 +178,9 @@ func (rd *reader) problemAs(line, fieldIdx int, raw, code, msg string, warning b
 	if fieldIdx >= 0 && rd.sch != nil && fieldIdx < len(rd.sch.fields) {
 		e.Column, e.Field = rd.sch.fields[fieldIdx].name, fieldIdx+1
 	}
+	if rd.sheet != "" && line > 0 {
+		e.Cell = cellRef(rd.sheet, e.Field, line)
+	}
 	if !rd.rep.full() {
 		e.Reason = text(rd.lang, msg, clipArgs(raw, args)...)
 	}
@@ -181,7 +191,11 @@ func (rd *reader) problemAs(line, fieldIdx int, raw, code, msg string, warning b
 // options say about the file, then every row.
 func (rd *reader) run(r io.Reader) (*Report, error) {
 	rep := rd.rep
-	br, err := openText(r, rd.opts, &rep.Dialect)
+	in := bufio.NewReaderSize(r, sniffSize)
+	if magic, _ := in.Peek(len(zipMagic)); bytes.Equal(magic, zipMagic) {
+		return rd.runWorkbook(in)
+	}
+	br, err := openText(in, rd.opts, &rep.Dialect)
 	if err != nil {
 		return rep, err
 	}
@@ -206,7 +220,7 @@ const headerTries = 10
 
 // readHeader finds the header: the first row that names the columns a
 // layout needs. BPS tables put a title and blank lines above it.
-func (rd *reader) readHeader(cr *recordReader) error {
+func (rd *reader) readHeader(cr records) error {
 	rep := rd.rep
 	var first string
 	for tries := 0; tries < headerTries && rd.sch == nil; tries++ {
@@ -230,7 +244,7 @@ func (rd *reader) readHeader(cr *recordReader) error {
 		}
 		if ok {
 			rd.sch = sch
-			rep.Dialect.HeaderLine = cr.recLine
+			rep.Dialect.HeaderLine = cr.Line()
 			return nil
 		}
 		if first == "" {
@@ -246,7 +260,7 @@ func (rd *reader) readHeader(cr *recordReader) error {
 // readRows reads the records under the header, skipping blank lines and
 // footnotes. It stops at the end of the file, when the reader gives up
 // (rd.stopped) or at an error reading or emitting, which it returns.
-func (rd *reader) readRows(cr *recordReader) error {
+func (rd *reader) readRows(cr records) error {
 	rep := rd.rep
 	width := len(rd.sch.fields)
 	for !rd.stopped {
@@ -265,18 +279,21 @@ func (rd *reader) readRows(cr *recordReader) error {
 			rep.rejected++
 			continue
 		}
+		if rd.sheet != "" && len(rec) < width {
+			rec = padRow(rec, width) // Excel writes no cell for an empty one at the end of a row
+		}
 		if len(rec) != width {
 			if blank(rec) || footnote(rec) {
 				continue
 			}
-			rd.problem(cr.recLine, -1, "", CodeRagged, false, len(rec), width)
+			rd.problem(cr.Line(), -1, "", CodeRagged, false, len(rec), width)
 			rep.rejected++
 			continue
 		}
 		if rec[0] == "" && blank(rec) || footnote(rec) {
 			continue
 		}
-		rd.row(cr.recLine, rec)
+		rd.row(cr.Line(), rec)
 		if rd.emitErr != nil {
 			return rd.emitErr
 		}
@@ -295,13 +312,14 @@ func blank(rec []string) bool {
 }
 
 // footnote reports whether a row is a note under a BPS table ("Sumber: BPS
-// Kabupaten Banyuasin", "*) Angka sementara"): text in the first cell only.
+// Kabupaten Banyuasin", "*) Angka sementara"): text in the first cell only,
+// or repeated across the row (a workbook's merged cell, filled).
 func footnote(rec []string) bool {
 	if len(rec) == 0 {
 		return false
 	}
 	for _, c := range rec[1:] {
-		if strings.TrimSpace(c) != "" {
+		if c = strings.TrimSpace(c); c != "" && c != strings.TrimSpace(rec[0]) {
 			return false
 		}
 	}
@@ -764,6 +782,9 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.
 		rd.problem(c.line, fi, raw, CodeUnitContradicts, false, "%", ind.Code, ind.Unit)
 	}
 	p := pending{line: c.line, field: fi, raw: raw, mult: c.mult, ind: c.ind, plan: c.plan}
+	// A workbook's numeric cell holds its number as Excel stores it ("9.58",
+	// "850022"): read as it is, it needs no convention and decides none.
+	p.exact = rd.sheet != "" && plainNumber(num)
 	rd.splitNumber(&p, num)
 	if rep.errors > errs {
 		rep.rejected++
@@ -803,6 +824,10 @@ func (rd *reader) cellStatus(c *rowCtx, fi int, raw, mark string, yearStatus dom
 // splitNumber puts the number of a cell into p: one part, or for a target
 // the two ends of a range. A part that is no number is a problem.
 func (rd *reader) splitNumber(p *pending, num string) {
+	if p.exact {
+		p.parts[0], p.n, p.shapes[0] = num, 1, numberShape{point: true}
+		return
+	}
 	if rd.targets {
 		lo, hi, isRange := splitRange(num)
 		p.parts[0], p.n = lo, 1
@@ -874,7 +899,11 @@ func (rd *reader) unstated(c *rowCtx, mark string, yearStatus domain.Status) dom
 // every value after it, to keep the file's order; the first number that
 // decides settles them all.
 func (rd *reader) settleOrHold(p *pending) {
-	if rd.dec == DecimalUnknown {
+	if p.exact && len(rd.pending) > 0 {
+		rd.hold(p)
+		return
+	}
+	if rd.dec == DecimalUnknown && !p.exact {
 		decided, ambiguous := rd.decideBy(p)
 		if !decided && (ambiguous || len(rd.pending) > 0) {
 			rd.hold(p)
@@ -954,12 +983,20 @@ func (rd *reader) settle(p *pending) {
 		if d == DecimalUnknown {
 			dd = DecimalPoint // whole numbers read the same in every convention
 		}
+		if p.exact {
+			dd = DecimalPoint
+		}
 		if !p.shapes[i].readable(dd) {
 			rd.problem(p.line, p.field, p.raw, CodeWrongConvention, false, p.raw, decimalName(rd.lang, d), rd.decLine)
 			rep.rejected++
 			return
 		}
 		v, ok := parseNumber(part, dd)
+		if p.exact {
+			var err error
+			v, err = strconv.ParseFloat(part, 64)
+			ok = err == nil
+		}
 		if !ok {
 			rd.problem(p.line, p.field, p.raw, CodeNotNumber, false, p.raw)
 			rep.rejected++
@@ -1057,6 +1094,8 @@ func (rd *reader) finish() {
 			rd.problem(p.line, p.field, p.raw, CodeAmbiguousDecimal, false, p.raw)
 			rep.rejected += len(rd.pending)
 			rd.pending = nil
+		} else if rep.Values > 0 && rd.sheet != "" {
+			rep.Dialect.DecimalFrom = "numeric cells"
 		} else if rep.Values > 0 {
 			rep.Dialect.DecimalFrom = "whole numbers"
 		}

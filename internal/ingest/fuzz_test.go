@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -35,36 +36,91 @@ func seed(f *testing.F) {
 func FuzzReadObservations(f *testing.F) {
 	seed(f)
 	cat := testCatalog(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, opts := range []Options{{}, {Indicator: "kemiskinan"}, {Territory: "16.07"}} {
-			var emitted []domain.Observation
-			rep, err := ReadObservations(bytes.NewReader(data), cat, opts, func(o domain.Observation) error {
-				ind, ok := cat.Indicators[o.IndicatorCode]
-				if !ok {
-					t.Fatalf("emitted unknown indicator %q", o.IndicatorCode)
-				}
-				if _, ok := cat.Regions[o.RegionCode]; !ok {
-					t.Fatalf("emitted unknown region %q", o.RegionCode)
-				}
-				if err := o.Validate(ind); err != nil {
-					t.Fatalf("emitted invalid %+v: %v", o, err)
-				}
-				if d, err := domain.ParseDisaggregation(string(o.Disagg)); err != nil || d != o.Disagg {
-					t.Fatalf("emitted non-canonical disaggregation %q", o.Disagg)
-				}
-				emitted = append(emitted, o)
-				return nil
-			})
-			if rep == nil {
-				t.Fatal("nil report")
+	f.Fuzz(func(t *testing.T, data []byte) { checkObservations(t, cat, data) })
+}
+
+// checkObservations reads data with a few options and fails on anything
+// the store could not take (see FuzzReadObservations).
+func checkObservations(t *testing.T, cat *domain.Catalog, data []byte) {
+	for _, opts := range []Options{{}, {Indicator: "kemiskinan"}, {Territory: "16.07"}} {
+		var emitted []domain.Observation
+		rep, err := ReadObservations(bytes.NewReader(data), cat, opts, func(o domain.Observation) error {
+			ind, ok := cat.Indicators[o.IndicatorCode]
+			if !ok {
+				t.Fatalf("emitted unknown indicator %q", o.IndicatorCode)
 			}
-			if err != nil && !errors.Is(err, domain.ErrInvalid) {
-				t.Fatalf("error of no known kind: %v", err)
+			if _, ok := cat.Regions[o.RegionCode]; !ok {
+				t.Fatalf("emitted unknown region %q", o.RegionCode)
 			}
-			if rep.Values < len(emitted) {
-				t.Fatalf("emitted %d but counted %d values", len(emitted), rep.Values)
+			if err := o.Validate(ind); err != nil {
+				t.Fatalf("emitted invalid %+v: %v", o, err)
 			}
+			if d, err := domain.ParseDisaggregation(string(o.Disagg)); err != nil || d != o.Disagg {
+				t.Fatalf("emitted non-canonical disaggregation %q", o.Disagg)
+			}
+			emitted = append(emitted, o)
+			return nil
+		})
+		if rep == nil {
+			t.Fatal("nil report")
 		}
+		if err != nil && !errors.Is(err, domain.ErrInvalid) {
+			t.Fatalf("error of no known kind: %v", err)
+		}
+		if rep.Values < len(emitted) {
+			t.Fatalf("emitted %d but counted %d values", len(emitted), rep.Values)
+		}
+	}
+}
+
+// FuzzReadWorkbook is FuzzReadObservations for workbooks. The input is the
+// sheet's XML, put into an otherwise valid .xlsx (checksums right), so
+// that mutations reach the sheet's cells, merged ranges and rows rather
+// than stopping at the zip's checksum.
+func FuzzReadWorkbook(f *testing.F) {
+	base := bpsWorkbook(f)
+	zr, err := zip.NewReader(bytes.NewReader(base), int64(len(base)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	var names []string
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			f.Fatal(err)
+		}
+		parts[zf.Name], _ = io.ReadAll(rc)
+		names = append(names, zf.Name)
+		rc.Close()
+	}
+	const sheet = "xl/worksheets/sheet1.xml"
+	f.Add(parts[sheet])
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>kode_wilayah</t></is></c><c r="B1" t="inlineStr"><is><t>2023</t></is></c></row>` +
+		`<row r="3"><c r="A3"><v>1607</v></c><c r="B3" t="str"><f>=1+1</f><v>9.58</v></c></row></sheetData><mergeCells><mergeCell ref="A3:A4"/></mergeCells></worksheet>`))
+	cat := testCatalog(f)
+	// A sheet of millions of cells is refused as it should be, but slowly:
+	// the fuzzer would spend its time there.
+	defer func(n int) { maxWorkbookCells = n }(maxWorkbookCells)
+	maxWorkbookCells = 20_000
+	f.Fuzz(func(t *testing.T, xml []byte) {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for _, name := range names {
+			body := parts[name]
+			if name == sheet {
+				body = xml
+			}
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(body)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		checkObservations(t, cat, b.Bytes())
 	})
 }
 

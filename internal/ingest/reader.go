@@ -56,6 +56,10 @@ type Options struct {
 	// more than 50% of it (|new − old| > 0.5·|old|, old ≠ 0): a typo such
 	// as 9,58 written 95,8 or a unit mix-up. Warnings do not reject a file.
 	Previous func(key domain.SeriesKey) (float64, bool)
+	// Sheet names the sheet of a workbook to read; empty means the only
+	// sheet holding a table (or every one, when each row names its
+	// indicator, as in a template of several indicators).
+	Sheet string
 }
 
 // Dialect is what the reader detected about a file.
@@ -72,6 +76,10 @@ type Dialect struct {
 	DecimalFrom string `json:"decimal_from,omitempty"`
 	// HeaderLine is the line of the header (title lines above it are skipped).
 	HeaderLine int `json:"header_line"`
+	// Format is "xlsx" for a workbook, empty for a CSV file.
+	Format string `json:"format,omitempty"`
+	// Sheets are the workbook sheets read, in order.
+	Sheets []string `json:"sheets,omitempty"`
 	// Columns says how each header column was understood.
 	Columns []DialectColumn `json:"columns,omitempty"`
 }
@@ -101,10 +109,16 @@ type RowError struct {
 	Warning bool   `json:"warning,omitempty"`
 	// Code is the kind of problem (CodeUnknownRegion…), the same in every language.
 	Code string `json:"code,omitempty"`
+	// Cell is where a workbook's problem is, as Excel names it: Tabel!D7,
+	// or Tabel!7:7 for a whole row (Line is then the sheet's row).
+	Cell string `json:"cell,omitempty"`
 }
 
 func (e RowError) String() string {
 	s := fmt.Sprintf("line %d", e.Line)
+	if e.Cell != "" {
+		s = e.Cell
+	}
 	if e.Column != "" {
 		s += fmt.Sprintf(", column %s", e.Column)
 	}

@@ -7,6 +7,15 @@ import (
 	"io"
 )
 
+// records is a source of rows for the reader: a CSV file's records or a
+// workbook sheet's rows.
+type records interface {
+	// Read returns the next row, io.EOF at the end.
+	Read() ([]string, error)
+	// Line is the line (a sheet's row) on which the last row started.
+	Line() int
+}
+
 // recordReader splits CSV records as encoding/csv does (RFC 4180, with
 // FieldsPerRecord = -1 and strict quotes), reporting the same
 // *csv.ParseError values, but takes a fast path for the usual line without
@@ -59,6 +68,9 @@ func (r *recordReader) readLine() ([]byte, error) {
 	}
 	return line[:n], nil
 }
+
+// Line is the line on which the last record started.
+func (r *recordReader) Line() int { return r.recLine }
 
 // Read returns the next record; the slice is reused by the next call, the
 // strings are not.

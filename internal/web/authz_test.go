@@ -163,6 +163,14 @@ var policy = map[string]rule{
 		[nCols]want{s401, s401, s401, s401, s401, s401, s403, s200, s200}},
 	"POST /unggah/simpan": {form("POST", "/unggah/simpan", url.Values{"id": {"00000000000000000000000000000000"}}),
 		everyone(want{code: http.StatusGone})},
+	// A wide table's indicator chosen on its refusal: the kept file is
+	// unknown here, whoever asks. The grid form is anyone's to see; sending
+	// it is an upload, taken as POST /unggah takes one.
+	"POST /unggah/indikator": {form("POST", "/unggah/indikator", url.Values{"pending": {"00000000000000000000000000000000"}, "indicator": {"kemiskinan"}}),
+		everyone(want{code: http.StatusGone})},
+	"GET /unggah/isian": {getReq("/unggah/isian?indicator=kemiskinan&tahun=2024"), everyone(s200)},
+	"POST /unggah/isian": {form("POST", "/unggah/isian", url.Values{"indicator": {"kemiskinan"}, "tahun": {"2024"}, "nilai_16.07": {"10,5"}}),
+		[nCols]want{s401, s401, s401, s401, s401, s401, s403, s200, s200}},
 
 	// Accounts.
 	"GET /masuk": {getReq("/masuk"), [nCols]want{s200, s200, s401, s200, s200, s200, {303, "/akun"}, {303, "/akun"}, {303, "/akun"}}},

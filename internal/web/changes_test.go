@@ -10,33 +10,20 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"pantau/internal/domain"
+	"pantau/internal/importer"
 )
 
-// changeItem is one item of a dry run's changes, with the attributes.
-type changeItem struct {
-	Indicator string   `json:"indicator"`
-	Region    string   `json:"region"`
-	Year      int      `json:"year"`
-	Kind      string   `json:"kind"`
-	Old       *float64 `json:"old_value"`
-	New       float64  `json:"new_value"`
-	OldStatus string   `json:"old_status"`
-	NewStatus string   `json:"new_status"`
-	OldNote   *string  `json:"old_note"`
-	NewNote   string   `json:"new_note"`
-	OldUnit   string   `json:"old_unit"`
-	NewUnit   string   `json:"new_unit"`
-	Changed   []string `json:"changed"`
-}
-
 // dryChanges posts body as a dry run and returns its changes.
-func dryChanges(t *testing.T, srv uploadServer, body []byte) []changeItem {
+func dryChanges(t *testing.T, srv uploadServer, body []byte) []importer.Change {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads?dry_run=true", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "text/csv")
@@ -49,7 +36,7 @@ func dryChanges(t *testing.T, srv uploadServer, body []byte) []changeItem {
 	raw, _ := io.ReadAll(resp.Body)
 	var r struct {
 		Data struct {
-			Changes []changeItem `json:"changes"`
+			Changes []importer.Change `json:"changes"`
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil || resp.StatusCode != 200 {
@@ -101,7 +88,7 @@ func TestNoteAndStatusOnlyChanges(t *testing.T) {
 		for _, c := range changes {
 			if c.Kind != "changed" || !slices.Equal(c.Changed, []string{"note"}) || c.Old == nil || *c.Old != c.New ||
 				c.OldNote == nil || *c.OldNote == c.NewNote || c.OldUnit == "" || c.OldUnit != c.NewUnit {
-				t.Errorf("%s %d: %+v, want a note-only change", c.Indicator, c.Year, c)
+				t.Errorf("%s %d: %+v, want a note-only change", c.IndicatorCode, c.Year, c)
 			}
 		}
 		status, html := previewPage(t, srv, "id", file)
@@ -142,7 +129,7 @@ func TestNoteAndStatusOnlyChanges(t *testing.T) {
 		v2, _ := srv.st.DataVersion(ctx)
 		status1 := []byte("kode_wilayah;kode_indikator;tahun;nilai;status\n16.07;kemiskinan_ekstrem;2023;0,56;sementara\n")
 		changes = dryChanges(t, srv, status1)
-		if len(changes) != 1 || !slices.Equal(changes[0].Changed, []string{"status"}) || changes[0].NewStatus != "sementara" || changes[0].OldStatus == "sementara" {
+		if len(changes) != 1 || !slices.Equal(changes[0].Changed, []string{"status"}) || changes[0].Status != "sementara" || changes[0].OldStatus == "sementara" {
 			t.Fatalf("status change: %+v", changes)
 		}
 		if _, html := previewPage(t, srv, "id", status1); !strings.Contains(html, "hanya status berubah") || !strings.Contains(html, "→ sementara") {
@@ -180,19 +167,6 @@ func waitFor(t *testing.T, url, want string) {
 	}
 }
 
-// warningItem is one of an upload answer's warnings.
-type warningItem struct {
-	Code              string   `json:"code"`
-	Indicator         string   `json:"indicator"`
-	Region            string   `json:"region"`
-	Year              int      `json:"year"`
-	Old               *float64 `json:"old_value"`
-	New               *float64 `json:"new_value"`
-	Against           string   `json:"against"`
-	Reason            string   `json:"reason"`
-	NeedsConfirmation bool     `json:"needs_confirmation"`
-}
-
 // TestPlausibilityWarnings: each warning case in the dry run, a 422 that
 // lists them when storing without confirm_warnings (nothing stored), and
 // the file stored once confirmed; a value outside the indicator's bounds
@@ -200,7 +174,7 @@ type warningItem struct {
 func TestPlausibilityWarnings(t *testing.T) {
 	uploadServers(t, func(t *testing.T, srv uploadServer) {
 		type answer struct {
-			Warnings []warningItem `json:"warnings"`
+			Warnings []importer.Warning `json:"warnings"`
 		}
 		for _, tt := range []struct {
 			name, query, body string
@@ -225,14 +199,14 @@ func TestPlausibilityWarnings(t *testing.T) {
 				if err := json.Unmarshal(r.Error.Details, &refused); err != nil || status != 422 || r.Error.Code != "warnings" || !strings.Contains(r.Error.Message, "confirm_warnings") {
 					t.Fatalf("without confirmation: %d %+v %v", status, r.Error, err)
 				}
-				var w *warningItem
+				var w *importer.Warning
 				for i := range refused.Warnings {
 					if refused.Warnings[i].Code == tt.code {
 						w = &refused.Warnings[i]
 					}
 				}
 				if w == nil || w.Region != "16.07" || w.Year != tt.year || w.Against != tt.against || w.Old == nil || *w.Old != tt.old ||
-					w.New == nil || *w.New != tt.new || !w.NeedsConfirmation || !strings.Contains(w.Reason, "Kabupaten Banyuasin") {
+					w.New == nil || *w.New != tt.new || !w.Confirm || !strings.Contains(w.Reason, "Kabupaten Banyuasin") {
 					t.Fatalf("warnings %+v, want %s against %s %d %g → %g", refused.Warnings, tt.code, tt.against, tt.year, tt.old, tt.new)
 				}
 				if tt.code == "decimal_slip" && !strings.Contains(w.Reason, "850,022 dan 850.022") {
@@ -316,4 +290,68 @@ func TestWarningsInReview(t *testing.T) {
 			t.Errorf("the walidata's review page lacks the warning: %d\n%s", resp.StatusCode, body)
 		}
 	})
+}
+
+// TestWarningsBrowser is an uploader in headless Chromium: a file whose
+// population reads a thousandfold too small and whose extreme poverty
+// breaks the demo's rule is previewed on /unggah with its warnings and the
+// confirmation box; the browser will not send the form until the box is
+// ticked, and the file is stored once it is. A note-only change is then
+// previewed as such. Screenshots go to PANTAU_SCREENSHOTS/TestWarningsBrowser.
+func TestWarningsBrowser(t *testing.T) {
+	bin := browser(t)
+	st := openDemo(t, "sqlite")
+	base, _ := serveStore(t, st)
+	ctx := context.Background()
+	if _, err := st.CreateUser(ctx, domain.User{Email: "staf@bps.id", Name: "Staf BPS", Role: domain.RoleUploader, AgencyCode: "bps-banyuasin"}, "kata-sandi-panjang"); err != nil {
+		t.Fatal(err)
+	}
+	b := newCDPBrowser(t, bin)
+	b.open(base + "/masuk")
+	b.submit(`document.querySelector("#email").value = "staf@bps.id";
+		document.querySelector("#password").value = "kata-sandi-panjang";
+		document.querySelector("form button[type=submit]").click()`)
+	choose := func(csv string) {
+		t.Helper()
+		b.open(base + "/unggah")
+		b.eval(`const dt = new DataTransfer();
+			dt.items.add(new File([` + "`" + csv + "`" + `], "data.csv", {type: "text/csv"}));
+			document.querySelector("#file").files = dt.files;
+			document.querySelector("#decimal").value = "comma";
+			window.__left = 1;
+			document.querySelector("form[data-upload] button[type=submit]").click(); true`)
+		b.waitFor("the upload preview", `document.querySelector("input[name=pending]")`)
+	}
+	choose("kode_wilayah;kode_indikator;tahun;nilai\n16.07;penduduk;2023;850,022\n16.07;kemiskinan_ekstrem;2024;9,5\n")
+	page := b.text("document.body.innerText")
+	for _, want := range []string{"850,022 dan 850.022", "kemiskinan_ekstrem <= kemiskinan", "Saya sudah memeriksa peringatan"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the preview lacks %q: %.1500s", want, page)
+		}
+	}
+	if dir := os.Getenv("PANTAU_SCREENSHOTS"); dir != "" {
+		dir = filepath.Join(dir, "TestWarningsBrowser")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		b.screenshot(filepath.Join(dir, "preview-warnings-1280.png"), 1280, false)
+		b.screenshot(filepath.Join(dir, "preview-warnings-390-dark.png"), 390, true)
+	}
+	// Unticked, the browser refuses to send the form (required box).
+	if valid := b.text(`String(document.querySelector('form[action^="/unggah/simpan"]').checkValidity())`); valid != "false" {
+		t.Errorf("the confirm form is valid without the box: %s", valid)
+	}
+	b.submit(`document.querySelector("input[name=confirm_warnings]").checked = true;
+		document.querySelector('form[action^="/unggah/simpan"] button').click()`)
+	if page := b.text("document.body.innerText"); !strings.Contains(page, "Tersimpan sebagai unggahan") {
+		t.Fatalf("after confirming: %.800s", page)
+	}
+	if v, _ := st.StoredValues(ctx).Value(domain.SeriesKey{IndicatorCode: "penduduk", RegionCode: "16.07", Year: 2023}); v != 850.022 {
+		t.Errorf("penduduk 2023 = %g after the confirmed upload", v)
+	}
+	// A note-only change reads as one.
+	choose("kode_wilayah;kode_indikator;tahun;nilai;catatan\n16.07;kemiskinan;2023;9,58;catatan baru\n")
+	if page := b.text("document.body.innerText"); !strings.Contains(page, "hanya catatan berubah") || strings.Contains(page, "Saya sudah memeriksa") {
+		t.Errorf("note-only preview: %.800s", page)
+	}
 }

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
 	"pantau/internal/chart"
 	"pantau/internal/domain"
 	"pantau/internal/locale"
@@ -63,9 +61,9 @@ func (e *scopeError) Unwrap() error { return e.kind }
 func (e *scopeError) message(l locale.Lang) string { return fmt.Sprintf(texts[l][e.id], e.arg) }
 
 // parseScope reads compare=, from= and to= for a chart of region main.
-func parseScope(c *gin.Context, main string) (chartScope, error) {
+func parseScope(q url.Values, main string) (chartScope, error) {
 	var sc chartScope
-	for _, code := range strings.Split(c.Query("compare"), ",") {
+	for _, code := range strings.Split(q.Get("compare"), ",") {
 		code = strings.TrimSpace(code)
 		if code == "" || code == main || slices.Contains(sc.compare, code) {
 			continue
@@ -76,7 +74,7 @@ func parseScope(c *gin.Context, main string) (chartScope, error) {
 		return sc, &scopeError{domain.ErrInvalid, "compareTooMany", strconv.Itoa(chart.MaxCompared)}
 	}
 	for name, dst := range map[string]*int{"from": &sc.from, "to": &sc.to} {
-		if v := c.Query(name); v != "" {
+		if v := q.Get(name); v != "" {
 			y, ok := parseYear(v)
 			if !ok {
 				return sc, &scopeError{domain.ErrInvalid, "compareBadYear", name + "=" + v}
@@ -101,7 +99,7 @@ type comparedRegion struct {
 
 // loadCompared reads the compared regions' series of indicator code at
 // data version (0: now). An unknown code is a scopeError naming it.
-func (s *Server) loadCompared(ctx context.Context, c *gin.Context, l locale.Lang, ind domain.Indicator, sc chartScope, version int64) ([]comparedRegion, error) {
+func (s *Server) loadCompared(ctx context.Context, page *url.URL, l locale.Lang, ind domain.Indicator, sc chartScope, version int64) ([]comparedRegion, error) {
 	out := make([]comparedRegion, 0, len(sc.compare))
 	for _, code := range sc.compare {
 		r, err := s.store.Region(ctx, code)
@@ -120,7 +118,7 @@ func (s *Server) loadCompared(ctx context.Context, c *gin.Context, l locale.Lang
 		if err != nil {
 			return nil, err
 		}
-		cr := comparedRegion{Region: r, Remove: pageURLWith(c, "compare", strings.Join(without(sc.compare, code), ","))}
+		cr := comparedRegion{Region: r, Remove: urlWith(page, "compare", strings.Join(without(sc.compare, code), ","))}
 		for _, o := range sr.Observations {
 			if o.Disagg == domain.Total {
 				cr.points = append(cr.points, progress.Point{Year: o.Year, Value: o.Value, Status: o.Status})
@@ -182,13 +180,13 @@ func (s *Server) compareCandidates(ctx context.Context, region domain.Region, in
 // compareSuggestions are the regions a reader most likely wants beside
 // region: its ancestors (province, nation) first, then a few siblings,
 // among those with data for the indicator and not compared yet.
-func compareSuggestions(c *gin.Context, region domain.Region, withData []domain.Region, sc chartScope) []compareLink {
+func compareSuggestions(page *url.URL, region domain.Region, withData []domain.Region, sc chartScope) []compareLink {
 	if len(sc.compare) >= chart.MaxCompared {
 		return nil
 	}
 	taken := func(code string) bool { return code == region.Code || slices.Contains(sc.compare, code) }
 	add := func(code string) string {
-		return pageURLWith(c, "compare", strings.Join(append(slices.Clone(sc.compare), code), ","))
+		return urlWith(page, "compare", strings.Join(append(slices.Clone(sc.compare), code), ","))
 	}
 	var out []compareLink
 	var siblings []compareLink

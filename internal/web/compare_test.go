@@ -56,6 +56,9 @@ func TestCompareAndRange(t *testing.T) {
 				t.Errorf("compare=16,ID: the page lacks %s", want)
 			}
 		}
+		if !strings.Contains(body, "/embed/i/kemiskinan?compare=16%2CID&amp;amp;") {
+			t.Errorf("compare=16,ID: the page's embed code does not carry the comparison")
+		}
 		if strings.Contains(body, `class="compare-with`) {
 			t.Errorf("compare=16,ID: both suggestions are taken, yet the page still offers some")
 		}

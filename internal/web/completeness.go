@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -178,13 +179,17 @@ type completenessView struct {
 func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.Matrix, problem string) {
 	l := lang(c)
 	t := completenessTexts[l]
-	rows := make([]completenessView, len(m.Rows))
-	for i, r := range m.Rows {
+	// The summaries count every cell; the table shows a page of rows: a
+	// regency's kecamatan × 50 indicators are over a thousand rows, whose
+	// HTML took a second and 380 KB at national scale (issue 17).
+	pg := completenessPageOf(c, len(m.Rows))
+	rows := make([]completenessView, 0, pg.hi-pg.lo)
+	for _, r := range m.Rows[pg.lo:pg.hi] {
 		name := r.NameID
 		if l == locale.EN && r.NameEN != "" {
 			name = r.NameEN
 		}
-		rows[i] = completenessView{Row: r, Name: name, Percent: progress.FormatNumber(l, r.Counts.Percent, 1) + "%"}
+		rows = append(rows, completenessView{Row: r, Name: name, Percent: progress.FormatNumber(l, r.Counts.Percent, 1) + "%"})
 	}
 	type agencyView struct {
 		completeness.AgencySummary
@@ -196,11 +201,38 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	}
 	query := fmt.Sprintf("region=%s&from=%d&to=%d", m.Region.Code, m.From, m.To)
 	s.renderPage(c, status, publicFrame, "completeness.html", map[string]any{
-		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem,
+		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem, "Page": pg,
 		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
 		"Query":   query, "Other": l.Other(),
 		"States": []completeness.State{completeness.Present, completeness.Preliminary, completeness.Missing, completeness.Overdue},
 	})
+}
+
+// completenessRows is how many rows of the matrix the page shows at once.
+const completenessRows = 200
+
+// completenessWindow is the window of the matrix's rows the page shows
+// (?halaman=, from 1), with the links to its neighbours.
+type completenessWindow struct {
+	lo, hi, total    int
+	First, Last, Of  int
+	PrevURL, NextURL string
+}
+
+func completenessPageOf(c *gin.Context, total int) completenessWindow {
+	n, _ := strconv.Atoi(c.Query("halaman"))
+	pages := max(1, (total+completenessRows-1)/completenessRows)
+	n = min(max(n, 1), pages)
+	w := completenessWindow{lo: (n - 1) * completenessRows, total: total}
+	w.hi = min(w.lo+completenessRows, total)
+	w.First, w.Last, w.Of = w.lo+1, w.hi, total
+	if n > 1 {
+		w.PrevURL = pageURLWith(c, "halaman", strconv.Itoa(n-1))
+	}
+	if n < pages {
+		w.NextURL = pageURLWith(c, "halaman", strconv.Itoa(n+1))
+	}
+	return w
 }
 
 // completenessTexts are the page's strings. State names double as the

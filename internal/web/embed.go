@@ -246,7 +246,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	sr = asOf(sr, p.year)
 	if r.kind == "i" && r.tab == "" {
 		p.scope = r.scope
-		if p.compared, err = s.loadCompared(ctx, c, r.lang, ind, r.scope, pinned); err != nil {
+		if p.compared, err = s.loadCompared(ctx, c.Request.URL, r.lang, ind, r.scope, pinned); err != nil {
 			return nil, err
 		}
 		v.compared = p.compared

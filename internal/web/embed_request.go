@@ -186,7 +186,7 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 			return bad("tab")
 		}
 		var err error
-		if r.scope, err = parseScope(c, r.region); err != nil {
+		if r.scope, err = parseScope(c.Request.URL.Query(), r.region); err != nil {
 			return r, err
 		}
 		return r, nil

@@ -99,11 +99,11 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	if p.scope, err = parseScope(c, region); err != nil {
+	if p.scope, err = parseScope(c.Request.URL.Query(), region); err != nil {
 		s.pageError(c, err)
 		return
 	}
-	if p.compared, err = s.loadCompared(ctx, c, l, ind, p.scope, 0); err != nil {
+	if p.compared, err = s.loadCompared(ctx, c.Request.URL, l, ind, p.scope, 0); err != nil {
 		s.pageError(c, err)
 		return
 	}
@@ -207,7 +207,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
 		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + string(l) + "&indicator=" + esc(code) + "&region=" + esc(region)),
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
-		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c, p.region, withData, p.scope),
+		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c.Request.URL, p.region, withData, p.scope),
 		"Generated": allGenerated(sr), "Definition": definition, "DefinitionIndonesian": definitionID, "From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
 	})
 }

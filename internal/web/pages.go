@@ -79,14 +79,19 @@ func keptParams(c *gin.Context) kept {
 // pageURLWith returns the request's path and query with key set to value
 // (removed when value is empty), for language, theme and selector links.
 func pageURLWith(c *gin.Context, key, value string) string {
-	q := c.Request.URL.Query()
+	return urlWith(c.Request.URL, key, value)
+}
+
+// urlWith is u's path and query with key set to value (removed when empty).
+func urlWith(u *url.URL, key, value string) string {
+	q := u.Query()
 	if value == "" {
 		q.Del(key)
 	} else {
 		q.Set(key, value)
 	}
-	u := url.URL{Path: c.Request.URL.Path, RawQuery: q.Encode()}
-	return u.String()
+	out := url.URL{Path: u.Path, RawQuery: q.Encode()}
+	return out.String()
 }
 
 // publicLayout gives a public page the language's texts, a fresh CSP

@@ -70,7 +70,7 @@ func (sh share) previewOf() (embedReq, bool) {
 	path := c.Request.URL.Path
 	if code, ok := strings.CutPrefix(path, "/i/"); ok {
 		r := embedReq{kind: "i", indicator: code, region: c.DefaultQuery("region", sh.s.homeRegion()), plan: c.Query("plan"), lang: l}
-		if sc, err := parseScope(c, r.region); err == nil {
+		if sc, err := parseScope(c.Request.URL.Query(), r.region); err == nil {
 			r.scope = sc // the regions and years the page's chart shows
 		}
 		return r, true

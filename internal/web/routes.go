@@ -20,6 +20,8 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/upload", s.uploadPage)
 	r.POST("/unggah", s.limit(s.uploads.limit), s.previewUploadPage)
 	r.POST("/unggah/simpan", s.limit(s.uploads.limit), s.confirmUploadPage)
+	r.GET("/unggah/templat", s.requireLogin(), s.uploadTemplatePage)
+	r.GET("/upload/template", s.requireLogin(), s.uploadTemplatePage)
 	r.POST("/unggah/indikator", s.limit(s.uploads.limit), s.chooseIndicatorPage)
 	r.GET("/unggah/isian", s.uploadGridPage)
 	r.POST("/unggah/isian", s.limit(s.uploads.limit), s.postGridPage)

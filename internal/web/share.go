@@ -85,6 +85,8 @@ func (sh share) ScriptURL() string { return chart.ShareURL }
 // Indicator is the dialog of an indicator page's chart.
 func (sh share) Indicator(code, region string) *shareView {
 	r := embedReq{kind: "i", indicator: code, region: region, lang: lang(sh.c), plan: sh.c.Query("plan"), theme: theme(sh.c)}
+	// The embed shows what the page shows: its compared regions and years.
+	r.scope, _ = parseScope(sh.c.Request.URL.Query(), region)
 	title, source := code, ""
 	if ind, err := sh.s.store.Indicator(sh.c.Request.Context(), code); err == nil {
 		title, source = ind.Name(r.lang), ind.Source

@@ -276,7 +276,7 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Princi
 		l = v
 	}
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
-		Encoding: u.param("encoding"), Lang: l}
+		Encoding: u.param("encoding"), Sheet: u.param("sheet"), Lang: l}
 	req.Agency = p.UploadAgency()
 	req.Upload = domain.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.Source()}
 	return req, nil

@@ -97,6 +97,10 @@ func TestUploadBrowser(t *testing.T) {
 	if got := b.text(`document.body.innerText`); !strings.Contains(got, "0,49 → 0,47") || !strings.Contains(got, "Kemiskinan ekstrem") {
 		t.Fatalf("preview: %.800s", got)
 	}
+	b.eval(`document.querySelector("details.tech").open = true`)
+	if got := b.text(`document.querySelector("details.tech").innerText`); !strings.Contains(got, "melebar: tahun sebagai kolom") || !strings.Contains(got, "--indicator kemiskinan_ekstrem") {
+		t.Errorf("technical details: %q", got)
+	}
 	check("preview")
 
 	b.submit(`document.querySelector("form[action^='/unggah/simpan']").submit()`)

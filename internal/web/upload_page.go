@@ -140,15 +140,17 @@ func (p *pendingFiles) sweep(now time.Time) {
 }
 
 // uploadParams are the form fields that shape an import.
-var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region", "review"}
+var uploadParams = []string{"indicator", "decimal", "targets", "plan", "region", "review", "sheet"}
 
 // uploadView is what the page templates show.
 type uploadView struct {
 	Lang, Other locale.Lang
 	OtherURL    string
 	// Theme is ?theme=light|dark, as on the public pages.
-	Theme  string
-	T      map[string]string
+	Theme string
+	T     map[string]string
+	// X are the words of the templates and the workbook fields.
+	X      map[string]string
 	Nonce  string
 	Params map[string]string
 	Error  string
@@ -289,7 +291,7 @@ func (s *Server) indicatorChoice(c *gin.Context, v *uploadView, agency string) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], Params: map[string]string{}, MaxMB: (s.uploads.maxBytes + 1<<20 - 1) >> 20, Theme: theme(c),
+	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], X: templateTexts[l], Params: map[string]string{}, MaxMB: (s.uploads.maxBytes + 1<<20 - 1) >> 20, Theme: theme(c),
 		ReviewRequired: s.requireReview}
 	if l == locale.EN {
 		v.Other = locale.ID
@@ -596,6 +598,9 @@ func (v *uploadView) useNonce(nonce string) {
 	v.ScriptURL = chart.UploadURL
 }
 
+// templateTexts are the words of the templates (their link, the sheet field).
+var templateTexts = locale.Sections("xlsx.template")
+
 // uploadTexts are the upload page's strings: its section, and the
 // refusals, the technical fold and the typing form ("unggah.").
 var uploadTexts = func() map[locale.Lang]map[string]string {
@@ -648,17 +653,22 @@ func (v *uploadView) Technical() []techRow {
 			from = t["from_layout"]
 		}
 		if from != "" && d.Decimal != "" {
-			dec += " (" + from + ")"
+			dec += ", " + from
 		}
 		enc := d.Encoding
 		if d.BOM {
 			enc += " (BOM)"
 		}
-		rows = append(rows,
-			techRow{Label: t["t_layout"], Value: cmp.Or(t["layout_"+d.Layout], d.Layout) + " · " + d.Layout},
-			techRow{Label: t["t_delimiter"], Value: delim, Code: true},
-			techRow{Label: t["t_decimal"], Value: dec},
-			techRow{Label: t["t_encoding"], Value: enc})
+		rows = append(rows, techRow{Label: t["t_layout"], Value: cmp.Or(t["layout_"+d.Layout], d.Layout) + " · " + d.Layout})
+		if d.Format != "" {
+			// A workbook has no delimiter or encoding, and its numbers need no convention.
+			rows = append(rows, techRow{Label: v.X["workbook"], Value: strings.Join(d.Sheets, ", "), Code: true})
+		} else {
+			rows = append(rows,
+				techRow{Label: t["t_delimiter"], Value: delim, Code: true},
+				techRow{Label: t["t_decimal"], Value: dec},
+				techRow{Label: t["t_encoding"], Value: enc})
+		}
 		if d.HeaderLine > 0 {
 			rows = append(rows, techRow{Label: t["t_header"], Value: fmt.Sprint(d.HeaderLine)})
 		}
@@ -668,6 +678,9 @@ func (v *uploadView) Technical() []techRow {
 		}
 		if ind := v.Params["indicator"]; ind != "" {
 			cli += " --indicator " + ind
+		}
+		if sheet := v.Params["sheet"]; sheet != "" {
+			cli += " --sheet " + strconv.Quote(sheet)
 		}
 		rows = append(rows, techRow{Label: t["t_cli"], Value: cli + " " + cmp.Or(v.Filename, "FILE"), Code: true})
 	}

@@ -244,3 +244,20 @@
     if (mq.addEventListener) mq.addEventListener('change', redraw);
   }
 })();
+
+// Print opens folded explanations (browsers without ::details-content print
+// them as a bare summary) and folds them back afterwards. It lives here, not
+// inline in the page, so that pages carry no per-request script and their
+// compressed copies can be cached.
+addEventListener('beforeprint', function () {
+  document.querySelectorAll('main details:not([open]):not(.chart-data):not(.embed-dialog)').forEach(function (d) {
+    d.open = true;
+    d.setAttribute('data-print-opened', '');
+  });
+});
+addEventListener('afterprint', function () {
+  document.querySelectorAll('details[data-print-opened]').forEach(function (d) {
+    d.open = false;
+    d.removeAttribute('data-print-opened');
+  });
+});
