@@ -48,6 +48,9 @@ type User struct {
 	Disabled   bool      `json:"disabled" db:"disabled"`
 	// LastLoginAt is nil for an account that has never logged in.
 	LastLoginAt *time.Time `json:"last_login_at,omitempty" db:"last_login_at"`
+	// Territory and Plans are an uploader's Scope, as stored (ScopeOf).
+	Territory string `json:"territory,omitempty" db:"territory"`
+	Plans     string `json:"plans,omitempty" db:"plans"`
 }
 
 // NormalizeEmail is the form an address is stored and looked up in.
@@ -179,6 +182,8 @@ type Principal struct {
 	Email      string        `json:"email,omitempty"`
 	TokenID    int64         `json:"token_id,omitempty"`
 	AgencyCode string        `json:"agency,omitempty"`
+	// Scope is where an uploader's token or account may write.
+	Scope Scope `json:"scope,omitzero"`
 }
 
 // PublicPrincipal is the anonymous visitor.
@@ -186,7 +191,7 @@ var PublicPrincipal = Principal{Kind: Anonymous, Role: RolePublic}
 
 // UserPrincipal is a logged-in user.
 func UserPrincipal(u User) Principal {
-	return Principal{Kind: ByUser, Role: u.Role, UserID: u.ID, Email: u.Email, AgencyCode: u.AgencyCode}
+	return Principal{Kind: ByUser, Role: u.Role, UserID: u.ID, Email: u.Email, AgencyCode: u.AgencyCode, Scope: ScopeOf(u.Territory, u.Plans)}
 }
 
 // TokenPrincipal is an agency's API token: an uploader for that agency.

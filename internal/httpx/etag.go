@@ -12,31 +12,106 @@ import (
 )
 
 // bufferedWriter holds a response back so that its ETag (or its cached
-// copy) can be made from the bytes before anything is sent.
+// copy) can be made from the bytes before anything is sent. With holds set,
+// only answers it accepts (by their headers, at the first write) are held:
+// any other goes straight through, so a download is never held whole.
 type bufferedWriter struct {
 	gin.ResponseWriter
 	buf    bytes.Buffer
 	status int
+	holds  func(http.Header) bool
+	// decided says whether holds was asked; through, what it answered no.
+	decided, through bool
 }
 
-func (w *bufferedWriter) WriteHeader(code int)              { w.status = code }
-func (w *bufferedWriter) WriteHeaderNow()                   {}
-func (w *bufferedWriter) Write(b []byte) (int, error)       { return w.buf.Write(b) }
-func (w *bufferedWriter) WriteString(s string) (int, error) { return w.buf.WriteString(s) }
-func (w *bufferedWriter) Status() int                       { return w.status }
-func (w *bufferedWriter) Size() int                         { return w.buf.Len() }
-func (w *bufferedWriter) Written() bool                     { return w.buf.Len() > 0 }
+// passes decides, at the first write, whether the answer goes through.
+func (w *bufferedWriter) passes() bool {
+	if !w.decided {
+		w.decided = true
+		if w.holds != nil && !w.holds(w.ResponseWriter.Header()) {
+			w.through = true
+			w.ResponseWriter.WriteHeader(w.status)
+		}
+	}
+	return w.through
+}
+
+func (w *bufferedWriter) WriteHeader(code int) {
+	if w.through {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.status = code
+}
+
+func (w *bufferedWriter) WriteHeaderNow() {
+	if w.holds != nil && w.passes() {
+		w.ResponseWriter.WriteHeaderNow()
+	}
+}
+
+func (w *bufferedWriter) Write(b []byte) (int, error) {
+	if w.passes() {
+		return w.ResponseWriter.Write(b)
+	}
+	return w.buf.Write(b)
+}
+
+func (w *bufferedWriter) WriteString(s string) (int, error) {
+	if w.passes() {
+		return w.ResponseWriter.WriteString(s)
+	}
+	return w.buf.WriteString(s)
+}
+
+// Flush sends a streamed answer on; a held one waits for its end.
+func (w *bufferedWriter) Flush() {
+	if w.passes() {
+		w.ResponseWriter.Flush()
+	}
+}
+
+func (w *bufferedWriter) Status() int {
+	if w.through {
+		return w.ResponseWriter.Status()
+	}
+	return w.status
+}
+
+func (w *bufferedWriter) Size() int {
+	if w.through {
+		return w.ResponseWriter.Size()
+	}
+	return w.buf.Len()
+}
+
+func (w *bufferedWriter) Written() bool {
+	if w.through {
+		return true
+	}
+	return w.buf.Len() > 0
+}
 
 // buffer runs h with its response held back, and returns what it wrote
 // (status, body) with c's writer restored; the headers are already on it.
 func buffer(c *gin.Context, h gin.HandlerFunc) (int, []byte) {
+	status, body, _ := bufferIf(c, h, nil)
+	return status, body
+}
+
+// bufferIf is buffer for the answers holds accepts (nil: all); streamed
+// reports that the answer went through, already sent.
+func bufferIf(c *gin.Context, h gin.HandlerFunc, holds func(http.Header) bool) (status int, body []byte, streamed bool) {
 	orig := c.Writer
-	bw := &bufferedWriter{ResponseWriter: orig, status: http.StatusOK}
+	bw := &bufferedWriter{ResponseWriter: orig, status: http.StatusOK, holds: holds}
 	c.Writer = bw
 	h(c)
 	c.Writer = orig
-	return bw.status, bw.buf.Bytes()
+	return bw.status, bw.buf.Bytes(), bw.through
 }
+
+// isJSON reports whether an answer's headers say JSON.
+func isJSON(h http.Header) bool { return strings.HasPrefix(h.Get("Content-Type"), "application/json") }
 
 // ETag is a strong validator made from b (a body, or a key that names
 // one): 18 bytes of its SHA-256, quoted.
@@ -50,7 +125,8 @@ func ETag(b []byte) string {
 // instead of downloading again. The answer is the validator, so it is right
 // whatever changed (data, catalogue, code). Streaming downloads (paths
 // starting with one of streaming) set their own validators from the data
-// version and are left alone.
+// version and are left alone, and so is any answer that is not JSON: it
+// goes through as it is written.
 func ETagJSON(streaming ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
@@ -63,9 +139,14 @@ func ETagJSON(streaming ...string) gin.HandlerFunc {
 				return
 			}
 		}
-		status, body := buffer(c, func(c *gin.Context) { c.Next() })
+		// Only JSON is held for its tag: a download (a kept file, the
+		// audit CSV) streams, with validators its handler sets.
+		status, body, streamed := bufferIf(c, func(c *gin.Context) { c.Next() }, isJSON)
+		if streamed {
+			return
+		}
 		h := c.Writer.Header()
-		if status == http.StatusOK && strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		if status == http.StatusOK && isJSON(h) {
 			etag := ETag(body)
 			h.Set("ETag", etag)
 			if h.Get("Cache-Control") == "" {

@@ -56,7 +56,7 @@ type boundaryDialect struct {
 // changed, unchanged shapes) and stores nothing.
 func ImportBoundaries(ctx context.Context, st *store.Store, r io.Reader, req BoundaryRequest) (BoundaryResult, error) {
 	res := BoundaryResult{DryRun: req.DryRun}
-	src := newSource(r, !req.DryRun)
+	src := newSource(ctx, r, !req.DryRun)
 	defer src.close()
 	f, err := boundary.Read(src, boundary.ReadOptions{MaxBytes: req.MaxBytes})
 	if err != nil {

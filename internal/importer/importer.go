@@ -37,12 +37,23 @@ type Request struct {
 	// ErrForbidden, and nothing is stored. Empty means no limit (the
 	// operator's command line, the demo).
 	Agency string
+	// Scope, with Agency, limits the upload to the regions and plans the
+	// token or account may write: a value of a region outside its
+	// territory, or a target of a plan it does not own, fails the whole
+	// upload with ErrForbidden naming them (domain.Scope).
+	Scope domain.Scope
 	// Preview caps each list of a dry run's Changes (new values, changed
 	// values); 0 means DefaultPreview, negative means no list.
 	Preview int
 	// PreviewOnly, when set, limits a dry run's Changes to the keys it
 	// accepts (the counts still cover the whole file).
 	PreviewOnly func(domain.SeriesKey) bool
+	// CheckFirst reads the whole file once, against the catalogue and the
+	// agency's gate only, before the import's transaction begins: a refused
+	// file never takes the import lock, and the transaction only writes.
+	// It needs a reader that can go back (io.Seeker: a spooled upload);
+	// for any other it does nothing.
+	CheckFirst bool
 	// Review sends the file to the walidata instead of storing it: it is
 	// checked exactly as an import would be (a dry run), then kept as a
 	// submission, and nothing of it is public until Publish. With DryRun it
@@ -66,7 +77,9 @@ type mode int
 const (
 	// modeStore writes the rows as a new data version and keeps the file.
 	modeStore mode = iota
-	// modeDryRun goes through the store's import path and rolls it back.
+	// modeDryRun reads the stored values only, as modePreview does: it
+	// takes no write lock and no transaction, so a dry run (however slow
+	// its sender) never holds up another agency's upload.
 	modeDryRun
 	// modeSubmit is a dry run whose file is then kept as a submission for
 	// review; it lists no changes.
@@ -75,6 +88,9 @@ const (
 	// path: no transaction, no import lock (previews of submissions, which
 	// people open at will).
 	modePreview
+	// modeCheck is CheckFirst's pass: the reader and the gate, no stored
+	// values (no plausibility warnings, no rules), nothing written.
+	modeCheck
 )
 
 // mode reads the request's flags: Review without DryRun submits, DryRun
@@ -96,6 +112,9 @@ func (m mode) writes() bool { return m == modeStore }
 // keepsFile reports whether the bytes read are kept: as the upload's file,
 // or as the submission's.
 func (m mode) keepsFile() bool { return m == modeStore || m == modeSubmit }
+
+// compares reports whether rows are compared with the stored values.
+func (m mode) compares() bool { return m != modeStore && m != modeCheck }
 
 // kind is what the file holds.
 func (req Request) kind() domain.UploadKind {
@@ -197,7 +216,16 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, req Request) (Res
 			return Result{}, err
 		}
 	}
-	return importAs(ctx, st, r, req, req.mode())
+	m := req.mode()
+	if rs, ok := r.(io.Seeker); ok && req.CheckFirst && m == modeStore {
+		if res, err := importAs(ctx, st, r, req, modeCheck); err != nil {
+			return res, err
+		}
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
+			return Result{}, fmt.Errorf("importer: read the file again: %w", err)
+		}
+	}
+	return importAs(ctx, st, r, req, m)
 }
 
 // importAs is Import in mode m; replaying a submission picks its mode.
@@ -216,10 +244,12 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	// The bytes are hashed as the reader reads them and, when they are kept,
 	// copied to a temporary file that the store keeps once the rows are in:
 	// the file is read once, and never held whole in memory.
-	src := newSource(r, m.keepsFile())
+	src := newSource(ctx, r, m.keepsFile())
 	defer src.close()
 	values := st.StoredValues(ctx)
-	if req.Options.Previous == nil {
+	// The check pass looks for refusals; the warnings that compare with
+	// the stored values come with the import's own pass.
+	if req.Options.Previous == nil && m != modeCheck {
 		req.Options.Previous = values.Value
 	}
 	j := &job{ctx: ctx, st: st, req: req, mode: m, cat: cat, src: src, values: values, res: res,
@@ -279,16 +309,18 @@ func (j *job) keptFile() (store.UploadFile, error) {
 func (j *job) observations() (domain.Upload, error) {
 	read := func(emit func(domain.Observation) error) (domain.Counts, error) {
 		return j.finish(ingest.ReadObservations(j.src, j.cat, j.req.Options, func(o domain.Observation) error {
-			if !j.gate.allow(o.IndicatorCode) {
+			if !j.gate.allow(o.IndicatorCode, o.RegionCode, "") {
 				return nil
 			}
 			j.pv.add(o)
-			j.plaus.check(o)
-			j.rules.add(o)
+			if j.mode != modeCheck { // the import's own pass weighs the values
+				j.plaus.check(o)
+				j.rules.add(o)
+			}
 			return emit(o)
 		}))
 	}
-	if j.mode == modePreview {
+	if !j.mode.writes() {
 		return j.pv.readOnly(j.req.Upload, domain.UploadObservations, func() (domain.Counts, error) {
 			return read(func(domain.Observation) error { return nil })
 		})
@@ -300,14 +332,14 @@ func (j *job) observations() (domain.Upload, error) {
 func (j *job) targets() (domain.Upload, error) {
 	read := func(emit func(domain.Target) error) (domain.Counts, error) {
 		return j.finish(ingest.ReadTargets(j.src, j.cat, j.req.Options, func(t domain.Target) error {
-			if !j.gate.allow(t.IndicatorCode) {
+			if !j.gate.allow(t.IndicatorCode, t.RegionCode, t.PlanCode) {
 				return nil
 			}
 			j.pv.addTarget(t)
 			return emit(t)
 		}))
 	}
-	if j.mode == modePreview {
+	if !j.mode.writes() {
 		return j.pv.readOnly(j.req.Upload, domain.UploadTargets, func() (domain.Counts, error) {
 			return read(func(domain.Target) error { return nil })
 		})
@@ -337,6 +369,12 @@ func (j *job) finish(rep *ingest.Report, err error) (domain.Counts, error) {
 	}
 	if err := rep.Err(); err != nil {
 		return c, err
+	}
+	if j.mode == modeCheck {
+		// Refusals of the file itself only: rules and warnings compare
+		// with the stored values, in the import's own pass, which answers
+		// as it always has (a full disk before an unconfirmed warning).
+		return c, nil
 	}
 	if j.res.RuleErrors = j.rules.run(j.plaus, j.values); len(j.res.RuleErrors) > 0 {
 		return c, &domain.Error{Kind: domain.ErrInvalid, Message: j.req.Options.Lang.Get("changes.ruleStop", len(j.res.RuleErrors))}
@@ -406,11 +444,13 @@ type readOptions struct {
 	Territory string `json:"territory,omitempty"`
 	// Sheet is the workbook sheet read (an .xlsx of several).
 	Sheet string `json:"sheet,omitempty"`
+	// Scope is the sender's, checked again when it is published.
+	Scope domain.Scope `json:"scope,omitzero"`
 }
 
 func submissionOf(req Request, res Result) domain.Submission {
 	o := req.Options
-	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory, Sheet: o.Sheet})
+	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory, Sheet: o.Sheet, Scope: req.Scope})
 	return domain.Submission{Kind: req.kind(), AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
 		Lang: string(o.Lang), Options: string(opts), Counts: res.Upload.Counts}
 }
@@ -460,6 +500,7 @@ func replay(ctx context.Context, st *store.Store, id int64, lang locale.Lang, m 
 		Targets: sub.Kind == domain.UploadTargets,
 		Options: ingest.Options{Indicator: ro.Indicator, Region: ro.Region, Plan: ro.Plan, Decimal: ro.Decimal, Encoding: ro.Encoding, Territory: ro.Territory, Sheet: ro.Sheet, Lang: lang},
 		Agency:  sub.AgencyCode,
+		Scope:   ro.Scope,
 	}
 	if err := adjust(sub, &req); err != nil {
 		return Result{}, err
@@ -494,32 +535,50 @@ func replay(ctx context.Context, st *store.Store, id int64, lang locale.Lang, m 
 	return importAs(ctx, st, tmp, req, m)
 }
 
-// gate keeps an agency to its own indicators. Rows of other indicators are
-// not passed on; reading goes on so that the error names all of them.
+// gate keeps an agency to its own indicators, and a token or account to
+// its territory and plans. Rows beyond them are not passed on; reading
+// goes on so that the error names all of them.
 type gate struct {
 	agency    string
+	scope     domain.Scope
+	home      string
 	cat       *domain.Catalog
 	forbidden map[string]bool
+	regions   map[string]bool
+	plans     map[string]bool
 }
 
 func newGate(cat *domain.Catalog, req Request) *gate {
-	return &gate{agency: req.Agency, cat: cat, forbidden: map[string]bool{}}
+	return &gate{agency: req.Agency, scope: req.Scope, home: req.Options.Territory, cat: cat,
+		forbidden: map[string]bool{}, regions: map[string]bool{}, plans: map[string]bool{}}
 }
 
-func (g *gate) allow(code string) bool {
+// allow checks a row of indicator code for region (and, for a target, of
+// plan).
+func (g *gate) allow(code, region, plan string) bool {
 	if g.agency == "" {
 		return true
 	}
 	if g.cat.Indicators[code].AgencyCode != g.agency {
 		g.forbidden[code] = true
 	}
+	// A plan given to the token is its permission for the plan's regions;
+	// any other row keeps to the territory.
+	if !g.scope.Covers(region) && (plan == "" || !slices.Contains(g.scope.Plans, plan)) {
+		g.regions[region] = true
+	}
+	if plan != "" && !g.plans[plan] && !g.scope.MayWritePlan(g.cat.Plans[plan], g.home) {
+		g.plans[plan] = true
+	}
 	// Once one row is refused the upload fails: pass nothing more on.
-	return len(g.forbidden) == 0
+	return len(g.forbidden)+len(g.regions)+len(g.plans) == 0
 }
 
-func (g *gate) list() []string {
-	out := make([]string, 0, len(g.forbidden))
-	for code := range g.forbidden {
+func (g *gate) list() []string { return sortedKeys(g.forbidden) }
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for code := range m {
 		out = append(out, code)
 	}
 	slices.Sort(out)
@@ -530,11 +589,30 @@ func (g *gate) list() []string {
 }
 
 func (g *gate) err(lang locale.Lang) error {
-	codes := g.list()
-	if len(codes) == 0 {
+	var msgs []string
+	if codes := g.list(); len(codes) > 0 {
+		msgs = append(msgs, lang.Get("importer.forbidden_indicators", g.agency, strings.Join(codes, ", ")))
+	}
+	if regions := sortedKeys(g.regions); len(regions) > 0 {
+		msgs = append(msgs, lang.Get("scope.forbidden_regions", g.scope.TerritoryText(), strings.Join(firstFew(regions), ", ")))
+	}
+	if plans := sortedKeys(g.plans); len(plans) > 0 {
+		msgs = append(msgs, lang.Get("scope.forbidden_plans", g.agency, strings.Join(plans, ", ")))
+	}
+	if len(msgs) == 0 {
 		return nil
 	}
-	return &domain.Error{Kind: domain.ErrForbidden, Message: lang.Get("importer.forbidden_indicators", g.agency, strings.Join(codes, ", "))}
+	return &domain.Error{Kind: domain.ErrForbidden, Message: strings.Join(msgs, "; ")}
+}
+
+// firstFew bounds a list named in a message: a national file sent with a
+// district's token would name thousands of regions.
+func firstFew(codes []string) []string {
+	const few = 10
+	if len(codes) <= few {
+		return codes
+	}
+	return append(codes[:few:few], fmt.Sprintf("… (+%d)", len(codes)-few))
 }
 
 // preview classifies a dry run's rows against the stored values (new,
@@ -558,7 +636,7 @@ func newPreview(req Request, m mode, values *store.StoredValues, targets *store.
 	if p.max == 0 {
 		p.max = DefaultPreview
 	}
-	p.off = m.writes()
+	p.off = !m.compares()
 	return p
 }
 
@@ -673,6 +751,9 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // source is the upload's bytes as the reader reads them: hashed, counted
 // and, when the file is to be kept, copied to an unlinked temporary file.
 type source struct {
+	// ctx stops the reading when the import is cancelled (its client is
+	// gone): the passes that hold no transaction would read on otherwise.
+	ctx  context.Context
 	r    io.Reader
 	h    hash.Hash
 	n    int64
@@ -681,8 +762,8 @@ type source struct {
 	werr error
 }
 
-func newSource(r io.Reader, keep bool) *source {
-	s := &source{r: r, h: sha256.New()}
+func newSource(ctx context.Context, r io.Reader, keep bool) *source {
+	s := &source{ctx: ctx, r: r, h: sha256.New()}
 	if keep {
 		f, err := os.CreateTemp("", "pantau-upload-*")
 		if err != nil {
@@ -695,6 +776,9 @@ func newSource(r io.Reader, keep bool) *source {
 }
 
 func (s *source) Read(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := s.r.Read(p)
 	if n > 0 {
 		s.h.Write(p[:n])

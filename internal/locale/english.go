@@ -977,4 +977,13 @@ var english = map[string]string{
 	"unggah.todo_no_header":      "The headings need kode_wilayah (or nama_wilayah), tahun and nilai; or region names in the first column and years as the next headings (like a BPS table). Fix the headings, save, and upload again.",
 	"unggah.todo_xlsx":           "In Excel choose File → Save As, file type “CSV UTF-8 (Comma delimited)”, then upload that .csv file. Or type the values into the form below.",
 	"unggah.uploadDetails":       "Upload details (JSON)",
+	"scope.lockout":              "%s is locked out of %s after %d failed logins, until %s. The account itself is not locked: its owner logs in from any other address.",
+	"scope.forbidden_regions":    "this token or account reports for %s only: it may not write values of %s",
+	"scope.forbidden_plans":      "%s may not write the targets of %s: they belong to the plan's owner (a plan is written by its own government, or by a token or account given the plan)",
+	"admin.territory":            "Territory",
+	"admin.plans":                "Plans",
+	"admin.territoryHint":        "Region codes the agency reports for, separated by spaces (16.07 covers its districts); empty: the agency's indicators anywhere.",
+	"admin.plansHint":            "Plan codes whose targets it may write, separated by spaces; empty: the plans of its territory (or of this instance's region).",
+	"admin.anyRegion":            "any region",
+	"admin.ownPlans":             "plans of its territory",
 }

@@ -977,4 +977,13 @@ var indonesian = map[string]string{
 	"unggah.todo_no_header":      "Baris judul perlu memuat kode_wilayah (atau nama_wilayah), tahun dan nilai; atau nama wilayah di kolom pertama dan tahun sebagai judul kolom berikutnya (seperti tabel BPS). Perbaiki judulnya, simpan, lalu unggah lagi.",
 	"unggah.todo_xlsx":           "Di Excel pilih File → Simpan Sebagai (Save As), jenis berkas “CSV UTF-8 (dibatasi koma)”, lalu unggah berkas .csv itu. Atau isi nilainya langsung pada formulir isian di bawah.",
 	"unggah.uploadDetails":       "Rincian unggahan (JSON)",
+	"scope.lockout":              "%s terkunci dari akun %s setelah %d kali gagal masuk, sampai %s. Akunnya sendiri tidak terkunci: pemiliknya tetap bisa masuk dari alamat lain.",
+	"scope.forbidden_regions":    "token atau akun ini hanya melapor untuk %s: tidak boleh menulis nilai untuk %s",
+	"scope.forbidden_plans":      "%s tidak boleh menulis target %s: target itu milik pemilik rencana (rencana ditulis oleh pemerintahnya sendiri, atau token atau akun yang diberi rencana itu)",
+	"admin.territory":            "Wilayah",
+	"admin.plans":                "Rencana",
+	"admin.territoryHint":        "Kode wilayah yang dilaporkan instansi, dipisah spasi (16.07 mencakup kecamatannya); kosong: indikator instansi di wilayah mana pun.",
+	"admin.plansHint":            "Kode rencana yang targetnya boleh ditulis, dipisah spasi; kosong: rencana wilayahnya (atau wilayah instans ini).",
+	"admin.anyRegion":            "wilayah mana pun",
+	"admin.ownPlans":             "rencana wilayahnya",
 }

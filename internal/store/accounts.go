@@ -25,9 +25,10 @@ const (
 	SessionIdle     = 2 * time.Hour
 )
 
-// Lockout: after LockoutThreshold consecutive failed logins an account
-// refuses further attempts for LockoutBase, doubling with every further
-// failure up to LockoutMax. A successful login resets the count.
+// Lockout: after LockoutThreshold consecutive failed logins from one source
+// (login_failures.go) the account refuses further attempts from that
+// source for LockoutBase, doubling with every further failure up to
+// LockoutMax. A successful login from the source resets its count.
 const (
 	LockoutThreshold = 5
 	LockoutBase      = time.Minute
@@ -53,7 +54,7 @@ var errBadLogin = domain.Errorf(domain.ErrUnauthorized, "wrong email or password
 // database failure).
 func ErrBadLogin(err error) bool { return errors.Is(err, errBadLogin) }
 
-const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_code, created_at, disabled, last_login_at`
+const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_code, created_at, disabled, last_login_at, territory, plans`
 
 // CreateUser stores a new account with a bcrypt hash of password.
 // ErrConflict when the address is taken, ErrNotFound for an unknown agency.
@@ -66,6 +67,11 @@ func (s *Store) CreateUser(ctx context.Context, u domain.User, password string) 
 	if err := domain.ValidatePassword(password); err != nil {
 		return u, err
 	}
+	scope, err := domain.ParseScope(u.Territory, u.Plans)
+	if err != nil {
+		return u, err
+	}
+	u.Territory, u.Plans = scope.TerritoryText(), scope.PlansText()
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
 	if err != nil {
 		return u, fmt.Errorf("store: create user: hash: %w", err)
@@ -82,8 +88,8 @@ func (s *Store) CreateUser(ctx context.Context, u domain.User, password string) 
 		return u, domain.Errorf(domain.ErrConflict, "an account for %s exists already", u.Email)
 	}
 	u.CreatedAt = s.now()
-	err = s.db.GetContext(ctx, &u.ID, s.db.Rebind(`INSERT INTO users (email, name, role, agency_code, password_hash, created_at, password_changed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`), u.Email, u.Name, u.Role, agency, string(hash), u.CreatedAt, u.CreatedAt)
+	err = s.db.GetContext(ctx, &u.ID, s.db.Rebind(`INSERT INTO users (email, name, role, agency_code, password_hash, created_at, password_changed_at, territory, plans)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), u.Email, u.Name, u.Role, agency, string(hash), u.CreatedAt, u.CreatedAt, u.Territory, u.Plans)
 	if err != nil {
 		// Two creations racing on one address: the unique index decides.
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
@@ -147,11 +153,9 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (string, 
 	email = domain.NormalizeEmail(email)
 	var row struct {
 		domain.User
-		Hash        string     `db:"password_hash"`
-		Failed      int        `db:"failed_logins"`
-		LockedUntil *time.Time `db:"locked_until"`
+		Hash string `db:"password_hash"`
 	}
-	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT `+userColumns+`, password_hash, failed_logins, locked_until FROM users WHERE email = ?`), email)
+	err := s.db.GetContext(ctx, &row, s.db.Rebind(`SELECT `+userColumns+`, password_hash FROM users WHERE email = ?`), email)
 	if isNoRows(err) {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return "", Session{}, domain.User{}, errBadLogin
@@ -160,41 +164,31 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (string, 
 		return "", Session{}, domain.User{}, fmt.Errorf("store: login: %w", err)
 	}
 	now := s.now()
-	if row.LockedUntil != nil && now.Before(*row.LockedUntil) {
+	source := loginSource(ip)
+	locked, err := s.lockedOut(ctx, row.ID, source, now)
+	if err != nil {
+		return "", Session{}, domain.User{}, err
+	}
+	if locked {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return "", Session{}, domain.User{}, errBadLogin
 	}
 	if bcrypt.CompareHashAndPassword([]byte(row.Hash), []byte(password)) != nil || row.Disabled {
-		if err := s.loginFailed(ctx, row.ID, now); err != nil {
+		if err := s.loginFailed(ctx, row.ID, source, now); err != nil {
 			return "", Session{}, domain.User{}, err
 		}
 		return "", Session{}, domain.User{}, errBadLogin
 	}
-	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`), now, row.ID); err != nil {
-		return "", Session{}, domain.User{}, fmt.Errorf("store: login: %w", err)
+	if err := s.loginSucceeded(ctx, row.ID, source, now); err != nil {
+		return "", Session{}, domain.User{}, err
 	}
 	row.User.LastLoginAt = &now
 	secret, sess, err := s.CreateSession(ctx, row.ID, ip)
 	return secret, sess, row.User, err
 }
 
-// loginFailed counts a failure and, past the threshold, locks the account.
-func (s *Store) loginFailed(ctx context.Context, userID int64, now time.Time) error {
-	var n int
-	if err := s.db.GetContext(ctx, &n, s.db.Rebind(`UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`), userID); err != nil {
-		return fmt.Errorf("store: login failed: %w", err)
-	}
-	if n < LockoutThreshold {
-		return nil
-	}
-	if _, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE users SET locked_until = ? WHERE id = ?`), now.Add(LockoutDelay(n)), userID); err != nil {
-		return fmt.Errorf("store: login failed: %w", err)
-	}
-	return nil
-}
-
-// LockoutDelay is how long an account stays locked after n consecutive
-// failures (0 below the threshold).
+// LockoutDelay is how long a source stays locked out of an account after n
+// consecutive failures (0 below the threshold).
 func LockoutDelay(n int) time.Duration {
 	if n < LockoutThreshold {
 		return 0
@@ -256,12 +250,16 @@ func (s *Store) SessionUser(ctx context.Context, secret string) (Session, domain
 		return sess, u, domain.Errorf(domain.ErrUnauthorized, "the account is disabled")
 	}
 	if now.Sub(sess.LastSeenAt) >= sessionTouchInterval {
-		_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, sess.IDHash)
+		tctx, cancel := context.WithTimeout(ctx, touchTimeout)
+		defer cancel()
+		_, err := s.db.ExecContext(tctx, s.db.Rebind(`UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`), now, sess.IDHash)
 		switch {
 		case err == nil:
 			sess.LastSeenAt = now
 		case !isFull(err):
-			return sess, u, fmt.Errorf("store: session: %w", err)
+			// A busy or failing database must not make a read fail: the
+			// session is good, the caller logs the touch.
+			return sess, u, fmt.Errorf("%w: session: %w", ErrTouch, err)
 		}
 		// A full database must not log people out of reading: the touch
 		// is skipped and tried again on the next request.
@@ -307,6 +305,9 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, next 
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 			return fmt.Errorf("store: change password: end sessions: %w", err)
 		}
+		if err := clearLockouts(ctx, tx, userID); err != nil {
+			return err
+		}
 		return nil
 	})
 }
@@ -323,7 +324,7 @@ type TokenStatus struct {
 // is set, newest first.
 func (s *Store) AllTokens(ctx context.Context, agency string) ([]TokenStatus, error) {
 	out := []TokenStatus{}
-	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at, revoked_at, revoked_by
+	err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT `+tokenColumns+`, revoked_at, revoked_by
 		FROM tokens WHERE (? = '' OR agency_code = ?) ORDER BY id DESC`), agency, agency)
 	if err != nil {
 		return nil, fmt.Errorf("store: tokens: %w", err)
@@ -337,7 +338,7 @@ func (s *Store) AllTokens(ctx context.Context, agency string) ([]TokenStatus, er
 func (s *Store) RevokeToken(ctx context.Context, id int64, by string) (TokenStatus, error) {
 	var t TokenStatus
 	get := func() error {
-		return s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at, revoked_at, revoked_by FROM tokens WHERE id = ?`), id)
+		return s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT `+tokenColumns+`, revoked_at, revoked_by FROM tokens WHERE id = ?`), id)
 	}
 	if err := get(); err != nil {
 		return t, notFound(err, "token %d not found", id)
@@ -461,6 +462,9 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM sessions WHERE user_id = ?`), userID); err != nil {
 			return fmt.Errorf("store: set password: end sessions: %w", err)
+		}
+		if err := clearLockouts(ctx, tx, userID); err != nil {
+			return err
 		}
 		return nil
 	})

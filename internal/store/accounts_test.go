@@ -73,7 +73,7 @@ func TestAccountsLoginLockoutSessions(t *testing.T) {
 			t.Fatalf("locked account let the right password in: %v", err)
 		}
 		// Once the lock has passed, the right password works and resets the count.
-		if _, err := st.DB().ExecContext(ctx, st.DB().Rebind(`UPDATE users SET locked_until = ? WHERE id = ?`), time.Now().UTC().Add(-time.Second), u.ID); err != nil {
+		if _, err := st.DB().ExecContext(ctx, st.DB().Rebind(`UPDATE login_failures SET locked_until = ? WHERE user_id = ?`), time.Now().UTC().Add(-time.Second), u.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, _, _, err := st.Login(ctx, u.Email, pw, ""); err != nil {

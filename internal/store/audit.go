@@ -76,31 +76,48 @@ func (s *Store) AuditLog(ctx context.Context, q AuditQuery) ([]AuditEntry, error
 	return out, err
 }
 
-// EachAudit calls fn for each selected entry, newest first, streaming: an
-// export of the whole log holds one row at a time.
+// auditPage is how many entries EachAudit reads at a time.
+const auditPage = 500
+
+// EachAudit calls fn for each selected entry, newest first, a page at a
+// time: no cursor stays open while fn writes to a slow client (it would
+// hold a connection, and on SQLite a read snapshot that keeps the WAL from
+// being checkpointed), and an export of the whole log holds one page.
 func (s *Store) EachAudit(ctx context.Context, q AuditQuery, fn func(AuditEntry) error) error {
-	query := `SELECT ` + auditColumns + ` FROM audit_log WHERE (? = 0 OR id < ?) ORDER BY id DESC`
-	args := []any{q.Before, q.Before}
-	if q.Limit > 0 {
-		query += ` LIMIT ?`
-		args = append(args, q.Limit)
-	}
-	rows, err := s.db.QueryxContext(ctx, s.db.Rebind(query), args...)
-	if err != nil {
-		return fmt.Errorf("store: audit log: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.StructScan(&e); err != nil {
+	left := q.Limit
+	before := q.Before
+	for {
+		n := auditPage
+		if q.Limit > 0 && left < n {
+			n = left
+		}
+		if n == 0 {
+			return nil
+		}
+		var page []AuditEntry
+		if err := s.db.SelectContext(ctx, &page, s.db.Rebind(`SELECT `+auditColumns+` FROM audit_log WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?`),
+			before, before, n); err != nil {
 			return fmt.Errorf("store: audit log: %w", err)
 		}
-		if err := fn(e); err != nil {
-			return err
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
+		if len(page) < n {
+			return nil
+		}
+		before = page[len(page)-1].ID
+		left -= len(page)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: audit log: %w", err)
+}
+
+// AuditHead returns the newest audit entry's id (0 when the log is
+// empty): entries are only ever appended, so it names the log's state.
+func (s *Store) AuditHead(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.db.GetContext(ctx, &id, `SELECT COALESCE(MAX(id), 0) FROM audit_log`); err != nil {
+		return 0, fmt.Errorf("store: audit head: %w", err)
 	}
-	return nil
+	return id, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"syscall"
+	"time"
 
 	"github.com/lib/pq"
 	"modernc.org/sqlite"
@@ -16,6 +17,15 @@ import (
 )
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// ErrTouch marks a failed bookkeeping write: a session's last sight or a
+// token's last use. The credential it came with is good; the caller logs
+// the failure and answers (a locked or full database must not make a read
+// fail), and the write is tried again on a later request.
+var ErrTouch = errors.New("store: touch")
+
+// touchTimeout bounds how long a touch may wait for the database.
+const touchTimeout = 2 * time.Second
 
 // ErrFull is the kind of error a write gets when the database has no room
 // left: SQLite's SQLITE_FULL (its disk is full, or PRAGMA max_page_count is

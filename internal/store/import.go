@@ -178,6 +178,9 @@ func (s *Store) importTx(ctx context.Context, up *domain.Upload, opts ImportOpti
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: import: commit: %w", err)
 	}
+	if s.dialect == SQLite && counts.New+counts.Changed >= checkpointRows {
+		s.checkpointWAL(ctx)
+	}
 	return nil
 }
 

@@ -280,3 +280,29 @@ func totalChanges(ctx context.Context, tx *sqlx.Tx) (int64, error) {
 	}
 	return n, nil
 }
+
+// checkpointRows is how many rows an import writes before its WAL is
+// checkpointed and truncated at once (checkpointWAL).
+const checkpointRows = 10000
+
+// checkpointWAL copies the WAL into the database and truncates it, after a
+// large import: one transaction's WAL grows with all of its rows (216 MB
+// seen), and SQLite's automatic checkpoints reuse the file but never
+// shrink it. A reader still on an older snapshot makes the checkpoint wait
+// at most a second and then give up: the next large import, or the
+// automatic checkpoints, finish the work, and journal_size_limit (parseURL)
+// bounds what is left meanwhile. It is housekeeping, after the commit: its
+// failure is not the import's.
+func (s *Store) checkpointWAL(ctx context.Context) {
+	conn, err := s.db.Conn(context.WithoutCancel(ctx))
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	ctx = context.WithoutCancel(ctx)
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 1000`); err != nil {
+		return
+	}
+	defer conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, sqliteBusyTimeout.Milliseconds()))
+	conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+}

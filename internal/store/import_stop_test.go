@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -127,4 +128,22 @@ func TestImportAfterRejectedText(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestWALShrinksAfterLargeImport imports 100,000 rows into a SQLite file:
+// once the import is done its -wal file is back under 1 MB (it used to
+// stay at the size of the import's transaction, tens of MB, for good).
+func TestWALShrinksAfterLargeImport(t *testing.T) {
+	path := testdb.URL(t, store.SQLite)
+	st := testdb.Open(t, path)
+	seed(t, st)
+	importCounts(t, st, manyRows(100000, func(int) error { return nil }), domain.Counts{New: 100000})
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("-wal after a 100,000-row import: %d bytes", fi.Size())
+	if fi.Size() > 1<<20 {
+		t.Errorf("the -wal file is %d MB after a large import; want it checkpointed and truncated", fi.Size()>>20)
+	}
 }

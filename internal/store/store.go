@@ -104,6 +104,9 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	return s, nil
 }
 
+// sqliteBusyTimeout is how long a SQLite statement waits for a lock.
+const sqliteBusyTimeout = 30 * time.Second
+
 // parseURL turns PANTAU_DATABASE_URL into a driver name and DSN.
 func parseURL(raw string) (Dialect, string) {
 	if strings.HasPrefix(raw, "postgres://") || strings.HasPrefix(raw, "postgresql://") {
@@ -118,7 +121,12 @@ func parseURL(raw string) (Dialect, string) {
 	// WAL lets dashboards read while an import writes; immediate
 	// transactions take the write lock up front, so two importers queue
 	// instead of failing with SQLITE_BUSY when the reader upgrades.
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(30000)", "synchronous(NORMAL)", "temp_store(MEMORY)"} {
+	// journal_size_limit: a WAL left larger than 64 MB by a big
+	// transaction is cut back to that at its next reset (checkpointWAL
+	// truncates it after large imports); wal_autocheckpoint keeps SQLite's
+	// default of 1000 pages, said here so that it stays.
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(1)", fmt.Sprintf("busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()),
+		"synchronous(NORMAL)", "temp_store(MEMORY)", "journal_size_limit(67108864)", "wal_autocheckpoint(1000)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

@@ -22,7 +22,15 @@ type Token struct {
 	Label      string     `json:"label,omitempty" db:"label"`
 	CreatedAt  time.Time  `json:"created_at" db:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty" db:"last_used_at"`
+	// Territory and Plans are the token's domain.Scope, as stored.
+	Territory string `json:"territory,omitempty" db:"territory"`
+	Plans     string `json:"plans,omitempty" db:"plans"`
 }
+
+// Scope is where the token may write.
+func (t Token) Scope() domain.Scope { return domain.ScopeOf(t.Territory, t.Plans) }
+
+const tokenColumns = `id, agency_code, label, created_at, last_used_at, territory, plans`
 
 // tokenPrefix makes Pantau tokens recognisable (in logs, secret scanners).
 const tokenPrefix = "pantau_"
@@ -42,6 +50,12 @@ const MaxTokenLabel = 200
 // CreateToken makes a new token for an agency and returns its secret, which
 // is not stored and cannot be shown again.
 func (s *Store) CreateToken(ctx context.Context, agencyCode, label string) (string, Token, error) {
+	return s.CreateScopedToken(ctx, agencyCode, label, domain.Scope{})
+}
+
+// CreateScopedToken is CreateToken for a token that writes only within
+// scope (its regions, its plans).
+func (s *Store) CreateScopedToken(ctx context.Context, agencyCode, label string, scope domain.Scope) (string, Token, error) {
 	label = strings.TrimSpace(label)
 	if utf8.RuneCountInString(label) > MaxTokenLabel || !utf8.ValidString(label) {
 		return "", Token{}, domain.Errorf(domain.ErrInvalid, "the label may have at most %d characters of valid UTF-8", MaxTokenLabel)
@@ -58,9 +72,9 @@ func (s *Store) CreateToken(ctx context.Context, agencyCode, label string) (stri
 		return "", Token{}, fmt.Errorf("store: create token: %w", err)
 	}
 	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw[:])
-	t := Token{AgencyCode: agencyCode, Label: label, CreatedAt: s.now()}
-	if err := s.db.GetContext(ctx, &t.ID, s.db.Rebind(`INSERT INTO tokens (agency_code, hash, label, created_at) VALUES (?, ?, ?, ?) RETURNING id`),
-		agencyCode, hashToken(secret), label, t.CreatedAt); err != nil {
+	t := Token{AgencyCode: agencyCode, Label: label, CreatedAt: s.now(), Territory: scope.TerritoryText(), Plans: scope.PlansText()}
+	if err := s.db.GetContext(ctx, &t.ID, s.db.Rebind(`INSERT INTO tokens (agency_code, hash, label, created_at, territory, plans) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		agencyCode, hashToken(secret), label, t.CreatedAt, t.Territory, t.Plans); err != nil {
 		return "", Token{}, fmt.Errorf("store: create token: %w", err)
 	}
 	return secret, t, nil
@@ -88,7 +102,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 		return Token{}, domain.Errorf(domain.ErrUnauthorized, "invalid token")
 	}
 	var t Token
-	err := s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at FROM tokens WHERE hash = ?`), hashToken(secret))
+	err := s.db.GetContext(ctx, &t, s.db.Rebind(`SELECT `+tokenColumns+` FROM tokens WHERE hash = ?`), hashToken(secret))
 	if isNoRows(err) {
 		return Token{}, domain.Errorf(domain.ErrUnauthorized, "invalid token")
 	}
@@ -97,12 +111,14 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 	}
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= tokenTouchInterval {
-		_, err := s.db.ExecContext(ctx, s.db.Rebind(`UPDATE tokens SET last_used_at = ? WHERE id = ?`), now, t.ID)
+		tctx, cancel := context.WithTimeout(ctx, touchTimeout)
+		defer cancel()
+		_, err := s.db.ExecContext(tctx, s.db.Rebind(`UPDATE tokens SET last_used_at = ? WHERE id = ?`), now, t.ID)
 		switch {
 		case err == nil:
 			t.LastUsedAt = &now
 		case !isFull(err):
-			return Token{}, fmt.Errorf("store: authenticate: %w", err)
+			return t, fmt.Errorf("%w: token %d: %w", ErrTouch, t.ID, err)
 		}
 		// On a full database the touch is skipped (it is bookkeeping, tried
 		// again on the next request): the token still works, and the
@@ -114,7 +130,7 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) 
 // Tokens lists an agency's tokens (never their secrets).
 func (s *Store) Tokens(ctx context.Context, agencyCode string) ([]Token, error) {
 	out := []Token{}
-	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT id, agency_code, label, created_at, last_used_at FROM tokens
+	if err := s.db.SelectContext(ctx, &out, s.db.Rebind(`SELECT `+tokenColumns+` FROM tokens
 		WHERE agency_code = ? ORDER BY id`), agencyCode); err != nil {
 		return nil, fmt.Errorf("store: tokens of %s: %w", agencyCode, err)
 	}

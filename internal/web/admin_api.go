@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -44,6 +45,9 @@ type newUser struct {
 	Role     string `json:"role"`
 	Agency   string `json:"agency"`
 	Password string `json:"password"`
+	// Territory and Plans are an uploader's scope (domain.ParseScope).
+	Territory string `json:"territory"`
+	Plans     string `json:"plans"`
 }
 
 // listUsers answers GET /api/v1/users: every account, oldest first.
@@ -86,7 +90,8 @@ func (s *Server) addUser(c *gin.Context, req newUser) (domain.User, string, erro
 		generated = domain.GeneratePassword()
 		req.Password = generated
 	}
-	u, err := s.store.CreateUser(c.Request.Context(), domain.User{Email: req.Email, Name: req.Name, Role: role, AgencyCode: req.Agency}, req.Password)
+	u, err := s.store.CreateUser(c.Request.Context(), domain.User{Email: req.Email, Name: req.Name, Role: role, AgencyCode: req.Agency,
+		Territory: req.Territory, Plans: req.Plans}, req.Password)
 	if err != nil {
 		return u, "", err
 	}
@@ -105,7 +110,7 @@ func userDetail(u domain.User) string {
 	if u.Disabled {
 		d += " disabled"
 	}
-	return d
+	return d + scopeDetail(domain.ScopeOf(u.Territory, u.Plans))
 }
 
 // updateUser answers PATCH /api/v1/users/{id}: name, role, agency,
@@ -219,12 +224,16 @@ func (s *Server) createToken(c *gin.Context) {
 	var req struct {
 		Agency string `json:"agency"`
 		Label  string `json:"label"`
+		// Territory and Plans are the token's scope: codes separated by
+		// spaces (domain.ParseScope).
+		Territory string `json:"territory"`
+		Plans     string `json:"plans"`
 	}
 	if err := decodeJSON(c, &req, false); err != nil {
 		s.fail(c, err)
 		return
 	}
-	secret, t, err := s.addToken(c, req.Agency, req.Label)
+	secret, t, err := s.addToken(c, req.Agency, req.Label, req.Territory, req.Plans)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -234,18 +243,35 @@ func (s *Server) createToken(c *gin.Context) {
 
 // addToken makes a token for the API and the page alike and describes it
 // for the audit log (never the secret).
-func (s *Server) addToken(c *gin.Context, agency, label string) (string, store.Token, error) {
+func (s *Server) addToken(c *gin.Context, agency, label, territory, plans string) (string, store.Token, error) {
 	if !domain.ValidCode(agency) {
 		return "", store.Token{}, domain.Errorf(domain.ErrInvalid, "agency %q is not an agency code", agency)
 	}
-	secret, t, err := s.store.CreateToken(c.Request.Context(), agency, label)
+	scope, err := domain.ParseScope(territory, plans)
+	if err != nil {
+		return "", store.Token{}, err
+	}
+	secret, t, err := s.store.CreateScopedToken(c.Request.Context(), agency, label, scope)
 	if err != nil {
 		return "", t, err
 	}
 	c.Set(auditActionKey, "token_create")
 	c.Set(auditObjectKey, fmt.Sprintf("token:%d", t.ID))
-	c.Set(auditDetailKey, "agency "+t.AgencyCode+" label "+strconv.Quote(t.Label))
+	c.Set(auditDetailKey, "agency "+t.AgencyCode+" label "+strconv.Quote(t.Label)+scopeDetail(scope))
 	return secret, t, nil
+}
+
+// scopeDetail describes a scope for the audit log ("" when it sets no
+// limit of its own).
+func scopeDetail(scope domain.Scope) string {
+	var b strings.Builder
+	if t := scope.TerritoryText(); t != "" {
+		b.WriteString(" territory " + strconv.Quote(t))
+	}
+	if p := scope.PlansText(); p != "" {
+		b.WriteString(" plans " + strconv.Quote(p))
+	}
+	return b.String()
 }
 
 // revokeTokenAudited revokes a token for the API and the page alike and

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/domain"
+	"pantau/internal/httpx"
 	"pantau/internal/locale"
 	"pantau/internal/store"
 )
@@ -60,12 +61,30 @@ func adminLayout(s *Server, c *gin.Context, name string, data map[string]any) st
 			}
 		}
 	}
+	data["Lockouts"] = s.lockoutNotices(c)
 	// Notices show at the top of the page, or beside the create form
 	// (whose action jumps to it, #baru) for that form's answers.
 	if _, ok := data["At"]; !ok {
 		data["At"] = "top"
 	}
 	return accountLayout(s, c, name, data)
+}
+
+// lockoutNotices tells administrators which sources are locked out of
+// which accounts now: a stranger's guessing shows, though it locks out no
+// one but the stranger.
+func (s *Server) lockoutNotices(c *gin.Context) []string {
+	locks, err := s.store.Lockouts(c.Request.Context())
+	if err != nil {
+		s.log.Error("lockouts", "id", c.GetString(httpx.RequestIDKey), "err", err)
+		return nil
+	}
+	l := lang(c)
+	out := make([]string, len(locks))
+	for i, k := range locks {
+		out[i] = l.Get("scope.lockout", k.Source, k.Email, k.Failures, when(&k.LockedUntil))
+	}
+	return out
 }
 
 // adminProblem turns a refused write into a message in the page's
@@ -159,7 +178,8 @@ func pageRoleAgency(c *gin.Context) (role, agency string) {
 func (s *Server) createUserPage(c *gin.Context) {
 	t := adminPageTexts[lang(c)]
 	role, agency := pageRoleAgency(c)
-	req := newUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: role, Agency: agency, Password: c.PostForm("password")}
+	req := newUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: role, Agency: agency, Password: c.PostForm("password"),
+		Territory: c.PostForm("territory"), Plans: c.PostForm("plans")}
 	u, generated, err := s.addUser(c, req)
 	if err != nil {
 		status, problem := s.adminProblem(c, err)
@@ -290,7 +310,7 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 	}
 	data["Tokens"] = rows
 	data["Agencies"] = agencies
-	for _, k := range []string{"Agency", "Label"} {
+	for _, k := range []string{"Agency", "Label", "Territory", "Plans"} {
 		if _, ok := data[k]; !ok {
 			data[k] = ""
 		}
@@ -302,10 +322,11 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 // once.
 func (s *Server) createTokenPage(c *gin.Context) {
 	t := adminPageTexts[lang(c)]
-	secret, tok, err := s.addToken(c, c.PostForm("agency"), c.PostForm("label"))
+	secret, tok, err := s.addToken(c, c.PostForm("agency"), c.PostForm("label"), c.PostForm("territory"), c.PostForm("plans"))
 	if err != nil {
 		status, problem := s.adminProblem(c, err)
-		s.renderTokens(c, status, map[string]any{"Problem": problem, "Agency": c.PostForm("agency"), "Label": c.PostForm("label"), "At": "create"})
+		s.renderTokens(c, status, map[string]any{"Problem": problem, "Agency": c.PostForm("agency"), "Label": c.PostForm("label"),
+			"Territory": c.PostForm("territory"), "Plans": c.PostForm("plans"), "At": "create"})
 		return
 	}
 	s.renderTokens(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["tokenCreated"], tok.AgencyCode), "At": "create",

@@ -109,14 +109,15 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				s.failToken(c, domain.Errorf(domain.ErrUnauthorized, "use Authorization: Bearer <token>"))
 				return
 			}
-			tok, err := s.store.Authenticate(ctx, secret)
+			tok, err := s.token(c, secret)
 			if err != nil {
 				s.failToken(c, err)
 				return
 			}
-			p = domain.TokenPrincipal(tok.ID, tok.AgencyCode)
+			p = tokenPrincipal(tok)
 		} else if secret, err := c.Cookie(sessionCookie); err == nil && secret != "" {
 			sess, u, err := s.store.SessionUser(ctx, secret)
+			err = s.touched(c, err)
 			switch {
 			case err == nil:
 				p = domain.UserPrincipal(u)
@@ -131,6 +132,30 @@ func (s *Server) authenticate() gin.HandlerFunc {
 		c.Set(principalKey, p)
 		c.Next()
 	}
+}
+
+// token returns the agency token a secret opens.
+func (s *Server) token(c *gin.Context, secret string) (store.Token, error) {
+	tok, err := s.store.Authenticate(c.Request.Context(), secret)
+	return tok, s.touched(c, err)
+}
+
+// tokenPrincipal is who a token's requests come from: an uploader for its
+// agency, within its scope.
+func tokenPrincipal(tok store.Token) domain.Principal {
+	p := domain.TokenPrincipal(tok.ID, tok.AgencyCode)
+	p.Scope = tok.Scope()
+	return p
+}
+
+// touched logs a failed touch (store.ErrTouch) and lets the request go on
+// with its good credential; any other error is returned.
+func (s *Server) touched(c *gin.Context, err error) error {
+	if errors.Is(err, store.ErrTouch) {
+		s.log.Warn("touch", "id", c.GetString(httpx.RequestIDKey), "err", err)
+		return nil
+	}
+	return err
 }
 
 // failToken answers a refused token with the challenge of RFC 6750.

@@ -129,6 +129,24 @@ func multipartCSV() (string, []byte) {
 }
 
 // uploadCSV names one indicator of bps-banyuasin.
+// scopeRules are uploads the matrix sends beyond each route's one: the
+// targets of plans, which belong to the plan's owner (issue 21.9). The
+// instance is Banyuasin's: its agencies own the regency's RPJMD, and no
+// one but an administrator (or a token given the plan) writes the RPJMN.
+var scopeRules = []struct {
+	name string
+	rule
+}{
+	{"an RPJMN target", rule{func(int64) call {
+		return call{"POST", "/api/v1/uploads?dry_run=true&targets=true", "text/csv",
+			[]byte("rencana;kode_indikator;kode_wilayah;tahun;nilai\nrpjmn-2025-2029;kemiskinan;ID;2029;25\n")}
+	}, [nCols]want{s401, s401, s401, s403, s403, s401, s403, s403, s200}}},
+	{"an RPJMD Banyuasin target", rule{func(int64) call {
+		return call{"POST", "/api/v1/uploads?dry_run=true&targets=true", "text/csv",
+			[]byte("rencana;kode_indikator;kode_wilayah;tahun;nilai\nrpjmd-banyuasin-2025-2029;kemiskinan;16.07;2029;9\n")}
+	}, [nCols]want{s401, s401, s401, s403, s200, s401, s403, s200, s200}}},
+}
+
 const uploadCSV = "kode_wilayah;kode_indikator;tahun;nilai\n16.07;kemiskinan;2024;10,5\n"
 
 // loginCSRF is the double-submit token the browser columns carry.
@@ -468,6 +486,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 					}
 					if resp.StatusCode == http.StatusUnauthorized && strings.HasPrefix(r.Path, "/api/") && resp.Header.Get("WWW-Authenticate") == "" {
 						t.Errorf("%s %s as %s: 401 without WWW-Authenticate", c.method, c.url, colNames[col])
+					}
+				}
+			}
+			for i, r := range scopeRules {
+				for col := 0; col < nCols; col++ {
+					c := r.req(0)
+					resp := f.do(t, len(f.routes)+1+i, col, c)
+					if w := r.want[col]; resp.StatusCode != w.code {
+						t.Errorf("%s %s (%s) as %s: got %d, want %s", c.method, c.url, r.name, colNames[col], resp.StatusCode, w)
 					}
 				}
 			}

@@ -185,6 +185,13 @@ func statusOf(err error) (int, string) {
 // logged: the operator has to act on them.
 func (s *Server) fail(c *gin.Context, err error) {
 	status, code := statusOf(err)
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The client went away and its request (an import) was stopped
+		// and rolled back: nobody reads this answer, nothing to act on.
+		s.log.Info("request cancelled by its client", "path", c.Request.URL.Path, "err", err)
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	if status >= http.StatusInternalServerError {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "err", err)
 	}
@@ -195,6 +202,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	c.AbortWithStatusJSON(status, errorBody(code, msg, nil))
 }
+
+// statusClientClosed is what the metrics and the audit log record for a
+// request its client abandoned (nginx's 499): no one receives it.
+const statusClientClosed = 499
 
 // unavailableMessage is what a client is told during a database outage.
 const unavailableMessage = "the database is unreachable for the moment; try again shortly"

@@ -165,6 +165,7 @@ type uploadRequest struct {
 	file     io.Reader
 	filename string
 	form     *multipart.Form
+	spooled  *httpx.Spooled
 	query    func(string) string
 }
 
@@ -192,29 +193,49 @@ func (u *uploadRequest) close() {
 	if u.form != nil {
 		u.form.RemoveAll()
 	}
+	if u.spooled != nil {
+		u.spooled.Close()
+	}
 }
+
+// spoolInMemory is how much of an upload is held in memory while it is
+// received; the rest of a larger one goes to a temporary file.
+const spoolInMemory = 1 << 20
 
 // fileRoutes take a bare body as the file, whatever its Content-Type
 // (curl --data-binary says urlencoded): httpx.ValidUTF8 leaves their body
 // to readUpload.
 var fileRoutes = []string{"/api/v1/uploads", "/api/v1/boundaries", "/unggah"}
 
-// readUpload limits the body and finds the file: the whole body (text/csv
-// or anything not multipart), or the multipart part named "file". Multipart
-// files above 8 MB go to temporary files, not memory.
+// readUpload limits the body, receives it whole and finds the file: the
+// whole body (text/csv or anything not multipart), or the multipart part
+// named "file". Either is spooled (httpx.Spool; ParseMultipartForm) before
+// anything reads it: a slow sender holds only its own connection, never
+// the import's transaction. Bodies above 1 MB go to temporary files, not
+// memory.
 func (s *Server) readUpload(c *gin.Context) (*uploadRequest, error) {
 	c.Request.Body = httpx.MinRate(c.Writer, http.MaxBytesReader(c.Writer, c.Request.Body, s.uploads.maxBytes), s.uploads.minRate, s.uploads.grace)
 	u := &uploadRequest{query: func(k string) string { return strings.TrimSpace(c.Query(k)) }}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mt != "multipart/form-data" {
-		u.file = c.Request.Body
+		sp, err := httpx.Spool(c.Request.Body, spoolInMemory)
+		if err != nil {
+			if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
+				return nil, err
+			}
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, domain.Errorf(domain.ErrInvalid, "the upload was cut off before its end; nothing was stored")
+			}
+			return nil, fmt.Errorf("web: receive upload: %w", err)
+		}
+		u.file, u.spooled = sp, sp
 		u.filename = path.Base(strings.ReplaceAll(c.Query("filename"), `\`, "/"))
 		if u.filename == "." || u.filename == "/" {
 			u.filename = "upload.csv"
 		}
 		return u, nil
 	}
-	if err := c.Request.ParseMultipartForm(8 << 20); err != nil {
+	if err := c.Request.ParseMultipartForm(spoolInMemory); err != nil {
 		if tooLarge(err) || errors.Is(err, os.ErrDeadlineExceeded) {
 			return nil, err
 		}
@@ -277,7 +298,10 @@ func (s *Server) importRequest(c *gin.Context, u *uploadRequest, p domain.Princi
 	}
 	req.Options = ingest.Options{Indicator: u.param("indicator"), Region: u.param("region"), Plan: u.param("plan"), Decimal: dec,
 		Encoding: u.param("encoding"), Sheet: u.param("sheet"), Lang: l}
-	req.Agency = p.UploadAgency()
+	req.Agency, req.Scope = p.UploadAgency(), p.Scope
+	// The file is spooled: a refused one is found before the import's
+	// transaction, which then only writes.
+	req.CheckFirst = true
 	req.Upload = domain.Upload{Filename: u.filename, AgencyCode: req.Agency, CreatedBy: p.Source()}
 	return req, nil
 }
@@ -393,20 +417,28 @@ func (s *Server) getUploadFile(c *gin.Context) {
 		s.fail(c, domain.Errorf(domain.ErrNotFound, "upload %d has no kept file", id))
 		return
 	}
-	c.Header("ETag", `"`+d.SHA256+`"`)
 	s.sendKeptFile(c, d.SHA256, d.Size, downloadName(d.Filename, id), "public, max-age=31536000, immutable") // content-addressed
 }
 
 // sendKeptFile sends a kept file as a download (never rendered: it is
-// whatever an agency sent), with its RFC 9530 digest.
+// whatever an agency sent), with its RFC 9530 digest, streamed chunk by
+// chunk from the store. Its hash is its ETag: a matching If-None-Match is
+// a 304 without a byte of the file read.
 func (s *Server) sendKeptFile(c *gin.Context, sha string, size int64, filename, cacheControl string) {
 	sum, _ := hex.DecodeString(sha)
 	h := c.Writer.Header()
+	etag := `"` + sha + `"`
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", cacheControl)
+	if httpx.NotModified(c, etag, time.Time{}) {
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
+	}
 	h.Set("Content-Type", "text/csv")
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	h.Set("Content-Length", strconv.FormatInt(size, 10))
 	h.Set("Repr-Digest", "sha-256=:"+base64.StdEncoding.EncodeToString(sum)+":")
-	h.Set("Cache-Control", cacheControl)
 	httpx.SetContentSecurityPolicy(h, httpx.SandboxPolicy, "")
 	c.Status(http.StatusOK)
 	if err := s.store.CopyUploadFile(c.Request.Context(), sha, c.Writer); err != nil && !errors.Is(err, context.Canceled) {

@@ -413,14 +413,14 @@ func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (doma
 	if p := principal(c); token == "" && p.LoggedIn() {
 		return p, http.StatusForbidden, fmt.Sprintf(v.T["role"], p.Role)
 	}
-	tok, err := s.store.Authenticate(c.Request.Context(), token)
+	tok, err := s.token(c, token)
 	if err != nil {
 		status, problem := s.problem(c, err, pageWords{internal: v.T["internal"], known: func(_ error, status int) (string, bool) {
 			return v.T["badToken"], status == http.StatusUnauthorized
 		}})
 		return domain.Principal{}, status, problem
 	}
-	return domain.TokenPrincipal(tok.ID, tok.AgencyCode), 0, ""
+	return tokenPrincipal(tok), 0, ""
 }
 
 // confirmUploadPage answers POST /unggah/simpan: the previewed file, for real.
