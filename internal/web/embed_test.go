@@ -331,13 +331,13 @@ func TestOEmbed(t *testing.T) {
 			w, h          float64
 			src           string
 		}{
-			{base + "/i/kemiskinan_ekstrem?region=16.07", "", 640, 600, "/embed/i/kemiskinan_ekstrem?"},
+			{base + "/i/kemiskinan_ekstrem?region=16.07", "", 640, 680, "/embed/i/kemiskinan_ekstrem?"},
 			{base + "/i/kemiskinan_ekstrem?region=16.07&lang=en", "&format=json&maxwidth=400&maxheight=300", 400, 300, "lang=en"},
-			{base + "/d/makro-banyuasin#panel-stunting", "&format=json", 640, 600, "/embed/d/makro-banyuasin/stunting?"},
-			{base + "/d/makro-banyuasin?panel=kemiskinan", "", 640, 600, "/embed/d/makro-banyuasin/kemiskinan?"},
+			{base + "/d/makro-banyuasin#panel-stunting", "&format=json", 640, 680, "/embed/d/makro-banyuasin/stunting?"},
+			{base + "/d/makro-banyuasin?panel=kemiskinan", "", 640, 680, "/embed/d/makro-banyuasin/kemiskinan?"},
 			{base + "/embed/d/kesenjangan-kecamatan/kemiskinan-kecamatan?region=16.07", "&maxwidth=2000", 640, 760, "kemiskinan-kecamatan"},
 			{base + "/i/kemiskinan_ekstrem?region=16.07&tab=map&year=2024", "", 640, 760, "tab=map"},
-			{base + "/embed/i/kemiskinan?region=16.07&v=1&title=0&plain=1", "", 640, 600, "plain=1&amp;region=16.07&amp;title=0&amp;v=1"},
+			{base + "/embed/i/kemiskinan?region=16.07&v=1&title=0&plain=1", "", 640, 680, "plain=1&amp;region=16.07&amp;title=0&amp;v=1"},
 		} {
 			status, m := oe(tt.target, tt.extra)
 			if status != 200 {

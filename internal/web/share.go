@@ -140,7 +140,7 @@ func embedHeight(typ string) int {
 	case dashboards.Districts, dashboards.Map:
 		return 760 // a bar per district, or the map with its legend
 	}
-	return 600
+	return 680
 }
 
 func (sh share) view(r embedReq, chartID, title, source string, height int) *shareView {
