@@ -260,7 +260,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	handler, err := web.New(st, log, web.Options{DashboardsDir: cfg.DashboardsDir, MaxUploadBytes: cfg.MaxUploadBytes, MinUploadRate: cfg.MinUploadRate,
-		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview, TrustedProxies: cfg.TrustedProxies})
+		SecureCookies: cfg.SecureCookies, RequireReview: cfg.RequireReview, TrustedProxies: cfg.TrustedProxies, PublicURL: cfg.PublicURL})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -42,6 +43,10 @@ type Config struct {
 	// TrustedProxies are the networks (CIDRs) of the proxies whose
 	// X-Forwarded-For names the client; empty trusts none.
 	TrustedProxies []string
+	// PublicURL is the address readers reach Pantau at (scheme and host,
+	// no path), for the absolute links in social previews, embed codes and
+	// oEmbed; empty: each request's own host.
+	PublicURL string
 }
 
 // Setting is one environment variable with its flag.
@@ -63,6 +68,7 @@ var Settings = []Setting{
 	{"PANTAU_READ_DATABASE_URL", "read-database-url", "", "optional PostgreSQL read replica for pages and the API (postgres://…)"},
 	{"PANTAU_SECURE_COOKIES", "secure-cookies", "false", "mark session cookies Secure even on plain HTTP (TLS ends at a proxy); always on over TLS"},
 	{"PANTAU_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs (or addresses) of reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1/32,10.0.0.0/8"},
+	{"PANTAU_PUBLIC_URL", "public-url", "", "address the public reaches Pantau at, e.g. https://pantau.banyuasinkab.go.id; absolute links in previews, embed codes and oEmbed use it (empty: the request's host)"},
 	{"PANTAU_REQUIRE_REVIEW", "require-review", "false", "agencies' uploads wait for the walidata (an administrator) to publish them before the public sees them"},
 }
 
@@ -147,7 +153,23 @@ func Parse(vals map[string]*string) (Config, error) {
 	if c.TrustedProxies, err = networks(get("PANTAU_TRUSTED_PROXIES")); err != nil {
 		return c, fmt.Errorf("PANTAU_TRUSTED_PROXIES: %w", err)
 	}
+	if c.PublicURL, err = publicURL(get("PANTAU_PUBLIC_URL")); err != nil {
+		return c, fmt.Errorf("PANTAU_PUBLIC_URL: %w", err)
+	}
 	return c, nil
+}
+
+// publicURL checks a public address: http(s), a host, no path beyond "/",
+// no query; returned without the trailing slash.
+func publicURL(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%q: want scheme and host only, such as https://pantau.example.go.id", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // UploadGrace is what an upload may lag behind its minimum rate: the

@@ -63,3 +63,16 @@ func TestTrustedProxies(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicURL(t *testing.T) {
+	for in, want := range map[string]string{"": "", "https://pantau.example.go.id/": "https://pantau.example.go.id", "http://127.0.0.1:8080": "http://127.0.0.1:8080"} {
+		if c, err := parseEnv(t, "PANTAU_PUBLIC_URL", in); err != nil || c.PublicURL != want {
+			t.Errorf("PANTAU_PUBLIC_URL=%q: %q, %v", in, c.PublicURL, err)
+		}
+	}
+	for _, bad := range []string{"pantau.example.go.id", "ftp://x", "https://x/pantau", "https://x/?a=1"} {
+		if _, err := parseEnv(t, "PANTAU_PUBLIC_URL", bad); err == nil || !strings.Contains(err.Error(), "PANTAU_PUBLIC_URL") {
+			t.Errorf("PANTAU_PUBLIC_URL=%s: %v", bad, err)
+		}
+	}
+}

@@ -175,7 +175,7 @@ func TestEveryReferencedIDExists(t *testing.T) {
 // map of texts would print a missing key as nothing.
 func TestTemplateTextsExist(t *testing.T) {
 	known := map[string]bool{}
-	for _, sec := range []string{"page", "account", "admin", "completeness", "embed", "review", "upload", "unggah", "katalog"} {
+	for _, sec := range []string{"page", "account", "admin", "completeness", "embed", "review", "upload", "unggah", "katalog", "share"} {
 		for k := range ID.Section(sec) {
 			known[k] = true
 		}

@@ -169,6 +169,11 @@ var policy = map[string]rule{
 	"GET /embed/i/:indicator":        {getReq("/embed/i/kemiskinan?region=16.07"), everyone(s200)},
 	"GET /embed/d/:dashboard/:panel": {getReq("/embed/d/makro-banyuasin/kemiskinan"), everyone(s200)},
 	"GET /static/embed.js":           {getReq("/static/embed.js"), everyone(s200)},
+	"GET /favicon.ico":               {getReq("/favicon.ico"), everyone(s200)},
+	"GET /static/icon.svg":           {getReq("/static/icon.svg"), everyone(s200)},
+	"GET /static/icon-192.png":       {getReq("/static/icon-192.png"), everyone(s200)},
+	"GET /static/icon-512.png":       {getReq("/static/icon-512.png"), everyone(s200)},
+	"GET /manifest.webmanifest":      {getReq("/manifest.webmanifest"), everyone(s200)},
 	"GET /oembed":                    {getReq("/oembed?url=http%3A%2F%2Fexample.org%2Fi%2Fkemiskinan"), everyone(want{code: 404})},
 	"GET /api/docs":                  {getReq("/api/docs"), everyone(s200)},
 

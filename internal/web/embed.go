@@ -17,6 +17,7 @@ import (
 	"pantau/internal/export"
 	"pantau/internal/httpx"
 	"pantau/internal/locale"
+	"pantau/internal/ogimage"
 	"pantau/internal/store"
 )
 
@@ -72,7 +73,8 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		s.embedError(c, r, err)
 		return
 	}
-	key := r.key(version)
+	// Absolute links in the page follow the address it was asked at.
+	key := r.key(version) + "\x00" + s.baseURL(c)
 	etag := httpx.ETag([]byte(key))
 	h.Set("ETag", etag)
 	if !modified.IsZero() {
@@ -85,9 +87,13 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	}
 	h.Set("Vary", "Accept-Language")
 	h.Set("Content-Language", string(r.lang))
-	if r.format == "" {
+	switch r.format {
+	case "":
 		httpx.SetContentSecurityPolicy(h, httpx.EmbedPolicy, chart.Nonce())
-	} else {
+	case "png": // a social preview: shown inline by chat apps and sites
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	default:
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Content-Disposition", `attachment; filename="`+r.fileName()+`.`+r.format+`"`)
 	}
@@ -119,6 +125,12 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	case "json":
 		ctype = "application/json; charset=utf-8"
 		err = json.NewEncoder(&buf).Encode(v.jsonDoc())
+	case "png":
+		ctype = "image/png"
+		var b []byte
+		if b, err = ogimage.Render(v.card()); err == nil {
+			buf.Write(b)
+		}
 	default:
 		err = s.pages.ExecuteTemplate(&buf, "embed.html", v)
 	}
@@ -166,6 +178,18 @@ type embedView struct {
 	EChartsURL, BootstrapURL string
 	ShareURL                 string
 	rows                     []embedRow
+	panelType                string
+	// projection is the series chart's trend line, for the preview PNG.
+	projection []ogimage.Point
+	// compared are the regions drawn beside the main one (compare=).
+	compared []comparedRegion
+	// CanonicalURL is FullURL made absolute; Preview the social preview
+	// tags, its picture this embed's PNG at its data version.
+	CanonicalURL string
+	Preview      *preview
+	Share        *shareLinks
+	// HideTitle and Plain are the host page's display options.
+	HideTitle, Plain bool
 }
 
 // buildEmbed reads the embed's data at version and renders its chart.
@@ -183,7 +207,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	}
 	v := &embedView{Req: r, Lang: r.lang, Theme: r.theme, T: embedTexts[r.lang], Region: p.region, Pinned: r.pinned(),
 		DataVersion: version, EChartsURL: chart.EChartsURL, BootstrapURL: chart.BootstrapURL, ShareURL: chart.ShareURL,
-		FullURL: r.fullPath(), ExportName: r.fileName()}
+		FullURL: r.fullPath(), ExportName: r.fileName(), HideTitle: r.noTitle, Plain: r.plain}
 	v.CSVURL = r.path() + "?" + r.query("format", "csv")
 	v.JSONURL = r.path() + "?" + r.query("format", "json")
 	code, title, plan, typ := r.indicator, "", r.plan, dashboards.Series
@@ -200,7 +224,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		code, title, plan, typ, p.toYear = pn.Indicator, pn.Title.In(r.lang), pn.Plan, pn.Type, d.ToYear
 		id = chart.ID(d.ID, pn.ID)
 	}
-	v.ChartID = id
+	v.ChartID, v.panelType = id, typ
 	ind, err := s.store.Indicator(ctx, code)
 	if err != nil {
 		return nil, err
@@ -225,6 +249,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		if p.compared, err = s.loadCompared(ctx, c.Request.URL, r.lang, ind, r.scope, pinned); err != nil {
 			return nil, err
 		}
+		v.compared = p.compared
 	}
 	p.series[code] = sr
 	p.inds[code] = ind
@@ -238,6 +263,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		if typ == dashboards.Series {
 			dr, err = p.seriesChart(id, sr, a)
 			v.Illustrative = hasIllustrativeTotal(sr)
+			v.projection = projectionLine(a.total, p.toYear)
 		} else {
 			dr, err = p.breakdownChart(id, sr, a)
 			v.Illustrative = isIllustrative(sr)
@@ -286,6 +312,14 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		// crediting the indicator's source would put words in its mouth.
 		v.Source = v.T["demoSource"]
 	}
+	base := s.baseURL(c)
+	v.CanonicalURL = base + v.FullURL
+	img := r
+	img.version, img.since, img.theme = version, 0, ""
+	v.Preview = &preview{Title: v.Title, Description: shorten(v.Caption, 200), URL: v.CanonicalURL, SiteName: "Pantau",
+		Local: ogLocale[r.lang], Image: base + img.path() + "?" + img.query("format", "png"), ImageAlt: v.Title,
+		ImageWidth: ogimage.Width, ImageHeight: ogimage.Height}
+	v.Share = newShareLinks(r.lang, "share", v.CanonicalURL, v.Title)
 	if !v.UpdatedAt.IsZero() {
 		v.Updated = longDate(r.lang, v.UpdatedAt)
 	}

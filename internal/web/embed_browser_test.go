@@ -93,11 +93,11 @@ func TestEmbedBrowser(t *testing.T) {
 			t.Fatal("no script embed code on the indicator page")
 		}
 		code := html.UnescapeString(m[1])
-		if !strings.Contains(code, `height="480"`) {
+		if !strings.Contains(code, `height="680"`) {
 			t.Fatalf("embed code %s", code)
 		}
 		// Start the iframe far too short: the resizer must fix it.
-		code = strings.Replace(code, `height="480"`, `height="150"`, 1)
+		code = strings.Replace(code, `height="680"`, `height="150"`, 1)
 
 		target, _ := url.Parse(base)
 		proxy := httputil.NewSingleHostReverseProxy(target)

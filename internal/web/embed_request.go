@@ -29,6 +29,11 @@ type embedReq struct {
 	format                      string
 	tab                         string     // indicator embeds: "" (the chart) or "map"
 	scope                       chartScope // indicator charts: compare=, from=, to= (compare.go)
+	// Display options a host page picks (the embed dialog lists them):
+	// noTitle (?title=0) leaves the title to the article, plain (?plain=1)
+	// drops the chrome (downloads, share links, padding) but never the
+	// caption, the source line or the link back.
+	noTitle, plain bool
 }
 
 func (r embedReq) pinned() bool { return r.version > 0 }
@@ -39,7 +44,7 @@ func (r embedReq) pinned() bool { return r.version > 0 }
 func (r embedReq) key(dataVersion int64) string {
 	return strings.Join([]string{r.kind, r.indicator, r.tab, r.dashboard, r.panel, r.region, r.plan, string(r.lang), r.theme,
 		strconv.Itoa(r.year), strconv.FormatInt(r.version, 10), strconv.FormatInt(r.since, 10), r.format,
-		strconv.FormatInt(dataVersion, 10), embedBuild, r.scope.query()}, "\x00")
+		strconv.FormatInt(dataVersion, 10), strconv.FormatBool(r.noTitle), strconv.FormatBool(r.plain), embedBuild, r.scope.query()}, "\x00")
 }
 
 // embedBuild changes with the scripts a rendered embed refers to.
@@ -58,6 +63,12 @@ func (r embedReq) query(extra ...string) string {
 	set("lang", string(r.lang))
 	set("theme", r.theme)
 	set("tab", r.tab)
+	if r.noTitle {
+		q.Set("title", "0")
+	}
+	if r.plain {
+		q.Set("plain", "1")
+	}
 	r.scope.set(q)
 	if r.year != 0 {
 		q.Set("year", strconv.Itoa(r.year))
@@ -129,8 +140,22 @@ func (s *Server) parseEmbed(c *gin.Context, kind string) (embedReq, error) {
 	default:
 		return bad("theme")
 	}
+	switch c.Query("title") {
+	case "", "1":
+	case "0":
+		r.noTitle = true
+	default:
+		return bad("title")
+	}
+	switch c.Query("plain") {
+	case "", "0":
+	case "1":
+		r.plain = true
+	default:
+		return bad("plain")
+	}
 	switch r.format {
-	case "", "csv", "json":
+	case "", "csv", "json", "png":
 	default:
 		return bad("format")
 	}

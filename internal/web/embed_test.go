@@ -164,6 +164,8 @@ func TestEmbedHTTP(t *testing.T) {
 		// Not from the cache: a fresh server reads version v1 through history.
 		fresh, _ := serveStore(t, st)
 		_, _, rebuilt := fetch(t, fresh+pinned)
+		// Absolute links (and the share links' escaped ones) name the server asked.
+		rebuilt = strings.NewReplacer(fresh, base, url.QueryEscape(fresh), url.QueryEscape(base)).Replace(rebuilt)
 		if nonceAttr.ReplaceAllString(rebuilt, "") != nonceAttr.ReplaceAllString(pinnedBody, "") {
 			t.Error("pinned embed rebuilt from history differs from the one served at that version")
 		}
@@ -274,6 +276,8 @@ func TestEmbedHTTP(t *testing.T) {
 	})
 }
 
+var absoluteURL = regexp.MustCompile(`https?://[^"'\s<>]+`)
+
 func mustTime(t *testing.T, s string) time.Time {
 	t.Helper()
 	tm, err := http.ParseTime(s)
@@ -295,8 +299,13 @@ func checkScriptsLocal(t *testing.T, what, body string) {
 			t.Errorf("%s: script not from /static/: %s", what, tag)
 		}
 	}
-	if strings.Contains(body, "http://") || strings.Contains(body, "https://") {
-		t.Errorf("%s: refers to another site", what)
+	// Absolute addresses are this server's (previews, canonical, share
+	// link) or the share links' own: nothing else is named, let alone loaded.
+	for _, u := range absoluteURL.FindAllString(body, -1) {
+		if !strings.HasPrefix(u, "http://127.0.0.1:") && !strings.HasPrefix(u, "https://wa.me/?text=") &&
+			!strings.HasPrefix(u, "https://x.com/intent/post?url=") && !strings.HasPrefix(u, "https://www.facebook.com/sharer/sharer.php?u=") {
+			t.Errorf("%s: refers to another site: %s", what, u)
+		}
 	}
 }
 
@@ -322,12 +331,13 @@ func TestOEmbed(t *testing.T) {
 			w, h          float64
 			src           string
 		}{
-			{base + "/i/kemiskinan_ekstrem?region=16.07", "", 640, 480, "/embed/i/kemiskinan_ekstrem?"},
+			{base + "/i/kemiskinan_ekstrem?region=16.07", "", 640, 680, "/embed/i/kemiskinan_ekstrem?"},
 			{base + "/i/kemiskinan_ekstrem?region=16.07&lang=en", "&format=json&maxwidth=400&maxheight=300", 400, 300, "lang=en"},
-			{base + "/d/makro-banyuasin#panel-stunting", "&format=json", 640, 480, "/embed/d/makro-banyuasin/stunting?"},
-			{base + "/d/makro-banyuasin", "", 640, 480, "/embed/d/makro-banyuasin/kemiskinan?"},
-			{base + "/embed/d/kesenjangan-kecamatan/kemiskinan-kecamatan?region=16.07", "&maxwidth=2000", 640, 640, "kemiskinan-kecamatan"},
-			{base + "/embed/i/kemiskinan?region=16.07&v=1", "", 640, 480, "v=1"},
+			{base + "/d/makro-banyuasin#panel-stunting", "&format=json", 640, 680, "/embed/d/makro-banyuasin/stunting?"},
+			{base + "/d/makro-banyuasin?panel=kemiskinan", "", 640, 680, "/embed/d/makro-banyuasin/kemiskinan?"},
+			{base + "/embed/d/kesenjangan-kecamatan/kemiskinan-kecamatan?region=16.07", "&maxwidth=2000", 640, 760, "kemiskinan-kecamatan"},
+			{base + "/i/kemiskinan_ekstrem?region=16.07&tab=map&year=2024", "", 640, 760, "tab=map"},
+			{base + "/embed/i/kemiskinan?region=16.07&v=1&title=0&plain=1", "", 640, 680, "plain=1&amp;region=16.07&amp;title=0&amp;v=1"},
 		} {
 			status, m := oe(tt.target, tt.extra)
 			if status != 200 {
@@ -335,13 +345,18 @@ func TestOEmbed(t *testing.T) {
 				continue
 			}
 			// oEmbed 1.0 §2.3.4: version, type; rich: html, width, height.
-			for _, f := range []string{"version", "type", "html", "width", "height", "title", "provider_name", "provider_url", "cache_age"} {
+			for _, f := range []string{"version", "type", "html", "width", "height", "title", "provider_name", "provider_url", "cache_age", "thumbnail_url"} {
 				if _, ok := m[f]; !ok {
 					t.Errorf("%s: no %s in %v", tt.target, f, m)
 				}
 			}
 			if m["version"] != "1.0" || m["type"] != "rich" || m["width"] != tt.w || m["height"] != tt.h {
 				t.Errorf("%s: %v", tt.target, m)
+			}
+			// The social preview as thumbnail, drawn at a data version.
+			if th, _ := m["thumbnail_url"].(string); !strings.HasPrefix(th, base+"/embed/") || !strings.Contains(th, "format=png") || !strings.Contains(th, "v=") ||
+				m["thumbnail_width"] != 1200.0 || m["thumbnail_height"] != 630.0 {
+				t.Errorf("%s: thumbnail %v %v×%v", tt.target, m["thumbnail_url"], m["thumbnail_width"], m["thumbnail_height"])
 			}
 			html, _ := m["html"].(string)
 			if !strings.HasPrefix(html, `<iframe src="`+base) || !strings.Contains(html, tt.src) || !strings.Contains(html, `loading="lazy"`) ||
@@ -357,6 +372,8 @@ func TestOEmbed(t *testing.T) {
 			{base + "/i/kemiskinan?region=99.99", "", 404},
 			{base + "/d/nope", "", 404},
 			{base + "/d/makro-banyuasin#panel-kpi", "", 404},
+			{base + "/d/makro-banyuasin", "", 404}, // no panel named: no silent first one
+			{base + "/d/makro-banyuasin?panel=nope", "", 404},
 			{base + "/unggah", "", 404},
 			{base + "/i/kemiskinan?v=999999", "", 404},
 			{other.URL + "/i/kemiskinan?region=16.07", "", 404},

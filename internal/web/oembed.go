@@ -11,6 +11,7 @@ import (
 	"pantau/dashboards"
 	"pantau/internal/domain"
 	"pantau/internal/locale"
+	"pantau/internal/ogimage"
 )
 
 // oEmbed 1.0 (https://oembed.com): a CMS given the address of a Pantau
@@ -19,11 +20,9 @@ import (
 // another host is simply unknown (404), so this endpoint cannot be made to
 // request anything.
 
-// oembedDefault is the size offered when the consumer sets no maximum.
-const (
-	oembedWidth  = 640
-	oembedHeight = 480
-)
+// oembedWidth is the width offered when the consumer sets no maximum;
+// the height is embedHeight's for the chart.
+const oembedWidth = 640
 
 // oembedReply is the rich-type answer; every field the spec requires for
 // "rich" (version, type, html, width, height) is always present.
@@ -37,6 +36,10 @@ type oembedReply struct {
 	ProviderName string `json:"provider_name"`
 	ProviderURL  string `json:"provider_url"`
 	CacheAge     int    `json:"cache_age"`
+	// The chart's social preview picture (ogimage).
+	ThumbnailURL    string `json:"thumbnail_url"`
+	ThumbnailWidth  int    `json:"thumbnail_width"`
+	ThumbnailHeight int    `json:"thumbnail_height"`
 }
 
 func (s *Server) oembed(c *gin.Context) {
@@ -52,14 +55,18 @@ func (s *Server) oembed(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	width, height := oembedWidth, oembedHeight
+	typ := dashboards.Series
+	if r.tab == "map" {
+		typ = dashboards.Map
+	}
 	if r.kind == "d" {
 		if d, ok := dashboards.Find(s.dashboards, r.dashboard); ok {
-			if pn, ok := d.Panel(r.panel); ok && pn.Type == dashboards.Districts {
-				height = 640
+			if pn, ok := d.Panel(r.panel); ok {
+				typ = pn.Type
 			}
 		}
 	}
+	width, height := oembedWidth, embedHeight(typ)
 	for _, m := range []struct {
 		name string
 		v    *int
@@ -88,19 +95,21 @@ func (s *Server) oembed(c *gin.Context) {
 	c.Header("Access-Control-Allow-Origin", "*")
 	c.JSON(http.StatusOK, oembedReply{Version: "1.0", Type: "rich", Width: width, Height: height, Title: v,
 		HTML:         iframeCode(base+r.path()+"?"+r.query(), v, width, height),
-		ProviderName: "Pantau", ProviderURL: base + "/", CacheAge: cacheAge})
+		ProviderName: "Pantau", ProviderURL: base + "/", CacheAge: cacheAge,
+		ThumbnailURL: s.oembedThumbnail(c, base, r), ThumbnailWidth: ogimage.Width, ThumbnailHeight: ogimage.Height})
 }
 
 // oembedTarget maps a page or embed URL of this server to the embed that
-// shows it: /i/{indicator}?region=, /d/{dashboard}?region=#panel-{id} (the
-// first chart panel without a fragment), or an /embed/ URL itself.
+// shows it: /i/{indicator}?region=, /d/{dashboard}?region=&panel={id} (or
+// #panel-{id}; without either, none), or an /embed/ URL itself, with its
+// display options.
 func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 	unknown := domain.Errorf(domain.ErrNotFound, "no embeddable Pantau chart at that address")
 	if raw == "" {
 		return embedReq{}, domain.Errorf(domain.ErrInvalid, "url is required")
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.EqualFold(u.Host, c.Request.Host) {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !s.ownHost(c, u.Host) {
 		return embedReq{}, unknown
 	}
 	q := u.Query()
@@ -119,13 +128,19 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 	if y, ok := parseYear(q.Get("year")); ok {
 		r.year = y
 	}
+	r.noTitle, r.plain = q.Get("title") == "0", q.Get("plain") == "1"
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
 	if len(parts) > 0 && parts[0] == "embed" {
 		parts = parts[1:]
 	}
 	switch {
 	case len(parts) == 2 && parts[0] == "i":
-		r.kind, r.indicator, r.year = "i", parts[1], 0
+		r.kind, r.indicator = "i", parts[1]
+		if q.Get("tab") == "map" {
+			r.tab = "map" // the map of one year
+		} else {
+			r.year = 0
+		}
 		r.region = q.Get("region")
 		if r.region == "" {
 			r.region = s.homeRegion()
@@ -142,12 +157,17 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 			return r, unknown
 		}
 		r.kind, r.dashboard, r.plan = "d", d.ID, ""
-		want := strings.TrimPrefix(u.Fragment, "panel-")
+		// A dashboard page names its panel (?panel= or #panel-ID): no
+		// silent first panel, which would embed a chart nobody chose.
+		want := q.Get("panel")
+		if want == "" {
+			want = strings.TrimPrefix(u.Fragment, "panel-")
+		}
 		if len(parts) == 3 {
 			want = parts[2]
 		}
 		for _, pn := range d.Panels {
-			if pn.Embeddable() && (want == "" || pn.ID == want) {
+			if pn.Embeddable() && want != "" && pn.ID == want {
 				r.panel = pn.ID
 				break
 			}
@@ -172,6 +192,16 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		}
 	}
 	return r, nil
+}
+
+// ownHost: host is this server's, as the request reached it or as
+// PANTAU_PUBLIC_URL names it.
+func (s *Server) ownHost(c *gin.Context, host string) bool {
+	if strings.EqualFold(host, c.Request.Host) {
+		return true
+	}
+	pub, err := url.Parse(s.publicURL)
+	return s.publicURL != "" && err == nil && strings.EqualFold(host, pub.Host)
 }
 
 // embedTitle is the title an embed shows: the chart's and the region's name.

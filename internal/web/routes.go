@@ -28,6 +28,11 @@ func (s *Server) routes(r *gin.Engine) {
 	r.GET("/d/:dashboard", s.cached(s.dashboardPage))
 	r.GET("/i/:indicator", s.cached(s.indicatorPage))
 	r.GET("/static/:file", s.staticFile)
+	r.GET("/favicon.ico", s.iconFile("favicon.ico"))
+	r.GET("/static/icon.svg", s.iconFile("icon.svg"))
+	r.GET("/static/icon-192.png", s.iconFile("icon-192.png"))
+	r.GET("/static/icon-512.png", s.iconFile("icon-512.png"))
+	r.GET("/manifest.webmanifest", s.manifest)
 
 	// Embeds for other sites (framable, cookie-free, cached by data
 	// version), their resizer script and oEmbed discovery.

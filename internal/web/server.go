@@ -44,6 +44,8 @@ type Server struct {
 	dashboards []dashboards.Dashboard
 	// requireReview sends agencies' uploads to the walidata first.
 	requireReview bool
+	// publicURL is PANTAU_PUBLIC_URL, "" to follow each request's host.
+	publicURL string
 	// regions are the stored regions in memory, for the region picker
 	// and search (region_picker.go).
 	regions regionCache
@@ -71,6 +73,9 @@ type Options struct {
 	// TrustedProxies are the CIDRs of proxies whose X-Forwarded-For (or
 	// X-Real-IP) names the client (PANTAU_TRUSTED_PROXIES); empty: none.
 	TrustedProxies []string
+	// PublicURL is the scheme and host readers reach Pantau at
+	// (PANTAU_PUBLIC_URL), for absolute links; empty: the request's host.
+	PublicURL string
 }
 
 // New builds the HTTP handler. It fails when a dashboard definition is
@@ -90,7 +95,7 @@ func New(st *store.Store, log *slog.Logger, options ...Options) (http.Handler, e
 		return nil, err
 	}
 	s := &Server{store: st, log: log, pages: pages, metrics: NewMetrics(st), pageCache: httpx.NewPageCache(64<<20, time.Minute, chart.Nonce), embeds: httpx.NewEmbedCache(embedCacheEntries, st), accounts: newAccounts(opt.SecureCookies), uploads: newUploads(opt.MaxUploadBytes, opt.MinUploadRate, opt.UploadGrace), dashboards: dash,
-		requireReview: opt.RequireReview}
+		requireReview: opt.RequireReview, publicURL: opt.PublicURL}
 	// The region index at start-up, so that no reader waits for it; a
 	// database not ready yet is retried by the first request that needs it.
 	if _, err := s.regionIndex(context.Background()); err != nil {

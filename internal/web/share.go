@@ -29,6 +29,10 @@ type shareView struct {
 	CSVURL, JSONURL                  string
 	ChartID, Title, Source, FileName string
 	Images                           bool
+	// S and Page are the share area's and the pages' words (options,
+	// theme names); Theme the page's, which the codes start with.
+	S, Page map[string]string
+	Theme   string
 	// Illustrative marks the exported images as demo data (Marked).
 	Illustrative bool
 }
@@ -49,7 +53,14 @@ func (v *shareView) Marked(illustrative, generated bool) *shareView {
 // baseURL is this server's address as the reader reached it. Without TLS
 // at the server, https is assumed when cookies are marked Secure (TLS ends
 // at a proxy): an http iframe would be blocked on an https news site.
+//
+// PANTAU_PUBLIC_URL, when set, is used instead: links in previews and
+// embed codes then name the public address even when a request came in
+// through an internal one.
 func (s *Server) baseURL(c *gin.Context) string {
+	if s.publicURL != "" {
+		return s.publicURL
+	}
 	scheme := "http"
 	if c.Request.TLS != nil || s.accounts.secureCookies {
 		scheme = "https"
@@ -83,14 +94,14 @@ func (sh share) Indicator(code, region string) *shareView {
 	if reg, err := sh.s.store.Region(sh.c.Request.Context(), region); err == nil {
 		title += " — " + reg.Name
 	}
-	return sh.view(r, chart.ID("indicator", code, region), title, source, 480)
+	return sh.view(r, chart.ID("indicator", code, region), title, source, embedHeight(dashboards.Series))
 }
 
 // IndicatorMap is the dialog of an indicator page's map of year.
 func (sh share) IndicatorMap(code, region string, year int) *shareView {
 	v := sh.Indicator(code, region)
 	r := embedReq{kind: "i", indicator: code, region: region, lang: lang(sh.c), theme: theme(sh.c), tab: "map", year: year}
-	return sh.view(r, chart.ID("indicator", code, region, "map"), v.Title, v.Source, 640)
+	return sh.view(r, chart.ID("indicator", code, region, "map"), v.Title, v.Source, embedHeight(dashboards.Map))
 }
 
 // Panel is the dialog of a dashboard panel, nil for panels that are not
@@ -115,11 +126,21 @@ func (sh share) Panel(dashboard, panel, region string) *shareView {
 	if reg, err := sh.s.store.Region(sh.c.Request.Context(), region); err == nil {
 		title += " — " + reg.Name
 	}
-	height := 480
-	if pn.Type == dashboards.Districts || pn.Type == dashboards.Map {
-		height = 640
+	return sh.view(r, chart.ID(d.ID, pn.ID), title, source, embedHeight(pn.Type))
+}
+
+// embedHeight is the height the embed codes give a chart of type typ
+// (a dashboards panel type): what its title, caption, chart, source line
+// and link back need at a 320 px phone width, measured in Chromium
+// (TestEmbedFitBrowser). Without /static/embed.js the embed fills it, its
+// chart growing into what the texts leave at wider widths; with the
+// script the frame takes the content's own height.
+func embedHeight(typ string) int {
+	switch typ {
+	case dashboards.Districts, dashboards.Map:
+		return 760 // a bar per district, or the map with its legend
 	}
-	return sh.view(r, chart.ID(d.ID, pn.ID), title, source, height)
+	return 680
 }
 
 func (sh share) view(r embedReq, chartID, title, source string, height int) *shareView {
@@ -129,7 +150,8 @@ func (sh share) view(r embedReq, chartID, title, source string, height int) *sha
 	live.since = version
 	pinned := r
 	pinned.version = version
-	v := &shareView{ID: "embed-" + chartID, Lang: r.lang, T: embedTexts[r.lang], ChartID: chartID, Title: title, Source: source,
+	v := &shareView{ID: "embed-" + chartID, Lang: r.lang, T: embedTexts[r.lang], S: shareTexts[r.lang], Page: texts[r.lang], Theme: r.theme,
+		ChartID: chartID, Title: title, Source: source,
 		FileName: r.fileName(), Images: chart.Available(),
 		CSVURL: r.path() + "?" + r.query("format", "csv"), JSONURL: r.path() + "?" + r.query("format", "json")}
 	v.IframeCode = iframeCode(base+live.path()+"?"+live.query(), title, 0, height)

@@ -20,6 +20,9 @@
         frames[i].style.height = h + 'px';
         frames[i].setAttribute('height', String(h));
         frames[i].setAttribute('data-pantau-charts', String(m.charts | 0));
+        // Tell the embed its height is now ours to set: it stops filling
+        // the frame's given height and reports its content's own.
+        e.source.postMessage({ 'pantau-embed-host': 1 }, origin);
       }
     }
   });

@@ -206,6 +206,15 @@
       // The height is not a secret: any host page may learn it.
       window.parent.postMessage({ 'pantau-embed': { height: h, charts: drawn } }, '*');
     }
+    // Without /static/embed.js on the host the embed fills the frame's
+    // height; once the host's script says it sizes the frame, the embed
+    // takes its content's own height and reports that.
+    window.addEventListener('message', function (e) {
+      if (e.source !== window.parent || !e.data || typeof e.data !== 'object' || !e.data['pantau-embed-host']) return;
+      if (root.classList.contains('sized')) return;
+      root.classList.add('sized');
+      report();
+    });
     report();
     if (window.ResizeObserver) new ResizeObserver(report).observe(box);
     window.addEventListener('resize', report);
@@ -219,7 +228,30 @@
     }, 100);
   }
 
+  // --- embed options: the codes in the dialog follow the choices ---
+  function applyOptions(dialog) {
+    var opts = {};
+    dialog.querySelectorAll('[data-embed-opt]').forEach(function (el) {
+      var v = el.type === 'checkbox' ? (el.checked ? el.value : '') : el.value;
+      opts[el.getAttribute('data-embed-opt')] = v;
+    });
+    dialog.querySelectorAll('textarea').forEach(function (area) {
+      area.value = area.value.replace(/<iframe src="([^"]*)"/, function (all, src) {
+        var u = new URL(src.replace(/&amp;/g, '&'));
+        Object.keys(opts).forEach(function (k) {
+          if (opts[k]) u.searchParams.set(k, opts[k]); else u.searchParams.delete(k);
+        });
+        u.searchParams.sort();
+        return '<iframe src="' + u.toString().replace(/&/g, '&amp;') + '"';
+      });
+    });
+  }
+
   ready(function () {
+    document.addEventListener('change', function (e) {
+      var d = e.target.closest && e.target.closest('[data-embed-opt]') && e.target.closest('.embed-dialog');
+      if (d) applyOptions(d);
+    });
     document.addEventListener('click', function (e) {
       var t = e.target.closest && e.target.closest('[data-copy],[data-export]');
       if (!t) return;
