@@ -37,7 +37,7 @@ type openAPIDoc struct {
 
 // pages are server-rendered HTML, not API: the OpenAPI document need not
 // list them.
-var pages = regexp.MustCompile(`^/(|d/.*|i/.*|embed/.*|oembed|static/.*|favicon\.ico|manifest\.webmanifest|kelengkapan|completeness|unggah|unggah/simpan|upload)$`)
+var pages = regexp.MustCompile(`^/(|d/.*|i/.*|embed/.*|oembed|static/.*|favicon\.ico|manifest\.webmanifest|kelengkapan|completeness|unggah|unggah/simpan|unggah/isian|unggah/indikator|upload)$`)
 
 // TestOpenAPIDocumentsEveryRoute walks the router and the document: every
 // API and operational route must be documented, and every documented route

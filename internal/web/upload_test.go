@@ -262,9 +262,14 @@ func TestUploadAPI(t *testing.T) {
 		}
 
 		// A changed upload writes a revision the history shows; a jump
-		// against the stored year before is a warning, not an error.
-		status, r, _ = srv.post(t, srv.bps, "lang=en", povertyHeader+"16.07;kemiskinan_ekstrem;2025;0,45\n16.07;kemiskinan_ekstrem;2026;4,5\n")
-		if status != 201 || r.Data.Counts.Changed != 1 || r.Data.Counts.New != 1 || len(r.Data.Warnings) != 1 || r.Data.Warnings[0].Line != 3 {
+		// against the stored year before (4,5 is ten times 0,45) is a
+		// warning, not an error: refused until it is confirmed, then stored.
+		jump := povertyHeader + "16.07;kemiskinan_ekstrem;2025;0,45\n16.07;kemiskinan_ekstrem;2026;4,5\n"
+		if status, r, _ := srv.post(t, srv.bps, "lang=en", jump); status != 422 || r.Error.Code != "warnings" {
+			t.Fatalf("unconfirmed jump: %d %+v", status, r.Error)
+		}
+		status, r, _ = srv.post(t, srv.bps, "lang=en&confirm_warnings=true", jump)
+		if status != 201 || r.Data.Counts.Changed != 1 || r.Data.Counts.New != 1 || len(r.Data.Warnings) == 0 || r.Data.Warnings[0].Line != 3 {
 			t.Fatalf("changed upload: %d %+v", status, r.Data)
 		}
 		var hist struct {
