@@ -3,6 +3,7 @@ package httpx
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,20 @@ func TestEveryPolicyForbidsByDefault(t *testing.T) {
 		csp := ContentSecurityPolicy(p, "n0nce")
 		if len(csp) < len("default-src 'none'") || csp[:len("default-src 'none'")] != "default-src 'none'" {
 			t.Errorf("policy %d does not start with default-src 'none': %q", p, csp)
+		}
+	}
+}
+
+// Every page links the favicon and the web manifest (templates/share.html):
+// a policy that forbade them logged a CSP error on every page (Lighthouse's
+// errors-in-console, best practices 93).
+func TestPagePoliciesAllowIconsAndManifest(t *testing.T) {
+	for _, p := range []Policy{PagePolicy, EmbedPolicy, FormPolicy, UploadPolicy} {
+		csp := ContentSecurityPolicy(p, "n0nce")
+		for _, want := range []string{"manifest-src 'self'", "img-src 'self'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("policy %d lacks %s: %q", p, want, csp)
+			}
 		}
 	}
 }
