@@ -299,10 +299,7 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 		s.accountError(c, err)
 		return
 	}
-	names := map[string]string{}
-	for _, a := range agencies {
-		names[a.Code] = a.Name
-	}
+	names := agencyNames(agencies)
 	rows := make([]tokenRow, len(toks))
 	for i, t := range toks {
 		rows[i] = tokenRow{TokenStatus: t, AgencyName: names[t.AgencyCode], Created: when(&t.CreatedAt), LastUsed: when(t.LastUsedAt),
@@ -349,3 +346,13 @@ func (s *Server) revokeTokenPage(c *gin.Context) {
 
 // adminTexts are the administration pages' strings per language.
 var adminTexts = locale.Sections("admin")
+
+// agencyNames maps agency codes to names, for the admin lists that show
+// an agency beside each row.
+func agencyNames(agencies []domain.Agency) map[string]string {
+	names := make(map[string]string, len(agencies))
+	for _, a := range agencies {
+		names[a.Code] = a.Name
+	}
+	return names
+}

@@ -237,10 +237,7 @@ func (s *Server) catalogIndicators(c *gin.Context) {
 		s.accountError(c, err)
 		return
 	}
-	names := map[string]string{}
-	for _, a := range agencies {
-		names[a.Code] = a.Name
-	}
+	names := agencyNames(agencies)
 	q := strings.TrimSpace(c.Query("q"))
 	needle := strings.ToLower(q)
 	t := catalogTexts[l]
