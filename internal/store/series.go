@@ -285,23 +285,59 @@ type Presence struct {
 }
 
 // presencesSQL reads by region alone: the series_region index (migrations
-// postgres 00014, sqlite 00013) makes each region one index range.
+// postgres 00014, sqlite 00013) makes each region one index range, and
+// each series reads only the years asked for from its key's index.
 const presencesSQL = `SELECT indicator_code, region_code, year, status FROM observations
-	WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`
+	WHERE region_code IN (?) AND disagg = '' AND year BETWEEN ? AND ? ORDER BY indicator_code, region_code, year`
 
-// Presences lists, for the given regions, every total value stored, all
-// years: what the completeness matrix is built from.
-func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence, error) {
+// Presences lists, for the given regions, every total value stored in the
+// years from–to: what the completeness matrix's cells are built from.
+func (s *Store) Presences(ctx context.Context, regionCodes []string, from, to int) ([]Presence, error) {
 	out := []Presence{}
 	if len(regionCodes) == 0 {
 		return out, nil
 	}
-	q, args, err := sqlx.In(presencesSQL, regionCodes)
+	q, args, err := sqlx.In(presencesSQL, regionCodes, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
 	}
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
+	}
+	return out, nil
+}
+
+// totalSeriesSQL reads the series of regions by the series_region index.
+const totalSeriesSQL = `SELECT indicator_code, region_code FROM series WHERE region_code IN (?) AND disagg = ''
+	ORDER BY indicator_code, region_code`
+
+// TotalSeries lists the (indicator, region) pairs of the given regions
+// with a total value stored in any year: which rows the completeness
+// matrix expects, read from the series (a series exists once a value of
+// it is stored; values are never deleted) rather than from every value.
+func (s *Store) TotalSeries(ctx context.Context, regionCodes []string) ([][2]string, error) {
+	out := [][2]string{}
+	if len(regionCodes) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(totalSeriesSQL, regionCodes)
+	if err != nil {
+		return nil, fmt.Errorf("store: total series: %w", err)
+	}
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: total series: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, fmt.Errorf("store: total series: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: total series: %w", err)
 	}
 	return out, nil
 }

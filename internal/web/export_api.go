@@ -204,17 +204,16 @@ func withQuery(c *gin.Context, path string) string {
 	return path
 }
 
-// changeCursor is the opaque ?cursor= of the change feed.
+// changeCursor is the opaque ?cursor= of the change feed: where the last
+// change of a page stands in the feed's order.
 type changeCursor struct {
-	Version   int64  `json:"v"`
-	Indicator string `json:"i"`
-	Region    string `json:"r"`
-	Disagg    string `json:"d"`
-	Year      int    `json:"y"`
+	Version int64 `json:"v"`
+	Series  int64 `json:"s"`
+	Year    int   `json:"y"`
 }
 
 func encodeCursor(ch store.Change) string {
-	b, _ := json.Marshal(changeCursor{ch.Version, ch.IndicatorCode, ch.RegionCode, string(ch.Disagg), ch.Year})
+	b, _ := json.Marshal(changeCursor{ch.Version, ch.Series, ch.Year})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -224,11 +223,10 @@ func decodeCursor(s string) (*store.ChangeCursor, error) {
 	if err == nil {
 		err = json.Unmarshal(b, &cc)
 	}
-	if err != nil {
+	if err != nil || cc.Series == 0 {
 		return nil, domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", s)
 	}
-	return &store.ChangeCursor{Version: cc.Version, SeriesKey: domain.SeriesKey{IndicatorCode: cc.Indicator, RegionCode: cc.Region,
-		Disagg: domain.Disaggregation(cc.Disagg), Year: cc.Year}}, nil
+	return &store.ChangeCursor{Version: cc.Version, Series: cc.Series, Year: cc.Year}, nil
 }
 
 // getChanges lists observation changes (first values and revisions) made
