@@ -93,7 +93,7 @@ const changesOfVersionsSQL = `SELECT s.indicator_code, s.region_code, s.disagg, 
 func (s *Store) Changes(ctx context.Context, since int64, after *ChangeCursor, limit int) ([]Change, error) {
 	// After version since is after its last possible key.
 	from := ChangeCursor{Version: since, Series: math.MaxInt32, Year: math.MaxInt32}
-	if after != nil && after.Version >= since {
+	if after != nil && after.Version > since {
 		from = *after
 	}
 	cur := []any{from.Version, from.Series, from.Year}

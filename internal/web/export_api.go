@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -118,6 +119,10 @@ func (s *Server) getExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if c.Query("limit") != "" {
+		s.getExportPage(c, kind, sel, opts, version)
+		return
+	}
 	etag := exportETag(c, version)
 	if httpx.NotModified(c, etag, time.Time{}) {
 		c.Header("ETag", etag)
@@ -144,6 +149,95 @@ func (s *Server) getExport(c *gin.Context) {
 	if _, err := e.WriteTo(ctx, c.Writer); err != nil {
 		s.abortStream(c, err)
 	}
+}
+
+// getExportPage answers /api/v1/export?limit=: one page of the selected
+// observations as JSON, the rows as the JSON export writes them, in key
+// order; ?cursor= continues after a page, next_url names the next page
+// (null on the last). A page reads only its own rows (see
+// store.ObservationsPage), where a download reads the whole selection.
+func (s *Server) getExportPage(c *gin.Context, kind string, sel store.Selection, opts export.Options, version int64) {
+	ctx := c.Request.Context()
+	limit, err := strconv.Atoi(c.Query("limit"))
+	switch {
+	case err != nil || limit < 1 || limit > 10000:
+		err = domain.Errorf(domain.ErrInvalid, "limit %q: want 1–10000", c.Query("limit"))
+	case kind != export.KindObservations:
+		err = domain.Errorf(domain.ErrInvalid, "pages (limit=) are of observations; download targets whole")
+	case c.Query("format") != "" && opts.Format != export.JSON:
+		err = domain.Errorf(domain.ErrInvalid, "pages (limit=) are JSON: use format=json, or download the %s file whole without limit", opts.Format)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var after *domain.SeriesKey
+	if raw := c.Query("cursor"); raw != "" {
+		var k exportCursor
+		b, err := base64.RawURLEncoding.DecodeString(raw)
+		if err == nil {
+			err = json.Unmarshal(b, &k)
+		}
+		if err != nil || k.Indicator == "" {
+			s.fail(c, domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", raw))
+			return
+		}
+		after = &domain.SeriesKey{IndicatorCode: k.Indicator, RegionCode: k.Region, Disagg: domain.Disaggregation(k.Disagg), Year: k.Year}
+	}
+	if err := s.checkSelection(ctx, sel); err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, err := s.store.ObservationsPage(ctx, sel, after, limit+1)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var next, nextURL any
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[limit-1]
+		b, _ := json.Marshal(exportCursor{last.IndicatorCode, last.RegionCode, string(last.Disagg), last.Year})
+		cur := base64.RawURLEncoding.EncodeToString(b)
+		q := c.Request.URL.Query()
+		q.Set("cursor", cur)
+		next, nextURL = cur, "/api/v1/export?"+q.Encode()
+	}
+	var data strings.Builder
+	if err := export.JSONRows(&data, rows); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("X-Pantau-Data-Version", strconv.FormatInt(version, 10))
+	c.JSON(http.StatusOK, gin.H{"data": json.RawMessage(data.String()), "version": version, "next": next, "next_url": nextURL})
+}
+
+// exportCursor is the opaque ?cursor= of an export's pages: the last key
+// of a page.
+type exportCursor struct {
+	Indicator string `json:"i"`
+	Region    string `json:"r"`
+	Disagg    string `json:"d"`
+	Year      int    `json:"y"`
+}
+
+// checkSelection answers unknown indicator or region codes as not found,
+// as a download does (export.Prepare), reading only those codes.
+func (s *Server) checkSelection(ctx context.Context, sel store.Selection) error {
+	if sel.FromYear != 0 && sel.ToYear != 0 && sel.FromYear > sel.ToYear {
+		return domain.Errorf(domain.ErrInvalid, "from %d is after to %d", sel.FromYear, sel.ToYear)
+	}
+	for _, code := range sel.Indicators {
+		if _, err := s.store.Indicator(ctx, code); err != nil {
+			return err
+		}
+	}
+	if sel.RegionSubtree != "" {
+		if _, err := s.store.Region(ctx, sel.RegionSubtree); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // abortStream ends a response that failed mid-way. Before the first byte
