@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"cmp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -11,7 +12,7 @@ import (
 )
 
 // longRows is what the one-value-per-row layouts share: the CSV output and
-// the disaggregation's columns, which stand after the year.
+// the disaggregation's columns (after the year in Pantau's own layouts).
 type longRows struct {
 	opts Options
 	bw   *bufio.Writer
@@ -238,35 +239,23 @@ func (w wideTargets) Write(t domain.Target) error { return w.write(t) }
 // CL_OBS_STATUS codes A (normal), P (provisional) and R (revised); a series
 // break, which SDMX could only say as OBS_STATUS B in place of the status,
 // has its own attribute column so that both survive.
-type sdmxWriter struct {
-	opts Options
-	bw   *bufio.Writer
-	out  *csvOut
-	dims *dimCells
-}
+type sdmxWriter struct{ longRows }
 
 // SDMXStructureID names Pantau's dataflow in SDMX-CSV files.
 const SDMXStructureID = "PANTAU:DF_INDICATORS(1.0)"
 
 func newSDMXWriter(bw *bufio.Writer, opts Options) (*sdmxWriter, error) {
-	w := &sdmxWriter{opts: opts, bw: bw, out: newCSVOut(bw, ',', false)}
+	w := &sdmxWriter{longRows{opts: opts, bw: bw, out: newCSVOut(bw, ',', false)}}
 	cols := []string{"STRUCTURE", "STRUCTURE_ID", "ACTION", "FREQ", "REF_AREA", "INDICATOR"}
 	for _, d := range opts.Dimensions {
-		name := sdmxDimension[d]
-		if name == "" {
-			name = strings.ToUpper(d)
-		}
-		cols = append(cols, name)
+		cols = append(cols, cmp.Or(sdmxDimension[d], strings.ToUpper(d)))
 	}
 	cols = append(cols, "TIME_PERIOD", "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "SERIES_BREAK", "COMMENT_OBS")
 	w.dims = newDimCells(opts.Dimensions, func(dim, v string) string {
 		if dim == "kelompok_umur" {
 			return sdmxAge(v)
 		}
-		if s := sdmxValue[v]; s != "" {
-			return s
-		}
-		return v
+		return cmp.Or(sdmxValue[v], v)
 	}, "_T")
 	return w, w.out.header(cols)
 }
@@ -317,41 +306,27 @@ func (c *csvOut) obsAttributes(status string, o domain.Observation) error {
 	return c.end()
 }
 
-func (w *sdmxWriter) Close() error { return w.bw.Flush() }
-
 // openSDGWriter writes Open SDG's data layout: Year, the disaggregations,
 // GeoCode, Units, Value, then observation attributes (OBS_STATUS,
 // SERIES_BREAK, COMMENT_OBS). An export of one indicator is one Open SDG
 // series file; with several, an Indicator column after Year names each
 // row's.
 type openSDGWriter struct {
-	opts   Options
-	bw     *bufio.Writer
-	out    *csvOut
-	dims   *dimCells
+	longRows
 	withID bool
 }
 
 func newOpenSDGWriter(bw *bufio.Writer, opts Options) (*openSDGWriter, error) {
-	w := &openSDGWriter{opts: opts, bw: bw, out: newCSVOut(bw, ',', false), withID: opts.Indicator == ""}
+	w := &openSDGWriter{longRows: longRows{opts: opts, bw: bw, out: newCSVOut(bw, ',', false)}, withID: opts.Indicator == ""}
 	cols := []string{"Year"}
 	if w.withID {
 		cols = append(cols, "Indicator")
 	}
 	for _, d := range opts.Dimensions {
-		name := openSDGDimension[d]
-		if name == "" {
-			name = d
-		}
-		cols = append(cols, name)
+		cols = append(cols, cmp.Or(openSDGDimension[d], d))
 	}
 	cols = append(cols, "GeoCode", "Units", "Value", "OBS_STATUS", "SERIES_BREAK", "COMMENT_OBS")
-	w.dims = newDimCells(opts.Dimensions, func(_, v string) string {
-		if s := openSDGValue[v]; s != "" {
-			return s
-		}
-		return v
-	}, "")
+	w.dims = newDimCells(opts.Dimensions, func(_, v string) string { return cmp.Or(openSDGValue[v], v) }, "")
 	return w, w.out.header(cols)
 }
 
@@ -373,8 +348,6 @@ func (w *openSDGWriter) Write(o domain.Observation) error {
 	out.num(o.Value)
 	return out.obsAttributes(Options{Locale: locale.EN}.statusWord(o.Status), o)
 }
-
-func (w *openSDGWriter) Close() error { return w.bw.Flush() }
 
 // jsonWriter streams a JSON array, one object per row, written by hand so
 // that no row is held or reflected upon.
