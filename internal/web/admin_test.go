@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -498,18 +497,12 @@ func TestAdminPagesBrowser(t *testing.T) {
 			}
 		}
 	}
-	for name, shot := range map[string]struct{ path, size string }{
+	screenshots(t, bin, base, dir, map[string]shot{
 		"admin-pengguna-desktop.png": {"/admin/pengguna?lang=id", "1280,900"},
 		"admin-pengguna-phone.png":   {"/admin/pengguna?lang=id", "390,844"},
 		"admin-token-desktop.png":    {"/admin/token?lang=id", "1280,900"},
 		"admin-token-phone.png":      {"/admin/token?lang=en", "390,844"},
-	} {
-		file := filepath.Join(dir, name)
-		chromium(t, bin, base+shot.path, "--window-size="+shot.size, "--screenshot="+file)
-		if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
-			t.Errorf("screenshot %s: %v size %d", name, err, sizeOf(fi))
-		}
-	}
+	})
 	t.Logf("screenshots in %s", dir)
 }
 

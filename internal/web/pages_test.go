@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -375,9 +374,7 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s: a payload ran", path)
 			}
 		}
-		for name, shot := range map[string]struct {
-			path, size string
-		}{
+		screenshots(t, bin, base, dir, map[string]shot{
 			"makro-desktop.png":         {"/d/makro-banyuasin?lang=id", "1280,900"},
 			"makro-phone.png":           {"/d/makro-banyuasin?lang=id", "390,844"},
 			"kesenjangan-desktop.png":   {"/d/kesenjangan-kecamatan?lang=id", "1280,900"},
@@ -386,16 +383,31 @@ func TestBrowser(t *testing.T) {
 			"ekstrem-id-phone.png":      {"/i/kemiskinan_ekstrem?region=16.07&lang=id", "390,844"},
 			"ekstrem-en-phone-dark.png": {"/i/kemiskinan_ekstrem?region=16.07&lang=en&theme=dark", "390,844"},
 			"xss-indicator-desktop.png": {"/i/xss?region=16.07.22", "1280,900"},
-		} {
-			file := filepath.Join(dir, name)
-			chromium(t, bin, base+shot.path, "--window-size="+shot.size, "--screenshot="+file)
-			fi, err := os.Stat(file)
-			if err != nil || fi.Size() < 10_000 {
-				t.Errorf("screenshot %s: %v", name, fmt.Sprint(err, " size ", sizeOf(fi)))
-			}
-		}
+		})
 		t.Logf("screenshots in %s", dir)
 	})
+}
+
+// screenshot has Chromium draw url at size ("width,height") into file
+// and checks that it drew something (a blank page is a few kilobytes).
+func screenshot(t *testing.T, bin, url, size, file string, args ...string) {
+	t.Helper()
+	chromium(t, bin, url, append([]string{"--window-size=" + size, "--screenshot=" + file}, args...)...)
+	if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
+		t.Errorf("screenshot %s: %v size %d", file, err, sizeOf(fi))
+	}
+}
+
+// shot is a screenshot to take: a page and the window's size.
+type shot struct{ path, size string }
+
+// screenshots takes each shot of a page under base into dir, named by its
+// key.
+func screenshots(t *testing.T, bin, base, dir string, shots map[string]shot) {
+	t.Helper()
+	for name, s := range shots {
+		screenshot(t, bin, base+s.path, s.size, filepath.Join(dir, name))
+	}
 }
 
 func sizeOf(fi os.FileInfo) int64 {
