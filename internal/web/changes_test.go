@@ -77,10 +77,7 @@ func TestNoteAndStatusOnlyChanges(t *testing.T) {
 	}
 	uploadServers(t, func(t *testing.T, srv uploadServer) {
 		ctx := context.Background()
-		v1, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		v1 := srv.dataVersion(t)
 		changes := dryChanges(t, srv, file)
 		if len(changes) != 5 {
 			t.Fatalf("changes: %+v", changes)

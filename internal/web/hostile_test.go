@@ -77,12 +77,8 @@ func TestInventedMethodsLeaveMetricsAlone(t *testing.T) {
 // stored the bytes).
 func TestInvalidUTF8NeverStored(t *testing.T) {
 	uploadServers(t, func(t *testing.T, srv uploadServer) {
-		ctx := context.Background()
 		before := srv.extremePoverty(t)
-		version, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		version := srv.dataVersion(t)
 		file := povertyHeader + "16.07;kemiskinan_ekstrem;2024;0,50\n"
 		for _, tt := range []struct {
 			name, filename, field, value, want string
@@ -127,10 +123,7 @@ func TestInvalidUTF8NeverStored(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(msg), `form field \"email\" is not valid UTF-8`) {
 			t.Errorf("login form: %d %s", resp.StatusCode, msg)
 		}
-		after, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		after := srv.dataVersion(t)
 		if after != version || srv.extremePoverty(t) != before {
 			t.Errorf("a refused upload was stored: version %d → %d", version, after)
 		}
@@ -207,10 +200,7 @@ func TestIdempotentUpload(t *testing.T) {
 		if status != http.StatusCreated || first.Data.Upload.ID == 0 {
 			t.Fatalf("first upload: %d %+v", status, first)
 		}
-		version, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		version := srv.dataVersion(t)
 		status, again, h := send("retry-1")
 		if status != http.StatusCreated || again.Data.Upload.ID != first.Data.Upload.ID || h.Get("Idempotent-Replayed") != "true" {
 			t.Errorf("retry: %d upload %d (first %d), replayed %q", status, again.Data.Upload.ID, first.Data.Upload.ID, h.Get("Idempotent-Replayed"))

@@ -131,10 +131,7 @@ func TestReviewWorkflow(t *testing.T) {
 	reviewServers(t, func(t *testing.T, srv reviewServer) {
 		ctx := context.Background()
 		before := srv.extremePoverty(t)
-		version, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		version := srv.dataVersion(t)
 		embedBefore := pageText(t, srv.base+"/embed/i/kemiskinan_ekstrem?region=16.07")
 		exportBefore := pageText(t, srv.base+"/api/v1/export?indicator=kemiskinan_ekstrem&format=csv")
 		file := povertyHeader + "16.07;kemiskinan_ekstrem;2024;0,47\n16.07;kemiskinan_ekstrem;2025;0,41\n"

@@ -128,6 +128,19 @@ func do(t *testing.T, req *http.Request) (int, uploadReply, http.Header) {
 	return resp.StatusCode, r, resp.Header
 }
 
+// dataVersion is the store's data version, which every import moves.
+func (srv uploadServer) dataVersion(t *testing.T) int64 {
+	t.Helper()
+	v, err := srv.st.DataVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// extremePoverty is the public series of kemiskinan_ekstrem in 16.07 (no
+// disaggregation) as year:value@upload:line, for comparing before and
+// after.
 func (srv uploadServer) extremePoverty(t *testing.T) string {
 	var s struct {
 		Data struct {
