@@ -5,10 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -33,13 +31,8 @@ func accountServer(t *testing.T, opt web.Options) (*store.Store, string) {
 	if _, err := st.CreateUser(ctx, domain.User{Email: "admin@bappeda.id", Role: domain.RoleAdmin}, "kata-sandi-panjang"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return st, srv.URL
+	base, _ := serveStore(t, st, opt)
+	return st, base
 }
 
 type acctBrowser struct {

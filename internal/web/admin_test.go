@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,7 +21,6 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
-	"pantau/internal/web"
 )
 
 // adminServers runs fn against a real server over the demo with one
@@ -464,10 +462,7 @@ func TestAdminPagesBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHandler(t, st)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.AddCookie(&http.Cookie{Name: "pantau_session", Value: secret})
 		h.ServeHTTP(w, r)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,7 +19,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/testdb"
-	"pantau/internal/web"
 )
 
 type openAPIDoc struct {
@@ -44,10 +42,7 @@ var pages = regexp.MustCompile(`^/(|d/.*|i/.*|embed/.*|oembed|static/.*|favicon\
 // must exist.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	st := testdb.SQLite(t)
-	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHandler(t, st)
 	engine, ok := h.(*gin.Engine)
 	if !ok {
 		t.Fatalf("web.New returned %T, not the gin engine whose routes this test walks", h)

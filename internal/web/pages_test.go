@@ -16,8 +16,6 @@ import (
 
 	"pantau/internal/chart"
 	"pantau/internal/domain"
-	"pantau/internal/importer"
-	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
 
@@ -142,21 +140,9 @@ func loadHostile(t *testing.T, st *store.Store) {
 		"16.07;xss;2024;1,20;" + q(payloads[2]) + "\n" +
 		"16.07.22;xss;2024;2,20;" + q(payloads[1]) + "\n" +
 		"16.07.22;kemiskinan;2025;9,10;" + q(payloads[2]) + "\n"
-	_, err = importer.Import(ctx, st, strings.NewReader(csv), importer.Request{
-		Upload:  domain.Upload{Filename: "xss.csv", CreatedBy: payloads[0], AgencyCode: "bappeda-banyuasin"},
-		Options: ingest.Options{Decimal: ingest.DecimalComma},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	importCSV(t, st, "xss.csv", payloads[0], csv)
 	// A changed value, so the revision history shows the uploader's name.
-	_, err = importer.Import(ctx, st, strings.NewReader("kode_wilayah;kode_indikator;tahun;nilai\n16.07;xss;2024;1,10\n"), importer.Request{
-		Upload:  domain.Upload{Filename: "xss2.csv", CreatedBy: payloads[2], AgencyCode: "bappeda-banyuasin"},
-		Options: ingest.Options{Decimal: ingest.DecimalComma},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	importCSV(t, st, "xss2.csv", payloads[2], "kode_wilayah;kode_indikator;tahun;nilai\n16.07;xss;2024;1,10\n")
 }
 
 var hostilePages = []string{"/i/xss?region=16.07", "/i/xss?region=16.07&lang=en", "/i/xss?region=16.07.22", "/d/kesenjangan-kecamatan", "/", "/i/kemiskinan?region=16.07.22"}
