@@ -294,6 +294,22 @@ func TestAdminUsersAPI(t *testing.T) {
 	})
 }
 
+// adminPage fetches an administration page as b: a 200 showing every one
+// of want, never kept by a cache, under the strict CSP.
+func (b *acctBrowser) adminPage(path string, want ...string) string {
+	b.t.Helper()
+	resp, page := b.do("GET", path, nil)
+	ok := resp.StatusCode == 200 && resp.Header.Get("Cache-Control") == "no-store" &&
+		strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'")
+	for _, w := range want {
+		ok = ok && strings.Contains(page, w)
+	}
+	if !ok {
+		b.t.Fatalf("%s: %d %v %.300s", path, resp.StatusCode, resp.Header, page)
+	}
+	return page
+}
+
 var secretShown = regexp.MustCompile(`<code class="copy" id="secret">([^<]+)</code>`)
 
 func TestAdminPages(t *testing.T) {
@@ -305,18 +321,14 @@ func TestAdminPages(t *testing.T) {
 		if !strings.Contains(page, `href="/admin/pengguna"`) || !strings.Contains(page, `href="/admin/token"`) {
 			t.Errorf("the account page does not link the administration pages")
 		}
-		resp, page := b.do("GET", "/admin/pengguna", nil)
-		if resp.StatusCode != 200 || !strings.Contains(page, "Tambah pengguna") || !strings.Contains(page, "admin@bappeda.id") ||
-			resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
-			t.Fatalf("users page: %d", resp.StatusCode)
-		}
+		page = b.adminPage("/admin/pengguna", "Tambah pengguna", "admin@bappeda.id")
 		if _, en := b.do("GET", "/admin/pengguna?lang=en", nil); !strings.Contains(en, "Add a user") || !strings.Contains(en, `action="/admin/pengguna?lang=en#baru"`) {
 			t.Errorf("English users page")
 		}
 		tok := formToken(t, page)
 
 		// Create with a generated password, shown once on the answer.
-		resp, page = b.do("POST", "/admin/pengguna", url.Values{"csrf_token": {tok}, "email": {"staf@bps.id"}, "name": {"Staf <b>BPS</b>"},
+		resp, page := b.do("POST", "/admin/pengguna", url.Values{"csrf_token": {tok}, "email": {"staf@bps.id"}, "name": {"Staf <b>BPS</b>"},
 			"role": {"uploader"}, "agency": {"bps-banyuasin"}})
 		m := secretShown.FindStringSubmatch(page)
 		if resp.StatusCode != 200 || m == nil || strings.Contains(page, "<b>BPS</b>") {
