@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -48,16 +47,8 @@ func dryChanges(t *testing.T, srv uploadServer, body []byte) []importer.Change {
 // previewPage posts body to /unggah as the BPS token and returns the page.
 func previewPage(t *testing.T, srv uploadServer, lang string, body []byte, fields ...string) (int, string) {
 	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("token", srv.bps)
-	for i := 0; i+1 < len(fields); i += 2 {
-		mw.WriteField(fields[i], fields[i+1])
-	}
-	fw, _ := mw.CreateFormFile("file", "data.csv")
-	fw.Write(body)
-	mw.Close()
-	resp, err := http.Post(srv.base+"/unggah?lang="+lang, mw.FormDataContentType(), &b)
+	b, ct := fileForm("data.csv", string(body), append([]string{"token", srv.bps}, fields...)...)
+	resp, err := http.Post(srv.base+"/unggah?lang="+lang, ct, b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,10 @@ package web_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -87,16 +85,13 @@ func TestInvalidUTF8NeverStored(t *testing.T) {
 			{name: "form field", filename: "kemiskinan.csv", field: "region", value: "16.07\xff", want: `form field "region" is not valid UTF-8`},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				var body bytes.Buffer
-				mw := multipart.NewWriter(&body)
+				var fields []string
 				if tt.field != "" {
-					mw.WriteField(tt.field, tt.value)
+					fields = []string{tt.field, tt.value}
 				}
-				fw, _ := mw.CreateFormFile("file", tt.filename)
-				io.WriteString(fw, file)
-				mw.Close()
-				req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", &body)
-				req.Header.Set("Content-Type", mw.FormDataContentType())
+				body, ct := fileForm(tt.filename, file, fields...)
+				req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", body)
+				req.Header.Set("Content-Type", ct)
 				req.Header.Set("Authorization", "Bearer "+srv.bps)
 				status, r, _ := do(t, req)
 				if status != http.StatusBadRequest || r.Error.Code != "invalid" || !strings.Contains(r.Error.Message, tt.want) {

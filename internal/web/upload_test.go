@@ -113,9 +113,16 @@ func (srv uploadServer) post(t *testing.T, token, query, body string) (int, uplo
 	return do(t, req)
 }
 
+// do sends req and decodes the upload API's answer.
 func do(t *testing.T, req *http.Request) (int, uploadReply, http.Header) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	return doAs(t, http.DefaultClient, req)
+}
+
+// doAs is do through client (with its cookies).
+func doAs(t *testing.T, client *http.Client, req *http.Request) (int, uploadReply, http.Header) {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,15 +311,10 @@ func TestUploadAPI(t *testing.T) {
 		}
 
 		// A multipart form carries the file and its options.
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		mw.WriteField("dry_run", "true")
-		mw.WriteField("indicator", "kemiskinan_ekstrem")
-		fw, _ := mw.CreateFormFile("file", `C:\Data\kemiskinan wide.csv`)
-		io.WriteString(fw, "kode_wilayah;nama_wilayah;2023;2024\n16.07;Kab. Banyu Asin;0,56;0,49\n")
-		mw.Close()
-		req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
+		body, ct := fileForm(`C:\Data\kemiskinan wide.csv`, "kode_wilayah;nama_wilayah;2023;2024\n16.07;Kab. Banyu Asin;0,56;0,49\n",
+			"dry_run", "true", "indicator", "kemiskinan_ekstrem")
+		req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", body)
+		req.Header.Set("Content-Type", ct)
 		req.Header.Set("Authorization", "Bearer "+srv.bps)
 		status, r, _ = do(t, req)
 		if status != 200 || r.Data.Dialect.Layout != "wide" || r.Data.Counts.Unchanged != 1 || r.Data.Counts.Changed != 1 { // 2024 is 0.5 by now
@@ -410,14 +412,7 @@ func TestUploadPage(t *testing.T) {
 			t.Errorf("progress script: %d %s", js.StatusCode, js.Header.Get("Content-Type"))
 		}
 		form := func(token, csv string) (io.Reader, string) {
-			var b bytes.Buffer
-			mw := multipart.NewWriter(&b)
-			mw.WriteField("token", token)
-			mw.WriteField("decimal", "")
-			fw, _ := mw.CreateFormFile("file", "kemiskinan.csv")
-			io.WriteString(fw, csv)
-			mw.Close()
-			return &b, mw.FormDataContentType()
+			return fileForm("kemiskinan.csv", csv, "token", token, "decimal", "")
 		}
 		// A bad token, a bad file: the page says so, stores nothing.
 		body, ct := form("pantau_wrong", povertyHeader+"16.07;kemiskinan_ekstrem;2025;0,40\n")
@@ -485,15 +480,27 @@ func (pc pageClient) do(method, path string, body io.Reader, contentType string)
 // file posts a file through the upload form, with fields.
 func (pc pageClient) file(path, name string, content []byte, fields map[string]string) (int, string) {
 	pc.t.Helper()
+	var kv []string
+	for k, v := range fields {
+		kv = append(kv, k, v)
+	}
+	b, ct := fileForm(name, string(content), kv...)
+	return pc.do("POST", path, b, ct)
+}
+
+// fileForm is a multipart form as a browser or curl -F sends it: the
+// fields (name, value, … in order), then a file named name holding
+// content. It returns the body and its content type.
+func fileForm(name, content string, fields ...string) (*bytes.Buffer, string) {
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
-	for k, v := range fields {
-		mw.WriteField(k, v)
+	for i := 0; i+1 < len(fields); i += 2 {
+		mw.WriteField(fields[i], fields[i+1])
 	}
 	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(content)
+	io.WriteString(fw, content)
 	mw.Close()
-	return pc.do("POST", path, &b, mw.FormDataContentType())
+	return &b, mw.FormDataContentType()
 }
 
 func (pc pageClient) form(path string, v url.Values) (int, string) {
