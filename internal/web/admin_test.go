@@ -4,20 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
@@ -33,116 +26,6 @@ func adminServers(t *testing.T, fn func(t *testing.T, base string, st *store.Sto
 		}
 		fn(t, base, st, admin)
 	})
-}
-
-// apiClient is a logged-in browser calling the JSON API with the session's
-// CSRF token, checking every answer against the OpenAPI document.
-type apiClient struct {
-	*acctBrowser
-	csrf   string
-	router routers.Router
-}
-
-var (
-	specOnce sync.Once
-	spec     *openapi3.T
-	specErr  error
-)
-
-func openAPIRouter(t *testing.T) routers.Router {
-	t.Helper()
-	specOnce.Do(func() {
-		raw, err := os.ReadFile("openapi.json")
-		if err != nil {
-			specErr = err
-			return
-		}
-		spec, specErr = openapi3.NewLoader().LoadFromData(raw)
-		if specErr == nil {
-			spec.Servers = nil
-		}
-	})
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	r, err := legacy.NewRouter(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func newAPIClient(t *testing.T, base, email, password string) *apiClient {
-	t.Helper()
-	b := newAcctBrowser(t, base)
-	if resp := b.login(email, password); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login %s: %d", email, resp.StatusCode)
-	}
-	var me struct {
-		CSRFToken string `json:"csrf_token"`
-	}
-	_, body := b.do("GET", "/api/v1/me", nil)
-	if err := json.Unmarshal([]byte(body), &me); err != nil || me.CSRFToken == "" {
-		t.Fatalf("me: %v %s", err, body)
-	}
-	return &apiClient{acctBrowser: b, csrf: me.CSRFToken, router: openAPIRouter(t)}
-}
-
-// call sends a JSON request and decodes the answer into v (when not nil);
-// the status and body must be what the OpenAPI document says.
-func (a *apiClient) call(method, path, body string, v any) int {
-	a.t.Helper()
-	ctype := ""
-	if body != "" {
-		ctype = "application/json"
-	}
-	status, raw := a.send(method, path, ctype, body, nil)
-	if v != nil {
-		if err := json.Unmarshal([]byte(raw), v); err != nil {
-			a.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
-		}
-	}
-	return status
-}
-
-// send sends a body of content type ctype (none when empty) and decodes
-// a JSON answer into v (when not nil); the status and body must be what
-// the OpenAPI document says.
-func (a *apiClient) send(method, path, ctype, body string, v any) (int, string) {
-	a.t.Helper()
-	req, _ := http.NewRequest(method, a.base+path, strings.NewReader(body))
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	req.Header.Set("X-CSRF-Token", a.csrf)
-	resp, err := a.c.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	check := httptest.NewRequest(method, path, strings.NewReader(body))
-	if ctype != "" {
-		check.Header.Set("Content-Type", ctype)
-	}
-	route, params, err := a.router.FindRoute(check)
-	if err != nil {
-		a.t.Fatalf("%s %s: not in the OpenAPI document: %v", method, path, err)
-	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: check, PathParams: params, Route: route},
-		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(strings.NewReader(string(raw))),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
-	}
-	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		a.t.Errorf("%s %s: answer does not match the document: %.600v", method, path, err)
-	}
-	if v != nil && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, v); err != nil {
-			a.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
-		}
-	}
-	return resp.StatusCode, string(raw)
 }
 
 type userAnswer struct {
