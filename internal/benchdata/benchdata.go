@@ -5,7 +5,9 @@ package benchdata
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -84,6 +86,30 @@ func EachRow(shift float64, fn func(ind, region string, year int, v float64) err
 	}
 	return nil
 }
+
+// WriteCSV writes the first n rows (all of them when n < 0), values
+// shifted by shift, as an agency sends them: a header, semicolons and
+// decimal commas.
+func WriteCSV(w io.Writer, n int, shift float64) error {
+	if _, err := io.WriteString(w, "kode_wilayah;kode_indikator;tahun;nilai\n"); err != nil {
+		return err
+	}
+	i := 0
+	err := EachRow(shift, func(ind, region string, year int, v float64) error {
+		if i == n {
+			return errEnough
+		}
+		i++
+		_, err := fmt.Fprintf(w, "%s;%s;%d;%s\n", region, ind, year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
+		return err
+	})
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
+}
+
+var errEnough = errors.New("benchdata: enough rows")
 
 // PeakRSS is the process's peak resident memory (VmHWM) in MB, or -1 where
 // /proc is not available.

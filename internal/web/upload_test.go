@@ -3,8 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -242,8 +240,7 @@ func TestUploadAPI(t *testing.T) {
 			t.Fatalf("commit: %d %+v", status, r)
 		}
 		id := r.Data.Upload.ID
-		sum := sha256.Sum256([]byte(changed))
-		if r.Data.SHA256 != hex.EncodeToString(sum[:]) || h.Get("Location") != fmt.Sprintf("/api/v1/uploads/%d", id) {
+		if r.Data.SHA256 != sha256Hex(changed) || h.Get("Location") != fmt.Sprintf("/api/v1/uploads/%d", id) {
 			t.Errorf("commit: sha256 %s, Location %q", r.Data.SHA256, h.Get("Location"))
 		}
 		var detail struct {
@@ -265,8 +262,7 @@ func TestUploadAPI(t *testing.T) {
 		}
 		kept, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		keptSum := sha256.Sum256(kept)
-		if resp.StatusCode != 200 || string(kept) != changed || hex.EncodeToString(keptSum[:]) != detail.Data.SHA256 ||
+		if resp.StatusCode != 200 || string(kept) != changed || sha256Hex(string(kept)) != detail.Data.SHA256 ||
 			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || resp.Header.Get("Repr-Digest") == "" {
 			t.Errorf("kept file: %d %q %v", resp.StatusCode, kept, resp.Header)
 		}
