@@ -82,6 +82,15 @@ func (b *acctBrowser) login(email, password string) *http.Response {
 	return resp
 }
 
+// loginFrom logs in as b from client, an address a trusted proxy names in
+// X-Forwarded-For, and returns the status of the answer.
+func (b *acctBrowser) loginFrom(client, email, password string) int {
+	_, page := b.do("GET", "/masuk", nil, "X-Forwarded-For", client)
+	resp, _ := b.do("POST", "/masuk", url.Values{"email": {email}, "password": {password}, "csrf_token": {formToken(b.t, page)}},
+		"X-Forwarded-For", client)
+	return resp.StatusCode
+}
+
 func TestLoginSessionPasswordChangeLogout(t *testing.T) {
 	_, base := accountServer(t, web.Options{})
 	b := newAcctBrowser(t, base)
