@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -27,19 +26,13 @@ func dryChanges(t *testing.T, srv uploadServer, body []byte) []importer.Change {
 	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads?dry_run=true", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "text/csv")
 	req.Header.Set("Authorization", "Bearer "+srv.bps)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
 	var r struct {
 		Data struct {
 			Changes []importer.Change `json:"changes"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &r); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("dry run: %d %v: %s", resp.StatusCode, err, raw)
+	if status, _ := decodeAnswer(t, http.DefaultClient, req, &r); status != 200 {
+		t.Fatalf("dry run: %d %+v", status, r)
 	}
 	return r.Data.Changes
 }
@@ -48,13 +41,7 @@ func dryChanges(t *testing.T, srv uploadServer, body []byte) []importer.Change {
 func previewPage(t *testing.T, srv uploadServer, lang string, body []byte, fields ...string) (int, string) {
 	t.Helper()
 	b, ct := fileForm("data.csv", string(body), append([]string{"token", srv.bps}, fields...)...)
-	resp, err := http.Post(srv.base+"/unggah?lang="+lang, ct, b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	html, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(html)
+	return pageClient{t: t, base: srv.base}.do("POST", "/unggah?lang="+lang, b, ct)
 }
 
 // TestNoteAndStatusOnlyChanges is issue 18's case: the demo's own numbers
@@ -235,13 +222,7 @@ func TestWarningsOnPages(t *testing.T) {
 			if tick != "" {
 				form.Set("confirm_warnings", tick)
 			}
-			resp, err := http.PostForm(srv.base+"/unggah/simpan", form)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return resp.StatusCode, string(b)
+			return pageClient{t: t, base: srv.base}.form("/unggah/simpan", form)
 		}
 		status, html := previewPage(t, srv, "id", slip, "decimal", "comma")
 		if status != 200 || !strings.Contains(html, "850,022 dan 850.022") || !strings.Contains(html, `name="confirm_warnings" value="true" required`) {

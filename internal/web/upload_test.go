@@ -120,17 +120,25 @@ func do(t *testing.T, req *http.Request) (int, uploadReply, http.Header) {
 // doAs is do through client (with its cookies).
 func doAs(t *testing.T, client *http.Client, req *http.Request) (int, uploadReply, http.Header) {
 	t.Helper()
+	var r uploadReply
+	status, h := decodeAnswer(t, client, req, &r)
+	return status, r, h
+}
+
+// decodeAnswer sends req through client and decodes its JSON answer into
+// v; an answer that is not JSON fails the test.
+func decodeAnswer(t *testing.T, client *http.Client, req *http.Request, v any) (int, http.Header) {
+	t.Helper()
 	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	var r uploadReply
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("%s %s: %d %v: %s", req.Method, req.URL, resp.StatusCode, err, raw)
 	}
-	return resp.StatusCode, r, resp.Header
+	return resp.StatusCode, resp.Header
 }
 
 // dataVersion is the store's data version, which every import moves.
