@@ -22,12 +22,13 @@ import (
 type Kind string
 
 // The kinds, in the order they are applied (a plan needs its region, an
-// indicator its agency).
+// indicator its agency); spelled as the domain's, which the store applies
+// a CatalogChange by.
 const (
-	Agencies   = Kind("agencies")
-	Regions    = Kind("regions")
-	Indicators = Kind("indicators")
-	Plans      = Kind("plans")
+	Agencies   = Kind(domain.KindAgencies)
+	Regions    = Kind(domain.KindRegions)
+	Indicators = Kind(domain.KindIndicators)
+	Plans      = Kind(domain.KindPlans)
 )
 
 // Kinds lists the kinds in application order.
