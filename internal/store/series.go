@@ -326,20 +326,26 @@ func (s *Store) TotalSeries(ctx context.Context, regionCodes []string) ([][2]str
 	if err != nil {
 		return nil, fmt.Errorf("store: total series: %w", err)
 	}
+	return s.pairs(ctx, "total series", q, args)
+}
+
+// pairs reads the two text columns of q's rows.
+func (s *Store) pairs(ctx context.Context, what, q string, args []any) ([][2]string, error) {
+	out := [][2]string{}
 	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: total series: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p [2]string
 		if err := rows.Scan(&p[0], &p[1]); err != nil {
-			return nil, fmt.Errorf("store: total series: %w", err)
+			return nil, fmt.Errorf("store: %s: %w", what, err)
 		}
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: total series: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return out, nil
 }

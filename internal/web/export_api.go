@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -171,34 +172,27 @@ func (s *Server) getExportPage(c *gin.Context, kind string, sel store.Selection,
 		s.fail(c, err)
 		return
 	}
+	var k exportCursor
 	var after *domain.SeriesKey
-	if raw := c.Query("cursor"); raw != "" {
-		var k exportCursor
-		b, err := base64.RawURLEncoding.DecodeString(raw)
-		if err == nil {
-			err = json.Unmarshal(b, &k)
-		}
-		if err != nil || k.Indicator == "" {
-			s.fail(c, domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", raw))
-			return
-		}
+	if ok, err := readCursor(c, &k); err != nil || ok && k.Indicator == "" {
+		s.fail(c, cmp.Or(err, errNotOurCursor(c)))
+		return
+	} else if ok {
 		after = &domain.SeriesKey{IndicatorCode: k.Indicator, RegionCode: k.Region, Disagg: domain.Disaggregation(k.Disagg), Year: k.Year}
 	}
-	if err := s.checkSelection(ctx, sel); err != nil {
-		s.fail(c, err)
-		return
+	var rows []domain.Observation
+	if err = s.checkSelection(ctx, sel); err == nil {
+		rows, err = s.store.ObservationsPage(ctx, sel, after, limit+1)
 	}
-	rows, err := s.store.ObservationsPage(ctx, sel, after, limit+1)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	rows, cur := cutPage(rows, limit, func(o domain.Observation) any {
+		return exportCursor{o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year}
+	})
 	var next, nextURL any
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[limit-1]
-		b, _ := json.Marshal(exportCursor{last.IndicatorCode, last.RegionCode, string(last.Disagg), last.Year})
-		cur := base64.RawURLEncoding.EncodeToString(b)
+	if cur != "" {
 		q := c.Request.URL.Query()
 		q.Set("cursor", cur)
 		next, nextURL = cur, "/api/v1/export?"+q.Encode()
@@ -306,21 +300,40 @@ type changeCursor struct {
 	Year    int   `json:"y"`
 }
 
-func encodeCursor(ch store.Change) string {
-	b, _ := json.Marshal(changeCursor{ch.Version, ch.Series, ch.Year})
+// opaqueCursor is v as a ?cursor=: its JSON, base64 for a URL.
+func opaqueCursor(v any) string {
+	b, _ := json.Marshal(v)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string) (*store.ChangeCursor, error) {
-	var cc changeCursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
+// readCursor reads ?cursor= into v: false when there is none, an error
+// when it is not one opaqueCursor made.
+func readCursor(c *gin.Context, v any) (bool, error) {
+	raw := c.Query("cursor")
+	if raw == "" {
+		return false, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
 	if err == nil {
-		err = json.Unmarshal(b, &cc)
+		err = json.Unmarshal(b, v)
 	}
-	if err != nil || cc.Series == 0 {
-		return nil, domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", s)
+	if err != nil {
+		return true, errNotOurCursor(c)
 	}
-	return &store.ChangeCursor{Version: cc.Version, Series: cc.Series, Year: cc.Year}, nil
+	return true, nil
+}
+
+func errNotOurCursor(c *gin.Context) error {
+	return domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", c.Query("cursor"))
+}
+
+// cutPage cuts rows read with limit+1 to the page and, when more follow,
+// gives the cursor after its last row (cursorOf names a row's place).
+func cutPage[T any](rows []T, limit int, cursorOf func(T) any) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	return rows[:limit], opaqueCursor(cursorOf(rows[limit-1]))
 }
 
 // getChanges lists observation changes (first values and revisions) made
@@ -343,12 +356,13 @@ func (s *Server) getChanges(c *gin.Context) {
 			return
 		}
 	}
+	var cc changeCursor
 	var after *store.ChangeCursor
-	if raw := c.Query("cursor"); raw != "" {
-		if after, err = decodeCursor(raw); err != nil {
-			s.fail(c, err)
-			return
-		}
+	if ok, err := readCursor(c, &cc); err != nil || ok && cc.Series == 0 {
+		s.fail(c, cmp.Or(err, errNotOurCursor(c)))
+		return
+	} else if ok {
+		after = &store.ChangeCursor{Version: cc.Version, Series: cc.Series, Year: cc.Year}
 	}
 	version, err := s.store.DataVersion(ctx)
 	if err != nil {
@@ -360,12 +374,10 @@ func (s *Server) getChanges(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	changes, cur := cutPage(changes, limit, func(ch store.Change) any { return changeCursor{ch.Version, ch.Series, ch.Year} })
 	var next, nextURL any
-	if len(changes) > limit {
-		changes = changes[:limit]
-		cur := encodeCursor(changes[limit-1])
-		next = cur
-		nextURL = fmt.Sprintf("/api/v1/changes?since=%d&limit=%d&cursor=%s", since, limit, cur)
+	if cur != "" {
+		next, nextURL = cur, fmt.Sprintf("/api/v1/changes?since=%d&limit=%d&cursor=%s", since, limit, cur)
 	}
 	c.JSON(http.StatusOK, gin.H{"data": changes, "since": since, "version": version, "next": next, "next_url": nextURL})
 }

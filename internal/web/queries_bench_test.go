@@ -1,11 +1,10 @@
 package web_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,9 +15,6 @@ import (
 
 	"pantau/internal/benchdata"
 	"pantau/internal/domain"
-	"pantau/internal/store"
-	"pantau/internal/testdb"
-	"pantau/internal/web"
 )
 
 // BenchmarkPagedQueries is issue 17's check that paged lists cost a page,
@@ -31,10 +27,7 @@ import (
 // province and the nation, and pages of the export API, each beside the
 // same request to the demo in the same run.
 func BenchmarkPagedQueries(b *testing.B) {
-	root := domain.NationalCode
-	if r := os.Getenv("PANTAU_BENCH_ROOT"); r != "" {
-		root = r
-	}
+	root := cmp.Or(os.Getenv("PANTAU_BENCH_ROOT"), domain.NationalCode)
 	year := time.Now().Year() - 1
 	requests := []string{
 		"/api/v1/changes?since=0&limit=100",
@@ -52,21 +45,15 @@ func BenchmarkPagedQueries(b *testing.B) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
-			nat := testdb.New(b, store.Dialect(engine))
+			nat := benchStore(b, engine)
 			start := time.Now()
 			n, err := benchdata.LoadNational(ctx, nat, root)
 			if err != nil {
 				b.Fatal(err)
 			}
 			fmt.Printf("\npaged queries, %s: %d values under %s loaded in %.0f s\n", engine, n.Values, root, time.Since(start).Seconds())
-			natH, err := web.New(nat, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			demoH, err := web.New(openDemo(b, engine), slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				b.Fatal(err)
-			}
+			_, natH := serveStore(b, nat)
+			_, demoH := serveStore(b, openDemo(b, engine))
 			for i := 0; i < b.N; i++ {
 				fmt.Printf("%-64s %21s %21s\n", "first request (ms, p50 / worst of 5)", "national", "demo")
 				worst := 0.0
