@@ -4,7 +4,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -85,14 +84,14 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	}
 	preview, err := s.previewSeries(c, &sr)
 	if errors.Is(err, domain.ErrUnauthorized) {
-		c.Redirect(http.StatusSeeOther, "/masuk?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		toLogin(c)
 		return
 	}
 	if errors.Is(err, errPreviewGone) {
 		// Reviewed meanwhile: what it became is the published page.
 		q := c.Request.URL.Query()
 		q.Del("pratinjau")
-		c.Redirect(http.StatusSeeOther, "/i/"+url.PathEscape(code)+"?"+q.Encode())
+		c.Redirect(http.StatusSeeOther, indicatorPath(code, q))
 		return
 	}
 	if err != nil {
