@@ -113,7 +113,7 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(tooltipItem),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: "36", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: legendBottom(t.Head[1:]), ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
 			Name: unitName(l, ind.Unit), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
@@ -132,7 +132,9 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 		}
 		t.Rows = append(t.Rows, r)
 	}
-	return Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: t, Height: 300}, nil
+	c := Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: t}
+	c.fitLegend(t.Head[1:], 278)
+	return c, nil
 }
 
 func boolInt(b bool) int {

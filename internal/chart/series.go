@@ -318,7 +318,9 @@ func Series(in SeriesInput) (Chart, error) {
 			Name: unitName(l, ind.Unit), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
 		}),
 	)
-	return Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans), Height: 300 + 22*legendRows(legend)}, nil
+	c := Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans)}
+	c.fitLegend(legend, 300)
+	return c, nil
 }
 
 // within is the items of xs that ok keeps, in a new slice: the analysis
