@@ -42,7 +42,7 @@ type Chart struct {
 	Table   Table
 	// Height is the chart's CSS height in pixels on a wide screen.
 	Height int
-	// BandHeights, when set, are its heights at each of LegendBands.
+	// BandHeights, when set, are its heights at each of legendBands.
 	BandHeights []int
 }
 
@@ -162,14 +162,14 @@ func round(v, step float64) float64 {
 	return r
 }
 
-// LegendBands are the chart widths in CSS pixels, widest first, by which a
+// legendBands are the chart widths in CSS pixels, widest first, by which a
 // chart with a plain legend under its plot is laid out: a chart at least
-// LegendBands[i] wide (and narrower than the band before it) leaves its
+// legendBands[i] wide (and narrower than the band before it) leaves its
 // legend the rows it wraps onto at that width. The last band also serves
 // anything narrower. The pages' style sheets hold the same widths as
 // container queries (template "chartHeights"), which pick the chart's
 // height from the --h… properties Render writes.
-var LegendBands = []int{1080, 900, 720, 560, 440, 360, 320, 280}
+var legendBands = []int{1080, 900, 720, 560, 440, 360, 320, 280}
 
 // fitLegend leaves room under the plot for a plain legend of items.
 // ECharts wraps a legend onto as many rows as the chart's width needs but
@@ -182,16 +182,16 @@ var LegendBands = []int{1080, 900, 720, 560, 440, 360, 320, 280}
 // The option's own grid is laid out for the widest band (legendBottom).
 func (c *Chart) fitLegend(items []string, base int) {
 	var media []map[string]any
-	c.BandHeights = make([]int, len(LegendBands))
+	c.BandHeights = make([]int, len(legendBands))
 	prev := 0
-	for i, w := range LegendBands {
+	for i, w := range legendBands {
 		rows := legendRows(items, w)
 		c.BandHeights[i] = base + 22*rows
 		// ECharts applies every query that matches, in order, the
 		// narrowest last; a band as tall as the one before needs none.
 		if i > 0 && rows != prev {
 			media = append(media, map[string]any{
-				"query":  map[string]any{"maxWidth": LegendBands[i-1] - 1},
+				"query":  map[string]any{"maxWidth": legendBands[i-1] - 1},
 				"option": map[string]any{"grid": map[string]any{"bottom": gridBottom(rows)}},
 			})
 		}
@@ -207,7 +207,7 @@ func (c *Chart) fitLegend(items []string, base int) {
 
 // legendBottom is the grid's bottom margin for a plain legend of items
 // under the plot of a chart of the widest band; fitLegend adds the others.
-func legendBottom(items []string) string { return gridBottom(legendRows(items, LegendBands[0])) }
+func legendBottom(items []string) string { return gridBottom(legendRows(items, legendBands[0])) }
 
 // gridBottom is the grid's bottom margin above a legend of rows rows.
 func gridBottom(rows int) string { return strconv.Itoa(14 + 22*rows) }

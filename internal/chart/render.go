@@ -81,7 +81,7 @@ func canvasStyle(height int, bands []int) template.CSS {
 		if i == 0 {
 			b.WriteString("--h:")
 		} else {
-			b.WriteString(";--h" + strconv.Itoa(LegendBands[i]) + ":")
+			b.WriteString(";--h" + strconv.Itoa(legendBands[i]) + ":")
 		}
 		b.WriteString(strconv.Itoa(h) + "px")
 	}
@@ -97,9 +97,9 @@ func canvasStyle(height int, bands []int) template.CSS {
 func HeightCSS() template.CSS {
 	var b strings.Builder
 	b.WriteString("figure.chart{container-type:inline-size}\n.chart-canvas{height:var(--h)}\n")
-	for i := 1; i < len(LegendBands); i++ {
-		w := strconv.Itoa(LegendBands[i])
-		fmt.Fprintf(&b, "@container (max-width:%d.98px){.chart-canvas{height:var(--h%s,var(--h))}}\n", LegendBands[i-1]-1, w)
+	for i := 1; i < len(legendBands); i++ {
+		w := strconv.Itoa(legendBands[i])
+		fmt.Fprintf(&b, "@container (max-width:%d.98px){.chart-canvas{height:var(--h%s,var(--h))}}\n", legendBands[i-1]-1, w)
 	}
 	return template.CSS(b.String())
 }
