@@ -47,8 +47,11 @@ type Input struct {
 	// a stored total in any year: the rows expected whatever the years.
 	Series [][2]string
 	// Values are the stored totals of Root and Children; only those in
-	// From–To are cells, so the caller need read no others.
-	Values []Value
+	// From–To are cells, so the caller need read no others. Layout reads
+	// Tallies instead, and Page chooses its rows.
+	Values  []Value
+	Tallies []Tally
+	Page    Page
 	// Targeted lists (indicator, region) pairs some plan sets a target for.
 	Targeted    [][2]string
 	From, To    int
@@ -67,18 +70,12 @@ type Counts struct {
 	Percent float64 `json:"percent"`
 }
 
-func (c *Counts) add(s State) {
-	c.Cells++
-	switch s {
-	case Present:
-		c.Present++
-	case Preliminary:
-		c.Preliminary++
-	case Missing:
-		c.Missing++
-	case Overdue:
-		c.Overdue++
-	}
+func (c *Counts) merge(o Counts) {
+	c.Present += o.Present
+	c.Preliminary += o.Preliminary
+	c.Missing += o.Missing
+	c.Overdue += o.Overdue
+	c.Cells += o.Cells
 }
 
 func (c *Counts) finish() {
@@ -123,9 +120,16 @@ type Matrix struct {
 	CurrentYear int           `json:"current_year"`
 	Years       []int         `json:"years"`
 	// Counts covers every cell: the region-wide percentage.
-	Counts   Counts          `json:"counts"`
-	Rows     []Row           `json:"rows"`
-	Agencies []AgencySummary `json:"agencies"`
+	Counts Counts `json:"counts"`
+	// Rows is a page of the TotalRows rows, from the Offset'th (from 0);
+	// Next is the last row's key when more follow.
+	Rows      []Row   `json:"rows"`
+	TotalRows int     `json:"total_rows"`
+	Offset    int     `json:"-"`
+	Next      *RowKey `json:"-"`
+	// Indicators lists the indicators of every row, page or not.
+	Indicators []string        `json:"-"`
+	Agencies   []AgencySummary `json:"agencies"`
 	// Rule says, in words, which cells are expected.
 	Rule string `json:"rule"`
 }
@@ -135,30 +139,100 @@ const Rule = "An indicator is expected in a region when the region has a value o
 	"when another region of the same level here has one, or when a plan sets a target for it there. " +
 	"A missing value is overdue when its year ended more than a year ago (year < current year − 1)."
 
-// Build computes the matrix. Rows are ordered by region (the root first),
-// then indicator code.
+// Tally counts the stored values of one series (indicator, region) with
+// one status in the years shown: N of them, Late of those in years that
+// would be overdue were they missing. Tallies give every count of the
+// matrix without its cells: a store counts them with one GROUP BY.
+type Tally struct {
+	Indicator, Region string
+	Status            domain.Status
+	N, Late           int
+}
+
+// Tallies counts values (only those in from–to) as a store would.
+func Tallies(values []Value, from, to, currentYear int) []Tally {
+	type key struct {
+		ind, region string
+		status      domain.Status
+	}
+	at := map[key]int{}
+	var out []Tally
+	for _, v := range values {
+		if v.Year < from || v.Year > to {
+			continue
+		}
+		k := key{v.Indicator, v.Region, v.Status}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, Tally{Indicator: v.Indicator, Region: v.Region, Status: v.Status})
+		}
+		out[i].N++
+		if IsOverdue(v.Year, currentYear) {
+			out[i].Late++
+		}
+	}
+	return out
+}
+
+// RowKey names a row: the place a page of rows continues after.
+type RowKey struct {
+	Region, Indicator string
+}
+
+// Page chooses the rows Layout gives: Limit of them (0 for all) after
+// After, or from the Offset'th (clamped to the last page) when After is nil.
+type Page struct {
+	After         *RowKey
+	Offset, Limit int
+}
+
+// Build computes the whole matrix from in.Values: every row with its cells.
 func Build(in Input) Matrix {
+	in.Tallies, in.Page = Tallies(in.Values, in.From, in.To, in.CurrentYear), Page{}
+	m := Layout(in)
+	m.Fill(in.Values)
+	return m
+}
+
+// Layout computes the matrix's counts and agency summaries from
+// in.Tallies and chooses in.Page of its rows, without their cells (see
+// Fill): the values need be read only for the rows shown. Rows are
+// ordered by region (the root first), then indicator code.
+func Layout(in Input) Matrix {
 	m := Matrix{Region: in.Root, From: in.From, To: in.To, CurrentYear: in.CurrentYear, Rows: []Row{}, Agencies: []AgencySummary{}, Rule: Rule}
+	late := 0
 	for y := in.From; y <= in.To; y++ {
 		m.Years = append(m.Years, y)
+		if IsOverdue(y, in.CurrentYear) {
+			late++
+		}
 	}
 	regions := append([]domain.Region{in.Root}, in.Children...)
 	type pair struct{ ind, region string }
-	type cellKey struct {
-		pair
-		year int
-	}
-	values := map[cellKey]domain.Status{}
+	stored := map[pair]*Counts{} // present and preliminary, and Cells counting those in late years
 	has := map[pair]bool{}
 	levelHas := map[pair]bool{} // (indicator, level)
 	levelOf := map[string]domain.Level{}
 	for _, r := range regions {
 		levelOf[r.Code] = r.Level
 	}
-	for _, v := range in.Values {
-		values[cellKey{pair{v.Indicator, v.Region}, v.Year}] = v.Status
-		has[pair{v.Indicator, v.Region}] = true
-		levelHas[pair{v.Indicator, string(levelOf[v.Region])}] = true
+	for _, t := range in.Tallies {
+		p := pair{t.Indicator, t.Region}
+		c := stored[p]
+		if c == nil {
+			c = &Counts{}
+			stored[p] = c
+		}
+		if t.Status == domain.StatusPreliminary {
+			c.Preliminary += t.N
+		} else {
+			c.Present += t.N
+		}
+		c.Cells += t.Late
+		has[p] = true
+		levelHas[pair{t.Indicator, string(levelOf[t.Region])}] = true
 	}
 	for _, p := range in.Series {
 		has[pair{p[0], p[1]}] = true
@@ -174,38 +248,35 @@ func Build(in Input) Matrix {
 	byAgency := map[string]*AgencySummary{}
 	inds := append([]domain.Indicator(nil), in.Indicators...)
 	sort.Slice(inds, func(i, j int) bool { return inds[i].Code < inds[j].Code })
+	var rows []Row
+	shown := map[string]bool{}
 	for _, r := range regions {
 		for _, ind := range inds {
 			if !has[pair{ind.Code, r.Code}] && !levelHas[pair{ind.Code, string(r.Level)}] {
 				continue
 			}
 			row := Row{Indicator: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Agency: ind.AgencyCode, AgencyName: agencies[ind.AgencyCode].Name,
-				Region: r.Code, RegionName: r.Name, RegionLevel: r.Level, Cells: make([]Cell, 0, len(m.Years))}
+				Region: r.Code, RegionName: r.Name, RegionLevel: r.Level}
+			if s := stored[pair{ind.Code, r.Code}]; s != nil {
+				row.Counts = Counts{Present: s.Present, Preliminary: s.Preliminary, Overdue: late - s.Cells,
+					Missing: len(m.Years) - late - (s.Present + s.Preliminary - s.Cells)}
+			} else {
+				row.Counts = Counts{Overdue: late, Missing: len(m.Years) - late}
+			}
+			row.Counts.Cells = len(m.Years)
 			sum := byAgency[ind.AgencyCode]
 			if sum == nil {
 				sum = &AgencySummary{Code: ind.AgencyCode, Name: agencies[ind.AgencyCode].Name}
 				byAgency[ind.AgencyCode] = sum
 			}
-			for _, y := range m.Years {
-				st, ok := values[cellKey{pair{ind.Code, r.Code}, y}]
-				var s State
-				switch {
-				case ok && st == domain.StatusPreliminary:
-					s = Preliminary
-				case ok:
-					s = Present
-				case IsOverdue(y, in.CurrentYear):
-					s = Overdue
-				default:
-					s = Missing
-				}
-				row.Cells = append(row.Cells, Cell{Year: y, State: s})
-				row.Counts.add(s)
-				sum.Counts.add(s)
-				m.Counts.add(s)
-			}
+			sum.Counts.merge(row.Counts)
+			m.Counts.merge(row.Counts)
 			row.Counts.finish()
-			m.Rows = append(m.Rows, row)
+			rows = append(rows, row)
+			if !shown[ind.Code] {
+				shown[ind.Code] = true
+				m.Indicators = append(m.Indicators, ind.Code)
+			}
 		}
 	}
 	m.Counts.finish()
@@ -214,5 +285,64 @@ func Build(in Input) Matrix {
 		m.Agencies = append(m.Agencies, *s)
 	}
 	sort.Slice(m.Agencies, func(i, j int) bool { return m.Agencies[i].Code < m.Agencies[j].Code })
+	m.TotalRows = len(rows)
+	lo := 0
+	switch pg := in.Page; {
+	case pg.After != nil:
+		place := map[string]int{}
+		for i, r := range regions {
+			place[r.Code] = i
+		}
+		after := func(r Row) bool {
+			a, b := place[r.Region], place[pg.After.Region]
+			return a > b || a == b && r.Indicator > pg.After.Indicator
+		}
+		for lo < len(rows) && !after(rows[lo]) {
+			lo++
+		}
+	case pg.Limit > 0 && pg.Offset >= len(rows):
+		lo = max(0, (len(rows)-1)/pg.Limit*pg.Limit)
+	default:
+		lo = min(max(pg.Offset, 0), len(rows))
+	}
+	hi := len(rows)
+	if in.Page.Limit > 0 && lo+in.Page.Limit < hi {
+		hi = lo + in.Page.Limit
+		m.Next = &RowKey{rows[hi-1].Region, rows[hi-1].Indicator}
+	}
+	m.Offset = lo
+	m.Rows = append(m.Rows, rows[lo:hi]...)
 	return m
+}
+
+// Fill gives the matrix's rows their cells from the stored values (those
+// of the rows' series in the years shown; others are ignored).
+func (m *Matrix) Fill(values []Value) {
+	type cellKey struct {
+		ind, region string
+		year        int
+	}
+	at := make(map[cellKey]domain.Status, len(values))
+	for _, v := range values {
+		at[cellKey{v.Indicator, v.Region, v.Year}] = v.Status
+	}
+	for i := range m.Rows {
+		r := &m.Rows[i]
+		r.Cells = make([]Cell, 0, len(m.Years))
+		for _, y := range m.Years {
+			st, ok := at[cellKey{r.Indicator, r.Region, y}]
+			var s State
+			switch {
+			case ok && st == domain.StatusPreliminary:
+				s = Preliminary
+			case ok:
+				s = Present
+			case IsOverdue(y, m.CurrentYear):
+				s = Overdue
+			default:
+				s = Missing
+			}
+			r.Cells = append(r.Cells, Cell{Year: y, State: s})
+		}
+	}
 }

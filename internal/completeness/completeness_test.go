@@ -6,7 +6,9 @@ import (
 	"pantau/internal/domain"
 )
 
-func TestBuild(t *testing.T) {
+// banyuasin is a regency with two districts, four indicators of two
+// agencies and values in and before the years 2022–2025.
+func banyuasin() Input {
 	reg := domain.Region{Code: "16.07", Name: "Kabupaten Banyuasin", Level: domain.LevelRegency}
 	d1 := domain.Region{Code: "16.07.01", Name: "Banyuasin I", Level: domain.LevelDistrict, ParentCode: "16.07"}
 	d2 := domain.Region{Code: "16.07.02", Name: "Banyuasin II", Level: domain.LevelDistrict, ParentCode: "16.07"}
@@ -16,7 +18,7 @@ func TestBuild(t *testing.T) {
 		{Code: "stunting", NameID: "Stunting", AgencyCode: "dinkes"},
 		{Code: "gini", NameID: "Gini", AgencyCode: "bps"},
 	}
-	m := Build(Input{Root: reg, Children: []domain.Region{d1, d2}, Indicators: inds,
+	return Input{Root: reg, Children: []domain.Region{d1, d2}, Indicators: inds,
 		Agencies: []domain.Agency{{Code: "bps", Name: "BPS"}, {Code: "dinkes", Name: "Dinkes"}},
 		Values: []Value{
 			{"ipm", "16.07", 2020, domain.StatusFinal}, {"ipm", "16.07", 2022, domain.StatusFinal},
@@ -24,7 +26,11 @@ func TestBuild(t *testing.T) {
 			{"kemiskinan", "16.07.01", 2024, domain.StatusRevised},
 		},
 		Targeted: [][2]string{{"stunting", "16.07"}},
-		From:     2022, To: 2025, CurrentYear: 2026})
+		From:     2022, To: 2025, CurrentYear: 2026}
+}
+
+func TestBuild(t *testing.T) {
+	m := Build(banyuasin())
 	got := map[string]string{}
 	for _, r := range m.Rows {
 		s := ""
@@ -80,5 +86,53 @@ func TestBuildRowsFromSeries(t *testing.T) {
 		if n, ok := got[k]; !ok || n != w {
 			t.Errorf("%s: present %d (row %v), want %d", k, n, ok, w)
 		}
+	}
+}
+
+// TestLayoutPages: pages of rows, each continuing after the last, give
+// every row of the whole matrix once, in order, with the same counts; the
+// counts and summaries (from tallies) are those of the cells.
+func TestLayoutPages(t *testing.T) {
+	in := banyuasin()
+	whole := Build(in)
+	for _, r := range whole.Rows {
+		var c Counts
+		for _, cell := range r.Cells {
+			c.merge(map[State]Counts{Present: {Present: 1}, Preliminary: {Preliminary: 1}, Missing: {Missing: 1}, Overdue: {Overdue: 1}}[cell.State])
+			c.Cells++
+		}
+		if c.finish(); c != r.Counts {
+			t.Errorf("%s %s: counts %+v, cells say %+v", r.Region, r.Indicator, r.Counts, c)
+		}
+	}
+	in.Tallies = Tallies(in.Values, in.From, in.To, in.CurrentYear)
+	for limit := 1; limit <= len(whole.Rows)+1; limit++ {
+		var rows []Row
+		in.Page = Page{Limit: limit}
+		for pages := 0; ; pages++ {
+			m := Layout(in)
+			m.Fill(in.Values)
+			if m.Counts != whole.Counts || len(m.Agencies) != len(whole.Agencies) || m.Agencies[0] != whole.Agencies[0] || m.TotalRows != len(whole.Rows) {
+				t.Fatalf("limit %d: page %d's counts %+v %+v, whole %+v %+v", limit, pages, m.Counts, m.Agencies, whole.Counts, whole.Agencies)
+			}
+			rows = append(rows, m.Rows...)
+			if m.Next == nil || pages > len(whole.Rows) {
+				break
+			}
+			in.Page.After = m.Next
+		}
+		if len(rows) != len(whole.Rows) {
+			t.Fatalf("limit %d: %d rows, want %d", limit, len(rows), len(whole.Rows))
+		}
+		for i, r := range rows {
+			if w := whole.Rows[i]; r.Region != w.Region || r.Indicator != w.Indicator || r.Counts != w.Counts || len(r.Cells) != len(w.Cells) {
+				t.Errorf("limit %d: row %d = %+v, want %+v", limit, i, r, w)
+			}
+		}
+	}
+	// An offset past the end is the last page.
+	in.Page = Page{Offset: 99, Limit: 2}
+	if m := Layout(in); m.Offset != 4 || len(m.Rows) != 1 || m.Next != nil {
+		t.Errorf("offset 99: from %d, %d rows, next %v", m.Offset, len(m.Rows), m.Next)
 	}
 }
