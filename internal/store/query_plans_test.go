@@ -51,6 +51,8 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 					"sqlite_autoindex_series_1 ((indicator_code,region_code,disagg)>(?,?,?))", "Index Scan using series_indicator_code_region_code_disagg_key"},
 				{"presences of a region and its children", presencesSQL, []any{[]string{"16.07", "16.07.01", "16.07.02"}, 2020, 2024}, "INDEX series_region", "series_region"},
 				{"presences: only the years shown", presencesSQL, []any{[]string{"16.07", "16.07.01", "16.07.02"}, 2020, 2024}, "(series_id=? AND year>? AND year<?)", "year >= 2020"},
+				{"presence tallies of a region and its children", presenceTalliesSQL, []any{2025, []string{"16.07", "16.07.01", "16.07.02"}, 2020, 2024}, "INDEX series_region", "series_region"},
+				{"presence tallies: only the years shown", presenceTalliesSQL, []any{2025, []string{"16.07", "16.07.01", "16.07.02"}, 2020, 2024}, "(series_id=? AND year>? AND year<?)", "year >= 2020"},
 				{"series of a region and its children", totalSeriesSQL, []any{[]string{"16.07", "16.07.01", "16.07.02"}}, "INDEX series_region", "series_region"},
 				{"children with data", havingDataSQL, []any{[]string{"kemiskinan"}, []string{"16.07.01", "16.07.02"}}, "INDEX sqlite_autoindex_series_1", "series_indicator_code_region_code_disagg_key"},
 				{"children of a region", `SELECT code FROM regions WHERE parent_code = ? ORDER BY code`, []any{"16.07"}, "INDEX regions_parent", "regions_parent"},

@@ -309,6 +309,42 @@ func (s *Store) Presences(ctx context.Context, regionCodes []string, from, to in
 	return out, nil
 }
 
+// PresenceTally counts a region's total values of an indicator with one
+// status in the years asked for: N of them, Late those before the year
+// given (the years a missing value would be overdue).
+type PresenceTally struct {
+	IndicatorCode string        `db:"indicator_code"`
+	RegionCode    string        `db:"region_code"`
+	Status        domain.Status `db:"status"`
+	N             int           `db:"n"`
+	Late          int           `db:"late"`
+}
+
+// presenceTalliesSQL counts what presencesSQL lists, by the same index
+// ranges, one row per series and status instead of one per value.
+const presenceTalliesSQL = `SELECT indicator_code, region_code, status, COUNT(*) AS n,
+	SUM(CASE WHEN year < ? THEN 1 ELSE 0 END) AS late FROM observations
+	WHERE region_code IN (?) AND disagg = '' AND year BETWEEN ? AND ? GROUP BY indicator_code, region_code, status`
+
+// PresenceTallies counts, for the given regions, the total values stored
+// in the years from–to by series and status: the completeness matrix's
+// counts without reading its cells. lateBefore splits off those of years
+// before it.
+func (s *Store) PresenceTallies(ctx context.Context, regionCodes []string, from, to, lateBefore int) ([]PresenceTally, error) {
+	out := []PresenceTally{}
+	if len(regionCodes) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(presenceTalliesSQL, lateBefore, regionCodes, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: presence tallies: %w", err)
+	}
+	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: presence tallies: %w", err)
+	}
+	return out, nil
+}
+
 // totalSeriesSQL reads the series of regions by the series_region index.
 const totalSeriesSQL = `SELECT indicator_code, region_code FROM series WHERE region_code IN (?) AND disagg = ''
 	ORDER BY indicator_code, region_code`

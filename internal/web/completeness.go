@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -65,8 +66,10 @@ func (s *Server) defaultRegion(ctx context.Context) (string, error) {
 	return domain.NationalCode, nil
 }
 
-// completenessMatrix reads what the matrix needs and builds it.
-func (s *Server) completenessMatrix(ctx context.Context, region string, from, to int) (completeness.Matrix, error) {
+// completenessMatrix reads what the matrix needs and builds its page:
+// the counts and summaries from tallies of every row's values (one
+// aggregate query), the cells of the page's rows alone.
+func (s *Server) completenessMatrix(ctx context.Context, region string, from, to int, page completeness.Page) (completeness.Matrix, error) {
 	root, err := s.store.Region(ctx, region)
 	if err != nil {
 		return completeness.Matrix{}, err
@@ -88,13 +91,14 @@ func (s *Server) completenessMatrix(ctx context.Context, region string, from, to
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
-	// The rows expected come from the series, the cells from the years
+	// The rows expected come from the series, the counts from the years
 	// shown: a region's values of other years are never read.
 	series, err := s.store.TotalSeries(ctx, codes)
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
-	stored, err := s.store.Presences(ctx, codes, from, to)
+	now := time.Now().Year()
+	stored, err := s.store.PresenceTallies(ctx, codes, from, to, now-1)
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
@@ -102,35 +106,100 @@ func (s *Server) completenessMatrix(ctx context.Context, region string, from, to
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
-	values := make([]completeness.Value, len(stored))
+	tallies := make([]completeness.Tally, len(stored))
 	for i, p := range stored {
+		tallies[i] = completeness.Tally{Indicator: p.IndicatorCode, Region: p.RegionCode, Status: p.Status, N: p.N, Late: p.Late}
+	}
+	m := completeness.Layout(completeness.Input{Root: root, Children: children, Indicators: inds, Agencies: agencies,
+		Series: series, Tallies: tallies, Targeted: targeted, From: from, To: to, CurrentYear: now, Page: page})
+	shown := []string{}
+	for i, r := range m.Rows {
+		if i == 0 || r.Region != m.Rows[i-1].Region {
+			shown = append(shown, r.Region)
+		}
+	}
+	cells, err := s.store.Presences(ctx, shown, from, to)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	values := make([]completeness.Value, len(cells))
+	for i, p := range cells {
 		values[i] = completeness.Value{Indicator: p.IndicatorCode, Region: p.RegionCode, Year: p.Year, Status: p.Status}
 	}
-	return completeness.Build(completeness.Input{Root: root, Children: children, Indicators: inds, Agencies: agencies,
-		Series: series, Values: values, Targeted: targeted, From: from, To: to, CurrentYear: time.Now().Year()}), nil
+	m.Fill(values)
+	return m, nil
 }
 
-// getCompleteness answers /api/v1/completeness as JSON, or with
-// ?format=csv as a CSV download (one row per cell; ?locale=en for ',').
+// completenessLimit is the API's default page of rows, the page's own.
+const completenessLimit = completenessRows
+
+// getCompleteness answers /api/v1/completeness as JSON, a page of
+// ?limit= rows (default 200) with counts and summaries of them all,
+// ?cursor= continuing after a page and next_url naming the next (null on
+// the last); or with ?format=csv as a CSV download of every row (one row
+// per cell; ?locale=en for ',').
 func (s *Server) getCompleteness(c *gin.Context) {
 	region, from, to, err := s.completenessRequest(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	m, err := s.completenessMatrix(c.Request.Context(), region, from, to)
+	format := c.DefaultQuery("format", "json")
+	page := completeness.Page{}
+	switch format {
+	case "json":
+		if page, err = completenessAPIPage(c); err != nil {
+			s.fail(c, err)
+			return
+		}
+	case "csv":
+	default:
+		s.fail(c, domain.Errorf(domain.ErrInvalid, "format %q: use json or csv", c.Query("format")))
+		return
+	}
+	m, err := s.completenessMatrix(c.Request.Context(), region, from, to, page)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	switch c.DefaultQuery("format", "json") {
-	case "json":
-		c.JSON(http.StatusOK, gin.H{"data": m})
-	case "csv":
+	if format == "csv" {
 		s.completenessCSV(c, m)
-	default:
-		s.fail(c, domain.Errorf(domain.ErrInvalid, "format %q: use json or csv", c.Query("format")))
+		return
 	}
+	var next, nextURL any
+	if m.Next != nil {
+		cur := opaqueCursor(completenessCursor{m.Next.Region, m.Next.Indicator})
+		q := c.Request.URL.Query()
+		q.Set("cursor", cur)
+		next, nextURL = cur, "/api/v1/completeness?"+q.Encode()
+	}
+	c.JSON(http.StatusOK, gin.H{"data": m, "next": next, "next_url": nextURL})
+}
+
+// completenessCursor is the opaque ?cursor= of the matrix's pages: the
+// last row of a page.
+type completenessCursor struct {
+	Region    string `json:"r"`
+	Indicator string `json:"i"`
+}
+
+// completenessAPIPage reads ?limit= and ?cursor=.
+func completenessAPIPage(c *gin.Context) (completeness.Page, error) {
+	pg := completeness.Page{Limit: completenessLimit}
+	if raw := c.Query("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > 10000 {
+			return pg, domain.Errorf(domain.ErrInvalid, "limit %q: want 1–10000", raw)
+		}
+		pg.Limit = n
+	}
+	var k completenessCursor
+	if ok, err := readCursor(c, &k); err != nil || ok && (k.Region == "" || k.Indicator == "") {
+		return pg, cmp.Or(err, errNotOurCursor(c))
+	} else if ok {
+		pg.After = &completeness.RowKey{Region: k.Region, Indicator: k.Indicator}
+	}
+	return pg, nil
 }
 
 func (s *Server) completenessCSV(c *gin.Context, m completeness.Matrix) {
@@ -167,7 +236,9 @@ func (s *Server) completenessPage(c *gin.Context) {
 	region, from, to, err := s.completenessRequest(c)
 	if err == nil {
 		var m completeness.Matrix
-		if m, err = s.completenessMatrix(c.Request.Context(), region, from, to); err == nil {
+		n, _ := strconv.Atoi(c.Query("halaman"))
+		pg := completeness.Page{Offset: (max(n, 1) - 1) * completenessRows, Limit: completenessRows}
+		if m, err = s.completenessMatrix(c.Request.Context(), region, from, to, pg); err == nil {
 			s.renderCompleteness(c, http.StatusOK, m, "")
 			return
 		}
@@ -189,9 +260,9 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	// The summaries count every cell; the table shows a page of rows: a
 	// regency's kecamatan × 50 indicators are over a thousand rows, whose
 	// HTML took a second and 380 KB at national scale (issue 17).
-	pg := completenessPageOf(c, len(m.Rows))
-	rows := make([]completenessView, 0, pg.hi-pg.lo)
-	for _, r := range m.Rows[pg.lo:pg.hi] {
+	pg := completenessPageOf(c, m)
+	rows := make([]completenessView, 0, len(m.Rows))
+	for _, r := range m.Rows {
 		name := r.NameID
 		if l == locale.EN && r.NameEN != "" {
 			name = r.NameEN
@@ -220,11 +291,7 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	if m.Region.Code != "" {
 		data["PageTitle"] = title + " — " + m.Region.Name
 		// The region is chosen by name, as on the dashboards.
-		inds := make([]string, 0, len(m.Rows))
-		for _, r := range m.Rows {
-			inds = append(inds, r.Indicator)
-		}
-		if pv, err := s.regionPicker(c, m.Region, inds); err == nil {
+		if pv, err := s.regionPicker(c, m.Region, m.Indicators); err == nil {
 			data["Picker"] = pv
 		} else {
 			// The form's code field still chooses a region.
@@ -240,22 +307,17 @@ const completenessRows = 200
 // completenessWindow is the window of the matrix's rows the page shows
 // (?halaman=, from 1), with the links to its neighbours.
 type completenessWindow struct {
-	lo, hi, total    int
 	First, Last, Of  int
 	PrevURL, NextURL string
 }
 
-func completenessPageOf(c *gin.Context, total int) completenessWindow {
-	n, _ := strconv.Atoi(c.Query("halaman"))
-	pages := max(1, (total+completenessRows-1)/completenessRows)
-	n = min(max(n, 1), pages)
-	w := completenessWindow{lo: (n - 1) * completenessRows, total: total}
-	w.hi = min(w.lo+completenessRows, total)
-	w.First, w.Last, w.Of = w.lo+1, w.hi, total
+func completenessPageOf(c *gin.Context, m completeness.Matrix) completenessWindow {
+	n := m.Offset/completenessRows + 1
+	w := completenessWindow{First: m.Offset + 1, Last: m.Offset + len(m.Rows), Of: m.TotalRows}
 	if n > 1 {
 		w.PrevURL = pageURLWith(c, "halaman", strconv.Itoa(n-1))
 	}
-	if n < pages {
+	if m.Next != nil {
 		w.NextURL = pageURLWith(c, "halaman", strconv.Itoa(n+1))
 	}
 	return w

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"pantau/internal/completeness"
 	"pantau/internal/domain"
 	"pantau/internal/ingest"
 	"pantau/internal/locale"
@@ -119,7 +120,7 @@ func (s *Server) uploadTemplate(ctx context.Context, inds []domain.Indicator, l 
 		return ingest.Template{}, err
 	}
 	to := time.Now().Year() - 1
-	m, err := s.completenessMatrix(ctx, root, to-4, to)
+	m, err := s.completenessMatrix(ctx, root, to-4, to, completeness.Page{})
 	if err != nil {
 		return ingest.Template{}, err
 	}
