@@ -618,6 +618,8 @@ var english = map[string]string{
 	"page.pickerSuggestions": "Matching regions",
 	"page.region":            "Region",
 	"page.requiredChange":    "Required change per year",
+	"page.scorecardAll":      "All of this region's indicators →",
+	"page.scorecardOwn":      "Only this dashboard's indicators",
 	"page.sdg":               "SDG code",
 	"page.show":              "Show",
 	"page.unit.persen":       "percent",

@@ -618,6 +618,8 @@ var indonesian = map[string]string{
 	"page.pickerSuggestions": "Wilayah yang cocok",
 	"page.region":            "Wilayah",
 	"page.requiredChange":    "Perubahan per tahun yang dibutuhkan",
+	"page.scorecardAll":      "Semua indikator wilayah ini →",
+	"page.scorecardOwn":      "Hanya indikator dasbor ini",
 	"page.sdg":               "Kode SDG",
 	"page.show":              "Tampilkan",
 	"page.unit.persen":       "persen",

@@ -30,6 +30,9 @@ type panelView struct {
 	Note         string
 	Link         string
 	Illustrative bool
+	// More links a scorecard of the dashboard's indicators to the one of
+	// every indicator of the region, and back (MoreLabel says which).
+	More, MoreLabel string
 }
 
 // option is one choice of a selector.
@@ -66,7 +69,9 @@ func queryYear(c *gin.Context) int {
 	return y
 }
 
-func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int) (*pageCtx, error) {
+// newPageCtx reads what a page of the region shares: the catalogue and
+// the series of the indicators only (every indicator when none is named).
+func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int, only ...string) (*pageCtx, error) {
 	ctx := c.Request.Context()
 	p := &pageCtx{c: c, lang: lang(c), nonce: chart.Nonce(), year: queryYear(c), toYear: toYear,
 		inds: map[string]domain.Indicator{}, plans: map[string]domain.Plan{}, series: map[string]store.Series{}}
@@ -88,7 +93,7 @@ func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int) (*pag
 	for _, pl := range plans {
 		p.plans[pl.Code] = pl
 	}
-	all, err := s.store.RegionSeries(ctx, regionCode)
+	all, err := s.store.RegionSeries(ctx, regionCode, only...)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +412,16 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	p, err := s.newPageCtx(c, region, d.ToYear)
+	// The page reads the series its panels show: the dashboard's
+	// indicators, or every one of the region's when its scorecard is asked
+	// for all of them (or the dashboard names none).
+	own := d.Indicators()
+	allScores := c.Query("scorecard") == "all" || len(own) == 0
+	read := own
+	if allScores && slices.ContainsFunc(d.Panels, func(pn dashboards.Panel) bool { return pn.Type == dashboards.Scorecard && len(pn.Indicators) == 0 }) {
+		read = nil
+	}
+	p, err := s.newPageCtx(c, region, d.ToYear, read...)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -434,7 +448,18 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		}
 		switch pn.Type {
 		case dashboards.KPI, dashboards.Scorecard:
-			v.Rows, v.Illustrative, err = p.scoreRows(pn.Indicators, pn.Plan, pn.Type == dashboards.KPI)
+			codes := pn.Indicators
+			if pn.Type == dashboards.Scorecard && len(codes) == 0 && len(own) > 0 {
+				// A scorecard of its own covers the dashboard's
+				// indicators, and links to the region's whole list.
+				v.More, v.MoreLabel = pageURLWith(c, "scorecard", "all")+"#panel-"+pn.ID, l.Get("page.scorecardAll")
+				if allScores {
+					v.More, v.MoreLabel = pageURLWith(c, "scorecard", "")+"#panel-"+pn.ID, l.Get("page.scorecardOwn")
+				} else {
+					codes = own
+				}
+			}
+			v.Rows, v.Illustrative, err = p.scoreRows(codes, pn.Plan, pn.Type == dashboards.KPI)
 			v.Empty = len(v.Rows) == 0
 		case dashboards.Series, dashboards.Breakdown:
 			sr, ok := p.series[pn.Indicator]
@@ -499,7 +524,11 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	regions := s.regionChoices(c.Request.Context(), d, p.region)
 	var picker *pickerView
 	if regions == nil {
-		pv, err := s.regionPicker(c, p.region, slices.Sorted(maps.Keys(p.inds)))
+		marked := own // children are marked by data of what the page shows
+		if len(marked) == 0 {
+			marked = slices.Sorted(maps.Keys(p.inds))
+		}
+		pv, err := s.regionPicker(c, p.region, marked)
 		if err != nil {
 			s.pageError(c, err)
 			return

@@ -72,7 +72,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, domain.Errorf(domain.ErrInvalid, "tab %q: want chart, map or table", tab))
 		return
 	}
-	p, err := s.newPageCtx(c, region, domain.DefaultHorizon)
+	p, err := s.newPageCtx(c, region, domain.DefaultHorizon, code)
 	if err != nil {
 		s.pageError(c, err)
 		return
