@@ -3,8 +3,10 @@
 // children, and pages of the region list, each without a database query.
 // At national scale (91,600 regions) a substring search is a scan that
 // SQLite and PostgreSQL both answer in tens of milliseconds without a
-// trigram index; over folded names held here it takes a few milliseconds,
-// and the whole index costs about 20 MB.
+// trigram index; over the sorted word starts and suffix arrays of the
+// folded names held here a search takes tens of microseconds (a scan of
+// the names took up to 6 ms where few names matched), and the whole index
+// costs about 36 MB of heap.
 package regionsearch
 
 import (
