@@ -69,9 +69,9 @@ func queryYear(c *gin.Context) int {
 	return y
 }
 
-// newPageCtx reads what a page of the region shares: the catalogue and
-// the series of the indicators only (every indicator when none is named).
-func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int, only ...string) (*pageCtx, error) {
+// newPageCtx reads what a page of the region shares: the region and the
+// catalogue. The page reads the series it shows (readSeries).
+func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int) (*pageCtx, error) {
 	ctx := c.Request.Context()
 	p := &pageCtx{c: c, lang: lang(c), nonce: chart.Nonce(), year: queryYear(c), toYear: toYear,
 		inds: map[string]domain.Indicator{}, plans: map[string]domain.Plan{}, series: map[string]store.Series{}}
@@ -93,14 +93,20 @@ func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int, only 
 	for _, pl := range plans {
 		p.plans[pl.Code] = pl
 	}
-	all, err := s.store.RegionSeries(ctx, regionCode, only...)
+	return p, nil
+}
+
+// readSeries reads the region's series of the indicators only (every
+// indicator when none is named), as of the page's year.
+func (s *Server) readSeries(p *pageCtx, only ...string) error {
+	all, err := s.store.RegionSeries(p.c.Request.Context(), p.region.Code, only...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, sr := range all {
 		p.series[sr.Indicator.Code] = asOf(sr, p.year)
 	}
-	return p, nil
+	return nil
 }
 
 // asOf leaves out observations after year (0: keep all), so a page can
@@ -421,7 +427,10 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	if allScores && slices.ContainsFunc(d.Panels, func(pn dashboards.Panel) bool { return pn.Type == dashboards.Scorecard && len(pn.Indicators) == 0 }) {
 		read = nil
 	}
-	p, err := s.newPageCtx(c, region, d.ToYear, read...)
+	p, err := s.newPageCtx(c, region, d.ToYear)
+	if err == nil {
+		err = s.readSeries(p, read...)
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return

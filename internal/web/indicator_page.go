@@ -72,7 +72,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, domain.Errorf(domain.ErrInvalid, "tab %q: want chart, map or table", tab))
 		return
 	}
-	p, err := s.newPageCtx(c, region, domain.DefaultHorizon, code)
+	p, err := s.newPageCtx(c, region, domain.DefaultHorizon)
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -99,6 +99,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	p.series[code] = sr // the one series the page shows (its map's target, previewed too)
 	if p.scope, err = parseScope(c.Request.URL.Query(), region); err != nil {
 		s.pageError(c, err)
 		return
