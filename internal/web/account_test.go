@@ -5,10 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -34,13 +32,8 @@ func accountServer(t *testing.T, opt web.Options) (*store.Store, string) {
 	if _, err := st.CreateUser(ctx, domain.User{Email: "admin@bappeda.id", Role: domain.RoleAdmin}, "kata-sandi-panjang"); err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return st, srv.URL
+	base, _ := serveStore(t, st, opt)
+	return st, base
 }
 
 type acctBrowser struct {
@@ -88,6 +81,15 @@ func (b *acctBrowser) login(email, password string) *http.Response {
 	_, page := b.do("GET", "/masuk", nil)
 	resp, _ := b.do("POST", "/masuk", url.Values{"email": {email}, "password": {password}, "csrf_token": {formToken(b.t, page)}})
 	return resp
+}
+
+// loginFrom logs in as b from client, an address a trusted proxy names in
+// X-Forwarded-For, and returns the status of the answer.
+func (b *acctBrowser) loginFrom(client, email, password string) int {
+	_, page := b.do("GET", "/masuk", nil, "X-Forwarded-For", client)
+	resp, _ := b.do("POST", "/masuk", url.Values{"email": {email}, "password": {password}, "csrf_token": {formToken(b.t, page)}},
+		"X-Forwarded-For", client)
+	return resp.StatusCode
 }
 
 func TestLoginSessionPasswordChangeLogout(t *testing.T) {
