@@ -11,7 +11,8 @@ import (
 	"pantau/internal/wilayah"
 )
 
-func national(t testing.TB) *regionsearch.Index {
+// nationalRegions is the official list, nation to village.
+func nationalRegions(t testing.TB) []domain.Region {
 	t.Helper()
 	l, err := wilayah.Official()
 	if err != nil {
@@ -25,8 +26,10 @@ func national(t testing.TB) *regionsearch.Index {
 	for i, e := range entries {
 		rs[i] = e.Region()
 	}
-	return regionsearch.New(rs)
+	return rs
 }
+
+func national(t testing.TB) *regionsearch.Index { return regionsearch.New(nationalRegions(t)) }
 
 func codes(rs []domain.Region) []string {
 	out := make([]string, len(rs))
@@ -114,19 +117,11 @@ func TestSearchNational(t *testing.T) {
 	// Substrings that start no word of any name, found in the suffix
 	// arrays: higher levels first, then by code, as a scan of every name
 	// finds them.
-	l, err := wilayah.Official()
-	if err != nil {
-		t.Fatal(err)
-	}
-	all, err := l.Territory(domain.NationalCode)
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := nationalRegions(t)
 	for _, q := range []string{"elapa du", "ejo", "umber"} {
 		var want []string
 		for depth := range 5 {
-			for _, e := range all {
-				r := e.Region()
+			for _, r := range all {
 				name := strings.ToLower(r.Name)
 				if r.Level.Depth() != depth || !strings.Contains(name, q) {
 					continue
