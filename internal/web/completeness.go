@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -199,13 +200,32 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	for i, a := range m.Agencies {
 		agencies[i] = agencyView{a, progress.FormatNumber(l, a.Counts.Percent, 1) + "%"}
 	}
-	query := fmt.Sprintf("region=%s&from=%d&to=%d", m.Region.Code, m.From, m.To)
-	s.renderPage(c, status, publicFrame, "completeness.html", map[string]any{
+	q := url.Values{"region": {m.Region.Code}, "from": {strconv.Itoa(m.From)}, "to": {strconv.Itoa(m.To)}}
+	api := "/api/v1/completeness?" + q.Encode()
+	q.Set("format", "csv")
+	q.Set("locale", string(l))
+	title := t["title"]
+	data := map[string]any{
 		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem, "Page": pg,
 		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
-		"Query":   query, "Other": l.Other(),
+		"APIURL":  api, "CSVURL": "/api/v1/completeness?" + q.Encode(), "PageTitle": title,
 		"States": []completeness.State{completeness.Present, completeness.Preliminary, completeness.Missing, completeness.Overdue},
-	})
+	}
+	if m.Region.Code != "" {
+		data["PageTitle"] = title + " — " + m.Region.Name
+		// The region is chosen by name, as on the dashboards.
+		inds := make([]string, 0, len(m.Rows))
+		for _, r := range m.Rows {
+			inds = append(inds, r.Indicator)
+		}
+		if pv, err := s.regionPicker(c, m.Region, inds); err == nil {
+			data["Picker"] = pv
+		} else {
+			// The form's code field still chooses a region.
+			s.log.Error("completeness: region picker", "region", m.Region.Code, "err", err)
+		}
+	}
+	s.renderPage(c, status, publicFrame, "completeness.html", data)
 }
 
 // completenessRows is how many rows of the matrix the page shows at once.
