@@ -88,7 +88,13 @@ func (s *Server) completenessMatrix(ctx context.Context, region string, from, to
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
-	stored, err := s.store.Presences(ctx, codes)
+	// The rows expected come from the series, the cells from the years
+	// shown: a region's values of other years are never read.
+	series, err := s.store.TotalSeries(ctx, codes)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	stored, err := s.store.Presences(ctx, codes, from, to)
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
@@ -101,7 +107,7 @@ func (s *Server) completenessMatrix(ctx context.Context, region string, from, to
 		values[i] = completeness.Value{Indicator: p.IndicatorCode, Region: p.RegionCode, Year: p.Year, Status: p.Status}
 	}
 	return completeness.Build(completeness.Input{Root: root, Children: children, Indicators: inds, Agencies: agencies,
-		Values: values, Targeted: targeted, From: from, To: to, CurrentYear: time.Now().Year()}), nil
+		Series: series, Values: values, Targeted: targeted, From: from, To: to, CurrentYear: time.Now().Year()}), nil
 }
 
 // getCompleteness answers /api/v1/completeness as JSON, or with
