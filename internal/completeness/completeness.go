@@ -211,7 +211,10 @@ func Layout(in Input) Matrix {
 	}
 	regions := append([]domain.Region{in.Root}, in.Children...)
 	type pair struct{ ind, region string }
-	stored := map[pair]*Counts{} // present and preliminary, and Cells counting those in late years
+	// stored counts a series' values: present, preliminary, and of
+	// those, how many are in late years.
+	type tally struct{ present, preliminary, late int }
+	stored := map[pair]*tally{}
 	has := map[pair]bool{}
 	levelHas := map[pair]bool{} // (indicator, level)
 	levelOf := map[string]domain.Level{}
@@ -222,15 +225,15 @@ func Layout(in Input) Matrix {
 		p := pair{t.Indicator, t.Region}
 		c := stored[p]
 		if c == nil {
-			c = &Counts{}
+			c = &tally{}
 			stored[p] = c
 		}
 		if t.Status == domain.StatusPreliminary {
-			c.Preliminary += t.N
+			c.preliminary += t.N
 		} else {
-			c.Present += t.N
+			c.present += t.N
 		}
-		c.Cells += t.Late
+		c.late += t.Late
 		has[p] = true
 		levelHas[pair{t.Indicator, string(levelOf[t.Region])}] = true
 	}
@@ -257,12 +260,13 @@ func Layout(in Input) Matrix {
 			}
 			row := Row{Indicator: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Agency: ind.AgencyCode, AgencyName: agencies[ind.AgencyCode].Name,
 				Region: r.Code, RegionName: r.Name, RegionLevel: r.Level}
+			// A year without a value is overdue when late, else missing.
+			var st tally
 			if s := stored[pair{ind.Code, r.Code}]; s != nil {
-				row.Counts = Counts{Present: s.Present, Preliminary: s.Preliminary, Overdue: late - s.Cells,
-					Missing: len(m.Years) - late - (s.Present + s.Preliminary - s.Cells)}
-			} else {
-				row.Counts = Counts{Overdue: late, Missing: len(m.Years) - late}
+				st = *s
 			}
+			row.Counts = Counts{Present: st.present, Preliminary: st.preliminary, Overdue: late - st.late,
+				Missing: len(m.Years) - late - (st.present + st.preliminary - st.late)}
 			row.Counts.Cells = len(m.Years)
 			sum := byAgency[ind.AgencyCode]
 			if sum == nil {
