@@ -58,6 +58,9 @@
   function exportOption(meta, width) {
     var src = document.getElementById(meta.chart.getAttribute('data-chart'));
     var option = JSON.parse(src.textContent);
+    // The page's media queries fit the legend to the page's chart; the
+    // image lays out its own (below).
+    delete option.media;
     localiseAxes(option.xAxis);
     localiseAxes(option.yAxis);
     var inner = width - 48;
