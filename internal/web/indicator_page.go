@@ -103,6 +103,7 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	p.series[code] = sr // the one series the page shows (its map's target, previewed too)
 	if p.scope, err = parseScope(c.Request.URL.Query(), region); err != nil {
 		s.pageError(c, err)
 		return
