@@ -60,10 +60,16 @@ func TestSlowDownloadsStream(t *testing.T) {
 		var wg sync.WaitGroup
 		stop := make(chan struct{})
 		got := make(chan int64, clients)
+		// reading counts down as each client has its first bytes (or gives
+		// up): on a slow machine the handlers can take seconds to start.
+		var reading sync.WaitGroup
+		reading.Add(clients)
 		for range clients {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				var first sync.Once
+				defer first.Do(reading.Done)
 				resp, err := http.Get(url)
 				if err != nil {
 					t.Error(err)
@@ -81,12 +87,21 @@ func TestSlowDownloadsStream(t *testing.T) {
 					}
 					m, err := resp.Body.Read(buf)
 					n += int64(m)
+					if n > 0 {
+						first.Do(reading.Done)
+					}
 					if err != nil {
 						got <- n
 						return
 					}
 				}
 			}()
+		}
+		allReading := make(chan struct{})
+		go func() { reading.Wait(); close(allReading) }()
+		select {
+		case <-allReading:
+		case <-time.After(time.Minute):
 		}
 		time.Sleep(1500 * time.Millisecond) // every handler is well into its file
 		during := liveHeap()
