@@ -7,7 +7,6 @@
 (function () {
   'use strict';
   var root = document.documentElement;
-  var lang = root.getAttribute('lang') === 'en' ? 'en' : 'id';
 
   function ready(fn) {
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn);
@@ -33,15 +32,6 @@
   }
 
   // --- image export ---
-  var numberFormat = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'id-ID', { maximumFractionDigits: 4 });
-  function localiseAxes(axes) {
-    (Array.isArray(axes) ? axes : axes ? [axes] : []).forEach(function (a) {
-      if (a && a.type === 'value') {
-        a.axisLabel = a.axisLabel || {};
-        a.axisLabel.formatter = function (v) { return numberFormat.format(v); };
-      }
-    });
-  }
   function px(v, total) {
     if (typeof v === 'number') return v;
     if (typeof v === 'string' && /%$/.test(v)) return parseFloat(v) / 100 * total;
@@ -57,8 +47,9 @@
   function exportOption(meta, width) {
     var src = document.getElementById(meta.chart.getAttribute('data-chart'));
     var option = JSON.parse(src.textContent);
-    localiseAxes(option.xAxis);
-    localiseAxes(option.yAxis);
+    // The page's number format, as the chart on the page has it.
+    window.pantauCharts.localiseAxes(option.xAxis);
+    window.pantauCharts.localiseAxes(option.yAxis);
     var inner = width - 48;
     var titleLines = lines(meta.title, inner, 11);
     var capLines = lines(meta.caption, inner, 7.2);
