@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"pantau/internal/boundary"
 	"pantau/internal/config"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
+	"pantau/internal/store"
 )
 
 // boundaries manages region boundaries: `pantau boundaries import FILE`.
@@ -34,33 +36,29 @@ func boundaries(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	f, st, err := openFileAndStore(ctx, vals, path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	defer st.Close()
-	res, err := importer.ImportBoundaries(ctx, st, f, importer.BoundaryRequest{
-		Filename: path, CreatedBy: "cli:" + getenv("USER"), Source: *source, Licence: *licence,
-		CodeProperty: *codeProp, SkipUnmatched: *skip, DryRun: *dryRun, MaxBytes: *maxBytes,
-	})
-	if res.Report != nil {
-		printBoundaryReport(stdout, res.Report)
-	}
-	if err != nil {
-		if errors.Is(err, domain.ErrInvalid) {
-			return &exitError{code: 1, err: errors.New(domain.Message(err))}
+	return withFileAndStore(ctx, vals, path, func(f *os.File, st *store.Store) error {
+		res, err := importer.ImportBoundaries(ctx, st, f, importer.BoundaryRequest{
+			Filename: path, CreatedBy: "cli:" + getenv("USER"), Source: *source, Licence: *licence,
+			CodeProperty: *codeProp, SkipUnmatched: *skip, DryRun: *dryRun, MaxBytes: *maxBytes,
+		})
+		if res.Report != nil {
+			printBoundaryReport(stdout, res.Report)
 		}
-		return err
-	}
-	c := res.Upload.Counts
-	fmt.Fprintf(stdout, "shapes: new %d, changed %d, unchanged %d\n", c.New, c.Changed, c.Unchanged)
-	if *dryRun {
-		fmt.Fprintln(stdout, "dry run: acceptable, nothing stored")
-	} else {
-		fmt.Fprintf(stdout, "stored as upload %d (file sha256 %s, %d bytes)\n", res.Upload.ID, res.SHA256, res.Size)
-	}
-	return nil
+		if err != nil {
+			if errors.Is(err, domain.ErrInvalid) {
+				return &exitError{code: 1, err: errors.New(domain.Message(err))}
+			}
+			return err
+		}
+		c := res.Upload.Counts
+		fmt.Fprintf(stdout, "shapes: new %d, changed %d, unchanged %d\n", c.New, c.Changed, c.Unchanged)
+		if *dryRun {
+			fmt.Fprintln(stdout, "dry run: acceptable, nothing stored")
+		} else {
+			fmt.Fprintf(stdout, "stored as upload %d (file sha256 %s, %d bytes)\n", res.Upload.ID, res.SHA256, res.Size)
+		}
+		return nil
+	})
 }
 
 // printBoundaryReport prints how the file was read and every problem.

@@ -136,24 +136,25 @@ func openConfigured(ctx context.Context, vals map[string]*string) (*store.Store,
 	return openStore(ctx, url)
 }
 
-// openFileAndStore checks the database setting, opens the command's FILE
+// withFileAndStore checks the database setting, opens the command's FILE
 // and then the database, in that order, so that a missing file leaves no
-// new database behind. The caller closes both.
-func openFileAndStore(ctx context.Context, vals map[string]*string, path string) (*os.File, *store.Store, error) {
+// new database behind; fn gets both, and both are closed when it returns.
+func withFileAndStore(ctx context.Context, vals map[string]*string, path string, fn func(f *os.File, st *store.Store) error) error {
 	url, err := databaseURL(vals)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, &exitError{code: 1, err: err}
+		return &exitError{code: 1, err: err}
 	}
+	defer f.Close()
 	st, err := openStore(ctx, url)
 	if err != nil {
-		f.Close()
-		return nil, nil, err
+		return err
 	}
-	return f, st, nil
+	defer st.Close()
+	return fn(f, st)
 }
 
 // oneFile is a command's FILE, its only argument.
@@ -381,52 +382,48 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	f, st, err := openFileAndStore(ctx, vals, path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	defer st.Close()
-	res, err := importer.Import(ctx, st, f, importer.Request{
-		Upload:  domain.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
-		Targets: *targets, DryRun: *dryRun,
-		Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: msgLang, Sheet: *sheet},
-	})
-	if res.Report != nil {
-		d := res.Report.Dialect
-		if d.Format == "xlsx" {
-			fmt.Fprintf(stdout, "detected: workbook, sheet %s, layout %s, header row %d\n", strings.Join(d.Sheets, ", "), orDash(d.Layout), d.HeaderLine)
-		} else {
-			fmt.Fprintf(stdout, "detected: layout %s, delimiter %q, decimal %s, BOM %v\n", d.Layout, d.Delimiter, orDash(string(d.Decimal)), d.BOM)
-		}
-	}
-	if res.Report != nil {
-		for _, e := range res.Report.Errors {
-			if e.Warning {
-				fmt.Fprintf(stdout, "warning: %s\n", e)
+	return withFileAndStore(ctx, vals, path, func(f *os.File, st *store.Store) error {
+		res, err := importer.Import(ctx, st, f, importer.Request{
+			Upload:  domain.Upload{Filename: path, AgencyCode: *agency, CreatedBy: "cli:" + getenv("USER")},
+			Targets: *targets, DryRun: *dryRun,
+			Options: ingest.Options{Indicator: *ind, Decimal: dec, Lang: msgLang, Sheet: *sheet},
+		})
+		if res.Report != nil {
+			d := res.Report.Dialect
+			if d.Format == "xlsx" {
+				fmt.Fprintf(stdout, "detected: workbook, sheet %s, layout %s, header row %d\n", strings.Join(d.Sheets, ", "), orDash(d.Layout), d.HeaderLine)
+			} else {
+				fmt.Fprintf(stdout, "detected: layout %s, delimiter %q, decimal %s, BOM %v\n", d.Layout, d.Delimiter, orDash(string(d.Decimal)), d.BOM)
 			}
 		}
-	}
-	// Plausibility warnings and broken rules: the operator's command line
-	// stores without asking, but says so.
-	for _, w := range res.Warnings {
-		fmt.Fprintf(stdout, "warning: %s\n", w.RowError)
-	}
-	c := res.Upload.Counts
-	fmt.Fprintf(stdout, "new %d, changed %d, unchanged %d, missing %d, rejected %d\n", c.New, c.Changed, c.Unchanged, c.Missing, c.Rejected)
-	if err != nil {
-		if errors.Is(err, domain.ErrInvalid) {
-			return &exitError{code: 1, err: errors.New(domain.Message(err))}
+		if res.Report != nil {
+			for _, e := range res.Report.Errors {
+				if e.Warning {
+					fmt.Fprintf(stdout, "warning: %s\n", e)
+				}
+			}
 		}
-		return err
-	}
-	switch {
-	case *dryRun:
-		fmt.Fprintln(stdout, "dry run: acceptable, nothing stored")
-	default:
-		fmt.Fprintf(stdout, "stored as upload %d (file sha256 %s, %d bytes)\n", res.Upload.ID, res.SHA256, res.Size)
-	}
-	return nil
+		// Plausibility warnings and broken rules: the operator's command line
+		// stores without asking, but says so.
+		for _, w := range res.Warnings {
+			fmt.Fprintf(stdout, "warning: %s\n", w.RowError)
+		}
+		c := res.Upload.Counts
+		fmt.Fprintf(stdout, "new %d, changed %d, unchanged %d, missing %d, rejected %d\n", c.New, c.Changed, c.Unchanged, c.Missing, c.Rejected)
+		if err != nil {
+			if errors.Is(err, domain.ErrInvalid) {
+				return &exitError{code: 1, err: errors.New(domain.Message(err))}
+			}
+			return err
+		}
+		switch {
+		case *dryRun:
+			fmt.Fprintln(stdout, "dry run: acceptable, nothing stored")
+		default:
+			fmt.Fprintf(stdout, "stored as upload %d (file sha256 %s, %d bytes)\n", res.Upload.ID, res.SHA256, res.Size)
+		}
+		return nil
+	})
 }
 
 func orDash(s string) string {

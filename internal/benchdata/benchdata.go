@@ -4,8 +4,11 @@
 package benchdata
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -84,6 +87,30 @@ func EachRow(shift float64, fn func(ind, region string, year int, v float64) err
 	}
 	return nil
 }
+
+// WriteCSV writes the first n rows (every row when n < 0) as an agency
+// sends them: long format, ';' between cells, a decimal comma; shift is
+// EachRow's.
+func WriteCSV(w io.Writer, n int, shift float64) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString("kode_wilayah;kode_indikator;tahun;nilai\n")
+	written := 0
+	err := EachRow(shift, func(ind, region string, year int, v float64) error {
+		if written == n {
+			return errEnough
+		}
+		written++
+		_, err := fmt.Fprintf(bw, "%s;%s;%d;%s\n", region, ind, year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
+		return err
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return err
+	}
+	return bw.Flush()
+}
+
+// errEnough ends EachRow once WriteCSV has written its n rows.
+var errEnough = errors.New("benchdata: enough rows")
 
 // PeakRSS is the process's peak resident memory (VmHWM) in MB, or -1 where
 // /proc is not available.

@@ -22,12 +22,13 @@ import (
 type Kind string
 
 // The kinds, in the order they are applied (a plan needs its region, an
-// indicator its agency).
+// indicator its agency); spelled as the domain's, which the store applies
+// a CatalogChange by.
 const (
-	Agencies   = Kind("agencies")
-	Regions    = Kind("regions")
-	Indicators = Kind("indicators")
-	Plans      = Kind("plans")
+	Agencies   = Kind(domain.KindAgencies)
+	Regions    = Kind(domain.KindRegions)
+	Indicators = Kind(domain.KindIndicators)
+	Plans      = Kind(domain.KindPlans)
 )
 
 // Kinds lists the kinds in application order.
@@ -133,34 +134,30 @@ func (c *Catalogue) declare(r Ref, p Pos, lang locale.Lang, probs *Problems) boo
 // merge appends o's entries to c, refusing an entry declared in both.
 func (c *Catalogue) merge(o *Catalogue, lang locale.Lang, probs *Problems) {
 	keep := func(r Ref) bool { return c.declare(r, o.pos[r], lang, probs) }
-	for _, a := range o.Agencies {
-		if keep(Ref{Agencies, a.Code}) {
-			c.Agencies = append(c.Agencies, a)
+	c.Agencies = appendKept(c.Agencies, o.Agencies, func(a domain.Agency) Ref { return Ref{Agencies, a.Code} }, keep)
+	c.Regions = appendKept(c.Regions, o.Regions, func(r domain.Region) Ref { return Ref{Regions, r.Code} }, func(r Ref) bool {
+		if !keep(r) {
+			return false
+		}
+		if o.regionNamed[r.Code] {
+			c.nameRegion(r.Code)
+		}
+		return true
+	})
+	c.Indicators = appendKept(c.Indicators, o.Indicators, func(ind domain.Indicator) Ref { return Ref{Indicators, ind.Code} }, keep)
+	c.Plans = appendKept(c.Plans, o.Plans, func(p domain.Plan) Ref { return Ref{Plans, p.Code} }, keep)
+	c.Removals = appendKept(c.Removals, o.Removals, func(r Ref) Ref { return r }, keep)
+}
+
+// appendKept appends to dst the entries of src whose Ref keep accepts, in
+// order.
+func appendKept[T any](dst, src []T, ref func(T) Ref, keep func(Ref) bool) []T {
+	for _, e := range src {
+		if keep(ref(e)) {
+			dst = append(dst, e)
 		}
 	}
-	for _, r := range o.Regions {
-		if keep(Ref{Regions, r.Code}) {
-			c.Regions = append(c.Regions, r)
-			if o.regionNamed[r.Code] {
-				c.nameRegion(r.Code)
-			}
-		}
-	}
-	for _, ind := range o.Indicators {
-		if keep(Ref{Indicators, ind.Code}) {
-			c.Indicators = append(c.Indicators, ind)
-		}
-	}
-	for _, p := range o.Plans {
-		if keep(Ref{Plans, p.Code}) {
-			c.Plans = append(c.Plans, p)
-		}
-	}
-	for _, r := range o.Removals {
-		if keep(r) {
-			c.Removals = append(c.Removals, r)
-		}
-	}
+	return dst
 }
 
 func (c *Catalogue) nameRegion(code string) {

@@ -182,10 +182,18 @@ func (rd *reader) entry(c *Catalogue, kind Kind, node *yaml.Node, it any, code *
 	return !rd.removal(c, Ref{kind, *code}, *remove, pos)
 }
 
-// item decodes one item and checks it.
+// item decodes one item and checks it: each kind builds its domain entry
+// and checks what only the file can get wrong (an unknown level or
+// polarity); then the entry's domain rules are checked, its code declared
+// and the entry added.
 func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, line int) {
 	before := len(rd.probs)
 	pos := Pos{File: rd.file, Line: line, Path: path}
+	var (
+		code  string
+		rules error  // the entry's domain rules
+		add   func() // puts the entry into c
+	)
 	switch kind {
 	case Agencies:
 		var it agencyItem
@@ -193,10 +201,7 @@ func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, li
 			return
 		}
 		a := domain.Agency{Code: it.Code, Name: it.Name}
-		rd.validate(a.Validate(), pos)
-		if len(rd.probs) == before && c.declare(Ref{Agencies, a.Code}, pos, rd.lang, &rd.probs) {
-			c.Agencies = append(c.Agencies, a)
-		}
+		code, rules, add = a.Code, a.Validate(), func() { c.Agencies = append(c.Agencies, a) }
 	case Regions:
 		var it regionItem
 		if !rd.entry(c, Regions, node, &it, &it.Code, &it.Remove, pos, false, before) {
@@ -221,8 +226,8 @@ func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, li
 		if !named {
 			check.Name = "-"
 		}
-		rd.validate(check.Validate(), pos)
-		if len(rd.probs) == before && c.declare(Ref{Regions, r.Code}, pos, rd.lang, &rd.probs) {
+		code, rules = r.Code, check.Validate()
+		add = func() {
 			c.Regions = append(c.Regions, r)
 			if named {
 				c.nameRegion(r.Code)
@@ -240,10 +245,7 @@ func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, li
 			rd.add(fieldLine(node, "polarity", line), sub(path, "polarity"), "polarity", CodePolarity, it.Polarity)
 			return
 		}
-		rd.validate(ind.Validate(), pos)
-		if len(rd.probs) == before && c.declare(Ref{Indicators, ind.Code}, pos, rd.lang, &rd.probs) {
-			c.Indicators = append(c.Indicators, ind)
-		}
+		code, rules, add = ind.Code, ind.Validate(), func() { c.Indicators = append(c.Indicators, ind) }
 	case Plans:
 		var it planItem
 		if !rd.entry(c, Plans, node, &it, &it.Code, &it.Remove, pos, true, before) {
@@ -268,10 +270,13 @@ func (rd *reader) item(c *Catalogue, kind Kind, node *yaml.Node, path string, li
 			rd.add(fieldLine(node, "status", line), sub(path, "status"), "status", CodeStatus, it.Status)
 			return
 		}
-		rd.validate(p.Validate(), pos)
-		if len(rd.probs) == before && c.declare(Ref{Plans, p.Code}, pos, rd.lang, &rd.probs) {
-			c.Plans = append(c.Plans, p)
-		}
+		code, rules, add = p.Code, p.Validate(), func() { c.Plans = append(c.Plans, p) }
+	default:
+		return
+	}
+	rd.validate(rules, pos)
+	if len(rd.probs) == before && c.declare(Ref{kind, code}, pos, rd.lang, &rd.probs) {
+		add()
 	}
 }
 

@@ -110,14 +110,7 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 	}
 	lo, hi := ind.Bounds()
 	ymin, ymax, step := axisRange(values, lo, hi)
-	line.SetGlobalOptions(
-		charts.WithTooltipOpts(tooltipItem),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: "36", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
-			Name: unitName(l, ind.Unit), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
-	)
+	setYearLines(line, "28", unitName(l, ind.Unit), ymin, ymax, step)
 	ys := make([]int, 0, len(rows))
 	for y := range rows {
 		ys = append(ys, y)

@@ -181,14 +181,7 @@ func Disparity(in DisparityInput) (Chart, error) {
 	measure(l.Get("chart.cv"), colourObserved, func(d progress.Disparity) *float64 { return d.CV })
 	measure(l.Get("chart.williamson"), planColours[domain.PlanProvince], func(d progress.Disparity) *float64 { return d.Williamson })
 	ymin, ymax, step := axisRange(all, 0, 1e9)
-	line.SetGlobalOptions(
-		charts.WithTooltipOpts(tooltipItem),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "20", Bottom: "36", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
-			AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
-	)
+	setYearLines(line, "20", "", ymin, ymax, step)
 	t := Table{Head: []string{l.Get("chart.year"), "n", l.Get("chart.cv"), l.Get("chart.williamson"), l.Get("chart.maxMin")}}
 	opt := func(v *float64) string {
 		if v == nil {

@@ -20,6 +20,21 @@ const bandBase = "_band_base"
 // HTML-encodes both when it fills the template in.
 var tooltipItem = opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: "{a}<br/>{b}"}
 
+// setYearLines sets what the breakdown and disparity line charts share:
+// item tooltips, the legend under the plot, the years along x and a value
+// axis from ymin to ymax in steps of step, named yName (none when empty);
+// top is the plot's top margin.
+func setYearLines(line *charts.Line, top, yName string, ymin, ymax, step float64) {
+	line.SetGlobalOptions(
+		charts.WithTooltipOpts(tooltipItem),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: top, Bottom: "36", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
+			Name: yName, AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
+	)
+}
+
 // SeriesInput is one indicator in one region: what the series chart shows.
 type SeriesInput struct {
 	ID   string

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"cmp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -10,39 +11,61 @@ import (
 	"pantau/internal/locale"
 )
 
-// longWriter writes one observation per row, the layout agencies upload:
-// kode_wilayah;nama_wilayah;kode_indikator;nama_indikator;tahun;<dims>;nilai;satuan;status;putus_seri;catatan
-type longWriter struct {
+// longRows is what the one-value-per-row layouts share: the CSV output and
+// the disaggregation's columns (after the year in Pantau's own layouts).
+type longRows struct {
 	opts Options
 	bw   *bufio.Writer
 	out  *csvOut
 	dims *dimCells
 }
 
-func newLongWriter(bw *bufio.Writer, opts Options) (*longWriter, error) {
-	w := &longWriter{opts: opts, bw: bw, out: opts.csvOut(bw)}
+// newLongRows writes the header: lead, a column per disaggregation
+// dimension, then tail.
+func newLongRows(bw *bufio.Writer, opts Options, lead, tail []string) (longRows, error) {
+	r := longRows{opts: opts, bw: bw, out: opts.csvOut(bw)}
 	head, dims := opts.csvDims()
-	w.dims = dims
-	cols := []string{opts.word("region"), opts.word("region_name"), opts.word("indicator"), opts.word("indicator_name"), opts.word("year")}
-	cols = append(cols, head...)
-	cols = append(cols, opts.word("value"), opts.word("unit"), opts.word("status"), opts.word("break"), opts.word("note"))
-	return w, w.out.header(cols)
+	r.dims = dims
+	cols := append(append(lead, head...), tail...)
+	return r, r.out.header(cols)
 }
 
-func (w *longWriter) Write(o domain.Observation) error {
-	cells, ok := w.dims.cells(o.Disagg)
+// start writes a row's first cells: lead, the year, then the cells of d. A
+// disaggregation outside the header's columns is errChanged, and nothing is
+// written.
+func (r *longRows) start(d domain.Disaggregation, year int, lead ...string) error {
+	cells, ok := r.dims.cells(d)
 	if !ok {
 		return errChanged
 	}
-	out := w.out
-	out.text(o.RegionCode)
-	out.text(w.opts.regionName(o.RegionCode))
-	out.text(o.IndicatorCode)
-	out.text(w.opts.indicatorName(o.IndicatorCode))
-	out.integer(o.Year)
-	for _, c := range cells {
-		out.text(c)
+	for _, s := range lead {
+		r.out.text(s)
 	}
+	r.out.integer(year)
+	for _, c := range cells {
+		r.out.text(c)
+	}
+	return nil
+}
+
+func (r *longRows) Close() error { return r.bw.Flush() }
+
+// longWriter writes one observation per row, the layout agencies upload:
+// kode_wilayah;nama_wilayah;kode_indikator;nama_indikator;tahun;<dims>;nilai;satuan;status;putus_seri;catatan
+type longWriter struct{ longRows }
+
+func newLongWriter(bw *bufio.Writer, opts Options) (*longWriter, error) {
+	r, err := newLongRows(bw, opts,
+		[]string{opts.word("region"), opts.word("region_name"), opts.word("indicator"), opts.word("indicator_name"), opts.word("year")},
+		[]string{opts.word("value"), opts.word("unit"), opts.word("status"), opts.word("break"), opts.word("note")})
+	return &longWriter{r}, err
+}
+
+func (w *longWriter) Write(o domain.Observation) error {
+	if err := w.start(o.Disagg, o.Year, o.RegionCode, w.opts.regionName(o.RegionCode), o.IndicatorCode, w.opts.indicatorName(o.IndicatorCode)); err != nil {
+		return err
+	}
+	out := w.out
 	out.num(o.Value)
 	out.text(w.opts.unit(o.IndicatorCode))
 	out.text(w.opts.statusWord(o.Status))
@@ -55,50 +78,28 @@ func (w *longWriter) Write(o domain.Observation) error {
 	return out.end()
 }
 
-func (w *longWriter) Close() error { return w.bw.Flush() }
-
 // targetLongWriter writes one target per row:
 // rencana;kode_indikator;nama_indikator;kode_wilayah;nama_wilayah;tahun;<dims>;nilai;satuan;catatan
 // A range is written "9,37–10,37".
-type targetLongWriter struct {
-	opts Options
-	bw   *bufio.Writer
-	out  *csvOut
-	dims *dimCells
-}
+type targetLongWriter struct{ longRows }
 
 func newTargetLongWriter(bw *bufio.Writer, opts Options) (*targetLongWriter, error) {
-	w := &targetLongWriter{opts: opts, bw: bw, out: opts.csvOut(bw)}
-	head, dims := opts.csvDims()
-	w.dims = dims
-	cols := []string{opts.word("plan"), opts.word("indicator"), opts.word("indicator_name"), opts.word("region"), opts.word("region_name"), opts.word("year")}
-	cols = append(cols, head...)
-	cols = append(cols, opts.word("value"), opts.word("unit"), opts.word("note"))
-	return w, w.out.header(cols)
+	r, err := newLongRows(bw, opts,
+		[]string{opts.word("plan"), opts.word("indicator"), opts.word("indicator_name"), opts.word("region"), opts.word("region_name"), opts.word("year")},
+		[]string{opts.word("value"), opts.word("unit"), opts.word("note")})
+	return &targetLongWriter{r}, err
 }
 
 func (w *targetLongWriter) Write(t domain.Target) error {
-	cells, ok := w.dims.cells(t.Disagg)
-	if !ok {
-		return errChanged
+	if err := w.start(t.Disagg, t.Year, t.PlanCode, t.IndicatorCode, w.opts.indicatorName(t.IndicatorCode), t.RegionCode, w.opts.regionName(t.RegionCode)); err != nil {
+		return err
 	}
 	out := w.out
-	out.text(t.PlanCode)
-	out.text(t.IndicatorCode)
-	out.text(w.opts.indicatorName(t.IndicatorCode))
-	out.text(t.RegionCode)
-	out.text(w.opts.regionName(t.RegionCode))
-	out.integer(t.Year)
-	for _, c := range cells {
-		out.text(c)
-	}
 	out.rangeCell(t.Low, t.High)
 	out.text(w.opts.unit(t.IndicatorCode))
 	out.text(t.Note)
 	return out.end()
 }
-
-func (w *targetLongWriter) Close() error { return w.bw.Flush() }
 
 // wideWriter writes one series per row with the years as columns, the
 // layout of BPS tables: kode_wilayah;nama_wilayah;kode_indikator;
@@ -238,35 +239,23 @@ func (w wideTargets) Write(t domain.Target) error { return w.write(t) }
 // CL_OBS_STATUS codes A (normal), P (provisional) and R (revised); a series
 // break, which SDMX could only say as OBS_STATUS B in place of the status,
 // has its own attribute column so that both survive.
-type sdmxWriter struct {
-	opts Options
-	bw   *bufio.Writer
-	out  *csvOut
-	dims *dimCells
-}
+type sdmxWriter struct{ longRows }
 
 // SDMXStructureID names Pantau's dataflow in SDMX-CSV files.
 const SDMXStructureID = "PANTAU:DF_INDICATORS(1.0)"
 
 func newSDMXWriter(bw *bufio.Writer, opts Options) (*sdmxWriter, error) {
-	w := &sdmxWriter{opts: opts, bw: bw, out: newCSVOut(bw, ',', false)}
+	w := &sdmxWriter{longRows{opts: opts, bw: bw, out: newCSVOut(bw, ',', false)}}
 	cols := []string{"STRUCTURE", "STRUCTURE_ID", "ACTION", "FREQ", "REF_AREA", "INDICATOR"}
 	for _, d := range opts.Dimensions {
-		name := sdmxDimension[d]
-		if name == "" {
-			name = strings.ToUpper(d)
-		}
-		cols = append(cols, name)
+		cols = append(cols, cmp.Or(sdmxDimension[d], strings.ToUpper(d)))
 	}
 	cols = append(cols, "TIME_PERIOD", "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "SERIES_BREAK", "COMMENT_OBS")
 	w.dims = newDimCells(opts.Dimensions, func(dim, v string) string {
 		if dim == "kelompok_umur" {
 			return sdmxAge(v)
 		}
-		if s := sdmxValue[v]; s != "" {
-			return s
-		}
-		return v
+		return cmp.Or(sdmxValue[v], v)
 	}, "_T")
 	return w, w.out.header(cols)
 }
@@ -317,41 +306,27 @@ func (c *csvOut) obsAttributes(status string, o domain.Observation) error {
 	return c.end()
 }
 
-func (w *sdmxWriter) Close() error { return w.bw.Flush() }
-
 // openSDGWriter writes Open SDG's data layout: Year, the disaggregations,
 // GeoCode, Units, Value, then observation attributes (OBS_STATUS,
 // SERIES_BREAK, COMMENT_OBS). An export of one indicator is one Open SDG
 // series file; with several, an Indicator column after Year names each
 // row's.
 type openSDGWriter struct {
-	opts   Options
-	bw     *bufio.Writer
-	out    *csvOut
-	dims   *dimCells
+	longRows
 	withID bool
 }
 
 func newOpenSDGWriter(bw *bufio.Writer, opts Options) (*openSDGWriter, error) {
-	w := &openSDGWriter{opts: opts, bw: bw, out: newCSVOut(bw, ',', false), withID: opts.Indicator == ""}
+	w := &openSDGWriter{longRows: longRows{opts: opts, bw: bw, out: newCSVOut(bw, ',', false)}, withID: opts.Indicator == ""}
 	cols := []string{"Year"}
 	if w.withID {
 		cols = append(cols, "Indicator")
 	}
 	for _, d := range opts.Dimensions {
-		name := openSDGDimension[d]
-		if name == "" {
-			name = d
-		}
-		cols = append(cols, name)
+		cols = append(cols, cmp.Or(openSDGDimension[d], d))
 	}
 	cols = append(cols, "GeoCode", "Units", "Value", "OBS_STATUS", "SERIES_BREAK", "COMMENT_OBS")
-	w.dims = newDimCells(opts.Dimensions, func(_, v string) string {
-		if s := openSDGValue[v]; s != "" {
-			return s
-		}
-		return v
-	}, "")
+	w.dims = newDimCells(opts.Dimensions, func(_, v string) string { return cmp.Or(openSDGValue[v], v) }, "")
 	return w, w.out.header(cols)
 }
 
@@ -373,8 +348,6 @@ func (w *openSDGWriter) Write(o domain.Observation) error {
 	out.num(o.Value)
 	return out.obsAttributes(Options{Locale: locale.EN}.statusWord(o.Status), o)
 }
-
-func (w *openSDGWriter) Close() error { return w.bw.Flush() }
 
 // jsonWriter streams a JSON array, one object per row, written by hand so
 // that no row is held or reflected upon.

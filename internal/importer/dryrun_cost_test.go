@@ -3,9 +3,6 @@ package importer_test
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,20 +18,11 @@ import (
 // shifted (so each one is a change), as an agency sends them.
 func benchCSV(t testing.TB, n int, shift float64) []byte {
 	var b bytes.Buffer
-	b.WriteString("kode_wilayah;kode_indikator;tahun;nilai\n")
-	i := 0
-	benchdata.EachRow(shift, func(ind, region string, year int, v float64) error {
-		if i == n {
-			return errStop
-		}
-		i++
-		fmt.Fprintf(&b, "%s;%s;%d;%s\n", region, ind, year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
-		return nil
-	})
+	if err := benchdata.WriteCSV(&b, n, shift); err != nil {
+		t.Fatal(err)
+	}
 	return b.Bytes()
 }
-
-var errStop = fmt.Errorf("enough rows")
 
 func importBench(t testing.TB, st *store.Store, file []byte, dryRun bool) (domain.Upload, time.Duration) {
 	t.Helper()

@@ -57,10 +57,8 @@ type reader struct {
 	firstLine  map[dupKey]int32
 
 	// Hot-path caches: consecutive rows usually repeat these cells.
-	lastIndRaw  string
-	lastInd     int32
-	lastRegRaw  string
-	lastReg     lookup
+	lastInd     last[int32]
+	lastReg     last[lookup]
 	unitCache   map[unitKey]bool
 	lastUnitRaw string
 	lastUnitInd int32
@@ -141,8 +139,7 @@ type rowCtx struct {
 func newReader(cat *domain.Catalog, opts Options) *reader {
 	rd := &reader{opts: opts, lang: opts.Lang, res: newResolver(cat), fileInd: -1, fileRegion: -1, filePlan: -1,
 		series: map[seriesKey]*seriesState{}, firstLine: map[dupKey]int32{}, unitCache: map[unitKey]bool{},
-		disaggCache: map[string]disaggResult{}, disaggIDs: map[domain.Disaggregation]int32{domain.Total: 0},
-		lastInd: -1, lastReg: lookup{idx: -1}}
+		disaggCache: map[string]disaggResult{}, disaggIDs: map[domain.Disaggregation]int32{domain.Total: 0}}
 	rd.res.territory = strings.TrimSpace(opts.Territory)
 	rd.rep = &Report{maxErrors: opts.MaxErrors, lang: opts.Lang, Dialect: Dialect{Decimal: opts.Decimal}}
 	if rd.rep.maxErrors <= 0 {
@@ -442,17 +439,10 @@ func (rd *reader) row(line int, rec []string) {
 func (rd *reader) rowIndicator(c *rowCtx, rec []string) {
 	col := rd.sch.ind
 	raw := strings.TrimSpace(rec[col])
-	if raw == "" {
-		if rd.fileInd < 0 {
-			rd.fail(c, col, raw, CodeNoIndicator)
-		}
+	if rd.blank(c, col, raw, rd.fileInd, CodeNoIndicator) {
 		return
 	}
-	i := rd.lastInd
-	if raw != rd.lastIndRaw {
-		i = rd.res.indicator(raw)
-		rd.lastIndRaw, rd.lastInd = raw, i
-	}
+	i := rd.lastInd.get(raw, rd.res.indicator)
 	switch {
 	case i < 0:
 		rd.fail(c, col, raw, CodeUnknownIndicator, raw, rd.suggest(rd.res.suggestIndicators, raw))
@@ -466,10 +456,7 @@ func (rd *reader) rowIndicator(c *rowCtx, rec []string) {
 func (rd *reader) rowPlan(c *rowCtx, rec []string) {
 	col := rd.sch.plan
 	raw := strings.TrimSpace(rec[col])
-	if raw == "" {
-		if rd.filePlan < 0 {
-			rd.fail(c, col, raw, CodeNoPlan)
-		}
+	if rd.blank(c, col, raw, rd.filePlan, CodeNoPlan) {
 		return
 	}
 	if c.plan = rd.res.plan(raw); c.plan < 0 {
@@ -541,6 +528,35 @@ func (rd *reader) rowYear(c *rowCtx, rec []string) int {
 	return year
 }
 
+// blank reports whether a row's indicator, region or plan cell is empty; an
+// empty cell is a problem (code) only when the file names none for all its
+// rows (fromFile < 0).
+func (rd *reader) blank(c *rowCtx, col int, raw string, fromFile int32, code string) bool {
+	if raw != "" {
+		return false
+	}
+	if fromFile < 0 {
+		rd.fail(c, col, raw, code)
+	}
+	return true
+}
+
+// last remembers the latest cell resolved in a column and what it resolved
+// to: consecutive rows usually repeat their indicator and region.
+type last[T any] struct {
+	raw string
+	v   T
+}
+
+// get returns what raw (never "") resolves to, asking resolve only when raw
+// differs from the cell before.
+func (m *last[T]) get(raw string, resolve func(string) T) T {
+	if raw != m.raw {
+		m.raw, m.v = raw, resolve(raw)
+	}
+	return m.v
+}
+
 // suggest runs a did-you-mean search only when the message will be listed.
 func (rd *reader) suggest(f func(string) []string, raw string) string {
 	if rd.rep.full() {
@@ -558,17 +574,10 @@ func (rd *reader) rowRegion(c *rowCtx, rec []string) {
 	if raw == "" && s.regionName >= 0 {
 		col, raw = s.regionName, strings.TrimSpace(rec[s.regionName])
 	}
-	if raw == "" {
-		if rd.fileRegion < 0 {
-			rd.fail(c, col, raw, CodeNoRegion)
-		}
+	if rd.blank(c, col, raw, rd.fileRegion, CodeNoRegion) {
 		return
 	}
-	l := rd.lastReg
-	if raw != rd.lastRegRaw {
-		l = rd.res.region(raw)
-		rd.lastRegRaw, rd.lastReg = raw, l
-	}
+	l := rd.lastReg.get(raw, rd.res.region)
 	switch {
 	case l.idx >= 0:
 		c.region = l.idx

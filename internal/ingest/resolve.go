@@ -1,7 +1,8 @@
 package ingest
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -39,15 +40,7 @@ type lookup struct {
 func newResolver(cat *domain.Catalog) *resolver {
 	r := &resolver{cat: cat, regionIdx: make(map[string]int32, 2*len(cat.Regions)), indIdx: make(map[string]int32, 4*len(cat.Indicators)),
 		planIdx: make(map[string]int32, len(cat.Plans)), nameCache: map[string]lookup{}, suggestMax: 50}
-	codes := make([]string, 0, len(cat.Regions))
-	for c := range cat.Regions {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		r.regionIdx[c] = int32(len(r.regions))
-		r.regions = append(r.regions, cat.Regions[c])
-	}
+	r.regions = indexByCode(cat.Regions, r.regionIdx)
 	for bps, code := range cat.BPS {
 		if i, ok := r.regionIdx[code]; ok {
 			if _, taken := r.regionIdx[bps]; !taken {
@@ -55,16 +48,10 @@ func newResolver(cat *domain.Catalog) *resolver {
 			}
 		}
 	}
-	codes = codes[:0]
-	for c := range cat.Indicators {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		r.indIdx[c] = int32(len(r.inds))
-		r.inds = append(r.inds, cat.Indicators[c])
-		lo, hi := cat.Indicators[c].Bounds()
-		r.bounds = append(r.bounds, [2]float64{lo, hi})
+	r.inds = indexByCode(cat.Indicators, r.indIdx)
+	r.bounds = make([][2]float64, len(r.inds))
+	for i, ind := range r.inds {
+		r.bounds[i][0], r.bounds[i][1] = ind.Bounds()
 	}
 	// Secondary keys, only where they name one indicator.
 	seen := map[string]int{}
@@ -82,15 +69,7 @@ func newResolver(cat *domain.Catalog) *resolver {
 			}
 		}
 	}
-	codes = codes[:0]
-	for c := range cat.Plans {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		r.planIdx[c] = int32(len(r.plans))
-		r.plans = append(r.plans, cat.Plans[c])
-	}
+	r.plans = indexByCode(cat.Plans, r.planIdx)
 	// A plan may also be named by its name, as people write it ("RPJMD
 	// Kab. Banyuasin 2025–2029"): exactly, or in any case, spacing and
 	// dash. A name two plans share names neither.
@@ -110,6 +89,18 @@ func newResolver(cat *domain.Catalog) *resolver {
 		}
 	}
 	return r
+}
+
+// indexByCode lists the entries of byCode in code order and records each
+// one's position in idx under its code.
+func indexByCode[T any](byCode map[string]T, idx map[string]int32) []T {
+	codes := slices.Sorted(maps.Keys(byCode))
+	out := make([]T, len(codes))
+	for i, c := range codes {
+		idx[c] = int32(i)
+		out[i] = byCode[c]
+	}
+	return out
 }
 
 // foldPlanName is a plan name in lower case, with single spaces and

@@ -1,13 +1,11 @@
 package store_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,33 +18,18 @@ import (
 	"pantau/internal/testdb"
 )
 
-const benchRows = benchdata.Rows
-
-// seedBench stores the benchmark's catalogue.
-func seedBench(b *testing.B, st *store.Store) {
-	if err := benchdata.PutCatalog(context.Background(), st); err != nil {
-		b.Fatal(err)
-	}
-}
-
-// writeBenchCSV writes the rows as an agency would send them: ';' and a
-// decimal comma.
+// writeBenchCSV writes every row of the data set to a file, as an agency
+// would send them.
 func writeBenchCSV(b *testing.B, shift float64) string {
 	path := filepath.Join(b.TempDir(), fmt.Sprintf("long-%g.csv", shift))
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("kode_wilayah;kode_indikator;tahun;nilai\n")
-	benchdata.EachRow(shift, func(ind, region string, year int, v float64) error {
-		fmt.Fprintf(w, "%s;%s;%d;%s\n", region, ind, year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
-		return nil
-	})
-	if err := w.Flush(); err != nil {
+	defer f.Close()
+	if err := benchdata.WriteCSV(f, -1, shift); err != nil {
 		b.Fatal(err)
 	}
-	f.Close()
 	return path
 }
 
@@ -77,18 +60,20 @@ func BenchmarkImport1M(b *testing.B) {
 		b.Run(engine, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				st := testdb.New(b, store.Dialect(engine))
-				seedBench(b, st)
+				if err := benchdata.PutCatalog(context.Background(), st); err != nil {
+					b.Fatal(err)
+				}
 				// The baseline runs before and after the imports, and the
 				// faster of the two counts: a slow moment of a shared
 				// machine must not flatter the ratios.
 				baseline := plainLoad(b, st, "plain_before")
 
 				up, d1 := importFile(b, st, first)
-				if up.New != benchRows {
+				if up.New != benchdata.Rows {
 					b.Fatalf("first load: %+v", up.Counts)
 				}
 				up, d2 := importFile(b, st, changed)
-				if up.Changed != benchRows {
+				if up.Changed != benchdata.Rows {
 					b.Fatalf("re-import: %+v", up.Counts)
 				}
 				if after := plainLoad(b, st, "plain_after"); after < baseline {
@@ -96,11 +81,11 @@ func BenchmarkImport1M(b *testing.B) {
 				}
 				var revs int
 				st.DB().Get(&revs, `SELECT count(*) FROM observation_revisions`)
-				if revs != benchRows {
-					b.Fatalf("%d revisions, want %d", revs, benchRows)
+				if revs != benchdata.Rows {
+					b.Fatalf("%d revisions, want %d", revs, benchdata.Rows)
 				}
-				base := float64(benchRows) / baseline.Seconds()
-				r1, r2 := float64(benchRows)/d1.Seconds(), float64(benchRows)/d2.Seconds()
+				base := float64(benchdata.Rows) / baseline.Seconds()
+				r1, r2 := float64(benchdata.Rows)/d1.Seconds(), float64(benchdata.Rows)/d2.Seconds()
 				runtime.GC()
 				b.ReportMetric(base, "baseline-rows/s")
 				b.ReportMetric(r1, "first-rows/s")

@@ -286,37 +286,55 @@ func (s *Store) CopyUploadFile(ctx context.Context, sha string, w io.Writer) err
 	}
 	// One chunk per query: a cursor over all of them would hold a
 	// connection (and, on SQLite, a read snapshot) for as long as the
-	// client takes to download.
+	// client takes to download. A gzip chunk is decompressed straight into
+	// w, so that a download holds a small buffer, not a chunk's bytes.
 	var buf []byte
-	var raw bytes.Buffer // a chunk decompressed
 	var zr *gzip.Reader
+	out := &writeRecorder{w: w}
+	copyBuf := make([]byte, 32<<10)
 	for seq := 0; seq < file.Chunks; seq++ {
 		buf = buf[:0]
 		if err := s.db.QueryRowContext(ctx, s.db.Rebind(`SELECT data FROM upload_file_chunks WHERE sha256 = ? AND seq = ?`), sha, seq).Scan(&buf); err != nil {
 			return fmt.Errorf("store: file %s chunk %d: %w", sha, seq, err)
 		}
-		out := buf
-		if file.Encoding == fileGzip {
-			var err error
-			if zr == nil {
-				zr, err = gzip.NewReader(bytes.NewReader(buf))
-			} else {
-				err = zr.Reset(bytes.NewReader(buf))
+		if file.Encoding != fileGzip {
+			if _, err := out.Write(buf); err != nil {
+				return fmt.Errorf("store: file %s: write: %w", sha, err)
 			}
-			raw.Reset()
-			if err == nil {
-				_, err = raw.ReadFrom(zr)
-			}
-			if err != nil {
-				return fmt.Errorf("store: file %s: chunk %d is damaged: %w", sha, seq, err)
-			}
-			out = raw.Bytes()
+			continue
 		}
-		if _, err := w.Write(out); err != nil {
-			return fmt.Errorf("store: file %s: write: %w", sha, err)
+		var err error
+		if zr == nil {
+			zr, err = gzip.NewReader(bytes.NewReader(buf))
+		} else {
+			err = zr.Reset(bytes.NewReader(buf))
+		}
+		if err == nil {
+			_, err = io.CopyBuffer(out, zr, copyBuf)
+		}
+		if out.err != nil {
+			return fmt.Errorf("store: file %s: write: %w", sha, out.err)
+		}
+		if err != nil {
+			return fmt.Errorf("store: file %s: chunk %d is damaged: %w", sha, seq, err)
 		}
 	}
 	return nil
+}
+
+// writeRecorder keeps the error of a failed Write, so that a copy's error
+// says whose it was: the reader's (a damaged chunk) or the writer's.
+type writeRecorder struct {
+	w   io.Writer
+	err error
+}
+
+func (r *writeRecorder) Write(p []byte) (int, error) {
+	n, err := r.w.Write(p)
+	if err != nil {
+		r.err = err
+	}
+	return n, err
 }
 
 // UploadFileSize returns the size of the kept file with this hash;

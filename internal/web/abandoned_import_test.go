@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,8 +43,6 @@ func importLocked(t *testing.T, st *store.Store) bool {
 	return false
 }
 
-var errEnough = errors.New("enough rows")
-
 // TestAbandonedImportStops sends a 400,000-row file and closes the
 // connection while the import holds the write lock: the import is
 // cancelled with its request, rolled back, and the lock is free within a
@@ -66,16 +63,9 @@ func TestAbandonedImportStops(t *testing.T) {
 			base, _ := serveStore(t, st, web.Options{MaxUploadBytes: 64 << 20})
 			admin := newAPIClient(t, base, "admin@bappeda.id", "kata-sandi-panjang")
 			var file strings.Builder
-			file.WriteString("kode_wilayah;kode_indikator;tahun;nilai\n")
-			rows := 0
-			benchdata.EachRow(0, func(ind, region string, year int, v float64) error {
-				if rows == 400000 {
-					return errEnough
-				}
-				rows++
-				fmt.Fprintf(&file, "%s;%s;%d;%s\n", region, ind, year, strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1))
-				return nil
-			})
+			if err := benchdata.WriteCSV(&file, 400000, 0); err != nil {
+				t.Fatal(err)
+			}
 			before, err := st.DataVersion(ctx)
 			if err != nil {
 				t.Fatal(err)

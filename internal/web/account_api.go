@@ -142,11 +142,7 @@ func (s *Server) listTokens(c *gin.Context) {
 		return
 	}
 	toks, err := s.store.AllTokens(c.Request.Context(), agency)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": toks})
+	s.answer(c, toks, err)
 }
 
 // revokeToken answers DELETE /api/v1/tokens/{id} (administrators): the
@@ -159,9 +155,5 @@ func (s *Server) revokeToken(c *gin.Context) {
 		return
 	}
 	t, err := s.revokeTokenAudited(c, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": t})
+	s.answer(c, t, err)
 }

@@ -54,11 +54,7 @@ type newUser struct {
 func (s *Server) listUsers(c *gin.Context) {
 	private(c)
 	users, err := s.store.Users(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": users})
+	s.answer(c, users, err)
 }
 
 // createUser answers POST /api/v1/users.
@@ -129,11 +125,7 @@ func (s *Server) updateUser(c *gin.Context) {
 		return
 	}
 	u, err := s.changeUser(c, id, ch)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": u})
+	s.answer(c, u, err)
 }
 
 // changeUser applies a change for the API and the page alike and

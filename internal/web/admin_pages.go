@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -136,15 +137,8 @@ func (s *Server) usersPage(c *gin.Context) {
 // renderUsers writes the users page with data (a problem, a secret, the
 // create form's values) added to the table and the agencies.
 func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
-	ctx := c.Request.Context()
-	users, err := s.store.Users(ctx)
-	if err != nil {
-		s.accountError(c, err)
-		return
-	}
-	agencies, err := s.store.Agencies(ctx)
-	if err != nil {
-		s.accountError(c, err)
+	users, agencies, ok := listWithAgencies(s, c, s.store.Users)
+	if !ok {
 		return
 	}
 	me := principal(c).UserID
@@ -288,15 +282,8 @@ func (s *Server) tokensPage(c *gin.Context) {
 }
 
 func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
-	ctx := c.Request.Context()
-	toks, err := s.store.AllTokens(ctx, "")
-	if err != nil {
-		s.accountError(c, err)
-		return
-	}
-	agencies, err := s.store.Agencies(ctx)
-	if err != nil {
-		s.accountError(c, err)
+	toks, agencies, ok := listWithAgencies(s, c, func(ctx context.Context) ([]store.TokenStatus, error) { return s.store.AllTokens(ctx, "") })
+	if !ok {
 		return
 	}
 	names := agencyNames(agencies)
@@ -355,4 +342,21 @@ func agencyNames(agencies []domain.Agency) map[string]string {
 		names[a.Code] = a.Name
 	}
 	return names
+}
+
+// listWithAgencies reads what an admin page lists and the agencies its
+// rows name; on a failure it writes the error page and reports false.
+func listWithAgencies[T any](s *Server, c *gin.Context, list func(context.Context) ([]T, error)) ([]T, []domain.Agency, bool) {
+	ctx := c.Request.Context()
+	rows, err := list(ctx)
+	if err != nil {
+		s.accountError(c, err)
+		return nil, nil, false
+	}
+	agencies, err := s.store.Agencies(ctx)
+	if err != nil {
+		s.accountError(c, err)
+		return nil, nil, false
+	}
+	return rows, agencies, true
 }

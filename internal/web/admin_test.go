@@ -4,26 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
-	"pantau/internal/web"
 )
 
 // adminServers runs fn against a real server over the demo with one
@@ -36,95 +26,6 @@ func adminServers(t *testing.T, fn func(t *testing.T, base string, st *store.Sto
 		}
 		fn(t, base, st, admin)
 	})
-}
-
-// apiClient is a logged-in browser calling the JSON API with the session's
-// CSRF token, checking every answer against the OpenAPI document.
-type apiClient struct {
-	*acctBrowser
-	csrf   string
-	router routers.Router
-}
-
-var (
-	specOnce sync.Once
-	spec     *openapi3.T
-	specErr  error
-)
-
-func openAPIRouter(t *testing.T) routers.Router {
-	t.Helper()
-	specOnce.Do(func() {
-		raw, err := os.ReadFile("openapi.json")
-		if err != nil {
-			specErr = err
-			return
-		}
-		spec, specErr = openapi3.NewLoader().LoadFromData(raw)
-		if specErr == nil {
-			spec.Servers = nil
-		}
-	})
-	if specErr != nil {
-		t.Fatal(specErr)
-	}
-	r, err := legacy.NewRouter(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func newAPIClient(t *testing.T, base, email, password string) *apiClient {
-	t.Helper()
-	b := newAcctBrowser(t, base)
-	if resp := b.login(email, password); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("login %s: %d", email, resp.StatusCode)
-	}
-	var me struct {
-		CSRFToken string `json:"csrf_token"`
-	}
-	_, body := b.do("GET", "/api/v1/me", nil)
-	if err := json.Unmarshal([]byte(body), &me); err != nil || me.CSRFToken == "" {
-		t.Fatalf("me: %v %s", err, body)
-	}
-	return &apiClient{acctBrowser: b, csrf: me.CSRFToken, router: openAPIRouter(t)}
-}
-
-// call sends a JSON request and decodes the answer into v (when not nil);
-// the status and body must be what the OpenAPI document says.
-func (a *apiClient) call(method, path, body string, v any) int {
-	a.t.Helper()
-	req, _ := http.NewRequest(method, a.base+path, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("X-CSRF-Token", a.csrf)
-	resp, err := a.c.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	check := httptest.NewRequest(method, path, strings.NewReader(body))
-	route, params, err := a.router.FindRoute(check)
-	if err != nil {
-		a.t.Fatalf("%s %s: not in the OpenAPI document: %v", method, path, err)
-	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: check, PathParams: params, Route: route},
-		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(strings.NewReader(string(raw))),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
-	}
-	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		a.t.Errorf("%s %s: answer does not match the document: %.600v", method, path, err)
-	}
-	if v != nil {
-		if err := json.Unmarshal(raw, v); err != nil {
-			a.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
-		}
-	}
-	return resp.StatusCode
 }
 
 type userAnswer struct {
@@ -276,6 +177,22 @@ func TestAdminUsersAPI(t *testing.T) {
 	})
 }
 
+// adminPage fetches an administration page as b: a 200 showing every one
+// of want, never kept by a cache, under the strict CSP.
+func (b *acctBrowser) adminPage(path string, want ...string) string {
+	b.t.Helper()
+	resp, page := b.do("GET", path, nil)
+	ok := resp.StatusCode == 200 && resp.Header.Get("Cache-Control") == "no-store" &&
+		strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'")
+	for _, w := range want {
+		ok = ok && strings.Contains(page, w)
+	}
+	if !ok {
+		b.t.Fatalf("%s: %d %v %.300s", path, resp.StatusCode, resp.Header, page)
+	}
+	return page
+}
+
 var secretShown = regexp.MustCompile(`<code class="copy" id="secret">([^<]+)</code>`)
 
 func TestAdminPages(t *testing.T) {
@@ -287,18 +204,14 @@ func TestAdminPages(t *testing.T) {
 		if !strings.Contains(page, `href="/admin/pengguna"`) || !strings.Contains(page, `href="/admin/token"`) {
 			t.Errorf("the account page does not link the administration pages")
 		}
-		resp, page := b.do("GET", "/admin/pengguna", nil)
-		if resp.StatusCode != 200 || !strings.Contains(page, "Tambah pengguna") || !strings.Contains(page, "admin@bappeda.id") ||
-			resp.Header.Get("Cache-Control") != "no-store" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
-			t.Fatalf("users page: %d", resp.StatusCode)
-		}
+		page = b.adminPage("/admin/pengguna", "Tambah pengguna", "admin@bappeda.id")
 		if _, en := b.do("GET", "/admin/pengguna?lang=en", nil); !strings.Contains(en, "Add a user") || !strings.Contains(en, `action="/admin/pengguna?lang=en#baru"`) {
 			t.Errorf("English users page")
 		}
 		tok := formToken(t, page)
 
 		// Create with a generated password, shown once on the answer.
-		resp, page = b.do("POST", "/admin/pengguna", url.Values{"csrf_token": {tok}, "email": {"staf@bps.id"}, "name": {"Staf <b>BPS</b>"},
+		resp, page := b.do("POST", "/admin/pengguna", url.Values{"csrf_token": {tok}, "email": {"staf@bps.id"}, "name": {"Staf <b>BPS</b>"},
 			"role": {"uploader"}, "agency": {"bps-banyuasin"}})
 		m := secretShown.FindStringSubmatch(page)
 		if resp.StatusCode != 200 || m == nil || strings.Contains(page, "<b>BPS</b>") {
@@ -444,10 +357,7 @@ func TestAdminPagesBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHandler(t, st)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.AddCookie(&http.Cookie{Name: "pantau_session", Value: secret})
 		h.ServeHTTP(w, r)
@@ -477,18 +387,12 @@ func TestAdminPagesBrowser(t *testing.T) {
 			}
 		}
 	}
-	for name, shot := range map[string]struct{ path, size string }{
+	screenshots(t, bin, base, dir, map[string]shot{
 		"admin-pengguna-desktop.png": {"/admin/pengguna?lang=id", "1280,900"},
 		"admin-pengguna-phone.png":   {"/admin/pengguna?lang=id", "390,844"},
 		"admin-token-desktop.png":    {"/admin/token?lang=id", "1280,900"},
 		"admin-token-phone.png":      {"/admin/token?lang=en", "390,844"},
-	} {
-		file := filepath.Join(dir, name)
-		chromium(t, bin, base+shot.path, "--window-size="+shot.size, "--screenshot="+file)
-		if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
-			t.Errorf("screenshot %s: %v size %d", name, err, sizeOf(fi))
-		}
-	}
+	})
 	t.Logf("screenshots in %s", dir)
 }
 

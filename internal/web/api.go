@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,20 +31,12 @@ func (s *Server) readyz(c *gin.Context) {
 
 func (s *Server) listIndicators(c *gin.Context) {
 	inds, err := s.store.Indicators(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": inds})
+	s.answer(c, inds, err)
 }
 
 func (s *Server) getIndicator(c *gin.Context) {
 	ind, err := s.store.Indicator(c.Request.Context(), c.Param("code"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": ind})
+	s.answer(c, ind, err)
 }
 
 // listRegions answers /api/v1/regions, filtered by parent, level or
@@ -81,58 +72,28 @@ func (s *Server) listRegions(c *gin.Context) {
 	c.JSON(http.StatusOK, pg.apply(c, regions, total))
 }
 
-// page is a window over a list answer.
-type page struct{ limit, offset int }
-
-// pageOf reads ?limit= and ?offset= (limit at most max, default max).
-func pageOf(c *gin.Context, max int) (page, error) {
-	p := page{limit: max}
-	for name, dst := range map[string]*int{"limit": &p.limit, "offset": &p.offset} {
-		if v := c.Query(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return p, domain.Errorf(domain.ErrInvalid, "%s %q is not a non-negative whole number", name, v)
-			}
-			*dst = n
-		}
-	}
-	if p.limit == 0 || p.limit > max {
-		p.limit = max
-	}
-	return p, nil
-}
-
-// apply describes the page of rows out of total: the URL of the next page
-// when there is one.
-func (p page) apply(c *gin.Context, rows []domain.Region, total int) gin.H {
-	hi := min(p.offset, total) + len(rows)
-	meta := gin.H{"total": total, "limit": p.limit, "offset": p.offset}
-	if hi < total {
-		q := c.Request.URL.Query()
-		q.Set("offset", strconv.Itoa(hi))
-		q.Set("limit", strconv.Itoa(p.limit))
-		meta["next"] = c.Request.URL.Path + "?" + q.Encode()
-	}
-	return gin.H{"data": rows, "meta": meta}
-}
-
-func (s *Server) getRegion(c *gin.Context) {
-	r, err := s.store.Region(c.Request.Context(), c.Param("code"))
+// answer writes v as the data of a 200 answer, or err as the error.
+func (s *Server) answer(c *gin.Context, v any, err error) {
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"data": r})
+	c.JSON(http.StatusOK, gin.H{"data": v})
+}
+
+func (s *Server) getRegion(c *gin.Context) {
+	r, err := s.store.Region(c.Request.Context(), c.Param("code"))
+	s.answer(c, r, err)
 }
 
 // getSeries returns one indicator in one region: observations of every
 // disaggregation and the targets of every plan that applies to the region.
 func (s *Server) getSeries(c *gin.Context) {
-	ind, region := c.Query("indicator"), c.Query("region")
-	if ind == "" || region == "" {
-		s.fail(c, domain.Errorf(domain.ErrInvalid, "indicator and region are required (?indicator=kemiskinan&region=16.07)"))
+	q, ok := s.requireQuery(c, "?indicator=kemiskinan&region=16.07", "indicator", "region")
+	if !ok {
 		return
 	}
+	ind, region := q[0], q[1]
 	from, to, err := yearRange(c)
 	if err != nil {
 		s.fail(c, err)
@@ -162,38 +123,4 @@ func (s *Server) getSeries(c *gin.Context) {
 
 func (s *Server) notFound(c *gin.Context) {
 	c.JSON(http.StatusNotFound, errorBody("not_found", "no such page or endpoint", nil))
-}
-
-// parseYear reads a year between domain.MinYear and domain.MaxYear: the
-// one way every parameter that names a year is read.
-func parseYear(raw string) (int, bool) {
-	y, err := strconv.Atoi(raw)
-	return y, err == nil && domain.CheckYear(y) == nil
-}
-
-// yearRange reads ?from= and ?to= (inclusive years; open when absent).
-func yearRange(c *gin.Context) (from, to int, err error) {
-	from, to = domain.MinYear, domain.MaxYear
-	for name, dst := range map[string]*int{"from": &from, "to": &to} {
-		if v := c.Query(name); v != "" {
-			n, ok := parseYear(v)
-			if !ok {
-				return 0, 0, domain.Errorf(domain.ErrInvalid, "%s %q is not a year between %d and %d", name, v, domain.MinYear, domain.MaxYear)
-			}
-			*dst = n
-		}
-	}
-	if from > to {
-		return 0, 0, domain.Errorf(domain.ErrInvalid, "from %d is after to %d", from, to)
-	}
-	return from, to, nil
-}
-
-// idParam reads a positive numeric path parameter.
-func idParam(c *gin.Context, what string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.Errorf(domain.ErrInvalid, "%s id %q is not a number", what, c.Param("id"))
-	}
-	return id, nil
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -120,12 +119,8 @@ func form(method, u string, v url.Values) func(int64) call {
 
 // multipartCSV is a form with one CSV file and no agency token.
 func multipartCSV() (string, []byte) {
-	var b bytes.Buffer
-	w := multipart.NewWriter(&b)
-	f, _ := w.CreateFormFile("file", "kemiskinan.csv")
-	f.Write([]byte(uploadCSV))
-	w.Close()
-	return w.FormDataContentType(), b.Bytes()
+	b, ct := fileForm("kemiskinan.csv", uploadCSV)
+	return ct, b.Bytes()
 }
 
 // uploadCSV names one indicator of bps-banyuasin.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,13 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"pantau/internal/demo"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
 	"pantau/internal/store"
 	"pantau/internal/testdb"
-	"pantau/internal/web"
 )
 
 func benchStore(b *testing.B, engine string) *store.Store {
@@ -29,24 +26,7 @@ func benchStore(b *testing.B, engine string) *store.Store {
 // serverTime measures the handler alone (no network): the median of n
 // requests, in milliseconds.
 func serverTime(b *testing.B, h http.Handler, url string, n int) float64 {
-	var ds []time.Duration
-	for i := 0; i < n; i++ {
-		req := httptest.NewRequest(http.MethodGet, url, nil)
-		rec := httptest.NewRecorder()
-		start := time.Now()
-		h.ServeHTTP(rec, req)
-		ds = append(ds, time.Since(start))
-		if rec.Code != http.StatusOK {
-			b.Fatalf("%s: %d %s", url, rec.Code, rec.Body.String())
-		}
-	}
-	// insertion sort: n is small
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
-		}
-	}
-	return float64(ds[len(ds)/2].Microseconds()) / 1000
+	return percentile(pageTimes(b, h, url, n), 0.5)
 }
 
 // BenchmarkProgressScorecard measures GET /api/v1/progress?region=16.07 on
@@ -56,34 +36,33 @@ func serverTime(b *testing.B, h http.Handler, url string, n int) float64 {
 func BenchmarkProgressScorecard(b *testing.B) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		b.Run(engine+"/demo", func(b *testing.B) {
-			st := benchStore(b, engine)
-			if err := demo.Load(context.Background(), st); err != nil {
-				b.Fatal(err)
-			}
-			h, _ := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			st := openDemo(b, engine)
+			h := newHandler(b, st)
 			for i := 0; i < b.N; i++ {
-				ms := serverTime(b, h, "/api/v1/progress?region=16.07", 25)
-				base := serverTime(b, h, "/api/v1/series?indicator=kemiskinan&region=16.07", 25)
-				b.ReportMetric(ms, "scorecard-ms")
-				b.ReportMetric(base, "series-ms")
-				b.ReportMetric(ms/base, "scorecard/series")
-				b.ReportMetric(ms/20, "of-20ms-goal")
+				reportScorecard(b, h, "kemiskinan", 25, 20)
 			}
 		})
 		b.Run(engine+"/514-regencies", func(b *testing.B) {
 			st := benchStore(b, engine)
 			loadNational(b, st)
-			h, _ := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			h := newHandler(b, st)
 			for i := 0; i < b.N; i++ {
-				ms := serverTime(b, h, "/api/v1/progress?region=16.07", 15)
-				base := serverTime(b, h, "/api/v1/series?indicator=ind00&region=16.07", 15)
-				b.ReportMetric(ms, "scorecard-ms")
-				b.ReportMetric(base, "series-ms")
-				b.ReportMetric(ms/base, "scorecard/series")
-				b.ReportMetric(ms/50, "of-50ms-goal")
+				reportScorecard(b, h, "ind00", 15, 50)
 			}
 		})
 	}
+}
+
+// reportScorecard reports the median server time of Banyuasin's scorecard
+// (n requests), beside that of the series of indicator and against the
+// goal in milliseconds.
+func reportScorecard(b *testing.B, h http.Handler, indicator string, n int, goal float64) {
+	ms := serverTime(b, h, "/api/v1/progress?region=16.07", n)
+	base := serverTime(b, h, "/api/v1/series?indicator="+indicator+"&region=16.07", n)
+	b.ReportMetric(ms, "scorecard-ms")
+	b.ReportMetric(base, "series-ms")
+	b.ReportMetric(ms/base, "scorecard/series")
+	b.ReportMetric(ms/goal, fmt.Sprintf("of-%gms-goal", goal))
 }
 
 // loadNational stores 514 regencies (38 provinces) × 30 indicators × 15
@@ -168,7 +147,7 @@ func pageTimes(b *testing.B, h http.Handler, url string, n int) []time.Duration 
 		h.ServeHTTP(rec, req)
 		ds = append(ds, time.Since(start))
 		if rec.Code != http.StatusOK {
-			b.Fatalf("%s: %d", url, rec.Code)
+			b.Fatalf("%s: %d %s", url, rec.Code, rec.Body.String())
 		}
 	}
 	return ds
@@ -220,17 +199,11 @@ func BenchmarkDashboardPage(b *testing.B) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		for _, size := range []string{"demo", "514-regencies"} {
 			b.Run(engine+"/"+size, func(b *testing.B) {
-				st := benchStore(b, engine)
-				if err := demo.Load(context.Background(), st); err != nil {
-					b.Fatal(err)
-				}
+				st := openDemo(b, engine)
 				if size != "demo" {
 					loadNational(b, st)
 				}
-				h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-				if err != nil {
-					b.Fatal(err)
-				}
+				h := newHandler(b, st)
 				url := "/d/makro-banyuasin?region=16.07"
 				for i := 0; i < b.N; i++ {
 					// Rendered every time: a query parameter the page ignores

@@ -3,8 +3,6 @@ package web_test
 import (
 	"compress/gzip"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,7 +15,6 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/store"
-	"pantau/internal/web"
 	"pantau/internal/wilayah"
 )
 
@@ -70,22 +67,16 @@ func reportShapes(b *testing.B, h http.Handler, url, seriesURL string) {
 func BenchmarkBoundaries(b *testing.B) {
 	for _, engine := range []string{"sqlite", "postgres"} {
 		b.Run(engine+"/21-kecamatan", func(b *testing.B) {
-			st := benchStore(b, engine)
-			if err := demo.Load(context.Background(), st); err != nil {
-				b.Fatal(err)
-			}
-			h, _ := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			st := openDemo(b, engine)
+			h := newHandler(b, st)
 			for i := 0; i < b.N; i++ {
 				reportShapes(b, h, "/api/v1/boundaries?parent=16.07", "/api/v1/series?indicator=kemiskinan&region=16.07")
 			}
 		})
 		b.Run(engine+"/514-regencies", func(b *testing.B) {
-			st := benchStore(b, engine)
-			if err := demo.Load(context.Background(), st); err != nil {
-				b.Fatal(err)
-			}
+			st := openDemo(b, engine)
 			loadCountry(b, st)
-			h, _ := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			h := newHandler(b, st)
 			for i := 0; i < b.N; i++ {
 				reportShapes(b, h, "/api/v1/boundaries?parent=ID&level=kabupaten_kota", "/api/v1/series?indicator=kemiskinan&region=16.07")
 			}

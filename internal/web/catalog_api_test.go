@@ -3,52 +3,12 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
 )
-
-// send is call with a body of any content type; the answer must be what
-// the OpenAPI document says.
-func (a *apiClient) send(method, path, ctype, body string, v any) (int, string) {
-	a.t.Helper()
-	req, _ := http.NewRequest(method, a.base+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", ctype)
-	req.Header.Set("X-CSRF-Token", a.csrf)
-	resp, err := a.c.Do(req)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	check := httptest.NewRequest(method, path, strings.NewReader(body))
-	check.Header.Set("Content-Type", ctype)
-	route, params, err := a.router.FindRoute(check)
-	if err != nil {
-		a.t.Fatalf("%s %s: not in the OpenAPI document: %v", method, path, err)
-	}
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: check, PathParams: params, Route: route},
-		Status:                 resp.StatusCode, Header: resp.Header, Body: io.NopCloser(strings.NewReader(string(raw))),
-		Options: &openapi3filter.Options{IncludeResponseStatus: true},
-	}
-	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-		a.t.Errorf("%s %s: answer does not match the document: %.600v", method, path, err)
-	}
-	if v != nil && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
-		if err := json.Unmarshal(raw, v); err != nil {
-			a.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
-		}
-	}
-	return resp.StatusCode, string(raw)
-}
 
 type catalogReply struct {
 	Data struct {

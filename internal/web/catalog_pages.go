@@ -226,15 +226,8 @@ type indicatorRow struct {
 // searching names (both languages) and codes.
 func (s *Server) catalogIndicators(c *gin.Context) {
 	l := lang(c)
-	ctx := c.Request.Context()
-	inds, err := s.store.Indicators(ctx)
-	if err != nil {
-		s.accountError(c, err)
-		return
-	}
-	agencies, err := s.store.Agencies(ctx)
-	if err != nil {
-		s.accountError(c, err)
+	inds, agencies, ok := listWithAgencies(s, c, s.store.Indicators)
+	if !ok {
 		return
 	}
 	names := agencyNames(agencies)

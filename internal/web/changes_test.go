@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,19 +26,13 @@ func dryChanges(t *testing.T, srv uploadServer, body []byte) []importer.Change {
 	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads?dry_run=true", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "text/csv")
 	req.Header.Set("Authorization", "Bearer "+srv.bps)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
 	var r struct {
 		Data struct {
 			Changes []importer.Change `json:"changes"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &r); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("dry run: %d %v: %s", resp.StatusCode, err, raw)
+	if status, _ := decodeAnswer(t, http.DefaultClient, req, &r); status != 200 {
+		t.Fatalf("dry run: %d %+v", status, r)
 	}
 	return r.Data.Changes
 }
@@ -48,22 +40,8 @@ func dryChanges(t *testing.T, srv uploadServer, body []byte) []importer.Change {
 // previewPage posts body to /unggah as the BPS token and returns the page.
 func previewPage(t *testing.T, srv uploadServer, lang string, body []byte, fields ...string) (int, string) {
 	t.Helper()
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	mw.WriteField("token", srv.bps)
-	for i := 0; i+1 < len(fields); i += 2 {
-		mw.WriteField(fields[i], fields[i+1])
-	}
-	fw, _ := mw.CreateFormFile("file", "data.csv")
-	fw.Write(body)
-	mw.Close()
-	resp, err := http.Post(srv.base+"/unggah?lang="+lang, mw.FormDataContentType(), &b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	html, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(html)
+	b, ct := fileForm("data.csv", string(body), append([]string{"token", srv.bps}, fields...)...)
+	return pageClient{t: t, base: srv.base}.do("POST", "/unggah?lang="+lang, b, ct)
 }
 
 // TestNoteAndStatusOnlyChanges is issue 18's case: the demo's own numbers
@@ -77,10 +55,7 @@ func TestNoteAndStatusOnlyChanges(t *testing.T) {
 	}
 	uploadServers(t, func(t *testing.T, srv uploadServer) {
 		ctx := context.Background()
-		v1, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		v1 := srv.dataVersion(t)
 		changes := dryChanges(t, srv, file)
 		if len(changes) != 5 {
 			t.Fatalf("changes: %+v", changes)
@@ -247,13 +222,7 @@ func TestWarningsOnPages(t *testing.T) {
 			if tick != "" {
 				form.Set("confirm_warnings", tick)
 			}
-			resp, err := http.PostForm(srv.base+"/unggah/simpan", form)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return resp.StatusCode, string(b)
+			return pageClient{t: t, base: srv.base}.form("/unggah/simpan", form)
 		}
 		status, html := previewPage(t, srv, "id", slip, "decimal", "comma")
 		if status != 200 || !strings.Contains(html, "850,022 dan 850.022") || !strings.Contains(html, `name="confirm_warnings" value="true" required`) {

@@ -142,6 +142,7 @@ func TestAuditCSVConditional(t *testing.T) {
 	}
 }
 
+// sha256Hex is the SHA-256 of s in hex, as the API names a stored file.
 func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])

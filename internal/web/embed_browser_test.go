@@ -68,6 +68,63 @@ document.getElementById('f').addEventListener('load', function () {
 
 var resultAttr = regexp.MustCompile(`data-result="([^"]*)"`)
 
+// harnessResult decodes into v what a harness or host page wrote into
+// its data-result attribute (in the dumped dom) and returns it as text.
+func harnessResult(t *testing.T, what, dom string, v any) string {
+	t.Helper()
+	r := resultAttr.FindStringSubmatch(dom)
+	if r == nil {
+		t.Fatalf("%s recorded nothing:\n%s", what, dom)
+	}
+	res := html.UnescapeString(r[1])
+	if err := json.Unmarshal([]byte(res), v); err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// sameOrigin serves pages (path → HTML) in front of a proxy to base, so
+// that they frame base's embeds from base's own origin and may call into
+// them. The server closes when the test ends.
+func sameOrigin(t *testing.T, base string, pages map[string]string) *httptest.Server {
+	target, _ := url.Parse(base)
+	mux := http.NewServeMux()
+	for path, page := range pages {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, page)
+		})
+	}
+	mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
+	host := httptest.NewServer(mux)
+	t.Cleanup(host.Close)
+	return host
+}
+
+// screenshotDir is where a browser test keeps its screenshots and
+// downloads: PANTAU_SCREENSHOTS/<test>/<engine> when that is set, else a
+// temporary folder.
+func screenshotDir(t *testing.T, test string) string {
+	shots := os.Getenv("PANTAU_SCREENSHOTS")
+	if shots == "" {
+		return t.TempDir()
+	}
+	dir := filepath.Join(shots, test, filepath.Base(t.Name()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// keepExports writes an SVG export and a PNG one (base64) into dir as
+// name.svg and name.png.
+func keepExports(dir, name, svg, pngData string) {
+	os.WriteFile(filepath.Join(dir, name+".svg"), []byte(svg), 0o644)
+	if png, err := base64.StdEncoding.DecodeString(pngData); err == nil {
+		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	}
+}
+
 // TestEmbedBrowser embeds a chart in a page of another origin in headless
 // Chromium: the chart draws inside the iframe, the resizer sets the
 // iframe's height from the embed's postMessage reports, the PNG and SVG
@@ -75,17 +132,8 @@ var resultAttr = regexp.MustCompile(`data-result="([^"]*)"`)
 // takes phone- and desktop-width screenshots of the host page.
 func TestEmbedBrowser(t *testing.T) {
 	bin := browser(t)
-	shots := os.Getenv("PANTAU_SCREENSHOTS")
 	demoServersWithStore(t, func(t *testing.T, base string, _ *store.Store) {
-		dir := shots
-		if dir == "" {
-			dir = t.TempDir()
-		} else {
-			dir = filepath.Join(dir, "TestEmbedBrowser", filepath.Base(t.Name()))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir := screenshotDir(t, "TestEmbedBrowser")
 		// The code as the Embed dialog offers it (from the page itself).
 		_, _, page := fetch(t, base+"/i/kemiskinan_ekstrem?region=16.07&lang=id")
 		m := regexp.MustCompile(`(?s)<textarea id="[^"]*-script"[^>]*>(.*?)</textarea>`).FindStringSubmatch(page)
@@ -99,35 +147,18 @@ func TestEmbedBrowser(t *testing.T) {
 		// Start the iframe far too short: the resizer must fix it.
 		code = strings.Replace(code, `height="680"`, `height="150"`, 1)
 
-		target, _ := url.Parse(base)
-		proxy := httputil.NewSingleHostReverseProxy(target)
-		mux := http.NewServeMux()
-		mux.HandleFunc("/artikel.html", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, hostPage(code))
+		host := sameOrigin(t, base, map[string]string{
+			"/artikel.html": hostPage(code),
+			"/harness.html": fmt.Sprintf(harness, "/embed/i/kemiskinan_ekstrem?region=16.07&lang=id"),
 		})
-		mux.HandleFunc("/harness.html", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, harness, "/embed/i/kemiskinan_ekstrem?region=16.07&lang=id")
-		})
-		mux.Handle("/", proxy)
-		host := httptest.NewServer(mux)
-		defer host.Close()
 
 		for _, size := range []string{"390,844", "1280,900"} {
 			dom := chromium(t, bin, host.URL+"/artikel.html", "--window-size="+size, "--dump-dom", "--virtual-time-budget=8000")
-			r := resultAttr.FindStringSubmatch(dom)
-			if r == nil {
-				t.Fatalf("%s: the host page recorded nothing:\n%s", size, dom)
-			}
-			res := html.UnescapeString(r[1])
 			var got struct {
 				Height   float64
 				Messages int
 			}
-			if err := json.Unmarshal([]byte(res), &got); err != nil {
-				t.Fatal(err)
-			}
+			res := harnessResult(t, size+": the host page", dom, &got)
 			iframe := regexp.MustCompile(`<iframe[^>]*>`).FindString(dom)
 			if got.Messages == 0 || got.Height <= 300 || got.Height > 1400 || !strings.Contains(iframe, "height: ") {
 				t.Errorf("%s: iframe not resized to its content: %s, %s", size, res, iframe)
@@ -137,10 +168,7 @@ func TestEmbedBrowser(t *testing.T) {
 			}
 			t.Logf("%s: iframe height %.0f px after %d messages", size, got.Height, got.Messages)
 			file := filepath.Join(dir, "embed-host-"+strings.SplitN(size, ",", 2)[0]+".png")
-			chromium(t, bin, host.URL+"/artikel.html", "--window-size="+size, "--screenshot="+file, "--virtual-time-budget=8000")
-			if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
-				t.Errorf("screenshot %s: %v", file, err)
-			}
+			screenshot(t, bin, host.URL+"/artikel.html", size, file, "--virtual-time-budget=8000")
 		}
 
 		// The embed on its own: the chart is drawn as SVG.
@@ -151,17 +179,11 @@ func TestEmbedBrowser(t *testing.T) {
 
 		// Downloads, through the embed's own export code.
 		dom = chromium(t, bin, host.URL+"/harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=10000")
-		r := resultAttr.FindStringSubmatch(dom)
-		if r == nil {
-			t.Fatal("harness recorded nothing")
-		}
 		var ex struct {
 			Error, SVG, SVGType, PNGType, PNGMagic, CSV, PNGData string
 			PNGSize, PNGWidth, PNGHeight                         int
 		}
-		if err := json.Unmarshal([]byte(html.UnescapeString(r[1])), &ex); err != nil {
-			t.Fatal(err)
-		}
+		harnessResult(t, "harness", dom, &ex)
 		if ex.Error != "" {
 			t.Fatalf("export: %s", ex.Error)
 		}
@@ -177,10 +199,7 @@ func TestEmbedBrowser(t *testing.T) {
 		if !strings.Contains(ex.CSV, ";2024;Total;observasi;;0,49;") {
 			t.Errorf("CSV download:\n%s", ex.CSV)
 		}
-		os.WriteFile(filepath.Join(dir, "export.svg"), []byte(ex.SVG), 0o644)
-		if png, err := base64.StdEncoding.DecodeString(ex.PNGData); err == nil {
-			os.WriteFile(filepath.Join(dir, "export.png"), png, 0o644)
-		}
+		keepExports(dir, "export", ex.SVG, ex.PNGData)
 		t.Logf("screenshots in %s; SVG %d bytes, PNG %d bytes %d×%d", dir, len(ex.SVG), ex.PNGSize, ex.PNGWidth, ex.PNGHeight)
 	})
 }

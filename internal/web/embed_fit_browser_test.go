@@ -120,11 +120,18 @@ func TestEmbedFitBrowser(t *testing.T) {
 			for _, width := range []int{320, 390, 768, 1280} {
 				b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": width < 600}))(nil)
 				b.open(host.URL + "/artikel?code=" + strings.ReplaceAll(name, " ", "+"))
+				// Measured once the chart is drawn and the frame's layout has
+				// settled: two measurements in a row alike (a slow run, as
+				// under the race detector, can see the chart drawn before
+				// the map's layout is done).
 				var fit frameFit
 				time.Sleep(300 * time.Millisecond)
 				for deadline := time.Now().Add(45 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-					json.Unmarshal(frameEval(b, measureFrame), &fit)
-					if fit.Ready {
+					var now frameFit
+					json.Unmarshal(frameEval(b, measureFrame), &now)
+					settled := now.Ready && now == fit
+					fit = now
+					if settled {
 						break
 					}
 				}

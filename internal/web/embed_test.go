@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"pantau/internal/domain"
-	"pantau/internal/importer"
-	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
 
@@ -26,14 +24,7 @@ const embedPath = "/embed/i/kemiskinan_ekstrem?region=16.07&lang=id"
 func revise(t *testing.T, st *store.Store, value string) domain.Upload {
 	t.Helper()
 	csv := "kode_wilayah;kode_indikator;tahun;nilai;catatan\n16.07;kemiskinan_ekstrem;2024;" + value + ";\"=HYPERLINK(\"\"http://x\"\")\"\n"
-	res, err := importer.Import(context.Background(), st, strings.NewReader(csv), importer.Request{
-		Upload:  domain.Upload{Filename: "revisi.csv", CreatedBy: "bps", AgencyCode: "bappeda-banyuasin"},
-		Options: ingest.Options{Decimal: ingest.DecimalComma},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.Upload
+	return importCSV(t, st, "revisi.csv", "bps", csv)
 }
 
 var nonceAttr = regexp.MustCompile(` nonce="[^"]*"`)

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -22,10 +21,7 @@ func TestLockoutPerSource(t *testing.T) {
 	ctx := context.Background()
 	const stranger, owner = "203.0.113.7", "198.51.100.9"
 	login := func(b *acctBrowser, client, password string) int {
-		_, page := b.do("GET", "/masuk", nil, "X-Forwarded-For", client)
-		resp, _ := b.do("POST", "/masuk", url.Values{"email": {"admin@bappeda.id"}, "password": {password}, "csrf_token": {formToken(t, page)}},
-			"X-Forwarded-For", client)
-		return resp.StatusCode
+		return b.loginFrom(client, "admin@bappeda.id", password)
 	}
 	guesser := newAcctBrowser(t, base)
 	for i := range store.LockoutThreshold {
@@ -66,5 +62,34 @@ func TestLockoutPerSource(t *testing.T) {
 	t.Logf("locked out for %v, then %v", first.Round(time.Second), second.Round(time.Second))
 	if first < 50*time.Second || second < 2*first-10*time.Second {
 		t.Errorf("locked out for %v, then %v: want a minute, then twice that", first, second)
+	}
+}
+
+// TestLoginLimitBehindProxy: behind a trusted proxy, ten failed logins from
+// one client address are that client's, not everyone's: another client
+// signs in, and the audit log names the client, not the proxy.
+func TestLoginLimitBehindProxy(t *testing.T) {
+	st, base := accountServer(t, web.Options{TrustedProxies: []string{"127.0.0.1/32"}})
+	login := func(client, email, password string) int {
+		return newAcctBrowser(t, base).loginFrom(client, email, password)
+	}
+	last := 0
+	for range 11 {
+		last = login("203.0.113.7", "nobody@bappeda.id", "salah-salah-salah")
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("eleventh failed login from one client: %d, want 429", last)
+	}
+	if got := login("198.51.100.9", "admin@bappeda.id", "kata-sandi-panjang"); got != http.StatusSeeOther {
+		t.Errorf("another client's login: %d, want 303", got)
+	}
+	entries, err := st.AuditLog(context.Background(), store.AuditQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Action == "login_failed" && e.IP != "203.0.113.7" {
+			t.Errorf("a failed login audited from %q, not the client's address", e.IP)
+		}
 	}
 }

@@ -1,15 +1,8 @@
 package web_test
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"html"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -113,17 +106,8 @@ f.addEventListener('load', function () {
 // title, legend and source. Screenshots go to PANTAU_SCREENSHOTS.
 func TestMapBrowser(t *testing.T) {
 	bin := browser(t)
-	shots := os.Getenv("PANTAU_SCREENSHOTS")
 	demoServersWithStore(t, func(t *testing.T, base string, st *store.Store) {
-		dir := shots
-		if dir == "" {
-			dir = t.TempDir()
-		} else {
-			dir = filepath.Join(dir, "TestMapBrowser", filepath.Base(t.Name()))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-		}
+		dir := screenshotDir(t, "TestMapBrowser")
 		legend := []string{"Memenuhi target (8,9%)", "9 – <10%", "10 – <11%", "11 – <12%", "12 – <13%", "13 – <14%", "Tidak ada data"}
 		const pageMap = "chart-indicator-kemiskinan-16_07-map"
 		for _, v := range []struct{ size, theme string }{{"1280,900", "light"}, {"1280,900", "dark"}, {"390,844", "light"}, {"390,844", "dark"}} {
@@ -153,10 +137,7 @@ func TestMapBrowser(t *testing.T) {
 				t.Errorf("%s: a chart failed or a payload ran", what)
 			}
 			file := filepath.Join(dir, "map-"+v.theme+"-"+strings.SplitN(v.size, ",", 2)[0]+".png")
-			chromium(t, bin, base+path, "--window-size="+strings.NewReplacer("1280,900", "1280,1100", "390,844", "390,1400").Replace(v.size), "--screenshot="+file)
-			if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
-				t.Errorf("screenshot %s: %v", file, err)
-			}
+			screenshot(t, bin, base+path, strings.NewReplacer("1280,900", "1280,1100", "390,844", "390,1400").Replace(v.size), file)
 		}
 
 		// The embed draws the same map.
@@ -174,27 +155,16 @@ func TestMapBrowser(t *testing.T) {
 
 		// Its downloads, through the embed's own export code (a harness of
 		// the same origin, as TestEmbedBrowser does).
-		target, _ := url.Parse(base)
-		mux := http.NewServeMux()
-		mux.HandleFunc("/harness.html", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, harness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id")
+		host := sameOrigin(t, base, map[string]string{
+			"/harness.html":     fmt.Sprintf(harness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id"),
+			"/map-harness.html": fmt.Sprintf(mapHarness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id"),
 		})
-		mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
-		host := httptest.NewServer(mux)
-		defer host.Close()
 		dom = chromium(t, bin, host.URL+"/harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=30000")
-		r := resultAttr.FindStringSubmatch(dom)
-		if r == nil {
-			t.Fatal("harness recorded nothing")
-		}
 		var ex struct {
 			Error, SVG, SVGType, PNGType, CSV, PNGData string
 			PNGWidth, PNGHeight                        int
 		}
-		if err := json.Unmarshal([]byte(html.UnescapeString(r[1])), &ex); err != nil {
-			t.Fatal(err)
-		}
+		harnessResult(t, "harness", dom, &ex)
 		if ex.Error != "" {
 			t.Fatalf("export: %s", ex.Error)
 		}
@@ -210,27 +180,14 @@ func TestMapBrowser(t *testing.T) {
 		if ex.PNGType != "image/png" || ex.PNGWidth != 1920 || ex.PNGHeight < 1000 {
 			t.Errorf("PNG export: %s %d×%d", ex.PNGType, ex.PNGWidth, ex.PNGHeight)
 		}
-		os.WriteFile(filepath.Join(dir, "map-export.svg"), []byte(ex.SVG), 0o644)
-		if png, err := base64.StdEncoding.DecodeString(ex.PNGData); err == nil {
-			os.WriteFile(filepath.Join(dir, "map-export.png"), png, 0o644)
-		}
+		keepExports(dir, "map-export", ex.SVG, ex.PNGData)
 		// Hover and click, in the embed (pages may not be framed).
-		mux.HandleFunc("/map-harness.html", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, mapHarness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id")
-		})
 		dom = chromium(t, bin, host.URL+"/map-harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=30000")
-		r = resultAttr.FindStringSubmatch(dom)
-		if r == nil {
-			t.Fatal("map harness recorded nothing")
-		}
 		var hv struct {
 			Error, Tip, Opened string
 			Data, Regions      int
 		}
-		if err := json.Unmarshal([]byte(html.UnescapeString(r[1])), &hv); err != nil {
-			t.Fatal(err)
-		}
+		harnessResult(t, "map harness", dom, &hv)
 		if hv.Error != "" || hv.Data != 21 || hv.Regions != 21 {
 			t.Errorf("map instance: %+v, want 21 data items on 21 shapes", hv)
 		}

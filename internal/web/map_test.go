@@ -1,16 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"html"
 	"regexp"
 	"strings"
 	"testing"
 
-	"pantau/internal/domain"
-	"pantau/internal/importer"
-	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
 
@@ -19,13 +15,7 @@ import (
 func loadPartialYear(t *testing.T, st *store.Store) {
 	t.Helper()
 	csv := "kode_wilayah;kode_indikator;tahun;nilai\n16.07.01;kemiskinan;2026;9,10\n16.07.02;kemiskinan;2026;10,40\n16.07.06;kemiskinan;2026;5,00\n"
-	_, err := importer.Import(context.Background(), st, strings.NewReader(csv), importer.Request{
-		Upload:  domain.Upload{Filename: "kecamatan-2026.csv", CreatedBy: "test", AgencyCode: "bappeda-banyuasin"},
-		Options: ingest.Options{Decimal: ingest.DecimalComma},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	importCSV(t, st, "kecamatan-2026.csv", "test", csv)
 }
 
 var optionBlock = regexp.MustCompile(`<script type="application/json" id="([^"]*-map-option|chart-kesenjangan-kecamatan-kemiskinan-peta-option)"[^>]*>(.*?)</script>`)

@@ -5,22 +5,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/testdb"
-	"pantau/internal/web"
 )
 
 type openAPIDoc struct {
@@ -35,6 +36,129 @@ type openAPIDoc struct {
 	} `json:"paths"`
 }
 
+var (
+	specOnce sync.Once
+	spec     *openapi3.T
+	specErr  error
+)
+
+// apiClient is a logged-in browser calling the JSON API with the session's
+// CSRF token, checking every answer against the OpenAPI document.
+type apiClient struct {
+	*acctBrowser
+	csrf   string
+	router routers.Router
+}
+
+func newAPIClient(t *testing.T, base, email, password string) *apiClient {
+	t.Helper()
+	b := newAcctBrowser(t, base)
+	if resp := b.login(email, password); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login %s: %d", email, resp.StatusCode)
+	}
+	var me struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	_, body := b.do("GET", "/api/v1/me", nil)
+	if err := json.Unmarshal([]byte(body), &me); err != nil || me.CSRFToken == "" {
+		t.Fatalf("me: %v %s", err, body)
+	}
+	return &apiClient{acctBrowser: b, csrf: me.CSRFToken, router: openAPIRouter(t)}
+}
+
+// call sends a JSON request and decodes the answer into v (when not nil);
+// the status and body must be what the OpenAPI document says.
+func (a *apiClient) call(method, path, body string, v any) int {
+	a.t.Helper()
+	ctype := ""
+	if body != "" {
+		ctype = "application/json"
+	}
+	status, raw := a.send(method, path, ctype, body, nil)
+	if v != nil {
+		if err := json.Unmarshal([]byte(raw), v); err != nil {
+			a.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+	return status
+}
+
+// send sends a body of content type ctype (none when empty) and decodes
+// a JSON answer into v (when not nil); the status and body must be what
+// the OpenAPI document says.
+func (a *apiClient) send(method, path, ctype, body string, v any) (int, string) {
+	a.t.Helper()
+	req, _ := http.NewRequest(method, a.base+path, strings.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	req.Header.Set("X-CSRF-Token", a.csrf)
+	resp, err := a.c.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	check := httptest.NewRequest(method, path, strings.NewReader(body))
+	if ctype != "" {
+		check.Header.Set("Content-Type", ctype)
+	}
+	if err := checkAnswer(a.router, check, resp.StatusCode, resp.Header, string(raw), true); err != nil {
+		a.t.Errorf("%s %s: %v", method, path, err)
+	}
+	if v != nil && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, v); err != nil {
+			a.t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+	return resp.StatusCode, string(raw)
+}
+
+// openAPIRouter finds the routes of openapi.json, for checking answers
+// against it.
+func openAPIRouter(t *testing.T) routers.Router {
+	t.Helper()
+	specOnce.Do(func() {
+		raw, err := os.ReadFile("openapi.json")
+		if err != nil {
+			specErr = err
+			return
+		}
+		spec, specErr = openapi3.NewLoader().LoadFromData(raw)
+		if specErr == nil {
+			spec.Servers = nil
+		}
+	})
+	if specErr != nil {
+		t.Fatal(specErr)
+	}
+	r, err := legacy.NewRouter(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// checkAnswer checks an answer to req against the document behind router:
+// req's route must be in it, and the status, headers and body what it
+// says; a body that is not JSON is checked only when allBodies.
+func checkAnswer(router routers.Router, req *http.Request, status int, h http.Header, body string, allBodies bool) error {
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		return fmt.Errorf("not in the OpenAPI document: %v", err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 status, Header: h, Body: io.NopCloser(strings.NewReader(body)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true,
+			ExcludeResponseBody: !allBodies && !strings.HasPrefix(h.Get("Content-Type"), "application/json")},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		return fmt.Errorf("answer does not match the document: %.600v", err)
+	}
+	return nil
+}
+
 // pages are server-rendered HTML, not API: the OpenAPI document need not
 // list them.
 var pages = regexp.MustCompile(`^/(|d/.*|i/.*|embed/.*|oembed|static/.*|favicon\.ico|manifest\.webmanifest|kelengkapan|completeness|unggah|unggah/simpan|unggah/isian|unggah/indikator|upload)$`)
@@ -44,10 +168,7 @@ var pages = regexp.MustCompile(`^/(|d/.*|i/.*|embed/.*|oembed|static/.*|favicon\
 // must exist.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	st := testdb.SQLite(t)
-	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHandler(t, st)
 	engine, ok := h.(*gin.Engine)
 	if !ok {
 		t.Fatalf("web.New returned %T, not the gin engine whose routes this test walks", h)
@@ -168,22 +289,11 @@ func TestOpenAPIContract(t *testing.T) {
 				t.Errorf("GET %s: status %d not documented (%s)", u, status, firstLine(body))
 				continue
 			}
-			req := httptest.NewRequest(http.MethodGet, u, nil)
-			route, params, err := router.FindRoute(req)
-			if err != nil {
-				t.Errorf("GET %s: no route in the document: %v", u, err)
+			// Only JSON bodies are checked against schemas; CSV and HTML
+			// are checked by their own tests.
+			if err := checkAnswer(router, httptest.NewRequest(http.MethodGet, u, nil), status, h, body, false); err != nil {
+				t.Errorf("GET %s: %v", u, err)
 				continue
-			}
-			in := &openapi3filter.ResponseValidationInput{
-				RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
-				Status:                 status, Header: h, Body: io.NopCloser(strings.NewReader(body)),
-				// Only JSON bodies are checked against schemas; CSV and HTML
-				// are checked by their own tests.
-				Options: &openapi3filter.Options{IncludeResponseStatus: true,
-					ExcludeResponseBody: !strings.HasPrefix(h.Get("Content-Type"), "application/json")},
-			}
-			if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
-				t.Errorf("GET %s: answer does not match the document: %.600v", u, err)
 			}
 			if strings.HasPrefix(h.Get("Content-Type"), "application/json") {
 				var v map[string]any

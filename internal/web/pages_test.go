@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +16,6 @@ import (
 
 	"pantau/internal/chart"
 	"pantau/internal/domain"
-	"pantau/internal/importer"
-	"pantau/internal/ingest"
 	"pantau/internal/store"
 )
 
@@ -143,21 +140,9 @@ func loadHostile(t *testing.T, st *store.Store) {
 		"16.07;xss;2024;1,20;" + q(payloads[2]) + "\n" +
 		"16.07.22;xss;2024;2,20;" + q(payloads[1]) + "\n" +
 		"16.07.22;kemiskinan;2025;9,10;" + q(payloads[2]) + "\n"
-	_, err = importer.Import(ctx, st, strings.NewReader(csv), importer.Request{
-		Upload:  domain.Upload{Filename: "xss.csv", CreatedBy: payloads[0], AgencyCode: "bappeda-banyuasin"},
-		Options: ingest.Options{Decimal: ingest.DecimalComma},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	importCSV(t, st, "xss.csv", payloads[0], csv)
 	// A changed value, so the revision history shows the uploader's name.
-	_, err = importer.Import(ctx, st, strings.NewReader("kode_wilayah;kode_indikator;tahun;nilai\n16.07;xss;2024;1,10\n"), importer.Request{
-		Upload:  domain.Upload{Filename: "xss2.csv", CreatedBy: payloads[2], AgencyCode: "bappeda-banyuasin"},
-		Options: ingest.Options{Decimal: ingest.DecimalComma},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	importCSV(t, st, "xss2.csv", payloads[2], "kode_wilayah;kode_indikator;tahun;nilai\n16.07;xss;2024;1,10\n")
 }
 
 var hostilePages = []string{"/i/xss?region=16.07", "/i/xss?region=16.07&lang=en", "/i/xss?region=16.07.22", "/d/kesenjangan-kecamatan", "/", "/i/kemiskinan?region=16.07.22"}
@@ -414,9 +399,7 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("after printing %s data tables stay open", n)
 		}
 
-		for name, shot := range map[string]struct {
-			path, size string
-		}{
+		screenshots(t, bin, base, dir, map[string]shot{
 			"makro-desktop.png":         {"/d/makro-banyuasin?lang=id", "1280,900"},
 			"makro-phone.png":           {"/d/makro-banyuasin?lang=id", "390,844"},
 			"kesenjangan-desktop.png":   {"/d/kesenjangan-kecamatan?lang=id", "1280,900"},
@@ -425,16 +408,31 @@ func TestBrowser(t *testing.T) {
 			"ekstrem-id-phone.png":      {"/i/kemiskinan_ekstrem?region=16.07&lang=id", "390,844"},
 			"ekstrem-en-phone-dark.png": {"/i/kemiskinan_ekstrem?region=16.07&lang=en&theme=dark", "390,844"},
 			"xss-indicator-desktop.png": {"/i/xss?region=16.07.22", "1280,900"},
-		} {
-			file := filepath.Join(dir, name)
-			chromium(t, bin, base+shot.path, "--window-size="+shot.size, "--screenshot="+file)
-			fi, err := os.Stat(file)
-			if err != nil || fi.Size() < 10_000 {
-				t.Errorf("screenshot %s: %v", name, fmt.Sprint(err, " size ", sizeOf(fi)))
-			}
-		}
+		})
 		t.Logf("screenshots in %s", dir)
 	})
+}
+
+// screenshot has Chromium draw url at size ("width,height") into file
+// and checks that it drew something (a blank page is a few kilobytes).
+func screenshot(t *testing.T, bin, url, size, file string, args ...string) {
+	t.Helper()
+	chromium(t, bin, url, append([]string{"--window-size=" + size, "--screenshot=" + file}, args...)...)
+	if fi, err := os.Stat(file); err != nil || fi.Size() < 10_000 {
+		t.Errorf("screenshot %s: %v size %d", file, err, sizeOf(fi))
+	}
+}
+
+// shot is a screenshot to take: a page and the window's size.
+type shot struct{ path, size string }
+
+// screenshots takes each shot of a page under base into dir, named by its
+// key.
+func screenshots(t *testing.T, bin, base, dir string, shots map[string]shot) {
+	t.Helper()
+	for name, s := range shots {
+		screenshot(t, bin, base+s.path, s.size, filepath.Join(dir, name))
+	}
 }
 
 func sizeOf(fi os.FileInfo) int64 {

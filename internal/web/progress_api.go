@@ -47,22 +47,18 @@ type SeriesProgress struct {
 // getProgress answers /api/v1/progress: one series with full explanations
 // when indicator is given, otherwise the region's scorecard.
 func (s *Server) getProgress(c *gin.Context) {
-	region := c.Query("region")
-	if region == "" {
-		s.fail(c, domain.Errorf(domain.ErrInvalid, "region is required (?region=16.07)"))
+	q, ok := s.requireQuery(c, "?region=16.07", "region")
+	if !ok {
 		return
 	}
+	region := q[0]
 	opt := progress.Options{PlanCode: c.Query("plan")}
 	if c.Query("indicator") == "" {
 		s.scorecard(c, region, opt)
 		return
 	}
 	sp, err := s.seriesProgress(c, c.Query("indicator"), region, opt)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": sp})
+	s.answer(c, sp, err)
 }
 
 func (s *Server) seriesProgress(c *gin.Context, ind, region string, opt progress.Options) (SeriesProgress, error) {
@@ -146,21 +142,17 @@ func (s *Server) scorecard(c *gin.Context, region string, opt progress.Options) 
 		series = append(series, splitSeries(st)...)
 	}
 	rows, err := progress.Scorecard(series, opt)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": rows})
+	s.answer(c, rows, err)
 }
 
 // getDisparity answers /api/v1/disparity: the spread of one indicator
 // across the regions below parent, for one year and over time.
 func (s *Server) getDisparity(c *gin.Context) {
-	indCode, parent := c.Query("indicator"), c.Query("parent")
-	if indCode == "" || parent == "" {
-		s.fail(c, domain.Errorf(domain.ErrInvalid, "indicator and parent are required (?indicator=kemiskinan&parent=16.07)"))
+	q, ok := s.requireQuery(c, "?indicator=kemiskinan&parent=16.07", "indicator", "parent")
+	if !ok {
 		return
 	}
+	indCode, parent := q[0], q[1]
 	ctx := c.Request.Context()
 	ind, err := s.store.Indicator(ctx, indCode)
 	if err != nil {
@@ -187,13 +179,13 @@ func (s *Server) getDisparity(c *gin.Context) {
 		s.fail(c, domain.Errorf(domain.ErrNotFound, "no values of %s below region %s", indCode, parent))
 		return
 	}
-	year := latestYear(byYear)
-	if y := c.Query("year"); y != "" {
-		var ok bool
-		if year, ok = parseYear(y); !ok {
-			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a year between %d and %d", y, domain.MinYear, domain.MaxYear))
-			return
-		}
+	year, err := yearParam(c, "year")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if year == 0 {
+		year = latestYear(byYear)
 	}
 	d, err := progress.DisparityOf(ind, year, byYear[year])
 	if err != nil {
@@ -221,11 +213,11 @@ func latestYear(byYear map[int][]progress.DistrictValue) int {
 // getAlignment answers /api/v1/alignment: the region's targets beside those
 // of the levels above it, flagged where less ambitious or missing.
 func (s *Server) getAlignment(c *gin.Context) {
-	region := c.Query("region")
-	if region == "" {
-		s.fail(c, domain.Errorf(domain.ErrInvalid, "region is required (?region=16.07)"))
+	q, ok := s.requireQuery(c, "?region=16.07", "region")
+	if !ok {
 		return
 	}
+	region := q[0]
 	ctx := c.Request.Context()
 	if _, err := s.store.Region(ctx, region); err != nil {
 		s.fail(c, err)
@@ -251,11 +243,11 @@ func (s *Server) getAlignment(c *gin.Context) {
 
 // getTargets answers /api/v1/targets: the targets that apply to a region.
 func (s *Server) getTargets(c *gin.Context) {
-	region := c.Query("region")
-	if region == "" {
-		s.fail(c, domain.Errorf(domain.ErrInvalid, "region is required (?region=16.07)"))
+	q, ok := s.requireQuery(c, "?region=16.07", "region")
+	if !ok {
 		return
 	}
+	region := q[0]
 	targets, err := s.store.TargetsIn(c.Request.Context(), domain.AncestryOfCode(region))
 	if err != nil {
 		s.fail(c, err)
@@ -272,23 +264,16 @@ func (s *Server) getTargets(c *gin.Context) {
 
 // getHistory answers /api/v1/observations/history: every revision of a series.
 func (s *Server) getHistory(c *gin.Context) {
-	ind, region := c.Query("indicator"), c.Query("region")
-	if ind == "" || region == "" {
-		s.fail(c, domain.Errorf(domain.ErrInvalid, "indicator and region are required"))
+	q, ok := s.requireQuery(c, "?indicator=kemiskinan&region=16.07", "indicator", "region")
+	if !ok {
 		return
 	}
-	year := 0
-	if y := c.Query("year"); y != "" {
-		var ok bool
-		if year, ok = parseYear(y); !ok {
-			s.fail(c, domain.Errorf(domain.ErrInvalid, "year %q is not a year between %d and %d", y, domain.MinYear, domain.MaxYear))
-			return
-		}
-	}
-	revs, err := s.store.ObservationRevisions(c.Request.Context(), ind, region, year)
+	ind, region := q[0], q[1]
+	year, err := yearParam(c, "year")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"data": revs})
+	revs, err := s.store.ObservationRevisions(c.Request.Context(), ind, region, year)
+	s.answer(c, revs, err)
 }

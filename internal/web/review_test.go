@@ -1,12 +1,10 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -131,10 +129,7 @@ func TestReviewWorkflow(t *testing.T) {
 	reviewServers(t, func(t *testing.T, srv reviewServer) {
 		ctx := context.Background()
 		before := srv.extremePoverty(t)
-		version, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		version := srv.dataVersion(t)
 		embedBefore := pageText(t, srv.base+"/embed/i/kemiskinan_ekstrem?region=16.07")
 		exportBefore := pageText(t, srv.base+"/api/v1/export?indicator=kemiskinan_ekstrem&format=csv")
 		file := povertyHeader + "16.07;kemiskinan_ekstrem;2024;0,47\n16.07;kemiskinan_ekstrem;2025;0,41\n"
@@ -467,17 +462,7 @@ func (srv reviewServer) postAs(t *testing.T, b *acctBrowser, body string) (int, 
 	req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", strings.NewReader(body))
 	req.Header.Set("Content-Type", "text/csv")
 	req.Header.Set("X-CSRF-Token", b.csrf(t))
-	resp, err := b.c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var r uploadReply
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("upload as a person: %d %v: %s", resp.StatusCode, err, raw)
-	}
-	return resp.StatusCode, r, resp.Header
+	return doAs(t, b.c, req)
 }
 
 // TestUploadPageConfirmIsTheSamePerson: the upload page keeps a checked
@@ -486,14 +471,9 @@ func (srv reviewServer) postAs(t *testing.T, b *acctBrowser, body string) (int, 
 func TestUploadPageConfirmIsTheSamePerson(t *testing.T) {
 	reviewServers(t, func(t *testing.T, srv reviewServer) {
 		_, form := srv.bpsStaff.do("GET", "/unggah", nil)
-		var b bytes.Buffer
-		w := multipart.NewWriter(&b)
-		w.WriteField("csrf_token", formToken(t, form))
-		f, _ := w.CreateFormFile("file", "miskin.csv")
-		f.Write([]byte(povertyHeader + "16.07;kemiskinan_ekstrem;2024;0,45\n"))
-		w.Close()
-		req, _ := http.NewRequest("POST", srv.base+"/unggah", &b)
-		req.Header.Set("Content-Type", w.FormDataContentType())
+		b, ct := fileForm("miskin.csv", povertyHeader+"16.07;kemiskinan_ekstrem;2024;0,45\n", "csrf_token", formToken(t, form))
+		req, _ := http.NewRequest("POST", srv.base+"/unggah", b)
+		req.Header.Set("Content-Type", ct)
 		r2, err := srv.bpsStaff.c.Do(req)
 		if err != nil {
 			t.Fatal(err)

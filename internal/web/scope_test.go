@@ -42,10 +42,7 @@ func TestTokenScope(t *testing.T) {
 			return status, r
 		}
 		const targets = "rencana;kode_indikator;kode_wilayah;tahun;nilai\n"
-		version, err := srv.st.DataVersion(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		version := srv.dataVersion(t)
 		for _, tt := range []struct {
 			name, token, query, file string
 			status                   int

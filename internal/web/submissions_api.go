@@ -39,11 +39,7 @@ func (s *Server) listSubmissions(c *gin.Context) {
 		return
 	}
 	subs, err := s.store.Submissions(c.Request.Context(), q)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"data": subs})
+	s.answer(c, subs, err)
 }
 
 // getSubmission answers GET /api/v1/submissions/{id}: the submission, its

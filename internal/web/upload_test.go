@@ -3,8 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -113,21 +111,49 @@ func (srv uploadServer) post(t *testing.T, token, query, body string) (int, uplo
 	return do(t, req)
 }
 
+// do sends req and decodes the upload API's answer.
 func do(t *testing.T, req *http.Request) (int, uploadReply, http.Header) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	return doAs(t, http.DefaultClient, req)
+}
+
+// doAs is do through client (with its cookies).
+func doAs(t *testing.T, client *http.Client, req *http.Request) (int, uploadReply, http.Header) {
+	t.Helper()
+	var r uploadReply
+	status, h := decodeAnswer(t, client, req, &r)
+	return status, r, h
+}
+
+// decodeAnswer sends req through client and decodes its JSON answer into
+// v; an answer that is not JSON fails the test.
+func decodeAnswer(t *testing.T, client *http.Client, req *http.Request, v any) (int, http.Header) {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	var r uploadReply
-	if err := json.Unmarshal(raw, &r); err != nil {
+	if err := json.Unmarshal(raw, v); err != nil {
 		t.Fatalf("%s %s: %d %v: %s", req.Method, req.URL, resp.StatusCode, err, raw)
 	}
-	return resp.StatusCode, r, resp.Header
+	return resp.StatusCode, resp.Header
 }
 
+// dataVersion is the store's data version, which every import moves.
+func (srv uploadServer) dataVersion(t *testing.T) int64 {
+	t.Helper()
+	v, err := srv.st.DataVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// extremePoverty is the public series of kemiskinan_ekstrem in 16.07 (no
+// disaggregation) as year:value@upload:line, for comparing before and
+// after.
 func (srv uploadServer) extremePoverty(t *testing.T) string {
 	var s struct {
 		Data struct {
@@ -222,8 +248,7 @@ func TestUploadAPI(t *testing.T) {
 			t.Fatalf("commit: %d %+v", status, r)
 		}
 		id := r.Data.Upload.ID
-		sum := sha256.Sum256([]byte(changed))
-		if r.Data.SHA256 != hex.EncodeToString(sum[:]) || h.Get("Location") != fmt.Sprintf("/api/v1/uploads/%d", id) {
+		if r.Data.SHA256 != sha256Hex(changed) || h.Get("Location") != fmt.Sprintf("/api/v1/uploads/%d", id) {
 			t.Errorf("commit: sha256 %s, Location %q", r.Data.SHA256, h.Get("Location"))
 		}
 		var detail struct {
@@ -245,8 +270,7 @@ func TestUploadAPI(t *testing.T) {
 		}
 		kept, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		keptSum := sha256.Sum256(kept)
-		if resp.StatusCode != 200 || string(kept) != changed || hex.EncodeToString(keptSum[:]) != detail.Data.SHA256 ||
+		if resp.StatusCode != 200 || string(kept) != changed || sha256Hex(string(kept)) != detail.Data.SHA256 ||
 			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || resp.Header.Get("Repr-Digest") == "" {
 			t.Errorf("kept file: %d %q %v", resp.StatusCode, kept, resp.Header)
 		}
@@ -291,15 +315,10 @@ func TestUploadAPI(t *testing.T) {
 		}
 
 		// A multipart form carries the file and its options.
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		mw.WriteField("dry_run", "true")
-		mw.WriteField("indicator", "kemiskinan_ekstrem")
-		fw, _ := mw.CreateFormFile("file", `C:\Data\kemiskinan wide.csv`)
-		io.WriteString(fw, "kode_wilayah;nama_wilayah;2023;2024\n16.07;Kab. Banyu Asin;0,56;0,49\n")
-		mw.Close()
-		req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
+		body, ct := fileForm(`C:\Data\kemiskinan wide.csv`, "kode_wilayah;nama_wilayah;2023;2024\n16.07;Kab. Banyu Asin;0,56;0,49\n",
+			"dry_run", "true", "indicator", "kemiskinan_ekstrem")
+		req, _ := http.NewRequest(http.MethodPost, srv.base+"/api/v1/uploads", body)
+		req.Header.Set("Content-Type", ct)
 		req.Header.Set("Authorization", "Bearer "+srv.bps)
 		status, r, _ = do(t, req)
 		if status != 200 || r.Data.Dialect.Layout != "wide" || r.Data.Counts.Unchanged != 1 || r.Data.Counts.Changed != 1 { // 2024 is 0.5 by now
@@ -397,14 +416,7 @@ func TestUploadPage(t *testing.T) {
 			t.Errorf("progress script: %d %s", js.StatusCode, js.Header.Get("Content-Type"))
 		}
 		form := func(token, csv string) (io.Reader, string) {
-			var b bytes.Buffer
-			mw := multipart.NewWriter(&b)
-			mw.WriteField("token", token)
-			mw.WriteField("decimal", "")
-			fw, _ := mw.CreateFormFile("file", "kemiskinan.csv")
-			io.WriteString(fw, csv)
-			mw.Close()
-			return &b, mw.FormDataContentType()
+			return fileForm("kemiskinan.csv", csv, "token", token, "decimal", "")
 		}
 		// A bad token, a bad file: the page says so, stores nothing.
 		body, ct := form("pantau_wrong", povertyHeader+"16.07;kemiskinan_ekstrem;2025;0,40\n")
@@ -472,15 +484,27 @@ func (pc pageClient) do(method, path string, body io.Reader, contentType string)
 // file posts a file through the upload form, with fields.
 func (pc pageClient) file(path, name string, content []byte, fields map[string]string) (int, string) {
 	pc.t.Helper()
+	var kv []string
+	for k, v := range fields {
+		kv = append(kv, k, v)
+	}
+	b, ct := fileForm(name, string(content), kv...)
+	return pc.do("POST", path, b, ct)
+}
+
+// fileForm is a multipart form as a browser or curl -F sends it: the
+// fields (name, value, … in order), then a file named name holding
+// content. It returns the body and its content type.
+func fileForm(name, content string, fields ...string) (*bytes.Buffer, string) {
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
-	for k, v := range fields {
-		mw.WriteField(k, v)
+	for i := 0; i+1 < len(fields); i += 2 {
+		mw.WriteField(fields[i], fields[i+1])
 	}
 	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(content)
+	io.WriteString(fw, content)
 	mw.Close()
-	return pc.do("POST", path, &b, mw.FormDataContentType())
+	return &b, mw.FormDataContentType()
 }
 
 func (pc pageClient) form(path string, v url.Values) (int, string) {

@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"pantau/internal/demo"
+	"pantau/internal/domain"
+	"pantau/internal/importer"
+	"pantau/internal/ingest"
 	"pantau/internal/store"
 	"pantau/internal/testdb"
 	"pantau/internal/web"
@@ -30,13 +33,34 @@ func openDemo(t testing.TB, engine string) *store.Store {
 	return st
 }
 
-// serveStore starts a real HTTP server over st for the test.
-func serveStore(t testing.TB, st *store.Store, opts ...web.Options) (string, http.Handler) {
+// importCSV stores csv (decimal commas) through the normal import path as
+// the upload of file by who for the agency bappeda-banyuasin.
+func importCSV(t testing.TB, st *store.Store, file, who, csv string) domain.Upload {
+	t.Helper()
+	res, err := importer.Import(context.Background(), st, strings.NewReader(csv), importer.Request{
+		Upload:  domain.Upload{Filename: file, CreatedBy: who, AgencyCode: "bappeda-banyuasin"},
+		Options: ingest.Options{Decimal: ingest.DecimalComma},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Upload
+}
+
+// newHandler is Pantau's handler over st, logging nowhere.
+func newHandler(t testing.TB, st *store.Store, opts ...web.Options) http.Handler {
 	t.Helper()
 	h, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return h
+}
+
+// serveStore starts a real HTTP server over st for the test.
+func serveStore(t testing.TB, st *store.Store, opts ...web.Options) (string, http.Handler) {
+	t.Helper()
+	h := newHandler(t, st, opts...)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL, h
