@@ -9,7 +9,7 @@ all: build
 # ECharts comes from npm (pinned in package.json and package-lock.json) and is
 # embedded in the binary: Pantau serves it itself and needs no CDN. esbuild
 # (pinned there too) bundles only the parts Pantau uses, listed in
-# internal/chart/echarts/*.js. Every embedded script is then compressed
+# internal/chart/echarts/index.js. Every embedded script is then compressed
 # once, here, with brotli and gzip (X.br, X.gz beside it; all generated,
 # not committed), and served so by negotiation.
 ECHARTS_DIR := node_modules/echarts
@@ -22,14 +22,9 @@ $(ECHARTS_DIR)/dist/echarts.min.js $(ECHARTS_DIR)/LICENSE: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(ECHARTS_DIR)/dist/echarts.min.js $(ECHARTS_DIR)/LICENSE
 
-# ES modules split in parts (internal/chart/echarts/index.js says which):
-# echarts.min.js and its chunks echarts-*.js, named by content hash; the
-# chunks of an older build are removed first, so that none is embedded.
-$(CHART_ASSETS)/echarts.min.js: $(wildcard internal/chart/echarts/*.js) $(ECHARTS_DIR)/dist/echarts.min.js
-	rm -f $(CHART_ASSETS)/echarts-*.js $(CHART_ASSETS)/echarts-*.js.br $(CHART_ASSETS)/echarts-*.js.gz
-	node_modules/.bin/esbuild internal/chart/echarts/index.js --bundle --splitting --format=esm --minify --target=es2020 \
-		--legal-comments=none '--define:process.env.NODE_ENV="production"' --log-level=warning \
-		--outdir=$(CHART_ASSETS) --entry-names=echarts.min '--chunk-names=echarts-[name]-[hash]'
+$(CHART_ASSETS)/echarts.min.js: internal/chart/echarts/index.js $(ECHARTS_DIR)/dist/echarts.min.js
+	node_modules/.bin/esbuild $< --bundle --minify --format=iife --target=es2017 --legal-comments=none \
+		'--define:process.env.NODE_ENV="production"' --log-level=warning --outfile=$@
 
 # echarts.min.js bundles zrender, so both licences travel with it.
 $(CHART_ASSETS)/LICENSE-echarts: $(ECHARTS_DIR)/LICENSE

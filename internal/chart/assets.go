@@ -55,14 +55,6 @@ func init() {
 		name := "echarts-" + EChartsVersion + "-" + hex.EncodeToString(sum[:])[:12] + ".min.js"
 		Static[name] = StaticFile{b, "text/javascript; charset=utf-8"}
 		EChartsURL = "/static/" + name
-		// Its parts and shared chunks, which it imports by these names
-		// (esbuild puts their content hash in them).
-		chunks, _ := fs.Glob(assetFS, "assets/echarts-*.js")
-		for _, c := range chunks {
-			if b, err := fs.ReadFile(assetFS, c); err == nil {
-				Static[strings.TrimPrefix(c, "assets/")] = StaticFile{b, "text/javascript; charset=utf-8"}
-			}
-		}
 	}
 	if b, err := fs.ReadFile(assetFS, "assets/LICENSE-echarts"); err == nil {
 		Static["LICENSE-echarts"] = StaticFile{b, "text/plain; charset=utf-8"}

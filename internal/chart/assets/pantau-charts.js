@@ -28,23 +28,21 @@
   var els = document.querySelectorAll('[data-chart]');
   if (!els.length) return;
 
-  // loadECharts adds the ECharts module once (an ES module, in parts:
-  // internal/chart/echarts/index.js) and resolves to echarts once the part
-  // asked for ('' for line and bar charts, 'maps', 'exports') has run.
+  // loadECharts adds the ECharts script once; it resolves when it has run.
   var loading = null;
-  function loadECharts(part) {
+  function loadECharts() {
     if (!loading) {
       loading = new Promise(function (resolve, reject) {
+        if (window.echarts) return resolve(window.echarts);
         if (!echartsURL) return reject(new Error('no ECharts URL'));
         var s = document.createElement('script');
-        s.type = 'module';
         s.src = echartsURL;
-        s.onload = function () { if (window.pantauECharts) resolve(window.pantauECharts); else reject(new Error('ECharts did not define pantauECharts')); };
+        s.onload = function () { if (window.echarts) resolve(window.echarts); else reject(new Error('ECharts did not define echarts')); };
         s.onerror = function () { reject(new Error('ECharts did not load')); };
         document.head.appendChild(s);
       });
     }
-    return loading.then(function (load) { return load(part || ''); });
+    return loading;
   }
 
   function fail(el) {
@@ -123,15 +121,15 @@
     var enc = window.echarts.format.encodeHTML;
     return t.map(function (x, i) { return i === 0 ? '<strong>' + enc(String(x)) + '</strong>' : enc(String(x)); }).join('<br/>');
   }
-  // prepareMap loads ECharts' map part, registers a map option's shapes
-  // and lays the outline of the home region over the choropleth in the
-  // same projection; it resolves to the option, ready for setOption.
+  // prepareMap registers a map option's shapes and lays the outline of
+  // the home region over the choropleth in the same projection; it
+  // resolves to the option, ready for setOption.
   function prepareMap(option, dark) {
     var pm = option.pantauMap;
     delete option.pantauMap;
     var s = option.series[0];
     var name = s.map;
-    return Promise.all([shapes(pm.shapes), pm.outline ? shapes(pm.outline).catch(function () { return null; }) : null, loadECharts('maps')]).then(function (g) {
+    return Promise.all([shapes(pm.shapes), pm.outline ? shapes(pm.outline).catch(function () { return null; }) : null]).then(function (g) {
       var fc = g[0];
       if (!fc || !Array.isArray(fc.features) || !fc.features.length) throw new Error('no shapes');
       window.echarts.registerMap(name, fc);

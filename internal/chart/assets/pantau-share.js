@@ -121,9 +121,9 @@
   }
 
   // renderImage draws the export option and returns a Blob of the format.
-  // ECharts' export part (title, canvas) is loaded first.
+  // ECharts is loaded first if no chart has needed it yet.
   function renderImage(meta, format) {
-    return window.pantauCharts.echarts('exports').then(function () { return drawExport(meta, format); });
+    return window.pantauCharts.echarts().then(function () { return drawExport(meta, format); });
   }
   function drawExport(meta, format) {
     var e = exportOption(meta, 960);
