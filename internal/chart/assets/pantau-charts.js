@@ -293,7 +293,13 @@
         enqueue(e.target);
       });
     }, { rootMargin: '100% 0px' });
-    waiting.forEach(function (el) { near.observe(el); });
+    // Those already within a screen start at once, without waiting for the
+    // observer's first report (a frame later); the others wait for it.
+    waiting.slice().forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.top < 2 * window.innerHeight && r.bottom > -window.innerHeight) enqueue(el);
+      else near.observe(el);
+    });
   } else {
     waiting.slice().forEach(enqueue);
   }
