@@ -65,7 +65,7 @@ func PlaceName(lang locale.Lang, name string) string {
 // Panel types.
 const (
 	KPI       = "kpi"       // tiles: latest value, change, status, for Indicators
-	Scorecard = "scorecard" // table of every indicator (or Indicators) of the region
+	Scorecard = "scorecard" // table of Indicators, by default the dashboard's (Dashboard.Indicators)
 	Series    = "series"    // Indicator over time, with targets and projection
 	Breakdown = "breakdown" // Indicator by disaggregation (women/men, urban/rural)
 	Districts = "districts" // Indicator across the districts of the region, one year
@@ -82,7 +82,8 @@ type Panel struct {
 	Title Text   `yaml:"title"`
 	// Indicator is required by series, breakdown, districts, disparity and map.
 	Indicator string `yaml:"indicator"`
-	// Indicators limits kpi (required) and scorecard (optional: all).
+	// Indicators limits kpi (required) and scorecard (optional: the
+	// dashboard's indicators, or all of the region's on ?scorecard=all).
 	Indicators []string `yaml:"indicators"`
 	// Plan picks the headline plan; default the most local plan.
 	Plan string `yaml:"plan"`
@@ -377,6 +378,22 @@ func (d Dashboard) Panel(id string) (Panel, bool) {
 		return Panel{}, false
 	}
 	return d.Panels[i], true
+}
+
+// Indicators are the indicators the dashboard's panels name, in panel
+// order, each once: what its page reads, and what a scorecard without
+// Indicators of its own covers. Empty when no panel names one (a
+// dashboard of one scorecard covers every indicator of the region).
+func (d Dashboard) Indicators() []string {
+	var out []string
+	for _, p := range d.Panels {
+		for _, code := range append([]string{p.Indicator}, p.Indicators...) {
+			if code != "" && !slices.Contains(out, code) {
+				out = append(out, code)
+			}
+		}
+	}
+	return out
 }
 
 // Find returns the dashboard with id.

@@ -110,7 +110,7 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 	}
 	lo, hi := ind.Bounds()
 	ymin, ymax, step := axisRange(values, lo, hi)
-	setYearLines(line, "28", unitName(l, ind.Unit), ymin, ymax, step)
+	setYearLines(line, "28", legendBottom(t.Head[1:]), unitName(l, ind.Unit), ymin, ymax, step)
 	ys := make([]int, 0, len(rows))
 	for y := range rows {
 		ys = append(ys, y)
@@ -125,7 +125,9 @@ func Breakdown(in BreakdownInput) (Chart, error) {
 		}
 		t.Rows = append(t.Rows, r)
 	}
-	return Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: t, Height: 300}, nil
+	c := Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: t}
+	c.fitLegend(t.Head[1:], 278)
+	return c, nil
 }
 
 func boolInt(b bool) int {

@@ -42,6 +42,8 @@ type Chart struct {
 	Table   Table
 	// Height is the chart's CSS height in pixels on a wide screen.
 	Height int
+	// BandHeights, when set, are its heights at each of legendBands.
+	BandHeights []int
 }
 
 // Table is a chart's data as text, already formatted for the page language.
@@ -160,18 +162,67 @@ func round(v, step float64) float64 {
 	return r
 }
 
-// legendBottom is the grid's bottom margin for a plain legend of items at
-// the bottom of a chart: ECharts wraps the legend onto more rows on narrow
-// screens but does not move the grid, so room is left for the rows a
-// phone-width (about 360 px) chart needs.
-func legendBottom(items []string) string { return strconv.Itoa(14 + 22*legendRows(items)) }
+// legendBands are the chart widths in CSS pixels, widest first, by which a
+// chart with a plain legend under its plot is laid out: a chart at least
+// legendBands[i] wide (and narrower than the band before it) leaves its
+// legend the rows it wraps onto at that width. The last band also serves
+// anything narrower. The pages' style sheets hold the same widths as
+// container queries (template "chartHeights"), which pick the chart's
+// height from the --h… properties Render writes.
+var legendBands = []int{1080, 900, 720, 560, 440, 360, 320, 280}
 
-func legendRows(items []string) int {
-	const width = 360.0
+// fitLegend leaves room under the plot for a plain legend of items.
+// ECharts wraps a legend onto as many rows as the chart's width needs but
+// does not move the grid for it, so the option gets a media query per band
+// of widths (ECharts evaluates them against the chart's own width, on
+// every resize) setting the grid's bottom margin, and the chart a height
+// per band, base plus the legend's rows, chosen by the style sheet before
+// anything is drawn: nothing moves when the chart appears, a phone's
+// legend does not run into the axis and a wide chart has no empty rows.
+// The option's own grid is laid out for the widest band (legendBottom).
+func (c *Chart) fitLegend(items []string, base int) {
+	var media []map[string]any
+	c.BandHeights = make([]int, len(legendBands))
+	prev := 0
+	for i, w := range legendBands {
+		rows := legendRows(items, w)
+		c.BandHeights[i] = base + 22*rows
+		// ECharts applies every query that matches, in order, the
+		// narrowest last; a band as tall as the one before needs none.
+		if i > 0 && rows != prev {
+			media = append(media, map[string]any{
+				"query":  map[string]any{"maxWidth": legendBands[i-1] - 1},
+				"option": map[string]any{"grid": map[string]any{"bottom": gridBottom(rows)}},
+			})
+		}
+		prev = rows
+	}
+	c.Height = c.BandHeights[0]
+	if len(media) == 0 {
+		c.BandHeights = nil // one height fits every width
+		return
+	}
+	c.Option["media"] = media
+}
+
+// legendBottom is the grid's bottom margin for a plain legend of items
+// under the plot of a chart of the widest band; fitLegend adds the others.
+func legendBottom(items []string) string { return gridBottom(legendRows(items, legendBands[0])) }
+
+// gridBottom is the grid's bottom margin above a legend of rows rows.
+func gridBottom(rows int) string { return strconv.Itoa(14 + 22*rows) }
+
+// legendRows is how many rows ECharts' plain legend of items takes in a
+// chart width px wide: each item is its 25 px symbol, 5 px to the text,
+// the text (12 px sans-serif, about 6.5 px a character in the widest
+// common font, DejaVu Sans) and 10 px to the next; the legend has 5 px of
+// padding each side. An item that does not fit starts a row.
+func legendRows(items []string, width int) int {
+	avail := float64(width - 10)
 	rows, used := 1, 0.0
 	for _, it := range items {
-		w := 34 + 6.5*float64(len([]rune(it)))
-		if used > 0 && used+w > width {
+		w := 40 + 6.5*float64(len([]rune(it)))
+		if used > 0 && used+w > avail {
 			rows, used = rows+1, 0
 		}
 		used += w

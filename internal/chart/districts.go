@@ -181,7 +181,7 @@ func Disparity(in DisparityInput) (Chart, error) {
 	measure(l.Get("chart.cv"), colourObserved, func(d progress.Disparity) *float64 { return d.CV })
 	measure(l.Get("chart.williamson"), planColours[domain.PlanProvince], func(d progress.Disparity) *float64 { return d.Williamson })
 	ymin, ymax, step := axisRange(all, 0, 1e9)
-	setYearLines(line, "20", "", ymin, ymax, step)
+	setYearLines(line, "20", "36", "", ymin, ymax, step)
 	t := Table{Head: []string{l.Get("chart.year"), "n", l.Get("chart.cv"), l.Get("chart.williamson"), l.Get("chart.maxMin")}}
 	opt := func(v *float64) string {
 		if v == nil {

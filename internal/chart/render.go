@@ -6,7 +6,10 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html/template"
+	"strconv"
+	"strings"
 
 	"pantau/internal/locale"
 )
@@ -51,7 +54,7 @@ func Render(c Chart, lang locale.Lang) (template.HTML, error) {
 	}
 	var buf bytes.Buffer
 	err = chartTemplate.Execute(&buf, map[string]any{
-		"ID": c.ID, "Caption": c.Caption, "Table": c.Table, "Height": height,
+		"ID": c.ID, "Caption": c.Caption, "Table": c.Table, "Style": canvasStyle(height, c.BandHeights),
 		"Available": Available(),
 		// Safe as template.JS: encoding/json output, escaped as above.
 		"Option":      template.JS(opt),
@@ -64,4 +67,39 @@ func Render(c Chart, lang locale.Lang) (template.HTML, error) {
 		return "", errorf("render %s: %w", c.ID, err)
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// canvasStyle is the chart container's style: its height, or with heights
+// per band of widths the properties the style sheets' container queries
+// choose from (--h for the widest band, --h<width> for each narrower one).
+func canvasStyle(height int, bands []int) template.CSS {
+	if len(bands) == 0 {
+		return template.CSS("height:" + strconv.Itoa(height) + "px")
+	}
+	var b strings.Builder
+	for i, h := range bands {
+		if i == 0 {
+			b.WriteString("--h:")
+		} else {
+			b.WriteString(";--h" + strconv.Itoa(legendBands[i]) + ":")
+		}
+		b.WriteString(strconv.Itoa(h) + "px")
+	}
+	// Safe as template.CSS: digits, names and punctuation of our own.
+	return template.CSS(b.String())
+}
+
+// HeightCSS is the style sheet rules that give a chart container written
+// with heights per band (canvasStyle) the height of the band its figure's
+// width falls in. Container queries are evaluated before the first paint,
+// so the chart's room is right before the chart is drawn. Pages and embeds
+// include the rules in their style sheets.
+func HeightCSS() template.CSS {
+	var b strings.Builder
+	b.WriteString("figure.chart{container-type:inline-size}\n.chart-canvas{height:var(--h)}\n")
+	for i := 1; i < len(legendBands); i++ {
+		w := strconv.Itoa(legendBands[i])
+		fmt.Fprintf(&b, "@container (max-width:%d.98px){.chart-canvas{height:var(--h%s,var(--h))}}\n", legendBands[i-1]-1, w)
+	}
+	return template.CSS(b.String())
 }

@@ -23,12 +23,13 @@ var tooltipItem = opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter
 // setYearLines sets what the breakdown and disparity line charts share:
 // item tooltips, the legend under the plot, the years along x and a value
 // axis from ymin to ymax in steps of step, named yName (none when empty);
-// top is the plot's top margin.
-func setYearLines(line *charts.Line, top, yName string, ymin, ymax, step float64) {
+// top and bottom are the plot's margins (bottom leaves the legend its
+// rows: legendBottom).
+func setYearLines(line *charts.Line, top, bottom, yName string, ymin, ymax, step float64) {
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(tooltipItem),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: top, Bottom: "36", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: top, Bottom: bottom, ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
 			Name: yName, AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)}}),
@@ -333,7 +334,9 @@ func Series(in SeriesInput) (Chart, error) {
 			Name: unitName(l, ind.Unit), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
 		}),
 	)
-	return Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans), Height: 300 + 22*legendRows(legend)}, nil
+	c := Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans)}
+	c.fitLegend(legend, 300)
+	return c, nil
 }
 
 // within is the items of xs that ok keeps, in a new slice: the analysis

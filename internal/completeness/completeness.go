@@ -43,7 +43,11 @@ type Input struct {
 	Children   []domain.Region
 	Indicators []domain.Indicator
 	Agencies   []domain.Agency
-	// Values are the stored totals of Root and Children, all years.
+	// Series lists the (indicator, region) pairs of Root and Children with
+	// a stored total in any year: the rows expected whatever the years.
+	Series [][2]string
+	// Values are the stored totals of Root and Children; only those in
+	// From–To are cells, so the caller need read no others.
 	Values []Value
 	// Targeted lists (indicator, region) pairs some plan sets a target for.
 	Targeted    [][2]string
@@ -155,6 +159,10 @@ func Build(in Input) Matrix {
 		values[cellKey{pair{v.Indicator, v.Region}, v.Year}] = v.Status
 		has[pair{v.Indicator, v.Region}] = true
 		levelHas[pair{v.Indicator, string(levelOf[v.Region])}] = true
+	}
+	for _, p := range in.Series {
+		has[pair{p[0], p[1]}] = true
+		levelHas[pair{p[0], string(levelOf[p[1]])}] = true
 	}
 	for _, t := range in.Targeted {
 		has[pair{t[0], t[1]}] = true

@@ -56,3 +56,29 @@ func TestBuild(t *testing.T) {
 		t.Errorf("agencies = %+v", m.Agencies)
 	}
 }
+
+// TestBuildRowsFromSeries: the caller reads only the years shown, so a
+// region whose values all lie outside them is expected by its series, and
+// makes the indicator expected at its level.
+func TestBuildRowsFromSeries(t *testing.T) {
+	reg := domain.Region{Code: "16.07", Name: "Kabupaten Banyuasin", Level: domain.LevelRegency}
+	d1 := domain.Region{Code: "16.07.01", Name: "Banyuasin I", Level: domain.LevelDistrict, ParentCode: "16.07"}
+	d2 := domain.Region{Code: "16.07.02", Name: "Banyuasin II", Level: domain.LevelDistrict, ParentCode: "16.07"}
+	m := Build(Input{Root: reg, Children: []domain.Region{d1, d2}, Indicators: []domain.Indicator{{Code: "ipm"}, {Code: "tpt"}},
+		Series: [][2]string{{"ipm", "16.07.01"}, {"tpt", "16.07"}},
+		Values: []Value{{"tpt", "16.07", 2023, domain.StatusFinal}},
+		From:   2022, To: 2023, CurrentYear: 2026})
+	got := map[string]int{}
+	for _, r := range m.Rows {
+		got[r.Region+" "+r.Indicator] = r.Counts.Present
+	}
+	want := map[string]int{"16.07 tpt": 1, "16.07.01 ipm": 0, "16.07.02 ipm": 0}
+	if len(got) != len(want) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if n, ok := got[k]; !ok || n != w {
+			t.Errorf("%s: present %d (row %v), want %d", k, n, ok, w)
+		}
+	}
+}

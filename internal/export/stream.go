@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -136,4 +137,16 @@ func (e *Export) WriteTo(ctx context.Context, w io.Writer) (int64, error) {
 		return n, err
 	}
 	return n, ow.Close()
+}
+
+// JSONRows writes observations as the JSON export writes its rows: an
+// array, for a page of an export (/api/v1/export?limit=).
+func JSONRows(w io.Writer, rows []domain.Observation) error {
+	jw := jsonObservations{newJSONWriter(bufio.NewWriter(w))}
+	for _, o := range rows {
+		if err := jw.Write(o); err != nil {
+			return err
+		}
+	}
+	return jw.Close()
 }

@@ -125,7 +125,7 @@ func anticipatedSentence(l locale.Lang, st Status, base Point, g *goal, f valueF
 	first := itoa(tw.Years[0])
 	share := l.Get("progress.anticipated.target", t)
 	if ratio != nil {
-		share = l.Get("progress.anticipated.share", f.value(l, base.Value), base.Year, FormatNumberTrim(l, *ratio*100, 0), t, formatRatio(l, *ratio))
+		share = l.Get("progress.anticipated.share", f.value(l, base.Value), base.Year, FormatNumberTrim(l, *ratio*100, 0), t)
 	}
 	label := capitalize(st.Label().In(l))
 	if observed {

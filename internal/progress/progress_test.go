@@ -76,8 +76,13 @@ func TestProgressMethods(t *testing.T) {
 				if as.SDG.Explanation.Method != MethodLinearFallback || as.SDG.Explanation.FallbackWhy == nil {
 					t.Errorf("explanation does not flag the fallback: %+v", as.SDG.Explanation)
 				}
-				if !strings.Contains(as.SDG.Explanation.Sentence.EN, "0.001") || !strings.Contains(as.SDG.Explanation.Sentence.ID, "0,001") {
-					t.Errorf("sentence does not mention sdg-build's substitute: %+v", as.SDG.Explanation.Sentence)
+				// The sentence says the path is a straight one; the inputs
+				// say why, with sdg-build's substitute and what it gives.
+				if !strings.Contains(as.SDG.Explanation.Sentence.EN, "straight path") || !strings.Contains(as.SDG.Explanation.Sentence.ID, "jalur lurus") {
+					t.Errorf("sentence does not say it measures against a straight path: %+v", as.SDG.Explanation.Sentence)
+				}
+				if why := as.SDG.Explanation.FallbackWhy; why == nil || !strings.Contains(why.EN, "0.001, sdg-build gives a ratio of 0.14") || !strings.Contains(why.ID, "0,001 itu, sdg-build memberi rasio 0,14") {
+					t.Errorf("the departure's reason does not give sdg-build's substitute and ratio: %+v", why)
 				}
 			},
 		},

@@ -254,7 +254,7 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	r.Explanation.Ratio = r.Ratio
 	st := classify(R, r.Explanation.Thresholds, Deterioration)
 	return r.finish(st, both(func(l locale.Lang) string {
-		return growthSentence(l, st, base, g, f, obsG*sign, reqG*sign, R)
+		return growthSentence(l, st, base, g, f, obsG*sign, reqG*sign)
 	}))
 }
 
@@ -281,7 +281,6 @@ func (r SDGResult) linearFallback(base, latest Point, g *goal, dir float64, f va
 	r.Explanation.Method = MethodLinearFallback
 	r.Explanation.Formula = "R = direction · Δobs_per_year / |Δreq_per_year|; Δreq_per_year = (target − base)/(target_year − base_year)"
 	r.Explanation.Fallback = true
-	r.Explanation.FallbackWhy = ptr(say("progress.sdg.fallback_why"))
 	obs, req := *r.ObservedAnnualChange, (g.value-base.Value)/float64(g.ref.Year-base.Year)
 	if req == 0 {
 		return r.finish(Deterioration, leftTargetSentence(base, latest, g, f))
@@ -293,15 +292,20 @@ func (r SDGResult) linearFallback(base, latest Point, g *goal, dir float64, f va
 	r.Ratio = &R
 	r.Explanation.Ratio = r.Ratio
 	st := classify(R, r.Explanation.Thresholds, Deterioration)
+	// What sdg-build would have said belongs with the reason for the
+	// departure, among the inputs, not in the reader's sentence.
 	sb := r.SDGBuild
-	return r.finish(st, both(func(l locale.Lang) string {
-		sbText := ""
+	r.Explanation.FallbackWhy = ptr(both(func(l locale.Lang) string {
+		why := l.Get("progress.sdg.fallback_why")
 		if sb.Ratio != nil {
-			sbText = l.Get("progress.sdg.linear_sdgbuild", formatRatio(l, *sb.Ratio), sb.Status.Label().In(l))
+			why += l.Get("progress.sdg.linear_sdgbuild", formatRatio(l, *sb.Ratio), sb.Status.Label().In(l))
 		}
+		return why
+	}))
+	return r.finish(st, both(func(l locale.Lang) string {
 		t := f.target(l, g.ref.Low, g.ref.High)
-		return l.Get("progress.sdg.linear", capitalize(st.Label().In(l)), t, base.Year, moved(l, obs), f.change(l, math.Abs(obs)),
-			t, g.ref.Year, noun(l, req), f.change(l, math.Abs(req)), formatRatio(l, R), sbText)
+		return l.Get("progress.sdg.linear", capitalize(st.Label().In(l)), base.Year, moved(l, obs), f.change(l, math.Abs(obs)),
+			t, g.ref.Year, noun(l, req), f.change(l, math.Abs(req)), t)
 	}))
 }
 
@@ -400,13 +404,13 @@ func (r SDGResult) finish(st Status, sentence Text) SDGResult {
 	return r
 }
 
-func growthSentence(l locale.Lang, st Status, base Point, g *goal, f valueFormatter, obs, req, R float64) string {
+func growthSentence(l locale.Lang, st Status, base Point, g *goal, f valueFormatter, obs, req float64) string {
 	change := l.Get("progress.sdg.unchanged")
 	if obs != 0 {
 		change = l.Get("progress.sdg.moved_rate", moved(l, obs), formatRate(l, math.Abs(obs)))
 	}
 	return l.Get("progress.sdg.growth", capitalize(st.Label().In(l)), base.Year, change,
-		f.target(l, g.ref.Low, g.ref.High), g.ref.Year, noun(l, req), formatRate(l, math.Abs(req)), formatRatio(l, R))
+		f.target(l, g.ref.Low, g.ref.High), g.ref.Year, noun(l, req), formatRate(l, math.Abs(req)))
 }
 
 var overflowSentence = say("progress.sdg.overflow")

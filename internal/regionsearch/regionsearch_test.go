@@ -1,6 +1,8 @@
 package regionsearch_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,7 +11,8 @@ import (
 	"pantau/internal/wilayah"
 )
 
-func national(t testing.TB) *regionsearch.Index {
+// nationalRegions is the official list, nation to village.
+func nationalRegions(t testing.TB) []domain.Region {
 	t.Helper()
 	l, err := wilayah.Official()
 	if err != nil {
@@ -23,8 +26,10 @@ func national(t testing.TB) *regionsearch.Index {
 	for i, e := range entries {
 		rs[i] = e.Region()
 	}
-	return regionsearch.New(rs)
+	return rs
 }
+
+func national(t testing.TB) *regionsearch.Index { return regionsearch.New(nationalRegions(t)) }
 
 func codes(rs []domain.Region) []string {
 	out := make([]string, len(rs))
@@ -109,6 +114,29 @@ func TestSearchNational(t *testing.T) {
 	if got := ix.Search("16.07.01", 3); got[0].Code != "16.07.01" || got[1].Code[:9] != "16.07.01." {
 		t.Fatalf("code: %v", codes(got))
 	}
+	// Substrings that start no word of any name, found in the suffix
+	// arrays: higher levels first, then by code, as a scan of every name
+	// finds them.
+	all := nationalRegions(t)
+	for _, q := range []string{"elapa du", "ejo", "umber"} {
+		var want []string
+		for depth := range 5 {
+			for _, r := range all {
+				name := strings.ToLower(r.Name)
+				if r.Level.Depth() != depth || !strings.Contains(name, q) {
+					continue
+				}
+				if strings.HasPrefix(name, q) || strings.Contains(name, " "+q) || strings.Contains(name, "-"+q) {
+					t.Fatalf("%q starts a word of %s %q: not a substring-only query", q, r.Code, r.Name)
+				}
+				want = append(want, r.Code)
+			}
+		}
+		want = want[:min(len(want), 20)]
+		if got := codes(ix.Search(q, 20)); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%q: %v, want %v", q, got, want)
+		}
+	}
 	start := time.Now()
 	for _, q := range []string{"a", "sungai", "ma", "16", "kelapa dua"} {
 		if len(ix.Search(q, 20)) == 0 {
@@ -136,5 +164,19 @@ func BenchmarkSearchEach(b *testing.B) {
 				ix.Search(q, 20)
 			}
 		})
+	}
+}
+
+// TestSearchDenseSubstring: a substring thousands of names hold (more than
+// a suffix array lookup reads) is found by a scan, with the same order.
+func TestSearchDenseSubstring(t *testing.T) {
+	rs := []domain.Region{{Code: "ID", Name: "Indonesia", Level: domain.LevelNational}}
+	for i := range 3000 {
+		rs = append(rs, domain.Region{Code: fmt.Sprintf("16.07.01.%04d", 1000+i), Name: fmt.Sprintf("Baxyz %d", i), Level: domain.LevelVillage, ParentCode: "16.07.01"})
+	}
+	rs = append(rs, domain.Region{Code: "16.07.01", Name: "Kaxyz", Level: domain.LevelDistrict, ParentCode: "16.07"})
+	got := codes(regionsearch.New(rs).Search("xyz", 4))
+	if want := "16.07.01 16.07.01.1000 16.07.01.1001 16.07.01.1002"; strings.Join(got, " ") != want {
+		t.Errorf("xyz: %v, want %s", got, want)
 	}
 }

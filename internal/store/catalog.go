@@ -197,6 +197,13 @@ func (s *Store) Regions(ctx context.Context, f RegionFilter) ([]domain.Region, e
 // catalogue import (the CLI's, the catalogue pages', `pantau init`'s) and
 // every PutRegions of this process. It is one index read, so a copy of the
 // regions in memory can check it on every request.
+//
+// LocalRegionWrites changes without a read when this process writes
+// regions (PutRegions, AddRegions, ApplyCatalog): a copy may check it on
+// every request and RegionsVersion, for other processes' imports, now and
+// then.
+func (s *Store) LocalRegionWrites() int64 { return s.regionWrites.Load() }
+
 func (s *Store) RegionsVersion(ctx context.Context) (string, error) {
 	var id int64
 	if err := s.rdb.GetContext(ctx, &id, `SELECT COALESCE(MAX(id), 0) FROM catalog_imports`); err != nil {

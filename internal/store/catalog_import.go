@@ -146,6 +146,7 @@ func (s *Store) CatalogEntries(ctx context.Context, allRegions bool, regions ...
 // targets; either refuses the whole import. A dry run does everything and
 // rolls back, so it refuses exactly what the import would.
 func (s *Store) ApplyCatalog(ctx context.Context, imp CatalogImport, changes []domain.CatalogChange, principal string, dryRun bool) (CatalogImport, error) {
+	defer s.regionWrites.Add(1)
 	imp.CreatedAt = s.now()
 	imp.Added, imp.Changed, imp.Removed = 0, 0, 0
 	for _, ch := range changes {
@@ -465,6 +466,7 @@ const regionBatch = 1000
 // added; the import records that count, not a revision per region (the
 // list itself is the record: it is embedded in the binary).
 func (s *Store) AddRegions(ctx context.Context, imp CatalogImport, regions []domain.Region, principal string) (CatalogImport, error) {
+	defer s.regionWrites.Add(1)
 	imp.CreatedAt = s.now()
 	imp.Added, imp.Changed, imp.Removed, imp.Unchanged = 0, 0, 0, 0
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -136,11 +138,13 @@ func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionC
 	return out, nil
 }
 
-// RegionSeries returns every indicator's series in one region: one Series
-// per indicator that has observations there, each with the targets of the
-// region and the regions above it. Three queries, whatever the number of
-// indicators: this is the scorecard's read.
-func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, error) {
+// RegionSeries returns the series of the indicators only (every indicator
+// when none is named) in one region: one Series per indicator that has
+// observations there, each with the targets of the region and the regions
+// above it. Three queries, whatever the number of indicators: this is the
+// scorecard's read. A page names what it shows, so a dashboard of six
+// indicators reads six series where the region has fifty.
+func (s *Store) RegionSeries(ctx context.Context, regionCode string, only ...string) ([]Series, error) {
 	region, err := s.Region(ctx, regionCode)
 	if err != nil {
 		return nil, err
@@ -148,6 +152,9 @@ func (s *Store) RegionSeries(ctx context.Context, regionCode string) ([]Series, 
 	inds, err := s.Indicators(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if len(only) > 0 {
+		inds = slices.DeleteFunc(inds, func(ind domain.Indicator) bool { return !slices.Contains(only, ind.Code) })
 	}
 	var obs []domain.Observation
 	if len(inds) > 0 {
@@ -285,23 +292,65 @@ type Presence struct {
 }
 
 // presencesSQL reads by region alone: the series_region index (migrations
-// postgres 00014, sqlite 00013) makes each region one index range.
+// postgres 00014, sqlite 00013) makes each region one index range, and
+// each series reads only the years asked for from its key's index.
 const presencesSQL = `SELECT indicator_code, region_code, year, status FROM observations
-	WHERE region_code IN (?) AND disagg = '' ORDER BY indicator_code, region_code, year`
+	WHERE region_code IN (?) AND disagg = '' AND year BETWEEN ? AND ? ORDER BY indicator_code, region_code, year`
 
-// Presences lists, for the given regions, every total value stored, all
-// years: what the completeness matrix is built from.
-func (s *Store) Presences(ctx context.Context, regionCodes []string) ([]Presence, error) {
+// Presences lists, for the given regions, every total value stored in the
+// years from–to: what the completeness matrix's cells are built from.
+func (s *Store) Presences(ctx context.Context, regionCodes []string, from, to int) ([]Presence, error) {
 	out := []Presence{}
 	if len(regionCodes) == 0 {
 		return out, nil
 	}
-	q, args, err := sqlx.In(presencesSQL, regionCodes)
+	q, args, err := sqlx.In(presencesSQL, regionCodes, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
 	}
 	if err := s.rdb.SelectContext(ctx, &out, s.rdb.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("store: presences: %w", err)
+	}
+	return out, nil
+}
+
+// totalSeriesSQL reads the series of regions by the series_region index.
+const totalSeriesSQL = `SELECT indicator_code, region_code FROM series WHERE region_code IN (?) AND disagg = ''
+	ORDER BY indicator_code, region_code`
+
+// TotalSeries lists the (indicator, region) pairs of the given regions
+// with a total value stored in any year: which rows the completeness
+// matrix expects, read from the series (a series exists once a value of
+// it is stored; values are never deleted) rather than from every value.
+func (s *Store) TotalSeries(ctx context.Context, regionCodes []string) ([][2]string, error) {
+	out := [][2]string{}
+	if len(regionCodes) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(totalSeriesSQL, regionCodes)
+	if err != nil {
+		return nil, fmt.Errorf("store: total series: %w", err)
+	}
+	return s.pairs(ctx, "total series", q, args)
+}
+
+// pairs reads the two text columns of q's rows.
+func (s *Store) pairs(ctx context.Context, what, q string, args []any) ([][2]string, error) {
+	out := [][2]string{}
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return out, nil
 }
@@ -319,7 +368,14 @@ type Selection struct {
 
 // where returns the SQL condition and arguments of a selection, for a table
 // whose key columns are named as in observations and targets.
-func (sel Selection) where() (string, []any, error) {
+func (sel Selection) where() (string, []any, error) { return sel.conditions(false) }
+
+// whereBytewise is where for observations, whose region codes compare
+// byte by byte (SQLite's default; COLLATE "C" on PostgreSQL's series):
+// there a region subtree is a range of the series key's index.
+func (sel Selection) whereBytewise() (string, []any, error) { return sel.conditions(true) }
+
+func (sel Selection) conditions(bytewise bool) (string, []any, error) {
 	var conds []string
 	var args []any
 	if len(sel.Indicators) > 0 {
@@ -329,9 +385,17 @@ func (sel Selection) where() (string, []any, error) {
 		}
 		conds, args = append(conds, q), append(args, a...)
 	}
-	if r := sel.RegionSubtree; r != "" && r != domain.NationalCode {
-		// Kemendagri codes nest by prefix ("16.07" ⊃ "16.07.01"); codes are
-		// validated, so they carry no LIKE wildcards.
+	switch r := sel.RegionSubtree; {
+	case r == "" || r == domain.NationalCode:
+	case bytewise:
+		// Kemendagri codes nest by prefix ("16.07" ⊃ "16.07.01") and are
+		// digits and dots, so bytewise the subtree is the range from the
+		// code to the code followed by '/' (the byte after '.'). A LIKE
+		// beside it made PostgreSQL misjudge a page's rows and sort a
+		// subtree's series whole.
+		conds, args = append(conds, `region_code >= ? AND region_code < ?`), append(args, r, r+"/")
+	default:
+		// Codes are validated, so they carry no LIKE wildcards.
 		conds, args = append(conds, `(region_code = ? OR region_code LIKE ?)`), append(args, r, r+".%")
 	}
 	if sel.FromYear != 0 {
@@ -419,8 +483,81 @@ func (s *Store) ExportObservations(ctx context.Context, sel Selection, fn func(d
 	if err != nil {
 		return err
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(`SELECT indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id
-		FROM observations`+where+` ORDER BY indicator_code, region_code, disagg, year`), args...)
+	return s.eachObservation(ctx, `SELECT `+exportColumns+` FROM observations`+where+` ORDER BY indicator_code, region_code, disagg, year`, args, fn)
+}
+
+// exportColumns are what ExportObservations and ObservationsPage read.
+const exportColumns = `indicator_code, region_code, disagg, year, value, status, series_break, note, upload_id`
+
+// observationsPageSQL continues a selection (its conditions, then AND)
+// after a key: the series from the key's on, by the series key's index,
+// each from its year on, by its own; key order needs no sort beyond the
+// page. Its arguments are the key's series three times, its year, and the
+// limit.
+const observationsPageSQL = ` (indicator_code, region_code, disagg) >= (?, ?, ?)
+	AND (indicator_code, region_code, disagg, year) > (?, ?, ?, ?)
+	ORDER BY indicator_code, region_code, disagg, year LIMIT ?`
+
+// ObservationsPage lists at most limit of the selected observations in
+// key order, after the key after (nil: from the first). It reads the page
+// alone: a selection of indicators (with a region subtree and none named,
+// each of the catalogue's) is read one indicator at a time, each one index
+// range of the series key in key order, until the page is full; an IN
+// list would be read whole and sorted (PostgreSQL before 17 does not keep
+// an IN list's index ranges in order).
+func (s *Store) ObservationsPage(ctx context.Context, sel Selection, after *domain.SeriesKey, limit int) ([]domain.Observation, error) {
+	inds := sel.Indicators
+	if len(inds) == 0 && sel.RegionSubtree != "" && sel.RegionSubtree != domain.NationalCode {
+		if err := s.rdb.SelectContext(ctx, &inds, `SELECT code FROM indicators ORDER BY code`); err != nil {
+			return nil, fmt.Errorf("store: observations page: %w", err)
+		}
+	}
+	inds = slices.Sorted(slices.Values(inds))
+	var from domain.SeriesKey
+	year := math.MinInt32
+	if after != nil {
+		from, year = *after, after.Year
+	}
+	out := []domain.Observation{}
+	page := func(sel Selection) error {
+		where, args, err := sel.whereBytewise()
+		if err != nil {
+			return err
+		}
+		if where == "" {
+			where = " WHERE"
+		} else {
+			where += " AND"
+		}
+		args = append(args, from.IndicatorCode, from.RegionCode, string(from.Disagg), from.IndicatorCode, from.RegionCode, string(from.Disagg),
+			year, limit-len(out))
+		return s.eachObservation(ctx, `SELECT `+exportColumns+` FROM observations`+where+observationsPageSQL, args, func(o domain.Observation) error {
+			out = append(out, o)
+			return nil
+		})
+	}
+	if len(inds) == 0 {
+		return out, page(sel)
+	}
+	for _, code := range inds {
+		if len(out) >= limit {
+			break
+		}
+		if code < from.IndicatorCode {
+			continue
+		}
+		one := sel
+		one.Indicators = []string{code}
+		if err := page(one); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// eachObservation calls fn for every row of q, which reads exportColumns.
+func (s *Store) eachObservation(ctx context.Context, q string, args []any, fn func(domain.Observation) error) error {
+	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
 	if err != nil {
 		return fmt.Errorf("store: export observations: %w", err)
 	}

@@ -58,9 +58,9 @@ type Store struct {
 	// now is the clock; tests may replace it.
 	now     func() time.Time
 	maxIdle int
-	// regionWrites counts PutRegions calls, which (unlike catalogue
-	// imports) leave no row behind to say the regions changed (see
-	// RegionsVersion).
+	// regionWrites counts this process's writes of regions: PutRegions
+	// calls, which (unlike catalogue imports) leave no row behind to say
+	// the regions changed (see RegionsVersion), and catalogue imports.
 	regionWrites *atomic.Int64 // shared by primary() views
 }
 

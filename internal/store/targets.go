@@ -144,19 +144,7 @@ func (s *Store) TargetedSeries(ctx context.Context, regionCodes []string) ([][2]
 	if err != nil {
 		return nil, fmt.Errorf("store: targeted series: %w", err)
 	}
-	rows, err := s.rdb.QueryContext(ctx, s.rdb.Rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: targeted series: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p [2]string
-		if err := rows.Scan(&p[0], &p[1]); err != nil {
-			return nil, fmt.Errorf("store: targeted series: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return s.pairs(ctx, "targeted series", q, args)
 }
 
 // TargetShape is ObservationShape for plan targets.

@@ -37,6 +37,11 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 		q += "&theme=" + t
 	}
 	data["Theme"] = theme(c)
+	// The same language and theme switches as the public pages'.
+	pt := texts[l]
+	data["Switch"] = map[string]string{"OtherLang": pageURLWith(c, "lang", t["otherLang"]),
+		"Theme": pt["theme"], "Light": pt["light"], "Dark": pt["dark"], "Auto": pt["auto"],
+		"LightURL": pageURLWith(c, "theme", "light"), "DarkURL": pageURLWith(c, "theme", "dark"), "AutoURL": pageURLWith(c, "theme", "")}
 	data["LangQuery"] = ""
 	if q != "" {
 		data["LangQuery"] = "?" + q[1:]

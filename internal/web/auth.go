@@ -226,13 +226,19 @@ func (s *Server) requireLogin() gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		target := "/masuk"
-		if c.Request.Method == http.MethodGet {
-			target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
-		}
-		c.Redirect(http.StatusSeeOther, target)
+		toLogin(c)
 		c.Abort()
 	}
+}
+
+// toLogin sends the request to the login page, which brings a GET back to
+// where it was once the person has logged in.
+func toLogin(c *gin.Context) {
+	target := "/masuk"
+	if c.Request.Method == http.MethodGet {
+		target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+	}
+	c.Redirect(http.StatusSeeOther, target)
 }
 
 // unsafe reports whether a method changes state (and so needs CSRF proof

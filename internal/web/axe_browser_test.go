@@ -154,6 +154,37 @@ func TestCompareBrowser(t *testing.T) {
 		if len(drawn.Series) != 3 || len(drawn.Legend) != 3 || drawn.Colours != 3 {
 			t.Errorf("compare=16,ID draws %v with legend %v in %d colours, want three regions, three entries, three colours", drawn.Series, drawn.Legend, drawn.Colours)
 		}
+		// The legend has the room it wraps into at the chart's width: on a
+		// phone it does not run into the years under the axis, on a wide
+		// screen no empty rows are left under it.
+		compared := b.text("location.href")
+		for _, page := range []struct{ url, chart string }{
+			{compared, chartEl},
+			{base + "/i/kemiskinan_ekstrem?region=16.07&compare=16,ID", `document.getElementById("chart-indicator-kemiskinan_ekstrem-16_07")`},
+		} {
+			chartEl := page.chart
+			for _, w := range []int{390, 1280} {
+				b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": w, "height": 900, "deviceScaleFactor": 1, "mobile": w < 600}))(nil)
+				b.open(page.url)
+				b.waitFor("the compared chart", chartEl+`.getAttribute("data-chart-ready") === "true"`)
+				var got struct{ Items, Names, AxisBottom, LegendTop, LegendBottom, CanvasBottom float64 }
+				json.Unmarshal(b.eval(`(() => {
+					const el = `+chartEl+`, names = echarts.getInstanceByDom(el).getOption().legend[0].data;
+					const texts = [...el.querySelectorAll("svg text")], box = t => t.getBoundingClientRect();
+					const legend = texts.filter(t => names.includes(t.textContent)).map(box);
+					const years = texts.filter(t => /^20\d\d$/.test(t.textContent)).map(box);
+					return {Items: legend.length, Names: names.length, AxisBottom: Math.max(...years.map(b => b.bottom)),
+						LegendTop: Math.min(...legend.map(b => b.top)), LegendBottom: Math.max(...legend.map(b => b.bottom)),
+						CanvasBottom: el.getBoundingClientRect().bottom};
+				})()`), &got)
+				if gap := got.LegendTop - got.AxisBottom; got.Items != got.Names || gap < 0 || gap > 40 || got.CanvasBottom-got.LegendBottom > 12 {
+					t.Errorf("%s at %d px: the legend's %v of %v entries span %.0f–%.0f px, the years end at %.0f and the chart at %.0f: want the legend under the years with at most one spare row between",
+						page.url, w, got.Items, got.Names, got.LegendTop, got.LegendBottom, got.AxisBottom, got.CanvasBottom)
+				}
+			}
+		}
+		b.must(b.call(b.session, "Emulation.clearDeviceMetricsOverride", nil))(nil)
+		b.open(compared)
 		if shots != "" {
 			dir := filepath.Join(shots, "TestCompareBrowser")
 			os.MkdirAll(dir, 0o755)

@@ -91,7 +91,7 @@ func TestCompareAndRange(t *testing.T) {
 		search := func(q string) string {
 			_, _, body := fetch(t, base+"/?q="+q)
 			var codes []string
-			for _, m := range regexp.MustCompile(`<td><a href="/i/([a-z_]+)\?`).FindAllStringSubmatch(body, -1) {
+			for _, m := range regexp.MustCompile(`<th scope="row"><a href="/i/([a-z_]+)\?`).FindAllStringSubmatch(body, -1) {
 				codes = append(codes, m[1])
 			}
 			return strings.Join(codes, ",")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -87,7 +88,13 @@ func (s *Server) completenessMatrix(ctx context.Context, region string, from, to
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
-	stored, err := s.store.Presences(ctx, codes)
+	// The rows expected come from the series, the cells from the years
+	// shown: a region's values of other years are never read.
+	series, err := s.store.TotalSeries(ctx, codes)
+	if err != nil {
+		return completeness.Matrix{}, err
+	}
+	stored, err := s.store.Presences(ctx, codes, from, to)
 	if err != nil {
 		return completeness.Matrix{}, err
 	}
@@ -100,7 +107,7 @@ func (s *Server) completenessMatrix(ctx context.Context, region string, from, to
 		values[i] = completeness.Value{Indicator: p.IndicatorCode, Region: p.RegionCode, Year: p.Year, Status: p.Status}
 	}
 	return completeness.Build(completeness.Input{Root: root, Children: children, Indicators: inds, Agencies: agencies,
-		Values: values, Targeted: targeted, From: from, To: to, CurrentYear: time.Now().Year()}), nil
+		Series: series, Values: values, Targeted: targeted, From: from, To: to, CurrentYear: time.Now().Year()}), nil
 }
 
 // getCompleteness answers /api/v1/completeness as JSON, or with
@@ -199,13 +206,32 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	for i, a := range m.Agencies {
 		agencies[i] = agencyView{a, progress.FormatNumber(l, a.Counts.Percent, 1) + "%"}
 	}
-	query := fmt.Sprintf("region=%s&from=%d&to=%d", m.Region.Code, m.From, m.To)
-	s.renderPage(c, status, publicFrame, "completeness.html", map[string]any{
+	q := url.Values{"region": {m.Region.Code}, "from": {strconv.Itoa(m.From)}, "to": {strconv.Itoa(m.To)}}
+	api := "/api/v1/completeness?" + q.Encode()
+	q.Set("format", "csv")
+	q.Set("locale", string(l))
+	title := t["title"]
+	data := map[string]any{
 		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem, "Page": pg,
 		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
-		"Query":   query, "Other": l.Other(),
+		"APIURL":  api, "CSVURL": "/api/v1/completeness?" + q.Encode(), "PageTitle": title,
 		"States": []completeness.State{completeness.Present, completeness.Preliminary, completeness.Missing, completeness.Overdue},
-	})
+	}
+	if m.Region.Code != "" {
+		data["PageTitle"] = title + " — " + m.Region.Name
+		// The region is chosen by name, as on the dashboards.
+		inds := make([]string, 0, len(m.Rows))
+		for _, r := range m.Rows {
+			inds = append(inds, r.Indicator)
+		}
+		if pv, err := s.regionPicker(c, m.Region, inds); err == nil {
+			data["Picker"] = pv
+		} else {
+			// The form's code field still chooses a region.
+			s.log.Error("completeness: region picker", "region", m.Region.Code, "err", err)
+		}
+	}
+	s.renderPage(c, status, publicFrame, "completeness.html", data)
 }
 
 // completenessRows is how many rows of the matrix the page shows at once.

@@ -30,6 +30,9 @@ type panelView struct {
 	Note         string
 	Link         string
 	Illustrative bool
+	// More links a scorecard of the dashboard's indicators to the one of
+	// every indicator of the region, and back (MoreLabel says which).
+	More, MoreLabel string
 }
 
 // option is one choice of a selector.
@@ -66,6 +69,8 @@ func queryYear(c *gin.Context) int {
 	return y
 }
 
+// newPageCtx reads what a page of the region shares: the region and the
+// catalogue. The page reads the series it shows (readSeries).
 func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int) (*pageCtx, error) {
 	ctx := c.Request.Context()
 	p := &pageCtx{c: c, lang: lang(c), nonce: chart.Nonce(), year: queryYear(c), toYear: toYear,
@@ -88,14 +93,20 @@ func (s *Server) newPageCtx(c *gin.Context, regionCode string, toYear int) (*pag
 	for _, pl := range plans {
 		p.plans[pl.Code] = pl
 	}
-	all, err := s.store.RegionSeries(ctx, regionCode)
+	return p, nil
+}
+
+// readSeries reads the region's series of the indicators only (every
+// indicator when none is named), as of the page's year.
+func (s *Server) readSeries(p *pageCtx, only ...string) error {
+	all, err := s.store.RegionSeries(p.c.Request.Context(), p.region.Code, only...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, sr := range all {
 		p.series[sr.Indicator.Code] = asOf(sr, p.year)
 	}
-	return p, nil
+	return nil
 }
 
 // asOf leaves out observations after year (0: keep all), so a page can
@@ -407,7 +418,19 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	// The page reads the series its panels show: the dashboard's
+	// indicators, or every one of the region's when its scorecard is asked
+	// for all of them (or the dashboard names none).
+	own := d.Indicators()
+	allScores := c.Query("scorecard") == "all" || len(own) == 0
+	read := own
+	if allScores && slices.ContainsFunc(d.Panels, func(pn dashboards.Panel) bool { return pn.Type == dashboards.Scorecard && len(pn.Indicators) == 0 }) {
+		read = nil
+	}
 	p, err := s.newPageCtx(c, region, d.ToYear)
+	if err == nil {
+		err = s.readSeries(p, read...)
+	}
 	if err != nil {
 		s.pageError(c, err)
 		return
@@ -434,7 +457,18 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		}
 		switch pn.Type {
 		case dashboards.KPI, dashboards.Scorecard:
-			v.Rows, v.Illustrative, err = p.scoreRows(pn.Indicators, pn.Plan, pn.Type == dashboards.KPI)
+			codes := pn.Indicators
+			if pn.Type == dashboards.Scorecard && len(codes) == 0 && len(own) > 0 {
+				// A scorecard of its own covers the dashboard's
+				// indicators, and links to the region's whole list.
+				v.More, v.MoreLabel = pageURLWith(c, "scorecard", "all")+"#panel-"+pn.ID, l.Get("page.scorecardAll")
+				if allScores {
+					v.More, v.MoreLabel = pageURLWith(c, "scorecard", "")+"#panel-"+pn.ID, l.Get("page.scorecardOwn")
+				} else {
+					codes = own
+				}
+			}
+			v.Rows, v.Illustrative, err = p.scoreRows(codes, pn.Plan, pn.Type == dashboards.KPI)
 			v.Empty = len(v.Rows) == 0
 		case dashboards.Series, dashboards.Breakdown:
 			sr, ok := p.series[pn.Indicator]
@@ -499,7 +533,11 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	regions := s.regionChoices(c.Request.Context(), d, p.region)
 	var picker *pickerView
 	if regions == nil {
-		pv, err := s.regionPicker(c, p.region, slices.Sorted(maps.Keys(p.inds)))
+		marked := own // children are marked by data of what the page shows
+		if len(marked) == 0 {
+			marked = slices.Sorted(maps.Keys(p.inds))
+		}
+		pv, err := s.regionPicker(c, p.region, marked)
 		if err != nil {
 			s.pageError(c, err)
 			return

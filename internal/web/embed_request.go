@@ -93,6 +93,11 @@ func (r embedReq) path() string {
 	return "/embed/d/" + url.PathEscape(r.dashboard) + "/" + url.PathEscape(r.panel)
 }
 
+// indicatorPath is the address of an indicator's page with query q.
+func indicatorPath(code string, q url.Values) string {
+	return "/i/" + url.PathEscape(code) + "?" + q.Encode()
+}
+
 // fullPath is the full page the embed comes from.
 func (r embedReq) fullPath() string {
 	q := url.Values{}
@@ -111,7 +116,7 @@ func (r embedReq) fullPath() string {
 				q.Set("year", strconv.Itoa(r.year))
 			}
 		}
-		return "/i/" + url.PathEscape(r.indicator) + "?" + q.Encode()
+		return indicatorPath(r.indicator, q)
 	}
 	if r.year != 0 {
 		q.Set("year", strconv.Itoa(r.year))

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -118,6 +120,10 @@ func (s *Server) getExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if c.Query("limit") != "" {
+		s.getExportPage(c, kind, sel, opts, version)
+		return
+	}
 	etag := exportETag(c, version)
 	if httpx.NotModified(c, etag, time.Time{}) {
 		c.Header("ETag", etag)
@@ -144,6 +150,88 @@ func (s *Server) getExport(c *gin.Context) {
 	if _, err := e.WriteTo(ctx, c.Writer); err != nil {
 		s.abortStream(c, err)
 	}
+}
+
+// getExportPage answers /api/v1/export?limit=: one page of the selected
+// observations as JSON, the rows as the JSON export writes them, in key
+// order; ?cursor= continues after a page, next_url names the next page
+// (null on the last). A page reads only its own rows (see
+// store.ObservationsPage), where a download reads the whole selection.
+func (s *Server) getExportPage(c *gin.Context, kind string, sel store.Selection, opts export.Options, version int64) {
+	ctx := c.Request.Context()
+	limit, err := strconv.Atoi(c.Query("limit"))
+	switch {
+	case err != nil || limit < 1 || limit > 10000:
+		err = domain.Errorf(domain.ErrInvalid, "limit %q: want 1–10000", c.Query("limit"))
+	case kind != export.KindObservations:
+		err = domain.Errorf(domain.ErrInvalid, "pages (limit=) are of observations; download targets whole")
+	case c.Query("format") != "" && opts.Format != export.JSON:
+		err = domain.Errorf(domain.ErrInvalid, "pages (limit=) are JSON: use format=json, or download the %s file whole without limit", opts.Format)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var k exportCursor
+	var after *domain.SeriesKey
+	if ok, err := readCursor(c, &k); err != nil || ok && k.Indicator == "" {
+		s.fail(c, cmp.Or(err, errNotOurCursor(c)))
+		return
+	} else if ok {
+		after = &domain.SeriesKey{IndicatorCode: k.Indicator, RegionCode: k.Region, Disagg: domain.Disaggregation(k.Disagg), Year: k.Year}
+	}
+	var rows []domain.Observation
+	if err = s.checkSelection(ctx, sel); err == nil {
+		rows, err = s.store.ObservationsPage(ctx, sel, after, limit+1)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, cur := cutPage(rows, limit, func(o domain.Observation) any {
+		return exportCursor{o.IndicatorCode, o.RegionCode, string(o.Disagg), o.Year}
+	})
+	var next, nextURL any
+	if cur != "" {
+		q := c.Request.URL.Query()
+		q.Set("cursor", cur)
+		next, nextURL = cur, "/api/v1/export?"+q.Encode()
+	}
+	var data strings.Builder
+	if err := export.JSONRows(&data, rows); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("X-Pantau-Data-Version", strconv.FormatInt(version, 10))
+	c.JSON(http.StatusOK, gin.H{"data": json.RawMessage(data.String()), "version": version, "next": next, "next_url": nextURL})
+}
+
+// exportCursor is the opaque ?cursor= of an export's pages: the last key
+// of a page.
+type exportCursor struct {
+	Indicator string `json:"i"`
+	Region    string `json:"r"`
+	Disagg    string `json:"d"`
+	Year      int    `json:"y"`
+}
+
+// checkSelection answers unknown indicator or region codes as not found,
+// as a download does (export.Prepare), reading only those codes.
+func (s *Server) checkSelection(ctx context.Context, sel store.Selection) error {
+	if sel.FromYear != 0 && sel.ToYear != 0 && sel.FromYear > sel.ToYear {
+		return domain.Errorf(domain.ErrInvalid, "from %d is after to %d", sel.FromYear, sel.ToYear)
+	}
+	for _, code := range sel.Indicators {
+		if _, err := s.store.Indicator(ctx, code); err != nil {
+			return err
+		}
+	}
+	if sel.RegionSubtree != "" {
+		if _, err := s.store.Region(ctx, sel.RegionSubtree); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // abortStream ends a response that failed mid-way. Before the first byte
@@ -204,31 +292,48 @@ func withQuery(c *gin.Context, path string) string {
 	return path
 }
 
-// changeCursor is the opaque ?cursor= of the change feed.
+// changeCursor is the opaque ?cursor= of the change feed: where the last
+// change of a page stands in the feed's order.
 type changeCursor struct {
-	Version   int64  `json:"v"`
-	Indicator string `json:"i"`
-	Region    string `json:"r"`
-	Disagg    string `json:"d"`
-	Year      int    `json:"y"`
+	Version int64 `json:"v"`
+	Series  int64 `json:"s"`
+	Year    int   `json:"y"`
 }
 
-func encodeCursor(ch store.Change) string {
-	b, _ := json.Marshal(changeCursor{ch.Version, ch.IndicatorCode, ch.RegionCode, string(ch.Disagg), ch.Year})
+// opaqueCursor is v as a ?cursor=: its JSON, base64 for a URL.
+func opaqueCursor(v any) string {
+	b, _ := json.Marshal(v)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s string) (*store.ChangeCursor, error) {
-	var cc changeCursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
+// readCursor reads ?cursor= into v: false when there is none, an error
+// when it is not one opaqueCursor made.
+func readCursor(c *gin.Context, v any) (bool, error) {
+	raw := c.Query("cursor")
+	if raw == "" {
+		return false, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(raw)
 	if err == nil {
-		err = json.Unmarshal(b, &cc)
+		err = json.Unmarshal(b, v)
 	}
 	if err != nil {
-		return nil, domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", s)
+		return true, errNotOurCursor(c)
 	}
-	return &store.ChangeCursor{Version: cc.Version, SeriesKey: domain.SeriesKey{IndicatorCode: cc.Indicator, RegionCode: cc.Region,
-		Disagg: domain.Disaggregation(cc.Disagg), Year: cc.Year}}, nil
+	return true, nil
+}
+
+func errNotOurCursor(c *gin.Context) error {
+	return domain.Errorf(domain.ErrInvalid, "cursor %q is not one this API gave out", c.Query("cursor"))
+}
+
+// cutPage cuts rows read with limit+1 to the page and, when more follow,
+// gives the cursor after its last row (cursorOf names a row's place).
+func cutPage[T any](rows []T, limit int, cursorOf func(T) any) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	return rows[:limit], opaqueCursor(cursorOf(rows[limit-1]))
 }
 
 // getChanges lists observation changes (first values and revisions) made
@@ -251,12 +356,13 @@ func (s *Server) getChanges(c *gin.Context) {
 			return
 		}
 	}
+	var cc changeCursor
 	var after *store.ChangeCursor
-	if raw := c.Query("cursor"); raw != "" {
-		if after, err = decodeCursor(raw); err != nil {
-			s.fail(c, err)
-			return
-		}
+	if ok, err := readCursor(c, &cc); err != nil || ok && cc.Series == 0 {
+		s.fail(c, cmp.Or(err, errNotOurCursor(c)))
+		return
+	} else if ok {
+		after = &store.ChangeCursor{Version: cc.Version, Series: cc.Series, Year: cc.Year}
 	}
 	version, err := s.store.DataVersion(ctx)
 	if err != nil {
@@ -268,12 +374,10 @@ func (s *Server) getChanges(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	changes, cur := cutPage(changes, limit, func(ch store.Change) any { return changeCursor{ch.Version, ch.Series, ch.Year} })
 	var next, nextURL any
-	if len(changes) > limit {
-		changes = changes[:limit]
-		cur := encodeCursor(changes[limit-1])
-		next = cur
-		nextURL = fmt.Sprintf("/api/v1/changes?since=%d&limit=%d&cursor=%s", since, limit, cur)
+	if cur != "" {
+		next, nextURL = cur, fmt.Sprintf("/api/v1/changes?since=%d&limit=%d&cursor=%s", since, limit, cur)
 	}
 	c.JSON(http.StatusOK, gin.H{"data": changes, "since": since, "version": version, "next": next, "next_url": nextURL})
 }

@@ -3,8 +3,8 @@ package web
 import (
 	"errors"
 	"html/template"
+	"math"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +37,11 @@ func verdictOf(l locale.Lang, ind domain.Indicator, st progress.Status, label, s
 	if ex == nil {
 		return v
 	}
+	// The method by its name for people; the API keeps the code.
 	v.Method, v.Formula = ex.Method, ex.Formula
+	if l.Has("progress.method." + ex.Method) {
+		v.Method = l.Get("progress.method." + ex.Method)
+	}
 	if ex.BaseYear != nil && ex.BaseValue != nil {
 		v.Base = progress.FormatValue(l, *ex.BaseValue, ind.Decimals, ind.Unit) + " (" + strconv.Itoa(*ex.BaseYear) + ")"
 	}
@@ -85,20 +89,21 @@ func (s *Server) indicatorPage(c *gin.Context) {
 	}
 	preview, err := s.previewSeries(c, &sr)
 	if errors.Is(err, domain.ErrUnauthorized) {
-		c.Redirect(http.StatusSeeOther, "/masuk?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		toLogin(c)
 		return
 	}
 	if errors.Is(err, errPreviewGone) {
 		// Reviewed meanwhile: what it became is the published page.
 		q := c.Request.URL.Query()
 		q.Del("pratinjau")
-		c.Redirect(http.StatusSeeOther, "/i/"+url.PathEscape(code)+"?"+q.Encode())
+		c.Redirect(http.StatusSeeOther, indicatorPath(code, q))
 		return
 	}
 	if err != nil {
 		s.pageError(c, err)
 		return
 	}
+	p.series[code] = sr // the one series the page shows (its map's target, previewed too)
 	if p.scope, err = parseScope(c.Request.URL.Query(), region); err != nil {
 		s.pageError(c, err)
 		return
@@ -135,15 +140,25 @@ func (s *Server) indicatorPage(c *gin.Context) {
 			pl := plans[as.Target.Plan]
 			tg := domain.Target{Low: as.Target.Low, High: as.Target.High}
 			v := assessmentView{Plan: progress.PlanBase(pl), Year: strconv.Itoa(as.Target.Year), Illustrative: pl.Illustrative,
-				Target: formatTarget(l, ind, tg), Required: "–"}
-			if as.RequiredAnnualChange != nil {
+				Target: formatTarget(l, ind, tg)}
+			v.SDG = verdictOf(l, ind, as.SDG.Status, as.SDG.Label, as.SDG.Explanation.Sentence, &as.SDG.Explanation, as.SDG.Ratio)
+			if r := as.RequiredAnnualChange; r != nil && t.Latest != nil {
+				latest := progress.FormatValue(l, t.Latest.Value, ind.Decimals, ind.Unit) + " (" + strconv.Itoa(t.Latest.Year) + ")"
 				unit := ind.Unit
 				if unit == domain.UnitPercent {
 					unit = domain.UnitPercentPts
 				}
-				v.Required = progress.FormatValueTrim(l, *as.RequiredAnnualChange, ind.Decimals+1, unit)
+				// In words, fall or rise, so no sign has to be read.
+				change := progress.FormatValueTrim(l, math.Abs(*r), ind.Decimals+1, unit)
+				switch {
+				case *r < 0:
+					v.Required = l.Get("page.requiredFall", latest, change, v.Target, v.Year)
+				case *r > 0:
+					v.Required = l.Get("page.requiredRise", latest, change, v.Target, v.Year)
+				default:
+					v.Required = l.Get("page.requiredHold", latest, v.Target, v.Year)
+				}
 			}
-			v.SDG = verdictOf(l, ind, as.SDG.Status, as.SDG.Label, as.SDG.Explanation.Sentence, &as.SDG.Explanation, as.SDG.Ratio)
 			v.Anticipated = verdictOf(l, ind, as.Anticipated.Status, as.Anticipated.Label, as.Anticipated.Explanation.Sentence, &as.Anticipated.Explanation, as.Anticipated.Ratio)
 			// The headline assessment first; the page folds the others.
 			if t.Headline != nil && as.Target == t.Headline.Target {

@@ -29,6 +29,8 @@ var templateFuncs = template.FuncMap{
 	// is shown as the catalogue wrote it.
 	"unitName":      func(l locale.Lang, unit string) string { return catalogWord(l, "unit.", unit) },
 	"frequencyName": func(l locale.Lang, f string) string { return catalogWord(l, "freq.", f) },
+	// chartHeights is the style sheet rules that size charts to their width.
+	"chartHeights": chart.HeightCSS,
 }
 
 func catalogWord(l locale.Lang, prefix, code string) string {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -131,8 +132,17 @@ func captionInput(s store.Series, planCode string) progress.CaptionInput {
 	return in
 }
 
+// scorecard answers the region's scorecard: of ?indicators= (comma-separated
+// codes) only, as a dashboard's scorecard panel shows them, or of every
+// indicator the region has. Only the named series are read.
 func (s *Server) scorecard(c *gin.Context, region string, opt progress.Options) {
-	all, err := s.store.RegionSeries(c.Request.Context(), region)
+	var only []string
+	for _, code := range strings.Split(c.Query("indicators"), ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			only = append(only, code)
+		}
+	}
+	all, err := s.store.RegionSeries(c.Request.Context(), region, only...)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -19,23 +20,40 @@ import (
 
 // regionCache holds the instance's regions in memory (regionsearch.Index)
 // for the region search, the picker and /api/v1/regions: rebuilt when
-// store.RegionsVersion moves, so a catalogue import shows at once.
+// this process writes regions (store.LocalRegionWrites), at once, or when
+// store.RegionsVersion moves, which another process's catalogue import
+// does, within regionsRecheck.
 type regionCache struct {
 	mu      sync.Mutex
 	version string
+	local   int64     // LocalRegionWrites when version was read
+	checked time.Time // when version was read
 	ix      *regionsearch.Index
 }
+
+// regionsRecheck is how long the regions held are used without asking
+// the database whether another process changed them: a search does no
+// I/O at all.
+const regionsRecheck = time.Second
 
 // regionIndex returns the current index of the stored regions, the
 // instance's territory. Building it reads every region once (about 0.3 s
 // at national scale); New builds it at start-up so no reader waits.
 func (s *Server) regionIndex(ctx context.Context) (*regionsearch.Index, error) {
+	local := s.store.LocalRegionWrites()
+	s.regions.mu.Lock()
+	if ix := s.regions.ix; ix != nil && s.regions.local == local && time.Since(s.regions.checked) < regionsRecheck {
+		s.regions.mu.Unlock()
+		return ix, nil
+	}
+	s.regions.mu.Unlock()
 	v, err := s.store.RegionsVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s.regions.mu.Lock()
 	defer s.regions.mu.Unlock()
+	s.regions.checked, s.regions.local = time.Now(), local
 	if s.regions.ix != nil && s.regions.version == v {
 		return s.regions.ix, nil
 	}

@@ -47,6 +47,9 @@
   function exportOption(meta, width) {
     var src = document.getElementById(meta.chart.getAttribute('data-chart'));
     var option = JSON.parse(src.textContent);
+    // The page's media queries fit the legend to the page's chart; the
+    // image lays out its own (below).
+    delete option.media;
     // The page's number format, as the chart on the page has it.
     window.pantauCharts.localiseAxes(option.xAxis);
     window.pantauCharts.localiseAxes(option.yAxis);
