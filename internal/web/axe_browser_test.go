@@ -107,9 +107,7 @@ func TestAxe(t *testing.T) {
 			if got := b.text(`document.documentElement.getAttribute("data-theme") || ""`); got != th {
 				t.Errorf("%s: data-theme %q, want %q", url, got, th)
 			}
-			if b.text(`document.querySelector("[data-chart]") ? "chart" : ""`) == "chart" {
-				b.waitFor(url+" charts", `[...document.querySelectorAll("[data-chart]")].every(e => e.getAttribute("data-chart-ready") === "true" || !e.isConnected)`)
-			}
+			b.drawCharts(url)
 			if vs := b.axe(src); len(vs) > 0 {
 				t.Errorf("%s (%s): axe-core finds %d serious or critical violations:%s", p, th, len(vs), describeViolations(vs))
 			}
@@ -226,7 +224,8 @@ func TestCompareBrowser(t *testing.T) {
 		// Print: the dashboard as A4 portrait (the PDF) and the print
 		// layout at A4's printable width as an image to look at.
 		b.open(base + "/d/makro-banyuasin")
-		b.waitFor("the dashboard's charts", `[...document.querySelectorAll("[data-chart]")].every(e => e.getAttribute("data-chart-ready") === "true")`)
+		b.drawCharts("the dashboard")
+		b.waitFor("the dashboard's charts", chartsDrawn)
 		var pdf struct {
 			Data string `json:"data"`
 		}

@@ -245,6 +245,9 @@ func (b *cdpBrowser) screenshot(file string, width int, dark bool) {
 	var height float64
 	json.Unmarshal(b.eval(`document.documentElement.scrollHeight`), &height)
 	b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": int(height), "deviceScaleFactor": 1, "mobile": width < 600}))(nil)
+	// The whole page is now in view, so every chart is drawn (charts wait
+	// until they come near the viewport).
+	b.waitFor(file+": its charts", chartsDrawn)
 	var shot struct {
 		Data string `json:"data"`
 	}
@@ -257,4 +260,24 @@ func (b *cdpBrowser) screenshot(file string, width int, dark bool) {
 		b.t.Fatal(err)
 	}
 	b.must(b.call(b.session, "Emulation.clearDeviceMetricsOverride", nil))(nil)
+}
+
+// chartsDrawn is true when every chart container of the page has been drawn
+// (a failed one is replaced by its note and its table).
+const chartsDrawn = `[...document.querySelectorAll("[data-chart]")].every(e => e.getAttribute("data-chart-ready") === "true")`
+
+// drawCharts scrolls each chart of the page into view in turn, as a reader
+// does, and waits until it has been drawn or has failed (its container
+// replaced by a note): charts are drawn only when they come near the
+// viewport.
+func (b *cdpBrowser) drawCharts(what string) {
+	b.t.Helper()
+	var ids []string
+	json.Unmarshal(b.eval(`[...document.querySelectorAll("[data-chart]")].map(e => e.id)`), &ids)
+	for _, id := range ids {
+		el := `document.getElementById(` + strconv.Quote(id) + `)`
+		b.eval(`(e => { if (e) e.scrollIntoView({block: "center"}); return true })(` + el + `)`)
+		b.waitFor(what+": chart "+id, `(e => !e || e.getAttribute("data-chart-ready") === "true")(`+el+`)`)
+	}
+	b.eval(`scrollTo(0, 0); true`)
 }

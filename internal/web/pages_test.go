@@ -346,8 +346,16 @@ func TestBrowser(t *testing.T) {
 		}
 		pages := append([]string{"/d/makro-banyuasin?lang=id", "/d/makro-banyuasin?lang=en", "/d/kesenjangan-kecamatan?lang=id",
 			"/i/kemiskinan_ekstrem?region=16.07&lang=id", "/i/kemiskinan_ekstrem?region=16.07&lang=en", "/i/stunting?region=16.07&lang=id&theme=dark"}, hostilePages...)
+		// Charts are drawn as they come near the viewport: the console and
+		// the requests are checked on the page as loaded, the drawing on
+		// the page scrolled through, chart by chart.
+		b := newCDPBrowser(t, bin)
+		b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}))(nil)
 		for _, path := range pages {
-			dom := chromiumPage(t, bin, base, path, "--window-size=1280,900", "--dump-dom")
+			chromiumPage(t, bin, base, path, "--window-size=1280,900", "--dump-dom")
+			b.open(base + path)
+			b.drawCharts(path)
+			dom := b.text(`document.documentElement.outerHTML`)
 			want := len(chartDivs.FindAllString(dom, -1))
 			drawn := drawnChart.FindAllStringSubmatch(dom, -1)
 			if strings.HasPrefix(path, "/d/") || strings.HasPrefix(path, "/i/") {
@@ -370,6 +378,37 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("%s: a payload ran", path)
 			}
 		}
+		// At phone size the dashboard's charts lie screens below its tiles:
+		// those are not drawn, and ECharts is not loaded, until the reader
+		// comes near one. Printing first prints them as their data tables
+		// and draws them once ECharts has loaded; afterwards the tables fold.
+		b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true}))(nil)
+		b.open(base + "/d/makro-banyuasin")
+		b.eval(`new Promise(r => setTimeout(r, 500))`)
+		var lazy struct {
+			Far, FarDrawn, All int
+			ECharts            string
+		}
+		json.Unmarshal(b.eval(`(() => {
+			const all = [...document.querySelectorAll(".chart-canvas")], far = all.filter(e => e.getBoundingClientRect().top > 2.2 * innerHeight);
+			return {Far: far.length, FarDrawn: far.filter(e => e.hasAttribute("data-chart-ready")).length, All: all.length, ECharts: typeof echarts};
+		})()`), &lazy)
+		if lazy.Far == 0 || lazy.FarDrawn != 0 {
+			t.Errorf("/d/makro-banyuasin at 390 px: %d of the %d charts more than two screens down are drawn at load, want none (and some there)", lazy.FarDrawn, lazy.Far)
+		}
+		if lazy.Far == lazy.All && lazy.ECharts != "undefined" {
+			t.Errorf("/d/makro-banyuasin at 390 px: no chart is near, yet ECharts is loaded (%s)", lazy.ECharts)
+		}
+		b.eval(`dispatchEvent(new Event("beforeprint")); true`)
+		if n := b.text(`String([...document.querySelectorAll(".chart-canvas:not([data-chart-ready])")].filter(e => !e.parentNode.querySelector("details.chart-data").open).length)`); n != "0" {
+			t.Errorf("printing before ECharts has loaded leaves %s undrawn charts without their table", n)
+		}
+		b.waitFor("the dashboard's charts drawn for print", chartsDrawn)
+		b.eval(`dispatchEvent(new Event("afterprint")); true`)
+		if n := b.text(`String(document.querySelectorAll("details.chart-data[open]").length)`); n != "0" {
+			t.Errorf("after printing %s data tables stay open", n)
+		}
+
 		screenshots(t, bin, base, dir, map[string]shot{
 			"makro-desktop.png":         {"/d/makro-banyuasin?lang=id", "1280,900"},
 			"makro-phone.png":           {"/d/makro-banyuasin?lang=id", "390,844"},

@@ -1,12 +1,18 @@
 // Pantau's chart bootstrap. Each chart's option is data in a
 // <script type="application/json"> block written by the server with
 // encoding/json; it is read with JSON.parse and nothing in it is evaluated.
+// ECharts itself (the URL in this script tag's data-echarts) is loaded
+// only when a chart is about to be seen, or printed, or exported.
 (function () {
   'use strict';
   var root = document.documentElement;
+  var me = document.currentScript;
+  var echartsURL = me && me.getAttribute('data-echarts');
   var lang = root.getAttribute('lang') === 'en' ? 'en' : 'id';
   // Print opens folded explanations (browsers without ::details-content
-  // print them as a bare summary) and folds them back afterwards.
+  // print them as a bare summary) and folds them back afterwards. It lives
+  // here, not inline in the page, so that pages carry no per-request
+  // script and their compressed copies can be cached.
   window.addEventListener('beforeprint', function () {
     document.querySelectorAll('main details:not([open]):not(.chart-data):not(.embed-dialog)').forEach(function (d) {
       d.open = true;
@@ -22,9 +28,21 @@
   var els = document.querySelectorAll('[data-chart]');
   if (!els.length) return;
 
-  if (typeof window.echarts === 'undefined') {
-    els.forEach(function (el) { fail(el); });
-    return;
+  // loadECharts adds the ECharts script once; it resolves when it has run.
+  var loading = null;
+  function loadECharts() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        if (window.echarts) return resolve(window.echarts);
+        if (!echartsURL) return reject(new Error('no ECharts URL'));
+        var s = document.createElement('script');
+        s.src = echartsURL;
+        s.onload = function () { if (window.echarts) resolve(window.echarts); else reject(new Error('ECharts did not define echarts')); };
+        s.onerror = function () { reject(new Error('ECharts did not load')); };
+        document.head.appendChild(s);
+      });
+    }
+    return loading;
   }
 
   function fail(el) {
@@ -42,12 +60,20 @@
     return window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
   }
 
-  // Value-axis tick labels in the page's number format (0,5 in Indonesian).
-  // ECharts' string templates can only print its own (English) number
-  // format, so this one formatter is set here, in our static code; options
-  // from the server never carry functions.
-  var numberFormat = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'id-ID', { maximumFractionDigits: 4 });
-  function tickLabel(v) { return numberFormat.format(v); }
+  // Value-axis tick labels in the page's number format (1.234,5 in
+  // Indonesian, 1,234.5 in English; at most four decimals). ECharts' string
+  // templates can only print its own (English) number format, so this one
+  // formatter is set here, in our static code; options from the server never
+  // carry functions. Not Intl.NumberFormat: its first use loads the
+  // locale's data, 30–170 ms measured here, longer than drawing a chart.
+  var decimalMark = lang === 'en' ? '.' : ',', groupMark = lang === 'en' ? ',' : '.';
+  function tickLabel(v) {
+    if (typeof v !== 'number' || !isFinite(v)) return String(v);
+    var s = Math.abs(v).toFixed(4).replace(/\.?0+$/, '');
+    var dot = s.indexOf('.');
+    var whole = (dot < 0 ? s : s.slice(0, dot)).replace(/\B(?=(\d{3})+$)/g, groupMark);
+    return (v < 0 && s !== '0' ? '-' : '') + whole + (dot < 0 ? '' : decimalMark + s.slice(dot + 1));
+  }
   function localiseAxes(axes) {
     if (!axes) return;
     (Array.isArray(axes) ? axes : [axes]).forEach(function (a) {
@@ -65,7 +91,7 @@
   // data by properties.code. The tooltip formatter lives here, in static
   // code: it prints the texts the server put in each data item ("tip"),
   // HTML-encoded, so a name from a boundary file or an upload stays text.
-  window.pantauCharts = { prepareMap: prepareMap };
+  window.pantauCharts = { prepareMap: prepareMap, echarts: loadECharts, localiseAxes: localiseAxes };
   var shapeRequests = {};
   function shapes(url) {
     if (!shapeRequests[url]) {
@@ -197,6 +223,7 @@
         chart.setOption(option);
         if (option.series && option.series[0] && option.series[0].type === 'map') onMapClick(chart);
         el.setAttribute('data-chart-ready', 'true');
+        el.dispatchEvent(new CustomEvent('pantau:chart-ready', { bubbles: true }));
         var entry = { el: el, chart: chart, option: option };
         charts.push(entry);
         if (window.ResizeObserver) {
@@ -225,21 +252,82 @@
       if (window.console) console.error('pantau chart', el.id, e);
     }
   }
-  // One chart per task, those in view first: a page with many charts
-  // never holds the main thread for all of them at once, and what the
-  // reader sees is drawn before what is below it.
-  var queue = Array.prototype.slice.call(els);
-  var inView = function (el) { var r = el.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; };
-  queue = queue.filter(inView).concat(queue.filter(function (el) { return !inView(el); }));
+  // A chart is drawn when it comes within a screen of the viewport (as
+  // Grafana draws its panels), one chart per task: a dashboard draws at
+  // load only what the reader sees, and no task holds the main thread for
+  // several charts. Until then the container keeps the height the server
+  // gave it, so drawing shifts nothing.
+  var waiting = Array.prototype.slice.call(els);
+  var queue = [];
+  function take(el) {
+    var i = waiting.indexOf(el);
+    if (i >= 0) waiting.splice(i, 1);
+    return i >= 0;
+  }
   function drawNext() {
-    draw(queue.shift());
+    var el = queue.shift();
+    if (el) draw(el);
     if (queue.length) setTimeout(drawNext, 0);
   }
-  drawNext();
-  // Printing draws at once whatever is still waiting.
-  window.addEventListener('beforeprint', function () { while (queue.length) draw(queue.shift()); });
+  // Without ECharts every chart still waiting says so and opens its table.
+  function failAll(e) {
+    if (near) near.disconnect();
+    var all = queue.concat(waiting);
+    queue = [];
+    waiting = [];
+    all.forEach(fail);
+    if (window.console) console.error('pantau charts', e);
+  }
+  function enqueue(el) {
+    if (!take(el)) return;
+    queue.push(el);
+    // ECharts runs in a task of its own, each chart in the next ones.
+    if (queue.length === 1) loadECharts().then(function () { setTimeout(drawNext, 0); }, failAll);
+  }
+  var near = null;
+  if (window.IntersectionObserver) {
+    near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        near.unobserve(e.target);
+        enqueue(e.target);
+      });
+    }, { rootMargin: '100% 0px' });
+    // Those already within a screen start at once, without waiting for the
+    // observer's first report (a frame later); the others wait for it.
+    waiting.slice().forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.top < 2 * window.innerHeight && r.bottom > -window.innerHeight) enqueue(el);
+      else near.observe(el);
+    });
+  } else {
+    waiting.slice().forEach(enqueue);
+  }
+  // Printing draws at once every chart still waiting, in view or not. If
+  // ECharts has not been needed yet (nothing was scrolled near a chart),
+  // it cannot run in time: those charts print as their data tables, and
+  // are drawn as soon as it has loaded.
+  window.addEventListener('beforeprint', function () {
+    if (near) near.disconnect();
+    var all = queue.concat(waiting);
+    queue = [];
+    waiting = [];
+    if (window.echarts) {
+      all.forEach(draw);
+      return;
+    }
+    all.forEach(function (el) {
+      var d = el.parentNode.querySelector('details.chart-data:not([open])');
+      if (d) { d.open = true; d.setAttribute('data-print-opened', ''); }
+    });
+    loadECharts().then(function () { all.forEach(draw); }, failAll);
+  });
 
-  window.addEventListener('resize', function () { charts.forEach(function (c) { c.chart.resize(); }); });
+  // Each chart follows its container's size (the ResizeObserver in draw);
+  // without one, the window's.
+  if (!window.ResizeObserver) {
+    window.addEventListener('resize', function () { charts.forEach(function (c) { c.chart.resize(); }); });
+  }
   // Print at the paper's width.
   window.addEventListener('beforeprint', function () { charts.forEach(function (c) { c.chart.resize(); }); });
   window.addEventListener('afterprint', function () { charts.forEach(function (c) { c.chart.resize(); }); });
@@ -258,20 +346,3 @@
     if (mq.addEventListener) mq.addEventListener('change', redraw);
   }
 })();
-
-// Print opens folded explanations (browsers without ::details-content print
-// them as a bare summary) and folds them back afterwards. It lives here, not
-// inline in the page, so that pages carry no per-request script and their
-// compressed copies can be cached.
-addEventListener('beforeprint', function () {
-  document.querySelectorAll('main details:not([open]):not(.chart-data):not(.embed-dialog)').forEach(function (d) {
-    d.open = true;
-    d.setAttribute('data-print-opened', '');
-  });
-});
-addEventListener('afterprint', function () {
-  document.querySelectorAll('details[data-print-opened]').forEach(function (d) {
-    d.open = false;
-    d.removeAttribute('data-print-opened');
-  });
-});

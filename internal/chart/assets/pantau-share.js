@@ -7,8 +7,6 @@
 (function () {
   'use strict';
   var root = document.documentElement;
-  root.classList.add('js');
-  var lang = root.getAttribute('lang') === 'en' ? 'en' : 'id';
 
   function ready(fn) {
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn);
@@ -34,15 +32,6 @@
   }
 
   // --- image export ---
-  var numberFormat = new Intl.NumberFormat(lang === 'en' ? 'en-US' : 'id-ID', { maximumFractionDigits: 4 });
-  function localiseAxes(axes) {
-    (Array.isArray(axes) ? axes : axes ? [axes] : []).forEach(function (a) {
-      if (a && a.type === 'value') {
-        a.axisLabel = a.axisLabel || {};
-        a.axisLabel.formatter = function (v) { return numberFormat.format(v); };
-      }
-    });
-  }
   function px(v, total) {
     if (typeof v === 'number') return v;
     if (typeof v === 'string' && /%$/.test(v)) return parseFloat(v) / 100 * total;
@@ -61,8 +50,9 @@
     // The page's media queries fit the legend to the page's chart; the
     // image lays out its own (below).
     delete option.media;
-    localiseAxes(option.xAxis);
-    localiseAxes(option.yAxis);
+    // The page's number format, as the chart on the page has it.
+    window.pantauCharts.localiseAxes(option.xAxis);
+    window.pantauCharts.localiseAxes(option.yAxis);
     var inner = width - 48;
     var titleLines = lines(meta.title, inner, 11);
     var capLines = lines(meta.caption, inner, 7.2);
@@ -134,7 +124,11 @@
   }
 
   // renderImage draws the export option and returns a Blob of the format.
+  // ECharts is loaded first if no chart has needed it yet.
   function renderImage(meta, format) {
+    return window.pantauCharts.echarts().then(function () { return drawExport(meta, format); });
+  }
+  function drawExport(meta, format) {
     var e = exportOption(meta, 960);
     if (e.option.pantauMap && window.pantauCharts) {
       return window.pantauCharts.prepareMap(e.option, false).then(function () {
@@ -170,7 +164,7 @@
 
   function metaOf(button) {
     var el = document.getElementById(button.getAttribute('data-export-chart'));
-    if (!el || !window.echarts) return null;
+    if (!el || !window.pantauCharts) return null;
     var fig = document.getElementById(el.id + '-figure');
     var cap = fig && fig.querySelector('figcaption');
     return {
@@ -222,13 +216,9 @@
     if (window.ResizeObserver) new ResizeObserver(report).observe(box);
     window.addEventListener('resize', report);
     window.addEventListener('load', function () { report.force = true; report(); });
-    // Charts are drawn by the deferred bootstrap after this script runs.
-    var tries = 0;
-    var poll = setInterval(function () {
-      report.force = true;
-      report();
-      if (++tries > 20 || document.querySelector('[data-chart-ready="true"]')) clearInterval(poll);
-    }, 100);
+    // Charts are drawn by the bootstrap once ECharts has loaded, after
+    // this script runs; each drawn chart is reported.
+    document.addEventListener('pantau:chart-ready', function () { report.force = true; report(); });
   }
 
   // --- embed options: the codes in the dialog follow the choices ---
@@ -262,13 +252,13 @@
       if (t.hasAttribute('data-copy')) copy(t);
       else exportChart(t);
     });
-    // A chart that failed (or no ECharts) shows its data table instead.
+    // A chart that failed (or no chart bootstrap) shows its data table instead.
     window.addEventListener('load', function () {
       document.querySelectorAll('.chart-error').forEach(function (p) {
         var d = p.parentNode.querySelector('details.chart-data');
         if (d) d.open = true;
       });
-      if (!window.echarts) document.querySelectorAll('[data-export]').forEach(function (b) { b.hidden = true; });
+      if (!window.pantauCharts) document.querySelectorAll('[data-export]').forEach(function (b) { b.hidden = true; });
     });
     embedded();
   });
