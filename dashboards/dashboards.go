@@ -82,8 +82,8 @@ type Panel struct {
 	Title Text   `yaml:"title"`
 	// Indicator is required by series, breakdown, districts, disparity and map.
 	Indicator string `yaml:"indicator"`
-	// Indicators limits kpi (required) and scorecard (optional: the
-	// dashboard's indicators, or all of the region's on ?scorecard=all).
+	// Indicators limits kpi (required) and scorecard (optional: without
+	// it the scorecard covers every indicator of the region).
 	Indicators []string `yaml:"indicators"`
 	// Plan picks the headline plan; default the most local plan.
 	Plan string `yaml:"plan"`

@@ -198,7 +198,7 @@ func mubaDashboard(t *testing.T, base string) {
 		want  []string
 	}{
 		{"", []string{"<h1>Indikator Makro Kabupaten Musi Banyuasin</h1>", "Persentase rumah tangga dengan akses hunian layak",
-			"<td>80% (2029, RPJMD Kab. Musi Banyuasin)</td>", "kemajuan sedang"}},
+			`<td data-label="Target">80% (2029, RPJMD Kab. Musi Banyuasin)</td>`, "kemajuan sedang"}},
 		{"?lang=en", []string{"<h1>Musi Banyuasin Regency: macro indicators</h1>", "Households with adequate housing", "moderate progress"}},
 		{"?region=16.06.01", []string{"<h1>Indikator Makro Sekayu</h1>"}},
 	} {

@@ -619,8 +619,6 @@ var english = map[string]string{
 	"page.requiredFall":      "From the latest value, %s, it needs to fall by %s a year to reach the target of %s by %s.",
 	"page.requiredHold":      "From the latest value, %s, holding steady reaches the target of %s by %s.",
 	"page.requiredRise":      "From the latest value, %s, it needs to rise by %s a year to reach the target of %s by %s.",
-	"page.scorecardAll":      "All of this region's indicators →",
-	"page.scorecardOwn":      "Only this dashboard's indicators",
 	"page.sdg":               "SDG code",
 	"page.show":              "Show",
 	"page.unit.persen":       "percent",

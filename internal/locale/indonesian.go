@@ -619,8 +619,6 @@ var indonesian = map[string]string{
 	"page.requiredFall":      "Dari nilai terbaru, %s, nilainya perlu turun %s per tahun untuk mencapai target %s pada %s.",
 	"page.requiredHold":      "Dari nilai terbaru, %s, nilainya cukup bertahan untuk mencapai target %s pada %s.",
 	"page.requiredRise":      "Dari nilai terbaru, %s, nilainya perlu naik %s per tahun untuk mencapai target %s pada %s.",
-	"page.scorecardAll":      "Semua indikator wilayah ini →",
-	"page.scorecardOwn":      "Hanya indikator dasbor ini",
 	"page.sdg":               "Kode SDG",
 	"page.show":              "Tampilkan",
 	"page.unit.persen":       "persen",

@@ -30,9 +30,6 @@ type panelView struct {
 	Note         string
 	Link         string
 	Illustrative bool
-	// More links a scorecard of the dashboard's indicators to the one of
-	// every indicator of the region, and back (MoreLabel says which).
-	More, MoreLabel string
 }
 
 // option is one choice of a selector.
@@ -419,12 +416,10 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		return
 	}
 	// The page reads the series its panels show: the dashboard's
-	// indicators, or every one of the region's when its scorecard is asked
-	// for all of them (or the dashboard names none).
-	own := d.Indicators()
-	allScores := c.Query("scorecard") == "all" || len(own) == 0
-	read := own
-	if allScores && slices.ContainsFunc(d.Panels, func(pn dashboards.Panel) bool { return pn.Type == dashboards.Scorecard && len(pn.Indicators) == 0 }) {
+	// indicators, or every one of the region's when a scorecard lists none
+	// of its own (it covers them all) or no panel names one.
+	read := d.Indicators()
+	if slices.ContainsFunc(d.Panels, func(pn dashboards.Panel) bool { return pn.Type == dashboards.Scorecard && len(pn.Indicators) == 0 }) {
 		read = nil
 	}
 	p, err := s.newPageCtx(c, region, d.ToYear)
@@ -457,18 +452,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 		}
 		switch pn.Type {
 		case dashboards.KPI, dashboards.Scorecard:
-			codes := pn.Indicators
-			if pn.Type == dashboards.Scorecard && len(codes) == 0 && len(own) > 0 {
-				// A scorecard of its own covers the dashboard's
-				// indicators, and links to the region's whole list.
-				v.More, v.MoreLabel = pageURLWith(c, "scorecard", "all")+"#panel-"+pn.ID, l.Get("page.scorecardAll")
-				if allScores {
-					v.More, v.MoreLabel = pageURLWith(c, "scorecard", "")+"#panel-"+pn.ID, l.Get("page.scorecardOwn")
-				} else {
-					codes = own
-				}
-			}
-			v.Rows, v.Illustrative, err = p.scoreRows(codes, pn.Plan, pn.Type == dashboards.KPI)
+			v.Rows, v.Illustrative, err = p.scoreRows(pn.Indicators, pn.Plan, pn.Type == dashboards.KPI)
 			v.Empty = len(v.Rows) == 0
 		case dashboards.Series, dashboards.Breakdown:
 			sr, ok := p.series[pn.Indicator]
@@ -533,7 +517,7 @@ func (s *Server) dashboardPage(c *gin.Context) {
 	regions := s.regionChoices(c.Request.Context(), d, p.region)
 	var picker *pickerView
 	if regions == nil {
-		marked := own // children are marked by data of what the page shows
+		marked := read // children are marked by data of what the page shows
 		if len(marked) == 0 {
 			marked = slices.Sorted(maps.Keys(p.inds))
 		}

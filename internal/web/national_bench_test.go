@@ -172,7 +172,7 @@ title: {id: "Kemiskinan {region}", en: "{region}: poverty"}
 region: home
 panels:
   - {id: kpi, type: kpi, title: {id: Ringkasan, en: At a glance}, indicators: [kemiskinan, kemiskinan_ekstrem]}
-  - {id: scorecard, type: scorecard, title: {id: Kartu skor, en: Scorecard}}
+  - {id: scorecard, type: scorecard, title: {id: Kartu skor, en: Scorecard}, indicators: [kemiskinan, kemiskinan_ekstrem]}
   - {id: kemiskinan, type: series, indicator: kemiskinan}
   - {id: kemiskinan-ekstrem, type: series, indicator: kemiskinan_ekstrem}
 `
