@@ -381,9 +381,9 @@ func (d Dashboard) Panel(id string) (Panel, bool) {
 }
 
 // Indicators are the indicators the dashboard's panels name, in panel
-// order, each once: what its page reads, and what a scorecard without
-// Indicators of its own covers. Empty when no panel names one (a
-// dashboard of one scorecard covers every indicator of the region).
+// order, each once: what its page reads when every scorecard lists its
+// own (one that lists none covers every indicator of the region). Empty
+// when no panel names one.
 func (d Dashboard) Indicators() []string {
 	var out []string
 	for _, p := range d.Panels {
