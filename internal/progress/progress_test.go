@@ -215,7 +215,7 @@ func TestProgressMethods(t *testing.T) {
 				if a.Window.BreakYear == nil || *a.Window.BreakYear != 2022 || len(a.Window.Excluded) != 3 {
 					t.Errorf("window = %+v, want break 2022 excluding 2019–2021", a.Window)
 				}
-				if !strings.Contains(a.Window.Why.EN, "2019–2021") || !strings.Contains(as.SDG.Explanation.YearsWhy.ID, "series break") {
+				if !strings.Contains(a.Window.Why.EN, "2019–2021") || !strings.Contains(as.SDG.Explanation.YearsWhy.ID, "putus seri") {
 					t.Errorf("explanation does not say which years and why: %+v", as.SDG.Explanation.YearsWhy)
 				}
 				if a.Change.AcrossBreak {
