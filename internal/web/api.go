@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -104,20 +105,8 @@ func (s *Server) getSeries(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	obs := series.Observations[:0]
-	for _, o := range series.Observations {
-		if o.Year >= from && o.Year <= to {
-			obs = append(obs, o)
-		}
-	}
-	series.Observations = obs
-	tg := series.Targets[:0]
-	for _, t := range series.Targets {
-		if t.Year >= from && t.Year <= to {
-			tg = append(tg, t)
-		}
-	}
-	series.Targets = tg
+	series.Observations = slices.DeleteFunc(series.Observations, func(o domain.Observation) bool { return o.Year < from || o.Year > to })
+	series.Targets = slices.DeleteFunc(series.Targets, func(t domain.Target) bool { return t.Year < from || t.Year > to })
 	c.JSON(http.StatusOK, gin.H{"data": series})
 }
 
