@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"pantau/internal/boundary"
-	"pantau/internal/config"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/store"
@@ -21,8 +20,7 @@ func boundaries(ctx context.Context, args []string, getenv func(string) string, 
 	if done, err := subcommand(args, "boundaries", "import", synopsis, about, stdout); done {
 		return err
 	}
-	fs := newFlags("boundaries import", synopsis, stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags("boundaries import", synopsis, getenv, stdout, stderr)
 	dryRun := fs.Bool("dry-run", false, "check the file and report what would change, store nothing")
 	codeProp := fs.String("code-property", "", "the feature property holding region codes (default: detected)")
 	skip := fs.Bool("skip-unmatched", false, "store the features that match a region and only report the others (a national file in a smaller instance)")

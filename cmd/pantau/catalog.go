@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"pantau/internal/catalogfile"
-	"pantau/internal/config"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/locale"
@@ -46,8 +45,7 @@ func catalogCommand(ctx context.Context, args []string, getenv func(string) stri
 }
 
 func catalogImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("catalog import", "catalog import [--dry-run] FILE|DIR", stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags("catalog import", "catalog import [--dry-run] FILE|DIR", getenv, stdout, stderr)
 	dryRun := fs.Bool("dry-run", false, "list every change old → new, store nothing")
 	lang := langFlag(fs, getenv)
 	if done, err := parse(fs, args, stdout); done {
@@ -118,15 +116,14 @@ func applyCatalog(ctx context.Context, st *store.Store, c *catalogfile.Catalogue
 }
 
 func catalogExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("catalog export", "catalog export [--format yaml|csv] [--out DIR]", stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags("catalog export", "catalog export [--format yaml|csv] [--out DIR]", getenv, stdout, stderr)
 	format := fs.String("format", "yaml", "yaml (one file) or csv (one file per kind)")
 	out := fs.String("out", "", "directory to write catalog.yaml or the CSV files into (yaml: default standard output)")
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("catalog export takes no arguments, got %q", fs.Args())
+	if err := noArgs(fs, "catalog export"); err != nil {
+		return err
 	}
 	if *format != "yaml" && *format != "csv" {
 		return usageError("--format %q: want yaml or csv", *format)

@@ -10,7 +10,6 @@ import (
 
 	"pantau/catalog"
 	"pantau/internal/catalogfile"
-	"pantau/internal/config"
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
@@ -30,8 +29,7 @@ const (
 // catalogue import; the RPJMN's national targets through the targets
 // import; and the home region. Run again it changes nothing and says so.
 func initInstance(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("init", "init --region CODE", stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags("init", "init --region CODE", getenv, stdout, stderr)
 	region := fs.String("region", "", `Kemendagri code of the instance's government ("16.06" for Kabupaten Musi Banyuasin, "16" for a province, "ID" for a national instance)`)
 	lang := langFlag(fs, getenv)
 	if done, err := parse(fs, args, stdout); done {

@@ -105,6 +105,21 @@ func newFlags(name, synopsis string, stdout, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// databaseFlags makes the flag set of a command that works on the database,
+// with the database setting (--database, PANTAU_DATABASE_URL) on it.
+func databaseFlags(name, synopsis string, getenv func(string) string, stdout, stderr io.Writer) (*flag.FlagSet, map[string]*string) {
+	fs := newFlags(name, synopsis, stdout, stderr)
+	return fs, config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+}
+
+// noArgs refuses arguments after the flags of a command that takes none.
+func noArgs(fs *flag.FlagSet, cmd string) error {
+	if fs.NArg() > 0 {
+		return usageError("%s takes no arguments, got %q", cmd, fs.Args())
+	}
+	return nil
+}
+
 // parse parses flags; --help prints to stdout and ends the command without error.
 func parse(fs *flag.FlagSet, args []string, stdout io.Writer) (done bool, err error) {
 	if err := fs.Parse(args); err != nil {
@@ -230,8 +245,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("serve takes no arguments, got %q", fs.Args())
+	if err := noArgs(fs, "serve"); err != nil {
+		return err
 	}
 	cfg, err := config.Parse(vals)
 	if err != nil {
@@ -327,8 +342,7 @@ func prepared(ctx context.Context, st *store.Store, loadDemo bool, log *slog.Log
 // parses the flags, opens and migrates the database and hands it to fn.
 func databaseCommand(ctx context.Context, name string, args []string, getenv func(string) string, stdout, stderr io.Writer,
 	fn func(st *store.Store) error) error {
-	fs := newFlags(name, name+" [flags]", stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags(name, name+" [flags]", getenv, stdout, stderr)
 	if done, err := parse(fs, args, stdout); done {
 		return err
 	}
@@ -358,8 +372,7 @@ func loadDemo(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 func importFile(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("import", "import [--dry-run] [--targets] [--indicator CODE] [--agency CODE] [--decimal comma|point] [--sheet NAME] FILE", stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags("import", "import [--dry-run] [--targets] [--indicator CODE] [--agency CODE] [--decimal comma|point] [--sheet NAME] FILE", getenv, stdout, stderr)
 	dryRun := fs.Bool("dry-run", false, "check the file and show what would change, store nothing")
 	targets := fs.Bool("targets", false, "the file holds plan targets, not observations")
 	ind := fs.String("indicator", "", "indicator of a one-indicator file (BPS-style wide table)")

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"pantau/internal/config"
 	"pantau/internal/domain"
 )
 
@@ -17,8 +16,7 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	if done, err := subcommand(args, "token", "create", synopsis, about, stdout); done {
 		return err
 	}
-	fs := newFlags("token create", synopsis, stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags("token create", synopsis, getenv, stdout, stderr)
 	agency := fs.String("agency", "", "code of the agency the token uploads for (required)")
 	label := fs.String("label", "", "a note on who holds the token")
 	territory := fs.String("territory", "", "region codes the agency reports for, separated by spaces (16.07 covers its districts); empty: any region")
@@ -26,8 +24,8 @@ func token(ctx context.Context, args []string, getenv func(string) string, stdou
 	if done, err := parse(fs, args[1:], stdout); done {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("token create takes no arguments, got %q", fs.Args())
+	if err := noArgs(fs, "token create"); err != nil {
+		return err
 	}
 	if strings.TrimSpace(*agency) == "" {
 		fs.Usage()

@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 
-	"pantau/internal/config"
 	"pantau/internal/domain"
 	"pantau/internal/store"
 )
@@ -26,8 +25,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdout
 	if done, err := subcommand(args, "user", "create", synopsis, about, stdout); done {
 		return err
 	}
-	fs := newFlags("user create", synopsis, stdout, stderr)
-	vals := config.Flags(fs, getenv, "PANTAU_DATABASE_URL")
+	fs, vals := databaseFlags("user create", synopsis, getenv, stdout, stderr)
 	role := fs.String("role", "", "admin, uploader (needs --agency) or planner (required)")
 	email := fs.String("email", "", "the person's email address, used to log in (required)")
 	agency := fs.String("agency", "", "code of the uploader's agency")
@@ -36,8 +34,8 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdout
 	if done, err := parse(fs, args[1:], stdout); done {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("user create takes no arguments, got %q", fs.Args())
+	if err := noArgs(fs, "user create"); err != nil {
+		return err
 	}
 	r, err := domain.ParseRole(*role)
 	if err != nil {
