@@ -166,9 +166,13 @@ func (t Target) Validate(plan Plan, ind Indicator) error {
 	return ind.CheckValue(t.High)
 }
 
-// DefaultHorizon is the year charts and projections run to when no plan
-// says otherwise: the end of the 2025–2029 RPJMN and RPJMD.
-const DefaultHorizon = 2029
+// DefaultPlanStart and DefaultHorizon are the first and last years of the
+// 2025–2029 RPJMN and RPJMD: charts and projections run to DefaultHorizon
+// when no plan says otherwise.
+const (
+	DefaultPlanStart = 2025
+	DefaultHorizon   = 2029
+)
 
 // Horizon is the year a series' charts and projections run to: the end
 // of the plan shown (code), else the latest end of plans, else

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -398,5 +399,23 @@ func TestFormat(t *testing.T) {
 	}
 	if got := PlanLabel(plans[2]); got != "RPJMD Kab. Banyuasin" {
 		t.Errorf("PlanLabel = %q", got)
+	}
+}
+
+func TestYearsThrough(t *testing.T) {
+	for _, tt := range []struct {
+		first, last int
+		want        []int
+	}{
+		{2025, 2029, []int{2025, 2026, 2027, 2028, 2029}},
+		{2029, 2029, []int{2029}},
+		{2030, 2029, []int{}},
+	} {
+		if got := YearsThrough(tt.first, tt.last); !slices.Equal(got, tt.want) {
+			t.Errorf("YearsThrough(%d, %d) = %v, want %v", tt.first, tt.last, got, tt.want)
+		}
+	}
+	if !slices.Equal(DefaultProjectionYears, YearsThrough(2025, 2029)) {
+		t.Errorf("DefaultProjectionYears = %v, want the years of the 2025–2029 plans", DefaultProjectionYears)
 	}
 }

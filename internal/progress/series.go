@@ -17,7 +17,16 @@ const DefaultBaseYear = 2015
 
 // DefaultProjectionYears are the years of the 2025–2029 medium-term plans
 // (RPJMN, RPJMD) for which a projection is always given.
-var DefaultProjectionYears = []int{2025, 2026, 2027, 2028, 2029}
+var DefaultProjectionYears = YearsThrough(domain.DefaultPlanStart, domain.DefaultHorizon)
+
+// YearsThrough lists the years from first through last.
+func YearsThrough(first, last int) []int {
+	ys := make([]int, 0, max(last-first+1, 0))
+	for y := first; y <= last; y++ {
+		ys = append(ys, y)
+	}
+	return ys
+}
 
 // Series is what Analyze needs for one series: indicator × region ×
 // disaggregation, its observations in any order, and the targets that apply

@@ -154,10 +154,8 @@ type analysed struct {
 func analyse(sr store.Series, plan string, toYear int) (analysed, error) {
 	var out analysed
 	opt := progress.Options{PlanCode: plan}
-	if def := progress.DefaultProjectionYears; toYear > def[len(def)-1] {
-		for y := def[0]; y <= toYear; y++ {
-			opt.ProjectionYears = append(opt.ProjectionYears, y)
-		}
+	if toYear > domain.DefaultHorizon {
+		opt.ProjectionYears = progress.YearsThrough(domain.DefaultPlanStart, toYear)
 	}
 	var groups []progress.GroupSeries
 	for _, ps := range splitSeries(sr) {
