@@ -85,11 +85,10 @@ var comparedColours = []string{"#db2777", "#0891b2", "#65a30d", "#ea580c", "#4f4
 // y-axis is set to include every target and the whole band.
 func Series(in SeriesInput) (Chart, error) {
 	l, ind := in.Lang, in.Indicator
-	a := in.Analysis
 	if in.ToYear == 0 {
 		shown := ""
-		if a.Headline != nil {
-			shown = a.Headline.Target.Plan
+		if in.Analysis.Headline != nil {
+			shown = in.Analysis.Headline.Target.Plan
 		}
 		in.ToYear = domain.Horizon(in.Plans, shown)
 	}
@@ -99,11 +98,58 @@ func Series(in SeriesInput) (Chart, error) {
 			targets = append(targets, t)
 		}
 	}
-	if len(a.Points) == 0 && len(targets) == 0 {
+	if len(in.Analysis.Points) == 0 && len(targets) == 0 {
 		return Chart{}, errorf("series %s: nothing to draw", ind.Code)
 	}
-	from, to := in.ToYear, in.ToYear
-	for _, p := range a.Points {
+	from, to := seriesYears(in, targets)
+	if to < from {
+		return Chart{}, errorf("series %s: no year between %d and %d", ind.Code, in.From, in.To)
+	}
+	b := &seriesBuilder{line: charts.NewLine(), l: l, ind: ind, from: from, to: to}
+	a := in.Analysis
+	a.Points = within(a.Points, func(p progress.Point) bool { return b.shown(p.Year) })
+	a.Projections = within(a.Projections, func(p progress.Projection) bool { return b.shown(p.Year) })
+	targets = within(targets, func(t domain.Target) bool { return b.shown(t.Year) })
+	if a.Latest != nil && !b.shown(a.Latest.Year) {
+		a.Latest = nil // the projection starts from a year not shown
+	}
+	in.Analysis = a
+	b.line.SetXAxis(years(from, to))
+
+	observed := l.Get("chart.observed")
+	if len(in.Compared) > 0 && in.Region != "" {
+		observed = in.Region
+	}
+	b.addObserved(observed, a.Points)
+	if a.Latest != nil && len(a.Projections) > 0 {
+		b.addProjection(*a.Latest, a.Projections)
+	}
+	b.addCompared(in.Compared, observed)
+	plans := b.addTargets(targets, in.Plans)
+
+	lo, hi := ind.Bounds()
+	ymin, ymax, step := axisRange(b.inRange, lo, hi)
+	b.line.SetGlobalOptions(
+		charts.WithTooltipOpts(tooltipItem),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Data: b.legend}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: legendBottom(b.legend), ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true), HideOverlap: opts.Bool(true)}}),
+		charts.WithYAxisOpts(opts.YAxis{
+			Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
+			Name: unitName(l, ind.Unit), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
+		}),
+	)
+	c := Chart{ID: in.ID, Option: finish(b.line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans)}
+	c.fitLegend(b.legend, 300)
+	return c, nil
+}
+
+// seriesYears is the span of the chart's axis: every observation, target,
+// compared value and ToYear, trimmed to the reader's From and To. It is
+// empty (to < from) when the reader's years hold none of them.
+func seriesYears(in SeriesInput, targets []domain.Target) (from, to int) {
+	from, to = in.ToYear, in.ToYear
+	for _, p := range in.Analysis.Points {
 		from, to = min(from, p.Year), max(to, p.Year)
 	}
 	for _, t := range targets {
@@ -120,173 +166,190 @@ func Series(in SeriesInput) (Chart, error) {
 	if in.To > 0 && in.To < to {
 		to = in.To
 	}
-	if to < from {
-		return Chart{}, errorf("series %s: no year between %d and %d", ind.Code, in.From, in.To)
-	}
-	shown := func(y int) bool { return y >= from && y <= to }
-	a.Points = within(a.Points, func(p progress.Point) bool { return shown(p.Year) })
-	a.Projections = within(a.Projections, func(p progress.Projection) bool { return shown(p.Year) })
-	targets = within(targets, func(t domain.Target) bool { return shown(t.Year) })
-	if a.Latest != nil && !shown(a.Latest.Year) {
-		a.Latest = nil // the projection starts from a year not shown
-	}
-	in.Analysis = a
-	cats := years(from, to)
-	idx := func(y int) int { return y - from }
-	blank := func() []opts.LineData {
-		d := make([]opts.LineData, len(cats))
-		for i := range d {
-			d[i] = opts.LineData{Value: "-"} // ECharts' "no value"
-		}
-		return d
-	}
-	var inRange []float64
+	return from, to
+}
 
-	line := charts.NewLine()
-	line.SetXAxis(cats)
-	var legend []string
+// seriesBuilder is a Series chart being built: its line, the years from..to
+// along x, the legend so far and every value the y-axis must include.
+type seriesBuilder struct {
+	line     *charts.Line
+	l        locale.Lang
+	ind      domain.Indicator
+	from, to int
+	legend   []string
+	inRange  []float64
+}
 
-	// Observed values, one line per stretch between series breaks: a line
-	// across a break would suggest a comparison the data do not support.
-	observed := l.Get("chart.observed")
-	if len(in.Compared) > 0 && in.Region != "" {
-		observed = in.Region
+func (b *seriesBuilder) shown(y int) bool { return y >= b.from && y <= b.to }
+
+func (b *seriesBuilder) idx(y int) int { return y - b.from }
+
+// blank is one value a year, every one ECharts' "no value".
+func (b *seriesBuilder) blank() []opts.LineData {
+	d := make([]opts.LineData, b.to-b.from+1)
+	for i := range d {
+		d[i] = opts.LineData{Value: "-"}
 	}
+	return d
+}
+
+// item is a point named for its tooltip: "2024: 0,49%".
+func (b *seriesBuilder) item(year int, v float64) opts.LineData {
+	return opts.LineData{Name: strconv.Itoa(year) + ": " + valueText(b.l, b.ind, v), Value: v}
+}
+
+// addObserved draws the observed values, one line per stretch between
+// series breaks: a line across a break would suggest a comparison the data
+// do not support. The stretch after a break marks it.
+func (b *seriesBuilder) addObserved(name string, points []progress.Point) {
 	var segment []opts.LineData
 	var breakYear int
 	flush := func() {
 		if segment == nil {
 			return
 		}
-		so := []charts.SeriesOpts{
-			charts.WithLineStyleOpts(opts.LineStyle{Color: colourObserved, Width: 2.5}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
-			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 7}),
-		}
-		if breakYear != 0 {
-			so = append(so, charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
-				Symbol:    []string{"none", "none"},
-				Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop", Color: colourNeutral},
-				LineStyle: &opts.LineStyle{Color: colourNeutral, Type: "dashed", Width: 1},
-			}), func(s *charts.SingleSeries) {
-				s.MarkLines.Data = append(s.MarkLines.Data, map[string]any{
-					"name": l.Get("chart.break") + " " + strconv.Itoa(breakYear), "xAxis": strconv.Itoa(breakYear),
-				})
-			})
-		}
-		line.AddSeries(observed, segment, so...)
+		b.line.AddSeries(name, segment, b.observedOpts(breakYear)...)
 		segment = nil
 	}
-	for _, p := range a.Points {
+	for _, p := range points {
 		if p.Break && segment != nil {
 			flush()
-			breakYear = p.Year
-		} else if p.Break {
+		}
+		if p.Break {
 			breakYear = p.Year
 		}
 		if segment == nil {
-			segment = blank()
+			segment = b.blank()
 		}
-		name := strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value)
-		item := opts.LineData{Name: name, Value: p.Value}
+		item := b.item(p.Year, p.Value)
 		if p.Status == domain.StatusPreliminary {
-			item.Name += " (" + l.Get("chart.preliminary") + ")"
+			item.Name += " (" + b.l.Get("chart.preliminary") + ")"
 			item.Symbol = "emptyCircle"
 		}
-		segment[idx(p.Year)] = item
-		inRange = append(inRange, p.Value)
+		segment[b.idx(p.Year)] = item
+		b.inRange = append(b.inRange, p.Value)
 	}
 	flush()
-	if len(a.Points) > 0 {
-		legend = append(legend, observed)
+	if len(points) > 0 {
+		b.legend = append(b.legend, name)
 	}
+}
 
-	// The projection starts at the latest observation so the dashed line
-	// continues the observed one; its band widens with the years.
-	if a.Latest != nil && len(a.Projections) > 0 {
-		proj, base, band := blank(), blank(), blank()
-		last := *a.Latest
-		proj[idx(last.Year)] = opts.LineData{Name: strconv.Itoa(last.Year) + ": " + valueText(l, ind, last.Value), Value: last.Value}
-		base[idx(last.Year)] = opts.LineData{Value: last.Value}
-		band[idx(last.Year)] = opts.LineData{Value: 0.0}
-		for _, p := range a.Projections {
-			if p.Year < from || p.Year > to {
-				continue
-			}
-			name := strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value)
-			lo, hi := p.Value, p.Value
-			if p.Low != nil && p.High != nil {
-				lo, hi = *p.Low, *p.High
-				name += " (" + valueText(l, ind, lo) + " – " + valueText(l, ind, hi) + ")"
-			}
-			proj[idx(p.Year)] = opts.LineData{Name: name, Value: p.Value}
-			base[idx(p.Year)] = opts.LineData{Value: lo}
-			band[idx(p.Year)] = opts.LineData{Value: hi - lo}
-			inRange = append(inRange, p.Value, lo, hi)
-		}
-		// A band is drawn only where the projection has a range (a
-		// two-point series has none); no legend entry promises one otherwise.
-		hasBand := false
-		for _, p := range a.Projections {
-			hasBand = hasBand || (p.Low != nil && p.High != nil && *p.High > *p.Low)
-		}
-		line.AddSeries(bandBase, base,
-			charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
-			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
-		)
-		bandName := l.Get("chart.band")
-		line.AddSeries(bandName, band,
-			charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
-			charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
-			charts.WithAreaStyleOpts(opts.AreaStyle{Color: colourBand, Opacity: opts.Float(0.35)}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourBand}),
-		)
-		projName := l.Get("chart.projection")
-		line.AddSeries(projName, proj,
-			charts.WithLineStyleOpts(opts.LineStyle{Color: colourObserved, Type: "dashed", Width: 2}),
-			charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
-			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "emptyCircle", SymbolSize: 5}),
-		)
-		legend = append(legend, projName)
-		if hasBand {
-			legend = append(legend, bandName)
-		}
+// observedOpts style an observed stretch; one after a break (breakYear not
+// 0) carries the break's dashed mark.
+func (b *seriesBuilder) observedOpts(breakYear int) []charts.SeriesOpts {
+	so := []charts.SeriesOpts{
+		charts.WithLineStyleOpts(opts.LineStyle{Color: colourObserved, Width: 2.5}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 7}),
 	}
+	if breakYear == 0 {
+		return so
+	}
+	return append(so, charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+		Symbol:    []string{"none", "none"},
+		Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "insideEndTop", Color: colourNeutral},
+		LineStyle: &opts.LineStyle{Color: colourNeutral, Type: "dashed", Width: 1},
+	}), func(s *charts.SingleSeries) {
+		s.MarkLines.Data = append(s.MarkLines.Data, map[string]any{
+			"name": b.l.Get("chart.break") + " " + strconv.Itoa(breakYear), "xAxis": strconv.Itoa(breakYear),
+		})
+	})
+}
 
-	// Compared regions: their observed values only, one line each.
-	var cmpNames []string
-	for i, c := range in.Compared {
-		data := blank()
+// addProjection draws the trend's projection from the latest observation,
+// so that the dashed line continues the observed one, with its band
+// widening with the years: an invisible base the band stacks on, the band,
+// and the dashed line.
+func (b *seriesBuilder) addProjection(last progress.Point, projections []progress.Projection) {
+	l, ind := b.l, b.ind
+	proj, base, band := b.blank(), b.blank(), b.blank()
+	proj[b.idx(last.Year)] = b.item(last.Year, last.Value)
+	base[b.idx(last.Year)] = opts.LineData{Value: last.Value}
+	band[b.idx(last.Year)] = opts.LineData{Value: 0.0}
+	// A band is drawn only where the projection has a range (a two-point
+	// series has none); no legend entry promises one otherwise.
+	hasBand := false
+	for _, p := range projections {
+		if !b.shown(p.Year) {
+			continue
+		}
+		item := b.item(p.Year, p.Value)
+		lo, hi := p.Value, p.Value
+		if p.Low != nil && p.High != nil {
+			lo, hi = *p.Low, *p.High
+			item.Name += " (" + valueText(l, ind, lo) + " – " + valueText(l, ind, hi) + ")"
+			hasBand = hasBand || hi > lo
+		}
+		proj[b.idx(p.Year)] = item
+		base[b.idx(p.Year)] = opts.LineData{Value: lo}
+		band[b.idx(p.Year)] = opts.LineData{Value: hi - lo}
+		b.inRange = append(b.inRange, p.Value, lo, hi)
+	}
+	b.line.AddSeries(bandBase, base,
+		charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
+		charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
+	)
+	bandName := l.Get("chart.band")
+	b.line.AddSeries(bandName, band,
+		charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false), Symbol: "none"}),
+		charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)}),
+		charts.WithAreaStyleOpts(opts.AreaStyle{Color: colourBand, Opacity: opts.Float(0.35)}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: colourBand}),
+	)
+	projName := l.Get("chart.projection")
+	b.line.AddSeries(projName, proj,
+		charts.WithLineStyleOpts(opts.LineStyle{Color: colourObserved, Type: "dashed", Width: 2}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: colourObserved}),
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "emptyCircle", SymbolSize: 5}),
+	)
+	b.legend = append(b.legend, projName)
+	if hasBand {
+		b.legend = append(b.legend, bandName)
+	}
+}
+
+// addCompared draws the compared regions' observed values, one line each,
+// and puts them first in the legend after the main region's (observed).
+func (b *seriesBuilder) addCompared(compared []Compared, observed string) {
+	var names []string
+	for i, c := range compared {
+		data := b.blank()
 		for _, p := range c.Points {
-			if !shown(p.Year) {
+			if !b.shown(p.Year) {
 				continue
 			}
-			data[idx(p.Year)] = opts.LineData{Name: strconv.Itoa(p.Year) + ": " + valueText(l, ind, p.Value), Value: p.Value}
-			inRange = append(inRange, p.Value)
+			data[b.idx(p.Year)] = b.item(p.Year, p.Value)
+			b.inRange = append(b.inRange, p.Value)
 		}
 		colour := comparedColours[i%len(comparedColours)]
-		line.AddSeries(c.Name, data,
+		b.line.AddSeries(c.Name, data,
 			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Width: 2}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "rect", SymbolSize: 6, ConnectNulls: opts.Bool(true)}),
 		)
-		cmpNames = append(cmpNames, c.Name)
+		names = append(names, c.Name)
 	}
-	if len(cmpNames) > 0 {
-		// The regions read first in the legend, the main one leading.
-		at := 0
-		if len(legend) > 0 && legend[0] == observed {
-			at = 1
-		}
-		legend = append(legend[:at:at], append(cmpNames, legend[at:]...)...)
+	if len(names) == 0 {
+		return
 	}
+	at := 0
+	if len(b.legend) > 0 && b.legend[0] == observed {
+		at = 1
+	}
+	b.legend = append(b.legend[:at:at], append(names, b.legend[at:]...)...)
+}
 
-	// Targets, one series per plan, most local plan first.
+// addTargets draws the targets, one series per plan in the plan's colour,
+// most local plan first, and returns the plans in that order (a target of a
+// plan not given is drawn under its code).
+func (b *seriesBuilder) addTargets(targets []domain.Target, given []domain.Plan) []domain.Plan {
+	l, ind := b.l, b.ind
 	byPlan := map[string][]domain.Target{}
 	for _, t := range targets {
 		byPlan[t.PlanCode] = append(byPlan[t.PlanCode], t)
 	}
-	plans := sortedPlans(in.Plans)
+	plans := sortedPlans(given)
 	known := map[string]bool{}
 	for _, p := range plans {
 		known[p.Code] = true
@@ -301,42 +364,27 @@ func Series(in SeriesInput) (Chart, error) {
 		if len(ts) == 0 {
 			continue
 		}
-		data := blank()
+		data := b.blank()
 		for _, t := range ts {
-			data[idx(t.Year)] = opts.LineData{
+			data[b.idx(t.Year)] = opts.LineData{
 				Name:  strconv.Itoa(t.Year) + ": " + l.Get("chart.target") + " " + targetText(l, ind, t),
 				Value: t.Value(ind.Polarity),
 			}
-			inRange = append(inRange, t.Low, t.High)
+			b.inRange = append(b.inRange, t.Low, t.High)
 		}
 		colour := planColours[p.Level]
 		if colour == "" {
 			colour = colourNeutral
 		}
 		name := progress.PlanName(l, p)
-		line.AddSeries(name, data,
+		b.line.AddSeries(name, data,
 			charts.WithLineStyleOpts(opts.LineStyle{Color: colour, Type: "dotted", Width: 1.5}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colour}),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "diamond", SymbolSize: 11}),
 		)
-		legend = append(legend, name)
+		b.legend = append(b.legend, name)
 	}
-
-	lo, hi := ind.Bounds()
-	ymin, ymax, step := axisRange(inRange, lo, hi)
-	line.SetGlobalOptions(
-		charts.WithTooltipOpts(tooltipItem),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Data: legend}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "16", Top: "28", Bottom: legendBottom(legend), ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Show: opts.Bool(true), HideOverlap: opts.Bool(true)}}),
-		charts.WithYAxisOpts(opts.YAxis{
-			Type: "value", Min: ymin, Max: ymax, MinInterval: step, MaxInterval: step,
-			Name: unitName(l, ind.Unit), AxisLabel: &opts.AxisLabel{Show: opts.Bool(true)},
-		}),
-	)
-	c := Chart{ID: in.ID, Option: finish(line, in.Caption), Caption: in.Caption, Table: seriesTable(in, targets, plans)}
-	c.fitLegend(legend, 300)
-	return c, nil
+	return plans
 }
 
 // within is the items of xs that ok keeps, in a new slice: the analysis
