@@ -13,6 +13,7 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/ingest"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 	"pantau/internal/wilayah"
 )
@@ -44,42 +45,91 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	start := time.Now()
-	list, err := wilayah.Official()
+	regions, home, err := territoryOf(*region)
 	if err != nil {
 		return err
-	}
-	territory, err := list.Territory(*region)
-	if err != nil {
-		return usageError("--region: %s", domain.Message(err))
-	}
-	home := territory[0]
-	for _, e := range territory {
-		if e.Code == *region {
-			home = e
-		}
 	}
 	st, err := openStore(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	in, err := st.Instance(ctx)
-	switch {
-	case err == nil && (in.HomeRegion != home.Code || in.PreparedBy != store.PreparedByInit):
-		return &exitError{code: 1, err: fmt.Errorf("this database is already prepared (by %s) for region %s; use a new database for %s", in.PreparedBy, in.HomeRegion, home.Code)}
-	case err != nil && !errors.Is(err, domain.ErrNotFound):
+	again, err := preparedBefore(ctx, st, home)
+	if err != nil {
 		return err
 	}
-	again := err == nil
 	by := "init:" + getenv("USER")
+	regionsAdded, err := addTerritory(ctx, st, regions, home, by, stdout)
+	if err != nil {
+		return err
+	}
+	catalogueChanged, err := applyStarter(ctx, st, by, msgLang, stdout)
+	if err != nil {
+		return err
+	}
+	targetsStored, err := importNationalTargets(ctx, st, by, msgLang, again, stdout)
+	if err != nil {
+		return err
+	}
+	if err := st.SetInstance(ctx, home.Code, store.PreparedByInit); err != nil {
+		return err
+	}
+	if !regionsAdded && !catalogueChanged && !targetsStored {
+		fmt.Fprintf(stdout, "nothing to do: the database was already prepared for %s %s\n", home.Code, home.Name)
+		return nil
+	}
+	fmt.Fprintf(stdout, "prepared %s database for %s %s in %.1f s; next: pantau catalog import FILE, pantau import FILE, pantau serve\n",
+		st.Dialect(), home.Code, home.Name, time.Since(start).Seconds())
+	return nil
+}
 
-	regions := make([]domain.Region, len(territory))
+// territoryOf is the official list's territory of the region code: its
+// ancestors up to the nation, itself and every region below it; and the
+// region itself.
+func territoryOf(code string) (regions []domain.Region, home domain.Region, err error) {
+	list, err := wilayah.Official()
+	if err != nil {
+		return nil, domain.Region{}, err
+	}
+	territory, err := list.Territory(code)
+	if err != nil {
+		return nil, domain.Region{}, usageError("--region: %s", domain.Message(err))
+	}
+	regions = make([]domain.Region, len(territory))
 	for i, e := range territory {
 		regions[i] = e.Region()
 	}
+	home = regions[0]
+	for _, r := range regions {
+		if r.Code == code {
+			home = r
+		}
+	}
+	return regions, home, nil
+}
+
+// preparedBefore reports whether init has already prepared the database
+// for home, and refuses one prepared for another region or by anything
+// but init (the demo).
+func preparedBefore(ctx context.Context, st *store.Store, home domain.Region) (bool, error) {
+	in, err := st.Instance(ctx)
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	case in.HomeRegion != home.Code || in.PreparedBy != store.PreparedByInit:
+		return false, &exitError{code: 1, err: fmt.Errorf("this database is already prepared (by %s) for region %s; use a new database for %s", in.PreparedBy, in.HomeRegion, home.Code)}
+	}
+	return true, nil
+}
+
+// addTerritory stores the regions of home's territory and reports whether
+// any was new.
+func addTerritory(ctx context.Context, st *store.Store, regions []domain.Region, home domain.Region, by string, stdout io.Writer) (added bool, err error) {
 	imp, err := st.AddRegions(ctx, store.CatalogImport{Filename: "wilayah: " + wilayah.Source, CreatedBy: by}, regions, by)
 	if err != nil {
-		return err
+		return false, err
 	}
 	above := ancestors(regions, home.Code)
 	what := fmt.Sprintf("%s %s, the %d regions above it up to the nation and the %d below it down to the villages", home.Code, home.Name, above, len(regions)-above-1)
@@ -87,49 +137,49 @@ func initInstance(ctx context.Context, args []string, getenv func(string) string
 		what = fmt.Sprintf("the nation and all its %d regions down to the villages", len(regions)-1)
 	}
 	fmt.Fprintf(stdout, "regions: %d added, %d already there (%s)\n", imp.Added, imp.Unchanged, what)
+	return imp.Added > 0, nil
+}
 
-	starter, err := catalogfile.ReadYAML(bytes.NewReader(catalog.Starter()), starterName, msgLang)
+// applyStarter applies the starter catalogue and reports whether it
+// changed the stored one.
+func applyStarter(ctx context.Context, st *store.Store, by string, lang locale.Lang, stdout io.Writer) (changed bool, err error) {
+	starter, err := catalogfile.ReadYAML(bytes.NewReader(catalog.Starter()), starterName, lang)
 	if err != nil {
-		return fmt.Errorf("the starter catalogue is broken: %w", err)
+		return false, fmt.Errorf("the starter catalogue is broken: %w", err)
 	}
-	cimp, err := applyCatalog(ctx, st, starter, starterName, by, msgLang, false, stdout)
+	imp, err := applyCatalog(ctx, st, starter, starterName, by, lang, false, stdout)
 	if err != nil {
-		return err
+		return false, err
 	}
+	return imp.Added+imp.Changed+imp.Removed > 0, nil
+}
 
+// importNationalTargets imports the RPJMN's national targets and reports
+// whether it stored an upload. Run again (again is true), it checks first
+// with a dry run: it must store nothing, not even an upload that changed
+// nothing.
+func importNationalTargets(ctx context.Context, st *store.Store, by string, lang locale.Lang, again bool, stdout io.Writer) (stored bool, err error) {
 	targets := importer.Request{
 		Upload:  domain.Upload{Filename: targetsName, CreatedBy: by},
 		Targets: true,
-		Options: ingest.Options{Decimal: ingest.DecimalComma, Lang: msgLang},
+		Options: ingest.Options{Decimal: ingest.DecimalComma, Lang: lang},
+		DryRun:  again,
 	}
-	// Run again, init checks first (a dry run): it must store nothing, not
-	// even an upload that changed nothing.
-	targets.DryRun = again
 	res, err := importer.Import(ctx, st, bytes.NewReader(catalog.RPJMNTargets()), targets)
 	if err != nil {
-		return fmt.Errorf("national targets: %w", err)
+		return false, fmt.Errorf("national targets: %w", err)
 	}
-	stored := !again
+	stored = !again
 	if c := res.Upload.Counts; again && c.New+c.Changed > 0 {
 		targets.DryRun = false
 		if res, err = importer.Import(ctx, st, bytes.NewReader(catalog.RPJMNTargets()), targets); err != nil {
-			return fmt.Errorf("national targets: %w", err)
+			return false, fmt.Errorf("national targets: %w", err)
 		}
 		stored = true
 	}
 	c := res.Upload.Counts
 	fmt.Fprintf(stdout, "national targets (RPJMN 2025–2029): new %d, changed %d, unchanged %d\n", c.New, c.Changed, c.Unchanged)
-
-	if err := st.SetInstance(ctx, home.Code, store.PreparedByInit); err != nil {
-		return err
-	}
-	if imp.Added == 0 && cimp.Added+cimp.Changed+cimp.Removed == 0 && !stored {
-		fmt.Fprintf(stdout, "nothing to do: the database was already prepared for %s %s\n", home.Code, home.Name)
-		return nil
-	}
-	fmt.Fprintf(stdout, "prepared %s database for %s %s in %.1f s; next: pantau catalog import FILE, pantau import FILE, pantau serve\n",
-		st.Dialect(), home.Code, home.Name, time.Since(start).Seconds())
-	return nil
+	return stored, nil
 }
 
 // ancestors counts the regions above code in a territory (the nation included).

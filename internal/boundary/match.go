@@ -2,6 +2,7 @@ package boundary
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -188,37 +189,69 @@ type reading struct {
 // codes of every level above a feature too (KDPPUM, KDPKAB beside KDCPUM):
 // counting distinct regions, not matching features, picks the feature's own.
 func Match(f *File, cat Catalogue, opt MatchOptions) (*Report, error) {
-	byCode := make(map[string]domain.Region, len(cat.Regions))
-	for _, r := range cat.Regions {
-		byCode[r.Code] = r
-	}
-	resolve := func(kind, v string) (domain.Region, bool) {
-		if v == "" {
-			return domain.Region{}, false
-		}
-		code := kemendagriOf(v)
-		if kind == KindBPS {
-			code = cat.BPS[v]
-		}
-		r, ok := byCode[code]
-		return r, ok
-	}
+	ix := indexRegions(cat)
 	props := propertyNames(f)
-	if opt.CodeProperty != "" && !slices.Contains(props, opt.CodeProperty) {
-		return nil, domain.Errorf(domain.ErrInvalid, "no feature has the property %q (the file's properties: %s)", opt.CodeProperty, strings.Join(props, ", "))
+	code, err := codeReading(f, props, ix, opt.CodeProperty)
+	if err != nil {
+		return nil, err
+	}
+	m := &matching{f: f, ix: ix, code: code, rep: &Report{
+		Features: len(f.Features), Bytes: f.Bytes, CodeProperty: code.prop, CodeKind: code.kind,
+		NameProperty: nameProperty(f, props, code, ix.resolve), SkipUnmatched: opt.SkipUnmatched,
+		Unmatched: []Problem{}, Invalid: []Problem{}, Dropped: []Problem{}, Missing: []RegionRef{},
+	}}
+	invalid := m.addReadProblems()
+	m.addShapes(m.collectShapes(invalid), cat.Regions)
+	return m.rep, nil
+}
+
+// regionIndex finds the instance's regions by the codes a file gives.
+type regionIndex struct {
+	byCode map[string]domain.Region
+	bps    map[string]string
+}
+
+func indexRegions(cat Catalogue) regionIndex {
+	ix := regionIndex{byCode: make(map[string]domain.Region, len(cat.Regions)), bps: cat.BPS}
+	for _, r := range cat.Regions {
+		ix.byCode[r.Code] = r
+	}
+	return ix
+}
+
+// resolve reads v as a code of the kind (KindKemendagri, KindBPS) and
+// finds its region.
+func (ix regionIndex) resolve(kind, v string) (domain.Region, bool) {
+	if v == "" {
+		return domain.Region{}, false
+	}
+	code := kemendagriOf(v)
+	if kind == KindBPS {
+		code = ix.bps[v]
+	}
+	r, ok := ix.byCode[code]
+	return r, ok
+}
+
+// codeReading picks the reading of the file's codes: of the property named
+// (named not empty) or of every property whose values look like codes, as
+// Kemendagri or as BPS codes, the one that names the most distinct regions.
+func codeReading(f *File, props []string, ix regionIndex, named string) (reading, error) {
+	if named != "" && !slices.Contains(props, named) {
+		return reading{}, domain.Errorf(domain.ErrInvalid, "no feature has the property %q (the file's properties: %s)", named, strings.Join(props, ", "))
 	}
 	var best reading
 	for _, p := range props {
-		if opt.CodeProperty != "" && p != opt.CodeProperty {
+		if named != "" && p != named {
 			continue
 		}
-		if opt.CodeProperty == "" && !codeLike(f, p) {
+		if named == "" && !codeLike(f, p) {
 			continue
 		}
 		for _, kind := range []string{KindKemendagri, KindBPS} {
 			seen := map[string]bool{}
 			for _, ft := range f.Features {
-				if r, ok := resolve(kind, ft.Properties[p]); ok {
+				if r, ok := ix.resolve(kind, ft.Properties[p]); ok {
 					seen[r.Code] = true
 				}
 			}
@@ -227,57 +260,85 @@ func Match(f *File, cat Catalogue, opt MatchOptions) (*Report, error) {
 			}
 		}
 	}
-	if best.prop == "" {
-		if opt.CodeProperty != "" {
-			return nil, domain.Errorf(domain.ErrInvalid, "no value of the property %q is the Kemendagri or BPS code of a region of this instance", opt.CodeProperty)
-		}
-		return nil, domain.Errorf(domain.ErrInvalid, "no property holds the Kemendagri or BPS code of a region of this instance (the file's properties: %s); name it with --code-property", strings.Join(props, ", "))
+	switch {
+	case best.prop != "":
+		return best, nil
+	case named != "":
+		return reading{}, domain.Errorf(domain.ErrInvalid, "no value of the property %q is the Kemendagri or BPS code of a region of this instance", named)
 	}
-	rep := &Report{Features: len(f.Features), Bytes: f.Bytes, CodeProperty: best.prop, CodeKind: best.kind,
-		NameProperty: nameProperty(f, props, best, resolve), Unmatched: []Problem{}, Invalid: []Problem{}, Dropped: []Problem{}, Missing: []RegionRef{}}
-	label := func(p Problem) Problem {
-		ft := f.Features[p.Index]
-		p.Code, p.Name = ft.Properties[rep.CodeProperty], ft.Properties[rep.NameProperty]
-		var parts []string
-		if p.Code != "" {
-			parts = append(parts, rep.CodeProperty+" "+p.Code)
-		}
-		if p.Name != "" {
-			parts = append(parts, rep.NameProperty+" "+p.Name)
-		}
-		p.Feature = fmt.Sprintf("features[%d]", p.Index)
-		if len(parts) > 0 {
-			p.Feature += " (" + strings.Join(parts, ", ") + ")"
-		}
-		return p
+	return reading{}, domain.Errorf(domain.ErrInvalid, "no property holds the Kemendagri or BPS code of a region of this instance (the file's properties: %s); name it with --code-property", strings.Join(props, ", "))
+}
+
+// matching is a file's features being matched to regions through one
+// reading of their codes, into its report.
+type matching struct {
+	f    *File
+	ix   regionIndex
+	code reading
+	rep  *Report
+}
+
+func (m *matching) region(ft Feature) (domain.Region, bool) {
+	return m.ix.resolve(m.code.kind, ft.Properties[m.code.prop])
+}
+
+// reported says whether a problem with feature i goes in the report: every
+// feature's does, unless unmatched features are skipped, then a matched
+// one's only.
+func (m *matching) reported(i int) bool {
+	_, ok := m.region(m.f.Features[i])
+	return ok || !m.rep.SkipUnmatched
+}
+
+// label names the feature of p for people by its code and name:
+// features[4] (KDCPUM 16.07.01, WADMKC Talang Kelapa).
+func (m *matching) label(p Problem) Problem {
+	ft := m.f.Features[p.Index]
+	p.Code, p.Name = ft.Properties[m.rep.CodeProperty], ft.Properties[m.rep.NameProperty]
+	var parts []string
+	if p.Code != "" {
+		parts = append(parts, m.rep.CodeProperty+" "+p.Code)
 	}
-	rep.SkipUnmatched = opt.SkipUnmatched
-	matches := func(i int) bool {
-		_, ok := resolve(best.kind, f.Features[i].Properties[best.prop])
-		return ok || !opt.SkipUnmatched
+	if p.Name != "" {
+		parts = append(parts, m.rep.NameProperty+" "+p.Name)
 	}
-	for _, p := range f.Dropped {
-		if matches(p.Index) {
-			rep.Dropped = append(rep.Dropped, label(p))
+	p.Feature = fmt.Sprintf("features[%d]", p.Index)
+	if len(parts) > 0 {
+		p.Feature += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return p
+}
+
+// addReadProblems reports what reading the file found wrong with the
+// features' geometry, and returns the features whose geometry is unusable.
+func (m *matching) addReadProblems() (invalid map[int]bool) {
+	for _, p := range m.f.Dropped {
+		if m.reported(p.Index) {
+			m.rep.Dropped = append(m.rep.Dropped, m.label(p))
 		}
 	}
-	invalid := map[int]bool{}
-	for _, p := range f.Invalid {
-		if matches(p.Index) {
-			rep.Invalid = append(rep.Invalid, label(p))
+	invalid = map[int]bool{}
+	for _, p := range m.f.Invalid {
+		if m.reported(p.Index) {
+			m.rep.Invalid = append(m.rep.Invalid, m.label(p))
 		}
 		invalid[p.Index] = true
 	}
+	return invalid
+}
+
+// collectShapes joins the usable geometry of the features naming a region
+// into its shape, by region code, and reports the features that name none.
+func (m *matching) collectShapes(invalid map[int]bool) map[string]*Shape {
 	shapes := map[string]*Shape{}
-	var order []string
-	for _, ft := range f.Features {
-		r, ok := resolve(best.kind, ft.Properties[best.prop])
+	for _, ft := range m.f.Features {
+		r, ok := m.region(ft)
 		if !ok {
 			p := Problem{Index: ft.Index, Problem: "its code names no region of this instance"}
-			if ft.Properties[best.prop] == "" {
-				p.Problem = fmt.Sprintf("it has no %s", best.prop)
+			if ft.Properties[m.code.prop] == "" {
+				p.Problem = fmt.Sprintf("it has no %s", m.code.prop)
 			}
-			rep.Unmatched = append(rep.Unmatched, label(p))
+			m.rep.Unmatched = append(m.rep.Unmatched, m.label(p))
 			continue
 		}
 		if invalid[ft.Index] {
@@ -287,25 +348,29 @@ func Match(f *File, cat Catalogue, opt MatchOptions) (*Report, error) {
 		if sh == nil {
 			sh = &Shape{RegionCode: r.Code}
 			shapes[r.Code] = sh
-			order = append(order, r.Code)
 		}
 		sh.Geometry = append(sh.Geometry, ft.Geometry...)
 		sh.Features = append(sh.Features, ft.Index)
 	}
-	slices.Sort(order)
+	return shapes
+}
+
+// addShapes puts the shapes in the report in code order, and the regions
+// left without one among those of the same levels under the same parents.
+func (m *matching) addShapes(shapes map[string]*Shape, regions []domain.Region) {
 	levels, parents := map[domain.Level]bool{}, map[string]bool{}
-	for _, code := range order {
-		rep.Shapes = append(rep.Shapes, *shapes[code])
-		levels[byCode[code].Level], parents[byCode[code].ParentCode] = true, true
+	for _, code := range slices.Sorted(maps.Keys(shapes)) {
+		m.rep.Shapes = append(m.rep.Shapes, *shapes[code])
+		r := m.ix.byCode[code]
+		levels[r.Level], parents[r.ParentCode] = true, true
 	}
-	rep.Matched = len(rep.Shapes)
-	for _, r := range cat.Regions {
+	m.rep.Matched = len(m.rep.Shapes)
+	for _, r := range regions {
 		if levels[r.Level] && parents[r.ParentCode] && shapes[r.Code] == nil {
-			rep.Missing = append(rep.Missing, RegionRef{Code: r.Code, Name: r.Name})
+			m.rep.Missing = append(m.rep.Missing, RegionRef{Code: r.Code, Name: r.Name})
 		}
 	}
-	sort.Slice(rep.Missing, func(i, j int) bool { return rep.Missing[i].Code < rep.Missing[j].Code })
-	return rep, nil
+	sort.Slice(m.rep.Missing, func(i, j int) bool { return m.rep.Missing[i].Code < m.rep.Missing[j].Code })
 }
 
 // better orders readings: more regions matched, then Kemendagri before BPS.

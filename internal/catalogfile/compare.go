@@ -3,6 +3,7 @@ package catalogfile
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -69,134 +70,196 @@ func indexOf(st Stored) index {
 // successors) stays as stored, so that a file may add a BPS code to an
 // official region by its code alone. Other items are the whole entry.
 func Compare(st Stored, c *Catalogue, lang locale.Lang) (Plan, error) {
-	ix := indexOf(st)
-	var plan Plan
-	var probs Problems
-	at := func(r Ref, field, code string, args ...any) {
-		p := c.Where(r)
-		if field != "" {
-			p.Path = sub(p.Path, field)
-		}
-		probs = append(probs, Problem{Pos: p, Field: field, Code: code, Message: text(lang, code, args...)})
-	}
-	removed := map[Ref]bool{}
+	cmp := &comparison{ix: indexOf(st), c: c, lang: lang, removed: map[Ref]bool{}}
 	for _, r := range c.Removals {
-		removed[r] = true
+		cmp.removed[r] = true
 	}
-	emit := func(kind Kind, code string, old, new any, had bool) {
-		switch {
-		case !had:
-			plan.Changes = append(plan.Changes, domain.CatalogChange{Kind: string(kind), Code: code, Action: domain.CatalogAdded, New: new})
-		case reflect.DeepEqual(old, new):
-			plan.Unchanged++
-		default:
-			plan.Changes = append(plan.Changes, domain.CatalogChange{Kind: string(kind), Code: code, Action: domain.CatalogChanged, Old: old, New: new})
-		}
+	cmp.compareAgencies()
+	cmp.compareRegions()
+	cmp.compareIndicators()
+	cmp.comparePlans()
+	cmp.checkAmends()
+	cmp.plan.Changes = append(cmp.plan.Changes, removals(cmp.ix, c, cmp.removed, lang, cmp.problem)...)
+	if len(cmp.probs) > 0 {
+		return Plan{}, inFileOrder(cmp.probs)
 	}
+	return cmp.plan, nil
+}
 
-	for _, a := range c.Agencies {
-		old, had := ix.agencies[a.Code]
-		emit(Agencies, a.Code, old, a, had)
-	}
-	agencyKnown := func(code string) bool {
-		_, stored := ix.agencies[code]
-		_, declared := c.pos[Ref{Agencies, code}]
-		return (stored || declared) && !removed[Ref{Agencies, code}]
-	}
-	regionKnown := func(code string) bool {
-		_, stored := ix.regions[code]
-		_, declared := c.pos[Ref{Regions, code}]
-		return (stored || declared) && !removed[Ref{Regions, code}]
-	}
+// comparison is a catalogue file being compared with the stored
+// catalogue: the plan so far and the problems found so far.
+type comparison struct {
+	ix      index
+	c       *Catalogue
+	lang    locale.Lang
+	removed map[Ref]bool
+	plan    Plan
+	probs   Problems
+}
 
-	for _, r := range c.Regions {
+// problem records a problem with the entry r, at its field when one is
+// given.
+func (cmp *comparison) problem(r Ref, field, code string, args ...any) {
+	cmp.probs = append(cmp.probs, cmp.c.Problem(r, field, cmp.lang, code, args...))
+}
+
+// record puts a declared entry in the plan: added when it was not stored
+// (had is false), changed when it differs from the stored old, else
+// counted as unchanged.
+func (cmp *comparison) record(kind Kind, code string, old, new any, had bool) {
+	switch {
+	case !had:
+		cmp.plan.Changes = append(cmp.plan.Changes, domain.CatalogChange{Kind: string(kind), Code: code, Action: domain.CatalogAdded, New: new})
+	case reflect.DeepEqual(old, new):
+		cmp.plan.Unchanged++
+	default:
+		cmp.plan.Changes = append(cmp.plan.Changes, domain.CatalogChange{Kind: string(kind), Code: code, Action: domain.CatalogChanged, Old: old, New: new})
+	}
+}
+
+// known reports whether another entry may refer to r: it is stored or
+// declared, and not removed.
+func (cmp *comparison) known(r Ref) bool {
+	var stored bool
+	switch r.Kind {
+	case Agencies:
+		_, stored = cmp.ix.agencies[r.Code]
+	case Regions:
+		_, stored = cmp.ix.regions[r.Code]
+	case Indicators:
+		_, stored = cmp.ix.indicators[r.Code]
+	case Plans:
+		_, stored = cmp.ix.plans[r.Code]
+	}
+	_, declared := cmp.c.pos[r]
+	return (stored || declared) && !cmp.removed[r]
+}
+
+func (cmp *comparison) compareAgencies() {
+	for _, a := range cmp.c.Agencies {
+		old, had := cmp.ix.agencies[a.Code]
+		cmp.record(Agencies, a.Code, old, a, had)
+	}
+}
+
+// compareRegions records the region items, each patched onto its stored
+// region, and refuses one that is not valid or names a parent or a
+// successor that is not known.
+func (cmp *comparison) compareRegions() {
+	for _, r := range cmp.c.Regions {
 		ref := Ref{Regions, r.Code}
-		old, had := ix.regions[r.Code]
+		old, had := cmp.ix.regions[r.Code]
 		if had {
-			if !c.regionNamed[r.Code] && strings.TrimSpace(r.Name) == "" {
-				r.Name = old.Name
-			}
-			if r.BPSCode == "" {
-				r.BPSCode = old.BPSCode
-			}
-			if r.ValidFrom == 0 && r.ValidTo == 0 {
-				r.ValidFrom, r.ValidTo = old.ValidFrom, old.ValidTo
-			}
-			if r.Successors == nil {
-				r.Successors = old.Successors
-			}
+			r = patchRegion(r, old, cmp.c.regionNamed[r.Code])
 		}
 		if err := r.Validate(); err != nil {
-			at(ref, "", CodeInvalid, domain.Message(err))
+			cmp.problem(ref, "", CodeInvalid, domain.Message(err))
 			continue
 		}
-		if r.ParentCode != "" && !regionKnown(r.ParentCode) {
-			at(ref, "parent_code", CodeUnknownRef, KindName(lang, Regions), r.ParentCode)
+		if r.ParentCode != "" && !cmp.known(Ref{Regions, r.ParentCode}) {
+			cmp.problem(ref, "parent_code", CodeUnknownRef, KindName(cmp.lang, Regions), r.ParentCode)
 			continue
 		}
 		for _, s := range r.Successors {
-			if !regionKnown(s) {
-				at(ref, "successors", CodeUnknownRef, KindName(lang, Regions), s)
+			if !cmp.known(Ref{Regions, s}) {
+				cmp.problem(ref, "successors", CodeUnknownRef, KindName(cmp.lang, Regions), s)
 			}
 		}
-		emit(Regions, r.Code, old, r, had)
+		cmp.record(Regions, r.Code, old, r, had)
 	}
+}
 
-	for _, ind := range c.Indicators {
+// patchRegion is the region item r over its stored region: what r leaves
+// out keeps the stored value, its name only when the item gave no name
+// (named is false) and no official one was filled in.
+func patchRegion(r, stored domain.Region, named bool) domain.Region {
+	if !named && strings.TrimSpace(r.Name) == "" {
+		r.Name = stored.Name
+	}
+	if r.BPSCode == "" {
+		r.BPSCode = stored.BPSCode
+	}
+	if r.ValidFrom == 0 && r.ValidTo == 0 {
+		r.ValidFrom, r.ValidTo = stored.ValidFrom, stored.ValidTo
+	}
+	if r.Successors == nil {
+		r.Successors = stored.Successors
+	}
+	return r
+}
+
+// compareIndicators records the indicator items, refusing a changed unit
+// (the stored values are in the old one) and an agency that is not known.
+func (cmp *comparison) compareIndicators() {
+	for _, ind := range cmp.c.Indicators {
 		ref := Ref{Indicators, ind.Code}
-		old, had := ix.indicators[ind.Code]
+		old, had := cmp.ix.indicators[ind.Code]
 		if had && old.Unit != ind.Unit {
-			at(ref, "unit", CodeUnitChange, ind.Code, old.Unit, ind.Unit)
+			cmp.problem(ref, "unit", CodeUnitChange, ind.Code, old.Unit, ind.Unit)
 			continue
 		}
-		if ind.AgencyCode != "" && !agencyKnown(ind.AgencyCode) {
-			at(ref, "agency_code", CodeUnknownRef, KindName(lang, Agencies), ind.AgencyCode)
+		if ind.AgencyCode != "" && !cmp.known(Ref{Agencies, ind.AgencyCode}) {
+			cmp.problem(ref, "agency_code", CodeUnknownRef, KindName(cmp.lang, Agencies), ind.AgencyCode)
 			continue
 		}
-		emit(Indicators, ind.Code, old, ind, had)
+		cmp.record(Indicators, ind.Code, old, ind, had)
 	}
+}
 
-	plans := map[string]domain.Plan{}
-	for code, p := range ix.plans {
-		plans[code] = p
-	}
-	for _, p := range c.Plans {
-		ref := Ref{Plans, p.Code}
-		old, had := ix.plans[p.Code]
-		plans[p.Code] = p
-		if !regionKnown(p.RegionCode) {
-			at(ref, "region", CodeUnknownRef, KindName(lang, Regions), p.RegionCode)
+// comparePlans records the plan items, refusing one whose region is not
+// known.
+func (cmp *comparison) comparePlans() {
+	for _, p := range cmp.c.Plans {
+		old, had := cmp.ix.plans[p.Code]
+		if !cmp.known(Ref{Regions, p.RegionCode}) {
+			cmp.problem(Ref{Plans, p.Code}, "region", CodeUnknownRef, KindName(cmp.lang, Regions), p.RegionCode)
 			continue
 		}
-		emit(Plans, p.Code, old, p, had)
+		cmp.record(Plans, p.Code, old, p, had)
 	}
-	for r := range removed {
-		if r.Kind == Plans {
-			delete(plans, r.Code)
-		}
-	}
-	for _, p := range c.Plans {
+}
+
+// checkAmends refuses a plan item amending a plan the catalogue will not
+// hold, and one whose amendments lead back to itself.
+func (cmp *comparison) checkAmends() {
+	plans := cmp.plansAfter()
+	for _, p := range cmp.c.Plans {
 		if p.Amends == "" {
 			continue
 		}
 		if _, ok := plans[p.Amends]; !ok {
-			at(Ref{Plans, p.Code}, "amends", CodeUnknownRef, KindName(lang, Plans), p.Amends)
+			cmp.problem(Ref{Plans, p.Code}, "amends", CodeUnknownRef, KindName(cmp.lang, Plans), p.Amends)
 		} else if cycle := amendCycle(plans, p.Code); cycle != nil {
-			at(Ref{Plans, p.Code}, "amends", CodeAmendsCycle, strings.Join(cycle, " → "))
+			cmp.problem(Ref{Plans, p.Code}, "amends", CodeAmendsCycle, strings.Join(cycle, " → "))
 		}
 	}
+}
 
-	plan.Changes = append(plan.Changes, removals(ix, c, removed, lang, at)...)
-	if len(probs) > 0 {
-		sort.SliceStable(probs, func(i, j int) bool {
-			if probs[i].File != probs[j].File {
-				return probs[i].File < probs[j].File
-			}
-			return probs[i].Line < probs[j].Line
-		})
-		return Plan{}, probs
+// plansAfter is every plan as the catalogue will hold it once the file is
+// applied: the stored plans, the declared ones over them, less the removed.
+func (cmp *comparison) plansAfter() map[string]domain.Plan {
+	plans := maps.Clone(cmp.ix.plans)
+	for _, p := range cmp.c.Plans {
+		plans[p.Code] = p
 	}
-	return plan, nil
+	for r := range cmp.removed {
+		if r.Kind == Plans {
+			delete(plans, r.Code)
+		}
+	}
+	return plans
+}
+
+// inFileOrder sorts problems by file and line, keeping the order they were
+// found in within a line.
+func inFileOrder(probs Problems) Problems {
+	sort.SliceStable(probs, func(i, j int) bool {
+		if probs[i].File != probs[j].File {
+			return probs[i].File < probs[j].File
+		}
+		return probs[i].Line < probs[j].Line
+	})
+	return probs
 }
 
 // amendCycle returns the chain from code back to itself, or nil.

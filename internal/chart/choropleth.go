@@ -77,82 +77,17 @@ type mapClass struct {
 // static tooltip code as text. The option carries no function: the
 // bootstrap fetches the shapes, registers them and adds the formatter.
 func Choropleth(in MapInput) (Chart, error) {
-	l, ind := in.Lang, in.Indicator
 	if len(in.Regions) == 0 {
-		return Chart{}, errorf("map %s %d: no regions", ind.Code, in.Year)
+		return Chart{}, errorf("map %s %d: no regions", in.Indicator.Code, in.Year)
 	}
-	meets := func(v float64) bool { return in.Target != nil && meetsTarget(ind, *in.Target, v) }
-	var graded []float64
-	for _, r := range in.Regions {
-		if r.Value != nil && !meets(*r.Value) {
-			graded = append(graded, *r.Value)
-		}
-	}
-	classes := gradedClasses(l, ind, graded)
-	// Legend order: meets the target, then best to worst, then no data.
-	var pieces []mapClass
-	meetsIdx := -1
-	if in.Target != nil {
-		meetsIdx = 0
-		pieces = append(pieces, mapClass{label: l.Get("map.meets", targetText(l, ind, *in.Target)), colour: mapMeets})
-	}
-	first := len(pieces)
-	pieces = append(pieces, classes...)
-	noData := len(pieces)
-	pieces = append(pieces, mapClass{label: l.Get("map.noData"), colour: mapNoData})
-
-	illustrative := false
-	ranked := rankOf(ind, in.Regions)
+	b := newMapBuilder(in)
 	data := make([]map[string]any, 0, len(in.Regions))
+	illustrative := false
 	for _, r := range in.Regions {
-		name := r.Name
-		if name == "" {
-			name = r.Code
-		}
-		tip := []string{name}
-		idx := noData
-		switch {
-		case r.Value == nil:
-			tip = append(tip, l.Get("map.noDataYear", in.Year))
-		default:
-			v := *r.Value
-			tip = append(tip, strconv.Itoa(in.Year)+": "+valueText(l, ind, v))
-			if meets(v) {
-				idx = meetsIdx
-			} else {
-				idx = first + classOf(classes, v)
-			}
-			if in.Target != nil {
-				goal := in.PlanName + " " + strconv.Itoa(in.Target.Year) + " (" + targetText(l, ind, *in.Target) + ")"
-				if meets(v) {
-					tip = append(tip, l.Get("map.statusMeets", goal))
-				} else {
-					tip = append(tip, l.Get("map.statusNotYet", goal))
-				}
-			} else if ind.Polarity != domain.Neutral {
-				tip = append(tip, l.Get("map.rank", ranked[r.Code], len(ranked)))
-			}
-			if r.Illustrative {
-				tip = append(tip, l.Get("map.illustrative"))
-			}
-		}
-		d := map[string]any{"name": r.Code, "value": idx, "tip": tip}
-		if r.Link != "" {
-			d["link"] = r.Link
-		}
-		if r.Illustrative && r.Value != nil {
-			illustrative = true
-			// Diagonal hatching: data contoh is marked on the map itself.
-			d["itemStyle"] = map[string]any{"decal": map[string]any{"symbol": "rect", "color": mapHatch,
-				"dashArrayX": []any{1, 0}, "dashArrayY": []any{1.5, 6}, "rotation": math.Pi / 4, "symbolSize": 1}}
-		}
-		if r.Code == in.Home {
-			d["home"] = true
-		}
-		data = append(data, d)
+		data = append(data, b.item(r))
+		illustrative = illustrative || r.Illustrative && r.Value != nil
 	}
-
-	legendHeight := 20*len(pieces) + 8
+	legendHeight := 20*len(b.pieces) + 8
 	// go-echarts gives the base (tooltip, aria, no legend); its map series
 	// and visual map types have no nameProperty, per-item styles or
 	// exact-value pieces (Piece's zero is omitted), so those are plain data.
@@ -162,27 +97,139 @@ func Choropleth(in MapInput) (Chart, error) {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 	)
 	opt := finish(m, in.Caption)
-	visualPieces := make([]map[string]any, len(pieces))
-	for i, p := range pieces {
-		visualPieces[i] = map[string]any{"value": i, "label": p.label, "color": p.colour}
+	opt["series"] = b.series(data, legendHeight)
+	opt["visualMap"] = b.visualMap()
+	if illustrative {
+		opt["graphic"] = []any{map[string]any{"type": "text", "right": 8, "bottom": 6, "silent": true,
+			"style": map[string]any{"text": in.Lang.Get("map.hatched"), "fill": mapHatchTxt, "font": "12px sans-serif", "align": "right"}}}
 	}
-	opt["series"] = []map[string]any{{
-		"type": "map", "name": ind.Name(l) + " " + strconv.Itoa(in.Year), "map": "pantau-" + in.ID, "data": data,
+	opt["pantauMap"] = mapShapes(in)
+	return Chart{ID: in.ID, Option: opt, Caption: in.Caption, Table: mapTable(in, b.ranked), Height: 420 + legendHeight}, nil
+}
+
+// mapBuilder is a Choropleth being built: its input, the regions' ranks
+// and its legend, top to bottom: meets the target (when there is one),
+// the graded classes best to worst from first on, and no data last.
+type mapBuilder struct {
+	in      MapInput
+	l       locale.Lang
+	ind     domain.Indicator
+	ranked  map[string]int
+	classes []mapClass
+	pieces  []mapClass
+	first   int
+}
+
+func newMapBuilder(in MapInput) *mapBuilder {
+	b := &mapBuilder{in: in, l: in.Lang, ind: in.Indicator, ranked: rankOf(in.Indicator, in.Regions)}
+	var graded []float64
+	for _, r := range in.Regions {
+		if r.Value != nil && !b.meets(*r.Value) {
+			graded = append(graded, *r.Value)
+		}
+	}
+	b.classes = gradedClasses(b.l, b.ind, graded)
+	if in.Target != nil {
+		b.pieces = append(b.pieces, mapClass{label: b.l.Get("map.meets", targetText(b.l, b.ind, *in.Target)), colour: mapMeets})
+	}
+	b.first = len(b.pieces)
+	b.pieces = append(b.pieces, b.classes...)
+	b.pieces = append(b.pieces, mapClass{label: b.l.Get("map.noData"), colour: mapNoData})
+	return b
+}
+
+func (b *mapBuilder) meets(v float64) bool {
+	return b.in.Target != nil && meetsTarget(b.ind, *b.in.Target, v)
+}
+
+// piece is the index of the legend entry a value is drawn in.
+func (b *mapBuilder) piece(v *float64) int {
+	switch {
+	case v == nil:
+		return len(b.pieces) - 1
+	case b.meets(*v):
+		return 0
+	}
+	return b.first + classOf(b.classes, *v)
+}
+
+// item is a region's entry in the map's data: its code (its shape's),
+// legend entry, tooltip and page; hatched when its value is illustrative,
+// marked when it is the instance's own region.
+func (b *mapBuilder) item(r MapRegion) map[string]any {
+	d := map[string]any{"name": r.Code, "value": b.piece(r.Value), "tip": b.tip(r)}
+	if r.Link != "" {
+		d["link"] = r.Link
+	}
+	if r.Illustrative && r.Value != nil {
+		// Diagonal hatching: data contoh is marked on the map itself.
+		d["itemStyle"] = map[string]any{"decal": map[string]any{"symbol": "rect", "color": mapHatch,
+			"dashArrayX": []any{1, 0}, "dashArrayY": []any{1.5, 6}, "rotation": math.Pi / 4, "symbolSize": 1}}
+	}
+	if r.Code == b.in.Home {
+		d["home"] = true
+	}
+	return d
+}
+
+// tip is a region's tooltip, a line each: its name, its value in the year
+// (or that it has none), where it stands against the target or else its
+// rank, and whether the value is illustrative.
+func (b *mapBuilder) tip(r MapRegion) []string {
+	l, ind, in := b.l, b.ind, b.in
+	name := r.Name
+	if name == "" {
+		name = r.Code
+	}
+	if r.Value == nil {
+		return []string{name, l.Get("map.noDataYear", in.Year)}
+	}
+	v := *r.Value
+	tip := []string{name, strconv.Itoa(in.Year) + ": " + valueText(l, ind, v)}
+	if in.Target != nil {
+		goal := in.PlanName + " " + strconv.Itoa(in.Target.Year) + " (" + targetText(l, ind, *in.Target) + ")"
+		if b.meets(v) {
+			tip = append(tip, l.Get("map.statusMeets", goal))
+		} else {
+			tip = append(tip, l.Get("map.statusNotYet", goal))
+		}
+	} else if ind.Polarity != domain.Neutral {
+		tip = append(tip, l.Get("map.rank", b.ranked[r.Code], len(b.ranked)))
+	}
+	if r.Illustrative {
+		tip = append(tip, l.Get("map.illustrative"))
+	}
+	return tip
+}
+
+// series is the map series of the regions' data, drawn above the legend.
+func (b *mapBuilder) series(data []map[string]any, legendHeight int) []map[string]any {
+	return []map[string]any{{
+		"type": "map", "name": b.ind.Name(b.l) + " " + strconv.Itoa(b.in.Year), "map": "pantau-" + b.in.ID, "data": data,
 		"nameProperty": "code", "roam": false, "selectedMode": false, "showLegendSymbol": false,
 		"top": 8, "left": 8, "right": 8, "bottom": legendHeight + 8,
 		"label":     map[string]any{"show": false},
 		"itemStyle": map[string]any{"borderColor": "#ffffff", "borderWidth": 0.8},
 		"emphasis":  map[string]any{"label": map[string]any{"show": false}, "itemStyle": map[string]any{"borderColor": "#1b1f24", "borderWidth": 2}},
 	}}
-	opt["visualMap"] = map[string]any{
+}
+
+// visualMap is the legend, one exact-value piece an entry.
+func (b *mapBuilder) visualMap() map[string]any {
+	visualPieces := make([]map[string]any, len(b.pieces))
+	for i, p := range b.pieces {
+		visualPieces[i] = map[string]any{"value": i, "label": p.label, "color": p.colour}
+	}
+	return map[string]any{
 		"type": "piecewise", "pieces": visualPieces, "seriesIndex": 0, "orient": "vertical",
 		"left": 8, "bottom": 4, "itemWidth": 18, "itemHeight": 12, "itemGap": 8, "selectedMode": false,
 		"hoverLink": true, "inverse": true, // pieces top to bottom in the order given
 	}
-	if illustrative {
-		opt["graphic"] = []any{map[string]any{"type": "text", "right": 8, "bottom": 6, "silent": true,
-			"style": map[string]any{"text": l.Get("map.hatched"), "fill": mapHatchTxt, "font": "12px sans-serif", "align": "right"}}}
-	}
+}
+
+// mapShapes tells the bootstrap where the shapes are, and which region to
+// outline as the instance's own.
+func mapShapes(in MapInput) map[string]any {
 	pm := map[string]any{"shapes": in.ShapesURL}
 	if in.Home != "" {
 		pm["home"] = in.Home
@@ -190,8 +237,7 @@ func Choropleth(in MapInput) (Chart, error) {
 	if in.OutlineURL != "" && in.Home != "" {
 		pm["outline"] = in.OutlineURL
 	}
-	opt["pantauMap"] = pm
-	return Chart{ID: in.ID, Option: opt, Caption: in.Caption, Table: mapTable(in, ranked), Height: 420 + legendHeight}, nil
+	return pm
 }
 
 // meetsTarget reports whether v meets the target for the indicator's polarity.

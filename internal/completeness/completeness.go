@@ -210,77 +210,121 @@ func Layout(in Input) Matrix {
 		}
 	}
 	regions := append([]domain.Region{in.Root}, in.Children...)
-	type pair struct{ ind, region string }
-	// stored counts a series' values: present, preliminary, and of
-	// those, how many are in late years.
-	type tally struct{ present, preliminary, late int }
-	stored := map[pair]*tally{}
-	has := map[pair]bool{}
-	levelHas := map[pair]bool{} // (indicator, level)
+	rows := expectedRows(in, regions, len(m.Years), late)
+	m.summarize(rows)
+	m.TotalRows = len(rows)
+	lo, hi := in.Page.bounds(rows, regions)
+	if hi < len(rows) {
+		m.Next = &RowKey{rows[hi-1].Region, rows[hi-1].Indicator}
+	}
+	m.Offset = lo
+	m.Rows = append(m.Rows, rows[lo:hi]...)
+	return m
+}
+
+type seriesKey struct{ ind, region string }
+
+type levelKey struct {
+	ind   string
+	level domain.Level
+}
+
+// valueCount counts a series' stored values: present, preliminary, and of
+// those, how many are in late years.
+type valueCount struct{ present, preliminary, late int }
+
+// seriesIndex is what the input says of each series: how many values it
+// has stored, and whether it, or its indicator at its region's level, is
+// expected.
+type seriesIndex struct {
+	stored   map[seriesKey]valueCount
+	has      map[seriesKey]bool
+	levelHas map[levelKey]bool
+}
+
+func indexSeries(in Input, regions []domain.Region) seriesIndex {
+	ix := seriesIndex{stored: map[seriesKey]valueCount{}, has: map[seriesKey]bool{}, levelHas: map[levelKey]bool{}}
 	levelOf := map[string]domain.Level{}
 	for _, r := range regions {
 		levelOf[r.Code] = r.Level
 	}
 	for _, t := range in.Tallies {
-		p := pair{t.Indicator, t.Region}
-		c := stored[p]
-		if c == nil {
-			c = &tally{}
-			stored[p] = c
-		}
+		k := seriesKey{t.Indicator, t.Region}
+		c := ix.stored[k]
 		if t.Status == domain.StatusPreliminary {
 			c.preliminary += t.N
 		} else {
 			c.present += t.N
 		}
 		c.late += t.Late
-		has[p] = true
-		levelHas[pair{t.Indicator, string(levelOf[t.Region])}] = true
+		ix.stored[k] = c
+		ix.has[k] = true
+		ix.levelHas[levelKey{t.Indicator, levelOf[t.Region]}] = true
 	}
 	for _, p := range in.Series {
-		has[pair{p[0], p[1]}] = true
-		levelHas[pair{p[0], string(levelOf[p[1]])}] = true
+		ix.has[seriesKey{p[0], p[1]}] = true
+		ix.levelHas[levelKey{p[0], levelOf[p[1]]}] = true
 	}
 	for _, t := range in.Targeted {
-		has[pair{t[0], t[1]}] = true
+		ix.has[seriesKey{t[0], t[1]}] = true
 	}
+	return ix
+}
+
+func (ix seriesIndex) expected(ind string, r domain.Region) bool {
+	return ix.has[seriesKey{ind, r.Code}] || ix.levelHas[levelKey{ind, r.Level}]
+}
+
+// counts are a series' cells by state over years of which late are late:
+// its stored values, and each year without one overdue when late, else
+// missing.
+func (ix seriesIndex) counts(ind, region string, years, late int) Counts {
+	st := ix.stored[seriesKey{ind, region}]
+	c := Counts{Present: st.present, Preliminary: st.preliminary, Overdue: late - st.late,
+		Missing: years - late - (st.present + st.preliminary - st.late), Cells: years}
+	c.finish()
+	return c
+}
+
+// expectedRows are the rows of every expected series, by region in the
+// order given, then indicator code, with their counts and no cells.
+func expectedRows(in Input, regions []domain.Region, years, late int) []Row {
+	ix := indexSeries(in, regions)
 	agencies := map[string]domain.Agency{}
 	for _, a := range in.Agencies {
 		agencies[a.Code] = a
 	}
-	byAgency := map[string]*AgencySummary{}
 	inds := append([]domain.Indicator(nil), in.Indicators...)
 	sort.Slice(inds, func(i, j int) bool { return inds[i].Code < inds[j].Code })
 	var rows []Row
-	shown := map[string]bool{}
 	for _, r := range regions {
 		for _, ind := range inds {
-			if !has[pair{ind.Code, r.Code}] && !levelHas[pair{ind.Code, string(r.Level)}] {
+			if !ix.expected(ind.Code, r) {
 				continue
 			}
-			row := Row{Indicator: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Agency: ind.AgencyCode, AgencyName: agencies[ind.AgencyCode].Name,
-				Region: r.Code, RegionName: r.Name, RegionLevel: r.Level}
-			// A year without a value is overdue when late, else missing.
-			var st tally
-			if s := stored[pair{ind.Code, r.Code}]; s != nil {
-				st = *s
-			}
-			row.Counts = Counts{Present: st.present, Preliminary: st.preliminary, Overdue: late - st.late,
-				Missing: len(m.Years) - late - (st.present + st.preliminary - st.late)}
-			row.Counts.Cells = len(m.Years)
-			sum := byAgency[ind.AgencyCode]
-			if sum == nil {
-				sum = &AgencySummary{Code: ind.AgencyCode, Name: agencies[ind.AgencyCode].Name}
-				byAgency[ind.AgencyCode] = sum
-			}
-			sum.Counts.merge(row.Counts)
-			m.Counts.merge(row.Counts)
-			row.Counts.finish()
-			rows = append(rows, row)
-			if !shown[ind.Code] {
-				shown[ind.Code] = true
-				m.Indicators = append(m.Indicators, ind.Code)
-			}
+			rows = append(rows, Row{Indicator: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Agency: ind.AgencyCode, AgencyName: agencies[ind.AgencyCode].Name,
+				Region: r.Code, RegionName: r.Name, RegionLevel: r.Level, Counts: ix.counts(ind.Code, r.Code, years, late)})
+		}
+	}
+	return rows
+}
+
+// summarize counts the cells of every row, the whole matrix's and each
+// agency's, and lists the rows' indicators in the order of the rows.
+func (m *Matrix) summarize(rows []Row) {
+	byAgency := map[string]*AgencySummary{}
+	listed := map[string]bool{}
+	for _, row := range rows {
+		sum := byAgency[row.Agency]
+		if sum == nil {
+			sum = &AgencySummary{Code: row.Agency, Name: row.AgencyName}
+			byAgency[row.Agency] = sum
+		}
+		sum.Counts.merge(row.Counts)
+		m.Counts.merge(row.Counts)
+		if !listed[row.Indicator] {
+			listed[row.Indicator] = true
+			m.Indicators = append(m.Indicators, row.Indicator)
 		}
 	}
 	m.Counts.finish()
@@ -289,9 +333,12 @@ func Layout(in Input) Matrix {
 		m.Agencies = append(m.Agencies, *s)
 	}
 	sort.Slice(m.Agencies, func(i, j int) bool { return m.Agencies[i].Code < m.Agencies[j].Code })
-	m.TotalRows = len(rows)
-	lo := 0
-	switch pg := in.Page; {
+}
+
+// bounds are the rows[lo:hi] the page holds; regions are in the order of
+// the rows.
+func (pg Page) bounds(rows []Row, regions []domain.Region) (lo, hi int) {
+	switch {
 	case pg.After != nil:
 		place := map[string]int{}
 		for i, r := range regions {
@@ -309,14 +356,11 @@ func Layout(in Input) Matrix {
 	default:
 		lo = min(max(pg.Offset, 0), len(rows))
 	}
-	hi := len(rows)
-	if in.Page.Limit > 0 && lo+in.Page.Limit < hi {
-		hi = lo + in.Page.Limit
-		m.Next = &RowKey{rows[hi-1].Region, rows[hi-1].Indicator}
+	hi = len(rows)
+	if pg.Limit > 0 && lo+pg.Limit < hi {
+		hi = lo + pg.Limit
 	}
-	m.Offset = lo
-	m.Rows = append(m.Rows, rows[lo:hi]...)
-	return m
+	return lo, hi
 }
 
 // Fill gives the matrix's rows their cells from the stored values (those

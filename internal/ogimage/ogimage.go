@@ -181,6 +181,35 @@ func Render(c Card) ([]byte, error) {
 
 // plot builds the chart, nil when there is nothing to draw.
 func (c Card) plot() (*plot.Plot, error) {
+	p := newPlot()
+	drawn, err := c.addSeries(p)
+	if err != nil {
+		return nil, err
+	}
+	if drawn {
+		if len(c.Projection) > 1 {
+			if err := c.addProjection(p); err != nil {
+				return nil, err
+			}
+		}
+		if err := c.addTargets(p); err != nil {
+			return nil, err
+		}
+		c.setYearAxes(p)
+		return p, nil
+	}
+	if len(c.Bars) == 0 {
+		return nil, nil
+	}
+	if err := c.addBars(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// newPlot is an empty chart in the card's style: muted axes, the legend at
+// the top, horizontal grid lines only.
+func newPlot() *plot.Plot {
 	p := plot.New()
 	p.BackgroundColor = color.Transparent
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
@@ -198,18 +227,19 @@ func (c Card) plot() (*plot.Plot, error) {
 	grid.Vertical.Width = 0
 	grid.Horizontal.Color = color.RGBA{0xdd, 0xe1, 0xe6, 0xff}
 	p.Add(grid)
-	drawn := false
+	return p
+}
+
+// addSeries draws each series with points as a line in its palette colour,
+// and reports whether any was drawn.
+func (c Card) addSeries(p *plot.Plot) (drawn bool, err error) {
 	for i, s := range c.Series {
 		if len(s.Points) == 0 {
 			continue
 		}
-		xys := make(plotter.XYs, len(s.Points))
-		for j, pt := range s.Points {
-			xys[j] = plotter.XY{X: float64(pt.Year), Y: pt.Value}
-		}
-		l, sc, err := plotter.NewLinePoints(xys)
+		l, sc, err := plotter.NewLinePoints(yearXYs(s.Points))
 		if err != nil {
-			return nil, err
+			return false, err
 		}
 		col := palette[i%len(palette)]
 		l.Color, l.Width = col, 4
@@ -220,65 +250,83 @@ func (c Card) plot() (*plot.Plot, error) {
 		}
 		drawn = true
 	}
-	if drawn && len(c.Projection) > 1 {
-		xys := make(plotter.XYs, len(c.Projection))
-		for j, pt := range c.Projection {
-			xys[j] = plotter.XY{X: float64(pt.Year), Y: pt.Value}
+	return drawn, nil
+}
+
+// addProjection draws the projection dashed, in the first series' colour.
+func (c Card) addProjection(p *plot.Plot) error {
+	l, sc, err := plotter.NewLinePoints(yearXYs(c.Projection))
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width, l.Dashes = palette[0], 3, []vg.Length{12, 8}
+	sc.Color, sc.Shape, sc.Radius = palette[0], draw.RingGlyph{}, 5
+	p.Add(l, sc)
+	p.Legend.Add(c.ProjectionName, l, sc)
+	return nil
+}
+
+func yearXYs(points []Point) plotter.XYs {
+	xys := make(plotter.XYs, len(points))
+	for j, pt := range points {
+		xys[j] = plotter.XY{X: float64(pt.Year), Y: pt.Value}
+	}
+	return xys
+}
+
+// addTargets draws the targets, one colour a plan in the order the plans
+// first appear, a range as an error bar.
+func (c Card) addTargets(p *plot.Plot) error {
+	plans := []string{}
+	byPlan := map[string][]Target{}
+	for _, t := range c.Targets {
+		if _, ok := byPlan[t.Plan]; !ok {
+			plans = append(plans, t.Plan)
 		}
-		l, sc, err := plotter.NewLinePoints(xys)
+		byPlan[t.Plan] = append(byPlan[t.Plan], t)
+	}
+	for i, plan := range plans {
+		ts := byPlan[plan]
+		pts := make(targetPoints, len(ts))
+		copy(pts, ts)
+		col := targetColours[i%len(targetColours)]
+		sc, err := plotter.NewScatter(pts)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		l.Color, l.Width, l.Dashes = palette[0], 3, []vg.Length{12, 8}
-		sc.Color, sc.Shape, sc.Radius = palette[0], draw.RingGlyph{}, 5
-		p.Add(l, sc)
-		p.Legend.Add(c.ProjectionName, l, sc)
-	}
-	if drawn {
-		plans := []string{}
-		byPlan := map[string][]Target{}
-		for _, t := range c.Targets {
-			if _, ok := byPlan[t.Plan]; !ok {
-				plans = append(plans, t.Plan)
-			}
-			byPlan[t.Plan] = append(byPlan[t.Plan], t)
-		}
-		for i, plan := range plans {
-			ts := byPlan[plan]
-			pts := make(targetPoints, len(ts))
-			copy(pts, ts)
-			col := targetColours[i%len(targetColours)]
-			sc, err := plotter.NewScatter(pts)
+		sc.Color, sc.Shape, sc.Radius = col, draw.PyramidGlyph{}, 9
+		p.Add(sc)
+		if pts.ranged() {
+			eb, err := plotter.NewYErrorBars(pts)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			sc.Color, sc.Shape, sc.Radius = col, draw.PyramidGlyph{}, 9
-			p.Add(sc)
-			if pts.ranged() {
-				eb, err := plotter.NewYErrorBars(pts)
-				if err != nil {
-					return nil, err
-				}
-				eb.Color, eb.Width, eb.CapWidth = col, 3, 14
-				p.Add(eb)
-			}
-			p.Legend.Add(plan, sc)
+			eb.Color, eb.Width, eb.CapWidth = col, 3, 14
+			p.Add(eb)
 		}
-		p.X.Tick.Marker = yearTicks{}
-		p.X.Padding, p.Y.Padding = 12, 12
-		p.Y.Label.Text = c.Unit
-		p.Y.Tick.Marker = numberTicks{c.Comma}
-		padRange(&p.X.Min, &p.X.Max, 0.5)
-		// Room above the highest value for the legend.
-		if p.Y.Min > 0 && p.Y.Min < (p.Y.Max-p.Y.Min) {
-			p.Y.Min = 0
-		}
-		p.Y.Max += (p.Y.Max - p.Y.Min) * 0.2
-		return p, nil
+		p.Legend.Add(plan, sc)
 	}
-	if len(c.Bars) == 0 {
-		return nil, nil
+	return nil
+}
+
+// setYearAxes sets a line chart's axes: years along x, the unit's numbers
+// up y from 0 when the values are near it, with room above them for the
+// legend.
+func (c Card) setYearAxes(p *plot.Plot) {
+	p.X.Tick.Marker = yearTicks{}
+	p.X.Padding, p.Y.Padding = 12, 12
+	p.Y.Label.Text = c.Unit
+	p.Y.Tick.Marker = numberTicks{c.Comma}
+	padRange(&p.X.Min, &p.X.Max, 0.5)
+	if p.Y.Min > 0 && p.Y.Min < (p.Y.Max-p.Y.Min) {
+		p.Y.Min = 0
 	}
+	p.Y.Max += (p.Y.Max - p.Y.Min) * 0.2
+}
+
+// addBars draws the bars horizontally, the first at the top as the list
+// reads, thinner and in smaller type the more there are.
+func (c Card) addBars(p *plot.Plot) error {
 	bars := c.Bars
 	const most = 30 // a regency's kecamatan fit; beyond, the first (highest) ones
 	if len(bars) > most {
@@ -286,14 +334,13 @@ func (c Card) plot() (*plot.Plot, error) {
 	}
 	vals := make(plotter.Values, len(bars))
 	names := make([]string, len(bars))
-	// The first bar is drawn at the top, as the list reads.
 	for i, b := range bars {
 		vals[len(bars)-1-i] = b.Value
 		names[len(bars)-1-i] = b.Label
 	}
 	bc, err := plotter.NewBarChart(vals, vg.Length(math.Min(36, math.Max(6, 300/float64(len(bars))))))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	bc.Horizontal, bc.Color, bc.LineStyle.Width = true, palette[0], 0
 	p.Add(bc)
@@ -302,7 +349,7 @@ func (c Card) plot() (*plot.Plot, error) {
 	p.X.Label.Text = c.Unit
 	p.X.Tick.Marker = numberTicks{c.Comma}
 	p.X.Min = math.Min(0, p.X.Min)
-	return p, nil
+	return nil
 }
 
 // targetPoints are one plan's targets, at the middle of their range.

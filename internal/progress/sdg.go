@@ -135,6 +135,42 @@ func newGoal(ind domain.Indicator, ref TargetRef, base, latest float64) (goal, b
 // sdgAssess applies sdg-build's ProgressMeasure to the window, against g
 // (nil: methodology 1, no target), and Pantau's rules where it breaks down.
 func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter) SDGResult {
+	r := SDGResult{Explanation: sdgExplanation(ind, win, g)}
+	if ind.Polarity == domain.Neutral || r.Explanation.Direction == 0 {
+		r.SDGBuild.Status = NotAvailable
+		return r.finish(NotApplicable, say("progress.sdg.neutral"))
+	}
+	if !ind.ProgressSettings().Assess {
+		r.SDGBuild.Status = NotAvailable
+		return r.finish(NotApplicable, say("progress.sdg.not_assessed"))
+	}
+	if len(win.points) == 0 {
+		r.SDGBuild.Status = NotAvailable
+		return r.finish(InsufficientData, insufficientSentence(win, nil))
+	}
+	s := spanOf(win.points, float64(r.Explanation.Direction))
+	r.Explanation.BaseYear, r.Explanation.BaseValue = ptr(s.base.Year), ptr(s.base.Value)
+	r.Explanation.LatestYear, r.Explanation.LatestValue = ptr(s.latest.Year), ptr(s.latest.Value)
+	r.SDGBuild = sdgBuild(s.base, s.latest, g, s.dir)
+	if s.years > 0 {
+		r.ObservedAnnualChange = finite((s.latest.Value - s.base.Value) / float64(s.years))
+	}
+	r.ObservedGrowth = finite(s.cagr)
+	switch {
+	case g != nil && g.meets(s.latest.Value):
+		return r.targetMet(s, g, f)
+	case s.years < 1:
+		return r.finish(InsufficientData, insufficientSentence(win, nil))
+	case g == nil:
+		return r.withoutTarget(s, f)
+	}
+	return r.againstTarget(s, g, f)
+}
+
+// sdgExplanation is what an assessment against g (nil: no target) says of
+// its method before it looks at a value: the method, formula, thresholds
+// and good direction.
+func sdgExplanation(ind domain.Indicator, win windowPoints, g *goal) Explanation {
 	ex := Explanation{Method: MethodSDGNoTarget, YearsUsed: win.Years, YearsWhy: win.Why,
 		Formula: "R = sign · CAGR_obs; CAGR = (v1/v0)^(1/(t1−t0)) − 1"}
 	th := sdgThresholdsNoTarget
@@ -148,90 +184,92 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 		ex.Direction = int(ind.Polarity.Sign())
 	}
 	ex.Thresholds = append([]Threshold(nil), th...)
-	r := SDGResult{Explanation: ex}
-	if ind.Polarity == domain.Neutral || ex.Direction == 0 {
-		r.SDGBuild.Status = NotAvailable
-		return r.finish(NotApplicable, say("progress.sdg.neutral"))
+	return ex
+}
+
+// sdgSpan is the window's change from its first point to its last, as
+// sdg-build measures it.
+type sdgSpan struct {
+	base, latest Point
+	years        int
+	cagr         float64 // observed compound annual growth, NaN where undefined
+	dir          float64 // the good direction: +1 a rise, −1 a fall
+	// sign is sdg-build's correction for negative values, where a ratio
+	// above 1 means a fall (SeriesProgress: sign = -1 if base_value < 0 else 1).
+	sign float64
+}
+
+func spanOf(points []Point, dir float64) sdgSpan {
+	s := sdgSpan{base: points[0], latest: points[len(points)-1], dir: dir, sign: 1}
+	if s.base.Value < 0 {
+		s.sign = -1
 	}
-	if !ind.ProgressSettings().Assess {
-		r.SDGBuild.Status = NotAvailable
-		return r.finish(NotApplicable, say("progress.sdg.not_assessed"))
-	}
-	ws := win.points
-	if len(ws) == 0 {
-		r.SDGBuild.Status = NotAvailable
-		return r.finish(InsufficientData, insufficientSentence(win, nil))
-	}
-	base, latest := ws[0], ws[len(ws)-1]
-	r.Explanation.BaseYear, r.Explanation.BaseValue = ptr(base.Year), ptr(base.Value)
-	r.Explanation.LatestYear, r.Explanation.LatestValue = ptr(latest.Year), ptr(latest.Value)
-	dir := float64(ex.Direction)
-	r.SDGBuild = sdgBuild(base, latest, g, dir)
-	// sign: sdg-build's correction for negative values, where a ratio above
-	// 1 means a fall (SeriesProgress: sign = -1 if base_value < 0 else 1).
-	sign := 1.0
-	if base.Value < 0 {
-		sign = -1
-	}
-	years := latest.Year - base.Year
-	if years > 0 {
-		r.ObservedAnnualChange = finite((latest.Value - base.Value) / float64(years))
-	}
-	obsG := growth(latest.Value, base.Value, latest.Year, base.Year)
-	r.ObservedGrowth = finite(obsG)
-	// A band met at both ends has no direction to measure progress in.
-	bandInside := g != nil && !math.IsInf(g.lo, 0) && !math.IsInf(g.hi, 0) && g.meets(base.Value) && g.meets(latest.Value)
+	s.years = s.latest.Year - s.base.Year
+	s.cagr = growth(s.latest.Value, s.base.Value, s.latest.Year, s.base.Year)
+	return s
+}
+
+// targetMet is the verdict when the latest value meets g, with the ratio
+// beside it where the required growth is defined. A band met at both ends
+// has no direction to measure progress in: no ratio, and sdg-build's
+// full score.
+func (r SDGResult) targetMet(s sdgSpan, g *goal, f valueFormatter) SDGResult {
+	r.TargetAchieved = true
+	bandInside := !math.IsInf(g.lo, 0) && !math.IsInf(g.hi, 0) && g.meets(s.base.Value)
 	if bandInside {
 		r.SDGBuild.Ratio, r.SDGBuild.Score = nil, ptr(5.0)
-	}
-	if g != nil && g.meets(latest.Value) {
-		r.TargetAchieved = true
-		if g.ref.Year > base.Year && !bandInside {
-			r.RequiredGrowth = finite(growth(g.value, base.Value, g.ref.Year, base.Year))
-			if years > 0 && !math.IsNaN(obsG) && r.RequiredGrowth != nil && *r.RequiredGrowth != 0 {
-				r.Ratio = finite(sign * dir * obsG / math.Abs(*r.RequiredGrowth))
-			}
+	} else if g.ref.Year > s.base.Year {
+		r.RequiredGrowth = finite(growth(g.value, s.base.Value, g.ref.Year, s.base.Year))
+		if s.years > 0 && !math.IsNaN(s.cagr) && r.RequiredGrowth != nil && *r.RequiredGrowth != 0 {
+			r.Ratio = finite(s.sign * s.dir * s.cagr / math.Abs(*r.RequiredGrowth))
 		}
-		r.Explanation.Ratio = r.Ratio
-		return r.finish(TargetAchieved, both(func(l locale.Lang) string {
-			if g.ref.Plan == bandPlan {
-				return l.Get("progress.sdg.achieved_band", f.value(l, latest.Value), latest.Year, f.target(l, g.lo, g.hi))
-			}
-			return l.Get("progress.sdg.achieved", f.value(l, latest.Value), latest.Year, f.target(l, g.ref.Low, g.ref.High), g.ref.Year)
-		}))
 	}
-	if years < 1 {
-		return r.finish(InsufficientData, insufficientSentence(win, nil))
-	}
-	if g == nil {
-		if math.IsNaN(obsG) {
-			return r.finish(NotComputable, undefinedGrowthSentence(base, latest, f))
+	r.Explanation.Ratio = r.Ratio
+	return r.finish(TargetAchieved, both(func(l locale.Lang) string {
+		if g.ref.Plan == bandPlan {
+			return l.Get("progress.sdg.achieved_band", f.value(l, s.latest.Value), s.latest.Year, f.target(l, g.lo, g.hi))
 		}
-		R := sign * dir * obsG
-		r.Ratio = &R
-		r.Explanation.Ratio = r.Ratio
-		st := classify(R, sdgThresholdsNoTarget, Deterioration)
-		return r.finish(st, both(func(l locale.Lang) string {
-			label := capitalize(st.Label().In(l))
-			if obsG == 0 {
-				return l.Get("progress.sdg.no_target_flat", label, base.Year)
-			}
-			dirWord := l.Get("progress.sdg.right_direction")
-			if obsG*dir*sign <= 0 {
-				dirWord = l.Get("progress.sdg.wrong_direction")
-			}
-			return l.Get("progress.sdg.no_target", label, moved(l, obsG*sign), formatRate(l, math.Abs(obsG)), base.Year, dirWord)
-		}))
+		return l.Get("progress.sdg.achieved", f.value(l, s.latest.Value), s.latest.Year, f.target(l, g.ref.Low, g.ref.High), g.ref.Year)
+	}))
+}
+
+// withoutTarget is methodology 1: the observed growth alone, judged in the
+// good direction.
+func (r SDGResult) withoutTarget(s sdgSpan, f valueFormatter) SDGResult {
+	if math.IsNaN(s.cagr) {
+		return r.finish(NotComputable, undefinedGrowthSentence(s.base, s.latest, f))
 	}
+	R := s.sign * s.dir * s.cagr
+	r.Ratio = &R
+	r.Explanation.Ratio = r.Ratio
+	st := classify(R, sdgThresholdsNoTarget, Deterioration)
+	return r.finish(st, both(func(l locale.Lang) string {
+		label := capitalize(st.Label().In(l))
+		if s.cagr == 0 {
+			return l.Get("progress.sdg.no_target_flat", label, s.base.Year)
+		}
+		dirWord := l.Get("progress.sdg.right_direction")
+		if s.cagr*s.dir*s.sign <= 0 {
+			dirWord = l.Get("progress.sdg.wrong_direction")
+		}
+		return l.Get("progress.sdg.no_target", label, moved(l, s.cagr*s.sign), formatRate(l, math.Abs(s.cagr)), s.base.Year, dirWord)
+	}))
+}
+
+// againstTarget is methodology 2, for a target not yet met: the observed
+// growth against the growth required to reach the target by its year, or
+// Pantau's linear fallback when the target is zero.
+func (r SDGResult) againstTarget(s sdgSpan, g *goal, f valueFormatter) SDGResult {
+	base, latest := s.base, s.latest
 	if g.ref.Year <= base.Year {
 		return r.finish(NotComputable, say("progress.sdg.target_year", g.ref.Year, base.Year))
 	}
 	tYears := float64(g.ref.Year - base.Year)
 	r.RequiredAnnualChange = finite((g.value - base.Value) / tYears)
 	if g.value == 0 {
-		return r.linearFallback(base, latest, g, dir, f)
+		return r.linearFallback(base, latest, g, s.dir, f)
 	}
-	if math.IsNaN(obsG) {
+	if math.IsNaN(s.cagr) {
 		return r.finish(NotComputable, undefinedGrowthSentence(base, latest, f))
 	}
 	reqG := growth(g.value, base.Value, g.ref.Year, base.Year)
@@ -246,7 +284,7 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 		// it: sdg-build divides by zero here.
 		return r.finish(Deterioration, leftTargetSentence(base, latest, g, f))
 	}
-	R := sign * dir * obsG / math.Abs(reqG)
+	R := s.sign * s.dir * s.cagr / math.Abs(reqG)
 	if math.IsNaN(R) || math.IsInf(R, 0) {
 		return r.finish(NotComputable, overflowSentence)
 	}
@@ -254,7 +292,7 @@ func sdgAssess(ind domain.Indicator, win windowPoints, g *goal, f valueFormatter
 	r.Explanation.Ratio = r.Ratio
 	st := classify(R, r.Explanation.Thresholds, Deterioration)
 	return r.finish(st, both(func(l locale.Lang) string {
-		return growthSentence(l, st, base, g, f, obsG*sign, reqG*sign)
+		return growthSentence(l, st, base, g, f, s.cagr*s.sign, reqG*s.sign)
 	}))
 }
 
