@@ -51,9 +51,7 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 
 // accountError answers an account page request that failed on our side.
 func (s *Server) accountError(c *gin.Context, err error) {
-	status, msg := s.problem(c, err, pageWords{internal: accountTexts[lang(c)]["internal"]})
-	s.renderPage(c, status, accountFrame, "login.html", map[string]any{"Problem": msg})
-	c.Abort()
+	s.showProblem(c, accountFrame, "login.html", map[string]any{}, err, pageWords{internal: accountTexts[lang(c)]["internal"]})
 }
 
 // redirectLang sends the browser to path, keeping ?lang=en.

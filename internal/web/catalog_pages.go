@@ -77,7 +77,7 @@ func (s *Server) catalogProblem(c *gin.Context, err error) (int, string) {
 	if errors.As(err, &fe) {
 		return http.StatusUnprocessableEntity, fe.msg
 	}
-	return s.adminProblem(c, err)
+	return s.problem(c, err, adminWords(lang(c)))
 }
 
 // formError is a form field the page could not read, said in its language.

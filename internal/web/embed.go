@@ -152,10 +152,8 @@ func (s *Server) embedError(c *gin.Context, r embedReq, err error) {
 	if l == "" {
 		l = lang(c)
 	}
-	status, msg := s.problem(c, err, publicWords(l))
 	c.Writer.Header().Del("Set-Cookie")
-	s.renderPage(c, status, embedErrorFrame, "embed_error.html", map[string]any{"Lang": l, "Message": msg})
-	c.Abort()
+	s.showProblem(c, embedErrorFrame, "embed_error.html", map[string]any{"Lang": l}, err, publicWords(l))
 }
 
 // embedView is everything an embed shows, for the page and the downloads.

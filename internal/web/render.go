@@ -112,6 +112,33 @@ type pageWords struct {
 // of error it names (review, upload and completeness pages).
 func knownMessage(err error, _ int) (string, bool) { return domain.Message(err), true }
 
+// problemView is a page view of its own type that shows a failure's
+// message (map-shaped pages show theirs as "Problem").
+type problemView interface{ setProblem(msg string) }
+
+// showProblem is the one HTML error path: err becomes a status and a
+// message in the words of the page's family (problem), the message goes on
+// view, and the page name is rendered with it in frame f. The handler
+// chain stops there.
+func (s *Server) showProblem(c *gin.Context, f frame, name string, view any, err error, w pageWords) {
+	s.renderPage(c, s.putProblem(c, view, err, w), f, name, view)
+	c.Abort()
+}
+
+// putProblem is showProblem up to the rendering, for a page that shows the
+// failure among more it has still to fill in (an import's result): it puts
+// err's message on view and returns its status.
+func (s *Server) putProblem(c *gin.Context, view any, err error, w pageWords) int {
+	status, msg := s.problem(c, err, w)
+	switch v := view.(type) {
+	case map[string]any:
+		v["Problem"] = msg
+	case problemView:
+		v.setProblem(msg)
+	}
+	return status
+}
+
 // problem is the one way a page request's failure becomes what its reader
 // is shown: the status for err's kind (statusOf) and the family's message
 // for it. Failures of our own, and kinds the family does not name, are a
