@@ -244,7 +244,7 @@ func (s *Server) completenessPage(c *gin.Context) {
 		}
 	}
 	s.showProblem(c, publicFrame, "completeness.html", s.completenessData(c, completeness.Matrix{}), err,
-		pageWords{internal: domain.Message(err), known: knownMessage})
+		pageWords{internal: texts[lang(c)]["errorInternal"], known: knownMessage})
 }
 
 // completenessView is one row of the page's table.

@@ -389,7 +389,7 @@ func (s *Server) chooseIndicatorPage(c *gin.Context) {
 	}
 	if err := s.stillUploader(c, f.by); err != nil {
 		os.Remove(f.path)
-		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: domain.Message(err), known: knownMessage})
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 		return
 	}
 	f.params = maps.Clone(f.params)
@@ -435,7 +435,7 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 	f.params = maps.Clone(f.params)
 	f.params["confirm_warnings"] = c.PostForm("confirm_warnings")
 	if err := s.stillUploader(c, f.by); err != nil {
-		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: domain.Message(err), known: knownMessage})
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 		return
 	}
 	s.importPending(c, v, &f, false)
