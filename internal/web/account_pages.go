@@ -51,9 +51,7 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 
 // accountError answers an account page request that failed on our side.
 func (s *Server) accountError(c *gin.Context, err error) {
-	status, msg := s.problem(c, err, pageWords{internal: accountTexts[lang(c)]["internal"]})
-	s.renderPage(c, status, accountFrame, "login.html", map[string]any{"Problem": msg})
-	c.Abort()
+	s.showProblem(c, accountFrame, "login.html", map[string]any{}, err, pageWords{internal: accountTexts[lang(c)]["internal"]})
 }
 
 // redirectLang sends the browser to path, keeping ?lang=en.
@@ -91,7 +89,9 @@ func (s *Server) loginCSRF(c *gin.Context) string {
 	return v
 }
 
-func (s *Server) renderLogin(c *gin.Context, status int, email, problem string) {
+// showLogin writes the login form, with the address typed in and a
+// problem to show, if any.
+func (s *Server) showLogin(c *gin.Context, status int, email, problem string) {
 	next := c.Query("next")
 	if v := c.PostForm("next"); v != "" {
 		next = v
@@ -105,7 +105,7 @@ func (s *Server) loginPage(c *gin.Context) {
 		redirectLang(c, "/akun")
 		return
 	}
-	s.renderLogin(c, http.StatusOK, "", "")
+	s.showLogin(c, http.StatusOK, "", "")
 }
 
 // login answers POST /masuk: a session on success (a fresh one: any id a
@@ -115,7 +115,7 @@ func (s *Server) login(c *gin.Context) {
 	t := accountTexts[lang(c)]
 	cookie, _ := c.Cookie(loginCSRFCookie)
 	if !sameToken(cookie, c.PostForm(csrfField)) {
-		s.renderLogin(c, http.StatusForbidden, "", t["csrf"])
+		s.showLogin(c, http.StatusForbidden, "", t["csrf"])
 		return
 	}
 	email := domain.NormalizeEmail(c.PostForm("email"))
@@ -129,7 +129,7 @@ func (s *Server) login(c *gin.Context) {
 		c.Set(auditActionKey, "login_failed")
 		c.Set(auditObjectKey, "email:"+truncate(email, 254))
 		c.Set(auditAlwaysKey, true)
-		s.renderLogin(c, http.StatusUnauthorized, email, t["badLogin"])
+		s.showLogin(c, http.StatusUnauthorized, email, t["badLogin"])
 		return
 	}
 	if old, err := c.Cookie(sessionCookie); err == nil && old != "" {
@@ -174,10 +174,12 @@ func (s *Server) logout(c *gin.Context) {
 
 // accountPage answers GET /akun: who is logged in, and the password form.
 func (s *Server) accountPage(c *gin.Context) {
-	s.renderAccountPage(c, http.StatusOK, "")
+	s.showAccount(c, http.StatusOK, "")
 }
 
-func (s *Server) renderAccountPage(c *gin.Context, status int, problem string) {
+// showAccount writes the account page of the person logged in, with a
+// problem to show, if any.
+func (s *Server) showAccount(c *gin.Context, status int, problem string) {
 	p := principal(c)
 	sess, _ := session(c)
 	u, err := s.store.User(c.Request.Context(), p.UserID)
@@ -207,7 +209,7 @@ func (s *Server) changePassword(c *gin.Context) {
 	p := principal(c)
 	next := c.PostForm("new_password")
 	if next != c.PostForm("confirm_password") {
-		s.renderAccountPage(c, http.StatusBadRequest, t["mismatch"])
+		s.showAccount(c, http.StatusBadRequest, t["mismatch"])
 		return
 	}
 	ctx := c.Request.Context()
@@ -217,10 +219,10 @@ func (s *Server) changePassword(c *gin.Context) {
 		c.Set(auditActionKey, "password_change_refused")
 		c.Set(auditObjectKey, fmt.Sprintf("user:%d", p.UserID))
 		c.Set(auditAlwaysKey, true)
-		s.renderAccountPage(c, http.StatusForbidden, t["wrongCurrent"])
+		s.showAccount(c, http.StatusForbidden, t["wrongCurrent"])
 		return
 	case errors.Is(err, domain.ErrInvalid):
-		s.renderAccountPage(c, http.StatusBadRequest, fmt.Sprintf(t["weakPassword"], domain.MinPasswordLength, domain.MaxPasswordBytes))
+		s.showAccount(c, http.StatusBadRequest, fmt.Sprintf(t["weakPassword"], domain.MinPasswordLength, domain.MaxPasswordBytes))
 		return
 	case err != nil:
 		s.accountError(c, err)

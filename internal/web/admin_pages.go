@@ -88,11 +88,11 @@ func (s *Server) lockoutNotices(c *gin.Context) []string {
 	return out
 }
 
-// adminProblem turns a refused write into a message in the page's
-// language and the status to answer with; failures of our own are logged.
-func (s *Server) adminProblem(c *gin.Context, err error) (int, string) {
-	t := adminPageTexts[lang(c)]
-	return s.problem(c, err, pageWords{internal: t["internal"], known: func(err error, _ int) (string, bool) {
+// adminWords name a refused write on the administration pages in language
+// l.
+func adminWords(l locale.Lang) pageWords {
+	t := adminPageTexts[l]
+	return pageWords{internal: t["internal"], known: func(err error, _ int) (string, bool) {
 		switch {
 		case store.ErrLastAdmin(err):
 			return t["lastAdmin"], true
@@ -104,7 +104,7 @@ func (s *Server) adminProblem(c *gin.Context, err error) (int, string) {
 			return t["invalid"] + " (" + domain.Message(err) + ")", true
 		}
 		return "", false
-	}})
+	}}
 }
 
 // when formats a time for the tables: UTC, to the minute.
@@ -131,12 +131,13 @@ type secretNotice struct {
 
 // usersPage answers GET /admin/pengguna.
 func (s *Server) usersPage(c *gin.Context) {
-	s.renderUsers(c, http.StatusOK, map[string]any{})
+	s.showUsers(c, map[string]any{}, nil)
 }
 
-// renderUsers writes the users page with data (a problem, a secret, the
-// create form's values) added to the table and the agencies.
-func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
+// showUsers writes the users page with data (a secret, the create form's
+// values) added to the table and the agencies, and err's problem when err
+// is not nil.
+func (s *Server) showUsers(c *gin.Context, data map[string]any, err error) {
 	users, agencies, ok := listWithAgencies(s, c, s.store.Users)
 	if !ok {
 		return
@@ -153,7 +154,11 @@ func (s *Server) renderUsers(c *gin.Context, status int, data map[string]any) {
 	if _, ok := data["Form"]; !ok {
 		data["Form"] = newUser{Role: string(domain.RolePlanner)}
 	}
-	s.renderPage(c, status, adminFrame, "admin_users.html", data)
+	if err != nil {
+		s.showProblem(c, adminFrame, "admin_users.html", data, err, adminWords(lang(c)))
+		return
+	}
+	s.renderPage(c, http.StatusOK, adminFrame, "admin_users.html", data)
 }
 
 // pageRoleAgency reads a form's role and agency; the agency select is
@@ -176,17 +181,16 @@ func (s *Server) createUserPage(c *gin.Context) {
 		Territory: c.PostForm("territory"), Plans: c.PostForm("plans")}
 	u, generated, err := s.addUser(c, req)
 	if err != nil {
-		status, problem := s.adminProblem(c, err)
 		req.Password = ""
-		s.renderUsers(c, status, map[string]any{"Problem": problem, "Form": req, "At": "create"})
+		s.showUsers(c, map[string]any{"Form": req, "At": "create"}, err)
 		return
 	}
 	if generated == "" {
 		redirectLang(c, "/admin/pengguna?ok=created")
 		return
 	}
-	s.renderUsers(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["createdFor"], u.Email), "At": "create",
-		"Secret": secretNotice{Heading: fmt.Sprintf(t["passwordFor"], u.Email), Value: generated}})
+	s.showUsers(c, map[string]any{"Done": fmt.Sprintf(t["createdFor"], u.Email), "At": "create",
+		"Secret": secretNotice{Heading: fmt.Sprintf(t["passwordFor"], u.Email), Value: generated}}, nil)
 }
 
 // updateUserPage answers POST /admin/pengguna/{id}: the fields the form
@@ -194,8 +198,7 @@ func (s *Server) createUserPage(c *gin.Context) {
 func (s *Server) updateUserPage(c *gin.Context) {
 	id, err := idParam(c, "user")
 	if err != nil {
-		status, problem := s.adminProblem(c, err)
-		s.renderUsers(c, status, map[string]any{"Problem": problem})
+		s.showUsers(c, map[string]any{}, err)
 		return
 	}
 	var ch domain.UserChange
@@ -216,8 +219,7 @@ func (s *Server) updateUserPage(c *gin.Context) {
 		_, err = s.changeUser(c, id, ch)
 	}
 	if err != nil {
-		status, problem := s.adminProblem(c, err)
-		s.renderUsers(c, status, map[string]any{"Problem": problem})
+		s.showUsers(c, map[string]any{}, err)
 		return
 	}
 	ok := "updated"
@@ -241,8 +243,7 @@ func (s *Server) resetPasswordPage(c *gin.Context) {
 		u, generated, err = s.resetPassword(c, id, c.PostForm("password"))
 	}
 	if err != nil {
-		status, problem := s.adminProblem(c, err)
-		s.renderUsers(c, status, map[string]any{"Problem": problem})
+		s.showUsers(c, map[string]any{}, err)
 		return
 	}
 	if id == principal(c).UserID {
@@ -255,8 +256,8 @@ func (s *Server) resetPasswordPage(c *gin.Context) {
 		redirectLang(c, "/admin/pengguna?ok=reset")
 		return
 	}
-	s.renderUsers(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["resetFor"], u.Email),
-		"Secret": secretNotice{Heading: fmt.Sprintf(t["passwordFor"], u.Email), Value: generated}})
+	s.showUsers(c, map[string]any{"Done": fmt.Sprintf(t["resetFor"], u.Email),
+		"Secret": secretNotice{Heading: fmt.Sprintf(t["passwordFor"], u.Email), Value: generated}}, nil)
 }
 
 // tokenRow is one token in the tokens table.
@@ -278,10 +279,13 @@ func principalName(p string) string {
 
 // tokensPage answers GET /admin/token.
 func (s *Server) tokensPage(c *gin.Context) {
-	s.renderTokens(c, http.StatusOK, map[string]any{})
+	s.showTokens(c, map[string]any{}, nil)
 }
 
-func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
+// showTokens writes the tokens page with data (a secret, the create form's
+// values) added to the table and the agencies, and err's problem when err
+// is not nil.
+func (s *Server) showTokens(c *gin.Context, data map[string]any, err error) {
 	toks, agencies, ok := listWithAgencies(s, c, func(ctx context.Context) ([]store.TokenStatus, error) { return s.store.AllTokens(ctx, "") })
 	if !ok {
 		return
@@ -299,7 +303,11 @@ func (s *Server) renderTokens(c *gin.Context, status int, data map[string]any) {
 			data[k] = ""
 		}
 	}
-	s.renderPage(c, status, adminFrame, "admin_tokens.html", data)
+	if err != nil {
+		s.showProblem(c, adminFrame, "admin_tokens.html", data, err, adminWords(lang(c)))
+		return
+	}
+	s.renderPage(c, http.StatusOK, adminFrame, "admin_tokens.html", data)
 }
 
 // createTokenPage answers POST /admin/token: the secret is on the answer,
@@ -308,13 +316,12 @@ func (s *Server) createTokenPage(c *gin.Context) {
 	t := adminPageTexts[lang(c)]
 	secret, tok, err := s.addToken(c, c.PostForm("agency"), c.PostForm("label"), c.PostForm("territory"), c.PostForm("plans"))
 	if err != nil {
-		status, problem := s.adminProblem(c, err)
-		s.renderTokens(c, status, map[string]any{"Problem": problem, "Agency": c.PostForm("agency"), "Label": c.PostForm("label"),
-			"Territory": c.PostForm("territory"), "Plans": c.PostForm("plans"), "At": "create"})
+		s.showTokens(c, map[string]any{"Agency": c.PostForm("agency"), "Label": c.PostForm("label"),
+			"Territory": c.PostForm("territory"), "Plans": c.PostForm("plans"), "At": "create"}, err)
 		return
 	}
-	s.renderTokens(c, http.StatusOK, map[string]any{"Done": fmt.Sprintf(t["tokenCreated"], tok.AgencyCode), "At": "create",
-		"Secret": secretNotice{Heading: fmt.Sprintf(t["tokenFor"], tok.AgencyCode), Value: secret, Use: t["tokenUse"]}})
+	s.showTokens(c, map[string]any{"Done": fmt.Sprintf(t["tokenCreated"], tok.AgencyCode), "At": "create",
+		"Secret": secretNotice{Heading: fmt.Sprintf(t["tokenFor"], tok.AgencyCode), Value: secret, Use: t["tokenUse"]}}, nil)
 }
 
 // revokeTokenPage answers POST /admin/token/{id}/cabut.
@@ -324,8 +331,7 @@ func (s *Server) revokeTokenPage(c *gin.Context) {
 		_, err = s.revokeTokenAudited(c, id)
 	}
 	if err != nil {
-		status, problem := s.adminProblem(c, err)
-		s.renderTokens(c, status, map[string]any{"Problem": problem})
+		s.showTokens(c, map[string]any{}, err)
 		return
 	}
 	redirectLang(c, "/admin/token?ok=revoked")

@@ -77,7 +77,7 @@ func (s *Server) catalogProblem(c *gin.Context, err error) (int, string) {
 	if errors.As(err, &fe) {
 		return http.StatusUnprocessableEntity, fe.msg
 	}
-	return s.adminProblem(c, err)
+	return s.problem(c, err, adminWords(lang(c)))
 }
 
 // formError is a form field the page could not read, said in its language.
@@ -272,7 +272,9 @@ type assessmentRow struct {
 
 var polarities = []string{string(domain.HigherIsBetter), string(domain.LowerIsBetter), string(domain.Band), string(domain.Neutral)}
 
-func (s *Server) renderIndicatorForm(c *gin.Context, status int, v indicatorView, extra map[string]any) {
+// showIndicatorForm writes an indicator's form (v) with the agencies to
+// choose from and extra (a problem, a notice).
+func (s *Server) showIndicatorForm(c *gin.Context, status int, v indicatorView, extra map[string]any) {
 	agencies, err := s.store.Agencies(c.Request.Context())
 	if err != nil {
 		s.accountError(c, err)
@@ -287,7 +289,7 @@ func (s *Server) renderIndicatorForm(c *gin.Context, status int, v indicatorView
 // catalogNewIndicator answers GET /admin/katalog/indikator/baru.
 func (s *Server) catalogNewIndicator(c *gin.Context) {
 	f := formOfIndicator(lang(c), domain.Indicator{Polarity: domain.HigherIsBetter, Decimals: catalogfile.DefaultDecimals, Frequency: catalogfile.DefaultFrequency})
-	s.renderIndicatorForm(c, http.StatusOK, indicatorView{New: true, Form: f}, nil)
+	s.showIndicatorForm(c, http.StatusOK, indicatorView{New: true, Form: f}, nil)
 }
 
 // catalogCreateIndicator answers POST /admin/katalog/indikator: the new
@@ -309,7 +311,7 @@ func (s *Server) catalogCreateIndicator(c *gin.Context) {
 	}
 	if err != nil {
 		status, problem := s.catalogProblem(c, err)
-		s.renderIndicatorForm(c, status, indicatorView{New: true, Form: f}, map[string]any{"Problem": problem})
+		s.showIndicatorForm(c, status, indicatorView{New: true, Form: f}, map[string]any{"Problem": problem})
 		return
 	}
 	redirectLang(c, "/admin/katalog/indikator/"+url.PathEscape(ind.Code)+"?ok=created")
@@ -322,7 +324,7 @@ func (s *Server) catalogIndicator(c *gin.Context) {
 		s.catalogNotFound(c, err)
 		return
 	}
-	s.renderIndicatorForm(c, http.StatusOK, indicatorView{Form: formOfIndicator(lang(c), ind)}, nil)
+	s.showIndicatorForm(c, http.StatusOK, indicatorView{Form: formOfIndicator(lang(c), ind)}, nil)
 }
 
 // catalogNotFound answers a catalogue page for an entry that is not there.
@@ -361,11 +363,11 @@ func (s *Server) catalogSaveIndicator(c *gin.Context) {
 	}
 	if err != nil {
 		status, problem := s.catalogProblem(c, err)
-		s.renderIndicatorForm(c, status, v, map[string]any{"Problem": problem})
+		s.showIndicatorForm(c, status, v, map[string]any{"Problem": problem})
 		return
 	}
 	if !save {
-		s.renderIndicatorForm(c, http.StatusOK, v, nil)
+		s.showIndicatorForm(c, http.StatusOK, v, nil)
 		return
 	}
 	ok := "saved"
@@ -509,10 +511,12 @@ func (s *Server) catalogPlans(c *gin.Context) {
 			}
 		}
 	}
-	s.renderPlans(c, http.StatusOK, f, nil)
+	s.showPlans(c, http.StatusOK, f, nil)
 }
 
-func (s *Server) renderPlans(c *gin.Context, status int, f planForm, extra map[string]any) {
+// showPlans writes the plans page: the plans, the form f to add one, and
+// extra.
+func (s *Server) showPlans(c *gin.Context, status int, f planForm, extra map[string]any) {
 	ctx := c.Request.Context()
 	plans, err := s.store.Plans(ctx)
 	if err != nil {
@@ -570,7 +574,7 @@ func (s *Server) catalogCreatePlan(c *gin.Context) {
 	}
 	if err != nil {
 		status, problem := s.catalogProblem(c, err)
-		s.renderPlans(c, status, f, map[string]any{"Problem": problem, "At": "create"})
+		s.showPlans(c, status, f, map[string]any{"Problem": problem, "At": "create"})
 		return
 	}
 	redirectLang(c, "/admin/katalog/rencana?ok=plan")
@@ -590,10 +594,12 @@ type regionRow struct {
 // tree (?induk=CODE, the nation's provinces by default) with the path to
 // it, or ?q= search results; each row can take a BPS code.
 func (s *Server) catalogRegions(c *gin.Context) {
-	s.renderRegions(c, http.StatusOK, nil)
+	s.showRegions(c, http.StatusOK, nil)
 }
 
-func (s *Server) renderRegions(c *gin.Context, status int, extra map[string]any) {
+// showRegions writes the regions page for the region asked (?induk=, ?q=),
+// with extra.
+func (s *Server) showRegions(c *gin.Context, status int, extra map[string]any) {
 	ctx := c.Request.Context()
 	t := catalogTexts[lang(c)]
 	q := strings.TrimSpace(c.Query("q"))
@@ -658,7 +664,7 @@ func (s *Server) catalogSaveRegion(c *gin.Context) {
 	}
 	if err != nil {
 		status, problem := s.catalogProblem(c, err)
-		s.renderRegions(c, status, map[string]any{"Problem": problem})
+		s.showRegions(c, status, map[string]any{"Problem": problem})
 		return
 	}
 	back.Set("ok", "region")
@@ -669,10 +675,11 @@ func (s *Server) catalogSaveRegion(c *gin.Context) {
 
 // catalogAgencies answers GET /admin/katalog/instansi.
 func (s *Server) catalogAgencies(c *gin.Context) {
-	s.renderAgencies(c, http.StatusOK, map[string]any{"Form": domain.Agency{}})
+	s.showAgencies(c, http.StatusOK, map[string]any{"Form": domain.Agency{}})
 }
 
-func (s *Server) renderAgencies(c *gin.Context, status int, data map[string]any) {
+// showAgencies writes the agencies page with data (a form, a problem).
+func (s *Server) showAgencies(c *gin.Context, status int, data map[string]any) {
 	agencies, err := s.store.Agencies(c.Request.Context())
 	if err != nil {
 		s.accountError(c, err)
@@ -699,7 +706,7 @@ func (s *Server) catalogCreateAgency(c *gin.Context) {
 	}
 	if err != nil {
 		status, problem := s.catalogProblem(c, err)
-		s.renderAgencies(c, status, map[string]any{"Problem": problem, "Form": a, "At": "create"})
+		s.showAgencies(c, status, map[string]any{"Problem": problem, "Form": a, "At": "create"})
 		return
 	}
 	redirectLang(c, "/admin/katalog/instansi?ok=agency")
@@ -721,7 +728,7 @@ func (s *Server) catalogSaveAgency(c *gin.Context) {
 	}
 	if err != nil {
 		status, problem := s.catalogProblem(c, err)
-		s.renderAgencies(c, status, map[string]any{"Problem": problem, "Form": domain.Agency{}})
+		s.showAgencies(c, status, map[string]any{"Problem": problem, "Form": domain.Agency{}})
 		return
 	}
 	redirectLang(c, "/admin/katalog/instansi?ok=agency#a-"+a.Code)

@@ -239,12 +239,12 @@ func (s *Server) completenessPage(c *gin.Context) {
 		n, _ := strconv.Atoi(c.Query("halaman"))
 		pg := completeness.Page{Offset: (max(n, 1) - 1) * completenessRows, Limit: completenessRows}
 		if m, err = s.completenessMatrix(c.Request.Context(), region, from, to, pg); err == nil {
-			s.renderCompleteness(c, http.StatusOK, m, "")
+			s.renderPage(c, http.StatusOK, publicFrame, "completeness.html", s.completenessData(c, m))
 			return
 		}
 	}
-	status, msg := s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
-	s.renderCompleteness(c, status, completeness.Matrix{}, msg)
+	s.showProblem(c, publicFrame, "completeness.html", s.completenessData(c, completeness.Matrix{}), err,
+		pageWords{internal: texts[lang(c)]["errorInternal"], known: knownMessage})
 }
 
 // completenessView is one row of the page's table.
@@ -254,7 +254,9 @@ type completenessView struct {
 	Percent string
 }
 
-func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.Matrix, problem string) {
+// completenessData is what completeness.html shows of m: a page of its
+// rows, its summaries, its downloads and the region picker.
+func (s *Server) completenessData(c *gin.Context, m completeness.Matrix) map[string]any {
 	l := lang(c)
 	t := completenessTexts[l]
 	// The summaries count every cell; the table shows a page of rows: a
@@ -283,7 +285,7 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 	q.Set("locale", string(l))
 	title := t["title"]
 	data := map[string]any{
-		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Problem": problem, "Page": pg,
+		"C": t, "M": m, "Rows": rows, "Agencies": agencies, "Page": pg,
 		"Percent": progress.FormatNumber(l, m.Counts.Percent, 1) + "%",
 		"APIURL":  api, "CSVURL": "/api/v1/completeness?" + q.Encode(), "PageTitle": title,
 		"States": []completeness.State{completeness.Present, completeness.Preliminary, completeness.Missing, completeness.Overdue},
@@ -298,7 +300,7 @@ func (s *Server) renderCompleteness(c *gin.Context, status int, m completeness.M
 			s.log.Error("completeness: region picker", "region", m.Region.Code, "err", err)
 		}
 	}
-	s.renderPage(c, status, publicFrame, "completeness.html", data)
+	return data
 }
 
 // completenessRows is how many rows of the matrix the page shows at once.

@@ -89,7 +89,9 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	h.Set("Content-Language", string(r.lang))
 	switch r.format {
 	case "":
-		httpx.SetContentSecurityPolicy(h, httpx.EmbedPolicy, chart.Nonce())
+		// The page's frame also on a 304 and a cached page; a rendered one
+		// gets it from renderTo.
+		setFrameHeaders(h, embedFrame, "")
 	case "png": // a social preview: shown inline by chat apps and sites
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Cross-Origin-Resource-Policy", "cross-origin")
@@ -132,7 +134,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 			buf.Write(b)
 		}
 	default:
-		err = s.pages.ExecuteTemplate(&buf, "embed.html", v)
+		err = s.renderTo(c, &buf, embedFrame, "embed.html", v)
 	}
 	if err != nil {
 		s.embedError(c, r, err)
@@ -150,10 +152,8 @@ func (s *Server) embedError(c *gin.Context, r embedReq, err error) {
 	if l == "" {
 		l = lang(c)
 	}
-	status, msg := s.problem(c, err, publicWords(l))
 	c.Writer.Header().Del("Set-Cookie")
-	s.renderPage(c, status, embedErrorFrame, "embed_error.html", map[string]any{"Lang": l, "Message": msg})
-	c.Abort()
+	s.showProblem(c, embedErrorFrame, "embed_error.html", map[string]any{"Lang": l}, err, publicWords(l))
 }
 
 // embedView is everything an embed shows, for the page and the downloads.

@@ -122,12 +122,11 @@ func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) s
 	return nonce
 }
 
-// pageError answers a page request with an HTML error page: the user-safe
-// message for known error kinds, a generic one (and a log line) otherwise.
+// pageError answers a public page request with the error page: the
+// user-safe message for known error kinds, a generic one (and a log line)
+// otherwise.
 func (s *Server) pageError(c *gin.Context, err error) {
-	status, msg := s.problem(c, err, publicWords(lang(c)))
-	s.renderPage(c, status, publicFrame, "error.html", map[string]any{"Message": msg})
-	c.Abort()
+	s.showProblem(c, publicFrame, "error.html", map[string]any{}, err, publicWords(lang(c)))
 }
 
 // publicWords name the failures of public pages and embeds by status

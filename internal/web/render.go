@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -38,6 +39,9 @@ var (
 	reviewFrame = frame{policy: httpx.FormPolicy, private: true}
 	// uploadFrame: the upload page (an *uploadView), with its own script.
 	uploadFrame = frame{policy: httpx.UploadPolicy, private: true, vary: true}
+	// embedFrame: an embed (an *embedView), framed by any site, shared
+	// by caches; its cache rule is its data version's (embed.go).
+	embedFrame = frame{policy: httpx.EmbedPolicy, vary: true}
 	// embedErrorFrame: an embed's error, in the frame another site gave it.
 	embedErrorFrame = frame{policy: httpx.EmbedPolicy, private: true}
 )
@@ -45,10 +49,21 @@ var (
 // nonced is a page view of its own type that writes the CSP nonce.
 type nonced interface{ useNonce(nonce string) }
 
-// renderPage is the one page renderer: every HTML page is written here,
-// with its layout data, its language, its security policy and nonce and
-// its cache rule; name is the template, data what it shows.
+// renderPage is the one page renderer: every HTML page is written here
+// (an embed kept in the embed cache by renderTo, under it), with its
+// layout data, its language, its security policy and nonce and its cache
+// rule; name is the template, data what it shows.
 func (s *Server) renderPage(c *gin.Context, status int, f frame, name string, data any) {
+	c.Status(status)
+	if err := s.renderTo(c, c.Writer, f, name, data); err != nil {
+		s.log.Error("render", "template", name, "err", err)
+	}
+}
+
+// renderTo is renderPage's work with the page written to w, which need
+// not be the answer: the embed cache renders an embed into a buffer with
+// it, to keep and serve again. The frame's headers are set on c's answer.
+func (s *Server) renderTo(c *gin.Context, w io.Writer, f frame, name string, data any) error {
 	nonce := ""
 	switch d := data.(type) {
 	case map[string]any:
@@ -59,14 +74,22 @@ func (s *Server) renderPage(c *gin.Context, status int, f frame, name string, da
 		nonce = chart.Nonce()
 		d.useNonce(nonce)
 	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(lang(c)))
+	setFrameHeaders(h, f, nonce)
+	return s.pages.ExecuteTemplate(w, name, data)
+}
+
+// setFrameHeaders sets the headers f sends with every answer, also one
+// with no body (a 304) or with one rendered before (a cached embed): its
+// cache rule and its security policy with nonce.
+func setFrameHeaders(h http.Header, f frame, nonce string) {
 	if nonce == "" {
 		// A policy with a nonce admits nothing by it when the page writes
 		// none (embeds load their scripts from files).
 		nonce = chart.Nonce()
 	}
-	h := c.Writer.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Language", string(lang(c)))
 	if f.vary {
 		h.Set("Vary", "Accept-Language")
 	}
@@ -74,10 +97,6 @@ func (s *Server) renderPage(c *gin.Context, status int, f frame, name string, da
 		h.Set("Cache-Control", "no-store")
 	}
 	httpx.SetContentSecurityPolicy(h, f.policy, nonce)
-	c.Status(status)
-	if err := s.pages.ExecuteTemplate(c.Writer, name, data); err != nil {
-		s.log.Error("render", "template", name, "err", err)
-	}
 }
 
 // pageWords are how a family of pages names failures: internal for our
@@ -92,6 +111,33 @@ type pageWords struct {
 // knownMessage tells the reader the domain's own message for every kind
 // of error it names (review, upload and completeness pages).
 func knownMessage(err error, _ int) (string, bool) { return domain.Message(err), true }
+
+// problemView is a page view of its own type that shows a failure's
+// message (map-shaped pages show theirs as "Problem").
+type problemView interface{ setProblem(msg string) }
+
+// showProblem is the one HTML error path: err becomes a status and a
+// message in the words of the page's family (problem), the message goes on
+// view, and the page name is rendered with it in frame f. The handler
+// chain stops there.
+func (s *Server) showProblem(c *gin.Context, f frame, name string, view any, err error, w pageWords) {
+	s.renderPage(c, s.putProblem(c, view, err, w), f, name, view)
+	c.Abort()
+}
+
+// putProblem is showProblem up to the rendering, for a page that shows the
+// failure among more it has still to fill in (an import's result): it puts
+// err's message on view and returns its status.
+func (s *Server) putProblem(c *gin.Context, view any, err error, w pageWords) int {
+	status, msg := s.problem(c, err, w)
+	switch v := view.(type) {
+	case map[string]any:
+		v["Problem"] = msg
+	case problemView:
+		v.setProblem(msg)
+	}
+	return status
+}
 
 // problem is the one way a page request's failure becomes what its reader
 // is shown: the status for err's kind (statusOf) and the family's message

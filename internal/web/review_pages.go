@@ -168,10 +168,11 @@ func (s *Server) reviewListPage(c *gin.Context) {
 
 // reviewProblem shows a failure on the review pages with its status.
 func (s *Server) reviewProblem(c *gin.Context, v *reviewPage, err error) {
-	var status int
-	status, v.Problem = s.problem(c, err, pageWords{internal: v.T["internal"], known: knownMessage})
-	s.renderPage(c, status, reviewFrame, "review_list.html", v)
+	s.showProblem(c, reviewFrame, "review_list.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 }
+
+// setProblem shows a failure's message above the list or submission.
+func (v *reviewPage) setProblem(msg string) { v.Problem = msg }
 
 // reviewDetailPage answers GET /tinjau/{id}: the submission, what
 // publishing it would change now, its conversation and the actions the

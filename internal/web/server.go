@@ -1,7 +1,8 @@
 // Package web is Pantau's HTTP edge: the Gin router (every route in
 // routes.go), thin handlers, server-rendered pages (all written by
-// renderPage, render.go) and the JSON API. The generic machinery under
-// them (caches, limits, ETags, headers) is internal/httpx.
+// renderPage, the cached embeds by renderTo under it, every HTML error
+// by showProblem; render.go) and the JSON API. The generic machinery
+// under them (caches, limits, ETags, headers) is internal/httpx.
 package web
 
 import (

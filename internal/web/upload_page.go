@@ -326,24 +326,22 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 		return
 	}
 	u, err := s.readUpload(c)
+	if tooLarge(err) {
+		v.Error = fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
+		c.Header("Connection", "close")
+		s.renderPage(c, http.StatusRequestEntityTooLarge, uploadFrame, "upload.html", v)
+		return
+	}
 	if err != nil {
-		status, _ := statusOf(err)
-		v.Error = domain.Message(err)
-		if tooLarge(err) {
-			status, v.Error = http.StatusRequestEntityTooLarge, fmt.Sprintf(v.T["tooLarge"], v.MaxMB)
-			c.Header("Connection", "close")
-		}
-		s.renderPage(c, status, uploadFrame, "upload.html", v)
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 		return
 	}
 	defer u.close()
 	for _, k := range uploadParams {
 		v.Params[k] = u.param(k)
 	}
-	by, status, problem := s.pageUploader(c, v, u.param("token"))
-	if problem != "" {
-		v.Error = problem
-		s.renderPage(c, status, uploadFrame, "upload.html", v)
+	by, ok := s.pageUploader(c, v, u.param("token"))
+	if !ok {
 		return
 	}
 	id, f, err := s.uploads.pending.put(u.file, pendingFile{filename: u.filename, by: by, params: v.Params})
@@ -353,9 +351,7 @@ func (s *Server) previewUploadPage(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		status, problem := s.problem(c, err, pageWords{internal: v.T["internal"]})
-		v.Error = problem
-		s.renderPage(c, status, uploadFrame, "upload.html", v)
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"]})
 		return
 	}
 	s.previewPending(c, v, id, f)
@@ -393,9 +389,7 @@ func (s *Server) chooseIndicatorPage(c *gin.Context) {
 	}
 	if err := s.stillUploader(c, f.by); err != nil {
 		os.Remove(f.path)
-		var status int
-		status, v.Error = s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
-		s.renderPage(c, status, uploadFrame, "upload.html", v)
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 		return
 	}
 	f.params = maps.Clone(f.params)
@@ -404,23 +398,25 @@ func (s *Server) chooseIndicatorPage(c *gin.Context) {
 }
 
 // pageUploader decides who sends a file through the page: the logged-in
-// person when they may upload, else the agency token typed in. It returns
-// a status and a message for the page when neither will do.
-func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (domain.Principal, int, string) {
+// person when they may upload, else the agency token typed in. When
+// neither will do it shows the page saying why and reports false.
+func (s *Server) pageUploader(c *gin.Context, v *uploadView, token string) (domain.Principal, bool) {
 	if v.By != nil && token == "" {
-		return *v.By, 0, ""
+		return *v.By, true
 	}
 	if p := principal(c); token == "" && p.LoggedIn() {
-		return p, http.StatusForbidden, fmt.Sprintf(v.T["role"], p.Role)
+		v.Error = fmt.Sprintf(v.T["role"], p.Role)
+		s.renderPage(c, http.StatusForbidden, uploadFrame, "upload.html", v)
+		return domain.Principal{}, false
 	}
 	tok, err := s.token(c, token)
 	if err != nil {
-		status, problem := s.problem(c, err, pageWords{internal: v.T["internal"], known: func(_ error, status int) (string, bool) {
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: func(_ error, status int) (string, bool) {
 			return v.T["badToken"], status == http.StatusUnauthorized
 		}})
-		return domain.Principal{}, status, problem
+		return domain.Principal{}, false
 	}
-	return tokenPrincipal(tok), 0, ""
+	return tokenPrincipal(tok), true
 }
 
 // confirmUploadPage answers POST /unggah/simpan: the previewed file, for real.
@@ -439,9 +435,7 @@ func (s *Server) confirmUploadPage(c *gin.Context) {
 	f.params = maps.Clone(f.params)
 	f.params["confirm_warnings"] = c.PostForm("confirm_warnings")
 	if err := s.stillUploader(c, f.by); err != nil {
-		var status int
-		status, v.Error = s.problem(c, err, pageWords{internal: domain.Message(err), known: knownMessage})
-		s.renderPage(c, status, uploadFrame, "upload.html", v)
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 		return
 	}
 	s.importPending(c, v, &f, false)
@@ -531,7 +525,7 @@ func (s *Server) importPending(c *gin.Context, v *uploadView, f *pendingFile, dr
 	case errors.Is(err, domain.ErrInvalid):
 		v.status, v.Error = http.StatusUnprocessableEntity, v.T["rejected"]
 	default:
-		v.status, v.Error = s.problem(c, err, pageWords{internal: v.T["internal"]})
+		v.status = s.putProblem(c, v, err, pageWords{internal: v.T["internal"]})
 	}
 	return err == nil
 }
@@ -590,6 +584,9 @@ func rangeText(lang locale.Lang, low float64, high *float64) string {
 	}
 	return progress.FormatNumberTrim(lang, low, 6) + "–" + progress.FormatNumberTrim(lang, *high, 6)
 }
+
+// setProblem shows a failure's message where the page's own refusals go.
+func (v *uploadView) setProblem(msg string) { v.Error = msg }
 
 // useNonce gives upload.html the nonce of its inline style and its
 // script; the page has a strict security policy of its own (uploadFrame).
@@ -749,11 +746,9 @@ func (s *Server) uploadGridPage(c *gin.Context) {
 // gridProblem shows the form's failure (an unknown indicator, a year out of
 // range) on the upload page with its status.
 func (s *Server) gridProblem(c *gin.Context, v *uploadView, err error) {
-	var status int
-	status, v.Error = s.problem(c, err, pageWords{internal: v.T["internal"], known: knownMessage})
 	v.Grid = nil
 	s.withIndicators(c, v)
-	s.renderPage(c, status, uploadFrame, "upload.html", v)
+	s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 }
 
 // fillGrid builds the form for code and year: the instance's regions with
@@ -870,18 +865,15 @@ func (s *Server) postGridPage(c *gin.Context) {
 		s.renderPage(c, http.StatusUnprocessableEntity, uploadFrame, "upload.html", v)
 		return
 	}
-	by, status, problem := s.pageUploader(c, v, strings.TrimSpace(c.PostForm("token")))
-	if problem != "" {
-		v.Error = problem
-		s.renderPage(c, status, uploadFrame, "upload.html", v)
+	by, ok := s.pageUploader(c, v, strings.TrimSpace(c.PostForm("token")))
+	if !ok {
 		return
 	}
 	params := map[string]string{"decimal": "point", "review": v.Params["review"]}
 	name := fmt.Sprintf("isian-%s-%d.csv", code, year)
 	id, f, err := s.uploads.pending.put(strings.NewReader(csv.String()), pendingFile{filename: name, by: by, params: params})
 	if err != nil {
-		status, v.Error = s.problem(c, err, pageWords{internal: v.T["internal"]})
-		s.renderPage(c, status, uploadFrame, "upload.html", v)
+		s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"]})
 		return
 	}
 	v.Grid = nil
