@@ -39,7 +39,7 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 	data["Theme"] = theme(c)
 	// The same language and theme switches as the public pages'.
 	pt := texts[l]
-	data["Switch"] = map[string]string{"OtherLang": pageURLWith(c, "lang", t["otherLang"]),
+	data["Switch"] = map[string]string{"OtherLang": pageURLWith(c, "lang", string(l.Other())),
 		"Theme": pt["theme"], "Light": pt["light"], "Dark": pt["dark"], "Auto": pt["auto"],
 		"LightURL": pageURLWith(c, "theme", "light"), "DarkURL": pageURLWith(c, "theme", "dark"), "AutoURL": pageURLWith(c, "theme", "")}
 	data["LangQuery"] = ""

@@ -110,7 +110,7 @@ func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) s
 	data["T"] = texts[l]
 	data["Theme"] = theme(c)
 	data["Keep"] = keptParams(c)
-	data["OtherLangURL"] = pageURLWith(c, "lang", texts[l]["otherLang"])
+	data["OtherLangURL"] = pageURLWith(c, "lang", string(l.Other()))
 	data["LightURL"] = pageURLWith(c, "theme", "light")
 	data["DarkURL"] = pageURLWith(c, "theme", "dark")
 	data["AutoURL"] = pageURLWith(c, "theme", "")
