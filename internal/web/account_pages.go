@@ -30,8 +30,8 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 	}
 	data["Title"] = t[strings.TrimSuffix(name, ".html")+"Title"]
 	q := ""
-	if l == locale.EN {
-		q = "&lang=en"
+	if p := carriedLang(l); p != "" {
+		q = "&" + p
 	}
 	if t := theme(c); t != "" {
 		q += "&theme=" + t
@@ -56,13 +56,27 @@ func (s *Server) accountError(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// redirectLang sends the browser to path, keeping ?lang=en.
+// carriedLang is the query pair ("lang=en") that the account, review and
+// catalogue pages put on their links and redirects, and the manifest on
+// its start page; empty in Indonesian (the default needs none). Unlike langParam, which keeps
+// only an explicit ?lang=, it carries the language the page was shown in,
+// whether ?lang= or Accept-Language chose it, so that a form's answer
+// comes back in the language the form was filled in.
+func carriedLang(l locale.Lang) string {
+	if l != locale.EN {
+		return ""
+	}
+	return "lang=" + l.String()
+}
+
+// redirectLang sends the browser to path, keeping the page's language
+// (carriedLang) unless path names one.
 func redirectLang(c *gin.Context, path string) {
-	if lang(c) == locale.EN && !strings.Contains(path, "lang=") {
+	if p := carriedLang(lang(c)); p != "" && !strings.Contains(path, "lang=") {
 		if strings.Contains(path, "?") {
-			path += "&lang=en"
+			path += "&" + p
 		} else {
-			path += "?lang=en"
+			path += "?" + p
 		}
 	}
 	c.Redirect(http.StatusSeeOther, path)

@@ -533,11 +533,11 @@ func (s *Server) renderPlans(c *gin.Context, status int, f planForm, extra map[s
 	}
 	rows := make([]planRow, len(plans))
 	for i, p := range plans {
-		q := url.Values{"targets": {"true"}, "plan": {p.Code}}
-		if lang(c) == locale.EN {
-			q.Set("lang", "en")
+		u := "/unggah?" + url.Values{"targets": {"true"}, "plan": {p.Code}}.Encode()
+		if lp := carriedLang(lang(c)); lp != "" {
+			u += "&" + lp
 		}
-		rows[i] = planRow{Plan: p, RegionName: names[p.RegionCode], TargetsURL: "/unggah?" + q.Encode()}
+		rows[i] = planRow{Plan: p, RegionName: names[p.RegionCode], TargetsURL: u}
 	}
 	data := map[string]any{"Section": "plans", "Plans": rows, "Form": f,
 		"Kinds":    []domain.PlanKind{domain.KindRPJMN, domain.KindRPJMD, domain.KindRKPD, domain.KindRenstra},
