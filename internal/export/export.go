@@ -72,23 +72,13 @@ func (f Format) Extension() string {
 	return ".csv"
 }
 
-// ParseLocale reads a ?locale= value, a CSV file's conventions: locale.ID
-// (the default) writes ';' and a decimal comma with Indonesian headers,
-// locale.EN ',' and a decimal point with English ones. SDMX-CSV and Open
-// SDG are machine formats: always ',' and a point.
-func ParseLocale(s string) (locale.Lang, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "id", "id-id", "in":
-		return locale.ID, nil
-	case "en", "en-us", "en-gb", "int", "international":
-		return locale.EN, nil
-	}
-	return "", domain.Errorf(domain.ErrInvalid, "locale %q: use id (';' and a decimal comma) or en (',' and a decimal point)", s)
-}
-
 // Options say what a writer writes and what it may look up.
 type Options struct {
 	Format Format
+	// Locale is a CSV file's conventions: locale.ID (the default) writes
+	// ';' and a decimal comma with Indonesian headers, locale.EN ',' and a
+	// decimal point with English ones. SDMX-CSV and Open SDG are machine
+	// formats: always ',' and a point.
 	Locale locale.Lang
 	// Indicators and Regions name the codes of the rows (names, units).
 	Indicators map[string]domain.Indicator
