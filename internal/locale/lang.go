@@ -101,6 +101,16 @@ func (l Lang) Tag() language.Tag {
 	return language.Indonesian
 }
 
+// POSIX is the language with the country whose conventions Pantau
+// writes, as POSIX locale names spell it and Open Graph's og:locale
+// takes it: id_ID, en_US.
+func (l Lang) POSIX() string {
+	if l == EN {
+		return "en_US"
+	}
+	return "id_ID"
+}
+
 // Printers are safe for concurrent use (each Sprint takes its own state from
 // a pool), so one per language is shared.
 var (
