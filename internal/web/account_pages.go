@@ -30,8 +30,8 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 	}
 	data["Title"] = t[strings.TrimSuffix(name, ".html")+"Title"]
 	q := ""
-	if p := carriedLang(l); p != "" {
-		q = "&" + p
+	if cl := carriedLang(l); cl != "" {
+		q = "&lang=" + cl.String()
 	}
 	if t := theme(c); t != "" {
 		q += "&theme=" + t
@@ -56,27 +56,29 @@ func (s *Server) accountError(c *gin.Context, err error) {
 	c.Abort()
 }
 
-// carriedLang is the query pair ("lang=en") that the account, review and
-// catalogue pages put on their links and redirects, and the manifest on
-// its start page; empty in Indonesian (the default needs none). Unlike langParam, which keeps
-// only an explicit ?lang=, it carries the language the page was shown in,
-// whether ?lang= or Accept-Language chose it, so that a form's answer
-// comes back in the language the form was filled in.
-func carriedLang(l locale.Lang) string {
+// carriedLang is the language a page carries on the links, forms and
+// redirects where the reader's language must outlive a form (the account,
+// review, upload and catalogue pages, the public pages' selector forms)
+// and the manifest on its start page: the zero Lang in Indonesian, which
+// as the default needs no ?lang=. Unlike langParam, which keeps only an
+// explicit ?lang= on the public pages' links, it carries the language the
+// page was shown in, whether ?lang= or Accept-Language chose it. The
+// templates call it too.
+func carriedLang(l locale.Lang) locale.Lang {
 	if l != locale.EN {
 		return ""
 	}
-	return "lang=" + l.String()
+	return l
 }
 
 // redirectLang sends the browser to path, keeping the page's language
 // (carriedLang) unless path names one.
 func redirectLang(c *gin.Context, path string) {
-	if p := carriedLang(lang(c)); p != "" && !strings.Contains(path, "lang=") {
+	if cl := carriedLang(lang(c)); cl != "" && !strings.Contains(path, "lang=") {
 		if strings.Contains(path, "?") {
-			path += "&" + p
+			path += "&lang=" + cl.String()
 		} else {
-			path += "?" + p
+			path += "?lang=" + cl.String()
 		}
 	}
 	c.Redirect(http.StatusSeeOther, path)

@@ -533,11 +533,11 @@ func (s *Server) renderPlans(c *gin.Context, status int, f planForm, extra map[s
 	}
 	rows := make([]planRow, len(plans))
 	for i, p := range plans {
-		u := "/unggah?" + url.Values{"targets": {"true"}, "plan": {p.Code}}.Encode()
-		if lp := carriedLang(lang(c)); lp != "" {
-			u += "&" + lp
+		q := url.Values{"targets": {"true"}, "plan": {p.Code}}
+		if cl := carriedLang(lang(c)); cl != "" {
+			q.Set("lang", cl.String())
 		}
-		rows[i] = planRow{Plan: p, RegionName: names[p.RegionCode], TargetsURL: u}
+		rows[i] = planRow{Plan: p, RegionName: names[p.RegionCode], TargetsURL: "/unggah?" + q.Encode()}
 	}
 	data := map[string]any{"Section": "plans", "Plans": rows, "Form": f,
 		"Kinds":    []domain.PlanKind{domain.KindRPJMN, domain.KindRPJMD, domain.KindRKPD, domain.KindRenstra},

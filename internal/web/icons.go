@@ -70,8 +70,8 @@ func (s *Server) iconFile(name string) gin.HandlerFunc {
 func (s *Server) manifest(c *gin.Context) {
 	l := lang(c)
 	start := "/"
-	if p := carriedLang(l); p != "" {
-		start += "?" + p
+	if cl := carriedLang(l); cl != "" {
+		start += "?lang=" + cl.String()
 	}
 	body, err := json.Marshal(map[string]any{
 		"name": "Pantau", "short_name": "Pantau", "description": shareTexts[l]["manifestDescription"],

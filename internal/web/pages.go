@@ -31,6 +31,7 @@ var templateFuncs = template.FuncMap{
 	"frequencyName": func(l locale.Lang, f string) string { return catalogWord(l, "freq.", f) },
 	// chartHeights is the style sheet rules that size charts to their width.
 	"chartHeights": chart.HeightCSS,
+	"carriedLang":  carriedLang,
 }
 
 func catalogWord(l locale.Lang, prefix, code string) string {

@@ -77,8 +77,8 @@ func changeNames(cat *domain.Catalog, changes []changeRow, l locale.Lang, query 
 		}
 		seen[key] = true
 		u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + query
-		if p := carriedLang(l); p != "" {
-			u += "&" + p
+		if cl := carriedLang(l); cl != "" {
+			u += "&lang=" + cl.String()
 		}
 		links = append(links, seriesLink{Label: cmp.Or(names["i:"+ch.Indicator], ch.Indicator) + " — " + cmp.Or(names["r:"+ch.Region], ch.Region), URL: u})
 	}
@@ -106,8 +106,8 @@ func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
 	l := lang(c)
 	v := &reviewPage{Lang: l, Other: l.Other(), T: reviewTexts[l], By: principal(c),
 		States: []string{string(domain.Submitted), string(domain.Published), string(domain.Returned), string(domain.Withdrawn)}}
-	if p := carriedLang(l); p != "" {
-		v.LangQuery = "?" + p
+	if cl := carriedLang(l); cl != "" {
+		v.LangQuery = "?lang=" + cl.String()
 	}
 	if sess, ok := session(c); ok {
 		v.CSRF = sess.CSRF
