@@ -72,13 +72,18 @@ func carriedLang(l locale.Lang) locale.Lang {
 }
 
 // redirectLang sends the browser to path, keeping the page's language
-// (carriedLang) unless path names one.
+// (carriedLang) unless path names one. The language goes into the query,
+// before a #fragment (the catalogue returns to the row it changed).
 func redirectLang(c *gin.Context, path string) {
 	if cl := carriedLang(lang(c)); cl != "" && !strings.Contains(path, "lang=") {
-		if strings.Contains(path, "?") {
-			path += "&lang=" + cl.String()
-		} else {
-			path += "?lang=" + cl.String()
+		base, frag, hasFrag := strings.Cut(path, "#")
+		sep := "?"
+		if strings.Contains(base, "?") {
+			sep = "&"
+		}
+		path = base + sep + "lang=" + cl.String()
+		if hasFrag {
+			path += "#" + frag
 		}
 	}
 	c.Redirect(http.StatusSeeOther, path)
