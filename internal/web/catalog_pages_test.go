@@ -169,6 +169,10 @@ func TestCatalogPages(t *testing.T) {
 			!strings.Contains(page, "<code>16.07.01</code>") {
 			t.Fatalf("region tree: %s", page[strings.Index(page, "<main>"):])
 		}
+		if _, page := b.do("GET", "/admin/katalog/wilayah?induk=16.07&theme=dark", nil); !strings.Contains(page, "induk=16.07.01") ||
+			regexp.MustCompile(`<input[^>]*name="lang"|induk=16\.07\.[0-9.]+&amp;lang=`).MatchString(page) {
+			t.Errorf("an Indonesian page with a theme sends its search or its district links to English")
+		}
 		if _, page := b.do("GET", "/admin/katalog/wilayah?q=banyuasin", nil); !strings.Contains(page, "<code>16.07</code>") {
 			t.Errorf("region search")
 		}
