@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"pantau/internal/locale"
 )
 
 // SubmissionState is where an upload that needs review stands. Only a
@@ -38,11 +40,11 @@ type Submission struct {
 	AgencyCode string     `json:"agency,omitempty" db:"agency_code"`
 	Filename   string     `json:"filename" db:"filename"`
 	// SubmittedBy names the principal that sent it (see Principal.String).
-	SubmittedBy string    `json:"submitted_by" db:"submitted_by"`
-	SubmittedAt time.Time `json:"submitted_at" db:"submitted_at"`
-	SHA256      string    `json:"sha256" db:"sha256"`
-	Size        int64     `json:"size" db:"size"`
-	Lang        string    `json:"lang" db:"lang"`
+	SubmittedBy string      `json:"submitted_by" db:"submitted_by"`
+	SubmittedAt time.Time   `json:"submitted_at" db:"submitted_at"`
+	SHA256      string      `json:"sha256" db:"sha256"`
+	Size        int64       `json:"size" db:"size"`
+	Lang        locale.Lang `json:"lang" db:"lang"`
 	// Options is how the file is read (JSON), as it was checked.
 	Options string `json:"-" db:"options"`
 	// Counts are those of the check at submission; publishing counts again

@@ -72,23 +72,13 @@ func (f Format) Extension() string {
 	return ".csv"
 }
 
-// ParseLocale reads a ?locale= value, a CSV file's conventions: locale.ID
-// (the default) writes ';' and a decimal comma with Indonesian headers,
-// locale.EN ',' and a decimal point with English ones. SDMX-CSV and Open
-// SDG are machine formats: always ',' and a point.
-func ParseLocale(s string) (locale.Lang, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "id", "id-id", "in":
-		return locale.ID, nil
-	case "en", "en-us", "en-gb", "int", "international":
-		return locale.EN, nil
-	}
-	return "", domain.Errorf(domain.ErrInvalid, "locale %q: use id (';' and a decimal comma) or en (',' and a decimal point)", s)
-}
-
 // Options say what a writer writes and what it may look up.
 type Options struct {
 	Format Format
+	// Locale is a CSV file's conventions: locale.ID (the default) writes
+	// ';' and a decimal comma with Indonesian headers, locale.EN ',' and a
+	// decimal point with English ones. SDMX-CSV and Open SDG are machine
+	// formats: always ',' and a point.
 	Locale locale.Lang
 	// Indicators and Regions name the codes of the rows (names, units).
 	Indicators map[string]domain.Indicator
@@ -182,18 +172,23 @@ func (o Options) regionName(code string) string { return o.Regions[code].Name }
 func (o Options) word(k string) string { return o.Locale.Get("export." + k) }
 
 // statusWord is a status as the locale writes it; unknown statuses pass.
-func (o Options) statusWord(s domain.Status) string {
-	if id := "export." + string(s); o.Locale.Has(id) {
+func (o Options) statusWord(s domain.Status) string { return o.known("export.", string(s)) }
+
+// known is the catalogue's word (message prefix+code) for a code in the
+// file's language, or the code itself where the catalogue has none (an
+// age group such as 15-24 is the same in both).
+func (o Options) known(prefix, code string) string {
+	if id := prefix + code; o.Locale.Has(id) {
 		return o.Locale.Get(id)
 	}
-	return string(s)
+	return code
 }
 
-// dimension names and values in English and SDMX. Pantau's canonical form
+// dimension names and values in SDMX and Open SDG, whose codes are
+// machine codes, not words: the CSV layouts' words are in the catalogue
+// (export.dim.*, export.dimValue.*). Pantau's canonical form
 // (jenis_kelamin=perempuan) is the Indonesian one.
 var (
-	englishDimension = map[string]string{"jenis_kelamin": "sex", "daerah": "area", "kelompok_umur": "age_group"}
-	englishValue     = map[string]string{"laki_laki": "male", "perempuan": "female", "perkotaan": "urban", "perdesaan": "rural"}
 	sdmxDimension    = map[string]string{"jenis_kelamin": "SEX", "daerah": "URBANISATION", "kelompok_umur": "AGE"}
 	sdmxValue        = map[string]string{"laki_laki": "M", "perempuan": "F", "perkotaan": "U", "perdesaan": "R"}
 	openSDGDimension = map[string]string{"jenis_kelamin": "Sex", "daerah": "Location", "kelompok_umur": "Age"}
@@ -242,20 +237,9 @@ func (c *dimCells) cells(d domain.Disaggregation) ([]string, bool) {
 func (o Options) csvDims() ([]string, *dimCells) {
 	head := make([]string, len(o.Dimensions))
 	for i, d := range o.Dimensions {
-		head[i] = d
-		if o.Locale == locale.EN && englishDimension[d] != "" {
-			head[i] = englishDimension[d]
-		}
+		head[i] = o.known("export.dim.", d)
 	}
-	value := func(_, v string) string { return v }
-	if o.Locale == locale.EN {
-		value = func(_, v string) string {
-			if e := englishValue[v]; e != "" {
-				return e
-			}
-			return v
-		}
-	}
+	value := func(_, v string) string { return o.known("export.dimValue.", v) }
 	return head, newDimCells(o.Dimensions, value, "")
 }
 

@@ -49,29 +49,31 @@ type IndicatorMeta struct {
 	Agency       string `json:"agency,omitempty"`
 }
 
+// columnMeaning names, by a CSV header in any layout (lower case), the
+// catalogue message ("export.meaning.*") that says what the column holds.
 var columnMeaning = map[string]string{
-	"kode_wilayah": "region: Kemendagri code (16.07 = Kabupaten Banyuasin)", "region_code": "region: Kemendagri code (16.07 = Kabupaten Banyuasin)",
-	"ref_area": "region: Kemendagri code", "geocode": "region: Kemendagri code",
-	"nama_wilayah": "region name (informative; the code is what counts)", "region_name": "region name (informative; the code is what counts)",
-	"kode_indikator": "indicator code", "indicator_code": "indicator code", "indicator": "indicator code",
-	"nama_indikator": "indicator name (informative)", "indicator_name": "indicator name (informative)",
-	"tahun": "year", "year": "year", "time_period": "year (annual data)",
-	"nilai": "value; empty means missing, never zero", "value": "value; empty means missing, never zero", "obs_value": "value",
-	"satuan": "unit of the indicator", "unit": "unit of the indicator", "units": "unit of the indicator", "unit_measure": "unit of the indicator",
-	"status": "final, sementara/preliminary or revisi/revised", "obs_status": "observation status",
-	"putus_seri": "ya when the series breaks at this year (method change)", "series_break": "1/yes when the series breaks at this year (method change)",
+	"kode_wilayah": "region", "region_code": "region", "ref_area": "regionCode", "geocode": "regionCode",
+	"nama_wilayah": "regionName", "region_name": "regionName",
+	"kode_indikator": "indicator", "indicator_code": "indicator", "indicator": "indicator",
+	"nama_indikator": "indicatorName", "indicator_name": "indicatorName",
+	"tahun": "year", "year": "year", "time_period": "timePeriod",
+	"nilai": "value", "value": "value", "obs_value": "obsValue",
+	"satuan": "unit", "unit": "unit", "units": "unit", "unit_measure": "unit",
+	"status": "status", "obs_status": "obsStatus",
+	"putus_seri": "breakYa", "series_break": "break",
 	"catatan": "note", "note": "note", "comment_obs": "note",
-	"rencana": "plan code (RPJMD, RPJMN, RKPD…)", "plan": "plan code (RPJMD, RPJMN, RKPD…)",
-	"structure": "SDMX-CSV 2.0: the kind of structure (dataflow)", "structure_id": "SDMX-CSV 2.0: the dataflow",
-	"action": "SDMX-CSV 2.0 action: I (information: merge)", "freq": "frequency: A (annual)",
-	"jenis_kelamin": "disaggregation: sex", "sex": "disaggregation: sex", "daerah": "disaggregation: urban/rural",
-	"area": "disaggregation: urban/rural", "urbanisation": "disaggregation: urban/rural", "location": "disaggregation: urban/rural",
-	"kelompok_umur": "disaggregation: age group", "age_group": "disaggregation: age group", "age": "disaggregation: age group",
+	"rencana": "plan", "plan": "plan",
+	"structure": "structure", "structure_id": "structureID", "action": "action", "freq": "freq",
+	"jenis_kelamin": "sex", "sex": "sex",
+	"daerah": "area", "area": "area", "urbanisation": "area", "location": "area",
+	"kelompok_umur": "ageGroup", "age_group": "ageGroup", "age": "ageGroup",
 }
 
-// Describe returns the metadata of a file written with opts; kind is
-// "observations" or "targets".
+// Describe returns the metadata of a file written with opts, its
+// descriptions and notes in opts.Locale; kind is "observations" or
+// "targets".
 func Describe(opts Options, kind string, inds []domain.Indicator) (Metadata, error) {
+	l := opts.Locale
 	m := Metadata{Format: opts.Format, Kind: kind, MediaType: opts.Format.ContentType(), Indicators: []IndicatorMeta{}}
 	for _, ind := range inds {
 		m.Indicators = append(m.Indicators, IndicatorMeta{Code: ind.Code, NameID: ind.NameID, NameEN: ind.NameEN, Unit: ind.Unit,
@@ -84,9 +86,9 @@ func Describe(opts Options, kind string, inds []domain.Indicator) (Metadata, err
 			names = []string{"plan", "indicator", "region", "year", "disaggregation", "low", "high", "note", "upload_id"}
 		}
 		for _, n := range names {
-			m.Columns = append(m.Columns, ColumnDoc{Name: n, Description: jsonMeaning[n]})
+			m.Columns = append(m.Columns, ColumnDoc{Name: n, Description: l.Get("export.meaning." + jsonMeaning[n])})
 		}
-		m.Notes = []string{"A JSON array, one object per row, in key order. Numbers are exact (the shortest form that reads back to the stored value)."}
+		m.Notes = []string{l.Get("export.notes.json")}
 		return m, nil
 	}
 	// The header is what the writer writes: one source of truth.
@@ -117,37 +119,37 @@ func Describe(opts Options, kind string, inds []domain.Indicator) (Metadata, err
 	}
 	header, _, _ := strings.Cut(buf.String(), "\n")
 	for _, h := range strings.Split(header, delim) {
-		d := columnMeaning[strings.ToLower(h)]
-		switch {
-		case d != "":
+		var d string
+		switch id, ok := columnMeaning[strings.ToLower(h)]; {
+		case ok:
+			d = l.Get("export.meaning." + id)
 		case allDigits(h):
-			d = "value for the year " + h
+			d = l.Get("export.meaning.yearValue", h)
 		default:
-			d = "disaggregation: " + h
+			d = l.Get("export.meaning.dimension", h)
 		}
 		m.Columns = append(m.Columns, ColumnDoc{Name: h, Description: d})
 	}
-	m.Notes = append(m.Notes,
-		"UTF-8 without BOM; one header line, no title or comment lines, so the file uploads back into Pantau unchanged.",
-		"Numbers carry every stored digit and no thousands marks; a zero is appended where a number would otherwise read two ways (0,3380 for 0,338).",
-		"A missing value is an empty cell (or an absent row), never zero.",
-		"A text cell starting with = + - @, a tab or a carriage return is prefixed with ' so that spreadsheets do not run it as a formula; numbers are never altered.",
-	)
+	// The example is written as the file writes it: 0,3380 with a decimal
+	// comma, 0.3380 with a point.
+	padded := string(appendNumber(nil, 0.338, comma))
+	m.Notes = append(m.Notes, l.Get("export.notes.encoding"),
+		l.Get("export.notes.digits", padded, strings.TrimSuffix(padded, "0")),
+		l.Get("export.notes.missing"), l.Get("export.notes.formula"))
 	switch opts.Format {
 	case CSVWide:
-		m.Notes = append(m.Notes, "Wide layout: one series per row, years as columns. A value marked * is preliminary (angka sementara), r revised. Series breaks and notes are not carried: use the long layout for them.")
+		m.Notes = append(m.Notes, l.Get("export.notes.wide"))
 	case SDMX:
-		m.Notes = append(m.Notes, "SDMX-CSV 2.0. OBS_STATUS uses CL_OBS_STATUS: A normal, P provisional, R revised. SERIES_BREAK is 1 at a break. Totals are _T.")
+		m.Notes = append(m.Notes, l.Get("export.notes.sdmx"))
 	case OpenSDG:
-		m.Notes = append(m.Notes, "Open SDG data layout. Totals have empty disaggregation cells.")
+		m.Notes = append(m.Notes, l.Get("export.notes.opensdg"))
 	}
 	return m, nil
 }
 
+// jsonMeaning is columnMeaning for the fields of a JSON export's objects.
 var jsonMeaning = map[string]string{
-	"indicator": "indicator code", "region": "region: Kemendagri code", "year": "year",
-	"disaggregation": "canonical dimension=value pairs joined by ';' (empty: total)", "value": "value",
-	"status": "final, sementara (preliminary) or revised", "series_break": "true when the series breaks at this year",
-	"note": "note", "upload_id": "the upload (data version) that last wrote the row", "plan": "plan code",
-	"low": "target, or the low end of a target range", "high": "target, or the high end of a target range",
+	"indicator": "indicator", "region": "regionCode", "year": "year", "disaggregation": "disaggregation",
+	"value": "obsValue", "status": "jsonStatus", "series_break": "jsonBreak", "note": "note",
+	"upload_id": "uploadID", "plan": "jsonPlan", "low": "low", "high": "high",
 }

@@ -3,7 +3,6 @@ package export
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 
 	"pantau/internal/domain"
@@ -98,11 +97,11 @@ func (e *Export) Metadata() (Metadata, error) {
 	}
 	// Generated demo values are nobody's publication: the file says which
 	// they are and, when it holds nothing else, credits no publisher.
-	m.Notes = append(m.Notes, fmt.Sprintf("%d of the %d rows are illustrative (data contoh): generated for the demo, not published; their note says so.",
-		e.Shape.Illustrative, e.Shape.Rows))
+	l := e.Opts.Locale
+	m.Notes = append(m.Notes, l.Get("export.notes.illustrative", e.Shape.Illustrative, e.Shape.Rows))
 	if e.Shape.Illustrative == e.Shape.Rows {
 		for i := range m.Indicators {
-			m.Indicators[i].Source = "data contoh (ilustratif) / illustrative: generated for the demo, not published"
+			m.Indicators[i].Source = l.Get("export.demoSource")
 		}
 	}
 	m.Illustrative = e.Shape.Illustrative

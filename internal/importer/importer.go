@@ -238,8 +238,8 @@ func importAs(ctx context.Context, st *store.Store, r io.Reader, req Request, m 
 	if err != nil {
 		return res, err
 	}
-	if req.Options.Lang != "en" {
-		req.Options.Lang = "id"
+	if req.Options.Lang != locale.EN {
+		req.Options.Lang = locale.ID
 	}
 	// The bytes are hashed as the reader reads them and, when they are kept,
 	// copied to a temporary file that the store keeps once the rows are in:
@@ -300,7 +300,7 @@ func (j *job) keptFile() (store.UploadFile, error) {
 	if j.res.Report != nil {
 		f.Dialect, _ = json.Marshal(j.res.Report.Dialect)
 	}
-	f.Lang = string(j.req.Options.Lang)
+	f.Lang = j.req.Options.Lang
 	return f, nil
 }
 
@@ -452,7 +452,7 @@ func submissionOf(req Request, res Result) domain.Submission {
 	o := req.Options
 	opts, _ := json.Marshal(readOptions{Indicator: o.Indicator, Region: o.Region, Plan: o.Plan, Decimal: o.Decimal, Encoding: o.Encoding, Territory: o.Territory, Sheet: o.Sheet, Scope: req.Scope})
 	return domain.Submission{Kind: req.kind(), AgencyCode: req.Agency, Filename: req.Upload.Filename, SubmittedBy: req.Upload.CreatedBy,
-		Lang: string(o.Lang), Options: string(opts), Counts: res.Upload.Counts}
+		Lang: o.Lang, Options: string(opts), Counts: res.Upload.Counts}
 }
 
 // Publish makes a submitted upload public: its kept file is imported again,

@@ -39,14 +39,20 @@ type TemplateRow struct {
 	Has    bool
 }
 
+// templateKeys are the template's columns, by the ends of their message
+// ids: "csv."+key names the column, "xlsx.template.col_"+key explains it.
+// The indicator's name is a column the reader ignores, there for the
+// person filling it in.
+var templateKeys = []string{"region_code", "region_name", "indicator_code", "indicator_name", "unit", "year", "value"}
+
 // templateColumns are the template's columns, named as the reader knows
-// them in each language; the indicator's name is a column the reader
-// ignores, there for the person filling it in.
+// them in each language.
 func templateColumns(lang locale.Lang) []string {
-	if lang == locale.EN {
-		return []string{"region_code", "region_name", "indicator_code", "indicator_name", "unit", "year", "value"}
+	cols := make([]string, len(templateKeys))
+	for i, k := range templateKeys {
+		cols[i] = lang.Get("csv." + k)
 	}
-	return []string{"kode_wilayah", "nama_wilayah", "kode_indikator", "nama_indikator", "satuan", "tahun", "nilai"}
+	return cols
 }
 
 // valueColumn is the letter of the value column (the last).
@@ -155,9 +161,8 @@ func finite(lo, hi float64) (float64, float64) {
 // writeHelpSheet explains the columns, in the template's language.
 func writeHelpSheet(f *excelize.File, name string, lang locale.Lang, bold int) error {
 	rows := [][]string{{lang.Get("xlsx.template.help_title")}, {lang.Get("xlsx.template.help_intro")}, {}}
-	keys := []string{"region_code", "region_name", "indicator_code", "indicator_name", "unit", "year", "value"}
 	for i, c := range templateColumns(lang) {
-		rows = append(rows, []string{c, lang.Get("xlsx.template.col_" + keys[i])})
+		rows = append(rows, []string{c, lang.Get("xlsx.template.col_" + templateKeys[i])})
 	}
 	rows = append(rows, []string{}, []string{lang.Get("xlsx.template.help_empty")}, []string{lang.Get("xlsx.template.help_upload")})
 	for i, r := range rows {

@@ -38,6 +38,22 @@ func Parse(s string) (Lang, bool) {
 	return "", false
 }
 
+// ParseLoose reads a language as a download's ?locale= carries it, which
+// chooses a CSV file's conventions as well as its words: a code or one of
+// its regional tags (id-ID, en-US, en-GB), "in" (the withdrawn ISO code
+// for Indonesian, which Java wrote until version 17) and "int" or
+// "international" for English's ',' and decimal point; any case, empty
+// for Indonesian.
+func ParseLoose(s string) (Lang, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "id", "id-id", "in":
+		return ID, true
+	case "en", "en-us", "en-gb", "int", "international":
+		return EN, true
+	}
+	return "", false
+}
+
 // Negotiate picks the language of a request: the ?lang= value first, then
 // the first Accept-Language entry that names Indonesian or English;
 // Indonesian by default.
@@ -83,6 +99,16 @@ func (l Lang) Tag() language.Tag {
 		return language.English
 	}
 	return language.Indonesian
+}
+
+// POSIX is the language with the country whose conventions Pantau
+// writes, as POSIX locale names spell it and Open Graph's og:locale
+// takes it: id_ID, en_US.
+func (l Lang) POSIX() string {
+	if l == EN {
+		return "en_US"
+	}
+	return "id_ID"
 }
 
 // Printers are safe for concurrent use (each Sprint takes its own state from

@@ -86,6 +86,22 @@ func TestNegotiate(t *testing.T) {
 	}
 }
 
+func TestParseLoose(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want Lang
+		ok   bool
+	}{
+		{"", ID, true}, {"id", ID, true}, {" ID-id ", ID, true}, {"in", ID, true},
+		{"en", EN, true}, {"EN-GB", EN, true}, {"en-us", EN, true}, {"int", EN, true}, {"International", EN, true},
+		{"fr", "", false}, {"english", "", false}, {"id_ID", "", false},
+	} {
+		if got, ok := ParseLoose(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("ParseLoose(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
 func TestGet(t *testing.T) {
 	if got := EN.Get("ingest.ragged_row", 3, 2); got != "row has 3 fields, the header has 2" {
 		t.Errorf("EN ragged_row = %q", got)

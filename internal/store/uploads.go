@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"pantau/internal/domain"
+	"pantau/internal/locale"
 )
 
 // UploadFile is the raw file an upload carried, kept with its SHA-256 so
@@ -26,7 +27,7 @@ type UploadFile struct {
 	// Dialect is what the reader detected, as JSON.
 	Dialect json.RawMessage `json:"dialect,omitempty"`
 	// Lang is the language the file's messages were given in.
-	Lang string `json:"lang,omitempty"`
+	Lang locale.Lang `json:"lang,omitempty"`
 	// Content is the file's bytes, read once while the upload is stored.
 	Content io.Reader `json:"-"`
 }
@@ -242,7 +243,7 @@ type UploadDetail struct {
 	SHA256  string          `json:"sha256" db:"sha256"`
 	Size    int64           `json:"size" db:"size"`
 	Dialect json.RawMessage `json:"dialect,omitempty" db:"-"`
-	Lang    string          `json:"lang,omitempty" db:"lang"`
+	Lang    locale.Lang     `json:"lang,omitempty" db:"lang"`
 	// HasFile says whether the file's bytes are kept (uploads made from
 	// rows rather than a file have none).
 	HasFile bool `json:"has_file" db:"has_file"`

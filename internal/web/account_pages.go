@@ -30,8 +30,8 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 	}
 	data["Title"] = t[strings.TrimSuffix(name, ".html")+"Title"]
 	q := ""
-	if l == locale.EN {
-		q = "&lang=en"
+	if cl := carriedLang(l); cl != "" {
+		q = "&lang=" + cl.String()
 	}
 	if t := theme(c); t != "" {
 		q += "&theme=" + t
@@ -39,7 +39,7 @@ func accountLayout(_ *Server, c *gin.Context, name string, data map[string]any) 
 	data["Theme"] = theme(c)
 	// The same language and theme switches as the public pages'.
 	pt := texts[l]
-	data["Switch"] = map[string]string{"OtherLang": pageURLWith(c, "lang", t["otherLang"]),
+	data["Switch"] = map[string]string{"OtherLang": pageURLWith(c, "lang", string(l.Other())),
 		"Theme": pt["theme"], "Light": pt["light"], "Dark": pt["dark"], "Auto": pt["auto"],
 		"LightURL": pageURLWith(c, "theme", "light"), "DarkURL": pageURLWith(c, "theme", "dark"), "AutoURL": pageURLWith(c, "theme", "")}
 	data["LangQuery"] = ""
@@ -54,13 +54,34 @@ func (s *Server) accountError(c *gin.Context, err error) {
 	s.showProblem(c, accountFrame, "login.html", map[string]any{}, err, pageWords{internal: accountTexts[lang(c)]["internal"]})
 }
 
-// redirectLang sends the browser to path, keeping ?lang=en.
+// carriedLang is the language a page carries on the links, forms and
+// redirects where the reader's language must outlive a form (the account,
+// review, upload and catalogue pages, the public pages' selector forms)
+// and the manifest on its start page: the zero Lang in Indonesian, which
+// as the default needs no ?lang=. Unlike langParam, which keeps only an
+// explicit ?lang= on the public pages' links, it carries the language the
+// page was shown in, whether ?lang= or Accept-Language chose it. The
+// templates call it too.
+func carriedLang(l locale.Lang) locale.Lang {
+	if l != locale.EN {
+		return ""
+	}
+	return l
+}
+
+// redirectLang sends the browser to path, keeping the page's language
+// (carriedLang) unless path names one. The language goes into the query,
+// before a #fragment (the catalogue returns to the row it changed).
 func redirectLang(c *gin.Context, path string) {
-	if lang(c) == locale.EN && !strings.Contains(path, "lang=") {
-		if strings.Contains(path, "?") {
-			path += "&lang=en"
-		} else {
-			path += "?lang=en"
+	if cl := carriedLang(lang(c)); cl != "" && !strings.Contains(path, "lang=") {
+		base, frag, hasFrag := strings.Cut(path, "#")
+		sep := "?"
+		if strings.Contains(base, "?") {
+			sep = "&"
+		}
+		path = base + sep + "lang=" + cl.String()
+		if hasFrag {
+			path += "#" + frag
 		}
 	}
 	c.Redirect(http.StatusSeeOther, path)

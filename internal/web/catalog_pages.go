@@ -538,8 +538,8 @@ func (s *Server) showPlans(c *gin.Context, status int, f planForm, extra map[str
 	rows := make([]planRow, len(plans))
 	for i, p := range plans {
 		q := url.Values{"targets": {"true"}, "plan": {p.Code}}
-		if lang(c) == locale.EN {
-			q.Set("lang", "en")
+		if cl := carriedLang(lang(c)); cl != "" {
+			q.Set("lang", cl.String())
 		}
 		rows[i] = planRow{Plan: p, RegionName: names[p.RegionCode], TargetsURL: "/unggah?" + q.Encode()}
 	}

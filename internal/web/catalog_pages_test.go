@@ -169,6 +169,10 @@ func TestCatalogPages(t *testing.T) {
 			!strings.Contains(page, "<code>16.07.01</code>") {
 			t.Fatalf("region tree: %s", page[strings.Index(page, "<main>"):])
 		}
+		if _, page := b.do("GET", "/admin/katalog/wilayah?induk=16.07&theme=dark", nil); !strings.Contains(page, "induk=16.07.01") ||
+			regexp.MustCompile(`<input[^>]*name="lang"|induk=16\.07\.[0-9.]+&amp;lang=`).MatchString(page) {
+			t.Errorf("an Indonesian page with a theme sends its search or its district links to English")
+		}
 		if _, page := b.do("GET", "/admin/katalog/wilayah?q=banyuasin", nil); !strings.Contains(page, "<code>16.07</code>") {
 			t.Errorf("region search")
 		}
@@ -178,6 +182,12 @@ func TestCatalogPages(t *testing.T) {
 		resp, page = b.do("POST", "/admin/katalog/wilayah/16.07.01?induk=16.07", url.Values{"csrf_token": {tok}, "bps_code": {"1607010"}})
 		if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/katalog/wilayah?induk=16.07&ok=region") {
 			t.Fatalf("BPS code: %d %s %s", resp.StatusCode, resp.Header.Get("Location"), regexp.MustCompile(`class="problem"[^<]*<`).FindString(page))
+		}
+		// In English the answer comes back in English, at the row: the
+		// language goes before the #fragment.
+		resp, _ = b.do("POST", "/admin/katalog/wilayah/16.07.01?induk=16.07&lang=en", url.Values{"csrf_token": {tok}, "bps_code": {"1607010"}})
+		if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || !strings.HasSuffix(loc, "&lang=en#r-16.07.01") {
+			t.Errorf("BPS code in English: %d %s", resp.StatusCode, loc)
 		}
 		if r, _ := st.Region(ctx, "16.07.01"); r.BPSCode != "1607010" || r.Name == "" {
 			t.Errorf("region after the BPS code: %+v", r)

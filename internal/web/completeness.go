@@ -203,7 +203,7 @@ func completenessAPIPage(c *gin.Context) (completeness.Page, error) {
 }
 
 func (s *Server) completenessCSV(c *gin.Context, m completeness.Matrix) {
-	loc, err := export.ParseLocale(c.Query("locale"))
+	loc, err := fileLocale(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -317,7 +317,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 	img := r
 	img.version, img.since, img.theme = version, 0, ""
 	v.Preview = &preview{Title: v.Title, Description: shorten(v.Caption, 200), URL: v.CanonicalURL, SiteName: "Pantau",
-		Local: ogLocale[r.lang], Image: base + img.path() + "?" + img.query("format", "png"), ImageAlt: v.Title,
+		Local: r.lang.POSIX(), Image: base + img.path() + "?" + img.query("format", "png"), ImageAlt: v.Title,
 		ImageWidth: ogimage.Width, ImageHeight: ogimage.Height}
 	v.Share = newShareLinks(r.lang, "share", v.CanonicalURL, v.Title)
 	if !v.UpdatedAt.IsZero() {

@@ -18,6 +18,7 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/export"
 	"pantau/internal/httpx"
+	"pantau/internal/locale"
 	"pantau/internal/store"
 )
 
@@ -27,7 +28,7 @@ func exportRequest(c *gin.Context) (kind string, sel store.Selection, opts expor
 	if opts.Format, err = export.ParseFormat(c.Query("format")); err != nil {
 		return
 	}
-	if opts.Locale, err = export.ParseLocale(c.Query("locale")); err != nil {
+	if opts.Locale, err = fileLocale(c); err != nil {
 		return
 	}
 	switch kind = c.DefaultQuery("kind", export.KindObservations); kind {
@@ -49,6 +50,16 @@ func exportRequest(c *gin.Context) (kind string, sel store.Selection, opts expor
 	}
 	sel.ToYear, err = yearParam(c, "to")
 	return
+}
+
+// fileLocale reads a download's ?locale= (locale.ParseLoose): the
+// language of its words and, for CSV, its conventions (export.Options).
+func fileLocale(c *gin.Context) (locale.Lang, error) {
+	raw := c.Query("locale")
+	if l, ok := locale.ParseLoose(raw); ok {
+		return l, nil
+	}
+	return "", domain.Errorf(domain.ErrInvalid, "locale %q: use %s (';' and a decimal comma) or %s (',' and a decimal point)", raw, locale.ID, locale.EN)
 }
 
 // yearParam reads an optional year from the query (0 when absent).

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/httpx"
-	"pantau/internal/locale"
 	"pantau/internal/ogimage"
 )
 
@@ -70,9 +69,13 @@ func (s *Server) iconFile(name string) gin.HandlerFunc {
 // manifest is /manifest.webmanifest, in the reader's language.
 func (s *Server) manifest(c *gin.Context) {
 	l := lang(c)
+	start := "/"
+	if cl := carriedLang(l); cl != "" {
+		start += "?lang=" + cl.String()
+	}
 	body, err := json.Marshal(map[string]any{
 		"name": "Pantau", "short_name": "Pantau", "description": shareTexts[l]["manifestDescription"],
-		"lang": string(l), "start_url": "/" + map[locale.Lang]string{locale.EN: "?lang=en"}[l], "display": "browser",
+		"lang": string(l), "start_url": start, "display": "browser",
 		"background_color": "#ffffff", "theme_color": "#1d4ed8",
 		"icons": []map[string]string{
 			{"src": "/static/icon.svg", "type": "image/svg+xml", "sizes": "any"},

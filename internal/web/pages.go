@@ -31,6 +31,7 @@ var templateFuncs = template.FuncMap{
 	"frequencyName": func(l locale.Lang, f string) string { return catalogWord(l, "freq.", f) },
 	// chartHeights is the style sheet rules that size charts to their width.
 	"chartHeights": chart.HeightCSS,
+	"carriedLang":  carriedLang,
 }
 
 func catalogWord(l locale.Lang, prefix, code string) string {
@@ -110,7 +111,7 @@ func publicLayout(s *Server, c *gin.Context, name string, data map[string]any) s
 	data["T"] = texts[l]
 	data["Theme"] = theme(c)
 	data["Keep"] = keptParams(c)
-	data["OtherLangURL"] = pageURLWith(c, "lang", texts[l]["otherLang"])
+	data["OtherLangURL"] = pageURLWith(c, "lang", string(l.Other()))
 	data["LightURL"] = pageURLWith(c, "theme", "light")
 	data["DarkURL"] = pageURLWith(c, "theme", "dark")
 	data["AutoURL"] = pageURLWith(c, "theme", "")

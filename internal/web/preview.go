@@ -37,7 +37,7 @@ func (sh share) Preview(d map[string]any) *preview {
 	l := lang(sh.c)
 	words := shareTexts[l]
 	base := sh.s.baseURL(sh.c)
-	p := &preview{SiteName: "Pantau", Local: ogLocale[l],
+	p := &preview{SiteName: "Pantau", Local: l.POSIX(),
 		ImageWidth: ogimage.Width, ImageHeight: ogimage.Height}
 	p.Title, _ = d["PageTitle"].(string)
 	if p.Title == "" {
@@ -127,9 +127,6 @@ func (sh share) pageURL() string {
 	u.RawQuery = q.Encode()
 	return sh.s.baseURL(sh.c) + u.RequestURI()
 }
-
-// ogLocale is og:locale for each language.
-var ogLocale = map[locale.Lang]string{locale.ID: "id_ID", locale.EN: "en_US"}
 
 // shareTexts are the words of the share area and the previews.
 var shareTexts = locale.Sections("share")

@@ -77,8 +77,8 @@ func changeNames(cat *domain.Catalog, changes []changeRow, l locale.Lang, query 
 		}
 		seen[key] = true
 		u := "/i/" + url.PathEscape(ch.Indicator) + "?region=" + url.QueryEscape(ch.Region) + query
-		if l == locale.EN {
-			u += "&lang=en"
+		if cl := carriedLang(l); cl != "" {
+			u += "&lang=" + cl.String()
 		}
 		links = append(links, seriesLink{Label: cmp.Or(names["i:"+ch.Indicator], ch.Indicator) + " — " + cmp.Or(names["r:"+ch.Region], ch.Region), URL: u})
 	}
@@ -104,10 +104,10 @@ type commentRow struct {
 
 func (s *Server) newReviewPage(c *gin.Context) *reviewPage {
 	l := lang(c)
-	v := &reviewPage{Lang: l, Other: locale.EN, T: reviewTexts[l], By: principal(c),
+	v := &reviewPage{Lang: l, Other: l.Other(), T: reviewTexts[l], By: principal(c),
 		States: []string{string(domain.Submitted), string(domain.Published), string(domain.Returned), string(domain.Withdrawn)}}
-	if l == locale.EN {
-		v.Other, v.LangQuery = locale.ID, "?lang=en"
+	if cl := carriedLang(l); cl != "" {
+		v.LangQuery = "?lang=" + cl.String()
 	}
 	if sess, ok := session(c); ok {
 		v.CSRF = sess.CSRF

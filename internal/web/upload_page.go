@@ -291,11 +291,8 @@ func (s *Server) indicatorChoice(c *gin.Context, v *uploadView, agency string) {
 
 func (s *Server) newUploadView(c *gin.Context) *uploadView {
 	l := lang(c)
-	v := &uploadView{Lang: l, Other: locale.EN, T: uploadTexts[l], X: templateTexts[l], Params: map[string]string{}, MaxMB: (s.uploads.maxBytes + 1<<20 - 1) >> 20, Theme: theme(c),
+	v := &uploadView{Lang: l, Other: l.Other(), T: uploadTexts[l], X: templateTexts[l], Params: map[string]string{}, MaxMB: (s.uploads.maxBytes + 1<<20 - 1) >> 20, Theme: theme(c),
 		ReviewRequired: s.requireReview}
-	if l == locale.EN {
-		v.Other = locale.ID
-	}
 	// The other language's link keeps a form's choices; a page that
 	// answers a POST links to the empty form.
 	v.OtherURL = "/unggah?lang=" + string(v.Other)
