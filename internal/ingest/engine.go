@@ -522,7 +522,7 @@ func (rd *reader) rowYear(c *rowCtx, rec []string) int {
 		rd.fail(c, s.year, raw, CodeUnsupportedPeriod, raw)
 	case !ok:
 		rd.fail(c, s.year, raw, CodeBadYear, raw)
-	case year < domain.MinYear || year > domain.MaxYear:
+	case domain.CheckYear(year) != nil:
 		rd.fail(c, s.year, raw, CodeYearRange, year, domain.MinYear, domain.MaxYear)
 	}
 	return year
