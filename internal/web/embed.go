@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -76,10 +75,6 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	// Absolute links in the page follow the address it was asked at.
 	key := r.key(version) + "\x00" + s.baseURL(c)
 	etag := httpx.ETag([]byte(key))
-	h.Set("ETag", etag)
-	if !modified.IsZero() {
-		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
-	}
 	if r.pinned() {
 		h.Set("Cache-Control", pinnedCacheControl)
 	} else {
@@ -97,9 +92,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Content-Disposition", `attachment; filename="`+r.fileName()+`.`+r.format+`"`)
 	}
-	if httpx.NotModified(c, etag, modified) {
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
+	if httpx.Conditional(c, etag, modified) {
 		return
 	}
 	if e := s.embeds.Get(key); e != nil {

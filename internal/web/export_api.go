@@ -124,14 +124,12 @@ func (s *Server) getExport(c *gin.Context) {
 		s.getExportPage(c, kind, sel, opts, version)
 		return
 	}
-	etag := exportETag(c, version)
-	if httpx.NotModified(c, etag, time.Time{}) {
-		c.Header("ETag", etag)
-		c.Status(http.StatusNotModified)
+	if httpx.Conditional(c, exportETag(c, version), time.Time{}) {
 		return
 	}
 	e, err := export.Prepare(ctx, s.store, kind, sel, opts)
 	if err != nil {
+		c.Writer.Header().Del("ETag") // the refusal is not the export it names
 		s.fail(c, err)
 		return
 	}
@@ -143,8 +141,6 @@ func (s *Server) getExport(c *gin.Context) {
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, exportFilename(kind, sel, opts.Format, version)))
 	c.Header("Link", fmt.Sprintf(`<%s>; rel="describedby"; type="application/json"`, meta))
 	c.Header("X-Pantau-Data-Version", strconv.FormatInt(version, 10))
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("ETag", etag)
 	c.Header("Cache-Control", "no-cache")
 	c.Status(http.StatusOK)
 	if _, err := e.WriteTo(ctx, c.Writer); err != nil {
