@@ -343,13 +343,13 @@ func revisedSince(ctx context.Context, st *store.Store, code, region string, sin
 		return 0, err
 	}
 	then = asOf(then, year)
-	old := make(map[domain.SeriesKey]domain.Observation, len(then.Observations))
+	old := make(map[domain.ObservationKey]domain.Observation, len(then.Observations))
 	for _, o := range then.Observations {
-		old[o.SeriesKey] = o
+		old[o.ObservationKey] = o
 	}
 	var what domain.Attr
 	for _, o := range now.Observations {
-		prev, ok := old[o.SeriesKey]
+		prev, ok := old[o.ObservationKey]
 		if !ok {
 			return domain.AttrValue, nil
 		}
@@ -359,7 +359,7 @@ func revisedSince(ctx context.Context, st *store.Store, code, region string, sin
 		return what | domain.AttrValue, nil
 	}
 	for i, t := range now.Targets {
-		if u := then.Targets[i]; t.SeriesKey != u.SeriesKey || t.PlanCode != u.PlanCode || t.Low != u.Low || t.High != u.High {
+		if u := then.Targets[i]; t.ObservationKey != u.ObservationKey || t.PlanCode != u.PlanCode || t.Low != u.Low || t.High != u.High {
 			return what | domain.AttrValue, nil
 		}
 	}

@@ -169,12 +169,12 @@ func (s *Server) getExportPage(c *gin.Context, kind string, sel store.Selection,
 		return
 	}
 	var k exportCursor
-	var after *domain.SeriesKey
+	var after *domain.ObservationKey
 	if ok, err := readCursor(c, &k); err != nil || ok && k.Indicator == "" {
 		s.fail(c, cmp.Or(err, errNotOurCursor(c)))
 		return
 	} else if ok {
-		after = &domain.SeriesKey{IndicatorCode: k.Indicator, RegionCode: k.Region, Disagg: domain.Disaggregation(k.Disagg), Year: k.Year}
+		after = &domain.ObservationKey{IndicatorCode: k.Indicator, RegionCode: k.Region, Disagg: domain.Disaggregation(k.Disagg), Year: k.Year}
 	}
 	var rows []domain.Observation
 	if err = s.checkSelection(ctx, sel); err == nil {

@@ -794,7 +794,7 @@ func (s *Server) fillGrid(c *gin.Context, v *uploadView, code, rawYear string, e
 	values := s.store.StoredValues(ctx)
 	for i, r := range regions {
 		row := gridRow{Code: r.Code, Name: r.Name, Child: i > 0}
-		if val, ok := values.Value(domain.SeriesKey{IndicatorCode: code, RegionCode: r.Code, Year: year}); ok {
+		if val, ok := values.Value(domain.ObservationKey{IndicatorCode: code, RegionCode: r.Code, Year: year}); ok {
 			row.Current = progress.FormatNumber(v.Lang, val, ind.Decimals)
 		}
 		row.Value = entered[r.Code]
