@@ -380,6 +380,16 @@ func (d Dashboard) Panel(id string) (Panel, bool) {
 	return d.Panels[i], true
 }
 
+// EmbeddablePanel returns the dashboard's embeddable panel with id, or
+// with id empty its first embeddable one (a preview that names none).
+func (d Dashboard) EmbeddablePanel(id string) (Panel, bool) {
+	i := slices.IndexFunc(d.Panels, func(p Panel) bool { return p.Embeddable() && (id == "" || p.ID == id) })
+	if i < 0 {
+		return Panel{}, false
+	}
+	return d.Panels[i], true
+}
+
 // Indicators are the indicators the dashboard's panels name, in panel
 // order, each once: what its page reads when every scorecard lists its
 // own (one that lists none covers every indicator of the region). Empty

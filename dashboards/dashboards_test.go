@@ -172,3 +172,29 @@ func TestPanelLookup(t *testing.T) {
 		})
 	}
 }
+
+func TestEmbeddablePanel(t *testing.T) {
+	d := Dashboard{Panels: []Panel{
+		{ID: "tiles", Type: KPI, Indicators: []string{"a"}},
+		{ID: "trend", Type: Series, Indicator: "a"},
+		{ID: "spread", Type: Disparity, Indicator: "a"},
+	}}
+	for _, tt := range []struct {
+		name, id, want string
+	}{
+		{"an embeddable panel", "spread", "spread"},
+		{"no id: the first embeddable one", "", "trend"},
+		{"a panel that is not embeddable", "tiles", ""},
+		{"no such panel", "nope", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, ok := d.EmbeddablePanel(tt.id)
+			if ok != (tt.want != "") || p.ID != tt.want {
+				t.Errorf("EmbeddablePanel(%q) = %q, %v; want %q", tt.id, p.ID, ok, tt.want)
+			}
+		})
+	}
+	if p, ok := (Dashboard{Panels: d.Panels[:1]}).EmbeddablePanel(""); ok {
+		t.Errorf("a dashboard of tiles only has embeddable panel %q", p.ID)
+	}
+}

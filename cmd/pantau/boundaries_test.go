@@ -43,10 +43,10 @@ func bigRegencies(t *testing.T) string {
 // option given, on each database, and its server then answers the 17
 // shapes. A dry run stores nothing; a bad file exits 1 naming the feature.
 func TestBoundariesImportCommand(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			url := testdb.URL(t, store.Dialect(engine))
+			url := testdb.URL(t, engine)
 			getenv := env("PANTAU_DATABASE_URL", url)
 			st, err := openStore(ctx, url)
 			if err != nil {

@@ -16,10 +16,12 @@ import (
 	"pantau/internal/testdb"
 )
 
-// both runs fn on a new SQLite file and a new PostgreSQL database.
+// both runs fn on a new database of each engine (testdb.Engines): a SQLite
+// file, then a PostgreSQL database.
 func both(t *testing.T, fn func(t *testing.T, url string)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "pantau.db")) })
-	t.Run("postgres", func(t *testing.T) { fn(t, testdb.URL(t, store.Postgres)) })
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) { fn(t, testdb.URL(t, engine)) })
+	}
 }
 
 // pantau runs one command and returns its exit code, stdout and stderr
@@ -277,10 +279,11 @@ func TestCatalogRoundTrip(t *testing.T) {
 
 // newURL is a new database of the same engine as url.
 func newURL(t *testing.T, url string) string {
+	engine := store.Postgres
 	if _, ok := store.IsSQLiteFile(url); ok {
-		return filepath.Join(t.TempDir(), "fresh.db")
+		engine = store.SQLite
 	}
-	return testdb.URL(t, store.Postgres)
+	return testdb.URL(t, engine)
 }
 
 func firstDiff(a, b string) string {

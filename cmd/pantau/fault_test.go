@@ -53,9 +53,9 @@ func snapshot(t *testing.T, url string) string {
 // middle of a file (the file is a pipe, half written): the database must be
 // exactly as before, and the next import must go through (no stale lock).
 func TestKillDuringUpload(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			url := testdb.URL(t, store.Dialect(engine))
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
+			url := testdb.URL(t, engine)
 			ctx := context.Background()
 			st := testdb.Open(t, url)
 			if err := demo.Load(ctx, st); err != nil {

@@ -20,10 +20,10 @@ import (
 // values in every parameter of the read API: each answer is a clean 4xx or
 // 200 with the error shape, never a 500, and the data is intact afterwards.
 func TestHostileQueries(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			url, args := testdb.URL(t, store.Dialect(engine)), []string{}
-			if engine == "postgres" {
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
+			url, args := testdb.URL(t, engine), []string{}
+			if engine == store.Postgres {
 				args = []string{"--demo"}
 			}
 			hostileQueries(t, startServer(t, env("PANTAU_DATABASE_URL", url, "PANTAU_LOG_LEVEL", "error"), args...))

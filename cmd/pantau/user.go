@@ -67,7 +67,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	who := "cli:" + getenv("USER")
-	e := store.AuditEntry{Principal: who, Action: "user_create", Object: fmt.Sprintf("user:%d", u.ID), Detail: fmt.Sprintf("%s %s %s", u.Email, u.Role, u.AgencyCode)}
+	e := store.AuditEntry{Principal: who, Action: "user_create", Object: domain.Ref(domain.ByUser, u.ID), Detail: fmt.Sprintf("%s %s %s", u.Email, u.Role, u.AgencyCode)}
 	if err := st.Audit(ctx, e); err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func LoadNational(ctx context.Context, st *store.Store, root string) (National, 
 				}
 				for y := 0; y < years; y++ {
 					v := 5 + float64((i*13+ri*7+y*3)%4000)/100 - float64(y)*0.2
-					if err := emit(domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: ind, RegionCode: r.Code, Year: first + y},
+					if err := emit(domain.Observation{ObservationKey: domain.ObservationKey{IndicatorCode: ind, RegionCode: r.Code, Year: first + y},
 						Value: v, Status: domain.StatusFinal}); err != nil {
 						return domain.Counts{}, err
 					}

@@ -19,14 +19,14 @@ var poverty = domain.Indicator{Code: "kemiskinan", NameID: "Tingkat kemiskinan",
 func obs(ind domain.Indicator, vals map[int]float64, breakYear int) []domain.Observation {
 	var out []domain.Observation
 	for y, v := range vals {
-		out = append(out, domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: y},
+		out = append(out, domain.Observation{ObservationKey: domain.ObservationKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: y},
 			Value: v, Status: domain.StatusFinal, Break: y == breakYear})
 	}
 	return out
 }
 
 func target(plan string, ind domain.Indicator, year int, lo, hi float64) domain.Target {
-	return domain.Target{PlanCode: plan, SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: year}, Low: lo, High: hi}
+	return domain.Target{PlanCode: plan, ObservationKey: domain.ObservationKey{IndicatorCode: ind.Code, RegionCode: "16.07", Year: year}, Low: lo, High: hi}
 }
 
 var plans = []domain.Plan{

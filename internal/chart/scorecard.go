@@ -91,7 +91,7 @@ func Scorecard(lang locale.Lang, rows []progress.ScorecardRow, inds map[string]d
 			s.Better = ind.Polarity.Sign()*c.Absolute > 0
 		}
 		if t := r.Target; t != nil {
-			tg := domain.Target{PlanCode: t.Plan, Low: t.Low, High: t.High, SeriesKey: domain.SeriesKey{Year: t.Year}}
+			tg := domain.Target{PlanCode: t.Plan, Low: t.Low, High: t.High, ObservationKey: domain.ObservationKey{Year: t.Year}}
 			name := t.PlanName
 			if p, ok := plans[t.Plan]; ok {
 				name = PlanShort(p)

@@ -2,9 +2,9 @@ package domain
 
 import (
 	"crypto/rand"
-	"fmt"
 	"math/big"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -204,9 +204,9 @@ func TokenPrincipal(tokenID int64, agency string) Principal {
 func (p Principal) String() string {
 	switch p.Kind {
 	case ByUser:
-		return fmt.Sprintf("user:%d:%s", p.UserID, p.Email)
+		return SourceRef{Kind: ByUser, ID: p.UserID, Detail: p.Email}.String()
 	case ByToken:
-		return fmt.Sprintf("token:%d:%s", p.TokenID, p.AgencyCode)
+		return SourceRef{Kind: ByToken, ID: p.TokenID, Detail: p.AgencyCode}.String()
 	}
 	return "public"
 }
@@ -216,13 +216,48 @@ func (p Principal) String() string {
 // published it. It carries the account or token number and the agency,
 // never an email address.
 func (p Principal) Source() string {
-	switch {
-	case p.Kind == ByUser && p.AgencyCode != "":
-		return fmt.Sprintf("user:%d:%s", p.UserID, p.AgencyCode)
-	case p.Kind == ByUser:
-		return fmt.Sprintf("user:%d", p.UserID)
+	if p.Kind == ByUser {
+		return SourceRef{Kind: ByUser, ID: p.UserID, Detail: p.AgencyCode}.String()
 	}
 	return p.String()
+}
+
+// SourceRef is an account or token named as String, Source and the audit
+// log's objects name it: "user:3:bps-banyuasin", "token:7:dinkes",
+// "user:3".
+type SourceRef struct {
+	Kind PrincipalKind // ByUser or ByToken
+	ID   int64
+	// Detail is what follows the number: the agency code (Source, a
+	// token's String), a user's email address (String), or nothing (an
+	// audit object).
+	Detail string
+}
+
+// String writes the reference as ParseSource reads it.
+func (r SourceRef) String() string {
+	s := string(r.Kind) + ":" + strconv.FormatInt(r.ID, 10)
+	if r.Detail != "" {
+		s += ":" + r.Detail
+	}
+	return s
+}
+
+// Ref names account or token id of kind without detail, as the audit log
+// names the object of an action: "user:3", "token:7".
+func Ref(kind PrincipalKind, id int64) string { return SourceRef{Kind: kind, ID: id}.String() }
+
+// ParseSource reads what SourceRef.String wrote (and so String, Source and
+// Ref); false for any other source: the command line's "cli:NAME", the
+// demo's "demo", "public".
+func ParseSource(s string) (SourceRef, bool) {
+	kind, rest, _ := strings.Cut(s, ":")
+	num, detail, _ := strings.Cut(rest, ":")
+	id, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || PrincipalKind(kind) != ByUser && PrincipalKind(kind) != ByToken {
+		return SourceRef{}, false
+	}
+	return SourceRef{Kind: PrincipalKind(kind), ID: id, Detail: detail}, true
 }
 
 // LoggedIn reports whether the principal is a person with an account.

@@ -38,9 +38,9 @@ const (
 	MaxYear = 2100
 )
 
-// SeriesKey identifies one value of a series: indicator × region × year ×
-// disaggregation.
-type SeriesKey struct {
+// ObservationKey identifies one value of a series: indicator × region ×
+// year × disaggregation (a series is the same without the year).
+type ObservationKey struct {
 	IndicatorCode string         `json:"indicator" db:"indicator_code"`
 	RegionCode    string         `json:"region" db:"region_code"`
 	Year          int            `json:"year" db:"year"`
@@ -72,7 +72,7 @@ func CheckYear(y int) error {
 
 // Observation is one published value.
 type Observation struct {
-	SeriesKey
+	ObservationKey
 	Value float64 `json:"value" db:"value"`
 	// Status is final, sementara (preliminary) or revised.
 	Status Status `json:"status" db:"status"`
@@ -206,7 +206,7 @@ func (o Observation) SameAs(old Observation) bool {
 // Revision is the value an observation or target had before an upload
 // changed it: who, when and which upload.
 type Revision struct {
-	SeriesKey
+	ObservationKey
 	PlanCode  string   `json:"plan,omitempty" db:"plan_code"`
 	OldValue  float64  `json:"old_value" db:"old_value"`
 	OldHigh   *float64 `json:"old_high,omitempty" db:"old_high"`

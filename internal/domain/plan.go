@@ -121,7 +121,7 @@ func CheckAmendments(plans map[string]Plan) error {
 // a range such as 9.37–10.37.
 type Target struct {
 	PlanCode string `json:"plan" db:"plan_code"`
-	SeriesKey
+	ObservationKey
 	Low      float64 `json:"low" db:"low"`
 	High     float64 `json:"high" db:"high"`
 	Note     string  `json:"note,omitempty" db:"note"`

@@ -62,11 +62,11 @@ type obsVal struct {
 	Note   string
 }
 
-func observations(t *testing.T, st *store.Store) map[domain.SeriesKey]obsVal {
+func observations(t *testing.T, st *store.Store) map[domain.ObservationKey]obsVal {
 	t.Helper()
-	out := map[domain.SeriesKey]obsVal{}
+	out := map[domain.ObservationKey]obsVal{}
 	if err := st.ExportObservations(context.Background(), store.Selection{}, func(o domain.Observation) error {
-		out[o.SeriesKey] = obsVal{o.Value, o.Status, o.Break, o.Note}
+		out[o.ObservationKey] = obsVal{o.Value, o.Status, o.Break, o.Note}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func targets(t *testing.T, st *store.Store) map[string]tgtVal {
 	t.Helper()
 	out := map[string]tgtVal{}
 	if err := st.ExportTargets(context.Background(), store.Selection{}, func(g domain.Target) error {
-		out[g.PlanCode+"|"+fmt.Sprint(g.SeriesKey)] = tgtVal{g.Low, g.High, g.Note}
+		out[g.PlanCode+"|"+fmt.Sprint(g.ObservationKey)] = tgtVal{g.Low, g.High, g.Note}
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -195,7 +195,7 @@ func TestRoundTrip(t *testing.T) {
 		// JSON is not an upload format: it must carry every field exactly.
 		t.Run("json", func(t *testing.T) {
 			var rows []struct {
-				domain.SeriesKey
+				domain.ObservationKey
 				Value  float64       `json:"value"`
 				Status domain.Status `json:"status"`
 				Break  bool          `json:"series_break"`
@@ -209,8 +209,8 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("%d rows, want %d", len(rows), len(want))
 			}
 			for _, r := range rows {
-				if g := (obsVal{r.Value, r.Status, r.Break, r.Note}); g != want[r.SeriesKey] || r.Upload == 0 {
-					t.Errorf("%+v: got %+v, want %+v", r.SeriesKey, g, want[r.SeriesKey])
+				if g := (obsVal{r.Value, r.Status, r.Break, r.Note}); g != want[r.ObservationKey] || r.Upload == 0 {
+					t.Errorf("%+v: got %+v, want %+v", r.ObservationKey, g, want[r.ObservationKey])
 				}
 			}
 		})

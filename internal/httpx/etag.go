@@ -190,3 +190,22 @@ func NotModified(c *gin.Context, etag string, modified time.Time) bool {
 	}
 	return false
 }
+
+// Conditional gives an answer its validators, etag and (when known)
+// modified as Last-Modified, and answers 304 when the request's copy is
+// current (NotModified), reporting so: the handler then returns without a
+// body. Headers a 304 must repeat (Cache-Control, Vary, the policy) are set
+// before it is called.
+func Conditional(c *gin.Context, etag string, modified time.Time) bool {
+	h := c.Writer.Header()
+	h.Set("ETag", etag)
+	if !modified.IsZero() {
+		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	}
+	if !NotModified(c, etag, modified) {
+		return false
+	}
+	c.Status(http.StatusNotModified)
+	c.Writer.WriteHeaderNow()
+	return true
+}

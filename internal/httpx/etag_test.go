@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -56,6 +57,67 @@ func TestNotModified(t *testing.T) {
 			}
 			if got := NotModified(c, `"v1"`, tt.modified); got != tt.want {
 				t.Errorf("NotModified = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestConditional: over real HTTP, through Compress as Pantau serves, an
+// answer carries its validators; a request holding the current copy gets a
+// 304 with them and the headers set before the check, and no body.
+func TestConditional(t *testing.T) {
+	modified := time.Date(2026, 3, 5, 10, 0, 30, 0, time.UTC)
+	body := strings.Repeat("region,value\n16.07,0.49\n", 100)
+	r := gin.New()
+	r.Use(Compress())
+	for path, mod := range map[string]time.Time{"/dated": modified, "/undated": {}} {
+		r.GET(path, func(c *gin.Context) {
+			c.Header("Cache-Control", "no-cache")
+			if Conditional(c, `"v1"`, mod) {
+				return
+			}
+			c.Data(http.StatusOK, "text/csv", []byte(body))
+		})
+	}
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for _, tt := range []struct {
+		name, path   string
+		header       map[string]string
+		status       int
+		lastModified string
+		wantBody     bool
+	}{
+		{"no condition", "/dated", nil, 200, modified.Format(http.TimeFormat), true},
+		{"the current tag", "/dated", map[string]string{"If-None-Match": `"v1"`}, 304, modified.Format(http.TimeFormat), false},
+		{"the coded variant's tag", "/dated", map[string]string{"If-None-Match": VariantETag(`"v1"`, Gzip), "Accept-Encoding": "gzip"}, 304, modified.Format(http.TimeFormat), false},
+		{"another tag", "/dated", map[string]string{"If-None-Match": `"v0"`}, 200, modified.Format(http.TimeFormat), true},
+		{"not changed since", "/dated", map[string]string{"If-Modified-Since": modified.Format(http.TimeFormat)}, 304, modified.Format(http.TimeFormat), false},
+		{"changed since", "/dated", map[string]string{"If-Modified-Since": modified.Add(-time.Minute).Format(http.TimeFormat)}, 200, modified.Format(http.TimeFormat), true},
+		{"no date to compare", "/undated", map[string]string{"If-Modified-Since": modified.Format(http.TimeFormat)}, 200, "", true},
+		{"undated, the current tag", "/undated", map[string]string{"If-None-Match": `"v1"`}, 304, "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+tt.path, nil)
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			res, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != tt.status || res.Header.Get("Last-Modified") != tt.lastModified || res.Header.Get("Cache-Control") != "no-cache" {
+				t.Errorf("%d, Last-Modified %q, Cache-Control %q; want %d, %q, no-cache",
+					res.StatusCode, res.Header.Get("Last-Modified"), res.Header.Get("Cache-Control"), tt.status, tt.lastModified)
+			}
+			if etag := res.Header.Get("ETag"); etag != `"v1"` && etag != VariantETag(`"v1"`, Gzip) {
+				t.Errorf("ETag %q, want \"v1\" or its gzip variant", etag)
+			}
+			if tt.wantBody != (string(got) == body) || !tt.wantBody && len(got) != 0 {
+				t.Errorf("body of %d bytes, want it: %v", len(got), tt.wantBody)
 			}
 		})
 	}

@@ -47,7 +47,7 @@ type Request struct {
 	Preview int
 	// PreviewOnly, when set, limits a dry run's Changes to the keys it
 	// accepts (the counts still cover the whole file).
-	PreviewOnly func(domain.SeriesKey) bool
+	PreviewOnly func(domain.ObservationKey) bool
 	// CheckFirst reads the whole file once, against the catalogue and the
 	// agency's gate only, before the import's transaction begins: a refused
 	// file never takes the import lock, and the transaction only writes.
@@ -165,7 +165,7 @@ type Result struct {
 // its attributes change (Changed); the old and new of each are given
 // whether or not it is among them, so a reader sees what stays too.
 type Change struct {
-	domain.SeriesKey
+	domain.ObservationKey
 	// Kind is "new" or "changed".
 	Kind string `json:"kind"`
 	// Line is the value's line in the file.
@@ -477,7 +477,7 @@ func Publish(ctx context.Context, st *store.Store, id int64, reviewer domain.Pri
 // PreviewSubmission is a dry run of a submission's kept file against the
 // data of now: what publishing it would change, at most max new and max
 // changed values (0: DefaultPreview), of the keys only accepts (nil: all).
-func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang locale.Lang, max int, only func(domain.SeriesKey) bool) (Result, error) {
+func PreviewSubmission(ctx context.Context, st *store.Store, id int64, lang locale.Lang, max int, only func(domain.ObservationKey) bool) (Result, error) {
 	return replay(ctx, st, id, lang, modePreview, func(_ domain.Submission, req *Request) error {
 		req.Preview, req.PreviewOnly = max, only
 		return nil
@@ -627,7 +627,7 @@ type preview struct {
 	changes    []Change
 	more       int
 	off        bool
-	only       func(domain.SeriesKey) bool
+	only       func(domain.ObservationKey) bool
 	total      domain.Counts
 }
 
@@ -644,8 +644,8 @@ func (p *preview) add(o domain.Observation) {
 	if p.off {
 		return
 	}
-	c := Change{SeriesKey: o.SeriesKey, Line: o.Line, New: o.Value, Status: o.Status, NewNote: o.Note, NewBreak: o.Break, NewUnit: p.unit(o.IndicatorCode)}
-	old, ok := p.values.Get(o.SeriesKey)
+	c := Change{ObservationKey: o.ObservationKey, Line: o.Line, New: o.Value, Status: o.Status, NewNote: o.Note, NewBreak: o.Break, NewUnit: p.unit(o.IndicatorCode)}
+	old, ok := p.values.Get(o.ObservationKey)
 	switch {
 	case !ok:
 		p.total.New++
@@ -681,7 +681,7 @@ func (p *preview) addTarget(t domain.Target) {
 	if p.off {
 		return
 	}
-	c := Change{SeriesKey: t.SeriesKey, Plan: t.PlanCode, New: t.Low, NewNote: t.Note, NewUnit: p.unit(t.IndicatorCode)}
+	c := Change{ObservationKey: t.ObservationKey, Plan: t.PlanCode, New: t.Low, NewNote: t.Note, NewUnit: p.unit(t.IndicatorCode)}
 	if t.IsRange() {
 		c.High = &t.High
 	}
@@ -711,7 +711,7 @@ func (p *preview) addTarget(t domain.Target) {
 }
 
 func (p *preview) list(c Change) {
-	if p.max < 0 || (p.only != nil && !p.only(c.SeriesKey)) {
+	if p.max < 0 || (p.only != nil && !p.only(c.ObservationKey)) {
 		return
 	}
 	n := &p.nNew

@@ -83,7 +83,7 @@ func (p *plausibility) check(o domain.Observation) {
 	if !inFile || o.Year > prev.year {
 		p.last[id] = yearValue{o.Year, o.Value}
 	}
-	if old, ok := p.values.Get(o.SeriesKey); ok && old.Value != o.Value {
+	if old, ok := p.values.Get(o.ObservationKey); ok && old.Value != o.Value {
 		if p.ratio(o, old.Value, "stored", 0) {
 			return
 		}
@@ -93,7 +93,7 @@ func (p *plausibility) check(o domain.Observation) {
 	if inFile && prev.year == o.Year-1 {
 		ref, ok = prev.value, true
 	} else {
-		k := o.SeriesKey
+		k := o.ObservationKey
 		k.Year--
 		ref, ok = p.values.Value(k)
 	}

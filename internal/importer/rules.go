@@ -16,7 +16,7 @@ type ruleCheck struct {
 	rules    []domain.Rule
 	texts    []string
 	byInd    map[string][]int
-	uploaded map[domain.SeriesKey]float64
+	uploaded map[domain.ObservationKey]float64
 	spots    map[ruleSpot]int // the first line giving a value there
 }
 
@@ -28,7 +28,7 @@ type ruleSpot struct {
 }
 
 func newRuleCheck(cat *domain.Catalog) *ruleCheck {
-	rc := &ruleCheck{byInd: map[string][]int{}, uploaded: map[domain.SeriesKey]float64{}, spots: map[ruleSpot]int{}}
+	rc := &ruleCheck{byInd: map[string][]int{}, uploaded: map[domain.ObservationKey]float64{}, spots: map[ruleSpot]int{}}
 	codes := make([]string, 0, len(cat.Indicators))
 	for code := range cat.Indicators {
 		codes = append(codes, code)
@@ -54,7 +54,7 @@ func (rc *ruleCheck) add(o domain.Observation) {
 	if len(rc.byInd[o.IndicatorCode]) == 0 {
 		return
 	}
-	rc.uploaded[o.SeriesKey] = o.Value
+	rc.uploaded[o.ObservationKey] = o.Value
 	spot := ruleSpot{o.RegionCode, o.Year, o.Disagg}
 	if _, ok := rc.spots[spot]; !ok {
 		rc.spots[spot] = o.Line
@@ -87,7 +87,7 @@ func (rc *ruleCheck) run(p *plausibility, values *store.StoredValues) []ingest.R
 	var errs []ingest.RowError
 	for _, s := range spots {
 		value := func(ind string) (float64, bool) {
-			k := domain.SeriesKey{IndicatorCode: ind, RegionCode: s.region, Year: s.year, Disagg: s.disagg}
+			k := domain.ObservationKey{IndicatorCode: ind, RegionCode: s.region, Year: s.year, Disagg: s.disagg}
 			if v, ok := rc.uploaded[k]; ok {
 				return v, true
 			}
@@ -122,7 +122,7 @@ func (rc *ruleCheck) run(p *plausibility, values *store.StoredValues) []ingest.R
 // names: a rule is checked where the upload changes something it reads.
 func (rc *ruleCheck) touches(r domain.Rule, s ruleSpot) bool {
 	for _, ind := range r.Indicators() {
-		if _, ok := rc.uploaded[domain.SeriesKey{IndicatorCode: ind, RegionCode: s.region, Year: s.year, Disagg: s.disagg}]; ok {
+		if _, ok := rc.uploaded[domain.ObservationKey{IndicatorCode: ind, RegionCode: s.region, Year: s.year, Disagg: s.disagg}]; ok {
 			return true
 		}
 	}

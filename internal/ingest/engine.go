@@ -522,7 +522,7 @@ func (rd *reader) rowYear(c *rowCtx, rec []string) int {
 		rd.fail(c, s.year, raw, CodeUnsupportedPeriod, raw)
 	case !ok:
 		rd.fail(c, s.year, raw, CodeBadYear, raw)
-	case year < domain.MinYear || year > domain.MaxYear:
+	case domain.CheckYear(year) != nil:
 		rd.fail(c, s.year, raw, CodeYearRange, year, domain.MinYear, domain.MaxYear)
 	}
 	return year
@@ -1031,7 +1031,7 @@ func (rd *reader) settle(p *pending) {
 	}
 	if rd.targets {
 		t := domain.Target{PlanCode: rd.res.plans[p.plan].Code, Note: p.note,
-			SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg}}
+			ObservationKey: domain.ObservationKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg}}
 		t.Low, t.High = vals[0], vals[0]
 		if p.n == 2 {
 			t.High = vals[1]
@@ -1058,7 +1058,7 @@ func (rd *reader) settle(p *pending) {
 		}
 		return
 	}
-	o := domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg},
+	o := domain.Observation{ObservationKey: domain.ObservationKey{IndicatorCode: ind.Code, RegionCode: rd.res.regions[p.region].Code, Year: p.year, Disagg: p.disagg},
 		Value: vals[0], Status: p.status, Break: p.brk, Note: p.note, Absent: p.absent, Line: p.line}
 	rep.Values++
 	rd.checkJump(p, &o)
@@ -1075,7 +1075,7 @@ func (rd *reader) checkJump(p *pending, o *domain.Observation) {
 	if st.lastYear == o.Year-1 {
 		ref, ok = st.lastVal, true
 	} else if rd.opts.Previous != nil {
-		k := o.SeriesKey
+		k := o.ObservationKey
 		k.Year--
 		ref, ok = rd.opts.Previous(k)
 	}

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"strconv"
 	"strings"
 
 	"pantau/internal/domain"
@@ -132,8 +131,8 @@ func yearHeading(s string) (int, domain.Status, bool) {
 	if len(s) < 4 || !allDigits(s[:4]) {
 		return 0, "", false
 	}
-	y, _ := strconv.Atoi(s[:4])
-	if y < domain.MinYear || y > domain.MaxYear {
+	y, _ := parseYear(s[:4])
+	if domain.CheckYear(y) != nil {
 		return 0, "", false
 	}
 	st := domain.StatusFinal

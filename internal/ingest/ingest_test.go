@@ -42,7 +42,7 @@ func TestReadFiles(t *testing.T) {
 		errs                 []wantErr
 		emitted              int
 		check                func(t *testing.T, obs []domain.Observation, tgts []domain.Target)
-		previous             map[domain.SeriesKey]float64
+		previous             map[domain.ObservationKey]float64
 		reasonContains       []string
 		allErrorsListedExact bool
 	}{
@@ -147,7 +147,7 @@ func TestReadFiles(t *testing.T) {
 		{
 			name: "jump against the stored series is a warning, not an error",
 			file: "bps_wide_kemiskinan.csv", opts: Options{Indicator: "kemiskinan", Lang: "en"},
-			previous: map[domain.SeriesKey]float64{{IndicatorCode: "kemiskinan", RegionCode: "16", Year: 2022}: 1.18},
+			previous: map[domain.ObservationKey]float64{{IndicatorCode: "kemiskinan", RegionCode: "16", Year: 2022}: 1.18},
 			rows:     3, values: 8, missing: 4, delimiter: ";", layout: LayoutWide, decimal: DecimalComma, encoding: EncodingUTF8, bom: true, headerLine: 3,
 			emitted: 8, allErrorsListedExact: true,
 			errs:           []wantErr{{line: 5, field: 5, code: CodeImplausibleJump, warning: true}},
@@ -243,7 +243,7 @@ func TestReadFiles(t *testing.T) {
 			defer f.Close()
 			opts := tt.opts
 			if tt.previous != nil {
-				opts.Previous = func(k domain.SeriesKey) (float64, bool) { v, ok := tt.previous[k]; return v, ok }
+				opts.Previous = func(k domain.ObservationKey) (float64, bool) { v, ok := tt.previous[k]; return v, ok }
 			}
 			var obs []domain.Observation
 			var tgts []domain.Target

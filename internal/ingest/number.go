@@ -303,7 +303,10 @@ func markStatus(mark string) (domain.Status, bool) {
 	return "", false
 }
 
-// parseYear reads a 4-digit year (or any whole number) without allocating.
+// parseYear reads a 4-digit year (or any whole number) without allocating:
+// the one way ingest reads a year, from a cell or a heading. Whether the
+// year is one Pantau accepts is domain.CheckYear's rule, checked apart so
+// that a row can say which of the two is wrong.
 func parseYear(s string) (int, bool) {
 	if len(s) == 4 && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) && isDigit(s[3]) {
 		return int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0'), true

@@ -55,7 +55,7 @@ type Options struct {
 	// the file itself holds that year) and warns when the value changes by
 	// more than 50% of it (|new − old| > 0.5·|old|, old ≠ 0): a typo such
 	// as 9,58 written 95,8 or a unit mix-up. Warnings do not reject a file.
-	Previous func(key domain.SeriesKey) (float64, bool)
+	Previous func(key domain.ObservationKey) (float64, bool)
 	// Sheet names the sheet of a workbook to read; empty means the only
 	// sheet holding a table (or every one, when each row names its
 	// indicator, as in a template of several indicators).

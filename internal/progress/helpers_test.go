@@ -13,8 +13,8 @@ func obs(code string, yv ...float64) []domain.Observation {
 	var out []domain.Observation
 	for i := 0; i+1 < len(yv); i += 2 {
 		out = append(out, domain.Observation{
-			SeriesKey: domain.SeriesKey{IndicatorCode: code, RegionCode: "16.07", Year: int(yv[i])},
-			Value:     yv[i+1], Status: domain.StatusFinal,
+			ObservationKey: domain.ObservationKey{IndicatorCode: code, RegionCode: "16.07", Year: int(yv[i])},
+			Value:          yv[i+1], Status: domain.StatusFinal,
 		})
 	}
 	return out
@@ -30,7 +30,7 @@ func withBreak(o []domain.Observation, year int) []domain.Observation {
 }
 
 func target(plan, code string, year int, lo, hi float64) domain.Target {
-	return domain.Target{PlanCode: plan, SeriesKey: domain.SeriesKey{IndicatorCode: code, RegionCode: "ID", Year: year}, Low: lo, High: hi}
+	return domain.Target{PlanCode: plan, ObservationKey: domain.ObservationKey{IndicatorCode: code, RegionCode: "ID", Year: year}, Low: lo, High: hi}
 }
 
 func ind(code string, pol domain.Polarity, unit string, decimals int) domain.Indicator {

@@ -18,7 +18,7 @@ const (
 // Change is one change to an observation: its first value (kind "new") or
 // a revision of it (kind "revised"), made by the upload whose id is Version.
 type Change struct {
-	domain.SeriesKey
+	domain.ObservationKey
 	Version   int64    `json:"version" db:"version"`
 	Kind      string   `json:"kind" db:"kind"`
 	OldValue  *float64 `json:"old_value" db:"old_value"`

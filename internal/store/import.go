@@ -75,7 +75,7 @@ func distinctKeys(src ObservationSource) ObservationSource {
 	return func(emit func(domain.Observation) error) (domain.Counts, error) {
 		var seen keySet
 		return src(func(o domain.Observation) error {
-			if !seen.add(o.SeriesKey) {
+			if !seen.add(o.ObservationKey) {
 				return domain.Errorf(domain.ErrInvalid, "the upload names %s/%s/%d/%q twice", o.IndicatorCode, o.RegionCode, o.Year, o.Disagg)
 			}
 			return emit(o)
@@ -90,14 +90,14 @@ type keySet struct {
 	series   map[seriesKey]*domain.YearSet
 	last     seriesKey
 	lastBits *domain.YearSet
-	other    map[domain.SeriesKey]bool
+	other    map[domain.ObservationKey]bool
 }
 
 // add puts k in the set and reports whether it was not there yet.
-func (s *keySet) add(k domain.SeriesKey) bool {
+func (s *keySet) add(k domain.ObservationKey) bool {
 	if k.Year < domain.MinYear || k.Year > domain.MaxYear {
 		if s.other == nil {
-			s.other = map[domain.SeriesKey]bool{}
+			s.other = map[domain.ObservationKey]bool{}
 		}
 		if s.other[k] {
 			return false

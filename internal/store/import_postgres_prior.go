@@ -416,14 +416,14 @@ func (p *priorValues) load(pi *priorIndicator) {
 
 // get returns the stored observation of o's key from a loaded indicator,
 // and its series id (0 for a series not stored).
-func (pi *priorIndicator) get(k domain.SeriesKey) (domain.Observation, bool, int32) {
+func (pi *priorIndicator) get(k domain.ObservationKey) (domain.Observation, bool, int32) {
 	span, ok := pi.series[priorSeries{k.RegionCode, k.Disagg}]
 	if !ok {
 		return domain.Observation{}, false, 0
 	}
 	for _, v := range pi.vals[span.from:span.to] {
 		if v.year == int32(k.Year) {
-			return domain.Observation{SeriesKey: k, Value: v.value, Status: domain.Status(pi.strs[v.status]), Break: v.brk,
+			return domain.Observation{ObservationKey: k, Value: v.value, Status: domain.Status(pi.strs[v.status]), Break: v.brk,
 				Note: pi.strs[v.note]}, true, span.id
 		}
 	}
@@ -439,8 +439,8 @@ type priorHit struct {
 }
 
 // lookup finds the series and current values of keys in one query.
-func (p *priorValues) lookup(keys []domain.SeriesKey) (map[domain.SeriesKey]priorHit, error) {
-	out := make(map[domain.SeriesKey]priorHit, len(keys))
+func (p *priorValues) lookup(keys []domain.ObservationKey) (map[domain.ObservationKey]priorHit, error) {
+	out := make(map[domain.ObservationKey]priorHit, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
@@ -478,7 +478,7 @@ func (p *priorValues) lookup(keys []domain.SeriesKey) (map[domain.SeriesKey]prio
 		if h.found = value.Valid; h.found {
 			o.Value, o.Status, o.Break, o.Note = value.Float64, domain.Status(status.String), brk.Bool, note.String
 		}
-		out[o.SeriesKey] = h
+		out[o.ObservationKey] = h
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: import: current values: %w", err)
@@ -489,7 +489,7 @@ func (p *priorValues) lookup(keys []domain.SeriesKey) (map[domain.SeriesKey]prio
 // classify sets, for each row of a batch, its stored observation, whether
 // there is one, and its series id (a new series gets the next one).
 func (p *priorValues) classify(batch []domain.Observation, old []domain.Observation, found []bool, ids []int32) error {
-	var ask []domain.SeriesKey
+	var ask []domain.ObservationKey
 	var askAt []int
 	var pi *priorIndicator
 	code := ""
@@ -502,10 +502,10 @@ func (p *priorValues) classify(batch []domain.Observation, old []domain.Observat
 			code = o.IndicatorCode
 		}
 		if pi == nil {
-			ask, askAt = append(ask, o.SeriesKey), append(askAt, i)
+			ask, askAt = append(ask, o.ObservationKey), append(askAt, i)
 			continue
 		}
-		old[i], found[i], ids[i] = pi.get(o.SeriesKey)
+		old[i], found[i], ids[i] = pi.get(o.ObservationKey)
 	}
 	got, err := p.lookup(ask)
 	if err != nil {
@@ -517,7 +517,7 @@ func (p *priorValues) classify(batch []domain.Observation, old []domain.Observat
 	}
 	for i, id := range ids {
 		if id == 0 {
-			ids[i] = p.newSeries(batch[i].SeriesKey)
+			ids[i] = p.newSeries(batch[i].ObservationKey)
 		}
 	}
 	return nil
@@ -525,7 +525,7 @@ func (p *priorValues) classify(batch []domain.Observation, old []domain.Observat
 
 // newSeries returns the id this upload gives the series of k, which is not
 // stored: the next after the greatest given so far.
-func (p *priorValues) newSeries(k domain.SeriesKey) int32 {
+func (p *priorValues) newSeries(k domain.ObservationKey) int32 {
 	sk := seriesOf(k)
 	if id, ok := p.created[sk]; ok {
 		return id

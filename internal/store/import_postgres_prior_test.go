@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"testing"
-
-	"pantau/internal/pgtest"
 )
 
 // TestPriorEvictionLeavesLoadsAlone: while one loader fills an indicator
@@ -14,14 +12,7 @@ import (
 // a lock until it closes done).
 func TestPriorEvictionLeavesLoadsAlone(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, pgtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := testStore(t, Postgres)
 	p := &priorValues{s: s, ctx: ctx, inds: map[string]*priorIndicator{}}
 	// Loaded indicators already hold more than the maximum.
 	p.held = maxPriorEntries + 1

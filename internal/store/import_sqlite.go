@@ -100,7 +100,7 @@ func (b *upsertBatch) add(o domain.Observation) error {
 			return err
 		}
 	}
-	id, err := b.series.id(o.SeriesKey)
+	id, err := b.series.id(o.ObservationKey)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func newSQLiteSeries(ctx context.Context, tx *sqlx.Tx) (*sqliteSeries, error) {
 func (r *sqliteSeries) close() { r.insert.Close() }
 
 // id returns the id of k's series, inserting the series if it is new.
-func (r *sqliteSeries) id(k domain.SeriesKey) (int64, error) {
+func (r *sqliteSeries) id(k domain.ObservationKey) (int64, error) {
 	sk := seriesOf(k)
 	if r.prevID != 0 && sk == r.prev {
 		return r.prevID, nil

@@ -2,13 +2,10 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
-
-	"pantau/internal/pgtest"
 )
 
 // TestQueryPlansUseIndexes checks, on both engines, that the reads whose
@@ -19,19 +16,7 @@ import (
 func TestQueryPlansUseIndexes(t *testing.T) {
 	for _, engine := range []Dialect{SQLite, Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
-			ctx := context.Background()
-			url := filepath.Join(t.TempDir(), "plans.db")
-			if engine == Postgres {
-				url = pgtest.URL(t)
-			}
-			s, err := Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			s := testStore(t, engine)
 			for _, tt := range []struct {
 				name, query string
 				args        []any
@@ -60,6 +45,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			} {
 				q, args := tt.query, tt.args
 				if strings.Contains(q, "IN (?)") {
+					var err error
 					if q, args, err = sqlx.In(q, args...); err != nil {
 						t.Fatal(err)
 					}

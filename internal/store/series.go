@@ -23,7 +23,7 @@ type seriesKey struct {
 }
 
 // seriesOf is the series the observation key k belongs to.
-func seriesOf(k domain.SeriesKey) seriesKey {
+func seriesOf(k domain.ObservationKey) seriesKey {
 	return seriesKey{k.IndicatorCode, k.RegionCode, k.Disagg}
 }
 
@@ -119,15 +119,15 @@ func (s *Store) ObservationRevisions(ctx context.Context, indicatorCode, regionC
 	if err := s.rdb.SelectContext(ctx, &now, s.rdb.Rebind(cur), args...); err != nil {
 		return nil, fmt.Errorf("store: revisions %s/%s: %w", indicatorCode, regionCode, err)
 	}
-	current := make(map[domain.SeriesKey]domain.Observation, len(now))
+	current := make(map[domain.ObservationKey]domain.Observation, len(now))
 	for _, o := range now {
-		current[o.SeriesKey] = o
+		current[o.ObservationKey] = o
 	}
 	for i := range out {
 		r := &out[i]
-		if i+1 < len(out) && out[i+1].SeriesKey == r.SeriesKey {
+		if i+1 < len(out) && out[i+1].ObservationKey == r.ObservationKey {
 			r.NewNote, r.NewBreak = out[i+1].OldNote, out[i+1].OldBreak
-		} else if o, ok := current[r.SeriesKey]; ok {
+		} else if o, ok := current[r.ObservationKey]; ok {
 			r.NewNote, r.NewBreak = o.Note, o.Break
 		}
 		oldObs := domain.Observation{Value: r.OldValue, Status: r.OldStatus, Break: r.OldBreak, Note: r.OldNote}
@@ -541,7 +541,7 @@ const observationsPageSQL = ` (indicator_code, region_code, disagg) >= (?, ?, ?)
 // range of the series key in key order, until the page is full; an IN
 // list would be read whole and sorted (PostgreSQL before 17 does not keep
 // an IN list's index ranges in order).
-func (s *Store) ObservationsPage(ctx context.Context, sel Selection, after *domain.SeriesKey, limit int) ([]domain.Observation, error) {
+func (s *Store) ObservationsPage(ctx context.Context, sel Selection, after *domain.ObservationKey, limit int) ([]domain.Observation, error) {
 	inds := sel.Indicators
 	if len(inds) == 0 && sel.RegionSubtree != "" && sel.RegionSubtree != domain.NationalCode {
 		if err := s.rdb.SelectContext(ctx, &inds, `SELECT code FROM indicators ORDER BY code`); err != nil {
@@ -549,7 +549,7 @@ func (s *Store) ObservationsPage(ctx context.Context, sel Selection, after *doma
 		}
 	}
 	inds = slices.Sorted(slices.Values(inds))
-	var from domain.SeriesKey
+	var from domain.ObservationKey
 	year := math.MinInt32
 	if after != nil {
 		from, year = *after, after.Year

@@ -131,7 +131,7 @@ func TestStoredValuesLoadPerIndicator(t *testing.T) {
 			t.Fatal(err)
 		}
 		v := st.StoredValues(ctx)
-		key := obs(2023, 0).SeriesKey
+		key := obs(2023, 0).ObservationKey
 		for i := 0; i < 3; i++ {
 			if got, ok := v.Value(key); !ok || got != 0.56 {
 				t.Fatalf("2023 = %v %v", got, ok)
@@ -146,7 +146,7 @@ func TestStoredValuesLoadPerIndicator(t *testing.T) {
 		if _, ok := v.Value(key); ok {
 			t.Error("2022 has a value")
 		}
-		if o, ok := v.Get(obs(2024, 0).SeriesKey); !ok || o.Value != 0.49 || o.Status != domain.StatusFinal {
+		if o, ok := v.Get(obs(2024, 0).ObservationKey); !ok || o.Value != 0.49 || o.Status != domain.StatusFinal {
 			t.Errorf("2024 = %+v %v", o, ok)
 		}
 		if v.Queries != 1 || v.Err() != nil {

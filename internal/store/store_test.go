@@ -38,7 +38,7 @@ func seed(t testing.TB, st *store.Store) {
 }
 
 func obs(year int, v float64) domain.Observation {
-	return domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "16.07", Year: year},
+	return domain.Observation{ObservationKey: domain.ObservationKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "16.07", Year: year},
 		Value: v, Status: domain.StatusFinal}
 }
 

@@ -78,7 +78,7 @@ func (s *Store) StoredValues(ctx context.Context) *StoredValues {
 
 // Get returns the stored observation for k (its value, status, break and
 // note; not its upload or line).
-func (v *StoredValues) Get(k domain.SeriesKey) (domain.Observation, bool) {
+func (v *StoredValues) Get(k domain.ObservationKey) (domain.Observation, bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	pi := v.indicator(k.IndicatorCode)
@@ -96,7 +96,7 @@ func (v *StoredValues) Get(k domain.SeriesKey) (domain.Observation, bool) {
 }
 
 // Value returns the stored value for k; it has the shape of ingest.Options.Previous.
-func (v *StoredValues) Value(k domain.SeriesKey) (float64, bool) {
+func (v *StoredValues) Value(k domain.ObservationKey) (float64, bool) {
 	o, ok := v.Get(k)
 	return o.Value, ok
 }
@@ -226,7 +226,7 @@ func (v *StoredValues) loadYear(g valueGroup) map[valueSlot]domain.Observation {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		o := domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: g.indicator, Year: g.year}}
+		o := domain.Observation{ObservationKey: domain.ObservationKey{IndicatorCode: g.indicator, Year: g.year}}
 		var brk sql.NullBool
 		if err := rows.Scan(&o.RegionCode, &o.Disagg, &o.Value, &o.Status, &brk, &o.Note, &o.UploadID, &o.Line); err != nil {
 			v.err = fmt.Errorf("store: stored values %s/%d: %w", g.indicator, g.year, err)

@@ -14,7 +14,7 @@ func TestTargetsKeepRevisionsAndReachChildRegions(t *testing.T) {
 		ctx := context.Background()
 		seed(t, st)
 		target := func(low, high float64) domain.Target {
-			return domain.Target{PlanCode: "rpjmn-2025-2029", SeriesKey: domain.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "ID", Year: 2026}, Low: low, High: high}
+			return domain.Target{PlanCode: "rpjmn-2025-2029", ObservationKey: domain.ObservationKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "ID", Year: 2026}, Low: low, High: high}
 		}
 		src := func(ts ...domain.Target) store.TargetSource {
 			return func(emit func(domain.Target) error) (domain.Counts, error) {

@@ -37,7 +37,7 @@ func TestSeriesAtReplaysImports(t *testing.T) {
 		seed(t, st)
 		noted := func(o domain.Observation, note string) domain.Observation { o.Note = note; return o }
 		target := func(year int, low, high float64) domain.Target {
-			return domain.Target{PlanCode: "rpjmn-2025-2029", SeriesKey: domain.SeriesKey{IndicatorCode: "kemiskinan_ekstrem",
+			return domain.Target{PlanCode: "rpjmn-2025-2029", ObservationKey: domain.ObservationKey{IndicatorCode: "kemiskinan_ekstrem",
 				RegionCode: "ID", Year: year}, Low: low, High: high}
 		}
 		type step struct {

@@ -10,8 +10,9 @@
 // (or Stop, when TestMain does more) so the cluster ends with the tests.
 //
 // The store's own internal tests cannot import this package (it imports the
-// store) and use pgtest directly, as do tests that stop or replicate a
-// cluster of their own (pgtest.NewCluster, pgtest.NewReplica).
+// store): their one helper, testStore in internal/store, does what New does
+// with pgtest directly, as do tests that stop or replicate a cluster of
+// their own (pgtest.NewCluster, pgtest.NewReplica).
 package testdb
 
 import (

@@ -92,11 +92,7 @@ func (s *Server) auditCSV(c *gin.Context, q store.AuditQuery) {
 		return
 	}
 	h := c.Writer.Header()
-	etag := httpx.ETag(fmt.Appendf(nil, "audit %d %d %d", head, q.Before, q.Limit))
-	h.Set("ETag", etag)
-	if httpx.NotModified(c, etag, time.Time{}) {
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
+	if httpx.Conditional(c, httpx.ETag(fmt.Appendf(nil, "audit %d %d %d", head, q.Before, q.Limit)), time.Time{}) {
 		return
 	}
 	h.Set("Content-Type", "text/csv; charset=utf-8")

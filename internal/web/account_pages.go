@@ -163,7 +163,7 @@ func (s *Server) login(c *gin.Context) {
 	p := domain.UserPrincipal(u)
 	c.Set(principalKey, p)
 	c.Set(auditActionKey, "login")
-	c.Set(auditObjectKey, fmt.Sprintf("user:%d", u.ID))
+	c.Set(auditObjectKey, domain.Ref(domain.ByUser, u.ID))
 	redirectLang(c, safeNext(c.PostForm("next")))
 }
 
@@ -189,7 +189,7 @@ func (s *Server) logout(c *gin.Context) {
 	}
 	s.clearCookie(c, sessionCookie)
 	c.Set(auditActionKey, "logout")
-	c.Set(auditObjectKey, fmt.Sprintf("user:%d", principal(c).UserID))
+	c.Set(auditObjectKey, domain.Ref(domain.ByUser, principal(c).UserID))
 	redirectLang(c, "/")
 }
 
@@ -238,7 +238,7 @@ func (s *Server) changePassword(c *gin.Context) {
 	switch {
 	case errors.Is(err, domain.ErrForbidden):
 		c.Set(auditActionKey, "password_change_refused")
-		c.Set(auditObjectKey, fmt.Sprintf("user:%d", p.UserID))
+		c.Set(auditObjectKey, domain.Ref(domain.ByUser, p.UserID))
 		c.Set(auditAlwaysKey, true)
 		s.showAccount(c, http.StatusForbidden, t["wrongCurrent"])
 		return
@@ -256,7 +256,7 @@ func (s *Server) changePassword(c *gin.Context) {
 	}
 	s.setCookie(c, sessionCookie, secret, store.SessionLifetime)
 	c.Set(auditActionKey, "password_change")
-	c.Set(auditObjectKey, fmt.Sprintf("user:%d", p.UserID))
+	c.Set(auditObjectKey, domain.Ref(domain.ByUser, p.UserID))
 	redirectLang(c, "/akun?changed=1")
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -92,7 +91,7 @@ func (s *Server) addUser(c *gin.Context, req newUser) (domain.User, string, erro
 		return u, "", err
 	}
 	c.Set(auditActionKey, "user_create")
-	c.Set(auditObjectKey, fmt.Sprintf("user:%d", u.ID))
+	c.Set(auditObjectKey, domain.Ref(domain.ByUser, u.ID))
 	c.Set(auditDetailKey, userDetail(u))
 	return u, generated, nil
 }
@@ -143,7 +142,7 @@ func (s *Server) changeUser(c *gin.Context, id int64, ch domain.UserChange) (dom
 		action = "user_enable"
 	}
 	c.Set(auditActionKey, action)
-	c.Set(auditObjectKey, fmt.Sprintf("user:%d", id))
+	c.Set(auditObjectKey, domain.Ref(domain.ByUser, id))
 	c.Set(auditDetailKey, userDetail(before)+" → "+userDetail(after))
 	return after, nil
 }
@@ -200,7 +199,7 @@ func (s *Server) resetPassword(c *gin.Context, id int64, pw string) (domain.User
 		return u, "", err
 	}
 	c.Set(auditActionKey, "password_reset")
-	c.Set(auditObjectKey, fmt.Sprintf("user:%d", id))
+	c.Set(auditObjectKey, domain.Ref(domain.ByUser, id))
 	detail := u.Email + ": password set by the administrator; sessions ended"
 	if generated != "" {
 		detail = u.Email + ": password generated; sessions ended"
@@ -248,7 +247,7 @@ func (s *Server) addToken(c *gin.Context, agency, label, territory, plans string
 		return "", t, err
 	}
 	c.Set(auditActionKey, "token_create")
-	c.Set(auditObjectKey, fmt.Sprintf("token:%d", t.ID))
+	c.Set(auditObjectKey, domain.Ref(domain.ByToken, t.ID))
 	c.Set(auditDetailKey, "agency "+t.AgencyCode+" label "+strconv.Quote(t.Label)+scopeDetail(scope))
 	return secret, t, nil
 }
@@ -274,7 +273,7 @@ func (s *Server) revokeTokenAudited(c *gin.Context, id int64) (store.TokenStatus
 		return t, err
 	}
 	c.Set(auditActionKey, "token_revoke")
-	c.Set(auditObjectKey, fmt.Sprintf("token:%d", id))
+	c.Set(auditObjectKey, domain.Ref(domain.ByToken, id))
 	c.Set(auditDetailKey, "agency "+t.AgencyCode)
 	return t, nil
 }

@@ -269,10 +269,8 @@ type tokenRow struct {
 // principalName shortens an audit principal ("user:3:a@b.id") to what a
 // person recognises (the address).
 func principalName(p string) string {
-	if rest, ok := strings.CutPrefix(p, "user:"); ok {
-		if _, email, ok := strings.Cut(rest, ":"); ok {
-			return email
-		}
+	if ref, ok := domain.ParseSource(p); ok && ref.Kind == domain.ByUser && ref.Detail != "" {
+		return ref.Detail
 	}
 	return p
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -106,12 +107,8 @@ func (s *Server) getBoundaries(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	h := c.Writer.Header()
-	etag := fmt.Sprintf(`"b%s-%d-%s-%s"`, webShapes, version, parent, level)
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", "no-cache")
-	if inm := c.GetHeader("If-None-Match"); inm != "" && httpx.Matches(inm, etag) {
-		c.Status(http.StatusNotModified)
+	c.Header("Cache-Control", "no-cache")
+	if httpx.Conditional(c, fmt.Sprintf(`"b%s-%d-%s-%s"`, webShapes, version, parent, level), time.Time{}) {
 		return
 	}
 	a, err := s.shapesAt(c, version, parent, level)

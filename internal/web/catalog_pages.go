@@ -117,6 +117,20 @@ func integer(l locale.Lang, field, raw string, def int) (int, error) {
 	return v, nil
 }
 
+// formYear reads a form year ("" is 0, no year given), a year parseYear
+// accepts.
+func formYear(l locale.Lang, field, raw string) (int, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return 0, nil
+	}
+	y, ok := parseYear(raw)
+	if !ok {
+		return 0, fieldError(l, field, "notYear", raw, domain.MinYear, domain.MaxYear)
+	}
+	return y, nil
+}
+
 // numText writes a number for a form field in the page's language.
 func numText(l locale.Lang, v *float64) string {
 	if v == nil {
@@ -190,7 +204,7 @@ func (f indicatorForm) indicator(l locale.Lang) (domain.Indicator, error) {
 		ind.Frequency = catalogfile.DefaultFrequency
 	}
 	p := domain.ProgressSettings{Assess: f.Assess}
-	if p.BaseYear, err = integer(l, "base_year", f.BaseYear, 0); err != nil {
+	if p.BaseYear, err = formYear(l, "base_year", f.BaseYear); err != nil {
 		return ind, err
 	}
 	def := domain.DefaultProgress.Thresholds
@@ -476,10 +490,10 @@ func (f planForm) plan(l locale.Lang) (domain.Plan, error) {
 		}
 	}
 	var err error
-	if p.StartYear, err = integer(l, "p_start_year", f.StartYear, 0); err != nil {
+	if p.StartYear, err = formYear(l, "p_start_year", f.StartYear); err != nil {
 		return p, err
 	}
-	if p.EndYear, err = integer(l, "p_end_year", f.EndYear, 0); err != nil {
+	if p.EndYear, err = formYear(l, "p_end_year", f.EndYear); err != nil {
 		return p, err
 	}
 	if err := p.Validate(); err != nil {

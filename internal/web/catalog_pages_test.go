@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,6 +226,42 @@ func TestCatalogPages(t *testing.T) {
 		}
 		if changes != 6 { // indicator added, changed; plan; region; agency added, changed
 			t.Errorf("%d catalogue audit entries by the administrator, want 6", changes)
+		}
+	})
+}
+
+// TestCatalogFormYears: a plan's first and last year and an indicator's
+// base year are read as years (domain.MinYear–MaxYear); one that is not is
+// refused naming its field, and the form keeps what was typed.
+func TestCatalogFormYears(t *testing.T) {
+	adminServers(t, func(t *testing.T, base string, st *store.Store, admin domain.User) {
+		b := newAcctBrowser(t, base)
+		b.login("admin@bappeda.id", "kata-sandi-panjang")
+		_, form := b.do("GET", "/admin/katalog/indikator/baru", nil)
+		tok := formToken(t, form)
+		plan := func(start, end string) url.Values {
+			return url.Values{"csrf_token": {tok}, "code": {"rkpd-banyuasin-2027"}, "name": {"RKPD Banyuasin 2027"}, "kind": {"RKPD"},
+				"level": {"kabupaten_kota"}, "region": {"16.07"}, "start_year": {start}, "end_year": {end}, "status": {"final"}}
+		}
+		for _, tt := range []struct {
+			name, path string
+			form       url.Values
+			want       string
+		}{
+			{"first year too early", "/admin/katalog/rencana", plan("1959", "2027"), "Tahun mulai: &#34;1959&#34; bukan tahun 1960 sampai 2100"},
+			{"last year too late", "/admin/katalog/rencana", plan("2027", "2101"), "Tahun akhir: &#34;2101&#34; bukan tahun 1960 sampai 2100"},
+			{"first year not a number", "/admin/katalog/rencana?lang=en", plan("2027a", "2027"), "First year: &#34;2027a&#34; is not a year from 1960 to 2100"},
+			{"base year", "/admin/katalog/indikator", indicatorFields(tok, "base_year", "1900"), "Tahun dasar: &#34;1900&#34; bukan tahun 1960 sampai 2100"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				resp, page := b.do("POST", tt.path, tt.form)
+				if resp.StatusCode != 422 || !strings.Contains(page, tt.want) {
+					t.Errorf("%d, want 422 with %q: %.300s", resp.StatusCode, tt.want, page)
+				}
+			})
+		}
+		if plans, _ := st.Plans(context.Background()); slices.ContainsFunc(plans, func(p domain.Plan) bool { return p.Code == "rkpd-banyuasin-2027" }) {
+			t.Errorf("a refused plan was stored")
 		}
 	})
 }

@@ -312,7 +312,7 @@ func TestWarningsBrowser(t *testing.T) {
 	if page := b.text("document.body.innerText"); !strings.Contains(page, "Tersimpan sebagai unggahan") {
 		t.Fatalf("after confirming: %.800s", page)
 	}
-	if v, _ := st.StoredValues(ctx).Value(domain.SeriesKey{IndicatorCode: "penduduk", RegionCode: "16.07", Year: 2023}); v != 850.022 {
+	if v, _ := st.StoredValues(ctx).Value(domain.ObservationKey{IndicatorCode: "penduduk", RegionCode: "16.07", Year: 2023}); v != 850.022 {
 		t.Errorf("penduduk 2023 = %g after the confirmed upload", v)
 	}
 	// A note-only change reads as one.

@@ -28,7 +28,7 @@ func keepBigFile(t *testing.T, st *store.Store, size int) (int64, string) {
 	sum := sha256Hex(content)
 	up, err := st.ImportObservations(context.Background(), domain.Upload{Filename: "besar.csv", AgencyCode: "bps-banyuasin", CreatedBy: "test"},
 		func(emit func(domain.Observation) error) (domain.Counts, error) {
-			return domain.Counts{}, emit(domain.Observation{SeriesKey: domain.SeriesKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "16.07", Year: 2024}, Value: 0.5, Status: domain.StatusFinal})
+			return domain.Counts{}, emit(domain.Observation{ObservationKey: domain.ObservationKey{IndicatorCode: "kemiskinan_ekstrem", RegionCode: "16.07", Year: 2024}, Value: 0.5, Status: domain.StatusFinal})
 		}, store.ImportOptions{File: func() (store.UploadFile, error) {
 			return store.UploadFile{SHA256: sum, Size: int64(len(content)), Content: strings.NewReader(content)}, nil
 		}})

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"html/template"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -76,10 +75,6 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 	// Absolute links in the page follow the address it was asked at.
 	key := r.key(version) + "\x00" + s.baseURL(c)
 	etag := httpx.ETag([]byte(key))
-	h.Set("ETag", etag)
-	if !modified.IsZero() {
-		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
-	}
 	if r.pinned() {
 		h.Set("Cache-Control", pinnedCacheControl)
 	} else {
@@ -99,9 +94,7 @@ func (s *Server) serveEmbed(c *gin.Context, kind string) {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Content-Disposition", `attachment; filename="`+r.fileName()+`.`+r.format+`"`)
 	}
-	if httpx.NotModified(c, etag, modified) {
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
+	if httpx.Conditional(c, etag, modified) {
 		return
 	}
 	if e := s.embeds.Get(key); e != nil {
@@ -350,13 +343,13 @@ func revisedSince(ctx context.Context, st *store.Store, code, region string, sin
 		return 0, err
 	}
 	then = asOf(then, year)
-	old := make(map[domain.SeriesKey]domain.Observation, len(then.Observations))
+	old := make(map[domain.ObservationKey]domain.Observation, len(then.Observations))
 	for _, o := range then.Observations {
-		old[o.SeriesKey] = o
+		old[o.ObservationKey] = o
 	}
 	var what domain.Attr
 	for _, o := range now.Observations {
-		prev, ok := old[o.SeriesKey]
+		prev, ok := old[o.ObservationKey]
 		if !ok {
 			return domain.AttrValue, nil
 		}
@@ -366,7 +359,7 @@ func revisedSince(ctx context.Context, st *store.Store, code, region string, sin
 		return what | domain.AttrValue, nil
 	}
 	for i, t := range now.Targets {
-		if u := then.Targets[i]; t.SeriesKey != u.SeriesKey || t.PlanCode != u.PlanCode || t.Low != u.Low || t.High != u.High {
+		if u := then.Targets[i]; t.ObservationKey != u.ObservationKey || t.PlanCode != u.PlanCode || t.Low != u.Low || t.High != u.High {
 			return what | domain.AttrValue, nil
 		}
 	}

@@ -135,14 +135,12 @@ func (s *Server) getExport(c *gin.Context) {
 		s.getExportPage(c, kind, sel, opts, version)
 		return
 	}
-	etag := exportETag(c, version)
-	if httpx.NotModified(c, etag, time.Time{}) {
-		c.Header("ETag", etag)
-		c.Status(http.StatusNotModified)
+	if httpx.Conditional(c, exportETag(c, version), time.Time{}) {
 		return
 	}
 	e, err := export.Prepare(ctx, s.store, kind, sel, opts)
 	if err != nil {
+		c.Writer.Header().Del("ETag") // the refusal is not the export it names
 		s.fail(c, err)
 		return
 	}
@@ -154,8 +152,6 @@ func (s *Server) getExport(c *gin.Context) {
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, exportFilename(kind, sel, opts.Format, version)))
 	c.Header("Link", fmt.Sprintf(`<%s>; rel="describedby"; type="application/json"`, meta))
 	c.Header("X-Pantau-Data-Version", strconv.FormatInt(version, 10))
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("ETag", etag)
 	c.Header("Cache-Control", "no-cache")
 	c.Status(http.StatusOK)
 	if _, err := e.WriteTo(ctx, c.Writer); err != nil {
@@ -184,12 +180,12 @@ func (s *Server) getExportPage(c *gin.Context, kind string, sel store.Selection,
 		return
 	}
 	var k exportCursor
-	var after *domain.SeriesKey
+	var after *domain.ObservationKey
 	if ok, err := readCursor(c, &k); err != nil || ok && k.Indicator == "" {
 		s.fail(c, cmp.Or(err, errNotOurCursor(c)))
 		return
 	} else if ok {
-		after = &domain.SeriesKey{IndicatorCode: k.Indicator, RegionCode: k.Region, Disagg: domain.Disaggregation(k.Disagg), Year: k.Year}
+		after = &domain.ObservationKey{IndicatorCode: k.Indicator, RegionCode: k.Region, Disagg: domain.Disaggregation(k.Disagg), Year: k.Year}
 	}
 	var rows []domain.Observation
 	if err = s.checkSelection(ctx, sel); err == nil {

@@ -183,6 +183,38 @@ type changesPage struct {
 	NextURL *string `json:"next_url"`
 }
 
+// TestDownloadsAndAssetsCarryValidators: answers whose handlers set their
+// own validators (an export, files under /static/, an icon, boundaries)
+// carry an ETag, answer a matching If-None-Match with an empty 304 that
+// repeats it, and are never sniffed (the security headers every route
+// gets, not each handler, say so).
+func TestDownloadsAndAssetsCarryValidators(t *testing.T) {
+	base, _ := serveStore(t, openDemo(t, "sqlite"))
+	for _, path := range []string{
+		"/api/v1/export?indicator=kemiskinan_ekstrem&region=16.07",
+		"/static/embed.js",
+		"/static/LICENSE-echarts",
+		"/static/icon.svg",
+		"/api/v1/boundaries?parent=16.07",
+	} {
+		t.Run(path, func(t *testing.T) {
+			status, h, _ := fetch(t, base+path)
+			etag := h.Get("ETag")
+			if status != 200 || etag == "" || h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Fatalf("%d, ETag %q, X-Content-Type-Options %q", status, etag, h.Get("X-Content-Type-Options"))
+			}
+			status, h, body := fetch(t, base+path, "If-None-Match", etag)
+			if status != 304 || body != "" || h.Get("ETag") != etag || h.Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("revalidation: %d, %d bytes, ETag %q (want %q), X-Content-Type-Options %q", status, len(body), h.Get("ETag"), etag, h.Get("X-Content-Type-Options"))
+			}
+		})
+	}
+	// A refused export names no export: no ETag to revalidate it by.
+	if status, h, _ := fetch(t, base+"/api/v1/export?indicator=tidak_ada"); status != 404 || h.Get("ETag") != "" {
+		t.Errorf("unknown indicator: %d, ETag %q", status, h.Get("ETag"))
+	}
+}
+
 func TestChangesAPI(t *testing.T) {
 	demoServersWithStore(t, func(t *testing.T, base string, st *store.Store) {
 		ctx := context.Background()

@@ -57,9 +57,7 @@ func (s *Server) iconFile(name string) gin.HandlerFunc {
 		}
 		f := all[name]
 		c.Header("Cache-Control", "public, max-age=86400")
-		c.Header("ETag", f.etag)
-		if httpx.NotModified(c, f.etag, time.Time{}) {
-			c.Status(http.StatusNotModified)
+		if httpx.Conditional(c, f.etag, time.Time{}) {
 			return
 		}
 		c.Data(http.StatusOK, f.ctype, f.body)

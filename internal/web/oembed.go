@@ -166,11 +166,8 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		if len(parts) == 3 {
 			want = parts[2]
 		}
-		for _, pn := range d.Panels {
-			if pn.Embeddable() && want != "" && pn.ID == want {
-				r.panel = pn.ID
-				break
-			}
+		if pn, ok := d.Panel(want); ok && pn.Embeddable() {
+			r.panel = pn.ID
 		}
 		var err error
 		if _, r.region, err = s.dashboardAt(d.ID, q.Get("region")); r.panel == "" || err != nil {

@@ -54,12 +54,11 @@ func (s *Server) people(ctx context.Context, l locale.Lang) *people {
 // Banyuasin)", "token Laptop statistik (BPS …)". A source of another form
 // (the demo, the command line) is named as such, or shown as it is.
 func (p *people) name(source string) string {
-	kind, rest, _ := strings.Cut(source, ":")
-	num, agency, _ := strings.Cut(rest, ":")
-	id, err := strconv.ParseInt(num, 10, 64)
+	ref, isRef := domain.ParseSource(source)
+	id, agency := ref.ID, ref.Detail
 	who := ""
 	switch {
-	case kind == "user" && err == nil:
+	case isRef && ref.Kind == domain.ByUser:
 		u, ok := p.users[id]
 		who = p.lang.Get("people.userNo", id)
 		if ok && u.Name != "" {
@@ -68,13 +67,13 @@ func (p *people) name(source string) string {
 		if agency == "" && ok {
 			agency = u.AgencyCode
 		}
-	case kind == "token" && err == nil:
+	case isRef && ref.Kind == domain.ByToken:
 		who = p.lang.Get("people.tokenNo", id)
 		if label := p.tokens[id]; label != "" {
 			who = p.lang.Get("people.token", label)
 		}
-	case kind == "cli":
-		return p.lang.Get("people.cli", rest)
+	case strings.HasPrefix(source, "cli:"):
+		return p.lang.Get("people.cli", strings.TrimPrefix(source, "cli:"))
 	case source == "demo":
 		return p.lang.Get("people.demo")
 	default:

@@ -89,12 +89,11 @@ func (sh share) previewOf() (embedReq, bool) {
 	if err != nil {
 		return embedReq{}, false
 	}
-	for _, pn := range d.Panels {
-		if pn.Embeddable() && (want == "" || pn.ID == want) {
-			return embedReq{kind: "d", dashboard: d.ID, panel: pn.ID, region: region, lang: l, year: queryYear(c)}, true
-		}
+	pn, ok := d.EmbeddablePanel(want)
+	if !ok {
+		return embedReq{}, false
 	}
-	return embedReq{}, false
+	return embedReq{kind: "d", dashboard: d.ID, panel: pn.ID, region: region, lang: l, year: queryYear(c)}, true
 }
 
 // shareLinks is a share area: the link to copy and the plain links that

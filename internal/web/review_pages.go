@@ -317,7 +317,7 @@ func (s *Server) previewSeries(c *gin.Context, sr *store.Series) (*seriesPreview
 	for _, r := range domain.AncestryOfCode(sr.Region.Code) {
 		regions[r] = true
 	}
-	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k domain.SeriesKey) bool {
+	res, err := importer.PreviewSubmission(ctx, s.store, id, lang(c), math.MaxInt32, func(k domain.ObservationKey) bool {
 		return k.IndicatorCode == code && (k.RegionCode == sr.Region.Code || (sub.Kind == domain.UploadTargets && regions[k.RegionCode]))
 	})
 	if err != nil {
@@ -340,7 +340,7 @@ func applyChanges(sr *store.Series, changes []importer.Change) {
 	for _, ch := range changes {
 		i := slices.IndexFunc(sr.Observations, func(o domain.Observation) bool { return o.Disagg == ch.Disagg && o.Year == ch.Year })
 		if i < 0 {
-			sr.Observations = append(sr.Observations, domain.Observation{SeriesKey: ch.SeriesKey, Value: ch.New, Status: ch.Status})
+			sr.Observations = append(sr.Observations, domain.Observation{ObservationKey: ch.ObservationKey, Value: ch.New, Status: ch.Status})
 			continue
 		}
 		sr.Observations[i].Value, sr.Observations[i].Status = ch.New, ch.Status
@@ -354,7 +354,7 @@ func applyChanges(sr *store.Series, changes []importer.Change) {
 // series, with the plans they belong to.
 func applyTargetChanges(sr *store.Series, changes []importer.Change, plans []domain.Plan) {
 	for _, ch := range changes {
-		t := domain.Target{PlanCode: ch.Plan, SeriesKey: ch.SeriesKey, Low: ch.New, High: ch.New}
+		t := domain.Target{PlanCode: ch.Plan, ObservationKey: ch.ObservationKey, Low: ch.New, High: ch.New}
 		if ch.High != nil {
 			t.High = *ch.High
 		}

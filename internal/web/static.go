@@ -29,7 +29,6 @@ func (s *Server) staticFile(c *gin.Context) {
 	} else {
 		c.Header("Cache-Control", "public, max-age=86400")
 	}
-	c.Header("X-Content-Type-Options", "nosniff")
 	serveAsset(c, name, f.Body, f.ContentType)
 }
 
@@ -37,10 +36,7 @@ func (s *Server) staticFile(c *gin.Context) {
 // the forms made at build time (chart.Coded), or once here when absent.
 func serveAsset(c *gin.Context, name string, body []byte, contentType string) {
 	a := asset(name, body)
-	c.Header("ETag", a.etag)
-	if httpx.NotModified(c, a.etag, time.Time{}) {
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
+	if httpx.Conditional(c, a.etag, time.Time{}) {
 		return
 	}
 	a.Serve(c, http.StatusOK, contentType)

@@ -427,12 +427,8 @@ func (s *Server) getUploadFile(c *gin.Context) {
 func (s *Server) sendKeptFile(c *gin.Context, sha string, size int64, filename, cacheControl string) {
 	sum, _ := hex.DecodeString(sha)
 	h := c.Writer.Header()
-	etag := `"` + sha + `"`
-	h.Set("ETag", etag)
 	h.Set("Cache-Control", cacheControl)
-	if httpx.NotModified(c, etag, time.Time{}) {
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
+	if httpx.Conditional(c, `"`+sha+`"`, time.Time{}) {
 		return
 	}
 	h.Set("Content-Type", "text/csv")

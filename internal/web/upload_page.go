@@ -732,8 +732,7 @@ func (v *uploadView) DefaultYear() int { return time.Now().Year() - 1 }
 // one indicator and year.
 func (s *Server) uploadGridPage(c *gin.Context) {
 	v := s.newUploadView(c)
-	year, _ := strconv.Atoi(c.Query("tahun"))
-	if err := s.fillGrid(c, v, strings.TrimSpace(c.Query("indicator")), year, nil); err != nil {
+	if err := s.fillGrid(c, v, strings.TrimSpace(c.Query("indicator")), c.Query("tahun"), nil); err != nil {
 		s.gridProblem(c, v, err)
 		return
 	}
@@ -748,9 +747,22 @@ func (s *Server) gridProblem(c *gin.Context, v *uploadView, err error) {
 	s.showProblem(c, uploadFrame, "upload.html", v, err, pageWords{internal: v.T["internal"], known: knownMessage})
 }
 
-// fillGrid builds the form for code and year: the instance's regions with
-// their stored values, and (entered != nil) the values typed in.
-func (s *Server) fillGrid(c *gin.Context, v *uploadView, code string, year int, entered map[string]string) error {
+// gridYear reads the year the form is for: a year parseYear accepts and no
+// later than next year (the years agencies report on have ended, or are
+// ending), or last year when none is given, the year agencies usually
+// report on.
+func gridYear(raw string, now time.Time) (int, bool) {
+	if raw = strings.TrimSpace(raw); raw == "" {
+		return now.Year() - 1, true
+	}
+	y, ok := parseYear(raw)
+	return y, ok && y <= now.Year()+1
+}
+
+// fillGrid builds the form for code and the year rawYear names (gridYear):
+// the instance's regions with their stored values, and (entered != nil)
+// the values typed in.
+func (s *Server) fillGrid(c *gin.Context, v *uploadView, code, rawYear string, entered map[string]string) error {
 	ctx := c.Request.Context()
 	cat, err := s.store.Catalog(ctx)
 	if err != nil {
@@ -761,11 +773,9 @@ func (s *Server) fillGrid(c *gin.Context, v *uploadView, code string, year int, 
 		return domain.Errorf(domain.ErrNotFound, "%s", fmt.Sprintf(v.T["gridUnknown"], code))
 	}
 	now := time.Now()
-	if year == 0 {
-		year = now.Year() - 1 // the year agencies usually report on
-	}
-	if year < 1945 || year > now.Year()+1 {
-		return domain.Errorf(domain.ErrInvalid, "%s", fmt.Sprintf(v.T["gridYear"], year))
+	year, ok := gridYear(rawYear, now)
+	if !ok {
+		return domain.Errorf(domain.ErrInvalid, "%s", fmt.Sprintf(v.T["gridYear"], strings.TrimSpace(rawYear)))
 	}
 	g := &gridView{Indicator: code, IndicatorName: ind.Name(v.Lang), Unit: ind.Unit, Year: year, Years: gridYears(now),
 		Example: progress.FormatNumber(v.Lang, 9.58, 2)}
@@ -776,7 +786,7 @@ func (s *Server) fillGrid(c *gin.Context, v *uploadView, code string, year int, 
 	values := s.store.StoredValues(ctx)
 	for i, r := range regions {
 		row := gridRow{Code: r.Code, Name: r.Name, Child: i > 0}
-		if val, ok := values.Value(domain.SeriesKey{IndicatorCode: code, RegionCode: r.Code, Year: year}); ok {
+		if val, ok := values.Value(domain.ObservationKey{IndicatorCode: code, RegionCode: r.Code, Year: year}); ok {
 			row.Current = progress.FormatNumber(v.Lang, val, ind.Decimals)
 		}
 		row.Value = entered[r.Code]
@@ -817,7 +827,6 @@ func (s *Server) postGridPage(c *gin.Context) {
 	v := s.newUploadView(c)
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 1<<20)
 	code := strings.TrimSpace(c.PostForm("indicator"))
-	year, _ := strconv.Atoi(c.PostForm("tahun"))
 	entered := map[string]string{}
 	regions, err := s.gridRegions(c)
 	if err != nil {
@@ -829,10 +838,11 @@ func (s *Server) postGridPage(c *gin.Context) {
 			entered[r.Code] = val
 		}
 	}
-	if err := s.fillGrid(c, v, code, year, entered); err != nil {
+	if err := s.fillGrid(c, v, code, c.PostForm("tahun"), entered); err != nil {
 		s.gridProblem(c, v, err)
 		return
 	}
+	year := v.Grid.Year
 	v.Params["review"] = c.PostForm("review")
 	prefer := ingest.DecimalComma
 	if v.Lang == locale.EN {

@@ -149,7 +149,7 @@ func (s *Server) uploadTemplate(ctx context.Context, inds []domain.Indicator, l 
 		for _, r := range regs {
 			for _, y := range m.Years {
 				row := ingest.TemplateRow{Region: r, Year: y}
-				if o, ok := stored.Get(domain.SeriesKey{IndicatorCode: ind.Code, RegionCode: r.Code, Year: y}); ok {
+				if o, ok := stored.Get(domain.ObservationKey{IndicatorCode: ind.Code, RegionCode: r.Code, Year: y}); ok {
 					row.Value, row.Has = o.Value, true
 				}
 				sh.Rows = append(sh.Rows, row)

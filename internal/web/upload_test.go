@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -638,6 +640,34 @@ func TestUploadPageRefusals(t *testing.T) {
 			t.Errorf("the health office chose BPS's indicator: %d", status)
 		}
 	})
+}
+
+// TestUploadGridYears: the form is for a year Pantau stores (domain.MinYear
+// on) and no later than next year; no year is last year; anything else is
+// refused in words that repeat what was asked for.
+func TestUploadGridYears(t *testing.T) {
+	base, _ := serveStore(t, openDemo(t, "sqlite"))
+	pc := pageClient{t: t, base: base}
+	now := time.Now().Year()
+	for _, tt := range []struct {
+		name, tahun string
+		status      int
+		want        string
+	}{
+		{"last year when none is given", "", 200, fmt.Sprintf(`name="tahun" value="%d"`, now-1)},
+		{"the first year stored", strconv.Itoa(domain.MinYear), 200, fmt.Sprintf(`name="tahun" value="%d"`, domain.MinYear)},
+		{"next year", strconv.Itoa(now + 1), 200, fmt.Sprintf(`name="tahun" value="%d"`, now+1)},
+		{"before the first year stored", strconv.Itoa(domain.MinYear - 1), 400, fmt.Sprintf("Tahun %d di luar rentang", domain.MinYear-1)},
+		{"after next year", strconv.Itoa(now + 2), 400, fmt.Sprintf("Tahun %d di luar rentang", now+2)},
+		{"not a year", "dua", 400, "Tahun dua di luar rentang"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, html := pc.do("GET", "/unggah/isian?indicator=kemiskinan_ekstrem&tahun="+url.QueryEscape(tt.tahun), nil, "")
+			if status != tt.status || !strings.Contains(html, tt.want) {
+				t.Errorf("tahun=%q: %d, want %d with %q", tt.tahun, status, tt.status, tt.want)
+			}
+		})
+	}
 }
 
 // TestUploadGridForm: one indicator, one year, the instance's regions with
