@@ -405,6 +405,9 @@ func importFile(ctx context.Context, args []string, getenv func(string) string, 
 			d := res.Report.Dialect
 			if d.Format == "xlsx" {
 				fmt.Fprintf(stdout, "detected: workbook, sheet %s, layout %s, header row %d\n", strings.Join(d.Sheets, ", "), orDash(d.Layout), d.HeaderLine)
+				if cols := d.PercentColumns(); cols != "" {
+					fmt.Fprintf(stdout, "detected: percent-formatted cells read as Excel shows them (0.49%% as 0.49) in columns %s\n", cols)
+				}
 			} else {
 				fmt.Fprintf(stdout, "detected: layout %s, delimiter %q, decimal %s, BOM %v\n", d.Layout, d.Delimiter, orDash(string(d.Decimal)), d.BOM)
 			}

@@ -41,6 +41,9 @@ type reader struct {
 	// sheet is the workbook sheet being read ("" for a CSV file): errors
 	// then name cells (Tabel!D7), and numeric cells are read as numbers.
 	sheet string
+	// pctCols marks the cells of the workbook row being read that are
+	// numbers in a percent format, read as shown (sheetRows.percents).
+	pctCols []bool
 
 	// What the file is about when a column does not say: -1 for none.
 	fileInd, fileRegion, filePlan int32
@@ -779,11 +782,16 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.
 		return
 	}
 	c.values++
+	if fi < len(rd.pctCols) && rd.pctCols[fi] {
+		rd.countPercent(fi)
+	}
 	if c.bad {
 		rep.rejected++
 		return
 	}
 	errs := rep.errors
+	// A trailing % says the value is in percent, typed ("0,49%") or a
+	// workbook's percent cell read as shown: the indicator's unit must be.
 	num, mark, pct := splitMark(raw)
 	status := rd.cellStatus(c, fi, raw, mark, yearStatus)
 	ind := &rd.res.inds[c.ind]
@@ -806,6 +814,22 @@ func (rd *reader) cell(c *rowCtx, rec []string, fi, year int, yearStatus domain.
 	p.region, p.year, p.disagg, p.status, p.brk, p.note = c.region, year, c.disagg, status, c.brk, c.note
 	p.absent = rd.unstated(c, mark, yearStatus)
 	rd.settleOrHold(&p)
+}
+
+// countPercent counts a percent cell in its column of the dialect: the
+// header's, or on a later sheet the header's column of the same name.
+func (rd *reader) countPercent(fi int) {
+	cols, f := rd.rep.Dialect.Columns, rd.sch.fields[fi]
+	if fi < len(cols) && cols[fi].Name == f.name {
+		cols[fi].PercentCells++
+		return
+	}
+	for i := range cols {
+		if cols[i].Name == f.name && cols[i].Use == f.col {
+			cols[i].PercentCells++
+			return
+		}
+	}
 }
 
 // cellStatus is a value's status: from a footnote mark after the number

@@ -76,9 +76,10 @@ func checkObservations(t *testing.T, cat *domain.Catalog, data []byte) {
 // FuzzReadWorkbook is FuzzReadObservations for workbooks. The input is the
 // sheet's XML, put into an otherwise valid .xlsx (checksums right), so
 // that mutations reach the sheet's cells, merged ranges and rows rather
-// than stopping at the zip's checksum.
+// than stopping at the zip's checksum. The workbook's styles show numbers
+// as percentages, so that the sheet's cells are followed for their styles.
 func FuzzReadWorkbook(f *testing.F) {
-	base := bpsWorkbook(f)
+	base := bpsPercentWorkbook(f)
 	zr, err := zip.NewReader(bytes.NewReader(base), int64(len(base)))
 	if err != nil {
 		f.Fatal(err)
@@ -98,6 +99,9 @@ func FuzzReadWorkbook(f *testing.F) {
 	f.Add(parts[sheet])
 	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>kode_wilayah</t></is></c><c r="B1" t="inlineStr"><is><t>2023</t></is></c></row>` +
 		`<row r="3"><c r="A3"><v>1607</v></c><c r="B3" t="str"><f>=1+1</f><v>9.58</v></c></row></sheetData><mergeCells><mergeCell ref="A3:A4"/></mergeCells></worksheet>`))
+	f.Add([]byte(`<x:worksheet xmlns:x="x"><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>kode_wilayah</x:t></x:is></x:c><x:c t="inlineStr"><x:is><x:t>2023</x:t></x:is></x:c></x:row>` +
+		`<!-- > <row r="9"> --><x:row r='3'><x:c s='1'><x:v>1607</x:v></x:c><x:c s="2"><x:f><![CDATA[1>0]]></x:f><x:v>9.5799999999999996E-2</x:v></x:c></x:row>` +
+		`<x:row r="2"><x:c r="B2" s="3"><x:v>-0.1</x:v></x:c></x:row></x:sheetData><mergeCells><mergeCell ref="B3:B5"/></mergeCells></x:worksheet>`))
 	cat := testCatalog(f)
 	// A sheet of millions of cells is refused as it should be, but slowly:
 	// the fuzzer would spend its time there.

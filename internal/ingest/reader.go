@@ -19,6 +19,7 @@ package ingest
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"pantau/internal/domain"
@@ -95,6 +96,23 @@ type DialectColumn struct {
 	// a wide table's column.
 	Dimension string `json:"dimension,omitempty"`
 	Year      int    `json:"year,omitempty"`
+	// PercentCells counts the workbook's values in the column that were
+	// numbers formatted as a percentage, read as Excel shows them: the
+	// stored 0.0049 of a cell showing 0,49% as 0.49.
+	PercentCells int `json:"percent_cells,omitempty"`
+}
+
+// PercentColumns names the columns that held percent cells, each with how
+// many ("2023 (3), 2024 (2)"), for the sentence that says they were read
+// as shown; "" when none did.
+func (d *Dialect) PercentColumns() string {
+	var parts []string
+	for _, c := range d.Columns {
+		if c.PercentCells > 0 {
+			parts = append(parts, c.Name+" ("+strconv.Itoa(c.PercentCells)+")")
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // RowError is one problem in a file. Line is 1-based and counts the header.

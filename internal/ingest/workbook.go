@@ -45,6 +45,9 @@ type workbook struct {
 	parts  map[string]*zip.File // by lower-case name
 	paths  map[string]string    // sheet name → part name
 	sheets []string
+	// pct marks the cell styles that show a percentage (percent.go); nil
+	// when none does.
+	pct []pctStyle
 }
 
 // openWorkbook reads a workbook whole (excelize needs random access) within
@@ -87,6 +90,7 @@ func (rd *reader) openWorkbook(r io.Reader) (*workbook, error) {
 		wb.close()
 		return nil, fileError(lang, "xlsx_broken", err.Error())
 	}
+	wb.pct = wb.percentStyles()
 	return wb, nil
 }
 
@@ -151,6 +155,7 @@ func (wb *workbook) decodePart(name string, v any) error {
 type mergedRange struct {
 	r1, c1, r2, c2 int
 	val            string
+	pct            bool // val is a percent cell's, as shown
 }
 
 // merges lists a sheet's merged ranges, sorted by first row. They are
@@ -226,8 +231,10 @@ func parseMerge(el []byte) (mergedRange, bool) {
 }
 
 // sheetRows streams one sheet's rows as the reader's records: raw values
-// (numbers as Excel stores them, formulas by their cached values), merged
-// ranges filled with their top-left value, trailing empty cells dropped.
+// (numbers as Excel stores them, formulas by their cached values) but for
+// numbers in a percent format, which are read as shown (0.0049 as
+// "0.49%"), merged ranges filled with their top-left value, trailing empty
+// cells dropped.
 type sheetRows struct {
 	rd     *reader
 	rows   *excelize.Rows
@@ -237,6 +244,9 @@ type sheetRows struct {
 	merges []mergedRange
 	next   int // the first merge not yet active
 	active []*mergedRange
+	pct    *percentCells // nil when no style shows a percentage
+	// pctCols marks the cells of the row read that are percent cells.
+	pctCols []bool
 }
 
 func (wb *workbook) rows(rd *reader, sheet string) (*sheetRows, error) {
@@ -244,10 +254,14 @@ func (wb *workbook) rows(rd *reader, sheet string) (*sheetRows, error) {
 	if err != nil {
 		return nil, fileError(rd.lang, "xlsx_broken", err.Error())
 	}
-	return &sheetRows{rd: rd, rows: rows, sheet: sheet, merges: wb.merges(sheet)}, nil
+	return &sheetRows{rd: rd, rows: rows, sheet: sheet, merges: wb.merges(sheet), pct: wb.percentCells(sheet)}, nil
 }
 
-func (s *sheetRows) close() { s.rows.Close() }
+func (s *sheetRows) close() {
+	s.rows.Close()
+	s.pct.close()
+	s.rd.pctCols = nil
+}
 
 // Line is the sheet row of the last row read.
 func (s *sheetRows) Line() int { return s.row }
@@ -261,6 +275,7 @@ func (s *sheetRows) Read() ([]string, error) {
 		if err != nil {
 			return nil, fileError(s.rd.lang, "xlsx_cell", cellRef(s.sheet, 0, s.row), err.Error())
 		}
+		s.percents(cols)
 		// Counted once filled: a merged range over a whole sheet is cells too.
 		cols = s.fill(cols)
 		if s.cells += len(cols) + 1; s.cells > maxWorkbookCells {
@@ -270,13 +285,49 @@ func (s *sheetRows) Read() ([]string, error) {
 			cols = cols[:len(cols)-1]
 		}
 		if len(cols) > 0 {
+			s.rd.pctCols = s.pctCols
 			return cols, nil
 		}
 	}
+	s.rd.pctCols = nil
 	if err := s.rows.Error(); err != nil {
 		return nil, fileError(s.rd.lang, "xlsx_broken", err.Error())
 	}
 	return nil, io.EOF
+}
+
+// percents writes the numbers of the row's percent cells as they are
+// shown, with their sign, as a CSV would have them: 0.0049 as "0.49%"
+// (the reader then takes 0.49, and checks that the indicator's unit is
+// percent). It marks them in pctCols. It must see every row, empty ones
+// too, to keep in step with the sheet.
+func (s *sheetRows) percents(cols []string) {
+	s.pctCols = s.pctCols[:0]
+	if s.pct == nil {
+		return
+	}
+	for _, c := range s.pct.row(s.row) {
+		i := c.col - 1
+		if i >= len(cols) || !plainNumber(cols[i]) || !c.style.shows(cols[i]) {
+			continue
+		}
+		v, ok := timesHundred(cols[i])
+		if !ok {
+			continue
+		}
+		cols[i] = v + "%"
+		s.markPct(i)
+	}
+}
+
+// isPct reports whether cell i of the row read is a percent cell.
+func (s *sheetRows) isPct(i int) bool { return i < len(s.pctCols) && s.pctCols[i] }
+
+func (s *sheetRows) markPct(i int) {
+	for len(s.pctCols) <= i {
+		s.pctCols = append(s.pctCols, false)
+	}
+	s.pctCols[i] = true
 }
 
 // fill writes each merged range's value into the cells it covers, as
@@ -294,7 +345,7 @@ func (s *sheetRows) fill(cols []string) []string {
 		}
 		kept = append(kept, m)
 		if m.r1 == s.row && m.c1 <= len(cols) {
-			m.val = cols[m.c1-1]
+			m.val, m.pct = cols[m.c1-1], s.isPct(m.c1-1)
 		}
 		if m.val == "" {
 			continue
@@ -305,6 +356,9 @@ func (s *sheetRows) fill(cols []string) []string {
 		for c := m.c1 - 1; c < m.c2; c++ {
 			if cols[c] == "" {
 				cols[c] = m.val
+				if m.pct {
+					s.markPct(c)
+				}
 			}
 		}
 	}

@@ -64,24 +64,60 @@ func merge(t testing.TB, f *excelize.File, sheet, from, to string) {
 // names merged down, "Persentase Penduduk Miskin" merged across the
 // years), years and values as numbers, one value as text with its mark,
 // a merged "Sumber:" footer.
-func bpsWorkbook(t testing.TB) []byte {
+func bpsWorkbook(t testing.TB) []byte { return bpsTable(t, false) }
+
+// bpsPercentWorkbook is bpsWorkbook with its numbers typed as percentages
+// ("10,75%"), as many tables are: Excel stores the fractions (0.1075) and
+// formats the cells 0.00% (built-in 10), 0% (9) or "0.0%"; the text cell
+// "9,31*" keeps its percent style, which text ignores.
+func bpsPercentWorkbook(t testing.TB) []byte { return bpsTable(t, true) }
+
+func bpsTable(t testing.TB, percent bool) []byte {
 	return buildWorkbook(t, func(f *excelize.File) {
 		f.SetSheetName("Sheet1", "Tabel")
 		set(t, f, "Tabel", "A1", []any{"Persentase Penduduk Miskin (P0) menurut Kabupaten/Kota di Sumatera Selatan, 2021-2024"})
 		merge(t, f, "Tabel", "A1", "F1")
+		rows := [][]any{
+			{1607, "Kab. Banyu Asin", 10.75, 10, 9.58, "9,31*"},
+			{16, "Prov. Sumatera Selatan", "-", "-", 11.78, 10.97},
+			{"ID", "Indonesia", "-", "-", 9.36, 9.03},
+		}
+		if percent {
+			rows = [][]any{
+				{1607, "Kab. Banyu Asin", 0.1075, 0.1, 0.0958, "9,31*"},
+				{16, "Prov. Sumatera Selatan", "-", "-", 0.1178, 0.1097},
+				{"ID", "Indonesia", "-", "-", 0.0936, 0.0903},
+			}
+		}
 		set(t, f, "Tabel", "A2",
 			[]any{"Kode Wilayah", "Nama Wilayah", "Persentase Penduduk Miskin (%)"},
 			[]any{nil, nil, 2021, 2022, 2023, 2024},
-			[]any{1607, "Kab. Banyu Asin", 10.75, 10, 9.58, "9,31*"},
-			[]any{16, "Prov. Sumatera Selatan", "-", "-", 11.78, 10.97},
-			[]any{"ID", "Indonesia", "-", "-", 9.36, 9.03},
+			rows[0], rows[1], rows[2],
 			[]any{"Sumber: BPS, Susenas Maret"},
 			[]any{"*) angka sementara"})
 		merge(t, f, "Tabel", "A2", "A3")
 		merge(t, f, "Tabel", "B2", "B3")
 		merge(t, f, "Tabel", "C2", "F2")
 		merge(t, f, "Tabel", "A7", "F7")
+		if percent {
+			style(t, f, "Tabel", "C4", "C4", &excelize.Style{NumFmt: 10})
+			style(t, f, "Tabel", "D4", "D4", &excelize.Style{NumFmt: 9})
+			style(t, f, "Tabel", "E4", "E6", &excelize.Style{CustomNumFmt: numFmt("0.0%")})
+			style(t, f, "Tabel", "F4", "F6", &excelize.Style{NumFmt: 10})
+		}
 	})
+}
+
+// style gives the cells from:to a new style.
+func style(t testing.TB, f *excelize.File, sheet, from, to string, st *excelize.Style) {
+	t.Helper()
+	id, err := f.NewStyle(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStyle(sheet, from, to, id); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // readAll reads a file and returns what it emitted, its report and error.
@@ -350,3 +386,6 @@ func TestTemplateReadsBack(t *testing.T) {
 		f.Close()
 	}
 }
+
+// numFmt is a custom number format code for excelize.Style.
+func numFmt(code string) *string { return &code }

@@ -1017,6 +1017,8 @@ var english = map[string]string{
 	"unggah.t_file":              "File",
 	"unggah.t_header":            "Heading row",
 	"unggah.t_layout":            "Table shape",
+	"unggah.t_percent":           "Percent-formatted cells",
+	"unggah.t_percentCells":      "read as Excel shows them: 0.49%% as 0.49, not the stored 0.0049. Columns: %s",
 	"unggah.t_sha":               "File fingerprint (SHA-256)",
 	"unggah.tab":                 "tab",
 	"unggah.technical":           "Technical details",

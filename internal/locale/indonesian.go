@@ -1017,6 +1017,8 @@ var indonesian = map[string]string{
 	"unggah.t_file":              "Berkas",
 	"unggah.t_header":            "Baris judul",
 	"unggah.t_layout":            "Bentuk tabel",
+	"unggah.t_percent":           "Sel berformat persen",
+	"unggah.t_percentCells":      "dibaca seperti tampilannya di Excel: 0,49%% sebagai 0,49, bukan 0,0049 yang tersimpan. Kolom: %s",
 	"unggah.t_sha":               "Sidik berkas (SHA-256)",
 	"unggah.tab":                 "tab",
 	"unggah.technical":           "Detail teknis",

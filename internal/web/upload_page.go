@@ -666,6 +666,9 @@ func (v *uploadView) Technical() []techRow {
 		if d.HeaderLine > 0 {
 			rows = append(rows, techRow{Label: t["t_header"], Value: fmt.Sprint(d.HeaderLine)})
 		}
+		if cols := d.PercentColumns(); cols != "" {
+			rows = append(rows, techRow{Label: t["t_percent"], Value: fmt.Sprintf(t["t_percentCells"], cols)})
+		}
 		cli := "pantau import --dry-run"
 		if d.Decimal != "" {
 			cli += " --decimal " + string(d.Decimal)

@@ -67,6 +67,10 @@ type uploadAnswer struct {
 	SHA256   string `json:"sha256"`
 	Dialect  struct {
 		Delimiter, Decimal, Layout string
+		Columns                    []struct {
+			Name         string `json:"name"`
+			PercentCells int    `json:"percent_cells"`
+		} `json:"columns"`
 	} `json:"dialect"`
 	Errors   []rowError `json:"errors"`
 	Warnings []rowError `json:"warnings"`

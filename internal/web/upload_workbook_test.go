@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -343,4 +344,99 @@ func (b *cdpBrowser) setFile(selector, path string) {
 	}
 	b.must(b.call(b.session, "DOM.querySelector", map[string]any{"nodeId": doc.Root.NodeID, "selector": selector}))(&node)
 	b.must(b.call(b.session, "DOM.setFileInputFiles", map[string]any{"nodeId": node.NodeID, "files": []string{path}}))(nil)
+}
+
+// withStyles is a workbook with number formats given to cells (Tabel!C4 →
+// a format code, or a built-in id as "#10") and values put in cells.
+func withStyles(t *testing.T, data []byte, formats map[string]string, values map[string]any) []byte {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for ref, v := range values {
+		sheet, cell, _ := strings.Cut(ref, "!")
+		if err := f.SetCellValue(sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for ref, code := range formats {
+		st := &excelize.Style{CustomNumFmt: &code}
+		if id, ok := strings.CutPrefix(code, "#"); ok {
+			st = &excelize.Style{}
+			st.NumFmt, _ = strconv.Atoi(id)
+		}
+		id, err := f.NewStyle(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheet, cell, _ := strings.Cut(ref, "!")
+		if err := f.SetCellStyle(sheet, cell, cell, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestUploadWorkbookPercent: a BPS table whose cells are formatted as
+// percentages in Excel (0,44% stored as 0.0044) is read as it is shown,
+// on both engines, through the API and the upload page, which says so in
+// its technical fold in either language; a percent cell in the table of
+// an index is refused as "72,45%" in a CSV is.
+func TestUploadWorkbookPercent(t *testing.T) {
+	uploadServers(t, func(t *testing.T, srv uploadServer) {
+		table := withStyles(t, bpsPoverty(t, 0.0044),
+			map[string]string{"Tabel!C4": "#10", "Tabel!D4": "0.0%"},
+			map[string]any{"Tabel!D4": 0.0038})
+		code, r := srv.postFile(t, srv.bps, "dry_run=true&indicator=kemiskinan_ekstrem&filename=tabel.xlsx", table, xlsxType)
+		if code != http.StatusOK || !r.Data.Accepted || r.Data.Counts.Changed != 1 || r.Data.Counts.New != 1 {
+			t.Fatalf("percent workbook: %d %+v %s", code, r.Data, r.Error.Message)
+		}
+		got := map[int]float64{}
+		for _, ch := range r.Data.Changes {
+			got[ch.Year] = ch.New
+		}
+		if want := map[int]float64{2024: 0.44, 2025: 0.38}; !reflect.DeepEqual(got, want) {
+			t.Errorf("changes %v, want %v", got, want)
+		}
+		counts := map[string]int{}
+		for _, c := range r.Data.Dialect.Columns {
+			if c.PercentCells > 0 {
+				counts[c.Name] = c.PercentCells
+			}
+		}
+		if want := map[string]int{"2024": 1, "2025": 1}; !reflect.DeepEqual(counts, want) {
+			t.Errorf("dialect's percent cells %v, want %v", counts, want)
+		}
+
+		pc := pageClient{t: t, base: srv.base}
+		for lang, want := range map[string]string{
+			"id": "Sel berformat persen</dt><dd>dibaca seperti tampilannya di Excel: 0,49% sebagai 0,49, bukan 0,0049 yang tersimpan. Kolom: 2024 (1), 2025 (1)</dd>",
+			"en": "Percent-formatted cells</dt><dd>read as Excel shows them: 0.49% as 0.49, not the stored 0.0049. Columns: 2024 (1), 2025 (1)</dd>",
+		} {
+			status, html := pc.file("/unggah?lang="+lang, "tabel.xlsx", table, map[string]string{"token": srv.bps, "indicator": "kemiskinan_ekstrem"})
+			if status != http.StatusOK || !strings.Contains(html, want) {
+				t.Errorf("%s page: %d, lacks %q:\n%s", lang, status, want, html)
+			}
+		}
+
+		// The HDI is an index: a cell showing 72,45% is no HDI.
+		hdi := withStyles(t, bpsPoverty(t, 0.7245), map[string]string{"Tabel!C4": "#10"}, map[string]any{"Tabel!D4": 72.9})
+		code, r = srv.postFile(t, srv.bps, "dry_run=true&indicator=ipm", hdi, xlsxType)
+		var details struct {
+			Errors []struct {
+				Cell, Code, Value string
+			} `json:"errors"`
+		}
+		json.Unmarshal(r.Error.Details, &details)
+		if code != http.StatusUnprocessableEntity || len(details.Errors) != 1 || details.Errors[0].Cell != "Tabel!C4" ||
+			details.Errors[0].Code != "unit_contradicts" || details.Errors[0].Value != "72.45%" {
+			t.Fatalf("percent cell for an index: %d %s %+v", code, r.Error.Message, details)
+		}
+	})
 }
