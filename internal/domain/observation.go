@@ -2,7 +2,6 @@ package domain
 
 import (
 	"math"
-	"strings"
 	"time"
 
 	"pantau/internal/locale"
@@ -149,10 +148,7 @@ func (a Attr) List(l locale.Lang) string {
 	for i, n := range names {
 		words[i] = l.Get("changes.attr_" + n)
 	}
-	if len(words) < 2 {
-		return strings.Join(words, "")
-	}
-	return strings.Join(words[:len(words)-1], ", ") + l.Get("changes.and") + words[len(words)-1]
+	return l.And(words)
 }
 
 // Describe says in words what changed: "hanya catatan berubah" / "only the

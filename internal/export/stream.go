@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 
 	"pantau/internal/domain"
@@ -29,7 +30,8 @@ type Export struct {
 }
 
 // Prepare checks a selection and reads what the writer needs before rows.
-// Unknown indicator or region codes are ErrNotFound.
+// Unknown indicator or region codes (compared regions too) are
+// ErrNotFound.
 func Prepare(ctx context.Context, st *store.Store, kind string, sel store.Selection, opts Options) (*Export, error) {
 	if kind != KindTargets {
 		kind = KindObservations
@@ -67,6 +69,11 @@ func Prepare(ctx context.Context, st *store.Store, kind string, sel store.Select
 			return nil, err
 		}
 	}
+	for _, code := range sel.Regions {
+		if _, err := st.Region(ctx, code); err != nil {
+			return nil, comparedNotFound(err, code)
+		}
+	}
 	regions, err := st.Regions(ctx, store.RegionFilter{})
 	if err != nil {
 		return nil, err
@@ -87,6 +94,15 @@ func Prepare(ctx context.Context, st *store.Store, kind string, sel store.Select
 	opts.FromYear, opts.ToYear = e.Shape.FromYear, e.Shape.ToYear
 	e.Opts = opts
 	return e, nil
+}
+
+// comparedNotFound names a compared region (Selection.Regions) that is
+// not in the catalogue by the parameter it was asked with, compare=.
+func comparedNotFound(err error, code string) error {
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Errorf(domain.ErrNotFound, "compare: region %q not found", code)
+	}
+	return err
 }
 
 // Metadata describes the file WriteTo writes.

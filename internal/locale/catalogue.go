@@ -34,6 +34,14 @@ func (l Lang) Get(id string, args ...any) string {
 	return fmt.Sprintf(m, args...)
 }
 
+// And joins words as a list in the language: "a, b dan c" / "a, b and c".
+func (l Lang) And(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + l.Get("changes.and") + words[len(words)-1]
+}
+
 // Has reports whether id is in the catalogue, for lookups whose id is
 // built from data (an "ok_" key from a query string).
 func (l Lang) Has(id string) bool {

@@ -398,6 +398,10 @@ type Selection struct {
 	// RegionSubtree is a Kemendagri code: the region and every region
 	// below it. Empty or "ID" means everywhere.
 	RegionSubtree string
+	// Regions are further regions beside the subtree, each on its own
+	// (not the regions below it): an indicator page's compared regions.
+	// With the subtree everywhere they add nothing.
+	Regions []string
 	// FromYear and ToYear bound the years, inclusive; 0 leaves a side open.
 	FromYear, ToYear int
 }
@@ -421,6 +425,8 @@ func (sel Selection) conditions(bytewise bool) (string, []any, error) {
 		}
 		conds, args = append(conds, q), append(args, a...)
 	}
+	var region string
+	var regionArgs []any
 	switch r := sel.RegionSubtree; {
 	case r == "" || r == domain.NationalCode:
 	case bytewise:
@@ -429,10 +435,20 @@ func (sel Selection) conditions(bytewise bool) (string, []any, error) {
 		// code to the code followed by '/' (the byte after '.'). A LIKE
 		// beside it made PostgreSQL misjudge a page's rows and sort a
 		// subtree's series whole.
-		conds, args = append(conds, `region_code >= ? AND region_code < ?`), append(args, r, r+"/")
+		region, regionArgs = `region_code >= ? AND region_code < ?`, []any{r, r + "/"}
 	default:
 		// Codes are validated, so they carry no LIKE wildcards.
-		conds, args = append(conds, `(region_code = ? OR region_code LIKE ?)`), append(args, r, r+".%")
+		region, regionArgs = `region_code = ? OR region_code LIKE ?`, []any{r, r + ".%"}
+	}
+	if region != "" && len(sel.Regions) > 0 {
+		q, a, err := sqlx.In(`region_code IN (?)`, sel.Regions)
+		if err != nil {
+			return "", nil, fmt.Errorf("store: selection: %w", err)
+		}
+		region, regionArgs = region+` OR `+q, append(regionArgs, a...)
+	}
+	if region != "" {
+		conds, args = append(conds, `(`+region+`)`), append(args, regionArgs...)
 	}
 	if sel.FromYear != 0 {
 		conds, args = append(conds, `year >= ?`), append(args, sel.FromYear)

@@ -262,6 +262,35 @@ func (b *cdpBrowser) screenshot(file string, width int, dark bool) {
 	b.must(b.call(b.session, "Emulation.clearDeviceMetricsOverride", nil))(nil)
 }
 
+// screenshotOf saves the element the CSS selector sel finds, at a page
+// width of width CSS pixels, light or dark: a dialog to look at without
+// the page around it.
+func (b *cdpBrowser) screenshotOf(file, sel string, width int, dark bool) {
+	b.t.Helper()
+	scheme := map[bool]string{false: "light", true: "dark"}[dark]
+	b.must(b.call(b.session, "Emulation.setEmulatedMedia", map[string]any{"features": []map[string]string{{"name": "prefers-color-scheme", "value": scheme}}}))(nil)
+	b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}))(nil)
+	var box struct{ X, Y, W, H float64 }
+	json.Unmarshal(b.eval(`(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); e.scrollIntoView({block: "start"});
+		const r = e.getBoundingClientRect(); return {X: r.left + scrollX, Y: r.top + scrollY, W: r.width, H: r.height}; })()`), &box)
+	if box.W < 10 || box.H < 10 {
+		b.t.Fatalf("screenshot %s: %s is %.0f×%.0f px", file, sel, box.W, box.H)
+	}
+	var shot struct {
+		Data string `json:"data"`
+	}
+	b.must(b.call(b.session, "Page.captureScreenshot", map[string]any{"format": "png", "captureBeyondViewport": true,
+		"clip": map[string]float64{"x": box.X, "y": box.Y, "width": box.W, "height": box.H, "scale": 1}}))(&shot)
+	png, err := base64.StdEncoding.DecodeString(shot.Data)
+	if err != nil || len(png) < 2000 {
+		b.t.Fatalf("screenshot %s: %d bytes, %v", file, len(png), err)
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.must(b.call(b.session, "Emulation.clearDeviceMetricsOverride", nil))(nil)
+}
+
 // chartsDrawn is true when every chart container of the page has been drawn
 // (a failed one is replaced by its note and its table).
 const chartsDrawn = `[...document.querySelectorAll("[data-chart]")].every(e => e.getAttribute("data-chart-ready") === "true")`

@@ -39,11 +39,35 @@ func (sc chartScope) set(q url.Values) {
 	}
 }
 
+// holds reports whether year is inside the scope's from=/to=.
+func (sc chartScope) holds(year int) bool {
+	return (sc.from == 0 || year >= sc.from) && (sc.to == 0 || year <= sc.to)
+}
+
 // query is the scope as a query string, "" when empty.
 func (sc chartScope) query() string {
 	q := url.Values{}
 	sc.set(q)
 	return q.Encode()
+}
+
+// describe is the scope in words, for what a download or an embed holds:
+// "dibandingkan dengan Provinsi Sumatera Selatan dan Indonesia, tahun
+// 2022–2024"; names are the compared regions' names, "" when none.
+func (sc chartScope) describe(l locale.Lang, names []string) string {
+	var parts []string
+	if len(names) > 0 {
+		parts = append(parts, l.Get("page.scopeCompared", l.And(names)))
+	}
+	switch {
+	case sc.from != 0 && sc.to != 0:
+		parts = append(parts, l.Get("page.scopeYears", sc.from, sc.to))
+	case sc.from != 0:
+		parts = append(parts, l.Get("page.scopeFrom", sc.from))
+	case sc.to != 0:
+		parts = append(parts, l.Get("page.scopeTo", sc.to))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // scopeError is a compare= or from=/to= a reader got wrong: the page says
@@ -56,7 +80,11 @@ type scopeError struct {
 
 func (e *scopeError) Error() string { return fmt.Sprintf("%s %s", e.id, e.arg) }
 
-func (e *scopeError) Unwrap() error { return e.kind }
+// Unwrap is the error an API answers with (oEmbed, the export): its kind
+// and the English message.
+func (e *scopeError) Unwrap() error {
+	return &domain.Error{Kind: e.kind, Message: e.message(locale.EN)}
+}
 
 func (e *scopeError) message(l locale.Lang) string { return fmt.Sprintf(texts[l][e.id], e.arg) }
 
@@ -95,6 +123,9 @@ type comparedRegion struct {
 	Latest string // "12,3% (2024)", or "" without data
 	Remove string // the page's address without this region
 	points []progress.Point
+	// obs are the observations behind points (totals, by year), for an
+	// embed's downloads.
+	obs []domain.Observation
 }
 
 // loadCompared reads the compared regions' series of indicator code at
@@ -104,7 +135,7 @@ func (s *Server) loadCompared(ctx context.Context, page *url.URL, l locale.Lang,
 	for _, code := range sc.compare {
 		r, err := s.store.Region(ctx, code)
 		if errors.Is(err, domain.ErrNotFound) {
-			return nil, &scopeError{domain.ErrNotFound, "compareUnknown", code}
+			return nil, unknownCompared(code)
 		}
 		if err != nil {
 			return nil, err
@@ -121,10 +152,13 @@ func (s *Server) loadCompared(ctx context.Context, page *url.URL, l locale.Lang,
 		cr := comparedRegion{Region: r, Remove: urlWith(page, "compare", strings.Join(without(sc.compare, code), ","))}
 		for _, o := range sr.Observations {
 			if o.Disagg == domain.Total {
-				cr.points = append(cr.points, progress.Point{Year: o.Year, Value: o.Value, Status: o.Status})
+				cr.obs = append(cr.obs, o)
 			}
 		}
-		slices.SortFunc(cr.points, func(a, b progress.Point) int { return a.Year - b.Year })
+		slices.SortFunc(cr.obs, func(a, b domain.Observation) int { return a.Year - b.Year })
+		for _, o := range cr.obs {
+			cr.points = append(cr.points, progress.Point{Year: o.Year, Value: o.Value, Status: o.Status})
+		}
 		if n := len(cr.points); n > 0 {
 			last := cr.points[n-1]
 			cr.Latest = progress.FormatValue(l, last.Value, ind.Decimals, ind.Unit) + " (" + strconv.Itoa(last.Year) + ")"
@@ -132,6 +166,24 @@ func (s *Server) loadCompared(ctx context.Context, page *url.URL, l locale.Lang,
 		out = append(out, cr)
 	}
 	return out, nil
+}
+
+// unknownCompared is the error of a compared code that names no region.
+func unknownCompared(code string) error {
+	return &scopeError{domain.ErrNotFound, "compareUnknown", "compare=" + code}
+}
+
+// checkCompared answers a compared code that names no region as
+// loadCompared does, reading only the regions.
+func (s *Server) checkCompared(ctx context.Context, sc chartScope) error {
+	for _, code := range sc.compare {
+		if _, err := s.store.Region(ctx, code); errors.Is(err, domain.ErrNotFound) {
+			return unknownCompared(code)
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func without(codes []string, code string) []string {

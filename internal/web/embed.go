@@ -256,7 +256,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		if typ == dashboards.Series {
 			dr, err = p.seriesChart(id, sr, a)
 			v.Illustrative = hasIllustrativeTotal(sr)
-			v.projection = projectionLine(a.total, p.toYear)
+			v.projection = projectionLine(a.total, p.toYear, p.scope)
 		} else {
 			dr, err = p.breakdownChart(id, sr, a)
 			v.Illustrative = isIllustrative(sr)
@@ -265,7 +265,7 @@ func (s *Server) buildEmbed(c *gin.Context, r embedReq, version int64, versionAt
 		if err != nil {
 			return nil, err
 		}
-		v.rows = seriesRows(r.lang, sr, typ == dashboards.Breakdown)
+		v.rows = seriesRows(r.lang, sr, typ == dashboards.Breakdown, p.scope, p.compared)
 	case dashboards.Map:
 		m, err := s.mapChart(p, id, ind)
 		if err != nil {

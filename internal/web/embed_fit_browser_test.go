@@ -196,3 +196,78 @@ func TestEmbedOptionsBrowser(t *testing.T) {
 		t.Errorf("embed with the options: %s", got)
 	}
 }
+
+// TestEmbedCompareBrowser is a reader in Chromium who compares Banyuasin
+// with the nation from 2022 on (the page's own link and year form), then
+// opens the Embed dialog: it says what it embeds, its options rewrite the
+// code without losing compare= or from=, the embed the code points to
+// draws both regions from 2022, and the page's and the dialog's CSV hold
+// the nation's values of those years. Screenshots of the dialog at 390 and
+// 1280 px, light and dark, go to PANTAU_SCREENSHOTS/TestEmbedCompareBrowser.
+func TestEmbedCompareBrowser(t *testing.T) {
+	bin := browser(t)
+	base, _ := serveStore(t, openDemo(t, "sqlite"))
+	dir := t.TempDir()
+	if shots := os.Getenv("PANTAU_SCREENSHOTS"); shots != "" {
+		dir = filepath.Join(shots, "TestEmbedCompareBrowser")
+		os.MkdirAll(dir, 0o755)
+	}
+	b := newCDPBrowser(t, bin)
+	b.open(base + "/i/kemiskinan?region=16.07")
+	b.submit(`[...document.querySelectorAll(".compare-with a")].find(a => a.textContent === "Indonesia").click()`)
+	b.submit(`const f = document.querySelector('form[aria-label] select[name=from]').form; f.from.value = "2022"; f.querySelector("button").click()`)
+	if got := b.text(`(p => p.get("compare") + " " + p.get("from"))(new URLSearchParams(location.search))`); got != "ID 2022" {
+		t.Fatalf("after the link and the year form the page is %s", b.text("location.href"))
+	}
+	dialog := `document.querySelector('details.embed-dialog')`
+	b.eval(dialog + `.open = true; true`)
+	if got := b.text(dialog + `.querySelector('.embed-shows').textContent`); got != "Sematan ini menampilkan Kabupaten Banyuasin dibandingkan dengan Indonesia, sejak tahun 2022, seperti halaman ini." {
+		t.Errorf("the dialog says it embeds: %q", got)
+	}
+	for _, width := range []int{390, 1280} {
+		for _, dark := range []bool{false, true} {
+			b.screenshotOf(filepath.Join(dir, fmt.Sprintf("dialog-%d-%s.png", width, map[bool]string{false: "light", true: "dark"}[dark])), "details.embed-dialog", width, dark)
+		}
+	}
+	code := b.text(`(function () { var d = ` + dialog + `;
+  var s = d.querySelector('[data-embed-opt=theme]'); s.value = 'dark'; s.dispatchEvent(new Event('change', {bubbles: true}));
+  return [...d.querySelectorAll('textarea')].map(a => a.value).join('\n'); })()`)
+	srcs := regexp.MustCompile(`src="(http[^"]*/embed/i/[^"]*)"`).FindAllStringSubmatch(code, -1)
+	if len(srcs) != 3 { // the iframe code, the script code and the pinned one
+		t.Fatalf("the dialog's codes after an option: %s", code)
+	}
+	for _, m := range srcs {
+		src := html.UnescapeString(m[1])
+		if !strings.Contains(src, "compare=ID") || !strings.Contains(src, "from=2022") || !strings.Contains(src, "theme=dark") {
+			t.Errorf("a code after an option: %s", src)
+		}
+	}
+	// Both CSV links, fetched by the page as a click would.
+	var files struct{ Page, Dialog string }
+	json.Unmarshal(b.eval(`(async () => {
+  const get = a => fetch(a.href).then(r => r.text());
+  return {Page: await get(document.querySelector('ul.links a[download]')), Dialog: await get(`+dialog+`.querySelector('a[download][href*="format=csv"]'))};
+})()`), &files)
+	for what, file := range map[string]string{"page": files.Page, "dialog": files.Dialog} {
+		if !strings.Contains(file, "\nID;Indonesia;kemiskinan;") || !strings.Contains(file, ";2024;") {
+			t.Errorf("the %s's CSV lacks the nation's values: %.500s", what, file)
+		}
+		for _, old := range []string{";2020;", ";2021;"} {
+			if strings.Contains(file, old) {
+				t.Errorf("the %s's CSV holds %s, before the page's from=2022", what, old)
+			}
+		}
+	}
+	b.open(html.UnescapeString(srcs[0][1]))
+	const chartEl = `document.querySelector("[data-chart]")`
+	b.waitFor("the embedded chart", chartEl+`.getAttribute("data-chart-ready") === "true"`)
+	var drawn struct {
+		Series []string
+		Years  string
+	}
+	json.Unmarshal(b.eval(`(() => { const o = echarts.getInstanceByDom(`+chartEl+`).getOption();
+  return {Series: o.series.map(s => s.name).filter(n => n === "Kabupaten Banyuasin" || n === "Indonesia"), Years: o.xAxis[0].data[0]}; })()`), &drawn)
+	if strings.Join(drawn.Series, ",") != "Kabupaten Banyuasin,Indonesia" || drawn.Years != "2022" {
+		t.Errorf("the embed draws %v from %s, want Banyuasin and Indonesia from 2022", drawn.Series, drawn.Years)
+	}
+}

@@ -27,11 +27,13 @@ type embedRow struct {
 	Note       string   `json:"note,omitempty"`
 }
 
-// seriesRows are the values a series or breakdown chart shows.
-func seriesRows(l locale.Lang, sr store.Series, groups bool) []embedRow {
+// seriesRows are the values a series or breakdown chart shows: for a
+// series, the years of its scope (from=, to=) and the compared regions'
+// values after the region's own, as the chart draws them beside it.
+func seriesRows(l locale.Lang, sr store.Series, groups bool, sc chartScope, compared []comparedRegion) []embedRow {
 	var out []embedRow
 	for _, o := range sr.Observations {
-		if o.Disagg != domain.Total && !groups {
+		if o.Disagg != domain.Total && !groups || !sc.holds(o.Year) {
 			continue
 		}
 		out = append(out, embedRow{RegionCode: sr.Region.Code, RegionName: sr.Region.Name, Year: o.Year, Group: chart.GroupLabel(l, o.Disagg),
@@ -40,12 +42,20 @@ func seriesRows(l locale.Lang, sr store.Series, groups bool) []embedRow {
 	if groups {
 		return out
 	}
+	for _, cr := range compared {
+		for _, o := range cr.obs {
+			if sc.holds(o.Year) {
+				out = append(out, embedRow{RegionCode: cr.Region.Code, RegionName: cr.Region.Name, Year: o.Year, Group: chart.GroupLabel(l, o.Disagg),
+					Kind: "observation", Value: o.Value, Status: string(o.Status), Note: o.Note})
+			}
+		}
+	}
 	plans := map[string]string{}
 	for _, p := range sr.Plans {
 		plans[p.Code] = progress.PlanName(l, p)
 	}
 	for _, t := range sr.Targets {
-		if t.Disagg != domain.Total {
+		if t.Disagg != domain.Total || !sc.holds(t.Year) {
 			continue
 		}
 		row := embedRow{RegionCode: t.RegionCode, RegionName: sr.Region.Name, Year: t.Year, Kind: "target", Plan: plans[t.PlanCode], Value: t.Low, Note: t.Note}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ import (
 )
 
 // exportRequest is what /api/v1/export and /api/v1/export/metadata read
-// from the query: ?format=&kind=&indicator=&region=&from=&to=&locale=.
+// from the query: ?format=&kind=&indicator=&region=&compare=&from=&to=&locale=.
 func exportRequest(c *gin.Context) (kind string, sel store.Selection, opts export.Options, err error) {
 	if opts.Format, err = export.ParseFormat(c.Query("format")); err != nil {
 		return
@@ -45,6 +46,13 @@ func exportRequest(c *gin.Context) (kind string, sel store.Selection, opts expor
 		}
 	}
 	sel.RegionSubtree = strings.TrimSpace(c.Query("region"))
+	// compare= as an indicator page reads it (the page's CSV link carries
+	// its own): the compared regions' rows beside the region's.
+	sc, err := parseScope(url.Values{"compare": {strings.Join(c.QueryArray("compare"), ",")}}, sel.RegionSubtree)
+	if err != nil {
+		return
+	}
+	sel.Regions = sc.compare
 	if sel.FromYear, err = yearParam(c, "from"); err != nil {
 		return
 	}
@@ -76,14 +84,15 @@ func yearParam(c *gin.Context, name string) (int, error) {
 }
 
 // exportFilename names a download after what it holds, e.g.
-// pantau-observations-16.07-2020-2025-v7.csv.
+// pantau-observations-16.07-2020-2025-v7.csv, or with compared regions
+// pantau-observations-kemiskinan-16.07+16+ID-2022-2024-v7.csv.
 func exportFilename(kind string, sel store.Selection, f export.Format, version int64) string {
 	parts := []string{"pantau", kind}
 	if len(sel.Indicators) == 1 {
 		parts = append(parts, sel.Indicators[0])
 	}
 	if sel.RegionSubtree != "" {
-		parts = append(parts, sel.RegionSubtree)
+		parts = append(parts, strings.Join(append([]string{sel.RegionSubtree}, sel.Regions...), "+"))
 	}
 	if sel.FromYear != 0 || sel.ToYear != 0 {
 		from, to := "", ""
@@ -113,6 +122,11 @@ func exportETag(c *gin.Context, version int64) string {
 // answered at.
 func (s *Server) exportQuery(c *gin.Context) (string, store.Selection, export.Options, int64, error) {
 	kind, sel, opts, err := exportRequest(c)
+	if err == nil {
+		// Named as the indicator page names them (its CSV link carries
+		// compare=).
+		err = s.checkCompared(c.Request.Context(), chartScope{compare: sel.Regions})
+	}
 	if err != nil {
 		return kind, sel, opts, 0, err
 	}
@@ -285,7 +299,7 @@ func (s *Server) getExportMetadata(c *gin.Context) {
 		"data_url":     data,
 		"data_version": version,
 		"rows":         e.Shape.Rows,
-		"selection": gin.H{"indicators": sel.Indicators, "region": sel.RegionSubtree, "from": e.Shape.FromYear, "to": e.Shape.ToYear,
+		"selection": gin.H{"indicators": sel.Indicators, "region": sel.RegionSubtree, "compare": sel.Regions, "from": e.Shape.FromYear, "to": e.Shape.ToYear,
 			"kind": kind},
 		"license": "Data publik pemerintah daerah; sebutkan sumber (Pantau dan sumber asli per indikator) / public government data; cite the sources.",
 	}})

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -212,7 +213,8 @@ func (s *Server) indicatorPage(c *gin.Context) {
 			return
 		}
 	}
-	q := "?indicator=" + esc(code) + "&region=" + esc(region)
+	q := "?" + url.Values{"indicator": {code}, "region": {region}}.Encode()
+	dl := p.downloads(code, region)
 	definition, definitionID := definitionIn(l, ind)
 	s.renderPage(c, http.StatusOK, publicFrame, "indicator.html", map[string]any{
 		"Tab": tab, "Tabs": tabLinks(c, l, tab), "Map": districts, "MapYear": p.year, "SeriesTable": main.Table,
@@ -220,11 +222,37 @@ func (s *Server) indicatorPage(c *gin.Context) {
 		"Caption": a.caption.In(l), "Chart": main.HTML, "Breakdown": breakdown.HTML,
 		"Assessments": assessments, "Direction": direction, "Capaian": capaian, "History": history,
 		"Polarity": texts[l][string(ind.Polarity)], "Illustrative": isIllustrative(sr), "Nonce": p.nonce, "HasCharts": true, "PageTitle": ind.Name(l) + " — " + p.region.Name,
-		"JSONURL": template.URL("/api/v1/series" + q), "CSVURL": template.URL("/api/v1/export?format=csv&locale=" + string(l) + "&indicator=" + esc(code) + "&region=" + esc(region)),
+		"JSONURL": template.URL(dl.json), "CSVURL": template.URL(dl.csv), "CSVScope": dl.scope,
 		"ProgressURL": template.URL("/api/v1/progress" + q), "HistoryURL": template.URL("/api/v1/observations/history" + q),
 		"Preview": preview, "Compared": p.compared, "CompareWith": compareSuggestions(c.Request.URL, p.region, withData, p.scope),
 		"Generated": allGenerated(sr), "Definition": definition, "DefinitionIndonesian": definitionID, "From": p.scope.from, "To": p.scope.to, "Years": yearChoices(sr, p.toYear),
 	})
+}
+
+// pageDownloads are an indicator page's data links and what the CSV holds.
+type pageDownloads struct{ csv, json, scope string }
+
+// downloads are the page's CSV and JSON links for indicator code in
+// region: they hold what the chart shows, the compared regions (the CSV;
+// the series JSON is of one region) and the years of its range, each
+// parameter escaped on its own.
+func (p *pageCtx) downloads(code, region string) pageDownloads {
+	years := chartScope{from: p.scope.from, to: p.scope.to}
+	sc := years
+	names := make([]string, len(p.compared))
+	for i, cr := range p.compared {
+		sc.compare = append(sc.compare, cr.Region.Code)
+		names[i] = cr.Region.Name
+	}
+	export := url.Values{"format": {"csv"}, "locale": {string(p.lang)}, "indicator": {code}, "region": {region}}
+	sc.set(export)
+	series := url.Values{"indicator": {code}, "region": {region}}
+	years.set(series)
+	d := pageDownloads{csv: "/api/v1/export?" + export.Encode(), json: "/api/v1/series?" + series.Encode(), scope: p.lang.Get("page.csvScope")}
+	if what := sc.describe(p.lang, names); what != "" {
+		d.scope += ", " + what
+	}
+	return d
 }
 
 // revisedTo is a revision's new-value cell: the new value, and what else

@@ -151,6 +151,18 @@ func (s *Server) oembedTarget(c *gin.Context, raw string) (embedReq, error) {
 		if _, err := s.store.Region(c.Request.Context(), r.region); err != nil {
 			return r, unknown
 		}
+		if r.tab == "" {
+			// The chart as the page shows it: its compared regions and
+			// years, checked as the page checks them (the code pasted
+			// would otherwise embed an error).
+			var err error
+			if r.scope, err = parseScope(q, r.region); err != nil {
+				return r, err
+			}
+			if err := s.checkCompared(c.Request.Context(), r.scope); err != nil {
+				return r, err
+			}
+		}
 	case (len(parts) == 2 || len(parts) == 3) && parts[0] == "d":
 		d, ok := dashboards.Find(s.dashboards, parts[1])
 		if !ok {

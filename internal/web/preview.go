@@ -178,6 +178,9 @@ func (v *embedView) card() ogimage.Card {
 	for _, r := range v.rows {
 		switch r.Kind {
 		case "observation":
+			if r.RegionCode != v.Region.Code {
+				continue // a compared region's, drawn below
+			}
 			i, ok := groups[r.Group]
 			if !ok {
 				i = len(c.Series)
@@ -202,7 +205,7 @@ func (v *embedView) card() ogimage.Card {
 		for _, cr := range v.compared {
 			sr := ogimage.Series{Name: cr.Region.Name}
 			for _, pt := range cr.points {
-				if (v.Req.scope.from == 0 || pt.Year >= v.Req.scope.from) && (v.Req.scope.to == 0 || pt.Year <= v.Req.scope.to) {
+				if v.Req.scope.holds(pt.Year) {
 					sr.Points = append(sr.Points, ogimage.Point{Year: pt.Year, Value: pt.Value})
 				}
 			}
@@ -218,14 +221,16 @@ func (v *embedView) card() ogimage.Card {
 }
 
 // projectionLine is the trend as the series chart draws it: from the
-// latest observation through the projected years up to toYear.
-func projectionLine(a *progress.Analysis, toYear int) []ogimage.Point {
-	if a == nil || a.Latest == nil || len(a.Projections) == 0 {
+// latest observation through the projected years up to toYear, inside
+// the years of sc (none when the latest year is outside them, as the
+// chart draws none).
+func projectionLine(a *progress.Analysis, toYear int, sc chartScope) []ogimage.Point {
+	if a == nil || a.Latest == nil || len(a.Projections) == 0 || !sc.holds(a.Latest.Year) {
 		return nil
 	}
 	out := []ogimage.Point{{Year: a.Latest.Year, Value: a.Latest.Value}}
 	for _, p := range a.Projections {
-		if p.Year > a.Latest.Year && (toYear == 0 || p.Year <= toYear) {
+		if p.Year > a.Latest.Year && (toYear == 0 || p.Year <= toYear) && sc.holds(p.Year) {
 			out = append(out, ogimage.Point{Year: p.Year, Value: p.Value})
 		}
 	}

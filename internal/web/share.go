@@ -35,6 +35,9 @@ type shareView struct {
 	Theme   string
 	// Illustrative marks the exported images as demo data (Marked).
 	Illustrative bool
+	// Shows says what the codes embed when the page compares regions or
+	// shows a range of years ("" otherwise): the same view.
+	Shows string
 }
 
 // Marked is the dialog with its image exports marked as illustrative when
@@ -87,14 +90,30 @@ func (sh share) Indicator(code, region string) *shareView {
 	r := embedReq{kind: "i", indicator: code, region: region, lang: lang(sh.c), plan: sh.c.Query("plan"), theme: theme(sh.c)}
 	// The embed shows what the page shows: its compared regions and years.
 	r.scope, _ = parseScope(sh.c.Request.URL.Query(), region)
-	title, source := code, ""
-	if ind, err := sh.s.store.Indicator(sh.c.Request.Context(), code); err == nil {
+	ctx := sh.c.Request.Context()
+	title, source, name := code, "", region
+	if ind, err := sh.s.store.Indicator(ctx, code); err == nil {
 		title, source = ind.Name(r.lang), ind.Source
 	}
-	if reg, err := sh.s.store.Region(sh.c.Request.Context(), region); err == nil {
+	if reg, err := sh.s.store.Region(ctx, region); err == nil {
 		title += " — " + reg.Name
+		name = reg.Name
 	}
-	return sh.view(r, chart.ID("indicator", code, region), title, source, embedHeight(dashboards.Series))
+	v := sh.view(r, chart.ID("indicator", code, region), title, source, embedHeight(dashboards.Series))
+	var names []string
+	for _, other := range r.scope.compare {
+		if reg, err := sh.s.store.Region(ctx, other); err == nil {
+			names = append(names, reg.Name)
+		}
+	}
+	if what := r.scope.describe(r.lang, names); what != "" {
+		sep := " "
+		if len(names) == 0 {
+			sep = ", "
+		}
+		v.Shows = r.lang.Get("share.shows", name+sep+what)
+	}
+	return v
 }
 
 // IndicatorMap is the dialog of an indicator page's map of year.
