@@ -173,12 +173,8 @@ func (wb *workbook) percentCells(sheet string) *percentCells {
 	if wb.pct == nil {
 		return nil
 	}
-	zf := wb.parts[wb.paths[sheet]]
-	if zf == nil {
-		return nil
-	}
-	rc, err := zf.Open()
-	if err != nil {
+	rc := wb.openSheet(sheet)
+	if rc == nil {
 		return nil
 	}
 	return &percentCells{styles: wb.pct, rc: rc, br: bufio.NewReaderSize(rc, 64<<10)}

@@ -158,16 +158,27 @@ type mergedRange struct {
 	pct            bool // val is a percent cell's, as shown
 }
 
-// merges lists a sheet's merged ranges, sorted by first row. They are
-// written after the cells, so the sheet's part is scanned for them as
-// bytes: loading it through excelize would hold every cell in memory.
-func (wb *workbook) merges(sheet string) []mergedRange {
+// openSheet opens a sheet's part of the zip for a scan of its bytes; nil
+// when the sheet has no part or it does not open (excelize, which reads
+// the cells, reports that).
+func (wb *workbook) openSheet(sheet string) io.ReadCloser {
 	zf := wb.parts[wb.paths[sheet]]
 	if zf == nil {
 		return nil
 	}
 	rc, err := zf.Open()
 	if err != nil {
+		return nil
+	}
+	return rc
+}
+
+// merges lists a sheet's merged ranges, sorted by first row. They are
+// written after the cells, so the sheet's part is scanned for them as
+// bytes: loading it through excelize would hold every cell in memory.
+func (wb *workbook) merges(sheet string) []mergedRange {
+	rc := wb.openSheet(sheet)
+	if rc == nil {
 		return nil
 	}
 	defer rc.Close()

@@ -102,14 +102,18 @@ func sameOrigin(t *testing.T, base string, pages map[string]string) *httptest.Se
 }
 
 // screenshotDir is where a browser test keeps its screenshots and
-// downloads: PANTAU_SCREENSHOTS/<test>/<engine> when that is set, else a
-// temporary folder.
+// downloads: PANTAU_SCREENSHOTS/<test>/<engine> when that is set
+// (PANTAU_SCREENSHOTS/<test> for a test on one engine), else a temporary
+// folder.
 func screenshotDir(t *testing.T, test string) string {
 	shots := os.Getenv("PANTAU_SCREENSHOTS")
 	if shots == "" {
 		return t.TempDir()
 	}
-	dir := filepath.Join(shots, test, filepath.Base(t.Name()))
+	dir := filepath.Join(shots, test)
+	if t.Name() != test {
+		dir = filepath.Join(dir, filepath.Base(t.Name()))
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -81,13 +80,8 @@ const measureFrame = `(function () {
 // $PANTAU_SCREENSHOTS.
 func TestEmbedFitBrowser(t *testing.T) {
 	bin := browser(t)
-	shots := os.Getenv("PANTAU_SCREENSHOTS")
 	demoServersWithStore(t, func(t *testing.T, base string, _ *store.Store) {
-		dir := t.TempDir()
-		if shots != "" {
-			dir = filepath.Join(shots, "TestEmbedFitBrowser", filepath.Base(t.Name()))
-			os.MkdirAll(dir, 0o755)
-		}
+		dir := screenshotDir(t, "TestEmbedFitBrowser")
 		codes := map[string]string{}
 		for _, page := range []string{"/i/kemiskinan_ekstrem?region=16.07", "/i/kemiskinan_ekstrem?region=16.07&tab=map", "/d/makro-banyuasin?region=16.07", "/d/kesenjangan-kecamatan?region=16.07"} {
 			_, _, body := fetch(t, base+page)
@@ -160,11 +154,7 @@ func TestEmbedFitBrowser(t *testing.T) {
 func TestEmbedOptionsBrowser(t *testing.T) {
 	bin := browser(t)
 	base, _ := serveStore(t, openDemo(t, "sqlite"))
-	dir := t.TempDir()
-	if shots := os.Getenv("PANTAU_SCREENSHOTS"); shots != "" {
-		dir = filepath.Join(shots, "TestEmbedOptionsBrowser")
-		os.MkdirAll(dir, 0o755)
-	}
+	dir := screenshotDir(t, "TestEmbedOptionsBrowser")
 	b := newCDPBrowser(t, bin)
 	b.open(base + "/i/kemiskinan_ekstrem?region=16.07")
 	if n := b.text(`String(document.querySelectorAll('.share-links a[href^="https://wa.me/?text="], .share-links a[href^="https://x.com/intent/post?url="], .share-links a[href^="https://www.facebook.com/sharer/sharer.php?u="]').length)`); n != "3" {
@@ -207,11 +197,7 @@ func TestEmbedOptionsBrowser(t *testing.T) {
 func TestEmbedCompareBrowser(t *testing.T) {
 	bin := browser(t)
 	base, _ := serveStore(t, openDemo(t, "sqlite"))
-	dir := t.TempDir()
-	if shots := os.Getenv("PANTAU_SCREENSHOTS"); shots != "" {
-		dir = filepath.Join(shots, "TestEmbedCompareBrowser")
-		os.MkdirAll(dir, 0o755)
-	}
+	dir := screenshotDir(t, "TestEmbedCompareBrowser")
 	b := newCDPBrowser(t, bin)
 	b.open(base + "/i/kemiskinan?region=16.07")
 	b.submit(`[...document.querySelectorAll(".compare-with a")].find(a => a.textContent === "Indonesia").click()`)
