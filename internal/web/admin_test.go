@@ -387,7 +387,7 @@ func TestAdminPagesBrowser(t *testing.T) {
 			}
 		}
 	}
-	screenshots(t, bin, base, dir, map[string]shot{
+	screenshots(newCDPBrowser(t, bin), base, dir, map[string]shot{
 		"admin-pengguna-desktop.png": {"/admin/pengguna?lang=id", "1280,900"},
 		"admin-pengguna-phone.png":   {"/admin/pengguna?lang=id", "390,844"},
 		"admin-token-desktop.png":    {"/admin/token?lang=id", "1280,900"},

@@ -40,10 +40,12 @@ type cdpMessage struct {
 	} `json:"error"`
 }
 
-// newCDPBrowser starts Chromium with one blank tab attached.
+// newCDPBrowser starts Chromium with one blank tab attached. It runs until
+// the test ends, however long that takes on a loaded machine: a browser
+// that stops answering fails the test through call's own limit.
 func newCDPBrowser(t *testing.T, bin string) *cdpBrowser {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
 	toChrome, ours := mustPipe(t)
 	theirs, fromChrome := mustPipe(t)
 	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -309,4 +311,60 @@ func (b *cdpBrowser) drawCharts(what string) {
 		b.waitFor(what+": chart "+id, `(e => !e || e.getAttribute("data-chart-ready") === "true")(`+el+`)`)
 	}
 	b.eval(`scrollTo(0, 0); true`)
+}
+
+// viewport sets the tab's viewport to size ("width,height" in CSS pixels,
+// as Chromium's --window-size), a phone's below 600 px wide.
+func (b *cdpBrowser) viewport(size string) {
+	b.t.Helper()
+	w, h, ok := strings.Cut(size, ",")
+	width, err1 := strconv.Atoi(w)
+	height, err2 := strconv.Atoi(h)
+	if !ok || err1 != nil || err2 != nil {
+		b.t.Fatalf("viewport %q: want width,height", size)
+	}
+	b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}))(nil)
+}
+
+// drawnDOM scrolls through the open page's charts until each is drawn (or
+// has failed) and returns the page's DOM as it then is.
+func (b *cdpBrowser) drawnDOM(what string) string {
+	b.t.Helper()
+	b.drawCharts(what)
+	return b.text(`document.documentElement.outerHTML`)
+}
+
+// chartsInView is true when every chart container the viewport shows has
+// been drawn (or has failed and gone).
+const chartsInView = `[...document.querySelectorAll("[data-chart]")].every(e => {
+	const r = e.getBoundingClientRect();
+	return r.bottom <= 0 || r.top >= innerHeight || e.getAttribute("data-chart-ready") === "true";
+})`
+
+// shot saves what the viewport shows into file once the charts in view are
+// drawn, and checks that it drew something (a blank page is a few
+// kilobytes).
+func (b *cdpBrowser) shot(file string) {
+	b.t.Helper()
+	b.waitFor(file+": the charts in view", chartsInView)
+	var shot struct {
+		Data string `json:"data"`
+	}
+	b.must(b.call(b.session, "Page.captureScreenshot", map[string]any{"format": "png"}))(&shot)
+	png, err := base64.StdEncoding.DecodeString(shot.Data)
+	if err == nil {
+		err = os.WriteFile(file, png, 0o644)
+	}
+	if err != nil || len(png) < 10_000 {
+		b.t.Errorf("screenshot %s: %v size %d", file, err, len(png))
+	}
+}
+
+// shotOf opens url in a viewport of size ("width,height") and saves what
+// it shows into file.
+func (b *cdpBrowser) shotOf(url, size, file string) {
+	b.t.Helper()
+	b.viewport(size)
+	b.open(url)
+	b.shot(file)
 }

@@ -5,100 +5,94 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"pantau/internal/store"
 )
 
 // hostPage is a news article on another origin that embeds a chart with
 // the "script" code of the Embed dialog. Its own script (the host's, not
-// Pantau's) writes what it sees into the DOM for the test to read.
+// Pantau's) counts the embed's height reports into data-messages.
 func hostPage(embedCode string) string {
 	return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Berita</title><style>body{font-family:serif;max-width:44rem;margin:0 auto;padding:1rem}</style></head><body>
+<title>Berita</title><style>body{font-family:serif;max-width:44rem;margin:0 auto;padding:1rem}</style></head><body data-messages="0">
 <h1>Kemiskinan ekstrem di Banyuasin turun</h1>
 <p>Artikel contoh di situs lain. Grafik di bawah disematkan dari Pantau.</p>
 ` + embedCode + `
 <p>Paragraf setelah grafik.</p>
 <script>
-var seen = [];
-window.addEventListener('message', function (e) { if (e.data && e.data['pantau-embed']) seen.push(e.data['pantau-embed'].height); });
-setTimeout(function () {
-  var f = document.querySelector('iframe');
-  document.body.setAttribute('data-result', JSON.stringify({height: f.getBoundingClientRect().height, messages: seen.length}));
-}, 4000);
+var seen = 0;
+window.addEventListener('message', function (e) { if (e.data && e.data['pantau-embed']) document.body.setAttribute('data-messages', ++seen); });
 </script></body></html>`
 }
 
-// harness is served from the same origin as the embed (through a proxy),
-// so it may call the embed's own export function and read the files it
-// would download.
-const harness = `<!doctype html><html><head><meta charset="utf-8"></head><body>
-<iframe id="f" src="%s" style="width:800px;height:700px;border:0"></iframe>
-<script>
-var out = {};
-function done() { document.body.setAttribute('data-result', JSON.stringify(out)); }
-document.getElementById('f').addEventListener('load', function () {
-  var w = this.contentWindow, d = this.contentDocument;
-  var tries = 0;
-  (function wait() {
-    if (!d.querySelector('[data-chart-ready="true"]')) { if (++tries < 40) return setTimeout(wait, 100); out.error = 'no chart'; return done(); }
-    var svgButton = d.querySelector('[data-export="svg"]'), pngButton = d.querySelector('[data-export="png"]');
-    w.pantauExport(svgButton, 'svg').then(function (b) { out.svgType = b.type; return b.text(); }).then(function (t) {
-      out.svg = t;
-      return w.pantauExport(pngButton, 'png');
-    }).then(function (b) { out.pngType = b.type; out.pngSize = b.size; return b.arrayBuffer(); }).then(function (buf) {
-      var v = new DataView(buf);
-      out.pngMagic = Array.from(new Uint8Array(buf.slice(0, 8))).join(',');
-      out.pngWidth = v.getUint32(16); out.pngHeight = v.getUint32(20);
-      var bytes = new Uint8Array(buf), s = ''; for (var i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192)); out.pngData = btoa(s);
-      return fetch(d.querySelector('a[href*="format=csv"]').href).then(function (r) { return r.text(); });
-    }).then(function (csv) { out.csv = csv; done(); }, function (e) { out.error = String(e); done(); });
-  })();
-});
-</script></body></html>`
+// exportScript downloads, through the open embed's own export code, its
+// chart as SVG and PNG (the PNG's type, size, signature, dimensions and
+// bytes in base64) and its data as CSV, as the embed's buttons and link
+// would. The browser's eval awaits it: the test waits for the files
+// themselves, not for a time.
+const exportScript = `(async () => {
+  const svg = await pantauExport(document.querySelector('[data-export="svg"]'), 'svg');
+  const png = await pantauExport(document.querySelector('[data-export="png"]'), 'png');
+  const buf = await png.arrayBuffer(), v = new DataView(buf), bytes = new Uint8Array(buf);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+  const csv = await fetch(document.querySelector('a[href*="format=csv"]').href).then(r => r.text());
+  return {svgType: svg.type, svg: await svg.text(), pngType: png.type, pngSize: png.size, pngMagic: Array.from(bytes.slice(0, 8)).join(','),
+    pngWidth: v.getUint32(16), pngHeight: v.getUint32(20), pngData: btoa(s), csv: csv};
+})()`
 
-var resultAttr = regexp.MustCompile(`data-result="([^"]*)"`)
-
-// harnessResult decodes into v what a harness or host page wrote into
-// its data-result attribute (in the dumped dom) and returns it as text.
-func harnessResult(t *testing.T, what, dom string, v any) string {
-	t.Helper()
-	r := resultAttr.FindStringSubmatch(dom)
-	if r == nil {
-		t.Fatalf("%s recorded nothing:\n%s", what, dom)
-	}
-	res := html.UnescapeString(r[1])
-	if err := json.Unmarshal([]byte(res), v); err != nil {
-		t.Fatal(err)
-	}
-	return res
+// exported is what exportScript returns.
+type exported struct {
+	SVG, SVGType, PNGType, PNGMagic, CSV, PNGData string
+	PNGSize, PNGWidth, PNGHeight                  int
 }
 
-// sameOrigin serves pages (path → HTML) in front of a proxy to base, so
-// that they frame base's embeds from base's own origin and may call into
-// them. The server closes when the test ends.
-func sameOrigin(t *testing.T, base string, pages map[string]string) *httptest.Server {
-	target, _ := url.Parse(base)
-	mux := http.NewServeMux()
-	for path, page := range pages {
-		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, page)
-		})
+// export opens the embed at url in b, waits for its chart and downloads
+// what exportScript does.
+func (b *cdpBrowser) export(url string) exported {
+	b.t.Helper()
+	b.viewport("800,700")
+	b.open(url)
+	b.drawCharts(url)
+	var ex exported
+	if err := json.Unmarshal(b.eval(exportScript), &ex); err != nil {
+		b.t.Fatalf("%s: export: %v", url, err)
 	}
-	mux.Handle("/", httputil.NewSingleHostReverseProxy(target))
-	host := httptest.NewServer(mux)
-	t.Cleanup(host.Close)
-	return host
+	return ex
+}
+
+// frameSized is, in an embed's frame, the height its content reports once
+// the host's embed.js has taken over its sizing and its chart is drawn;
+// 0 before.
+const frameSized = `(() => {
+  const d = document, box = d.querySelector('.embed') || d.body;
+  return d.documentElement.classList.contains('sized') && d.querySelector('[data-chart-ready="true"]') ? Math.ceil(box.getBoundingClientRect().height) : 0;
+})()`
+
+// waitForResize waits until the open host page's iframe has the height its
+// embed reports (embed.js on the host sizes it; clamped there to 80–4000
+// px) and returns that height.
+func (b *cdpBrowser) waitForResize(what string) float64 {
+	b.t.Helper()
+	var frame, iframe float64
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		json.Unmarshal(frameEval(b, frameSized), &frame)
+		json.Unmarshal(b.eval(`document.querySelector('iframe').getBoundingClientRect().height`), &iframe)
+		if want := math.Min(math.Max(frame, 80), 4000); frame > 0 && math.Abs(iframe-want) <= 1 {
+			return iframe
+		}
+	}
+	b.t.Fatalf("%s: waited 30 s for the iframe to take its embed's height: the embed reports %.0f px (0: not sized or no chart drawn), the iframe is %.0f px", what, frame, iframe)
+	return 0
 }
 
 // screenshotDir is where a browser test keeps its screenshots and
@@ -151,46 +145,42 @@ func TestEmbedBrowser(t *testing.T) {
 		// Start the iframe far too short: the resizer must fix it.
 		code = strings.Replace(code, `height="680"`, `height="150"`, 1)
 
-		host := sameOrigin(t, base, map[string]string{
-			"/artikel.html": hostPage(code),
-			"/harness.html": fmt.Sprintf(harness, "/embed/i/kemiskinan_ekstrem?region=16.07&lang=id"),
-		})
+		// The article on a server of its own, another origin than the
+		// embed's.
+		article := hostPage(code)
+		host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, article)
+		}))
+		t.Cleanup(host.Close)
 
+		b := newCDPBrowser(t, bin)
 		for _, size := range []string{"390,844", "1280,900"} {
-			dom := chromium(t, bin, host.URL+"/artikel.html", "--window-size="+size, "--dump-dom", "--virtual-time-budget=8000")
-			var got struct {
-				Height   float64
-				Messages int
-			}
-			res := harnessResult(t, size+": the host page", dom, &got)
-			iframe := regexp.MustCompile(`<iframe[^>]*>`).FindString(dom)
-			if got.Messages == 0 || got.Height <= 300 || got.Height > 1400 || !strings.Contains(iframe, "height: ") {
-				t.Errorf("%s: iframe not resized to its content: %s, %s", size, res, iframe)
+			b.viewport(size)
+			b.open(host.URL + "/artikel.html")
+			height := b.waitForResize(size + ": the host page")
+			messages := b.text(`document.body.getAttribute('data-messages')`)
+			iframe := b.text(`document.querySelector('iframe').outerHTML`)
+			if messages == "0" || height <= 300 || height > 1400 || !strings.Contains(iframe, "height: ") {
+				t.Errorf("%s: iframe not resized to its content: %.0f px after %s messages, %s", size, height, messages, iframe)
 			}
 			if !strings.Contains(iframe, `data-pantau-charts="1"`) {
 				t.Errorf("%s: the embed reported no drawn chart: %s", size, iframe)
 			}
-			t.Logf("%s: iframe height %.0f px after %d messages", size, got.Height, got.Messages)
-			file := filepath.Join(dir, "embed-host-"+strings.SplitN(size, ",", 2)[0]+".png")
-			screenshot(t, bin, host.URL+"/artikel.html", size, file, "--virtual-time-budget=8000")
+			t.Logf("%s: iframe height %.0f px after %s messages", size, height, messages)
+			b.shot(filepath.Join(dir, "embed-host-"+strings.SplitN(size, ",", 2)[0]+".png"))
 		}
 
 		// The embed on its own: the chart is drawn as SVG.
-		dom := chromium(t, bin, base+"/embed/i/kemiskinan_ekstrem?region=16.07&lang=en&theme=dark", "--window-size=390,700", "--dump-dom")
+		b.viewport("390,700")
+		b.open(base + "/embed/i/kemiskinan_ekstrem?region=16.07&lang=en&theme=dark")
+		dom := b.drawnDOM("the embed")
 		if d := drawnChart.FindStringSubmatch(dom); d == nil || d[1] == "0" || strings.Contains(dom, "chart-error") {
 			t.Errorf("embed: chart not drawn")
 		}
 
 		// Downloads, through the embed's own export code.
-		dom = chromium(t, bin, host.URL+"/harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=10000")
-		var ex struct {
-			Error, SVG, SVGType, PNGType, PNGMagic, CSV, PNGData string
-			PNGSize, PNGWidth, PNGHeight                         int
-		}
-		harnessResult(t, "harness", dom, &ex)
-		if ex.Error != "" {
-			t.Fatalf("export: %s", ex.Error)
-		}
+		ex := b.export(base + "/embed/i/kemiskinan_ekstrem?region=16.07&lang=id")
 		for _, w := range []string{"Kemiskinan ekstrem — Kabupaten Banyuasin", "0,49%", "Sumber: Forum Konsultasi Publik", "diperbarui", "<svg"} {
 			if !strings.Contains(html.UnescapeString(ex.SVG), w) {
 				t.Errorf("SVG export lacks %q", w)

@@ -119,7 +119,6 @@ func TestEmbedFitBrowser(t *testing.T) {
 				// under the race detector, can see the chart drawn before
 				// the map's layout is done).
 				var fit frameFit
-				time.Sleep(300 * time.Millisecond)
 				for deadline := time.Now().Add(45 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 					var now frameFit
 					json.Unmarshal(frameEval(b, measureFrame), &now)

@@ -1,7 +1,7 @@
 package web_test
 
 import (
-	"fmt"
+	"encoding/json"
 	"html"
 	"path/filepath"
 	"regexp"
@@ -67,36 +67,24 @@ func (d drawnMap) shapes(legend int) int {
 	return n - legend
 }
 
-// mapHarness frames a map embed from the same origin, shows the tooltip
-// of Rambutan (16.07.06) through ECharts' own action, clicks the shape
-// where it is drawn and records what the map would open.
-const mapHarness = `<!doctype html><html><head><meta charset="utf-8"></head><body>
-<iframe id="f" src="%s" style="width:900px;height:1000px;border:0"></iframe>
-<script>
-var out = {};
-function done() { document.body.setAttribute('data-result', JSON.stringify(out)); }
-var f = document.getElementById('f');
-f.addEventListener('load', function () {
-  var w = f.contentWindow, d = f.contentDocument, tries = 0;
-  (function wait() {
-    var el = d.querySelector('[id$="-map"][data-chart-ready="true"]');
-    if (!el) { if (++tries < 60) return setTimeout(wait, 100); out.error = 'no map'; return done(); }
-    var inst = w.echarts.getInstanceByDom(el), series = inst.getModel().getSeriesByIndex(0);
-    var data = inst.getOption().series[0].data;
-    out.data = data.length;
-    out.regions = series.coordinateSystem.regions.length;
-    inst.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: data.findIndex(function (x) { return x.name === '16.07.06'; }) });
-    setTimeout(function () {
-      out.tip = Array.from(el.querySelectorAll('div')).filter(function (x) { return x.style.zIndex === '9999999'; }).map(function (x) { return x.innerText; }).join('|');
-      var geo = series.coordinateSystem, pt = geo.dataToPoint(geo.getRegion('16.07.06').getCenter()), r = el.getBoundingClientRect();
-      w.open = function (u) { out.opened = u; };
-      var ev = { clientX: r.left + pt[0], clientY: r.top + pt[1], bubbles: true };
-      ['mousemove', 'mousedown', 'mouseup', 'click'].forEach(function (t) { el.querySelector('div').dispatchEvent(new w.MouseEvent(t, ev)); });
-      setTimeout(done, 500);
-    }, 300);
-  })();
-});
-</script></body></html>`
+// Rambutan (16.07.06) on the open page's map, through ECharts' own
+// instance: mapShowTip shows its tooltip with ECharts' own action and
+// returns the map's data items and shapes; mapTip is the tooltip's text;
+// mapPoint is where Rambutan is drawn, in the viewport.
+const (
+	mapChart   = `document.querySelector('[id$="-map"][data-chart-ready="true"]')`
+	mapShowTip = `(() => {
+  const inst = echarts.getInstanceByDom(` + mapChart + `), series = inst.getModel().getSeriesByIndex(0), data = inst.getOption().series[0].data;
+  inst.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: data.findIndex(x => x.name === '16.07.06')});
+  return {data: data.length, regions: series.coordinateSystem.regions.length};
+})()`
+	mapTip   = `Array.from(` + mapChart + `.querySelectorAll('div')).filter(x => x.style.zIndex === '9999999').map(x => x.innerText).join('|')`
+	mapPoint = `(() => {
+  const el = ` + mapChart + `, geo = echarts.getInstanceByDom(el).getModel().getSeriesByIndex(0).coordinateSystem;
+  const p = geo.dataToPoint(geo.getRegion('16.07.06').getCenter()), r = el.getBoundingClientRect();
+  return {x: r.left + p[0], y: r.top + p[1]};
+})()`
+)
 
 // TestMapBrowser draws the demo's kecamatan map in headless Chromium at
 // desktop and phone width, light and dark: 21 shapes filled in the
@@ -110,10 +98,16 @@ func TestMapBrowser(t *testing.T) {
 		dir := screenshotDir(t, "TestMapBrowser")
 		legend := []string{"Memenuhi target (8,9%)", "9 – <10%", "10 – <11%", "11 – <12%", "12 – <13%", "13 – <14%", "Tidak ada data"}
 		const pageMap = "chart-indicator-kemiskinan-16_07-map"
+		// The console and the requests are checked on each page as loaded
+		// (chromiumPage), the drawing in b once the map has been drawn.
+		b := newCDPBrowser(t, bin)
 		for _, v := range []struct{ size, theme string }{{"1280,900", "light"}, {"1280,900", "dark"}, {"390,844", "light"}, {"390,844", "dark"}} {
 			path := "/i/kemiskinan?region=16.07&tab=map&lang=id&theme=" + v.theme
 			what := path + " at " + v.size
-			dom := chromiumPage(t, bin, base, path, "--window-size="+v.size, "--dump-dom")
+			chromiumPage(t, bin, base, path, "--window-size="+v.size, "--dump-dom")
+			b.viewport(v.size)
+			b.open(base + path)
+			dom := b.drawnDOM(what)
 			d := mapIn(t, what, dom, pageMap)
 			if n := d.shapes(len(legend)); n != 21 {
 				t.Errorf("%s: %d shapes filled in a class colour, want 21 (fills %v)", what, n, d.fills)
@@ -137,37 +131,25 @@ func TestMapBrowser(t *testing.T) {
 				t.Errorf("%s: a chart failed or a payload ran", what)
 			}
 			file := filepath.Join(dir, "map-"+v.theme+"-"+strings.SplitN(v.size, ",", 2)[0]+".png")
-			screenshot(t, bin, base+path, strings.NewReplacer("1280,900", "1280,1100", "390,844", "390,1400").Replace(v.size), file)
+			b.shotOf(base+path, strings.NewReplacer("1280,900", "1280,1100", "390,844", "390,1400").Replace(v.size), file)
 		}
 
 		// The embed draws the same map.
-		var dom string
 		const embedMap = "chart-embed-kemiskinan-16_07-map"
 		for _, size := range []string{"390,700", "1280,900"} {
 			path := "/embed/i/kemiskinan?region=16.07&tab=map&lang=id&theme=dark"
-			dom = chromiumPage(t, bin, base, path, "--window-size="+size, "--dump-dom")
-			if d := mapIn(t, "embed "+size, dom, embedMap); d.shapes(len(legend)) != 21 {
+			chromiumPage(t, bin, base, path, "--window-size="+size, "--dump-dom")
+			b.viewport(size)
+			b.open(base + path)
+			if d := mapIn(t, "embed "+size, b.drawnDOM("embed "+size), embedMap); d.shapes(len(legend)) != 21 {
 				t.Errorf("embed at %s: %d shapes (fills %v)", size, d.shapes(len(legend)), d.fills)
 			}
-			file := filepath.Join(dir, "map-embed-dark-"+strings.SplitN(size, ",", 2)[0]+".png")
-			chromium(t, bin, base+path, "--window-size="+size, "--screenshot="+file)
+			b.shot(filepath.Join(dir, "map-embed-dark-"+strings.SplitN(size, ",", 2)[0]+".png"))
 		}
 
-		// Its downloads, through the embed's own export code (a harness of
-		// the same origin, as TestEmbedBrowser does).
-		host := sameOrigin(t, base, map[string]string{
-			"/harness.html":     fmt.Sprintf(harness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id"),
-			"/map-harness.html": fmt.Sprintf(mapHarness, "/embed/i/kemiskinan?region=16.07&tab=map&lang=id"),
-		})
-		dom = chromium(t, bin, host.URL+"/harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=30000")
-		var ex struct {
-			Error, SVG, SVGType, PNGType, CSV, PNGData string
-			PNGWidth, PNGHeight                        int
-		}
-		harnessResult(t, "harness", dom, &ex)
-		if ex.Error != "" {
-			t.Fatalf("export: %s", ex.Error)
-		}
+		// Its downloads, through the embed's own export code.
+		embed := base + "/embed/i/kemiskinan?region=16.07&tab=map&lang=id"
+		ex := b.export(embed)
 		svg := html.UnescapeString(ex.SVG)
 		for _, w := range append(legend, "Tingkat kemiskinan (P0) — Kabupaten Banyuasin", "Sumber: ", "Arsiran: data contoh", "<svg") {
 			if !strings.Contains(svg, w) {
@@ -181,27 +163,41 @@ func TestMapBrowser(t *testing.T) {
 			t.Errorf("PNG export: %s %d×%d", ex.PNGType, ex.PNGWidth, ex.PNGHeight)
 		}
 		keepExports(dir, "map-export", ex.SVG, ex.PNGData)
-		// Hover and click, in the embed (pages may not be framed).
-		dom = chromium(t, bin, host.URL+"/map-harness.html", "--window-size=900,800", "--dump-dom", "--virtual-time-budget=30000")
-		var hv struct {
-			Error, Tip, Opened string
-			Data, Regions      int
-		}
-		harnessResult(t, "map harness", dom, &hv)
-		if hv.Error != "" || hv.Data != 21 || hv.Regions != 21 {
+
+		// Hover and click, in the embed (pages may not be framed, and an
+		// embed opens a region's page in a new tab).
+		b.viewport("900,1000")
+		b.open(embed)
+		b.drawCharts("the map embed")
+		var hv struct{ Data, Regions int }
+		json.Unmarshal(b.eval(mapShowTip), &hv)
+		if hv.Data != 21 || hv.Regions != 21 {
 			t.Errorf("map instance: %+v, want 21 data items on 21 shapes", hv)
 		}
-		if want := "Rambutan\n2025: 5,54%\nmemenuhi target RPJMD Kab. Banyuasin 2025 (8,9%)\ndata contoh"; hv.Tip != want {
-			t.Errorf("tooltip %q, want %q", hv.Tip, want)
+		b.waitFor("the tooltip over Rambutan", mapTip)
+		if tip, want := b.text(mapTip), "Rambutan\n2025: 5,54%\nmemenuhi target RPJMD Kab. Banyuasin 2025 (8,9%)\ndata contoh"; tip != want {
+			t.Errorf("tooltip %q, want %q", tip, want)
 		}
-		if hv.Opened != "/i/kemiskinan?region=16.07.06&lang=id" {
-			t.Errorf("a click on Rambutan opened %q", hv.Opened)
+		// A click where Rambutan is drawn, with the mouse as a reader's.
+		var pt struct{ X, Y float64 }
+		json.Unmarshal(b.eval(mapPoint), &pt)
+		b.eval(`window.open = u => { window.__opened = u; }; true`)
+		for _, ev := range []map[string]any{{"type": "mouseMoved"}, {"type": "mousePressed", "button": "left", "clickCount": 1}, {"type": "mouseReleased", "button": "left", "clickCount": 1}} {
+			ev["x"], ev["y"] = pt.X, pt.Y
+			b.must(b.call(b.session, "Input.dispatchMouseEvent", ev))(nil)
+		}
+		b.waitFor("a click on Rambutan to open a page", `window.__opened !== undefined`)
+		if opened := b.text(`window.__opened`); opened != "/i/kemiskinan?region=16.07.06&lang=id" {
+			t.Errorf("a click on Rambutan opened %q", opened)
 		}
 
 		// A year only three kecamatan have: 18 grey shapes.
 		loadPartialYear(t, st)
-		dom = chromiumPage(t, bin, base, "/i/kemiskinan?region=16.07&tab=map&year=2026&lang=id", "--window-size=1280,900", "--dump-dom")
-		if d := mapIn(t, "2026", dom, pageMap); d.fills["#b4b9bf"] != 18+1 {
+		path := "/i/kemiskinan?region=16.07&tab=map&year=2026&lang=id"
+		chromiumPage(t, bin, base, path, "--window-size=1280,900", "--dump-dom")
+		b.viewport("1280,900")
+		b.open(base + path)
+		if d := mapIn(t, "2026", b.drawnDOM("2026"), pageMap); d.fills["#b4b9bf"] != 18+1 {
 			t.Errorf("2026: %d grey paths, want 18 shapes and the legend's symbol (fills %v)", d.fills["#b4b9bf"], d.fills)
 		}
 

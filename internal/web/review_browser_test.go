@@ -57,6 +57,8 @@ func TestReviewBrowser(t *testing.T) {
 	}
 	id := res.Submission.ID
 	preview := fmt.Sprintf("/i/kemiskinan_ekstrem?region=16.07&pratinjau=%d&lang=id", id)
+	b := newCDPBrowser(t, bin)
+	b.viewport("1280,900")
 	for path, want := range map[string][]string{
 		"/tinjau?lang=id":                     {fmt.Sprintf(`href="/tinjau/%d"`, id), "kemiskinan-ekstrem-2025.csv"},
 		fmt.Sprintf("/tinjau/%d?lang=id", id): {"0,49 → <strong>0,44</strong>", "0,38</strong> (baru)", "pratinjau="},
@@ -70,13 +72,17 @@ func TestReviewBrowser(t *testing.T) {
 			}
 		}
 		if strings.HasPrefix(path, "/i/") {
+			// The console and the requests above on the page as loaded, the
+			// drawing here once the charts have been drawn.
+			b.open(proxy.URL + path)
+			dom := b.drawnDOM(path)
 			want := len(chartDivs.FindAllString(dom, -1))
 			if drawn := drawnChart.FindAllStringSubmatch(dom, -1); want == 0 || len(drawn) != want {
 				t.Errorf("%s: ECharts drew %d of %d charts", path, len(drawn), want)
 			}
 		}
 	}
-	screenshots(t, bin, proxy.URL, dir, map[string]shot{
+	screenshots(b, proxy.URL, dir, map[string]shot{
 		"review-list-desktop.png": {"/tinjau?lang=id", "1280,900"},
 		"review-desktop.png":      {fmt.Sprintf("/tinjau/%d?lang=id", id), "1280,1000"},
 		"review-phone.png":        {fmt.Sprintf("/tinjau/%d?lang=id", id), "390,1400"},
