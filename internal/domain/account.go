@@ -78,6 +78,13 @@ func (u User) Validate() error {
 		return Errorf(ErrInvalid, "only uploaders belong to an agency (role %s)", u.Role)
 	case u.AgencyCode != "" && !ValidCode(u.AgencyCode):
 		return Errorf(ErrInvalid, "agency code %q is not valid", u.AgencyCode)
+	case u.Role != RoleUploader && (u.Territory != "" || u.Plans != ""):
+		// A scope bounds what an uploader writes; for another role it
+		// would be stored and shown while limiting nothing.
+		return Errorf(ErrInvalid, "only uploaders have a territory and plans (role %s)", u.Role)
+	}
+	if _, err := ParseScope(u.Territory, u.Plans); err != nil {
+		return err
 	}
 	return nil
 }
@@ -88,11 +95,18 @@ type UserChange struct {
 	Role       *Role   `json:"role,omitempty"`
 	AgencyCode *string `json:"agency,omitempty"`
 	Disabled   *bool   `json:"disabled,omitempty"`
+	// Territory and Plans are an uploader's Scope as typed (ParseScope):
+	// codes separated by spaces or commas; "" sets no limit of its own.
+	Territory *string `json:"territory,omitempty"`
+	Plans     *string `json:"plans,omitempty"`
 }
 
 // Apply returns u with the change made and validated. A role other than
 // uploader drops the agency unless the change names one, so promoting an
-// uploader needs no second field.
+// uploader needs no second field; it drops the scope unless the change
+// names one, since only an uploader's scope limits anything. The scope is
+// kept in its stored form (ScopeOf); whether its regions and plans exist
+// is the store's to check.
 func (u User) Apply(ch UserChange) (User, error) {
 	if ch.Name != nil {
 		u.Name = strings.TrimSpace(*ch.Name)
@@ -113,6 +127,20 @@ func (u User) Apply(ch UserChange) (User, error) {
 	if ch.Disabled != nil {
 		u.Disabled = *ch.Disabled
 	}
+	if ch.Territory != nil {
+		u.Territory = *ch.Territory
+	}
+	if ch.Plans != nil {
+		u.Plans = *ch.Plans
+	}
+	if u.Role != RoleUploader && ch.Territory == nil && ch.Plans == nil {
+		u.Territory, u.Plans = "", ""
+	}
+	scope, err := ParseScope(u.Territory, u.Plans)
+	if err != nil {
+		return u, err
+	}
+	u.Territory, u.Plans = scope.TerritoryText(), scope.PlansText()
 	return u, u.Validate()
 }
 

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -21,26 +22,69 @@ type Scope struct {
 }
 
 // ParseScope reads a scope as it is typed and stored: codes separated by
-// spaces or commas. A code that is not one is ErrInvalid.
+// spaces or commas. Codes that are not codes at all are a *ScopeError
+// naming every one of them.
 func ParseScope(territory, plans string) (Scope, error) {
 	var s Scope
+	var bad ScopeError
 	for _, code := range strings.FieldsFunc(territory, isScopeSep) {
-		if code != NationalCode && !ValidCode(code) {
-			return s, Errorf(ErrInvalid, "territory: %q is not a region code", code)
-		}
-		if !slices.Contains(s.Territory, code) {
+		switch {
+		case code != NationalCode && !ValidCode(code):
+			bad.Regions = append(bad.Regions, code)
+		case !slices.Contains(s.Territory, code):
 			s.Territory = append(s.Territory, code)
 		}
 	}
 	for _, code := range strings.FieldsFunc(plans, isScopeSep) {
-		if !ValidCode(code) {
-			return s, Errorf(ErrInvalid, "plans: %q is not a plan code", code)
-		}
-		if !slices.Contains(s.Plans, code) {
+		switch {
+		case !ValidCode(code):
+			bad.Plans = append(bad.Plans, code)
+		case !slices.Contains(s.Plans, code):
 			s.Plans = append(s.Plans, code)
 		}
 	}
+	if len(bad.Regions)+len(bad.Plans) > 0 {
+		return s, &bad
+	}
 	return s, nil
+}
+
+// ScopeError is a scope naming regions or plans Pantau does not have: a
+// code that is none (ParseScope) or one the catalogue lacks (the store
+// checks). A typo such as "16.7" for "16.07" would otherwise leave an
+// uploader able to write nothing, with nobody told why. It is ErrInvalid,
+// and the pages name the codes in their own language.
+type ScopeError struct {
+	Regions, Plans []string
+}
+
+func (e *ScopeError) Error() string {
+	var parts []string
+	if len(e.Regions) > 0 {
+		parts = append(parts, "territory: "+quoted(e.Regions)+" "+isAre(len(e.Regions), "not a region", "not regions")+" in the catalogue")
+	}
+	if len(e.Plans) > 0 {
+		parts = append(parts, "plans: "+quoted(e.Plans)+" "+isAre(len(e.Plans), "not a plan", "not plans")+" in the catalogue")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap makes it an ErrInvalid whose message Message shows.
+func (e *ScopeError) Unwrap() error { return &Error{Kind: ErrInvalid, Message: e.Error()} }
+
+func quoted(codes []string) string {
+	q := make([]string, len(codes))
+	for i, c := range codes {
+		q[i] = strconv.Quote(c)
+	}
+	return strings.Join(q, ", ")
+}
+
+func isAre(n int, one, many string) string {
+	if n == 1 {
+		return "is " + one
+	}
+	return "are " + many
 }
 
 func isScopeSep(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' || r == '\r' }

@@ -100,16 +100,26 @@ func (p *plausibility) check(o domain.Observation) {
 	if !ok || p.ratio(o, ref, "previous_year", o.Year-1) {
 		return
 	}
-	ind := p.cat.Indicators[o.IndicatorCode]
-	if ind.Unit != domain.UnitPercent {
+	limit, ok := PercentJumpLimit(p.cat.Indicators[o.IndicatorCode])
+	if !ok {
 		return
 	}
-	lo, hi := ind.Bounds()
-	limit := (hi - lo) / 5
 	if d := math.Abs(o.Value - ref); d > limit {
 		p.add(o, CodePercentJump, ref, "previous_year", p.lang.Get("changes.warnJump", p.regionName(o.RegionCode), o.Year,
 			p.num(o.Value), p.num(d), p.lang.Get("changes.againstYear", o.Year-1), p.num(ref), p.num(limit)))
 	}
+}
+
+// PercentJumpLimit is how far a percentage may move from one year to the
+// next before an upload warns (CodePercentJump): a fifth of its range, 20
+// points for 0–100. ok is false for an indicator that is no percentage.
+func PercentJumpLimit(ind domain.Indicator) (limit float64, ok bool) {
+	if ind.Unit != domain.UnitPercent {
+		return 0, false
+	}
+	lo, hi := ind.Bounds()
+	limit = (hi - lo) / 5
+	return limit, !math.IsInf(limit, 0) && !math.IsNaN(limit)
 }
 
 // ratio warns when v is 10× or more above or below ref, and reports

@@ -61,17 +61,20 @@ const userColumns = `id, email, name, role, COALESCE(agency_code, '') AS agency_
 func (s *Store) CreateUser(ctx context.Context, u domain.User, password string) (domain.User, error) {
 	u.Email = domain.NormalizeEmail(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
+	scope, err := domain.ParseScope(u.Territory, u.Plans)
+	if err != nil {
+		return u, err
+	}
+	u.Territory, u.Plans = scope.TerritoryText(), scope.PlansText()
 	if err := u.Validate(); err != nil {
 		return u, err
 	}
 	if err := domain.ValidatePassword(password); err != nil {
 		return u, err
 	}
-	scope, err := domain.ParseScope(u.Territory, u.Plans)
-	if err != nil {
+	if err := s.checkScope(ctx, s.db, scope); err != nil {
 		return u, err
 	}
-	u.Territory, u.Plans = scope.TerritoryText(), scope.PlansText()
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
 	if err != nil {
 		return u, fmt.Errorf("store: create user: hash: %w", err)
@@ -405,7 +408,9 @@ func (s *Store) keepAnAdmin(ctx context.Context, tx *sqlx.Tx, id int64) error {
 // UpdateUser applies an administrator's change to an account and returns
 // the account before and after it. Disabling an account ends its sessions
 // at once. A change that would leave no active administrator is
-// ErrConflict.
+// ErrConflict; a scope naming a region or plan the catalogue lacks is a
+// *domain.ScopeError. A changed scope holds from the account's next
+// request: each request reads the account afresh.
 func (s *Store) UpdateUser(ctx context.Context, id int64, ch domain.UserChange) (before, after domain.User, err error) {
 	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &before, tx.Rebind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id); err != nil {
@@ -424,8 +429,11 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, ch domain.UserChange) 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE users SET name = ?, role = ?, agency_code = ?, disabled = ? WHERE id = ?`),
-			after.Name, after.Role, agency, after.Disabled, id); err != nil {
+		if err := s.checkScope(ctx, tx, domain.ScopeOf(after.Territory, after.Plans)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE users SET name = ?, role = ?, agency_code = ?, disabled = ?, territory = ?, plans = ? WHERE id = ?`),
+			after.Name, after.Role, agency, after.Disabled, after.Territory, after.Plans, id); err != nil {
 			return fmt.Errorf("store: update user %d: %w", id, err)
 		}
 		if after.Disabled && !before.Disabled {

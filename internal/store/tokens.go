@@ -67,6 +67,9 @@ func (s *Store) CreateScopedToken(ctx context.Context, agencyCode, label string,
 	if n == 0 {
 		return "", Token{}, domain.Errorf(domain.ErrNotFound, "agency %q not found", agencyCode)
 	}
+	if err := s.checkScope(ctx, s.db, scope); err != nil {
+		return "", Token{}, err
+	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return "", Token{}, fmt.Errorf("store: create token: %w", err)

@@ -109,8 +109,9 @@ func userDetail(u domain.User) string {
 }
 
 // updateUser answers PATCH /api/v1/users/{id}: name, role, agency,
-// disabled. Disabling ends the account's sessions; leaving no active
-// administrator is 409.
+// disabled, and an uploader's territory and plans (each a region or plan
+// of the catalogue, else 400 naming it). Disabling ends the account's
+// sessions; leaving no active administrator is 409.
 func (s *Server) updateUser(c *gin.Context) {
 	private(c)
 	id, err := idParam(c, "user")

@@ -93,7 +93,10 @@ func (s *Server) lockoutNotices(c *gin.Context) []string {
 func adminWords(l locale.Lang) pageWords {
 	t := adminPageTexts[l]
 	return pageWords{internal: t["internal"], known: func(err error, _ int) (string, bool) {
+		var scope *domain.ScopeError
 		switch {
+		case errors.As(err, &scope):
+			return scopeProblem(t, scope), true
 		case store.ErrLastAdmin(err):
 			return t["lastAdmin"], true
 		case errors.Is(err, domain.ErrConflict):
@@ -115,12 +118,28 @@ func when(t *time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04") + " UTC"
 }
 
+// scopeProblem names the regions and plans of a refused scope in the
+// page's language.
+func scopeProblem(t map[string]string, e *domain.ScopeError) string {
+	var parts []string
+	if len(e.Regions) > 0 {
+		parts = append(parts, fmt.Sprintf(t["unknownRegions"], strings.Join(e.Regions, ", ")))
+	}
+	if len(e.Plans) > 0 {
+		parts = append(parts, fmt.Sprintf(t["unknownPlans"], strings.Join(e.Plans, ", ")))
+	}
+	return strings.Join(parts, " ")
+}
+
 // userRow is one account in the users table.
 type userRow struct {
 	domain.User
 	Created, LastLogin string
 	// Self marks the administrator's own account.
 	Self bool
+	// Territory and Plans are an uploader's scope by name ("Banyuasin I
+	// (16.07.01)"); empty: no limit of its own.
+	Territory, Plans []string
 }
 
 // secretNotice is a password or token shown exactly once, with how to
@@ -143,9 +162,21 @@ func (s *Server) showUsers(c *gin.Context, data map[string]any, err error) {
 		return
 	}
 	me := principal(c).UserID
+	named, err := s.scopeNames(c.Request.Context(), users)
+	if err != nil {
+		s.accountError(c, err)
+		return
+	}
 	rows := make([]userRow, len(users))
 	for i, u := range users {
 		rows[i] = userRow{User: u, Created: when(&u.CreatedAt), LastLogin: when(u.LastLoginAt), Self: u.ID == me}
+		scope := domain.ScopeOf(u.Territory, u.Plans)
+		for _, code := range scope.Territory {
+			rows[i].Territory = append(rows[i].Territory, named(code))
+		}
+		for _, code := range scope.Plans {
+			rows[i].Plans = append(rows[i].Plans, named(code))
+		}
 	}
 	data["Users"] = rows
 	data["Agencies"] = agencies
@@ -161,24 +192,59 @@ func (s *Server) showUsers(c *gin.Context, data map[string]any, err error) {
 	s.renderPage(c, http.StatusOK, adminFrame, "admin_users.html", data)
 }
 
-// pageRoleAgency reads a form's role and agency; the agency select is
-// ignored unless the role is uploader, so changing an uploader's role
-// needs no second edit of the agency field.
-func pageRoleAgency(c *gin.Context) (role, agency string) {
-	role, agency = c.PostForm("role"), c.PostForm("agency")
-	if role != string(domain.RoleUploader) {
-		agency = ""
+// scopeNames returns a function naming the regions and plans of the
+// accounts' scopes, "Banyuasin I (16.07.01)"; a code the catalogue lacks
+// is its code alone.
+func (s *Server) scopeNames(ctx context.Context, users []domain.User) (func(code string) string, error) {
+	names := map[string]string{}
+	for _, u := range users {
+		for _, code := range domain.ScopeOf(u.Territory, u.Plans).Territory {
+			if _, ok := names[code]; ok {
+				continue
+			}
+			r, err := s.store.Region(ctx, code)
+			switch {
+			case err == nil:
+				names[code] = r.Name
+			case !errors.Is(err, domain.ErrNotFound):
+				return nil, err
+			}
+		}
 	}
-	return role, agency
+	plans, err := s.store.Plans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range plans {
+		names[p.Code] = p.Name
+	}
+	return func(code string) string {
+		if n := names[code]; n != "" {
+			return n + " (" + code + ")"
+		}
+		return code
+	}, nil
+}
+
+// pageRoleAgency reads a form's role, agency and scope; the agency select
+// and the scope fields are ignored unless the role is uploader, so
+// changing an uploader's role needs no second edit of them.
+func pageRoleAgency(c *gin.Context) (role, agency, territory, plans string) {
+	role, agency = c.PostForm("role"), c.PostForm("agency")
+	territory, plans = c.PostForm("territory"), c.PostForm("plans")
+	if role != string(domain.RoleUploader) {
+		agency, territory, plans = "", "", ""
+	}
+	return role, agency, territory, plans
 }
 
 // createUserPage answers POST /admin/pengguna. A generated password is
 // shown on the answer itself, once; a typed one is not shown again.
 func (s *Server) createUserPage(c *gin.Context) {
 	t := adminPageTexts[lang(c)]
-	role, agency := pageRoleAgency(c)
+	role, agency, territory, plans := pageRoleAgency(c)
 	req := newUser{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: role, Agency: agency, Password: c.PostForm("password"),
-		Territory: c.PostForm("territory"), Plans: c.PostForm("plans")}
+		Territory: territory, Plans: plans}
 	u, generated, err := s.addUser(c, req)
 	if err != nil {
 		req.Password = ""
@@ -194,7 +260,8 @@ func (s *Server) createUserPage(c *gin.Context) {
 }
 
 // updateUserPage answers POST /admin/pengguna/{id}: the fields the form
-// carries change (name, role and agency; or disabled), the others stay.
+// carries change (name, role, agency, territory and plans; or disabled),
+// the others stay.
 func (s *Server) updateUserPage(c *gin.Context) {
 	id, err := idParam(c, "user")
 	if err != nil {
@@ -206,9 +273,12 @@ func (s *Server) updateUserPage(c *gin.Context) {
 		ch.Name = &name
 	}
 	if _, ok := c.GetPostForm("role"); ok {
-		role, agency := pageRoleAgency(c)
+		role, agency, territory, plans := pageRoleAgency(c)
 		r := domain.Role(role)
 		ch.Role, ch.AgencyCode = &r, &agency
+		if _, ok := c.GetPostForm("territory"); ok {
+			ch.Territory, ch.Plans = &territory, &plans
+		}
 	}
 	if v, ok := c.GetPostForm("disabled"); ok {
 		off := v == "1"

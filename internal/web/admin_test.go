@@ -331,7 +331,8 @@ func TestAdminPagesBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, u := range []domain.User{
-		{Email: "staf.statistik@bps.banyuasinkab.go.id", Name: "Rina Marlina", Role: domain.RoleUploader, AgencyCode: "bps-banyuasin"},
+		{Email: "staf.statistik@bps.banyuasinkab.go.id", Name: "Rina Marlina", Role: domain.RoleUploader, AgencyCode: "bps-banyuasin",
+			Territory: "16.07.01 16.07.02", Plans: "rpjmd-banyuasin-2025-2029"},
 		{Email: "perencana@bappeda.banyuasinkab.go.id", Name: "Ahmad Fauzi", Role: domain.RolePlanner},
 		{Email: "gizi@dinkes.banyuasinkab.go.id", Role: domain.RoleUploader, AgencyCode: "dinkes-banyuasin"},
 	} {
@@ -375,8 +376,8 @@ func TestAdminPagesBrowser(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/admin/pengguna?lang=id", []string{"Tambah pengguna", "Rina Marlina", "nonaktif", "belum pernah", "Kelola"}},
-		{"/admin/pengguna?lang=en", []string{"Add a user", "disabled", "never"}},
+		{"/admin/pengguna?lang=id", []string{"Tambah pengguna", "Rina Marlina", "nonaktif", "belum pernah", "Kelola", "(16.07.02)", "(rpjmd-banyuasin-2025-2029)", "wilayah mana pun"}},
+		{"/admin/pengguna?lang=en", []string{"Add a user", "disabled", "never", "Territory and plans", "any region"}},
 		{"/admin/token?lang=id", []string{"skrip impor Susenas", "dicabut", "oleh admin@bappeda.id", "Buat token"}},
 		{"/admin/token?lang=en", []string{"Create a token", "revoked"}},
 	} {
@@ -388,10 +389,12 @@ func TestAdminPagesBrowser(t *testing.T) {
 		}
 	}
 	screenshots(newCDPBrowser(t, bin), base, dir, map[string]shot{
-		"admin-pengguna-desktop.png": {"/admin/pengguna?lang=id", "1280,900"},
-		"admin-pengguna-phone.png":   {"/admin/pengguna?lang=id", "390,844"},
-		"admin-token-desktop.png":    {"/admin/token?lang=id", "1280,900"},
-		"admin-token-phone.png":      {"/admin/token?lang=en", "390,844"},
+		"admin-pengguna-desktop.png":      {"/admin/pengguna?lang=id", "1280,900"},
+		"admin-pengguna-phone.png":        {"/admin/pengguna?lang=id", "390,844"},
+		"admin-pengguna-desktop-dark.png": {"/admin/pengguna?lang=id&theme=dark", "1280,900"},
+		"admin-pengguna-phone-dark.png":   {"/admin/pengguna?lang=en&theme=dark", "390,844"},
+		"admin-token-desktop.png":         {"/admin/token?lang=id", "1280,900"},
+		"admin-token-phone.png":           {"/admin/token?lang=en", "390,844"},
 	})
 	t.Logf("screenshots in %s", dir)
 }

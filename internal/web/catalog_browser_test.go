@@ -84,6 +84,15 @@ func TestCatalogBrowser(t *testing.T) {
 			t.Fatal("the preview stored the change")
 		}
 
+		// On a phone the list, validation rules and all, fits the screen:
+		// a rule written as code does not push it sideways.
+		b.must(b.call(b.session, "Emulation.setDeviceMetricsOverride", map[string]any{"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": true}))(nil)
+		b.open(base + "/admin/katalog")
+		if w := b.text(`String(document.documentElement.scrollWidth)`); w != "390" {
+			t.Errorf("/admin/katalog at 390 px is %s px wide", w)
+		}
+		b.must(b.call(b.session, "Emulation.clearDeviceMetricsOverride", nil))(nil)
+
 		if shots == "" || !strings.HasSuffix(t.Name(), "sqlite") {
 			return
 		}

@@ -230,10 +230,12 @@ func (f indicatorForm) indicator(l locale.Lang) (domain.Indicator, error) {
 	return catalogfile.NormalIndicator(ind), nil
 }
 
-// indicatorRow is one indicator in the list.
+// indicatorRow is one indicator in the list, with the checks its values
+// get on every upload.
 type indicatorRow struct {
 	domain.Indicator
 	Name, Polarity, Agency string
+	Checks                 []checkLine
 }
 
 // catalogIndicators answers GET /admin/katalog: the indicators, ?q=
@@ -253,7 +255,8 @@ func (s *Server) catalogIndicators(c *gin.Context) {
 		if needle != "" && !strings.Contains(strings.ToLower(ind.Code+"\x00"+ind.NameID+"\x00"+ind.NameEN), needle) {
 			continue
 		}
-		rows = append(rows, indicatorRow{Indicator: ind, Name: ind.Name(l), Polarity: t["polarity_"+string(ind.Polarity)], Agency: names[ind.AgencyCode]})
+		rows = append(rows, indicatorRow{Indicator: ind, Name: ind.Name(l), Polarity: t["polarity_"+string(ind.Polarity)], Agency: names[ind.AgencyCode],
+			Checks: indicatorChecks(l, ind, inds)})
 	}
 	s.renderPage(c, http.StatusOK, catalogFrame, "admin_katalog.html", map[string]any{"Section": "indicators", "Q": q, "Rows": rows, "Total": len(inds)})
 }
@@ -265,6 +268,9 @@ type indicatorView struct {
 	Form       indicatorForm
 	Agencies   []domain.Agency
 	Polarities []string
+	// Checks are the stored indicator's upload checks, its validation
+	// rules among them, which the form shows but does not edit.
+	Checks []checkLine
 	// Preview is set after "preview": the field changes and the series
 	// whose assessment changes.
 	Preview *indicatorPreview
@@ -287,14 +293,21 @@ type assessmentRow struct {
 var polarities = []string{string(domain.HigherIsBetter), string(domain.LowerIsBetter), string(domain.Band), string(domain.Neutral)}
 
 // showIndicatorForm writes an indicator's form (v) with the agencies to
-// choose from and extra (a problem, a notice).
+// choose from, the indicator's upload checks and extra (a problem, a
+// notice).
 func (s *Server) showIndicatorForm(c *gin.Context, status int, v indicatorView, extra map[string]any) {
-	agencies, err := s.store.Agencies(c.Request.Context())
-	if err != nil {
-		s.accountError(c, err)
+	inds, agencies, ok := listWithAgencies(s, c, s.store.Indicators)
+	if !ok {
 		return
 	}
 	v.Agencies, v.Polarities = agencies, polarities
+	if !v.New {
+		for _, ind := range inds {
+			if ind.Code == v.Form.Code {
+				v.Checks = indicatorChecks(lang(c), ind, inds)
+			}
+		}
+	}
 	data := map[string]any{"Section": "indicators", "View": v}
 	maps.Copy(data, extra)
 	s.renderPage(c, status, catalogFrame, "admin_katalog_indicator.html", data)
@@ -363,6 +376,9 @@ func (s *Server) catalogSaveIndicator(c *gin.Context) {
 	f.Code = old.Code
 	v := indicatorView{Form: f}
 	ind, err := f.indicator(l)
+	// The form has no field for the validation rules: they stay as stored
+	// (without this, saving the form would delete them).
+	ind.Rules = old.Rules
 	save := c.PostForm("step") == "save"
 	var res importer.CatalogResult
 	if err == nil {

@@ -288,3 +288,131 @@ func TestCatalogTemplatesSpeakBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// rowOf is the table row of page that shows the code <code>code</code>.
+func rowOf(t *testing.T, page, code string) string {
+	t.Helper()
+	for _, row := range strings.Split(page, "<tr>") {
+		if strings.Contains(row, "<code>"+code+"</code>") {
+			return row[:strings.Index(row, "</tr>")]
+		}
+	}
+	t.Fatalf("no row shows %s", code)
+	return ""
+}
+
+// TestCatalogChecks: /admin/katalog shows every indicator's upload checks
+// in plain words on both engines: the valid range (a percentage's 0–100 by
+// default, a growth rate's own −100–100), the yearly jump a percentage is
+// warned about, and the catalogue's validation rules with the indicators
+// by name, numbers in the page's language and what a breach does; a rule
+// shows on every indicator it names. Uploads do what the words say. The
+// edit form shows the rules and keeps them when saved (it has no field for
+// them: saving it used to delete them).
+func TestCatalogChecks(t *testing.T) {
+	adminServers(t, func(t *testing.T, base string, st *store.Store, admin domain.User) {
+		ctx := context.Background()
+		a := newAPIClient(t, base, "admin@bappeda.id", "kata-sandi-panjang")
+		yaml := `indicators:
+  - code: rumah_layak
+    name_id: Rumah layak huni
+    name_en: Adequate housing
+    unit: persen
+    polarity: higher
+    agency_code: bps-banyuasin
+    rules:
+      - "error: rumah_layak + kemiskinan <= 100"
+      - rumah_layak >= 10.5
+  - code: indeks_baru
+    name_id: Indeks baru
+    unit: indeks
+    polarity: higher
+`
+		if code, body := a.send("POST", "/api/v1/catalog", "application/yaml", yaml, nil); code != 201 {
+			t.Fatalf("catalogue import: %d %.400s", code, body)
+		}
+
+		b := newAcctBrowser(t, base)
+		b.login("admin@bappeda.id", "kata-sandi-panjang")
+		page := b.adminPage("/admin/katalog", "Aturan validasi", "10 kali lebih besar atau lebih kecil")
+		for code, want := range map[string][]string{
+			"rumah_layak": {"Nilai antara 0 dan 100; di luar itu ditolak", "Peringatan bila naik atau turun lebih dari 20 poin dari tahun sebelumnya",
+				"Rumah layak huni ditambah Tingkat kemiskinan (P0) tidak boleh lebih dari 100; pelanggaran ditolak", "<code>error: rumah_layak &#43; kemiskinan &lt;= 100</code>",
+				"Rumah layak huni tidak boleh kurang dari 10,5; pelanggaran diberi peringatan", "<code>rumah_layak &gt;= 10.5</code>"},
+			"kemiskinan": {"Nilai antara 0 dan 100", "Kemiskinan ekstrem tidak boleh lebih dari Tingkat kemiskinan (P0); pelanggaran diberi peringatan",
+				"<code>kemiskinan_ekstrem &lt;= kemiskinan</code> · aturan pada Kemiskinan ekstrem",
+				"Rumah layak huni ditambah Tingkat kemiskinan (P0) tidak boleh lebih dari 100; pelanggaran ditolak", "aturan pada Rumah layak huni"},
+			"kemiskinan_ekstrem":  {"<code>kemiskinan_ekstrem &lt;= kemiskinan</code></span>"},
+			"pertumbuhan_ekonomi": {"Nilai antara -100 dan 100; di luar itu ditolak", "lebih dari 40 poin dari tahun sebelumnya"},
+			"penduduk":            {"Nilai paling sedikit 0; di bawahnya ditolak"},
+			"indeks_baru":         {`<span class="muted">tidak ada</span>`},
+		} {
+			row := rowOf(t, page, code)
+			for _, w := range want {
+				if !strings.Contains(row, w) {
+					t.Errorf("%s's row lacks %q:\n%s", code, w, row)
+				}
+			}
+		}
+		if row := rowOf(t, page, "penduduk"); strings.Contains(row, "Peringatan bila") || strings.Contains(row, `<span class="hint">`) {
+			t.Errorf("population (no percentage, no rule) shows a jump warning or a rule: %s", row)
+		}
+		en := b.adminPage("/admin/katalog?lang=en&q=rumah", "Validation rules")
+		for _, w := range []string{"Values between 0 and 100; anything outside is rejected", "by more than 20 points from the year before",
+			"Adequate housing plus Poverty rate (P0) must not be more than 100; a breach is rejected", "Adequate housing must not be less than 10.5; a breach gets a warning"} {
+			if !strings.Contains(rowOf(t, en, "rumah_layak"), w) {
+				t.Errorf("the English row lacks %q", w)
+			}
+		}
+
+		// Uploads do what the words say: the error rule rejects the file,
+		// the other one is a warning to confirm (Banyuasin's stored poverty
+		// rate for 2024 is about 10).
+		for _, tt := range []struct {
+			value   string
+			status  int
+			confirm bool
+		}{{"95", 422, false}, {"5", 200, true}, {"60", 200, false}} {
+			var r struct {
+				Data struct {
+					Warnings []struct {
+						Rule    string `json:"rule"`
+						Confirm bool   `json:"needs_confirmation"`
+					} `json:"warnings"`
+				} `json:"data"`
+			}
+			code, body := a.send("POST", "/api/v1/uploads?dry_run=true", "text/csv", povertyHeader+"16.07;rumah_layak;2024;"+tt.value+"\n", &r)
+			ruled := false
+			for _, w := range r.Data.Warnings {
+				ruled = ruled || w.Rule == "rumah_layak >= 10.5" && w.Confirm
+			}
+			if code != tt.status || ruled != tt.confirm || (tt.status == 422 && !strings.Contains(body, "rumah_layak + kemiskinan")) {
+				t.Errorf("rumah_layak %s: %d, rule warning %v: %.500s", tt.value, code, ruled, body)
+			}
+		}
+
+		// The edit form shows the rules, and saving it keeps them.
+		_, form := b.do("GET", "/admin/katalog/indikator/kemiskinan_ekstrem", nil)
+		if !strings.Contains(form, `<h2 id="checks-h">Aturan validasi</h2>`) || !strings.Contains(form, "Kemiskinan ekstrem tidak boleh lebih dari Tingkat kemiskinan (P0)") {
+			t.Fatalf("the edit form does not show the rules: %.300s", form)
+		}
+		ind, err := st.Indicator(ctx, "kemiskinan_ekstrem")
+		if err != nil || len(ind.Rules) != 1 {
+			t.Fatalf("kemiskinan_ekstrem as stored: %+v %v", ind.Rules, err)
+		}
+		edit := url.Values{"csrf_token": {formToken(t, form)}, "name_id": {ind.NameID}, "name_en": {ind.NameEN}, "unit": {ind.Unit}, "polarity": {string(ind.Polarity)},
+			"min": {"0"}, "decimals": {"3"}, "source": {ind.Source}, "definition": {ind.Definition}, "definition_en": {ind.DefinitionEN}, "frequency": {ind.Frequency},
+			"sdg_code": {ind.SDGCode}, "agency_code": {ind.AgencyCode}, "assess": {"true"}, "substantial": {"0,95"}, "moderate": {"0,6"}, "limited": {"0"}, "step": {"preview"}}
+		resp, preview := b.do("POST", "/admin/katalog/indikator/kemiskinan_ekstrem", edit)
+		if resp.StatusCode != 200 || !strings.Contains(preview, `<code class="hint">decimals</code>`) || strings.Contains(preview, `<code class="hint">rules</code>`) {
+			t.Fatalf("preview: %d %.1500s", resp.StatusCode, preview[strings.Index(preview, "<main"):])
+		}
+		edit.Set("step", "save")
+		if resp, _ := b.do("POST", "/admin/katalog/indikator/kemiskinan_ekstrem", edit); resp.StatusCode != 303 {
+			t.Fatalf("save: %d", resp.StatusCode)
+		}
+		if now, _ := st.Indicator(ctx, "kemiskinan_ekstrem"); now.Decimals != 3 || len(now.Rules) != 1 || now.Rules[0] != "kemiskinan_ekstrem <= kemiskinan" {
+			t.Errorf("after saving the form: decimals %d, rules %q", now.Decimals, now.Rules)
+		}
+	})
+}

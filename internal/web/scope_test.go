@@ -2,8 +2,11 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -114,4 +117,142 @@ func TestAccountScope(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "16.07.02") {
 		t.Errorf("the scoped uploader writing another district: %d %s", resp.StatusCode, body)
 	}
+}
+
+// TestAccountScopeEdit: an administrator changes an uploader's scope
+// after creation, through PATCH /api/v1/users/{id} and the users page, on
+// both engines. The new scope is stored in its canonical form, audited
+// before → after, shown by name, and holds from the uploader's next
+// request (its session stays). Codes the catalogue lacks are refused with
+// every one of them named, in the page's language, and nothing is stored;
+// a role other than uploader has no scope.
+func TestAccountScopeEdit(t *testing.T) {
+	adminServers(t, func(t *testing.T, base string, st *store.Store, admin domain.User) {
+		ctx := context.Background()
+		a := newAPIClient(t, base, "admin@bappeda.id", "kata-sandi-panjang")
+		var made userAnswer
+		if code := a.call("POST", "/api/v1/users", `{"email":"staf@bps.id","role":"uploader","agency":"bps-banyuasin","password":"kata-sandi-panjang","territory":"16.07.01"}`, &made); code != 201 {
+			t.Fatalf("create: %d", code)
+		}
+		path := fmt.Sprintf("/api/v1/users/%d", made.Data.ID)
+		staf := newAPIClient(t, base, "staf@bps.id", "kata-sandi-panjang")
+		upload := func(region string) (int, string) {
+			return staf.send("POST", "/api/v1/uploads?dry_run=true", "text/csv", povertyHeader+region+";kemiskinan;2024;11,5\n", nil)
+		}
+		if code, body := upload("16.07.02"); code != 403 || !strings.Contains(body, "16.07.02") {
+			t.Fatalf("before the change, another district: %d %.300s", code, body)
+		}
+
+		// The API: commas or spaces, stored as codes and spaces.
+		var changed userAnswer
+		if code := a.call("PATCH", path, `{"territory":"16.07.02, 16.07.03","plans":"rpjmd-banyuasin-2025-2029"}`, &changed); code != 200 ||
+			changed.Data.Territory != "16.07.02 16.07.03" || changed.Data.Plans != "rpjmd-banyuasin-2025-2029" || changed.Data.AgencyCode != "bps-banyuasin" {
+			t.Fatalf("scope change: %d %+v", code, changed.Data)
+		}
+		if u, _ := st.User(ctx, made.Data.ID); u.Territory != "16.07.02 16.07.03" || u.Plans != "rpjmd-banyuasin-2025-2029" || u.Name != made.Data.Name {
+			t.Errorf("stored %+v", u)
+		}
+		// The same session now writes for the new districts, not the old one.
+		if code, body := upload("16.07.02"); code != 200 {
+			t.Errorf("after the change, a district now in the territory: %d %.300s", code, body)
+		}
+		if code, body := upload("16.07.01"); code != 403 || !strings.Contains(body, "16.07.02 16.07.03") {
+			t.Errorf("after the change, the district it had: %d %.300s", code, body)
+		}
+
+		for _, tt := range []struct{ body, says string }{
+			{`{"territory":"16.99 16.07.02 16.98"}`, `territory: "16.99", "16.98" are not regions in the catalogue`},
+			{`{"plans":"rpjmd-tidak-ada"}`, `plans: "rpjmd-tidak-ada" is not a plan in the catalogue`},
+			{`{"territory":"16/07","plans":"RPJMN!"}`, `territory: "16/07" is not a region in the catalogue; plans: "RPJMN!" is not a plan in the catalogue`},
+			{`{"role":"planner","territory":"16.07"}`, "only uploaders have a territory and plans (role planner)"},
+		} {
+			var r struct {
+				Error struct{ Code, Message string } `json:"error"`
+			}
+			if code := a.call("PATCH", path, tt.body, &r); code != 400 || r.Error.Code != "invalid" || r.Error.Message != tt.says {
+				t.Errorf("%s: %d %+v, want 400 saying %s", tt.body, code, r.Error, tt.says)
+			}
+		}
+		if u, _ := st.User(ctx, made.Data.ID); u.Territory != "16.07.02 16.07.03" || u.Plans != "rpjmd-banyuasin-2025-2029" || u.Role != domain.RoleUploader {
+			t.Errorf("a refused change was stored: %+v", u)
+		}
+		var nation userAnswer
+		if code := a.call("PATCH", path, `{"territory":"ID","plans":""}`, &nation); code != 200 || nation.Data.Territory != "ID" || nation.Data.Plans != "" {
+			t.Errorf("the nation, no plans: %d %+v", code, nation.Data)
+		}
+		var token struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		if code := a.call("POST", "/api/v1/tokens", `{"agency":"bps-banyuasin","territory":"16.07 16.77"}`, &token); code != 400 || !strings.Contains(token.Error.Message, `"16.77"`) {
+			t.Errorf("a token for a region not in the catalogue: %d %+v", code, token.Error)
+		}
+
+		// The page: the table names the regions, the form takes codes.
+		b := newAcctBrowser(t, base)
+		b.login("admin@bappeda.id", "kata-sandi-panjang")
+		page := b.adminPage("/admin/pengguna", "Wilayah dan rencana", fmt.Sprintf(`id="u%d-territory" name="territory" maxlength="500" autocomplete="off" aria-describedby="u%[1]d-territory-hint" value="ID"`, made.Data.ID))
+		if !strings.Contains(page, "Wilayah: Indonesia (ID)<br>Rencana: rencana wilayahnya") {
+			t.Errorf("the users table does not show the scope by name: %.3000s", page[strings.Index(page, "<tbody>"):])
+		}
+		tok := formToken(t, page)
+		form := func(territory, plans string) url.Values {
+			return url.Values{"csrf_token": {tok}, "name": {"Staf BPS"}, "role": {"uploader"}, "agency": {"bps-banyuasin"}, "territory": {territory}, "plans": {plans}}
+		}
+		pagePath := fmt.Sprintf("/admin/pengguna/%d", made.Data.ID)
+		resp, _ := b.do("POST", pagePath, form("16.07.04 16.07.05", "rkpd-sumsel-2025"))
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/pengguna?ok=updated" {
+			t.Fatalf("page change: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if u, _ := st.User(ctx, made.Data.ID); u.Territory != "16.07.04 16.07.05" || u.Plans != "rkpd-sumsel-2025" || u.Name != "Staf BPS" {
+			t.Errorf("stored after the page: %+v", u)
+		}
+		r4, _ := st.Region(ctx, "16.07.04")
+		r5, _ := st.Region(ctx, "16.07.05")
+		want := "Wilayah: " + r4.Name + " (16.07.04), " + r5.Name + " (16.07.05)<br>Rencana: "
+		if _, page := b.do("GET", "/admin/pengguna", nil); r4.Name == "" || !strings.Contains(page, want) || !strings.Contains(page, "(rkpd-sumsel-2025)</span>") {
+			t.Errorf("the table after the change lacks %q", want)
+		}
+		resp, page = b.do("POST", pagePath, form("16.07.04 16.99", "rencana-lain"))
+		if resp.StatusCode != 400 || !strings.Contains(page, "Kode wilayah tidak ada di katalog: 16.99. Kode rencana tidak ada di katalog: rencana-lain.") {
+			t.Errorf("page, unknown codes: %d %s", resp.StatusCode, regexp.MustCompile(`class="problem"[^<]*<`).FindString(page))
+		}
+		resp, page = b.do("POST", pagePath+"?lang=en", form("16.99", ""))
+		if resp.StatusCode != 400 || !strings.Contains(page, "Region codes not in the catalogue: 16.99.") {
+			t.Errorf("English page, unknown region: %d", resp.StatusCode)
+		}
+		if u, _ := st.User(ctx, made.Data.ID); u.Territory != "16.07.04 16.07.05" {
+			t.Errorf("a refused page change was stored: %+v", u)
+		}
+		// A planner keeps no scope: the page leaves the fields out, as it
+		// does the agency.
+		planner := form("16.07.04", "")
+		planner.Set("role", "planner")
+		if resp, _ := b.do("POST", pagePath, planner); resp.StatusCode != 303 {
+			t.Fatalf("to planner: %d", resp.StatusCode)
+		}
+		if u, _ := st.User(ctx, made.Data.ID); u.Role != domain.RolePlanner || u.AgencyCode != "" || u.Territory != "" || u.Plans != "" {
+			t.Errorf("as planner: %+v", u)
+		}
+
+		// Audited like every account edit: the account before and after.
+		entries, err := st.AuditLog(ctx, store.AuditQuery{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var details []string
+		for _, e := range entries {
+			if e.Action == "user_update" && e.Object == fmt.Sprintf("user:%d", made.Data.ID) {
+				details = append([]string{e.Detail}, details...)
+			}
+		}
+		wantDetails := []string{
+			`staf@bps.id uploader bps-banyuasin territory "16.07.01" → staf@bps.id uploader bps-banyuasin territory "16.07.02 16.07.03" plans "rpjmd-banyuasin-2025-2029"`,
+			`staf@bps.id uploader bps-banyuasin territory "16.07.02 16.07.03" plans "rpjmd-banyuasin-2025-2029" → staf@bps.id uploader bps-banyuasin territory "ID"`,
+			`staf@bps.id uploader bps-banyuasin territory "ID" → staf@bps.id uploader bps-banyuasin territory "16.07.04 16.07.05" plans "rkpd-sumsel-2025"`,
+			`staf@bps.id uploader bps-banyuasin territory "16.07.04 16.07.05" plans "rkpd-sumsel-2025" → staf@bps.id planner`,
+		}
+		if strings.Join(details, "\n") != strings.Join(wantDetails, "\n") {
+			t.Errorf("audited\n%s\nwant\n%s", strings.Join(details, "\n"), strings.Join(wantDetails, "\n"))
+		}
+	})
 }
