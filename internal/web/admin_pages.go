@@ -162,9 +162,9 @@ func (s *Server) showUsers(c *gin.Context, data map[string]any, err error) {
 		return
 	}
 	me := principal(c).UserID
-	named, err := s.scopeNames(c.Request.Context(), users)
-	if err != nil {
-		s.accountError(c, err)
+	named, nerr := s.scopeNames(c.Request.Context(), users)
+	if nerr != nil {
+		s.accountError(c, nerr)
 		return
 	}
 	rows := make([]userRow, len(users))
