@@ -526,11 +526,7 @@ func workbook(t *testing.T) []byte {
 	f := excelize.NewFile()
 	f.SetSheetRow("Sheet1", "A1", &[]any{"kode_wilayah", "kode_indikator", "tahun", "nilai"})
 	f.SetSheetRow("Sheet1", "A2", &[]any{"16.07", "kemiskinan_ekstrem", 2024, 0.47})
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return workbookBytes(t, f)
 }
 
 // TestUploadPageRefusals: a file refused as a whole says why and what to

@@ -49,11 +49,7 @@ func buildWorkbook(t testing.TB, sheets []string, rows map[string][][]any, merge
 			t.Fatal(err)
 		}
 	}
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return workbookBytes(t, f)
 }
 
 // bpsPoverty is a BPS-style workbook of extreme poverty: a merged title,
@@ -201,11 +197,7 @@ func fillTemplate(t *testing.T, tpl []byte, sheet string, n int) ([]byte, map[st
 	if n > 0 || !corrected {
 		t.Fatalf("the template has too few cells to fill: %q", rows)
 	}
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes(), want
+	return workbookBytes(t, f), want
 }
 
 // zipBomb is a workbook whose one sheet unpacks to 300 MiB of zeros
@@ -376,11 +368,7 @@ func withStyles(t *testing.T, data []byte, formats map[string]string, values map
 			t.Fatal(err)
 		}
 	}
-	var b bytes.Buffer
-	if err := f.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
+	return workbookBytes(t, f)
 }
 
 // TestUploadWorkbookPercent: a BPS table whose cells are formatted as
@@ -439,4 +427,14 @@ func TestUploadWorkbookPercent(t *testing.T) {
 			t.Fatalf("percent cell for an index: %d %s %+v", code, r.Error.Message, details)
 		}
 	})
+}
+
+// workbookBytes is workbook f as a file's bytes.
+func workbookBytes(t testing.TB, f *excelize.File) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
