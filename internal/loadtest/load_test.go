@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"pantau/internal/demo"
-	"pantau/internal/store"
 	"pantau/internal/testdb"
 	"pantau/internal/web"
 )
@@ -56,10 +55,10 @@ func TestLoad(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("PANTAU_LOADTEST_READERS")); err == nil && n > 0 {
 		readers = n
 	}
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			st := testdb.New(t, store.Dialect(engine))
+			st := testdb.New(t, engine)
 			if err := demo.Load(ctx, st); err != nil {
 				t.Fatal(err)
 			}

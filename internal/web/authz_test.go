@@ -461,9 +461,9 @@ func (f *matrixFixture) do(t *testing.T, row, col int, c call) *http.Response {
 // kind of principal and checks the status against the policy table, on
 // SQLite and PostgreSQL. A route without a policy entry fails.
 func TestAuthorizationMatrix(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			f := newMatrixFixture(t, testdb.URL(t, store.Dialect(engine)))
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
+			f := newMatrixFixture(t, testdb.URL(t, engine))
 			var missing []string
 			seen := map[string]bool{}
 			for row, r := range f.routes {

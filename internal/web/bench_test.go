@@ -19,8 +19,8 @@ import (
 	"pantau/internal/testdb"
 )
 
-func benchStore(b *testing.B, engine string) *store.Store {
-	return testdb.New(b, store.Dialect(engine))
+func benchStore(b *testing.B, engine store.Dialect) *store.Store {
+	return testdb.New(b, engine)
 }
 
 // serverTime measures the handler alone (no network): the median of n
@@ -34,15 +34,15 @@ func serverTime(b *testing.B, h http.Handler, url string, n int) float64 {
 // among 514 regencies × 30 indicators × 15 years (goal: under 50 ms), each
 // beside the plain /api/v1/series read of the same store as a baseline.
 func BenchmarkProgressScorecard(b *testing.B) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		b.Run(engine+"/demo", func(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(string(engine)+"/demo", func(b *testing.B) {
 			st := openDemo(b, engine)
 			h := newHandler(b, st)
 			for i := 0; i < b.N; i++ {
 				reportScorecard(b, h, "kemiskinan", 25, 20)
 			}
 		})
-		b.Run(engine+"/514-regencies", func(b *testing.B) {
+		b.Run(string(engine)+"/514-regencies", func(b *testing.B) {
 			st := benchStore(b, engine)
 			loadNational(b, st)
 			h := newHandler(b, st)
@@ -196,9 +196,9 @@ func throughput(b *testing.B, h http.Handler, url string, workers int, d time.Du
 // clients (goal ≥ 1,000), beside /healthz as the baseline of the same
 // server in the same run.
 func BenchmarkDashboardPage(b *testing.B) {
-	for _, engine := range []string{"sqlite", "postgres"} {
+	for _, engine := range testdb.Engines {
 		for _, size := range []string{"demo", "514-regencies"} {
-			b.Run(engine+"/"+size, func(b *testing.B) {
+			b.Run(string(engine)+"/"+size, func(b *testing.B) {
 				st := openDemo(b, engine)
 				if size != "demo" {
 					loadNational(b, st)

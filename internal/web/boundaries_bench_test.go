@@ -15,6 +15,7 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/wilayah"
 )
 
@@ -65,15 +66,15 @@ func reportShapes(b *testing.B, h http.Handler, url, seriesURL string) {
 // kabupaten_kota, after importing testdata/batas' national file), each
 // beside the plain /api/v1/series read of the same store.
 func BenchmarkBoundaries(b *testing.B) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		b.Run(engine+"/21-kecamatan", func(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(string(engine)+"/21-kecamatan", func(b *testing.B) {
 			st := openDemo(b, engine)
 			h := newHandler(b, st)
 			for i := 0; i < b.N; i++ {
 				reportShapes(b, h, "/api/v1/boundaries?parent=16.07", "/api/v1/series?indicator=kemiskinan&region=16.07")
 			}
 		})
-		b.Run(engine+"/514-regencies", func(b *testing.B) {
+		b.Run(string(engine)+"/514-regencies", func(b *testing.B) {
 			st := openDemo(b, engine)
 			loadCountry(b, st)
 			h := newHandler(b, st)

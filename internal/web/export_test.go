@@ -12,13 +12,14 @@ import (
 	"pantau/internal/domain"
 	"pantau/internal/importer"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 )
 
 // demoServersWithStore is demoServers that also hands fn the store, for
 // tests that change the data behind the server.
 func demoServersWithStore(t *testing.T, fn func(t *testing.T, base string, st *store.Store)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
 			st := openDemo(t, engine)
 			base, _ := serveStore(t, st)
 			fn(t, base, st)

@@ -220,7 +220,7 @@ func TestIdempotentUpload(t *testing.T) {
 func TestStalledUpload(t *testing.T) {
 	for _, engine := range testdb.Engines {
 		t.Run(string(engine), func(t *testing.T) {
-			st := openDemo(t, string(engine))
+			st := openDemo(t, engine)
 			base, _ := serveStore(t, st, web.Options{MaxUploadBytes: testMaxUpload, MinUploadRate: 1000, UploadGrace: 500 * time.Millisecond})
 			token, _, err := st.CreateToken(context.Background(), "bps-banyuasin", "test")
 			if err != nil {

@@ -19,7 +19,6 @@ import (
 	"pantau/internal/benchdata"
 	"pantau/internal/demo"
 	"pantau/internal/domain"
-	"pantau/internal/store"
 	"pantau/internal/testdb"
 	"pantau/internal/wilayah"
 )
@@ -61,16 +60,16 @@ func BenchmarkNational(b *testing.B) {
 		root = r
 	}
 	bin := buildPantau(b)
-	for _, engine := range []string{"sqlite", "postgres"} {
-		b.Run(engine, func(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(string(engine), func(b *testing.B) {
 			ctx := context.Background()
-			demoURL := testdb.URL(b, store.Dialect(engine))
+			demoURL := testdb.URL(b, engine)
 			st := testdb.Open(b, demoURL)
 			if err := demo.Load(ctx, st); err != nil {
 				b.Fatal(err)
 			}
 			st.Close()
-			natURL := testdb.URL(b, store.Dialect(engine))
+			natURL := testdb.URL(b, engine)
 			// SQLite's national file is kept under .cache/ (by generator
 			// version and root): the load takes minutes, a copy seconds.
 			cached := filepath.Join("..", "..", ".cache", fmt.Sprintf("national-v%d-%s.db", benchdata.NationalVersion, root))
@@ -97,7 +96,7 @@ func BenchmarkNational(b *testing.B) {
 			// The same generator on one regency's territory: what the
 			// national pages cost beside pages with the same data per
 			// region in a small instance, apart from the demo's shape.
-			smallURL := testdb.URL(b, store.Dialect(engine))
+			smallURL := testdb.URL(b, engine)
 			sst := testdb.Open(b, smallURL)
 			if _, err := benchdata.LoadNational(ctx, sst, demo.RegencyCode); err != nil {
 				b.Fatal(err)

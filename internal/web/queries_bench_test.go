@@ -15,6 +15,7 @@ import (
 
 	"pantau/internal/benchdata"
 	"pantau/internal/domain"
+	"pantau/internal/testdb"
 )
 
 // BenchmarkPagedQueries is issue 17's check that paged lists cost a page,
@@ -42,8 +43,8 @@ func BenchmarkPagedQueries(b *testing.B) {
 		"/api/v1/export?limit=100&region=16.07",
 		"/api/v1/export?limit=100&indicator=kemiskinan&region=16",
 	}
-	for _, engine := range []string{"sqlite", "postgres"} {
-		b.Run(engine, func(b *testing.B) {
+	for _, engine := range testdb.Engines {
+		b.Run(string(engine), func(b *testing.B) {
 			ctx := context.Background()
 			nat := benchStore(b, engine)
 			start := time.Now()

@@ -133,9 +133,9 @@ func TestRegionSearchAPI(t *testing.T) {
 // TestRegionSearchTerritory: an instance prepared for a province from the
 // official list finds its own villages and none of another province's.
 func TestRegionSearchTerritory(t *testing.T) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
-			st := testdb.New(t, store.Dialect(engine))
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
+			st := testdb.New(t, engine)
 			l, err := wilayah.Official()
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/web"
 )
 
@@ -26,8 +27,8 @@ type reviewServer struct {
 }
 
 func reviewServers(t *testing.T, fn func(t *testing.T, srv reviewServer)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
 			st := openDemo(t, engine)
 			base, _ := serveStore(t, st, web.Options{MaxUploadBytes: testMaxUpload, RequireReview: true})

@@ -63,7 +63,7 @@ func TestSlowUploadHoldsNothing(t *testing.T) {
 	for _, engine := range testdb.Engines {
 		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
-			st := openDemo(t, string(engine))
+			st := openDemo(t, engine)
 			// No minimum rate: what is tested is what a slow sender holds,
 			// not that it is cut off (TestStalledUpload).
 			base, _ := serveStore(t, st, web.Options{MaxUploadBytes: testMaxUpload})

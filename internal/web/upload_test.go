@@ -19,6 +19,7 @@ import (
 
 	"pantau/internal/domain"
 	"pantau/internal/store"
+	"pantau/internal/testdb"
 	"pantau/internal/web"
 )
 
@@ -36,8 +37,8 @@ type uploadServer struct {
 }
 
 func uploadServers(t *testing.T, fn func(t *testing.T, srv uploadServer)) {
-	for _, engine := range []string{"sqlite", "postgres"} {
-		t.Run(engine, func(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(string(engine), func(t *testing.T) {
 			ctx := context.Background()
 			st := openDemo(t, engine)
 			base, _ := serveStore(t, st, web.Options{MaxUploadBytes: testMaxUpload})

@@ -24,9 +24,9 @@ import (
 func TestMain(m *testing.M) { testdb.Main(m) }
 
 // openDemo is a fresh database of the engine with the demo loaded.
-func openDemo(t testing.TB, engine string) *store.Store {
+func openDemo(t testing.TB, engine store.Dialect) *store.Store {
 	t.Helper()
-	st := testdb.New(t, store.Dialect(engine))
+	st := testdb.New(t, engine)
 	if err := demo.Load(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
