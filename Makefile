@@ -52,7 +52,7 @@ test: assets vet
 # not for a duration: with a duration, Go 1.26's fuzz coordinator can report
 # "context deadline exceeded" at the deadline with no failing input
 # (go.dev/issue/75804, fixed in Go 1.27). Fuzz longer with e.g.
-# make fuzz FUZZTIME=5m (durations are fine when a rare false failure is).
+# make fuzz FUZZTIME=5m (a duration may, rarely, fail with no failing input).
 FUZZTIME      ?= 30s
 FUZZ_OBS      ?= $(FUZZTIME)
 FUZZ_TARGETS  ?= $(FUZZTIME)

@@ -19,10 +19,6 @@ import (
 	"pantau/internal/testdb"
 )
 
-func benchStore(b *testing.B, engine store.Dialect) *store.Store {
-	return testdb.New(b, engine)
-}
-
 // serverTime measures the handler alone (no network): the median of n
 // requests, in milliseconds.
 func serverTime(b *testing.B, h http.Handler, url string, n int) float64 {
@@ -43,7 +39,7 @@ func BenchmarkProgressScorecard(b *testing.B) {
 			}
 		})
 		b.Run(string(engine)+"/514-regencies", func(b *testing.B) {
-			st := benchStore(b, engine)
+			st := testdb.New(b, engine)
 			loadNational(b, st)
 			h := newHandler(b, st)
 			for i := 0; i < b.N; i++ {

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"pantau/internal/demo"
+	"pantau/internal/testdb"
 )
 
 // load runs workers keep-alive clients against url for d and returns
@@ -58,7 +59,7 @@ func load(b *testing.B, url string, header http.Header, want, workers int, d tim
 // server reaches serving a static byte slice of the same size in the same
 // run. It reports the figures and fails below the goals.
 func BenchmarkEmbedThroughput(b *testing.B) {
-	st := benchStore(b, "sqlite")
+	st := testdb.New(b, "sqlite")
 	if err := demo.Load(context.Background(), st); err != nil {
 		b.Fatal(err)
 	}

@@ -46,7 +46,7 @@ func BenchmarkPagedQueries(b *testing.B) {
 	for _, engine := range testdb.Engines {
 		b.Run(string(engine), func(b *testing.B) {
 			ctx := context.Background()
-			nat := benchStore(b, engine)
+			nat := testdb.New(b, engine)
 			start := time.Now()
 			n, err := benchdata.LoadNational(ctx, nat, root)
 			if err != nil {
